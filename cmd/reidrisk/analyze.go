@@ -1,0 +1,11 @@
+package main
+
+import (
+	"context"
+	"errors"
+)
+
+// TODO(owner): replace this stub.
+func runAnalyze(ctx context.Context, e env, args []string) error {
+	return errors.New("not implemented yet")
+}
