@@ -15,6 +15,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -64,7 +65,7 @@ func run(ctx context.Context, e env, args []string) int {
 	for _, c := range commands() {
 		if c.name == args[0] {
 			err := c.run(ctx, e, args[1:])
-			if err == nil {
+			if err == nil || errors.Is(err, flag.ErrHelp) {
 				return 0
 			}
 			fmt.Fprintf(e.stderr, "reidrisk %s: %v\n", c.name, err)

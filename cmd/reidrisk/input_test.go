@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/reidrisk/reidrisk"
+)
+
+func TestParseInterleaved(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		pos  []string
+		qi   string
+		fmt  string
+	}{
+		{[]string{"f.csv", "--qi", "a,b"}, []string{"f.csv"}, "a,b", "text"},
+		{[]string{"--qi", "a", "f.csv", "--format", "json"}, []string{"f.csv"}, "a", "json"},
+		{[]string{"-", "--qi=x"}, []string{"-"}, "x", "text"},
+		{[]string{"--qi", "x", "--", "--weird-name.csv"}, []string{"--weird-name.csv"}, "x", "text"},
+		{[]string{"a", "b", "--format=html", "c"}, []string{"a", "b", "c"}, "", "html"},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		var in inputFlags
+		in.register(fs)
+		qi := fs.String("qi", "", "")
+		pos, err := parseInterleaved(fs, tc.args)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.args, err)
+		}
+		if !reflect.DeepEqual(pos, tc.pos) || *qi != tc.qi || in.format != tc.fmt {
+			t.Errorf("%q: got %q qi=%q format=%q, want %q %q %q", tc.args, pos, *qi, in.format, tc.pos, tc.qi, tc.fmt)
+		}
+	}
+}
+
+func TestParseInterleavedErrors(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var in inputFlags
+	in.register(fs)
+	_, err := parseInterleaved(fs, []string{"f.csv", "--nope"})
+	var ue usageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("unknown flag: got %v, want usageError", err)
+	}
+	var help bytes.Buffer
+	fs.SetOutput(&help)
+	if _, err := parseInterleaved(fs, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: got %v", err)
+	}
+	if !bytes.Contains(help.Bytes(), []byte("-delimiter")) {
+		t.Errorf("-h printed %q, want the flag list", help.String())
+	}
+	in.format = "xml"
+	if err := in.check(); !errors.As(err, &ue) {
+		t.Errorf("--format xml: got %v, want usageError", err)
+	}
+}
+
+func TestParseDelimiter(t *testing.T) {
+	for in, want := range map[string]rune{"": 0, ";": ';', "tab": '\t', `\t`: '\t', "|": '|'} {
+		got, err := parseDelimiter(in)
+		if err != nil || got != want {
+			t.Errorf("%q: got %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{";;", `"`, "\n"} {
+		if _, err := parseDelimiter(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+func TestWriteJSONInfinity(t *testing.T) {
+	var b bytes.Buffer
+	v := map[string]reidrisk.Float{"a": reidrisk.Float(math.Inf(1)), "b": 0.5, "c": reidrisk.Float(math.Inf(-1))}
+	if err := writeJSON(&b, v); err != nil {
+		t.Fatal(err)
+	}
+	want := "{\n  \"a\": \"Infinity\",\n  \"b\": 0.5,\n  \"c\": \"-Infinity\"\n}\n"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+func TestSplitList(t *testing.T) {
+	if got := splitList(" a, b,,c "); !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
+		t.Errorf("got %q", got)
+	}
+}
