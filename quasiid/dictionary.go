@@ -1,5 +1,7 @@
 package quasiid
 
+import "strings"
+
 // NoCode is returned by lookups that find nothing.
 const NoCode = ^uint32(0)
 
@@ -67,4 +69,29 @@ func (d *Dictionary) Label(code uint32) string {
 		return "NULL"
 	}
 	return d.values[code]
+}
+
+// code is Code for a string that may alias memory the caller will reuse
+// (an Arrow buffer): the lookup does not copy, a new value is cloned.
+func (d *Dictionary) code(v string) uint32 {
+	if c, ok := d.index[v]; ok {
+		return c
+	}
+	return d.add(strings.Clone(v))
+}
+
+// codeBytes is code for a byte slice; the lookup m[string(b)] does not
+// allocate.
+func (d *Dictionary) codeBytes(b []byte) uint32 {
+	if c, ok := d.index[string(b)]; ok {
+		return c
+	}
+	return d.add(string(b))
+}
+
+func (d *Dictionary) add(v string) uint32 {
+	c := uint32(len(d.values))
+	d.values = append(d.values, v)
+	d.index[v] = c
+	return c
 }

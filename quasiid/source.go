@@ -1,9 +1,21 @@
 package quasiid
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 )
 
 // Format is a table file format.
@@ -20,42 +32,341 @@ const (
 	IPCStream
 )
 
+// String returns the format's name.
+func (f Format) String() string {
+	switch f {
+	case CSV:
+		return "csv"
+	case Parquet:
+		return "parquet"
+	case IPCFile:
+		return "arrow-ipc-file"
+	case IPCStream:
+		return "arrow-ipc-stream"
+	}
+	return "detect"
+}
+
+// DefaultBatchSize is the number of rows per record batch when
+// ReadOptions.BatchSize is 0.
+const DefaultBatchSize = 64 << 10
+
 // ReadOptions control loading.
 type ReadOptions struct {
 	Delimiter rune // CSV delimiter; 0 detects among , ; tab |
-	BatchSize int  // rows per record batch; 0 means 64Ki
+	BatchSize int  // rows per record batch; 0 means DefaultBatchSize
 	Format    Format
+	// NullValues lists CSV field texts read as null (for example "NA" or
+	// "NULL"). CSV has no null of its own: by default every field, the
+	// empty one included, is a string value.
+	NullValues []string
+	// Allocator allocates the Arrow buffers; nil means memory.DefaultAllocator.
+	Allocator memory.Allocator
+}
+
+func (o ReadOptions) batchSize() int {
+	if o.BatchSize <= 0 {
+		return DefaultBatchSize
+	}
+	return o.BatchSize
+}
+
+func (o ReadOptions) allocator() memory.Allocator {
+	if o.Allocator == nil {
+		return memory.DefaultAllocator
+	}
+	return o.Allocator
 }
 
 // Source is a stream of Arrow record batches with a name for messages.
-// TODO(quasiid owner): implement; this stub keeps the tree compiling.
+// A Source is read once: Encode, Profile and Rewrite consume it.
+// Close releases it; closing twice is harmless.
 type Source struct {
-	name string
+	name    string
+	format  Format
+	rr      array.RecordReader
+	closers []func() error
+	used    bool
+	closed  bool
 }
 
 // Open opens a file ("-" is standard input) as a Source.
 func Open(path string, opt ReadOptions) (*Source, error) {
-	return nil, errors.New("quasiid: Open not implemented yet")
+	if path == "-" {
+		return Read("stdin", os.Stdin, opt)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := Read(path, f, opt)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	s.closers = append(s.closers, f.Close)
+	return s, nil
 }
 
-// Read reads a Source from r; name is used in messages.
+// Read reads a Source from r; name is used in messages. Parquet and the
+// Arrow IPC file format need random access: if r is not an *os.File on a
+// regular file, Read copies it to a temporary file that Close removes, so
+// memory stays bounded.
 func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
-	return nil, errors.New("quasiid: Read not implemented yet")
+	br := bufio.NewReaderSize(r, 64<<10)
+	format := opt.Format
+	if format == Detect {
+		head, err := br.Peek(8)
+		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		format = detectFormat(head)
+	}
+	s := &Source{name: name, format: format}
+	mem := opt.allocator()
+	switch format {
+	case CSV:
+		cr, err := newCSVReader(name, br, opt)
+		if err != nil {
+			return nil, err
+		}
+		s.rr = cr
+	case IPCStream:
+		rd, err := ipc.NewReader(br, ipc.WithAllocator(mem))
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading Arrow IPC stream: %w", name, err)
+		}
+		s.rr = rd
+	case Parquet, IPCFile:
+		ra, cleanup, err := randomAccess(r, br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if cleanup != nil {
+			s.closers = append(s.closers, cleanup)
+		}
+		if format == IPCFile {
+			fr, err := ipc.NewFileReader(ra, ipc.WithAllocator(mem))
+			if err != nil {
+				s.Close()
+				return nil, fmt.Errorf("%s: reading Arrow IPC file: %w", name, err)
+			}
+			s.closers = append(s.closers, fr.Close)
+			s.rr = &ipcFileReader{fr: fr, refs: 1}
+		} else {
+			rr, err := openParquet(ra, opt)
+			if err != nil {
+				s.Close()
+				return nil, fmt.Errorf("%s: reading Parquet: %w", name, err)
+			}
+			s.rr = rr
+		}
+	default:
+		return nil, fmt.Errorf("%s: unknown format %d", name, format)
+	}
+	return s, nil
+}
+
+// detectFormat guesses a format from a file's first bytes.
+func detectFormat(head []byte) Format {
+	switch {
+	case bytes.HasPrefix(head, []byte("PAR1")):
+		return Parquet
+	case bytes.HasPrefix(head, []byte("ARROW1")):
+		return IPCFile
+	case bytes.HasPrefix(head, []byte{0xff, 0xff, 0xff, 0xff}):
+		return IPCStream
+	}
+	return CSV
+}
+
+// readAtSeeker is what Parquet and Arrow IPC file readers need.
+type readAtSeeker interface {
+	io.Reader
+	io.ReaderAt
+	io.Seeker
+}
+
+// randomAccess returns r itself when it is a seekable regular file still at
+// its start, else a temporary file holding everything buffered in br and
+// the rest of r.
+func randomAccess(r io.Reader, br *bufio.Reader) (readAtSeeker, func() error, error) {
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if _, err := f.Seek(0, io.SeekStart); err == nil {
+				return f, nil, nil
+			}
+		}
+	}
+	tmp, err := os.CreateTemp("", "reidrisk-*.tmp")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup := func() error {
+		tmp.Close()
+		return os.Remove(tmp.Name())
+	}
+	if _, err := io.Copy(tmp, br); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return tmp, cleanup, nil
+}
+
+func openParquet(ra readAtSeeker, opt ReadOptions) (array.RecordReader, error) {
+	mem := opt.allocator()
+	// Hide ra's Close: the Source closes the file itself.
+	pf, err := file.NewParquetReader(struct{ readAtSeeker }{ra}, file.WithReadProps(parquet.NewReaderProperties(mem)))
+	if err != nil {
+		return nil, err
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(opt.batchSize())}, mem)
+	if err != nil {
+		pf.Close()
+		return nil, err
+	}
+	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
+	if err != nil {
+		pf.Close()
+		return nil, err
+	}
+	return &closingReader{RecordReader: rr, close: pf.Close}, nil
+}
+
+// closingReader closes an underlying resource after its last Release.
+type closingReader struct {
+	array.RecordReader
+	close func() error
+	refs  int64
+}
+
+func (c *closingReader) Retain() { c.refs++; c.RecordReader.Retain() }
+
+func (c *closingReader) Release() {
+	c.RecordReader.Release()
+	if c.refs == 0 {
+		if c.close != nil {
+			c.close()
+			c.close = nil
+		}
+		return
+	}
+	c.refs--
+}
+
+// ipcFileReader adapts ipc.FileReader, which reads records by index, to
+// array.RecordReader.
+type ipcFileReader struct {
+	fr   *ipc.FileReader
+	refs int64
+	i    int
+	cur  arrow.Record
+	err  error
+}
+
+func (r *ipcFileReader) Retain()               { r.refs++ }
+func (r *ipcFileReader) Schema() *arrow.Schema { return r.fr.Schema() }
+func (r *ipcFileReader) Record() arrow.Record  { return r.cur }
+func (r *ipcFileReader) Err() error            { return r.err }
+
+func (r *ipcFileReader) Release() {
+	r.refs--
+	if r.refs == 0 && r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+}
+
+func (r *ipcFileReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.err != nil || r.i >= r.fr.NumRecords() {
+		return false
+	}
+	rec, err := r.fr.RecordAt(r.i)
+	if err != nil {
+		r.err = err
+		return false
+	}
+	r.i++
+	r.cur = rec
+	return true
+}
+
+// FromRecordReader wraps a caller's record reader; Close releases it.
+func FromRecordReader(name string, rr array.RecordReader) *Source {
+	return &Source{name: name, format: Detect, rr: rr}
+}
+
+// FromRecord wraps one record batch; the Source retains it until Close.
+func FromRecord(name string, rec arrow.Record) *Source {
+	rr, err := array.NewRecordReader(rec.Schema(), []arrow.Record{rec})
+	if err != nil { // cannot happen: the record has its own schema
+		panic(err)
+	}
+	return FromRecordReader(name, rr)
+}
+
+// FromTable wraps an Arrow table, read in its chunks; the Source retains it
+// until Close.
+func FromTable(name string, tbl arrow.Table) *Source {
+	return FromRecordReader(name, array.NewTableReader(tbl, DefaultBatchSize))
 }
 
 // Name returns the source's name.
 func (s *Source) Name() string { return s.name }
 
-// Close releases the source.
-func (s *Source) Close() error { return nil }
-
-// EncodeOptions control encoding.
-type EncodeOptions struct {
-	// Progress, if non-nil, is called after each batch with the rows read so far.
-	Progress func(rows int64)
+// Columns returns the column names: the CSV header or the Arrow schema.
+func (s *Source) Columns() []string {
+	if s.rr == nil {
+		return nil
+	}
+	fs := s.rr.Schema().Fields()
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Name
+	}
+	return out
 }
 
-// Encode reads every batch of src and encodes the columns named by spec.
-func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Table, error) {
-	return nil, errors.New("quasiid: Encode not implemented yet")
+// Schema returns the Arrow schema of the source's record batches.
+func (s *Source) Schema() *arrow.Schema { return s.rr.Schema() }
+
+// Close releases the source.
+func (s *Source) Close() error {
+	if s == nil || s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.rr != nil {
+		s.rr.Release()
+	}
+	var errs []error
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		if err := s.closers[i](); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// reader hands out the record reader once.
+func (s *Source) reader() (array.RecordReader, error) {
+	if s == nil || s.rr == nil {
+		return nil, errors.New("quasiid: nil source")
+	}
+	if s.closed {
+		return nil, fmt.Errorf("%s: source is closed", s.name)
+	}
+	if s.used {
+		return nil, fmt.Errorf("%s: source was already read (a Source is read once; open it again)", s.name)
+	}
+	s.used = true
+	return s.rr, nil
 }

@@ -1,0 +1,273 @@
+package quasiid
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// delimiters are the candidates of delimiter detection, in order of
+// preference on ties.
+var delimiters = [...]byte{',', ';', '\t', '|'}
+
+// detectDelimiter picks the candidate delimiter that occurs (outside
+// quotes) the same, non-zero number of times in the header and in every
+// complete record of head, preferring more occurrences; failing that, the
+// one occurring most often in the header; failing that, a comma.
+func detectDelimiter(head []byte, complete bool) byte {
+	const maxRecords = 20
+	var counts [len(delimiters)][]int
+	var cur [len(delimiters)]int
+	inQuotes := false
+	records := 0
+	for i := 0; i < len(head) && records < maxRecords; i++ {
+		c := head[i]
+		switch {
+		case c == '"':
+			inQuotes = !inQuotes
+		case inQuotes:
+		case c == '\n' || (c == '\r' && (i+1 == len(head) || head[i+1] != '\n')):
+			for k := range delimiters {
+				counts[k] = append(counts[k], cur[k])
+				cur[k] = 0
+			}
+			records++
+		default:
+			for k, d := range delimiters {
+				if c == d {
+					cur[k]++
+				}
+			}
+		}
+	}
+	if complete && !inQuotes && records < maxRecords {
+		// The last record ends at end of file without a newline.
+		for k := range delimiters {
+			if cur[k] > 0 || len(counts[k]) == 0 {
+				counts[k] = append(counts[k], cur[k])
+			}
+		}
+	}
+	best, bestN := -1, 0
+	for k := range delimiters {
+		if len(counts[k]) == 0 || counts[k][0] == 0 {
+			continue
+		}
+		n := counts[k][0]
+		consistent := true
+		for _, m := range counts[k][1:] {
+			if m != n {
+				consistent = false
+				break
+			}
+		}
+		if consistent && n > bestN {
+			best, bestN = k, n
+		}
+	}
+	if best >= 0 {
+		return delimiters[best]
+	}
+	for k := range delimiters {
+		if len(counts[k]) > 0 && counts[k][0] > bestN {
+			best, bestN = k, counts[k][0]
+		}
+	}
+	if best >= 0 {
+		return delimiters[best]
+	}
+	return ','
+}
+
+// csvReader reads CSV into record batches whose columns are all UTF-8
+// strings. It implements array.RecordReader.
+type csvReader struct {
+	name   string
+	r      *csv.Reader
+	header []string
+	schema *arrow.Schema
+	batch  int
+	mem    memory.Allocator
+	nulls  map[string]struct{}
+
+	refs  int64
+	cur   arrow.Record
+	err   error
+	rows  int64   // data rows read so far
+	lines []int64 // line where each row of the current batch starts
+	done  bool
+}
+
+func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, error) {
+	if bom, _ := br.Peek(3); len(bom) == 3 && bom[0] == 0xef && bom[1] == 0xbb && bom[2] == 0xbf {
+		br.Discard(3)
+	}
+	delim := opt.Delimiter
+	if delim == 0 {
+		head, err := br.Peek(br.Size())
+		complete := err == io.EOF
+		if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		delim = rune(detectDelimiter(head, complete))
+	}
+	if delim == '"' || delim == '\r' || delim == '\n' || delim == utf8.RuneError || !utf8.ValidRune(delim) {
+		return nil, fmt.Errorf("%s: invalid CSV delimiter %q", name, delim)
+	}
+	r := csv.NewReader(br)
+	r.Comma = delim
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	c := &csvReader{name: name, r: r, batch: opt.batchSize(), mem: opt.allocator(), refs: 1}
+	if len(opt.NullValues) > 0 {
+		c.nulls = make(map[string]struct{}, len(opt.NullValues))
+		for _, v := range opt.NullValues {
+			c.nulls[v] = struct{}{}
+		}
+	}
+	rec, err := r.Read()
+	if err == io.EOF {
+		return nil, &InputError{File: name, Msg: "empty file: a header row is required"}
+	}
+	if err != nil {
+		return nil, c.parseError(err)
+	}
+	seen := make(map[string]int, len(rec))
+	fields := make([]arrow.Field, len(rec))
+	c.header = make([]string, len(rec))
+	for i, h := range rec {
+		if !utf8.ValidString(h) {
+			return nil, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("header: column %d: invalid UTF-8 in column name %q", i+1, h)}
+		}
+		if h == "" {
+			return nil, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("header: column %d has an empty name", i+1)}
+		}
+		if j, dup := seen[h]; dup {
+			return nil, &InputError{File: name, Line: 1, Column: h, Msg: fmt.Sprintf("column named twice in the header (columns %d and %d)", j+1, i+1)}
+		}
+		seen[h] = i
+		c.header[i] = h
+		fields[i] = arrow.Field{Name: h, Type: arrow.BinaryTypes.String, Nullable: true}
+	}
+	c.schema = arrow.NewSchema(fields, nil)
+	return c, nil
+}
+
+// parseError turns an encoding/csv error into an InputError.
+func (c *csvReader) parseError(err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return &InputError{File: c.name, Row: c.rows + 1, Msg: err.Error()}
+	}
+	row := c.rows + 1
+	if c.header == nil {
+		row = 0 // in the header
+	}
+	msg := pe.Err.Error()
+	if pe.Line != pe.StartLine {
+		msg += " (at line " + strconv.Itoa(pe.Line) + ", byte " + strconv.Itoa(pe.Column) + ")"
+	} else {
+		msg += " (at byte " + strconv.Itoa(pe.Column) + ")"
+	}
+	if row == 0 {
+		msg = "header: " + msg
+	}
+	return &InputError{File: c.name, Row: row, Line: int64(pe.StartLine), Msg: msg}
+}
+
+func (c *csvReader) Retain()               { c.refs++ }
+func (c *csvReader) Schema() *arrow.Schema { return c.schema }
+func (c *csvReader) Record() arrow.Record  { return c.cur }
+func (c *csvReader) Err() error            { return c.err }
+
+func (c *csvReader) Release() {
+	c.refs--
+	if c.refs == 0 && c.cur != nil {
+		c.cur.Release()
+		c.cur = nil
+	}
+}
+
+// Next reads the next batch of at most c.batch rows.
+func (c *csvReader) Next() bool {
+	if c.cur != nil {
+		c.cur.Release()
+		c.cur = nil
+	}
+	if c.done || c.err != nil {
+		return false
+	}
+	ncol := len(c.header)
+	bs := make([]*array.StringBuilder, ncol)
+	for i := range bs {
+		bs[i] = array.NewStringBuilder(c.mem)
+	}
+	defer func() {
+		for _, b := range bs {
+			b.Release()
+		}
+	}()
+	n := 0
+	c.lines = c.lines[:0]
+	for n < c.batch {
+		rec, err := c.r.Read()
+		if err == io.EOF {
+			c.done = true
+			break
+		}
+		if err != nil {
+			c.err = c.parseError(err)
+			return false
+		}
+		if len(rec) != ncol {
+			line, _ := c.r.FieldPos(0)
+			e := &InputError{File: c.name, Row: c.rows + 1, Line: int64(line)}
+			if len(rec) < ncol {
+				e.Column = c.header[len(rec)]
+				e.Msg = fmt.Sprintf("missing field: the row has %d fields, the header %d", len(rec), ncol)
+			} else {
+				e.Msg = fmt.Sprintf("extra field: the row has %d fields, the header %d", len(rec), ncol)
+			}
+			c.err = e
+			return false
+		}
+		for i, v := range rec {
+			if !utf8.ValidString(v) {
+				line, _ := c.r.FieldPos(i)
+				c.err = &InputError{File: c.name, Row: c.rows + 1, Line: int64(line), Column: c.header[i], Msg: "invalid UTF-8"}
+				return false
+			}
+			if c.nulls != nil {
+				if _, null := c.nulls[v]; null {
+					bs[i].AppendNull()
+					continue
+				}
+			}
+			bs[i].Append(v)
+		}
+		line, _ := c.r.FieldPos(0)
+		c.lines = append(c.lines, int64(line))
+		c.rows++
+		n++
+	}
+	if n == 0 {
+		return false
+	}
+	cols := make([]arrow.Array, ncol)
+	for i, b := range bs {
+		cols[i] = b.NewArray()
+	}
+	c.cur = array.NewRecord(c.schema, cols, int64(n))
+	for _, a := range cols {
+		a.Release()
+	}
+	return true
+}

@@ -1,0 +1,328 @@
+package quasiid
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+)
+
+// EncodeOptions control encoding.
+type EncodeOptions struct {
+	// Progress, if non-nil, is called after each batch with the rows read so far.
+	Progress func(rows int64)
+}
+
+// plannedColumn is a column of a Spec with its role.
+type plannedColumn struct {
+	name string
+	role Role
+}
+
+// plan lists the columns of spec in Table order and checks that no column
+// is named twice and that no identifier is used as a quasi-identifier.
+func plan(spec Spec) ([]plannedColumn, error) {
+	var out []plannedColumn
+	add := func(role Role, names ...string) {
+		for _, n := range names {
+			out = append(out, plannedColumn{n, role})
+		}
+	}
+	add(QuasiIdentifier, spec.QI...)
+	add(Sensitive, spec.Sensitive...)
+	if spec.Subject != "" {
+		add(Subject, spec.Subject)
+	}
+	if spec.Time != "" {
+		add(Time, spec.Time)
+	}
+	add(Identifier, spec.Identifiers...)
+	add(Insensitive, spec.Insensitive...)
+	seen := make(map[string]Role, len(out))
+	for _, c := range out {
+		if c.name == "" {
+			return nil, fmt.Errorf("spec: empty column name among the %s columns", c.role)
+		}
+		if r, dup := seen[c.name]; dup {
+			if r == QuasiIdentifier && c.role == Identifier {
+				return nil, fmt.Errorf("spec: column %q is a direct identifier and cannot be used as a quasi-identifier", c.name)
+			}
+			if r == c.role {
+				return nil, fmt.Errorf("spec: column %q is named twice as %s", c.name, r)
+			}
+			return nil, fmt.Errorf("spec: column %q is named both as %s and as %s", c.name, r, c.role)
+		}
+		seen[c.name] = c.role
+	}
+	return out, nil
+}
+
+// columnIndex finds name in schema; the error lists the available columns.
+func columnIndex(file string, schema *arrow.Schema, name string) (int, error) {
+	idx := schema.FieldIndices(name)
+	switch len(idx) {
+	case 1:
+		return idx[0], nil
+	case 0:
+		names := make([]string, schema.NumFields())
+		for i, f := range schema.Fields() {
+			names[i] = f.Name
+		}
+		return -1, &InputError{File: file, Column: name, Msg: "no such column; available: " + strings.Join(names, ", ")}
+	}
+	return -1, &InputError{File: file, Column: name, Msg: fmt.Sprintf("ambiguous: %d columns have this name", len(idx))}
+}
+
+// Encode reads every batch of src and encodes the columns named by spec.
+//
+// Every column but the Time one is dictionary-encoded by its canonical
+// text (see the package documentation): codes are dense, in order of first
+// appearance, and null gets a code of its own, distinct from that of "".
+// The Time column is parsed into Unix seconds: text in RFC 3339 / ISO 8601
+// (an offset is honoured; without one the time is UTC), "YYYY-MM-DD
+// HH:MM[:SS]" or "YYYY-MM-DD"; Arrow timestamps of any unit, date32,
+// date64, and integers taken as Unix seconds. A null time has Valid false.
+//
+// Encode consumes src; memory grows with the encoded columns only, one
+// record batch being held at a time. ctx is checked before each batch.
+func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Table, error) {
+	cols, err := plan(spec)
+	if err != nil {
+		return nil, err
+	}
+	rr, err := src.reader()
+	if err != nil {
+		return nil, err
+	}
+	schema := rr.Schema()
+	encs := make([]*columnEncoder, len(cols))
+	t := &Table{Source: src.name, Columns: make([]*Column, len(cols))}
+	for k, c := range cols {
+		i, err := columnIndex(src.name, schema, c.name)
+		if err != nil {
+			return nil, err
+		}
+		col := &Column{Name: c.name, Role: c.role}
+		if c.role != Time {
+			col.Dict = NewDictionary()
+		}
+		t.Columns[k] = col
+		encs[k] = &columnEncoder{file: src.name, field: i, col: col}
+	}
+	var rows int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if !rr.Next() {
+			break
+		}
+		rec := rr.Record()
+		lines := lineFunc(rr)
+		for _, e := range encs {
+			if err := e.encode(rec.Column(e.field), rows, lines); err != nil {
+				return nil, err
+			}
+		}
+		rows += rec.NumRows()
+		if opt.Progress != nil {
+			opt.Progress(rows)
+		}
+	}
+	if err := rr.Err(); err != nil {
+		var ie *InputError
+		if errors.As(err, &ie) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: after row %d: %w", src.name, rows, err)
+	}
+	t.Rows = int(rows)
+	return t, nil
+}
+
+// lineFunc returns, for CSV, the file line where each row of the current
+// batch starts; nil for other sources.
+func lineFunc(rr array.RecordReader) func(i int) int64 {
+	if c, ok := rr.(*csvReader); ok {
+		return func(i int) int64 { return c.lines[i] }
+	}
+	return nil
+}
+
+// columnEncoder encodes one column, batch after batch.
+type columnEncoder struct {
+	file    string
+	field   int
+	col     *Column
+	scratch []byte
+	times   timeParser
+	dictMap []uint32 // Arrow dictionary index -> code, for the current batch
+}
+
+// encode appends the codes (or times) of arr, whose first row is data row
+// base (0-based) of the file.
+func (e *columnEncoder) encode(arr arrow.Array, base int64, lines func(int) int64) error {
+	if e.col.Role == Time {
+		return e.encodeTimes(arr, base, lines)
+	}
+	n := arr.Len()
+	d := e.col.Dict
+	codes := e.col.Codes
+	if cap(codes)-len(codes) < n {
+		grown := make([]uint32, len(codes), 2*len(codes)+n)
+		copy(grown, codes)
+		codes = grown
+	}
+	out := codes[len(codes) : len(codes)+n]
+	nulls := arr.NullN() > 0
+	switch a := arr.(type) {
+	case *array.String:
+		for i := range out {
+			if nulls && a.IsNull(i) {
+				out[i] = d.NullCode()
+				continue
+			}
+			out[i] = d.code(a.Value(i))
+		}
+	case *array.LargeString:
+		for i := range out {
+			if nulls && a.IsNull(i) {
+				out[i] = d.NullCode()
+				continue
+			}
+			out[i] = d.code(a.Value(i))
+		}
+	case *array.Binary:
+		for i := range out {
+			if nulls && a.IsNull(i) {
+				out[i] = d.NullCode()
+				continue
+			}
+			out[i] = d.codeBytes(a.Value(i))
+		}
+	case *array.Dictionary:
+		dict := a.Dictionary()
+		format := formatter(dict)
+		m := e.dictMap[:0]
+		for range dict.Len() {
+			m = append(m, NoCode)
+		}
+		e.dictMap = m
+		for i := range out {
+			if nulls && a.IsNull(i) {
+				out[i] = d.NullCode()
+				continue
+			}
+			j := a.GetValueIndex(i)
+			c := m[j]
+			if c == NoCode {
+				if dict.IsNull(j) {
+					c = d.NullCode()
+				} else {
+					e.scratch = format(e.scratch[:0], j)
+					c = d.codeBytes(e.scratch)
+				}
+				m[j] = c
+			}
+			out[i] = c
+		}
+	default:
+		format := formatter(arr)
+		for i := range out {
+			if nulls && a.IsNull(i) {
+				out[i] = d.NullCode()
+				continue
+			}
+			e.scratch = format(e.scratch[:0], i)
+			out[i] = d.codeBytes(e.scratch)
+		}
+	}
+	e.col.Codes = codes[:len(codes)+n]
+	return nil
+}
+
+// encodeTimes appends the instants of arr to the Time column.
+func (e *columnEncoder) encodeTimes(arr arrow.Array, base int64, lines func(int) int64) error {
+	n := arr.Len()
+	c := e.col
+	start := len(c.Times)
+	c.Times = append(c.Times, make([]int64, n)...)
+	out := c.Times[start:]
+	invalid := func(i int) {
+		if c.Valid == nil {
+			c.Valid = make([]bool, start, cap(c.Times))
+			for k := range c.Valid {
+				c.Valid[k] = true
+			}
+		}
+		for len(c.Valid) < start+i {
+			c.Valid = append(c.Valid, true)
+		}
+		c.Valid = append(c.Valid, false)
+	}
+	bad := func(i int, format string, a ...any) error {
+		ie := &InputError{File: e.file, Row: base + int64(i) + 1, Column: c.Name, Msg: fmt.Sprintf(format, a...)}
+		if lines != nil {
+			ie.Line = lines(i)
+		}
+		return ie
+	}
+	var value func(i int) (int64, error)
+	switch a := arr.(type) {
+	case *array.String, *array.LargeString, *array.Dictionary:
+		format := formatter(a)
+		value = func(i int) (int64, error) {
+			e.scratch = format(e.scratch[:0], i)
+			if a, ok := arr.(*array.Dictionary); ok && a.Dictionary().IsNull(a.GetValueIndex(i)) {
+				return 0, errNullTime
+			}
+			s := string(e.scratch) // not retained; the compiler may still allocate
+			t, ok := e.times.parse(s)
+			if !ok {
+				return 0, bad(i, "cannot read %q as a time (want RFC 3339 / ISO 8601, \"YYYY-MM-DD HH:MM[:SS]\" or \"YYYY-MM-DD\")", s)
+			}
+			return t, nil
+		}
+	case *array.Timestamp:
+		per := unitsPerSecond(a.DataType().(*arrow.TimestampType).Unit)
+		value = func(i int) (int64, error) { return floorDiv(int64(a.Value(i)), per), nil }
+	case *array.Date32:
+		value = func(i int) (int64, error) { return int64(a.Value(i)) * 86400, nil }
+	case *array.Date64:
+		value = func(i int) (int64, error) { return floorDiv(int64(a.Value(i)), 1000), nil }
+	case *array.Int64:
+		value = func(i int) (int64, error) { return a.Value(i), nil }
+	case *array.Int32:
+		value = func(i int) (int64, error) { return int64(a.Value(i)), nil }
+	case *array.Uint32:
+		value = func(i int) (int64, error) { return int64(a.Value(i)), nil }
+	default:
+		return &InputError{File: e.file, Column: c.Name, Msg: fmt.Sprintf("Arrow type %s cannot be read as a time", arr.DataType())}
+	}
+	for i := range out {
+		if arr.IsNull(i) {
+			invalid(i)
+			continue
+		}
+		v, err := value(i)
+		if err == errNullTime {
+			invalid(i)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		out[i] = v
+	}
+	if c.Valid != nil {
+		for len(c.Valid) < len(c.Times) {
+			c.Valid = append(c.Valid, true)
+		}
+	}
+	return nil
+}
+
+var errNullTime = errors.New("null time")

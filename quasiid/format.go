@@ -1,0 +1,98 @@
+package quasiid
+
+import (
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+)
+
+// appendFunc appends the canonical text of the non-null value at row i.
+type appendFunc func(b []byte, i int) []byte
+
+// formatter returns the canonical text formatter for the values of arr:
+//
+//   - strings as they are, binary as its bytes;
+//   - integers in decimal;
+//   - floats as integers when integral and below 1e15 in magnitude, else in
+//     the shortest form that reads back exactly (strconv 'g', -1), so the
+//     float 39.0 and the integer 39 get the same text; NaN, +Inf, -Inf;
+//   - booleans as true/false;
+//   - dates as YYYY-MM-DD; timestamps in RFC 3339 with fractional seconds
+//     only when non-zero, in the column's time zone (UTC when none);
+//   - decimals with their scale; anything else by Arrow's ValueStr.
+func formatter(arr arrow.Array) appendFunc {
+	switch a := arr.(type) {
+	case *array.String:
+		return func(b []byte, i int) []byte { return append(b, a.Value(i)...) }
+	case *array.LargeString:
+		return func(b []byte, i int) []byte { return append(b, a.Value(i)...) }
+	case *array.Binary:
+		return func(b []byte, i int) []byte { return append(b, a.Value(i)...) }
+	case *array.LargeBinary:
+		return func(b []byte, i int) []byte { return append(b, a.Value(i)...) }
+	case *array.Int8:
+		return func(b []byte, i int) []byte { return strconv.AppendInt(b, int64(a.Value(i)), 10) }
+	case *array.Int16:
+		return func(b []byte, i int) []byte { return strconv.AppendInt(b, int64(a.Value(i)), 10) }
+	case *array.Int32:
+		return func(b []byte, i int) []byte { return strconv.AppendInt(b, int64(a.Value(i)), 10) }
+	case *array.Int64:
+		return func(b []byte, i int) []byte { return strconv.AppendInt(b, a.Value(i), 10) }
+	case *array.Uint8:
+		return func(b []byte, i int) []byte { return strconv.AppendUint(b, uint64(a.Value(i)), 10) }
+	case *array.Uint16:
+		return func(b []byte, i int) []byte { return strconv.AppendUint(b, uint64(a.Value(i)), 10) }
+	case *array.Uint32:
+		return func(b []byte, i int) []byte { return strconv.AppendUint(b, uint64(a.Value(i)), 10) }
+	case *array.Uint64:
+		return func(b []byte, i int) []byte { return strconv.AppendUint(b, a.Value(i), 10) }
+	case *array.Float32:
+		return func(b []byte, i int) []byte { return appendFloat(b, float64(a.Value(i)), 32) }
+	case *array.Float64:
+		return func(b []byte, i int) []byte { return appendFloat(b, a.Value(i), 64) }
+	case *array.Boolean:
+		return func(b []byte, i int) []byte { return strconv.AppendBool(b, a.Value(i)) }
+	case *array.Date32:
+		return func(b []byte, i int) []byte { return a.Value(i).ToTime().AppendFormat(b, time.DateOnly) }
+	case *array.Date64:
+		return func(b []byte, i int) []byte { return a.Value(i).ToTime().AppendFormat(b, time.DateOnly) }
+	case *array.Timestamp:
+		typ := a.DataType().(*arrow.TimestampType)
+		loc, err := typ.GetZone()
+		if err != nil || loc == nil {
+			loc = time.UTC
+		}
+		return func(b []byte, i int) []byte {
+			return a.Value(i).ToTime(typ.Unit).In(loc).AppendFormat(b, time.RFC3339Nano)
+		}
+	case *array.Decimal128:
+		scale := a.DataType().(*arrow.Decimal128Type).Scale
+		return func(b []byte, i int) []byte { return append(b, a.Value(i).ToString(scale)...) }
+	case *array.Dictionary:
+		inner := formatter(a.Dictionary())
+		return func(b []byte, i int) []byte { return inner(b, a.GetValueIndex(i)) }
+	}
+	return func(b []byte, i int) []byte { return append(b, arr.ValueStr(i)...) }
+}
+
+// appendFloat appends the canonical text of f (see formatter).
+func appendFloat(b []byte, f float64, bits int) []byte {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.AppendInt(b, int64(f), 10)
+	}
+	return strconv.AppendFloat(b, f, 'g', -1, bits)
+}
+
+// isNumeric reports whether t holds numbers.
+func isNumeric(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
+		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64,
+		arrow.FLOAT16, arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL128, arrow.DECIMAL256:
+		return true
+	}
+	return false
+}
