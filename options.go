@@ -1,0 +1,165 @@
+package reidrisk
+
+import (
+	"fmt"
+
+	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+// Defaults used when an Options field is zero.
+const (
+	DefaultK             = 5   // smallest acceptable class size
+	DefaultRiskThreshold = 0.2 // prosecutor risk 1/|E| above which a record is at risk (ARX)
+	DefaultL             = 2   // l for recursive (c,l)-diversity
+	DefaultQIMaxColumns  = 12  // QI analysis covers all subsets of up to this many QIs
+)
+
+// Options say what Analyze measures. Only QI is required.
+type Options struct {
+	// QI names the quasi-identifier columns, in analysis order.
+	QI []string
+	// Sensitive names the columns whose values an attacker wants to learn;
+	// with them the report has l-diversity, t-closeness, β-likeness and
+	// δ-disclosure.
+	Sensitive []string
+	// Subject names the column of the person or account each row belongs
+	// to; with it counts of people count distinct subjects (k_subjects).
+	Subject string
+	// Identifiers name direct identifiers: checked to exist, never analysed,
+	// never printed.
+	Identifiers []string
+
+	// K is the smallest acceptable class size (0: DefaultK).
+	K int
+	// RiskThreshold is the prosecutor risk above which a record counts as
+	// at risk, strictly (0: DefaultRiskThreshold).
+	RiskThreshold float64
+	// L is the l of recursive (c,l)-diversity (0: DefaultL).
+	L int
+	// C, if positive, is checked as recursive (c,l)-diversity.
+	C float64
+	// T, if positive, is checked as t-closeness.
+	T float64
+	// Hierarchies, per sensitive column, gives each value's generalisations
+	// from level 1 to the root, for hierarchical t-closeness.
+	Hierarchies map[string]map[string][]string
+
+	// Population is a table of the whole population (same QI columns) for
+	// journalist and marketer risk. At most one of Population, Weights and
+	// SamplingFraction may be set.
+	Population *quasiid.Source
+	// Weights names a column of per-record sampling weights (how many
+	// population records each sample record stands for).
+	Weights string
+	// SamplingFraction is the fraction π of the population in the sample,
+	// 0 < π ≤ 1; it also selects the population-uniqueness model.
+	SamplingFraction float64
+
+	// SUDA asks for SUDA2 minimal sample uniques and DIS-SUDA scores.
+	SUDA bool
+	// SUDAMaxSize bounds the size of the minimal sample uniques searched
+	// (0: the number of QIs, as sdcMicro does).
+	SUDAMaxSize int
+
+	// QIMaxColumns bounds the QI analysis: all subsets of the QIs when there
+	// are at most this many, single columns and pairs beyond (0:
+	// DefaultQIMaxColumns).
+	QIMaxColumns int
+
+	// Records asks for Report.Records, the per-record risk table.
+	Records bool
+	// ShowValues allows subject and QI values in the report (the riskiest
+	// classes). Without it the report holds counts and column names only.
+	ShowValues bool
+	// Workers bounds the goroutines used by counting (0: GOMAXPROCS).
+	Workers int
+	// Progress, if non-nil, is called from the calling goroutine as work
+	// advances.
+	Progress func(Progress)
+}
+
+// Progress reports how far Analyze has come.
+type Progress struct {
+	Stage string // "read", "count", "qi", "population", "suda"
+	Done  int64  // units done in this stage (rows, subsets, …)
+	Total int64  // units in this stage, or 0 when unknown
+}
+
+// withDefaults returns opt with zero fields defaulted, or an error naming
+// the field that is out of range.
+func (opt Options) withDefaults() (Options, error) {
+	if len(opt.QI) == 0 {
+		return opt, fmt.Errorf("reidrisk: no quasi-identifier columns given")
+	}
+	seen := map[string]string{}
+	add := func(role string, names ...string) error {
+		for _, n := range names {
+			if n == "" {
+				continue
+			}
+			if r, ok := seen[n]; ok {
+				return fmt.Errorf("reidrisk: column %q given as %s and as %s", n, r, role)
+			}
+			seen[n] = role
+		}
+		return nil
+	}
+	for _, e := range []error{
+		add("quasi-identifier", opt.QI...), add("sensitive", opt.Sensitive...),
+		add("subject", opt.Subject), add("identifier", opt.Identifiers...), add("weights", opt.Weights),
+	} {
+		if e != nil {
+			return opt, e
+		}
+	}
+	switch {
+	case opt.K < 0:
+		return opt, fmt.Errorf("reidrisk: K = %d: want at least 1", opt.K)
+	case opt.K == 0:
+		opt.K = DefaultK
+	}
+	switch {
+	case opt.RiskThreshold < 0 || opt.RiskThreshold > 1:
+		return opt, fmt.Errorf("reidrisk: RiskThreshold = %g: want 0 < t ≤ 1", opt.RiskThreshold)
+	case opt.RiskThreshold == 0:
+		opt.RiskThreshold = DefaultRiskThreshold
+	}
+	switch {
+	case opt.L < 0:
+		return opt, fmt.Errorf("reidrisk: L = %d: want at least 1", opt.L)
+	case opt.L == 0:
+		opt.L = DefaultL
+	}
+	if opt.C < 0 {
+		return opt, fmt.Errorf("reidrisk: C = %g: want c > 0", opt.C)
+	}
+	if opt.T < 0 || opt.T > 1 {
+		return opt, fmt.Errorf("reidrisk: T = %g: want 0 < t ≤ 1", opt.T)
+	}
+	if opt.SamplingFraction < 0 || opt.SamplingFraction > 1 {
+		return opt, fmt.Errorf("reidrisk: SamplingFraction = %g: want 0 < π ≤ 1", opt.SamplingFraction)
+	}
+	n := 0
+	if opt.Population != nil {
+		n++
+	}
+	if opt.Weights != "" {
+		n++
+	}
+	if opt.SamplingFraction > 0 {
+		n++
+	}
+	if n > 1 {
+		return opt, fmt.Errorf("reidrisk: give at most one of Population, Weights and SamplingFraction")
+	}
+	if opt.SUDAMaxSize < 0 {
+		return opt, fmt.Errorf("reidrisk: SUDAMaxSize = %d: want at least 1", opt.SUDAMaxSize)
+	}
+	switch {
+	case opt.QIMaxColumns < 0:
+		return opt, fmt.Errorf("reidrisk: QIMaxColumns = %d: want at least 1", opt.QIMaxColumns)
+	case opt.QIMaxColumns == 0:
+		opt.QIMaxColumns = DefaultQIMaxColumns
+	}
+	return opt, nil
+}
