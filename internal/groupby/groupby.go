@@ -1,0 +1,328 @@
+// Package groupby assigns dense group ids to rows of dictionary-coded
+// columns: rows with equal tuples of codes share an id. It is the hot
+// kernel under equivalence-class counting, roll-ups of class tables and
+// habit grouping.
+//
+// A row's tuple (c_0, …, c_{m-1}) is packed into one mixed-radix uint64
+// key, built a column at a time over batches of rows:
+//
+//	key = ((c_0·card_1 + c_1)·card_2 + c_2)·… + c_{m-1}
+//
+// Keys are counted in a dense array indexed by key when the key space
+// Π card_j is small (at most 2^26 and not far above the row count), and
+// otherwise in open-addressing tables specialised for uint64 keys, after
+// radix-partitioning the keys into up to 1024 partitions so that each
+// partition's table stays in cache. When Π card_j does not fit in 64 bits,
+// a prefix of the columns is first re-coded to its own dense group ids
+// (recursively), which is exact.
+//
+// Rows are split over workers in contiguous ranges; per-worker partial
+// tables are merged at the end, and group ids are numbered in order of
+// each group's first row, so the result does not depend on the number of
+// workers.
+package groupby
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"runtime"
+	"sync"
+)
+
+// Options control Group.
+type Options struct {
+	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	Workers int
+	// Weights, when not nil, holds one weight per row; a group's size is
+	// then the sum of its rows' weights instead of its number of rows.
+	Weights []int64
+	// RowIDs asks for Groups.RowIDs.
+	RowIDs bool
+
+	// Test knobs: the fewest rows per worker (0: minWorkerRows), the
+	// counter (0 auto, 1 dense, 2 hash) and the partition bits (0 auto,
+	// else bits+1).
+	minRows, force, pbits int
+}
+
+// Groups is the result of Group.
+type Groups struct {
+	// N is the number of groups.
+	N int
+	// Sizes[g] is the number of rows of group g (the sum of their weights
+	// when Options.Weights is set).
+	Sizes []int64
+	// First[g] is the index of the first row of group g; First is
+	// ascending.
+	First []int
+	// RowIDs[i] is the group of row i, when Options.RowIDs is set.
+	RowIDs []uint32
+}
+
+// MaxRows is the largest number of rows Group accepts: group ids and row
+// numbers are held in uint32.
+const MaxRows = math.MaxUint32
+
+const (
+	batchSize = 2048 // rows per key batch
+	// denseLimit is the largest key space counted in a dense array.
+	denseLimit = 1 << 26
+	// minWorkerRows is the fewest rows worth a goroutine of their own.
+	minWorkerRows = 1 << 15
+)
+
+// Group assigns a dense group id to each distinct tuple
+// (cols[0][i], …, cols[m-1][i]); codes of column j must be below cards[j].
+// Group ids follow the order of each group's first row.
+//
+// With no columns every row is in one group; the number of rows is then
+// len(opt.Weights), so Group returns an error when Weights is nil.
+func Group(cols [][]uint32, cards []uint32, opt Options) (*Groups, error) {
+	return GroupContext(context.Background(), cols, cards, opt)
+}
+
+// GroupContext is Group with cancellation: ctx is checked once per batch
+// of rows, and its error is returned when it is done.
+func GroupContext(ctx context.Context, cols [][]uint32, cards []uint32, opt Options) (*Groups, error) {
+	if len(cols) != len(cards) {
+		return nil, fmt.Errorf("groupby: %d columns but %d cardinalities", len(cols), len(cards))
+	}
+	if len(cols) == 0 {
+		if opt.Weights == nil {
+			return nil, errors.New("groupby: no columns and no weights: the number of rows is unknown")
+		}
+		return single(len(opt.Weights), opt), nil
+	}
+	n := len(cols[0])
+	for j, c := range cols {
+		if len(c) != n {
+			return nil, fmt.Errorf("groupby: column %d has %d rows, column 0 has %d", j, len(c), n)
+		}
+	}
+	if opt.Weights != nil && len(opt.Weights) != n {
+		return nil, fmt.Errorf("groupby: %d weights for %d rows", len(opt.Weights), n)
+	}
+	if uint64(n) > MaxRows {
+		return nil, fmt.Errorf("groupby: %d rows; at most %d are supported", n, uint64(MaxRows))
+	}
+	if n == 0 {
+		g := &Groups{}
+		if opt.RowIDs {
+			g.RowIDs = []uint32{}
+		}
+		return g, nil
+	}
+	// Re-code prefixes while the key space overflows 64 bits. orig[j] is
+	// the caller's index of column j (-1 for a re-coded prefix), for errors.
+	orig := make([]int, len(cols))
+	for j := range orig {
+		orig[j] = j
+	}
+	for {
+		l := fittingPrefix(cards)
+		if l == len(cards) {
+			break
+		}
+		pre, err := GroupContext(ctx, cols[:l], cards[:l], Options{Workers: opt.Workers, RowIDs: true,
+			minRows: opt.minRows, force: opt.force, pbits: opt.pbits})
+		if err != nil {
+			return nil, renumber(err, orig)
+		}
+		cols = append([][]uint32{pre.RowIDs}, cols[l:]...)
+		cards = append([]uint32{uint32(pre.N)}, cards[l:]...)
+		orig = append([]int{-1}, orig[l:]...)
+	}
+	g, err := group(ctx, cols, cards, n, opt)
+	return g, renumber(err, orig)
+}
+
+// renumber maps the column of a range error back to the caller's index.
+func renumber(err error, orig []int) error {
+	var re *rangeError
+	if errors.As(err, &re) {
+		re.col = orig[re.col]
+	}
+	return err
+}
+
+// fittingPrefix returns the length of the longest prefix of cards whose
+// product is at most 2^64-1 (so that key 2^64-1 is never used and can mark
+// an empty slot). Any two uint32 cardinalities fit, so the result is at
+// least min(2, len(cards)).
+func fittingPrefix(cards []uint32) int {
+	p := uint64(1)
+	for j, c := range cards {
+		hi, lo := bits.Mul64(p, uint64(c))
+		if hi != 0 || lo == math.MaxUint64 {
+			return j
+		}
+		p = lo
+	}
+	return len(cards)
+}
+
+// single is the one group of all rows (no columns).
+func single(n int, opt Options) *Groups {
+	g := &Groups{}
+	if opt.RowIDs {
+		g.RowIDs = make([]uint32, n)
+	}
+	if n == 0 {
+		return g
+	}
+	var s int64
+	for _, w := range opt.Weights {
+		s += w
+	}
+	g.N, g.Sizes, g.First = 1, []int64{s}, []int{0}
+	return g
+}
+
+// job is what every worker shares.
+type job struct {
+	cols    [][]uint32
+	cards   []uint64
+	weights []int64
+	rowIDs  []uint32 // per-row scratch for worker-local ids, then final ids
+	parts   []uint16 // per-row partition (hash path with row ids)
+	done    <-chan struct{}
+	space   uint64 // key space Π cards
+	pbits   int    // forced partition bits + 1, or 0
+}
+
+// errCanceled marks a worker stopped by the context.
+var errCanceled = errors.New("groupby: canceled")
+
+// rangeError reports a code at or above its column's cardinality.
+type rangeError struct {
+	row, col int
+	code     uint32
+	card     uint64
+}
+
+func (e *rangeError) Error() string {
+	return fmt.Sprintf("groupby: row %d column %d: code %d not below cardinality %d", e.row, e.col, e.code, e.card)
+}
+
+func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Options) (*Groups, error) {
+	j := &job{cols: cols, weights: opt.Weights, done: ctx.Done(), space: 1}
+	j.cards = make([]uint64, len(cards))
+	for i, c := range cards {
+		j.cards[i] = uint64(c)
+		j.space *= uint64(c)
+	}
+	w := opt.Workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	minRows := minWorkerRows
+	if opt.minRows > 0 {
+		minRows = opt.minRows
+	}
+	w = max(1, min(w, n/minRows))
+	if opt.RowIDs {
+		j.rowIDs = make([]uint32, n)
+	}
+	dense := j.space <= denseLimit && j.space <= 4*uint64(n)+1<<16
+	if opt.force != 0 {
+		dense = opt.force == 1 && j.space <= denseLimit
+	}
+	j.pbits = opt.pbits
+	var g *Groups
+	var err error
+	if dense {
+		g, err = j.runDense(n, w)
+	} else {
+		g, err = j.runHash(n, w)
+	}
+	if err != nil {
+		if errors.Is(err, errCanceled) {
+			if cerr := ctx.Err(); cerr != nil {
+				return nil, cerr
+			}
+		}
+		return nil, err
+	}
+	g.RowIDs = j.rowIDs
+	return g, nil
+}
+
+// bounds splits n rows into w contiguous ranges.
+func bounds(n, w int) []int {
+	b := make([]int, w+1)
+	for i := range b {
+		b[i] = int(int64(n) * int64(i) / int64(w))
+	}
+	return b
+}
+
+// parallel runs f(i) for i in [0, w) and returns the first error.
+func parallel(w int, f func(i int) error) error {
+	if w == 1 {
+		return f(0)
+	}
+	errs := make([]error, w)
+	var wg sync.WaitGroup
+	for i := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f(i)
+		}()
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// canceled reports whether done is closed, without blocking.
+func canceled(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
+
+// keys fills k with the packed keys of rows [lo, lo+len(k)).
+func (j *job) keys(k []uint64, lo int) error {
+	c0 := j.cols[0][lo : lo+len(k)]
+	var mx uint32
+	for i, c := range c0 {
+		k[i] = uint64(c)
+		mx = max(mx, c)
+	}
+	if uint64(mx) >= j.cards[0] {
+		return j.badCode(0, lo, len(k))
+	}
+	for col := 1; col < len(j.cols); col++ {
+		cj := j.cols[col][lo : lo+len(k)]
+		card := j.cards[col]
+		mx = 0
+		for i, c := range cj {
+			k[i] = k[i]*card + uint64(c)
+			mx = max(mx, c)
+		}
+		if uint64(mx) >= card {
+			return j.badCode(col, lo, len(k))
+		}
+	}
+	return nil
+}
+
+func (j *job) badCode(col, lo, n int) error {
+	for i, c := range j.cols[col][lo : lo+n] {
+		if uint64(c) >= j.cards[col] {
+			return &rangeError{row: lo + i, col: col, code: c, card: j.cards[col]}
+		}
+	}
+	return nil
+}
