@@ -2,10 +2,182 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
+
+	"github.com/reidrisk/reidrisk"
 )
 
-// TODO(owner): replace this stub.
+// analyzeFlags are the flags of `reidrisk analyze`.
+type analyzeFlags struct {
+	in          inputFlags
+	qi          string
+	sensitive   string
+	identifiers string
+	k           int
+	threshold   float64
+	l           int
+	c, t        float64
+	population  string
+	weights     string
+	fraction    float64
+	suda        bool
+	sudaMax     int
+	qiMax       int
+	records     string
+}
+
+func (f *analyzeFlags) register(fs *flag.FlagSet) {
+	f.in.register(fs)
+	fs.StringVar(&f.qi, "qi", "", "quasi-identifier columns, comma-separated (required)")
+	fs.StringVar(&f.sensitive, "sensitive", "", "sensitive columns, comma-separated (l-diversity, t-closeness, β-likeness, δ-disclosure)")
+	fs.StringVar(&f.identifiers, "identifiers", "", "direct-identifier columns, comma-separated: checked, never analysed or printed")
+	fs.IntVar(&f.k, "k", reidrisk.DefaultK, "smallest acceptable class size")
+	fs.Float64Var(&f.threshold, "risk-threshold", reidrisk.DefaultRiskThreshold, "prosecutor risk above which a record is at risk")
+	fs.IntVar(&f.l, "l", reidrisk.DefaultL, "l of recursive (c,l)-diversity")
+	fs.Float64Var(&f.c, "c", 0, "check recursive (c,l)-diversity with this c")
+	fs.Float64Var(&f.t, "t", 0, "check t-closeness (equal distance) with this t")
+	fs.StringVar(&f.population, "population", "", "population table FILE with the same QI columns (journalist/marketer risk)")
+	fs.StringVar(&f.weights, "weights", "", "column of per-record sampling weights")
+	fs.Float64Var(&f.fraction, "sampling-fraction", 0, "fraction of the population in the sample, 0 < f ≤ 1")
+	fs.BoolVar(&f.suda, "suda", false, "compute SUDA2 minimal sample uniques and DIS-SUDA scores")
+	fs.IntVar(&f.sudaMax, "suda-max-size", 0, "largest minimal sample unique searched by --suda (default: all QIs)")
+	fs.IntVar(&f.qiMax, "qi-max-columns", reidrisk.DefaultQIMaxColumns, "score all QI subsets up to this many QIs")
+	fs.StringVar(&f.records, "records", "", "write the per-record risk table to FILE (.arrow, .arrows, .parquet or .csv)")
+}
+
+// options checks the flags and turns them into reidrisk.Options; set holds
+// the names of the flags given on the command line.
+func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
+	var opt reidrisk.Options
+	if err := f.in.check(); err != nil {
+		return opt, err
+	}
+	opt.QI = splitList(f.qi)
+	if len(opt.QI) == 0 {
+		return opt, usagef("--qi is required: name the quasi-identifier columns, e.g. --qi age,sex,zip")
+	}
+	opt.Sensitive = splitList(f.sensitive)
+	opt.Identifiers = splitList(f.identifiers)
+	opt.Subject = f.in.subject
+	seen := map[string]string{}
+	for _, g := range []struct {
+		flag  string
+		names []string
+	}{{"--qi", opt.QI}, {"--sensitive", opt.Sensitive}, {"--identifiers", opt.Identifiers}, {"--subject", []string{opt.Subject}}, {"--weights", []string{f.weights}}} {
+		for _, n := range g.names {
+			if n == "" {
+				continue
+			}
+			if prev, ok := seen[n]; ok {
+				if prev == g.flag {
+					return opt, usagef("%s names column %q twice", g.flag, n)
+				}
+				return opt, usagef("column %q is given to both %s and %s", n, prev, g.flag)
+			}
+			seen[n] = g.flag
+		}
+	}
+	if f.k < 1 {
+		return opt, usagef("--k %d: want a class size of at least 1", f.k)
+	}
+	if !(f.threshold > 0 && f.threshold <= 1) {
+		return opt, usagef("--risk-threshold %g: want 0 < t ≤ 1", f.threshold)
+	}
+	if f.l < 1 {
+		return opt, usagef("--l %d: want at least 1", f.l)
+	}
+	if set["c"] && !(f.c > 0) {
+		return opt, usagef("--c %g: want c > 0", f.c)
+	}
+	if set["t"] && !(f.t > 0 && f.t <= 1) {
+		return opt, usagef("--t %g: want 0 < t ≤ 1", f.t)
+	}
+	if set["sampling-fraction"] && !(f.fraction > 0 && f.fraction <= 1) {
+		return opt, usagef("--sampling-fraction %g: want 0 < f ≤ 1", f.fraction)
+	}
+	if set["suda-max-size"] && f.sudaMax < 1 {
+		return opt, usagef("--suda-max-size %d: want at least 1", f.sudaMax)
+	}
+	if set["suda-max-size"] && !f.suda {
+		return opt, usagef("--suda-max-size needs --suda")
+	}
+	if f.qiMax < 1 {
+		return opt, usagef("--qi-max-columns %d: want at least 1", f.qiMax)
+	}
+	n := 0
+	for _, s := range []string{"population", "weights", "sampling-fraction"} {
+		if set[s] {
+			n++
+		}
+	}
+	if n > 1 {
+		return opt, usagef("give at most one of --population, --weights and --sampling-fraction")
+	}
+	if (set["c"] || set["t"]) && len(opt.Sensitive) == 0 {
+		return opt, usagef("--c and --t need --sensitive")
+	}
+	if f.records != "" {
+		if err := checkRecordsPath(f.records); err != nil {
+			return opt, err
+		}
+	}
+	opt.K, opt.RiskThreshold, opt.L, opt.C, opt.T = f.k, f.threshold, f.l, f.c, f.t
+	opt.Weights, opt.SamplingFraction = f.weights, f.fraction
+	opt.SUDA, opt.SUDAMaxSize, opt.QIMaxColumns = f.suda, f.sudaMax, f.qiMax
+	opt.Records = f.records != ""
+	opt.ShowValues = f.in.showValues
+	return opt, nil
+}
+
 func runAnalyze(ctx context.Context, e env, args []string) error {
-	return errors.New("not implemented yet")
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f analyzeFlags
+	f.register(fs)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	switch len(pos) {
+	case 0:
+		return usagef("no input FILE given (use - for standard input)")
+	case 1:
+	default:
+		return usagef("want one input FILE, got %d: %q", len(pos), pos)
+	}
+	opt, err := f.options(set)
+	if err != nil {
+		return err
+	}
+	src, err := openInput(e, pos[0], f.in.delimiter)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if f.population != "" {
+		if f.population == "-" && pos[0] == "-" {
+			return usagef("--population - and FILE - cannot both read standard input")
+		}
+		pop, err := openInput(e, f.population, f.in.delimiter)
+		if err != nil {
+			return err
+		}
+		defer pop.Close()
+		opt.Population = pop
+	}
+	bar := newProgress(e, f.in.quiet)
+	opt.Progress = bar.update
+	rep, err := reidrisk.Analyze(ctx, src, opt)
+	bar.done()
+	if err != nil {
+		return err
+	}
+	if f.records != "" {
+		if err := writeRecords(f.records, rep.Records); err != nil {
+			return err
+		}
+	}
+	return writeReport(e, f.in.format, rep)
 }

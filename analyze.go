@@ -1,0 +1,282 @@
+package reidrisk
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/reidrisk/reidrisk/anonymity"
+	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+// Analyze reads src once, groups its rows into equivalence classes over
+// opt.QI and returns every measure opt asks for: k-anonymity and prosecutor
+// risk always; the QI-combination ranking; l-diversity, t-closeness,
+// β-likeness and δ-disclosure with sensitive columns; journalist, marketer
+// and individual risk and population uniqueness with a population, weights
+// or a sampling fraction; SUDA2 when asked. Analyze consumes src but does
+// not close it. Errors about the input name the source, row and column.
+func Analyze(ctx context.Context, src *quasiid.Source, opt Options) (*Report, error) {
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if src == nil {
+		return nil, fmt.Errorf("reidrisk: nil source")
+	}
+	spec := quasiid.Spec{QI: opt.QI, Sensitive: opt.Sensitive, Subject: opt.Subject, Identifiers: opt.Identifiers}
+	if opt.Weights != "" {
+		spec.Insensitive = []string{opt.Weights}
+	}
+	eo := quasiid.EncodeOptions{}
+	if opt.Progress != nil {
+		eo.Progress = func(rows int64) { opt.Progress(Progress{Stage: "read", Done: rows}) }
+	}
+	t, err := quasiid.Encode(ctx, src, spec, eo)
+	if err != nil {
+		return nil, err
+	}
+	return analyzeTable(ctx, t, opt)
+}
+
+// analyzeTable runs the analysis on an encoded table; opt has its defaults.
+func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, error) {
+	progress(opt, "count", 0, int64(t.Rows))
+	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: opt.Workers, RowClass: opt.Records})
+	if err != nil {
+		return nil, err
+	}
+	progress(opt, "count", int64(t.Rows), int64(t.Rows))
+	r := &Report{
+		Source:      t.Source,
+		QI:          slices.Clone(opt.QI),
+		Sensitive:   slices.Clone(opt.Sensitive),
+		Subject:     opt.Subject,
+		Identifiers: slices.Clone(opt.Identifiers),
+		NullRule:    NullRule,
+		Policy:      Policy{K: opt.K, RiskThreshold: Float(opt.RiskThreshold), L: opt.L},
+	}
+	r.summarise(c, opt)
+	if opt.Subject != "" {
+		r.subjects(c)
+	}
+	if err := r.sensitive(c, opt); err != nil {
+		return nil, err
+	}
+	if opt.Records {
+		r.Records = records(c, opt.RiskThreshold)
+	}
+	if opt.ShowValues {
+		r.RiskiestClasses = riskiest(c, 5)
+	}
+	r.checkPolicy(opt)
+	return r, ctx.Err()
+}
+
+func progress(opt Options, stage string, done, total int64) {
+	if opt.Progress != nil {
+		opt.Progress(Progress{Stage: stage, Done: done, Total: total})
+	}
+}
+
+// summarise fills the k-anonymity and prosecutor figures.
+func (r *Report) summarise(c *anonymity.Classes, opt Options) {
+	r.Rows = c.Rows
+	r.Classes = int64(c.Len())
+	r.K = anonymity.K(c)
+	r.SampleUniques = anonymity.SampleUniques(c)
+	if c.Rows > 0 {
+		r.SampleUniquesFraction = Float(float64(r.SampleUniques) / float64(c.Rows))
+	}
+	r.ClassSizeHistogram = Counts(anonymity.SizeHistogram(c))
+	r.RecordsInClassesBelowK = Counts{}
+	for _, k := range []int64{2, 3, 5, 10, int64(opt.K)} {
+		r.RecordsInClassesBelowK[k] = anonymity.RecordsBelow(c, k)
+	}
+	p := anonymity.Prosecutor(c, opt.RiskThreshold)
+	r.Prosecutor = ProsecutorRisk{Float(p.Highest), Float(p.Average), Float(p.RecordsAtRisk), Float(p.Threshold)}
+}
+
+// subjects fills the person-level counts from c.Subjects.
+func (r *Report) subjects(c *anonymity.Classes) {
+	m := c.Subjects
+	if m == nil {
+		return
+	}
+	ks := anonymity.KSubjects(c)
+	several := anonymity.SubjectsInSeveralClasses(c)
+	seen := map[uint32]bool{}
+	alone := map[uint32]bool{}
+	for e := 0; e+1 < len(m.Offsets); e++ {
+		lo, hi := m.Offsets[e], m.Offsets[e+1]
+		for _, s := range m.Values[lo:hi] {
+			seen[s] = true
+		}
+		if hi-lo == 1 {
+			alone[m.Values[lo]] = true
+		}
+	}
+	n, a := int64(len(seen)), int64(len(alone))
+	r.KSubjects, r.Subjects, r.SubjectsSingledOut, r.SubjectsInSeveralClasses = &ks, &n, &a, &several
+}
+
+// sensitive fills l-diversity, t-closeness, β-likeness and δ-disclosure.
+func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
+	for _, m := range c.Sensitive {
+		so := anonymity.SensitiveOptions{L: opt.L}
+		if h, ok := opt.Hierarchies[m.Name]; ok {
+			so.Hierarchy = make([][]string, m.Dict.Len())
+			for code := range so.Hierarchy {
+				v := m.Dict.Label(uint32(code))
+				p, ok := h[v]
+				if !ok {
+					return fmt.Errorf("reidrisk: hierarchy of column %q has no row for value %q", m.Name, v)
+				}
+				so.Hierarchy[code] = p
+			}
+		}
+		sum, err := anonymity.SummarizeSensitive(m, so)
+		if err != nil {
+			return fmt.Errorf("reidrisk: sensitive column %q: %w", m.Name, err)
+		}
+		s := SensitiveReport{
+			Column:          m.Name,
+			LDiversity:      LDiversity{int64(sum.DistinctL), Float(sum.EntropyL), Float(sum.RecursiveC)},
+			TCloseness:      TCloseness{Equal: Float(sum.TEqual), Ordered: Float(sum.TOrdered)},
+			BetaLikeness:    BetaLikeness{Float(sum.BetaBasic), Float(sum.BetaEnhanced)},
+			DeltaDisclosure: Float(sum.DeltaDisclosure),
+		}
+		if sum.HasHierarchical {
+			v := Float(sum.THierarchical)
+			s.TCloseness.Hierarchical = &v
+		}
+		r.PerSensitive = append(r.PerSensitive, s)
+	}
+	if len(r.PerSensitive) == 0 {
+		return nil
+	}
+	// Table level: the worst column.
+	w := r.PerSensitive[0]
+	l, t, beta, delta := w.LDiversity, w.TCloseness, w.BetaLikeness, w.DeltaDisclosure
+	for _, s := range r.PerSensitive[1:] {
+		l.Distinct = min(l.Distinct, s.LDiversity.Distinct)
+		l.Entropy = Float(minFloat([]float64{float64(l.Entropy), float64(s.LDiversity.Entropy)}))
+		l.RecursiveC = Float(maxFloat([]float64{float64(l.RecursiveC), float64(s.LDiversity.RecursiveC)}))
+		t.Equal = Float(maxFloat([]float64{float64(t.Equal), float64(s.TCloseness.Equal)}))
+		t.Ordered = Float(maxFloat([]float64{float64(t.Ordered), float64(s.TCloseness.Ordered)}))
+		beta.Basic = Float(maxFloat([]float64{float64(beta.Basic), float64(s.BetaLikeness.Basic)}))
+		beta.Enhanced = Float(maxFloat([]float64{float64(beta.Enhanced), float64(s.BetaLikeness.Enhanced)}))
+		delta = Float(maxFloat([]float64{float64(delta), float64(s.DeltaDisclosure)}))
+		if s.TCloseness.Hierarchical != nil {
+			if t.Hierarchical == nil || *s.TCloseness.Hierarchical > *t.Hierarchical {
+				v := *s.TCloseness.Hierarchical
+				t.Hierarchical = &v
+			}
+		}
+	}
+	r.LDiversity, r.TCloseness, r.BetaLikeness, r.DeltaDisclosure = &l, &t, &beta, &delta
+	if len(r.PerSensitive) == 1 {
+		r.PerSensitive = nil
+	}
+	return nil
+}
+
+// checkPolicy records which of the requested thresholds the table meets.
+func (r *Report) checkPolicy(opt Options) {
+	var failed []string
+	if r.K < int64(opt.K) {
+		failed = append(failed, "k="+strconv.Itoa(opt.K))
+	}
+	if opt.C > 0 && r.LDiversity != nil {
+		c := Float(opt.C)
+		r.Policy.C = &c
+		if !(float64(r.LDiversity.RecursiveC) < opt.C) {
+			failed = append(failed, fmt.Sprintf("recursive (c=%g, l=%d)", opt.C, opt.L))
+		}
+	}
+	if opt.T > 0 && r.TCloseness != nil {
+		t := Float(opt.T)
+		r.Policy.T = &t
+		if float64(r.TCloseness.Equal) > opt.T {
+			failed = append(failed, fmt.Sprintf("t=%g", opt.T))
+		}
+	}
+	ok := len(failed) == 0
+	r.Policy.Satisfied = &ok
+	r.Policy.Failed = failed
+}
+
+// records builds the per-record risk table from c.RowClass.
+func records(c *anonymity.Classes, threshold float64) *Records {
+	n := len(c.RowClass)
+	rec := &Records{
+		Row: make([]int64, n), Class: make([]int64, n), ClassSize: make([]int64, n),
+		Prosecutor: make([]float64, n), AtRisk: make([]bool, n),
+	}
+	var subj []int64
+	if m := c.Subjects; m != nil {
+		rec.SubjectsInClass = make([]int64, n)
+		subj = make([]int64, c.Len())
+		for e := range subj {
+			subj[e] = int64(m.Offsets[e+1] - m.Offsets[e])
+		}
+	}
+	for i, e := range c.RowClass {
+		size := c.Sizes[e]
+		rec.Row[i] = int64(i)
+		rec.Class[i] = int64(e)
+		rec.ClassSize[i] = size
+		rec.Prosecutor[i] = 1 / float64(size)
+		rec.AtRisk[i] = rec.Prosecutor[i] > threshold
+		if subj != nil {
+			rec.SubjectsInClass[i] = subj[e]
+		}
+	}
+	return rec
+}
+
+// riskiest returns up to n of the smallest classes, first-seen first, with
+// their QI values.
+func riskiest(c *anonymity.Classes, n int) []ClassExample {
+	idx := make([]int, c.Len())
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return int(c.Sizes[a] - c.Sizes[b]) })
+	var out []ClassExample
+	for _, e := range idx[:min(n, len(idx))] {
+		ex := ClassExample{Values: map[string]string{}, Size: c.Sizes[e]}
+		for j, name := range c.QI {
+			ex.Values[name] = c.Dicts[j].Label(c.Codes[j][e])
+		}
+		if m := c.Subjects; m != nil {
+			ex.Subjects = int64(m.Offsets[e+1] - m.Offsets[e])
+		}
+		out = append(out, ex)
+	}
+	return out
+}
+
+// minFloat returns the smallest non-NaN value of xs (NaN if none).
+func minFloat(xs []float64) float64 {
+	m := math.NaN()
+	for _, x := range xs {
+		if !math.IsNaN(x) && (math.IsNaN(m) || x < m) {
+			m = x
+		}
+	}
+	return m
+}
+
+// maxFloat returns the largest non-NaN value of xs (NaN if none).
+func maxFloat(xs []float64) float64 {
+	m := math.NaN()
+	for _, x := range xs {
+		if !math.IsNaN(x) && (math.IsNaN(m) || x > m) {
+			m = x
+		}
+	}
+	return m
+}

@@ -1,0 +1,18 @@
+package main
+
+import (
+	"errors"
+	"io"
+
+	"github.com/reidrisk/reidrisk"
+)
+
+// htmlPage is what one HTML report shows; nil parts are left out.
+type htmlPage struct {
+	Analyze *reidrisk.Report
+}
+
+// writeHTML writes a self-contained HTML report.
+func writeHTML(w io.Writer, pg htmlPage) error {
+	return errors.New("--format html: not available yet")
+}

@@ -1,0 +1,265 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/reidrisk/reidrisk"
+)
+
+// writeReport writes rep to e.stdout in the given format.
+func writeReport(e env, format string, rep *reidrisk.Report) error {
+	switch format {
+	case "json":
+		return writeJSON(e.stdout, rep)
+	case "html":
+		return writeHTML(e.stdout, htmlPage{Analyze: rep})
+	}
+	return writeText(e.stdout, rep)
+}
+
+// writeText writes the short human-readable report.
+func writeText(w io.Writer, r *reidrisk.Report) error {
+	p := &printer{w: w}
+	p.f("%s: %s rows, %s equivalence classes over %d quasi-identifiers\n  (%s)\n",
+		filepath.Base(r.Source), group(r.Rows), group(r.Classes), len(r.QI), strings.Join(r.QI, ", "))
+	p.f("\n")
+	verdict := "met"
+	if r.K < int64(r.Policy.K) {
+		verdict = "NOT met"
+	}
+	p.f("k-anonymity: k = %d (the smallest class holds %s); policy k = %d %s.\n",
+		r.K, plural(r.K, "row", "rows"), r.Policy.K, verdict)
+	p.f("  %s (%s) are unique on these columns: anyone who knows them can single those rows out.\n",
+		plural(r.SampleUniques, "row", "rows"), pct(float64(r.SampleUniquesFraction)))
+	below := r.RecordsInClassesBelowK
+	var parts []string
+	for _, k := range below.Keys() {
+		parts = append(parts, fmt.Sprintf("<%d: %s", k, group(below[k])))
+	}
+	p.f("  rows in classes smaller than k  %s\n", strings.Join(parts, "   "))
+	if r.KSubjects != nil {
+		p.f("\nPeople, not rows (subject column %q):\n", r.Subject)
+		p.f("  %s in all; k_subjects = %d (fewest distinct subjects in a class).\n", plural(*r.Subjects, "subject", "subjects"), *r.KSubjects)
+		p.f("  %s (%s) are alone in at least one class: their rows there are theirs alone.\n",
+			group(*r.SubjectsSingledOut), pct(ratio(*r.SubjectsSingledOut, *r.Subjects)))
+		p.f("  %s have rows in more than one class (linking those rows narrows them down further).\n",
+			group(*r.SubjectsInSeveralClasses))
+	}
+	pr := r.Prosecutor
+	p.f("\nProsecutor risk (ARX): highest %s, average %s; %s of rows have risk above %s.\n",
+		num(pr.Highest), num(pr.Average), pct(float64(pr.RecordsAtRisk)), num(pr.RiskThreshold))
+	if len(r.QIAnalysis) > 0 {
+		p.qiStory(r)
+	}
+	if l := r.LDiversity; l != nil {
+		p.f("\nSensitive columns (%s):\n", strings.Join(r.Sensitive, ", "))
+		p.f("  l-diversity: distinct l = %d, entropy l = %s, recursive (c,l=%d) boundary c = %s\n",
+			l.Distinct, num(l.Entropy), r.Policy.L, num(l.RecursiveC))
+		if l.Distinct <= 1 {
+			p.f("  some class holds a single sensitive value: knowing the QIs reveals it.\n")
+		}
+	}
+	if t := r.TCloseness; t != nil {
+		p.f("  t-closeness: equal distance %s, ordered distance %s", num(t.Equal), num(t.Ordered))
+		if t.Hierarchical != nil {
+			p.f(", hierarchical %s", num(*t.Hierarchical))
+		}
+		p.f("\n")
+	}
+	if b := r.BetaLikeness; b != nil {
+		p.f("  β-likeness: basic %s, enhanced %s\n", num(b.Basic), num(b.Enhanced))
+	}
+	if d := r.DeltaDisclosure; d != nil {
+		p.f("  δ-disclosure: δ = %s\n", num(*d))
+	}
+	for _, s := range r.PerSensitive {
+		p.f("    %s: distinct l %d, entropy l %s, t (equal) %s\n", s.Column, s.LDiversity.Distinct, num(s.LDiversity.Entropy), num(s.TCloseness.Equal))
+	}
+	if j := r.Journalist; j != nil {
+		p.f("\nAgainst the population:\n  journalist risk: highest %s, average %s, %s of rows above %s\n",
+			num(j.Highest), num(j.Average), pct(float64(j.RecordsAtRisk)), num(j.RiskThreshold))
+	}
+	if m := r.Marketer; m != nil {
+		p.f("  marketer risk: %s (expected fraction of rows re-identified by linking everyone)\n", num(*m))
+	}
+	if ir := r.IndividualRisk; ir != nil {
+		p.f("  individual risk (sdcMicro): %s expected re-identifications, global risk %s\n",
+			num(ir.ExpectedReidentifications), num(ir.GlobalRisk))
+	}
+	if pu := r.PopulationUniqueness; pu != nil {
+		p.f("  population uniques: %s of the population estimated unique (%s model)\n", pct(float64(pu.Estimate)), pu.Model)
+	}
+	if s := r.SUDA; s != nil {
+		p.f("\nSUDA2 (minimal sample uniques up to size %d): max score %s, mean DIS-SUDA %s\n",
+			s.MaxSize, num(s.MaxScore), num(s.MeanDIS))
+		var parts []string
+		for _, k := range s.MSUCountBySize.Keys() {
+			parts = append(parts, fmt.Sprintf("size %d: %s", k, group(s.MSUCountBySize[k])))
+		}
+		p.f("  MSUs by size  %s\n", strings.Join(parts, "   "))
+	}
+	if len(r.RiskiestClasses) > 0 {
+		p.f("\nSmallest classes:\n")
+		for _, c := range r.RiskiestClasses {
+			var kv []string
+			for _, q := range r.QI {
+				kv = append(kv, q+"="+c.Values[q])
+			}
+			p.f("  %s  %s\n", plural(c.Size, "row ", "rows"), strings.Join(kv, " "))
+		}
+	}
+	if pol := r.Policy; pol.Satisfied != nil {
+		if *pol.Satisfied {
+			p.f("\nPolicy met.\n")
+		} else {
+			p.f("\nPolicy NOT met: %s. Try `reidrisk suggest` for the least coarsening that meets it.\n", strings.Join(pol.Failed, ", "))
+		}
+	}
+	for _, wn := range r.Warnings {
+		p.f("warning: %s\n", wn)
+	}
+	p.f("\nNulls: %s.\n", r.NullRule)
+	return p.err
+}
+
+// qiStory prints the best-separating combination of each size: how few
+// columns it takes to single people out.
+func (p *printer) qiStory(r *reidrisk.Report) {
+	best := map[int]reidrisk.QIScore{}
+	for _, s := range r.QIAnalysis {
+		n := len(s.Columns)
+		if b, ok := best[n]; !ok || s.Distinction > b.Distinction {
+			best[n] = s
+		}
+	}
+	sizes := make([]int, 0, len(best))
+	for n := range best {
+		sizes = append(sizes, n)
+	}
+	slices.Sort(sizes)
+	p.f("\nWhich columns single people out (QI analysis; distinction = classes/rows, 1 = everyone unique;\n")
+	p.f("separation = share of row pairs told apart):\n")
+	p.f("  %-6s %-11s %-10s %s\n", "#cols", "distinction", "separation", "most identifying combination")
+	for _, n := range sizes {
+		s := best[n]
+		p.f("  %-6d %-11s %-10s %s\n", n, fix(s.Distinction), fix(s.Separation), strings.Join(s.Columns, ", "))
+	}
+	var singles []reidrisk.QIScore
+	for _, s := range r.QIAnalysis {
+		if len(s.Columns) == 1 {
+			singles = append(singles, s)
+		}
+	}
+	slices.SortStableFunc(singles, func(a, b reidrisk.QIScore) int { return cmpFloat(b.Distinction, a.Distinction) })
+	if len(singles) > 1 {
+		var parts []string
+		for _, s := range singles {
+			parts = append(parts, fmt.Sprintf("%s %s", s.Columns[0], fix(s.Distinction)))
+		}
+		p.f("  single columns by distinction: %s\n", strings.Join(parts, ", "))
+	}
+	if !r.QIAnalysisComplete {
+		p.f("  (only some combinations scored: more QIs than --qi-max-columns)\n")
+	}
+}
+
+func cmpFloat(a, b reidrisk.Float) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) f(format string, a ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, a...)
+	}
+}
+
+// group formats n with thousands separators: 30162 → "30,162".
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return group(n) + " " + many
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// pct formats a fraction as a percentage with one decimal.
+func pct(f float64) string {
+	if math.IsNaN(f) {
+		return "n/a"
+	}
+	return strconv.FormatFloat(100*f, 'f', 1, 64) + "%"
+}
+
+// num formats a figure with up to 7 significant digits; ±Inf as "∞".
+func num(f reidrisk.Float) string {
+	v := float64(f)
+	switch {
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsInf(v, -1):
+		return "-∞"
+	case math.IsNaN(v):
+		return "n/a"
+	}
+	return strconv.FormatFloat(v, 'g', 7, 64)
+}
+
+// fix formats a value in [0,1] with four decimals.
+func fix(f reidrisk.Float) string { return strconv.FormatFloat(float64(f), 'f', 4, 64) }
+
+// checkRecordsPath checks that --records names a file format we write.
+func checkRecordsPath(path string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".arrow", ".ipc", ".feather", ".arrows", ".parquet", ".csv":
+		return nil
+	}
+	return usagef("--records %s: want a .arrow, .arrows, .parquet or .csv file", path)
+}
+
+// writeRecords writes the per-record risk table to path.
+func writeRecords(path string, rec *reidrisk.Records) error {
+	return errors.New("--records: not available yet")
+}

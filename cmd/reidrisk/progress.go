@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/reidrisk/reidrisk"
+	"golang.org/x/term"
+)
+
+// progressBar draws one status line on stderr when stderr is a terminal
+// and --quiet was not given; otherwise it does nothing.
+type progressBar struct {
+	w     io.Writer // nil: silent
+	last  time.Time
+	shown bool
+	width int
+}
+
+// newProgress returns a bar drawing on e.stderr if it is a terminal.
+func newProgress(e env, quiet bool) *progressBar {
+	p := &progressBar{}
+	if quiet {
+		return p
+	}
+	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.w = f
+		p.width = 80
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 20 {
+			p.width = w
+		}
+	}
+	return p
+}
+
+// update draws the bar for p, at most ten times a second.
+func (b *progressBar) update(p reidrisk.Progress) {
+	if b == nil || b.w == nil {
+		return
+	}
+	now := time.Now()
+	if now.Sub(b.last) < 100*time.Millisecond && (p.Total == 0 || p.Done < p.Total) {
+		return
+	}
+	b.last = now
+	b.shown = true
+	fmt.Fprint(b.w, "\r"+renderProgress(p, b.width-1))
+}
+
+// done clears the bar's line.
+func (b *progressBar) done() {
+	if b == nil || b.w == nil || !b.shown {
+		return
+	}
+	fmt.Fprintf(b.w, "\r%*s\r", b.width-1, "")
+	b.shown = false
+}
+
+// renderProgress formats p in at most width characters:
+// "count  [=======>      ]  1,234 / 10,000" or "read  12,345 rows" when the
+// total is unknown.
+func renderProgress(p reidrisk.Progress, width int) string {
+	label := fmt.Sprintf("%-10s", p.Stage)
+	if p.Total <= 0 {
+		return clip(label+" "+group(p.Done), width)
+	}
+	tail := fmt.Sprintf(" %s / %s", group(p.Done), group(p.Total))
+	barW := width - len(label) - len(tail) - 3
+	if barW < 5 {
+		return clip(label+tail, width)
+	}
+	fill := int(float64(barW) * float64(min(p.Done, p.Total)) / float64(p.Total))
+	bar := make([]byte, barW)
+	for i := range bar {
+		switch {
+		case i < fill:
+			bar[i] = '='
+		case i == fill:
+			bar[i] = '>'
+		default:
+			bar[i] = ' '
+		}
+	}
+	return label + " [" + string(bar) + "]" + tail
+}
+
+func clip(s string, w int) string {
+	if w > 0 && len(s) > w {
+		return s[:w]
+	}
+	return s
+}
