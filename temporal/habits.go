@@ -1,0 +1,168 @@
+package temporal
+
+import (
+	"cmp"
+	"context"
+	"slices"
+)
+
+const subjectChunk = 512
+
+// keyWeek is one event reduced to its key and week.
+type keyWeek struct {
+	key  uint64
+	week int32
+}
+
+// subjectKeys holds, per chunk of subjects, a CSR of uint64 keys.
+type subjectKeys struct {
+	n    []int32 // keys per subject of the chunk
+	keys []uint64
+}
+
+// habits fills the habit fields of r: per subject, the keys occurring in at
+// least minWeeks distinct weeks; then S(h), a(s) and the pair uniqueness.
+func (p *prepared) habits(ctx context.Context, k *keyer, minWeeks int, r *Report, labels bool) error {
+	ns := p.numSubjects()
+	nchunks := (ns + subjectChunk - 1) / subjectChunk
+	chunks := make([]subjectKeys, nchunks)
+	workers := max(p.workers, 0)
+	bufs := make([][]keyWeek, maxWorkers(workers))
+	err := parallel(ctx, ns, subjectChunk, workers, func(w, lo, hi int) error {
+		out := subjectKeys{n: make([]int32, hi-lo)}
+		buf := bufs[w]
+		for s := lo; s < hi; s++ {
+			buf = buf[:0]
+			for _, i := range p.bySubject.list(s) {
+				buf = append(buf, keyWeek{k.habitKey(int(i)), weekIndex(p.cal.day[i])})
+			}
+			slices.SortFunc(buf, func(a, b keyWeek) int {
+				if c := cmp.Compare(a.key, b.key); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.week, b.week)
+			})
+			before := len(out.keys)
+			for i := 0; i < len(buf); {
+				j, weeks := i+1, 1
+				for ; j < len(buf) && buf[j].key == buf[i].key; j++ {
+					if buf[j].week != buf[j-1].week {
+						weeks++
+					}
+				}
+				if weeks >= minWeeks {
+					out.keys = append(out.keys, buf[i].key)
+				}
+				i = j
+			}
+			out.n[s-lo] = int32(len(out.keys) - before)
+		}
+		bufs[w] = buf
+		chunks[lo/subjectChunk] = out
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Dense habit ids in order of first subject; subject → habits CSR.
+	ids := make(map[uint64]uint32)
+	var keys []uint64
+	sh := csr{off: make([]int, ns+1)}
+	s := 0
+	for _, c := range chunks {
+		at := 0
+		for _, n := range c.n {
+			for _, key := range c.keys[at : at+int(n)] {
+				id, ok := ids[key]
+				if !ok {
+					id = uint32(len(keys))
+					ids[key] = id
+					keys = append(keys, key)
+				}
+				sh.data = append(sh.data, id)
+			}
+			at += int(n)
+			s++
+			sh.off[s] = len(sh.data)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	postings := sh.invert(len(keys))
+	r.DistinctHabits = len(keys)
+	r.Anonymity = make([]int32, ns)
+	r.Habits.Histogram = make(map[int]int)
+	var le1, le2, lt5 int
+	for s := range ns {
+		hs := sh.list(s)
+		if len(hs) == 0 {
+			continue
+		}
+		a := postings.len(int(hs[0]))
+		for _, h := range hs[1:] {
+			a = min(a, postings.len(int(h)))
+		}
+		r.Anonymity[s] = int32(a)
+		r.SubjectsWithHabits++
+		r.Habits.Histogram[a]++
+		le1 += b2i(a == 1)
+		le2 += b2i(a <= 2)
+		lt5 += b2i(a < 5)
+	}
+	// Pair uniqueness, parallel over subjects.
+	pairUnique := make([]bool, ns)
+	err = parallel(ctx, ns, subjectChunk, workers, func(w, lo, hi int) error {
+		pos := make([]int, 2)
+		for s := lo; s < hi; s++ {
+			hs := sh.list(s)
+			if len(hs) < 2 {
+				continue
+			}
+			if r.Anonymity[s] == 1 {
+				pairUnique[s] = true
+				continue
+			}
+		pairs:
+			for i := range hs {
+				for j := i + 1; j < len(hs); j++ {
+					a, b := postings.list(int(hs[i])), postings.list(int(hs[j]))
+					if len(b) < len(a) {
+						a, b = b, a
+					}
+					if intersectCount([][]uint32{a, b}, 2, pos) == 1 {
+						pairUnique[s] = true
+						break pairs
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var two, p2 int
+	for s := range ns {
+		if sh.len(s) >= 2 {
+			two++
+			p2 += b2i(pairUnique[s])
+		}
+	}
+	r.Habits.SubjectsWithTwoHabits = two
+	if n := float64(r.SubjectsWithHabits); n > 0 {
+		r.Habits.UniqueP1 = float64(le1) / n
+		r.Habits.Le2 = float64(le2) / n
+		r.Habits.Lt5 = float64(lt5) / n
+	}
+	if two > 0 {
+		r.Habits.UniqueP2 = float64(p2) / float64(two)
+	}
+	if labels {
+		r.HabitSets = make([]Habit, len(keys))
+		for h, key := range keys {
+			r.HabitSets[h] = Habit{Label: k.habitLabel(key), Subjects: postings.list(h)}
+		}
+	}
+	return nil
+}
