@@ -1,0 +1,35 @@
+package generalize
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestAdult(t *testing.T) {
+	header, rows := readSemicolon(t, filepath.Join("..", "testdata", "adult", "adult.csv"))
+	c := classesOf(header, rows, adultQI, nil, "")
+	hs := adultHierarchies(t, adultQI)
+	res, err := Search(context.Background(), c, hs, Policy{K: 5}, Options{Metric: DM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("bottom classes %d, evaluated %d, rolled %d", c.Len(), res.NodesEvaluated, res.ClassesRolledUp)
+	if res.LatticeSize != 4320 || !res.Optimal {
+		t.Fatalf("lattice %d optimal %v", res.LatticeSize, res.Optimal)
+	}
+	o := res.Optimum
+	if want := []int{1, 3, 1, 2, 1, 1, 1, 2}; !slices.Equal(o.Levels, want) || o.DM != 55170356 || o.DMStar != 55170356 {
+		t.Errorf("optimum %v DM %d DM* %d, want %v 55170356", o.Levels, o.DM, o.DMStar, want)
+	}
+	res5, err := Search(context.Background(), c, hs, Policy{K: 5, MaxSuppression: 0.05}, Options{Metric: DMStar})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o = res5.Optimum
+	t.Logf("5%%: evaluated %d, rolled %d", res5.NodesEvaluated, res5.ClassesRolledUp)
+	if want := []int{0, 1, 1, 2, 1, 1, 0, 2}; !slices.Equal(o.Levels, want) || o.DMStar != 2689984 || o.Suppressed != 813 {
+		t.Errorf("optimum %v DM* %d suppressed %d, want %v 2689984 813", o.Levels, o.DMStar, o.Suppressed, want)
+	}
+}

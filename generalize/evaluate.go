@@ -1,0 +1,197 @@
+package generalize
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/reidrisk/reidrisk/anonymity"
+)
+
+// evaluator holds what evaluating a node needs besides its class table.
+type evaluator struct {
+	p       Policy
+	bs      []*binding
+	rows    int64
+	maxSupp int64
+	loss    [][][]float64 // loss[j][l][code] = (cover − 1)/(M − 1)
+	logf    [][][]float64 // logf[j][l][code] = log₂ of the label's frequency
+	tcs     [][]*tCloseness
+	scratch []int64
+}
+
+// newEvaluator prepares per-level lookup tables and the bottom table.
+func newEvaluator(c *anonymity.Classes, bs []*binding, p Policy) (*evaluator, *table, error) {
+	e := &evaluator{p: p, bs: bs, rows: c.Rows}
+	e.maxSupp = int64(math.Floor(p.MaxSuppression*float64(c.Rows) + 1e-9))
+	m := len(bs)
+	bottom := &table{levels: make([]int, m), codes: c.Codes, sizes: c.Sizes, a: make([]float64, len(c.Sizes))}
+	e.loss = make([][][]float64, m)
+	e.logf = make([][][]float64, m)
+	for j, b := range bs {
+		freq0 := make([]int64, b.dicts[0].Len())
+		for k, code := range c.Codes[j] {
+			freq0[code] += c.Sizes[k]
+		}
+		for k, code := range c.Codes[j] {
+			bottom.a[k] += float64(c.Sizes[k]) * math.Log2(float64(freq0[code]))
+		}
+		levels := len(b.dicts)
+		e.loss[j] = make([][]float64, levels)
+		e.logf[j] = make([][]float64, levels)
+		M := float64(b.dicts[0].Len())
+		for l := range levels {
+			n := b.dicts[l].Len()
+			e.loss[j][l] = make([]float64, n)
+			freq := make([]int64, n)
+			up := b.mapTo(0, l)
+			for c0, f := range freq0 {
+				freq[up[c0]] += f
+			}
+			e.logf[j][l] = make([]float64, n)
+			for x := range n {
+				if M > 1 {
+					e.loss[j][l][x] = float64(b.cover[l][x]-1) / (M - 1)
+				}
+				if freq[x] > 0 {
+					e.logf[j][l][x] = math.Log2(float64(freq[x]))
+				}
+			}
+		}
+	}
+	if p.SubjectK {
+		if c.Subjects == nil {
+			return nil, nil, fmt.Errorf("generalize: k counted in subjects needs a subject column")
+		}
+		bottom.subj = fromMultiset(c.Subjects)
+	}
+	if p.needsSensitive() {
+		if len(c.Sensitive) == 0 {
+			return nil, nil, fmt.Errorf("generalize: l-diversity and t-closeness need a sensitive column")
+		}
+		for _, ms := range c.Sensitive {
+			h := fromMultiset(ms)
+			bottom.sens = append(bottom.sens, h)
+			if p.T > 0 {
+				n := ms.Dict.Len()
+				labels := make([]string, n)
+				counts := make([]int64, n)
+				for x := range uint32(n) {
+					labels[x] = valueKey(ms.Dict, x)
+				}
+				for i, v := range h.vals {
+					counts[v] += h.cnts[i]
+				}
+				e.tcs = append(e.tcs, []*tCloseness{newTCloseness(labels, counts)})
+			}
+		}
+	}
+	return e, bottom, nil
+}
+
+func fromMultiset(m *anonymity.Multiset) *hist {
+	return &hist{off: m.Offsets, vals: m.Values, cnts: m.Counts}
+}
+
+// fails reports whether class c of t fails a per-class criterion.
+func (e *evaluator) fails(t *table, c int) bool {
+	p := &e.p
+	size := t.sizes[c]
+	if p.K > 0 {
+		k := size
+		if p.SubjectK {
+			k = int64(t.subj.off[c+1] - t.subj.off[c])
+		}
+		if k < p.K {
+			return true
+		}
+	}
+	if p.MaxRisk > 0 && 1/float64(size) > p.MaxRisk*(1+1e-12) {
+		return true
+	}
+	for s, h := range t.sens {
+		lo, hi := h.off[c], h.off[c+1]
+		if p.L > 0 {
+			e.scratch = append(e.scratch[:0], h.cnts[lo:hi]...)
+			if !p.diverse(e.scratch) {
+				return true
+			}
+		}
+		if p.T > 0 && e.tcs[s][0].distance(p.TDistance, h.vals[lo:hi], h.cnts[lo:hi]) > p.T+1e-12 {
+			return true
+		}
+	}
+	return false
+}
+
+// evaluate computes a node's feasibility, suppression and utility.
+func (e *evaluator) evaluate(t *table) *Node {
+	n := &Node{Levels: append([]int(nil), t.levels...)}
+	m := len(e.bs)
+	N := float64(e.rows)
+	log2N := math.Log2(N)
+	var kept, atRisk, uniques int64
+	minSize := int64(math.MaxInt64)
+	var loss, prec, ent float64
+	levelShare := 0.0 // Σ_j h_j/H_j at this node
+	for j, b := range e.bs {
+		if H := len(b.dicts) - 1; H > 0 {
+			levelShare += float64(t.levels[j]) / float64(H)
+		}
+	}
+	for c, size := range t.sizes {
+		fs := float64(size)
+		n.DMStar += size * size
+		if e.fails(t, c) {
+			n.Suppressed += size
+			n.SuppressedClasses++
+			loss += fs * float64(m)
+			prec += fs * float64(m)
+			ent += fs*float64(m)*log2N - t.a[c]
+			continue
+		}
+		n.Classes++
+		kept += size
+		n.DM += size * size
+		minSize = min(minSize, size)
+		var l, g float64
+		for j := range m {
+			x := t.codes[j][c]
+			l += e.loss[j][t.levels[j]][x]
+			g += e.logf[j][t.levels[j]][x]
+		}
+		loss += fs * l
+		prec += fs * levelShare
+		ent += fs*g - t.a[c]
+		if e.p.RiskThreshold >= 0 && 1/fs > e.p.RiskThreshold {
+			atRisk += size
+		}
+		if size == 1 {
+			uniques++
+		}
+	}
+	n.DM += n.Suppressed * e.rows
+	if m > 0 && N > 0 {
+		n.Loss = loss / (N * float64(m))
+		n.Precision = 1 - prec/(N*float64(m))
+	}
+	n.Entropy = math.Max(ent, 0)
+	if kept > 0 {
+		n.AECS = float64(kept) / float64(n.Classes)
+		n.HighestRisk = 1 / float64(minSize)
+		n.AverageRisk = float64(n.Classes) / float64(kept)
+	}
+	n.Feasible = n.Suppressed <= e.maxSupp
+	if n.Feasible && kept > 0 {
+		p := &e.p
+		if p.MaxAverageRisk > 0 && n.AverageRisk > p.MaxAverageRisk*(1+1e-12) {
+			n.Feasible = false
+		}
+		if p.MaxRecordsAtRisk > 0 && float64(atRisk)/float64(kept) > p.MaxRecordsAtRisk*(1+1e-12) {
+			n.Feasible = false
+		}
+		if p.MaxSampleUniques > 0 && float64(uniques)/float64(kept) > p.MaxSampleUniques*(1+1e-12) {
+			n.Feasible = false
+		}
+	}
+	return n
+}

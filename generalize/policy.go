@@ -1,0 +1,225 @@
+package generalize
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+)
+
+// LVariant selects the l-diversity definition (Machanavajjhala et al.,
+// "l-Diversity: Privacy Beyond k-Anonymity", ACM TKDD 1(1), 2007).
+type LVariant int
+
+const (
+	// DistinctL requires at least l distinct sensitive values per class.
+	DistinctL LVariant = iota
+	// EntropyL requires −Σ p·ln p ≥ ln l per class, p the shares of the
+	// class's sensitive values.
+	EntropyL
+	// RecursiveCL requires r₁ < c·(r_l + r_{l+1} + … + r_m), r the counts of
+	// the class's sensitive values in decreasing order (and ≥ l values).
+	RecursiveCL
+)
+
+// TDistance selects the ground distance of t-closeness (Li, Li &
+// Venkatasubramanian, "t-Closeness: Privacy Beyond k-Anonymity and
+// l-Diversity", ICDE 2007), measured as the Earth Mover's Distance between
+// a class's sensitive distribution p and the whole table's q.
+type TDistance int
+
+const (
+	// EqualDistance: EMD = ½ Σ |pᵢ − qᵢ| (every two values at distance 1).
+	EqualDistance TDistance = iota
+	// OrderedDistance: EMD = Σᵢ |Σ_{j≤i} (pⱼ − qⱼ)| / (m − 1) over the m
+	// values in order (numeric order when all values are numbers, else
+	// lexical order).
+	OrderedDistance
+)
+
+// Policy is what every node of the lattice must meet. Zero fields are
+// off. Records in classes that fail a per-class criterion (k, l, t,
+// MaxRisk) are suppressed; a node is feasible when at most
+// MaxSuppression of the records are suppressed and the table-level
+// criteria (MaxAverageRisk, MaxRecordsAtRisk, MaxSampleUniques), evaluated
+// over the records that are kept, hold. ARX evaluates average risk over
+// the kept records in the same way.
+type Policy struct {
+	// K is the least class size (k-anonymity, Sweeney 2002).
+	K int64
+	// SubjectK counts K in distinct subjects instead of rows (needs
+	// Classes.Subjects).
+	SubjectK bool
+	// L is the least diversity of every sensitive column, with LVariant;
+	// C is the constant of recursive (c,l)-diversity.
+	L        float64
+	LVariant LVariant
+	C        float64
+	// T is the largest EMD between a class's sensitive distribution and
+	// the table's; TDistance picks the ground distance. Needs Set T > 0.
+	T         float64
+	TDistance TDistance
+	// MaxRisk is the largest prosecutor risk 1/|E| of a kept class.
+	MaxRisk float64
+	// MaxAverageRisk is the largest average prosecutor risk over the kept
+	// records: kept classes / kept records.
+	MaxAverageRisk float64
+	// MaxRecordsAtRisk is the largest share of kept records in classes
+	// whose risk 1/|E| exceeds RiskThreshold.
+	MaxRecordsAtRisk float64
+	RiskThreshold    float64
+	// MaxSampleUniques is the largest share of kept records that are
+	// alone in their class.
+	MaxSampleUniques float64
+	// MaxSuppression is the largest share of all records that may be
+	// suppressed (0 = none).
+	MaxSuppression float64
+}
+
+func (p Policy) validate() error {
+	switch {
+	case p.K < 0:
+		return errors.New("generalize: k must not be negative")
+	case p.L < 0 || (p.L > 0 && p.L < 1):
+		return fmt.Errorf("generalize: l = %g, want ≥ 1", p.L)
+	case p.LVariant == RecursiveCL && p.L > 0 && p.C <= 0:
+		return errors.New("generalize: recursive (c,l)-diversity needs c > 0")
+	case p.T < 0 || p.T > 1:
+		return fmt.Errorf("generalize: t = %g, want 0 < t ≤ 1", p.T)
+	case p.MaxRisk < 0 || p.MaxRisk > 1, p.MaxAverageRisk < 0 || p.MaxAverageRisk > 1:
+		return errors.New("generalize: risk thresholds must lie in [0, 1]")
+	case p.MaxRecordsAtRisk < 0 || p.MaxRecordsAtRisk > 1, p.RiskThreshold < 0 || p.RiskThreshold > 1:
+		return errors.New("generalize: records-at-risk share and threshold must lie in [0, 1]")
+	case p.MaxSampleUniques < 0 || p.MaxSampleUniques > 1:
+		return errors.New("generalize: sample-unique share must lie in [0, 1]")
+	case p.MaxSuppression < 0 || p.MaxSuppression > 1:
+		return fmt.Errorf("generalize: suppression limit %g, want a share in [0, 1]", p.MaxSuppression)
+	}
+	return nil
+}
+
+// needsSensitive reports whether the policy reads sensitive histograms.
+func (p Policy) needsSensitive() bool { return p.L > 0 || p.T > 0 }
+
+// tableLevel reports whether the policy has criteria over the kept records
+// as a whole, which are not monotone once records are suppressed.
+func (p Policy) tableLevel() bool {
+	return p.MaxAverageRisk > 0 || p.MaxRecordsAtRisk > 0 || p.MaxSampleUniques > 0
+}
+
+// diverse reports whether one class's sensitive counts meet l-diversity.
+// counts is modified (sorted) for the recursive variant.
+func (p Policy) diverse(counts []int64) bool {
+	switch p.LVariant {
+	case DistinctL:
+		return float64(len(counts)) >= p.L
+	case EntropyL:
+		var n float64
+		for _, c := range counts {
+			n += float64(c)
+		}
+		var h float64
+		for _, c := range counts {
+			q := float64(c) / n
+			h -= q * math.Log(q)
+		}
+		return h >= math.Log(p.L)-1e-12
+	default:
+		l := int(math.Ceil(p.L))
+		if len(counts) < l {
+			return false
+		}
+		sort.Slice(counts, func(i, j int) bool { return counts[i] > counts[j] })
+		var tail int64
+		for _, c := range counts[l-1:] {
+			tail += c
+		}
+		return float64(counts[0]) < p.C*float64(tail)
+	}
+}
+
+// tCloseness holds the table-wide distribution of one sensitive column and
+// the order of its codes for the ordered distance.
+type tCloseness struct {
+	q      []float64 // share of each code in the whole table
+	rank   []int     // rank[code] in value order
+	p      []float64 // scratch, by rank
+	byRank []float64
+}
+
+func newTCloseness(labels []string, counts []int64) *tCloseness {
+	n := len(labels)
+	tc := &tCloseness{q: make([]float64, n), rank: make([]int, n), p: make([]float64, n)}
+	var total float64
+	for _, c := range counts {
+		total += float64(c)
+	}
+	order := make([]int, n)
+	nums := make([]float64, n)
+	numeric := true
+	for i, s := range labels {
+		order[i] = i
+		tc.q[i] = float64(counts[i]) / total
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			numeric = false
+		}
+		nums[i] = f
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		if numeric {
+			return nums[order[a]] < nums[order[b]]
+		}
+		return labels[order[a]] < labels[order[b]]
+	})
+	for r, c := range order {
+		tc.rank[c] = r
+	}
+	return tc
+}
+
+// distance returns the EMD between a class (codes with counts) and the table.
+func (tc *tCloseness) distance(d TDistance, codes []uint32, counts []int64) float64 {
+	var n float64
+	for _, c := range counts {
+		n += float64(c)
+	}
+	if d == EqualDistance {
+		// ½ Σ|p−q| = ½ (Σ_{in class} |p−q| + Σ_{not in class} q).
+		var s, qin float64
+		for i, c := range codes {
+			s += math.Abs(float64(counts[i])/n - tc.q[c])
+			qin += tc.q[c]
+		}
+		return (s + 1 - qin) / 2
+	}
+	m := len(tc.q)
+	if m < 2 {
+		return 0
+	}
+	p := tc.p
+	for i := range p {
+		p[i] = 0
+	}
+	for i, c := range codes {
+		p[tc.rank[c]] = float64(counts[i]) / n
+	}
+	// q by rank.
+	var cum, s float64
+	for r := range m {
+		cum += p[r] - tc.qRank(r)
+		s += math.Abs(cum)
+	}
+	return s / float64(m-1)
+}
+
+func (tc *tCloseness) qRank(r int) float64 {
+	if tc.byRank == nil {
+		tc.byRank = make([]float64, len(tc.q))
+		for c, rk := range tc.rank {
+			tc.byRank[rk] = tc.q[c]
+		}
+	}
+	return tc.byRank[r]
+}

@@ -1,0 +1,604 @@
+package generalize
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/reidrisk/reidrisk/anonymity"
+)
+
+// Options control Search.
+type Options struct {
+	// Metric is the utility measure to minimise.
+	Metric Metric
+	// MaxOptimalNodes is the largest lattice searched optimally; larger
+	// lattices are searched heuristically. 0 means 100,000.
+	MaxOptimalNodes int64
+	// Budget, if positive, bounds the search time; a search cut short
+	// returns the best node found so far with Optimal = false.
+	Budget time.Duration
+	// MaxHeuristicNodes bounds the nodes the heuristic search evaluates
+	// before it climbs straight to a feasible node. 0 means 5,000.
+	MaxHeuristicNodes int
+	// Alternatives is the most alternatives (a Pareto list of average risk
+	// against the metric) to return; 0 means 5, negative none.
+	Alternatives int
+	// CacheClasses bounds the classes held by cached node tables; 0 means
+	// 4 Mi.
+	CacheClasses int
+	// Progress, if non-nil, is called after each evaluated node.
+	Progress func(evaluated int)
+}
+
+// Result is the outcome of a search.
+type Result struct {
+	// QI names the quasi-identifiers; Heights[j] is the number of levels
+	// of QI j (its top level is Heights[j]−1).
+	QI      []string
+	Heights []int
+	// Hierarchies used, in QI order.
+	Hierarchies []*Hierarchy
+	Policy      Policy
+	Metric      Metric
+	// LatticeSize is Π Heights.
+	LatticeSize int64
+	// NodesEvaluated counts nodes whose class table was built and checked;
+	// the others were tagged from monotonicity.
+	NodesEvaluated int
+	// ClassesRolledUp counts class-table entries read by roll-ups; rows
+	// are never re-read.
+	ClassesRolledUp int64
+	// Optimal reports whether the optimum is proven optimal.
+	Optimal bool
+	// Heuristic reports whether the heuristic search was used.
+	Heuristic bool
+	// Optimum is the best feasible node, nil if no node is feasible.
+	Optimum *Node
+	// Alternatives are other feasible nodes, none dominated in (average
+	// risk, metric) by another evaluated node, by increasing metric.
+	Alternatives []*Node
+	// Bottom is the ungeneralised node (risk before).
+	Bottom *Node
+	// MonotoneFeasibility and MonotoneMetric say which pruning was used.
+	MonotoneFeasibility, MonotoneMetric bool
+}
+
+// searcher carries one search's state.
+type searcher struct {
+	ctx     context.Context
+	opt     Options
+	ev      *evaluator
+	roll    roller
+	bottom  *table
+	heights []int
+	cache   []*table
+	cached  int
+	clock   uint64
+	start   time.Time
+	evals   int
+	nodes   map[string]*Node
+}
+
+// Search finds the feasible node of the generalisation lattice of c's
+// quasi-identifiers that minimises opt.Metric under policy p. hs holds one
+// hierarchy per QI of c (matched by column name). c must be counted from
+// ungeneralised data, with Subjects when p.SubjectK and Sensitive when p
+// has l or t.
+//
+// Optimal search (lattices up to opt.MaxOptimalNodes) follows Flash
+// (Kohlmayer et al., "Flash: Efficient, Stable and Optimal K-Anonymity",
+// PASSAT 2012): nodes are taken by increasing height, a path is climbed
+// from each unclassified node through unclassified successors, and a
+// binary search on the path finds its lowest feasible node. When
+// feasibility is monotone, a feasible node tags every generalisation of it
+// feasible and an infeasible node tags every specialisation infeasible,
+// without evaluating them. Feasibility is monotone when every per-class
+// criterion holds for the union of two classes that hold it (k, subjects,
+// distinct, entropy and recursive l, t-closeness by convexity of the EMD,
+// highest risk) — then the suppressed records can only shrink upwards — and
+// the table-level criteria (average risk, records at risk, sample uniques)
+// are used only with MaxSuppression = 0; otherwise every node is
+// evaluated. When the metric is monotone (DM*, or any metric without
+// suppression) nodes above a feasible node are not evaluated; otherwise
+// every feasible node is.
+//
+// Each node's classes are rolled up from the cached table of the
+// evaluated node below it with the fewest classes (the bottom at worst).
+func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy, opt Options) (*Result, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	if p.MaxRecordsAtRisk > 0 && p.RiskThreshold <= 0 {
+		return nil, fmt.Errorf("generalize: records-at-risk share needs a risk threshold")
+	}
+	if opt.Metric < DM || opt.Metric > Entropy {
+		return nil, fmt.Errorf("generalize: unknown metric %d", opt.Metric)
+	}
+	ordered, err := matchHierarchies(c.QI, hs)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range ordered {
+		if h.Levels() > 255 {
+			return nil, fmt.Errorf("generalize: hierarchy %s has %d levels, at most 255 are supported", h.source, h.Levels())
+		}
+	}
+	bs := make([]*binding, len(ordered))
+	for j, h := range ordered {
+		if bs[j], err = bind(h, c.Dicts[j]); err != nil {
+			return nil, err
+		}
+	}
+	ev, bottom, err := newEvaluator(c, bs, p)
+	if err != nil {
+		return nil, err
+	}
+	if opt.MaxOptimalNodes <= 0 {
+		opt.MaxOptimalNodes = 100_000
+	}
+	if opt.MaxHeuristicNodes <= 0 {
+		opt.MaxHeuristicNodes = 5000
+	}
+	if opt.Alternatives == 0 {
+		opt.Alternatives = 5
+	}
+	if opt.CacheClasses <= 0 {
+		opt.CacheClasses = 4 << 20
+	}
+	s := &searcher{ctx: ctx, opt: opt, ev: ev, bottom: bottom, start: time.Now(), nodes: make(map[string]*Node)}
+	s.roll.bs = bs
+	res := &Result{QI: append([]string(nil), c.QI...), Hierarchies: ordered, Policy: p, Metric: opt.Metric, LatticeSize: 1}
+	for _, b := range bs {
+		s.heights = append(s.heights, len(b.dicts))
+		res.Heights = append(res.Heights, len(b.dicts))
+		if res.LatticeSize > math.MaxInt64/int64(len(b.dicts)) {
+			res.LatticeSize = math.MaxInt64
+		} else {
+			res.LatticeSize *= int64(len(b.dicts))
+		}
+	}
+	res.MonotoneFeasibility = !(p.tableLevel() && p.MaxSuppression > 0)
+	res.MonotoneMetric = opt.Metric.monotone(p.MaxSuppression)
+	if res.Bottom, err = s.eval(make([]int, len(bs))); err != nil {
+		return nil, err
+	}
+	if res.LatticeSize <= opt.MaxOptimalNodes {
+		res.Optimal, err = s.flash(res)
+	} else {
+		res.Heuristic = true
+		err = s.bestFirst(res)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Optimum = s.best()
+	if res.Optimum != nil && opt.Alternatives > 0 && !s.overBudget() {
+		// Evaluate the optimum's direct generalisations so that the list
+		// offers lower risk for more loss.
+		for j := range s.heights {
+			if l := res.Optimum.Levels[j]; l+1 < s.heights[j] {
+				up := slices.Clone(res.Optimum.Levels)
+				up[j]++
+				if _, err := s.eval(up); err != nil {
+					return nil, err
+				}
+			}
+		}
+		res.Alternatives = s.pareto(res.Optimum)
+	}
+	res.NodesEvaluated = s.evals
+	res.ClassesRolledUp = s.roll.rolled
+	return res, nil
+}
+
+// matchHierarchies orders hs like qi, by column name.
+func matchHierarchies(qi []string, hs []*Hierarchy) ([]*Hierarchy, error) {
+	out := make([]*Hierarchy, len(qi))
+	for _, h := range hs {
+		j := slices.Index(qi, h.column)
+		if j < 0 {
+			return nil, fmt.Errorf("generalize: hierarchy %s is for column %q, which is not a quasi-identifier", h.source, h.column)
+		}
+		if out[j] != nil {
+			return nil, fmt.Errorf("generalize: two hierarchies for column %q (%s and %s)", h.column, out[j].source, h.source)
+		}
+		out[j] = h
+	}
+	for j, h := range out {
+		if h == nil {
+			return nil, fmt.Errorf("generalize: no hierarchy for quasi-identifier %q", qi[j])
+		}
+	}
+	return out, nil
+}
+
+func key(levels []int) string {
+	b := make([]byte, len(levels))
+	for i, l := range levels {
+		b[i] = byte(l)
+	}
+	return string(b)
+}
+
+func (s *searcher) overBudget() bool {
+	return s.opt.Budget > 0 && time.Since(s.start) > s.opt.Budget
+}
+
+// eval returns the evaluated node at levels, evaluating it if needed.
+func (s *searcher) eval(levels []int) (*Node, error) {
+	k := key(levels)
+	if n, ok := s.nodes[k]; ok {
+		return n, nil
+	}
+	if err := s.ctx.Err(); err != nil {
+		return nil, err
+	}
+	t := s.table(levels)
+	n := s.ev.evaluate(t)
+	s.nodes[k] = n
+	s.evals++
+	if s.opt.Progress != nil {
+		s.opt.Progress(s.evals)
+	}
+	return n, nil
+}
+
+// table rolls up the class table of levels from the cached table below it
+// with the fewest classes, and caches the result.
+func (s *searcher) table(levels []int) *table {
+	src := s.bottom
+	for _, t := range s.cache {
+		if t.len() < src.len() && below(t.levels, levels) {
+			src = t
+		}
+	}
+	if slices.Equal(src.levels, levels) {
+		return src
+	}
+	s.clock++
+	src.mark = s.clock
+	t := s.roll.rollUp(src, levels)
+	t.mark = s.clock
+	s.cache = append(s.cache, t)
+	s.cached += t.len()
+	for s.cached > s.opt.CacheClasses && len(s.cache) > 1 {
+		// Drop the least recently used table.
+		i := 0
+		for j, u := range s.cache {
+			if u.mark < s.cache[i].mark {
+				i = j
+			}
+		}
+		s.cached -= s.cache[i].len()
+		s.cache = slices.Delete(s.cache, i, i+1)
+	}
+	return t
+}
+
+func below(a, b []int) bool {
+	for j := range a {
+		if a[j] > b[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// better reports whether a is a better optimum than b.
+func (s *searcher) better(a, b *Node) bool {
+	va, vb := a.Value(s.opt.Metric), b.Value(s.opt.Metric)
+	if va != vb {
+		return va < vb
+	}
+	sa, sb := sum(a.Levels), sum(b.Levels)
+	if sa != sb {
+		return sa < sb
+	}
+	return slices.Compare(a.Levels, b.Levels) < 0
+}
+
+func sum(l []int) int {
+	t := 0
+	for _, v := range l {
+		t += v
+	}
+	return t
+}
+
+// best returns the best evaluated feasible node.
+func (s *searcher) best() *Node {
+	var b *Node
+	for _, n := range s.nodes {
+		if n.Feasible && (b == nil || s.better(n, b)) {
+			b = n
+		}
+	}
+	return b
+}
+
+// pareto returns evaluated feasible nodes not dominated in (average risk,
+// metric), by increasing metric, without opt.
+func (s *searcher) pareto(opt *Node) []*Node {
+	var fs []*Node
+	for _, n := range s.nodes {
+		if n.Feasible {
+			fs = append(fs, n)
+		}
+	}
+	sort.Slice(fs, func(i, j int) bool { return s.better(fs[i], fs[j]) })
+	var out []*Node
+	risk := math.Inf(1)
+	for _, n := range fs {
+		if n.AverageRisk < risk {
+			risk = n.AverageRisk
+			if n != opt {
+				out = append(out, n)
+			}
+		}
+	}
+	if len(out) > s.opt.Alternatives {
+		out = out[:s.opt.Alternatives]
+	}
+	return out
+}
+
+// lattice state for the optimal search.
+const (
+	unknown uint8 = iota
+	feasible
+	infeasible
+)
+
+// flash runs the optimal search; it reports whether the result is proven
+// optimal (false when the budget cut it short).
+func (s *searcher) flash(res *Result) (bool, error) {
+	m := len(s.heights)
+	size := int(res.LatticeSize)
+	radix := make([]int, m) // id = Σ levels[j]·radix[j]
+	r := 1
+	for j := m - 1; j >= 0; j-- {
+		radix[j] = r
+		r *= s.heights[j]
+	}
+	decode := func(id int, lv []int) []int {
+		for j := range m {
+			lv[j] = id / radix[j] % s.heights[j]
+		}
+		return lv
+	}
+	// Nodes by increasing height, then id.
+	byHeight := make([]int, size)
+	for i := range byHeight {
+		byHeight[i] = i
+	}
+	hs := make([]int, size)
+	lv := make([]int, m)
+	for i := range size {
+		hs[i] = sum(decode(i, lv))
+	}
+	sort.SliceStable(byHeight, func(a, b int) bool { return hs[byHeight[a]] < hs[byHeight[b]] })
+
+	state := make([]uint8, size)
+	stack := make([]int, 0, 64)
+	tag := func(id int, st uint8) {
+		state[id] = st
+		stack = append(stack[:0], id)
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for j := range m {
+				l := x / radix[j] % s.heights[j]
+				var y int
+				if st == feasible {
+					if l+1 >= s.heights[j] {
+						continue
+					}
+					y = x + radix[j]
+				} else {
+					if l == 0 {
+						continue
+					}
+					y = x - radix[j]
+				}
+				if state[y] != st {
+					state[y] = st
+					stack = append(stack, y)
+				}
+			}
+		}
+	}
+	check := func(id int) (bool, error) {
+		n, err := s.eval(decode(id, make([]int, m)))
+		if err != nil {
+			return false, err
+		}
+		if res.MonotoneFeasibility {
+			if n.Feasible {
+				tag(id, feasible)
+			} else {
+				tag(id, infeasible)
+			}
+		}
+		return n.Feasible, nil
+	}
+	if !res.MonotoneFeasibility {
+		for _, id := range byHeight {
+			if s.overBudget() {
+				return false, nil
+			}
+			if _, err := check(id); err != nil {
+				return false, err
+			}
+		}
+		return true, nil
+	}
+	var path []int
+	for _, id := range byHeight {
+		if state[id] != unknown {
+			continue
+		}
+		if s.overBudget() {
+			return false, nil
+		}
+		// Climb through unclassified successors, preferring the QI whose
+		// relative level is lowest.
+		path = append(path[:0], id)
+		for x := id; ; {
+			next, share := -1, 2.0
+			for j := range m {
+				l := x / radix[j] % s.heights[j]
+				if l+1 >= s.heights[j] || state[x+radix[j]] != unknown {
+					continue
+				}
+				if f := float64(l+1) / float64(s.heights[j]-1); f < share {
+					next, share = x+radix[j], f
+				}
+			}
+			if next < 0 {
+				break
+			}
+			path = append(path, next)
+			x = next
+		}
+		lo, hi := 0, len(path)-1
+		for lo <= hi {
+			mid := (lo + hi) / 2
+			ok, err := check(path[mid])
+			if err != nil {
+				return false, err
+			}
+			if ok {
+				hi = mid - 1
+			} else {
+				lo = mid + 1
+			}
+		}
+	}
+	if !res.MonotoneMetric {
+		// Every feasible node may be the optimum.
+		for _, id := range byHeight {
+			if state[id] != feasible {
+				continue
+			}
+			if s.overBudget() {
+				return false, nil
+			}
+			if _, err := s.eval(decode(id, make([]int, m))); err != nil {
+				return false, err
+			}
+		}
+	}
+	return true, nil
+}
+
+// bestFirst is the heuristic search: greedy best-first from the bottom,
+// expanding the node closest to feasibility (fewest records in failing
+// classes beyond the suppression limit, then the metric), keeping the best
+// feasible node. When the evaluation or time budget runs out it climbs
+// from the last expanded node, one level at a time, to a feasible node.
+func (s *searcher) bestFirst(res *Result) error {
+	m := len(s.heights)
+	h := &nodeHeap{s: s}
+	bottom, _ := s.eval(make([]int, m))
+	heap.Push(h, bottom)
+	seen := map[string]bool{key(bottom.Levels): true}
+	var last *Node
+	var best *Node
+	for h.Len() > 0 && s.evals < s.opt.MaxHeuristicNodes && !s.overBudget() {
+		x := heap.Pop(h).(*Node)
+		last = x
+		if x.Feasible {
+			if best == nil || s.better(x, best) {
+				best = x
+			}
+			if res.MonotoneMetric {
+				continue
+			}
+		}
+		for j := range m {
+			if x.Levels[j]+1 >= s.heights[j] {
+				continue
+			}
+			up := slices.Clone(x.Levels)
+			up[j]++
+			if seen[key(up)] {
+				continue
+			}
+			seen[key(up)] = true
+			n, err := s.eval(up)
+			if err != nil {
+				return err
+			}
+			heap.Push(h, n)
+		}
+	}
+	if best != nil {
+		return nil
+	}
+	// Climb.
+	if last == nil {
+		last = bottom
+	}
+	for x := last; !x.Feasible; {
+		var next *Node
+		for j := range m {
+			if x.Levels[j]+1 >= s.heights[j] {
+				continue
+			}
+			up := slices.Clone(x.Levels)
+			up[j]++
+			n, err := s.eval(up)
+			if err != nil {
+				return err
+			}
+			if next == nil || h.less(n, next) {
+				next = n
+			}
+		}
+		if next == nil {
+			return nil // the top is infeasible: no node is
+		}
+		x = next
+	}
+	return nil
+}
+
+type nodeHeap struct {
+	s     *searcher
+	nodes []*Node
+}
+
+// excess is how far a node is from feasibility.
+func (h *nodeHeap) excess(n *Node) int64 {
+	e := n.Suppressed - h.s.ev.maxSupp
+	if e < 0 {
+		e = 0
+	}
+	if !n.Feasible && e == 0 {
+		e = 1 // a table-level criterion fails
+	}
+	return e
+}
+
+func (h *nodeHeap) less(a, b *Node) bool {
+	ea, eb := h.excess(a), h.excess(b)
+	if ea != eb {
+		return ea < eb
+	}
+	return h.s.better(a, b)
+}
+
+func (h *nodeHeap) Len() int           { return len(h.nodes) }
+func (h *nodeHeap) Less(i, j int) bool { return h.less(h.nodes[i], h.nodes[j]) }
+func (h *nodeHeap) Swap(i, j int)      { h.nodes[i], h.nodes[j] = h.nodes[j], h.nodes[i] }
+func (h *nodeHeap) Push(x any)         { h.nodes = append(h.nodes, x.(*Node)) }
+func (h *nodeHeap) Pop() any {
+	n := h.nodes[len(h.nodes)-1]
+	h.nodes = h.nodes[:len(h.nodes)-1]
+	return n
+}
