@@ -14,9 +14,9 @@ type table struct {
 	codes  [][]uint32 // codes[j][c]: code of QI j in class c, at levels[j]
 	sizes  []int64
 	a      []float64 // Σ over the class's records of Σ_j log₂ f_j(original value)
-	subj   *hist   // distinct subjects per class (counts = rows), if needed
-	sens   []*hist // sensitive histograms per column, if needed
-	mark   uint64  // cache clock
+	subj   *hist     // distinct subjects per class (counts = rows), if needed
+	sens   []*hist   // sensitive histograms per column, if needed
+	mark   uint64    // cache clock
 }
 
 func (t *table) len() int { return len(t.sizes) }
