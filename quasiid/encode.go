@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -132,7 +133,7 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 			opt.Progress(rows)
 		}
 	}
-	if err := rr.Err(); err != nil {
+	if err := rr.Err(); err != nil && err != io.EOF { // pqarrow reports io.EOF at the end
 		var ie *InputError
 		if errors.As(err, &ie) {
 			return nil, err

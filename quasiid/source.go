@@ -84,6 +84,7 @@ func (o ReadOptions) allocator() memory.Allocator {
 type Source struct {
 	name    string
 	format  Format
+	mem     memory.Allocator
 	rr      array.RecordReader
 	closers []func() error
 	used    bool
@@ -122,8 +123,8 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 		}
 		format = detectFormat(head)
 	}
-	s := &Source{name: name, format: format}
 	mem := opt.allocator()
+	s := &Source{name: name, format: format, mem: mem}
 	switch format {
 	case CSV:
 		cr, err := newCSVReader(name, br, opt)
@@ -301,7 +302,7 @@ func (r *ipcFileReader) Next() bool {
 
 // FromRecordReader wraps a caller's record reader; Close releases it.
 func FromRecordReader(name string, rr array.RecordReader) *Source {
-	return &Source{name: name, format: Detect, rr: rr}
+	return &Source{name: name, format: Detect, rr: rr, mem: memory.DefaultAllocator}
 }
 
 // FromRecord wraps one record batch; the Source retains it until Close.
