@@ -1,0 +1,130 @@
+package anonymity_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/reidrisk/reidrisk/anonymity"
+)
+
+func TestTClosenessEqual(t *testing.T) {
+	// E2 (hiv only): ½(|0−.5| + |0−.15| + |1−.2| + |0−.15|) = .8.
+	want := []float64{0.35, 0.18333333333333333, 0.8, 0.35, 0.25}
+	measCloseAll(t, "TCloseness(equal)", anonymity.TCloseness(measDiseases(), anonymity.EqualDistance()), want, 1e-15)
+	// The zero GroundDistance is the equal distance.
+	measCloseAll(t, "TCloseness(zero)", anonymity.TCloseness(measDiseases(), anonymity.GroundDistance{}), want, 1e-15)
+}
+
+func TestTClosenessOrdered(t *testing.T) {
+	// The values are not numbers: lexicographic order cancer < flu < hiv,
+	// null last; q = .15, .5, .2, .15, m = 4. For E2 (hiv only) the
+	// differences are −.15, −.5, .8, −.15, the running sums −.15, −.65,
+	// .15, 0, and the EMD (.15+.65+.15)/3.
+	m := measDiseases()
+	want := []float64{0.2, 0.11666666666666667, 0.95 / 3, 0.65 / 3, 0.35 / 3}
+	measCloseAll(t, "TCloseness(ordered)", anonymity.TCloseness(m, anonymity.OrderedDistance(m)), want, 1e-15)
+}
+
+// Numbers are ordered as numbers, not as text: with values 9, 10, 100 the
+// class holding 100 is 1 rank-step from 10 and 2 from 9; in text order
+// ("10" < "100" < "9") it would be 1 from each.
+func TestTClosenessOrderedNumeric(t *testing.T) {
+	m := measMultiset("n",
+		[]measVC{{"9", 1}},
+		[]measVC{{"10", 1}},
+		[]measVC{{"100", 1}},
+	)
+	// q = ⅓ each. Class "9": differences ⅔, −⅓, −⅓; running ⅔, ⅓, 0 → 1/2.
+	// Class "10": −⅓, ⅔, −⅓; running −⅓, ⅓, 0 → ⅓. Class "100": ½.
+	// Text order would give class "10" the first rank and 1/2.
+	measCloseAll(t, "TCloseness(ordered numeric)", anonymity.TCloseness(m, anonymity.OrderedDistance(m)),
+		[]float64{0.5, 1.0 / 3, 0.5}, 1e-15)
+
+	// One non-number makes the whole column text: "10" < "100" < "9" < "x".
+	m = measMultiset("n",
+		[]measVC{{"9", 1}},
+		[]measVC{{"10", 1}},
+		[]measVC{{"100", 1}},
+		[]measVC{{"x", 1}},
+	)
+	// q = ¼ each, m = 4. Class "10" is first: running ¾, ½, ¼, 0 → 1.5/3.
+	// Class "9" is third: −¼, −½, ¼, 0 → 1/3.
+	got := anonymity.TCloseness(m, anonymity.OrderedDistance(m))
+	measClose(t, "class 10 (text order)", got[1], 0.5, 1e-15)
+	measClose(t, "class 9 (text order)", got[0], 1.0/3, 1e-15)
+}
+
+func TestTClosenessHierarchical(t *testing.T) {
+	m := measDiseases()
+	// Codes in order of first appearance: flu, cancer, hiv, null.
+	paths := [][]string{
+		{"respiratory", "*"},
+		{"chronic", "*"},
+		{"chronic", "*"},
+		{"unknown", "*"},
+	}
+	d, err := anonymity.HierarchicalDistance(m, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// E2 (hiv only): leaf extras flu −.5, cancer −.15, hiv +.8, null −.15.
+	// Level 1 (height 1/2): chronic has pos .8, neg .15 → .15; the others
+	// have one child. Level 2 (root, height 2/2): extras respiratory −.5,
+	// chronic +.65, unknown −.15 → min(.65, .65). EMD = .075 + .65.
+	want := []float64{0.3, 0.175, 0.725, 0.35, 0.25}
+	measCloseAll(t, "TCloseness(hierarchical)", anonymity.TCloseness(m, d), want, 1e-15)
+
+	// A flat hierarchy (every value under the root) is the equal distance.
+	flat := [][]string{{"*"}, {"*"}, {"*"}, {"*"}}
+	d, err = anonymity.HierarchicalDistance(m, flat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	measCloseAll(t, "TCloseness(flat hierarchy)", anonymity.TCloseness(m, d),
+		anonymity.TCloseness(m, anonymity.EqualDistance()), 1e-15)
+}
+
+func TestHierarchicalDistanceErrors(t *testing.T) {
+	m := measDiseases()
+	for name, paths := range map[string][][]string{
+		"missing value": {{"r", "*"}, {"c", "*"}, {"c", "*"}},
+		"empty path":    {{"r", "*"}, {"c", "*"}, {}, {"u", "*"}},
+		"uneven depth":  {{"r", "*"}, {"c", "*"}, {"*"}, {"u", "*"}},
+		"two roots":     {{"r", "*"}, {"c", "*"}, {"c", "*"}, {"u", "ALL"}},
+		"two parents":   {{"a", "x", "*"}, {"a", "y", "*"}, {"b", "y", "*"}, {"b", "y", "*"}},
+	} {
+		if _, err := anonymity.HierarchicalDistance(m, paths); err == nil {
+			t.Errorf("%s: no error", name)
+		} else {
+			t.Logf("%s: %v", name, err)
+		}
+	}
+}
+
+// A ground distance belongs to the multiset it was built from.
+func TestTClosenessMismatchedDistance(t *testing.T) {
+	m, other := measDiseases(), measDiseases() // distinct dictionaries
+	for _, v := range anonymity.TCloseness(other, anonymity.OrderedDistance(m)) {
+		if !math.IsNaN(v) {
+			t.Fatalf("ordered distance of another dictionary: got %v, want NaN", v)
+		}
+	}
+}
+
+// A single-class table is exactly its own distribution.
+func TestSensitiveSingleClass(t *testing.T) {
+	m := measMultiset("s", []measVC{{"a", 3}, {"b", 1}, {measNull, 2}})
+	for name, got := range map[string][]float64{
+		"equal":   anonymity.TCloseness(m, anonymity.EqualDistance()),
+		"ordered": anonymity.TCloseness(m, anonymity.OrderedDistance(m)),
+		"delta":   anonymity.DeltaDisclosure(m),
+	} {
+		if len(got) != 1 || got[0] != 0 {
+			t.Errorf("%s = %v, want [0] exactly", name, got)
+		}
+	}
+	basic, enhanced := anonymity.BetaLikeness(m)
+	if basic[0] != 0 || enhanced[0] != 0 {
+		t.Errorf("BetaLikeness = %v, %v, want 0, 0", basic, enhanced)
+	}
+}
