@@ -141,9 +141,9 @@ func GroupContext(ctx context.Context, cols [][]uint32, cards []uint32, opt Opti
 
 // renumber maps the column of a range error back to the caller's index.
 func renumber(err error, orig []int) error {
-	var re *rangeError
+	var re *CodeError
 	if errors.As(err, &re) {
-		re.col = orig[re.col]
+		re.Column = orig[re.Column]
 	}
 	return err
 }
@@ -196,15 +196,15 @@ type job struct {
 // errCanceled marks a worker stopped by the context.
 var errCanceled = errors.New("groupby: canceled")
 
-// rangeError reports a code at or above its column's cardinality.
-type rangeError struct {
-	row, col int
-	code     uint32
-	card     uint64
+// CodeError reports a code at or above its column's cardinality.
+type CodeError struct {
+	Row, Column int // 0-based row and index of the column in cols
+	Code        uint32
+	Card        uint64
 }
 
-func (e *rangeError) Error() string {
-	return fmt.Sprintf("groupby: row %d column %d: code %d not below cardinality %d", e.row, e.col, e.code, e.card)
+func (e *CodeError) Error() string {
+	return fmt.Sprintf("groupby: row %d column %d: code %d not below cardinality %d", e.Row, e.Column, e.Code, e.Card)
 }
 
 func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Options) (*Groups, error) {
@@ -321,7 +321,7 @@ func (j *job) keys(k []uint64, lo int) error {
 func (j *job) badCode(col, lo, n int) error {
 	for i, c := range j.cols[col][lo : lo+n] {
 		if uint64(c) >= j.cards[col] {
-			return &rangeError{row: lo + i, col: col, code: c, card: j.cards[col]}
+			return &CodeError{Row: lo + i, Column: col, Code: c, Card: j.cards[col]}
 		}
 	}
 	return nil

@@ -160,8 +160,8 @@ func TestGroupErrors(t *testing.T) {
 	big := uint32(1<<32 - 1)
 	cols := [][]uint32{{1, 2}, {3, 4}, {5, 6}, {0, 9}}
 	_, err := Group(cols, []uint32{big, big, big, 9}, Options{})
-	var re *rangeError
-	if !errors.As(err, &re) || re.col != 3 || re.row != 1 {
+	var re *CodeError
+	if !errors.As(err, &re) || re.Column != 3 || re.Row != 1 {
 		t.Fatalf("got %v, want a range error at row 1 column 3", err)
 	}
 }
