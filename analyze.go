@@ -68,6 +68,22 @@ func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, 
 	if opt.Records {
 		r.Records = records(c, opt.RiskThreshold)
 	}
+	if opt.SUDA {
+		progress(opt, "suda", 0, 0)
+		s, err := anonymity.SUDA2(ctx, t, anonymity.SUDAOptions{MaxSize: opt.SUDAMaxSize, Workers: opt.Workers})
+		if err != nil {
+			return nil, err
+		}
+		r.SUDA = &SUDA{MaxScore: Float(s.MaxScore), MeanDIS: Float(s.MeanDIS), MSUCountBySize: Counts{}, MaxSize: s.MaxSize}
+		for i, n := range s.MSUCountBySize {
+			r.SUDA.MSUCountBySize[int64(i+1)] = n
+		}
+		r.NullRule += "; SUDA2 treats null as a missing value that never forms a minimal sample unique, as sdcMicro treats NA"
+		if r.Records != nil {
+			r.Records.SUDA, r.Records.DIS = s.Score, s.DIS
+		}
+		progress(opt, "suda", 1, 1)
+	}
 	if opt.ShowValues {
 		r.RiskiestClasses = riskiest(c, 5)
 	}

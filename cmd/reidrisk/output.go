@@ -1,16 +1,17 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/quasiid"
 )
 
 // writeReport writes rep to e.stdout in the given format.
@@ -252,14 +253,48 @@ func fix(f reidrisk.Float) string { return strconv.FormatFloat(float64(f), 'f', 
 
 // checkRecordsPath checks that --records names a file format we write.
 func checkRecordsPath(path string) error {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".arrow", ".ipc", ".feather", ".arrows", ".parquet", ".csv":
-		return nil
+	if _, err := quasiid.FormatFromName(path); err != nil || path == "-" {
+		return usagef("--records %s: want a .arrow, .arrows, .parquet or .csv file", path)
 	}
-	return usagef("--records %s: want a .arrow, .arrows, .parquet or .csv file", path)
+	return nil
 }
 
-// writeRecords writes the per-record risk table to path.
+// writeRecords writes the per-record risk table to path in the format its
+// extension names: row index, class id, class size, subjects in class (with
+// a subject column), prosecutor risk, at-risk flag, and the SUDA and
+// DIS-SUDA scores when computed.
 func writeRecords(path string, rec *reidrisk.Records) error {
-	return errors.New("--records: not available yet")
+	if rec == nil {
+		return fmt.Errorf("--records %s: no per-record table was computed", path)
+	}
+	format, err := quasiid.FormatFromName(path)
+	if err != nil {
+		return usagef("--records %s: %v", path, err)
+	}
+	cols := []quasiid.OutColumn{
+		{Name: "row", Int64: rec.Row},
+		{Name: "class", Int64: rec.Class},
+		{Name: "class_size", Int64: rec.ClassSize},
+	}
+	if rec.SubjectsInClass != nil {
+		cols = append(cols, quasiid.OutColumn{Name: "subjects_in_class", Int64: rec.SubjectsInClass})
+	}
+	cols = append(cols,
+		quasiid.OutColumn{Name: "prosecutor_risk", Float64: rec.Prosecutor},
+		quasiid.OutColumn{Name: "at_risk", Bool: rec.AtRisk})
+	if rec.SUDA != nil {
+		cols = append(cols, quasiid.OutColumn{Name: "suda_score", Float64: rec.SUDA})
+	}
+	if rec.DIS != nil {
+		cols = append(cols, quasiid.OutColumn{Name: "dis_suda_score", Float64: rec.DIS})
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := quasiid.WriteTable(f, format, cols); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
 }
