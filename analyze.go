@@ -57,6 +57,7 @@ func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, 
 		Identifiers: slices.Clone(opt.Identifiers),
 		NullRule:    NullRule,
 		Policy:      Policy{K: opt.K, RiskThreshold: Float(opt.RiskThreshold), L: opt.L},
+		QIAnalysis:  []QIScore{},
 	}
 	r.summarise(c, opt)
 	if opt.Subject != "" {

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/reidrisk/reidrisk"
+)
+
+const adultCSV = "../../testdata/adult/adult.csv"
+
+var adultQI = "age,education,marital-status,native-country,race,salary-class,sex,workclass"
+
+// runCLI runs one command line in-process and returns its exit status,
+// standard output and standard error.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), env{strings.NewReader(stdin), &out, &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestAnalyzeAdult checks the figures pyCANON, sdcMicro, DuckDB and Polars
+// give on UCI Adult with these eight QIs, and the JSON against the schema.
+func TestAnalyzeAdult(t *testing.T) {
+	code, out, errs := runCLI(t, "", "analyze", adultCSV, "--qi", adultQI, "--delimiter", ";", "--sensitive", "occupation", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r reidrisk.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want int64
+	}{
+		{"rows", r.Rows, 30162},
+		{"classes", r.Classes, 12458},
+		{"sample_uniques", r.SampleUniques, 8841},
+		{"records_in_classes_below_k[5]", r.RecordsInClassesBelowK[5], 15353},
+		{"k", r.K, 1},
+		{"l_diversity.distinct", r.LDiversity.Distinct, 1},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %d, want %d", c.name, c.got, c.want)
+		}
+	}
+	if got := float64(r.Prosecutor.Average); math.Abs(got-0.4130363) > 1e-7 {
+		t.Errorf("prosecutor.average = %.9f, want 0.4130363", got)
+	}
+	if got := float64(r.TCloseness.Equal); math.Abs(got-0.9997016) > 1e-7 {
+		t.Errorf("t_closeness.equal = %.9f, want 0.9997016 (pyCANON)", got)
+	}
+	if got := float64(r.LDiversity.Entropy); got != 1 {
+		t.Errorf("l_diversity.entropy = %g, want 1", got)
+	}
+	if !strings.Contains(out, `"recursive_c": "Infinity"`) {
+		t.Errorf("recursive_c is not written as \"Infinity\" (a class has one occupation):\n%s", out)
+	}
+	if keys := r.RecordsInClassesBelowK.Keys(); len(keys) != 4 { // 2, 3, 5, 10; --k 5 is among them
+		t.Errorf("records_in_classes_below_k keys %v, want 2 3 5 10", keys)
+	}
+	v := loadSchema(t, "../../schema/analyze-report.schema.json")
+	if errs := v.validate([]byte(out)); len(errs) > 0 {
+		t.Errorf("JSON does not match the schema:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// TestAnalyzeSmall pins the text and JSON of a hand-computed table:
+// classes (a,x)×3, (a,y)×1, (b,x)×2.
+func TestAnalyzeSmall(t *testing.T) {
+	csv := "id,q1,q2,s\nu1,a,x,s1\nu1,a,x,s2\nu2,a,x,s1\nu3,a,y,s1\nu4,b,x,s2\nu4,b,x,s2\n"
+	p := writeFile(t, "small.csv", csv)
+	code, out, errs := runCLI(t, "", "analyze", p, "--qi", "q1,q2", "--subject", "id", "--sensitive", "s", "--k", "3", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r reidrisk.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Rows != 6 || r.Classes != 3 || r.K != 1 || r.SampleUniques != 1 {
+		t.Errorf("rows %d classes %d k %d uniques %d, want 6 3 1 1", r.Rows, r.Classes, r.K, r.SampleUniques)
+	}
+	if want := (reidrisk.Counts{1: 1, 2: 1, 3: 1}); !equalCounts(r.ClassSizeHistogram, want) {
+		t.Errorf("class_size_histogram %v, want %v", r.ClassSizeHistogram, want)
+	}
+	// below 2: the unique row; below 3: + the pair; below 5 and 10: all 6.
+	if want := (reidrisk.Counts{2: 1, 3: 3, 5: 6, 10: 6}); !equalCounts(r.RecordsInClassesBelowK, want) {
+		t.Errorf("records_in_classes_below_k %v, want %v", r.RecordsInClassesBelowK, want)
+	}
+	// average = classes/rows = 3/6; at risk (1/|E| > 0.2): all 6 rows.
+	if p := r.Prosecutor; p.Highest != 1 || p.Average != 0.5 || p.RecordsAtRisk != 1 || p.RiskThreshold != 0.2 {
+		t.Errorf("prosecutor %+v", p)
+	}
+	// subjects: class (a,x) has u1,u2; (a,y) u3; (b,x) u4 (two rows, one person).
+	if *r.KSubjects != 1 || *r.Subjects != 4 || *r.SubjectsSingledOut != 2 || *r.SubjectsInSeveralClasses != 0 {
+		t.Errorf("k_subjects %d subjects %d singled out %d several %d, want 1 4 2 0",
+			*r.KSubjects, *r.Subjects, *r.SubjectsSingledOut, *r.SubjectsInSeveralClasses)
+	}
+	// classes (a,y) and (b,x) hold one sensitive value each.
+	if r.LDiversity.Distinct != 1 {
+		t.Errorf("distinct l %d, want 1", r.LDiversity.Distinct)
+	}
+	if r.Policy.Satisfied == nil || *r.Policy.Satisfied || r.Policy.Failed[0] != "k=3" {
+		t.Errorf("policy %+v, want k=3 failed", r.Policy)
+	}
+	for _, secret := range []string{"u1", "u2", "u3", "u4"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("JSON shows subject value %q without --show-values", secret)
+		}
+	}
+	code, text, _ := runCLI(t, "", "analyze", p, "--qi", "q1,q2", "--subject", "id")
+	if code != 0 {
+		t.Fatal(text)
+	}
+	for _, want := range []string{
+		"6 rows, 3 equivalence classes over 2 quasi-identifiers",
+		"k = 1 (the smallest class holds 1 row); policy k = 5 NOT met",
+		"1 row (16.7%) are unique",
+		"4 subjects in all; k_subjects = 1",
+		"2 (50.0%) are alone in at least one class",
+		"highest 1, average 0.5; 100.0% of rows have risk above 0.2",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text report lacks %q:\n%s", want, text)
+		}
+	}
+	for _, secret := range []string{"u1", "u2", "u3", "u4"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("text shows subject value %q", secret)
+		}
+	}
+	// --show-values lists the smallest classes with their QI values, still no subject values.
+	_, shown, _ := runCLI(t, "", "analyze", p, "--qi", "q1,q2", "--subject", "id", "--show-values")
+	if !strings.Contains(shown, "1 row   q1=a q2=y") || strings.Contains(shown, "u3") {
+		t.Errorf("--show-values text:\n%s", shown)
+	}
+}
+
+func equalCounts(a, b reidrisk.Counts) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestAnalyzeStdin(t *testing.T) {
+	code, out, errs := runCLI(t, "q,r\n1,2\n1,2\n3,4\n", "analyze", "-", "--qi", "q", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r reidrisk.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Rows != 3 || r.Classes != 2 || r.SampleUniques != 1 {
+		t.Errorf("rows %d classes %d uniques %d, want 3 2 1", r.Rows, r.Classes, r.SampleUniques)
+	}
+}
+
+// TestAnalyzeBadInput: each mistake gives its exit status and an error
+// naming the file, row and column, never a panic.
+func TestAnalyzeBadInput(t *testing.T) {
+	ok := writeFile(t, "ok.csv", "a,b\n1,2\n")
+	for _, tc := range []struct {
+		name, content string
+		args          []string
+		code          int
+		want          []string
+	}{
+		{"ragged.csv", "a,b,c\n1,2,3\n4,5\n", []string{"--qi", "a,b"}, 1, []string{"ragged.csv", "row 2", `column "c"`}},
+		{"empty.csv", "", []string{"--qi", "a"}, 1, []string{"empty.csv", "empty"}},
+		{"utf8.csv", "a,b\n1,\xff\xfe\n", []string{"--qi", "a,b"}, 1, []string{"utf8.csv", "row 1", `column "b"`, "UTF-8"}},
+		{"dup.csv", "a,b,a\n1,2,3\n", []string{"--qi", "a,b"}, 1, []string{"dup.csv", `column "a"`, "twice"}},
+		{"", "", []string{ok, "--qi", "a,zz"}, 1, []string{"ok.csv", `"zz"`}},
+		{"", "", []string{ok, "--qi", "a", "--k", "0"}, 2, []string{"--k 0"}},
+		{"", "", []string{ok, "--qi", "a,a"}, 2, []string{"--qi", `"a"`, "twice"}},
+		{"", "", []string{ok}, 2, []string{"--qi is required"}},
+		{"", "", []string{"--qi", "a"}, 2, []string{"no input FILE"}},
+		{"", "", []string{ok, "--qi", "a", "--format", "xml"}, 2, []string{"--format"}},
+		{"", "", []string{ok, "--qi", "a", "--risk-threshold", "1.5"}, 2, []string{"--risk-threshold"}},
+		{"", "", []string{ok, "--qi", "a", "--weights", "b", "--sampling-fraction", "0.1"}, 2, []string{"at most one"}},
+		{"", "", []string{ok, "--qi", "a", "--records", "r.txt"}, 2, []string{"--records"}},
+		{"", "", []string{filepath.Join(t.TempDir(), "missing.csv"), "--qi", "a"}, 1, []string{"missing.csv"}},
+	} {
+		args := append([]string{"analyze"}, tc.args...)
+		if tc.name != "" {
+			args = append([]string{"analyze", writeFile(t, tc.name, tc.content)}, tc.args...)
+		}
+		code, out, errs := runCLI(t, "", args...)
+		if code != tc.code {
+			t.Errorf("%q: exit %d, want %d (stderr %q)", args[1:], code, tc.code, errs)
+		}
+		if out != "" {
+			t.Errorf("%q: wrote %q to stdout on error", args[1:], out)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errs, w) {
+				t.Errorf("%q: stderr %q lacks %q", args[1:], errs, w)
+			}
+		}
+	}
+}
