@@ -1,0 +1,589 @@
+package anonymity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/bits"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+// SUDAOptions control SUDA2.
+type SUDAOptions struct {
+	// MaxSize is the largest MSU size searched, M in the score; 0 means the
+	// number of quasi-identifiers (sdcMicro's only setting).
+	MaxSize int
+	// DisFraction is the sampling fraction π of the DIS-SUDA estimate;
+	// 0 means 0.01, sdcMicro's default.
+	DisFraction float64
+	// NullIsValue makes null an ordinary value. By default null is a
+	// missing value, as sdcMicro treats NA (recoded to its missing code
+	// -999): a record never forms an MSU on a column where it is missing.
+	NullIsValue bool
+	// Missing lists further values, on every QI column, that count as
+	// missing in the same way (sdcMicro's missing argument).
+	Missing []string
+	// KeepMSUs asks for SUDAResult.MSUs.
+	KeepMSUs bool
+	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// MSU is one minimal sample unique: the record Row is the only one in the
+// table with its values on Columns (indexes into SUDAResult.QI), and on
+// no proper subset of Columns is it unique.
+type MSU struct {
+	Row     int
+	Columns []int
+}
+
+// SUDAResult holds the per-record SUDA and DIS-SUDA scores.
+type SUDAResult struct {
+	// QI names the quasi-identifiers searched, in table order.
+	QI []string
+	// MaxSize is M, the largest MSU size searched.
+	MaxSize int
+	// Score[i] is record i's SUDA score, Σ (M − |u|)! over its MSUs u.
+	Score []float64
+	// DIS[i] is record i's DIS-SUDA score (see SUDA2).
+	DIS []float64
+	// MSUCountBySize[k-1] is the number of MSUs with k columns.
+	MSUCountBySize []int64
+	// MaxScore is the largest Score; MeanDIS the mean of DIS over all records.
+	MaxScore, MeanDIS float64
+	// SampleUniques is the number of records unique on all QIs; Pairs the
+	// number of records in classes of exactly two (the DIS inputs).
+	SampleUniques, Pairs int64
+	// MSUs lists every MSU when SUDAOptions.KeepMSUs is set, ordered by
+	// row, then size, then columns.
+	MSUs []MSU
+}
+
+// SUDA2 finds the minimal sample uniques (MSUs) of the quasi-identifier
+// columns of t and scores each record with SUDA and DIS-SUDA, reproducing
+// sdcMicro's suda2 (5.x, original_scores = TRUE).
+//
+// An MSU of record r is a set u of QI columns such that r is the only record
+// with its values on u, and r is not unique on any proper subset of u.
+// Since uniqueness is inherited by supersets, u is minimal iff r is not
+// unique on any u \ {a}, a ∈ u (Manning, Haglin & Keane, "A recursive
+// search algorithm for statistical disclosure assessment", Data Min Knowl
+// Disc 16:165–196, 2008). A record's SUDA score is
+//
+//	score(r) = Σ_{MSUs u of r, |u| ≤ M} (M − |u|)!
+//
+// with M = MaxSize (Elliot, Manning, Mayes, Gurd & Bane, "SUDA: a program
+// for detecting special uniques", 2005; sdcMicro uses M = number of key
+// variables). The DIS-SUDA score is sdcMicro's:
+//
+//	dis(r) = 1 / (1 + P(1−π)/π / (score(r)^Q · Σ_{s>0} s^{−Q}))  if score(r) > 0, else 0
+//
+// with π = DisFraction, Q = 1 + (8 − m)/20 for m QI columns, the sum over
+// the positive scores of all records, and P the number of records in
+// classes (on all QIs) of exactly two records. (sdcMicro writes the term as
+// U/Dis − U with Dis = Uπ/(Uπ + P(1−π)), U the sample uniques; it equals
+// P(1−π)/π.)
+//
+// Missing values (null unless NullIsValue, and SUDAOptions.Missing) never
+// belong to an MSU but are otherwise compared as values, as in sdcMicro.
+// Unlike sdcMicro, one or two QIs are searched as they are (sdcMicro pads
+// them with constant columns, which changes M and Q).
+//
+// The search is level-wise over column sets (Apriori-style): at size k it
+// groups only the records that are not unique on any of the set's
+// (k−1)-subsets, which are exactly the records for which a unique is
+// minimal; sets whose subsets leave no such record are never visited.
+// Records duplicated on all QIs are kept twice at most, as sdcMicro does.
+// Sets of one size are processed in parallel.
+func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult, error) {
+	qcols := t.ByRole(quasiid.QuasiIdentifier)
+	m := len(qcols)
+	if m == 0 {
+		return nil, errors.New("anonymity: SUDA2: table has no quasi-identifier")
+	}
+	if m > 64 {
+		return nil, fmt.Errorf("anonymity: SUDA2: %d quasi-identifiers, at most 64 are supported", m)
+	}
+	maxK := opt.MaxSize
+	if maxK == 0 {
+		maxK = m
+	}
+	if maxK < 0 || maxK > m {
+		return nil, fmt.Errorf("anonymity: SUDA2: MaxSize %d out of range 1..%d", opt.MaxSize, m)
+	}
+	pi := opt.DisFraction
+	if pi == 0 {
+		pi = 0.01
+	}
+	if !(pi > 0 && pi < 1) {
+		return nil, fmt.Errorf("anonymity: SUDA2: DisFraction %v not in (0, 1)", opt.DisFraction)
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	n := t.Rows
+	cols := make([][]uint32, m)
+	cards := make([]uint64, m)
+	missing := make([][]bool, m)
+	res := &SUDAResult{MaxSize: maxK, Score: make([]float64, n), DIS: make([]float64, n),
+		MSUCountBySize: make([]int64, maxK)}
+	for j, c := range qcols {
+		res.QI = append(res.QI, c.Name)
+		if len(c.Codes) != n {
+			return nil, fmt.Errorf("anonymity: SUDA2: %s: column %q has %d codes for %d rows", t.Source, c.Name, len(c.Codes), n)
+		}
+		card := 0
+		if c.Dict != nil {
+			card = c.Dict.Len()
+		}
+		for i, v := range c.Codes {
+			if int(v) >= card {
+				if c.Dict != nil {
+					return nil, fmt.Errorf("anonymity: SUDA2: %s: row %d, column %q: code %d outside dictionary", t.Source, i, c.Name, v)
+				}
+				card = int(v) + 1
+			}
+		}
+		cols[j] = c.Codes
+		cards[j] = uint64(max(card, 1))
+		miss := make([]bool, cards[j])
+		if c.Dict != nil {
+			if !opt.NullIsValue && c.Dict.Null() != quasiid.NoCode {
+				miss[c.Dict.Null()] = true
+			}
+			for _, v := range opt.Missing {
+				if code, ok := c.Dict.Lookup(v); ok {
+					miss[code] = true
+				}
+			}
+		}
+		missing[j] = miss
+	}
+	if n == 0 {
+		return res, nil
+	}
+
+	s := &sudaSearch{cols: cols, cards: cards, missing: missing, m: m, maxK: maxK, workers: workers}
+	if err := s.reduce(); err != nil {
+		return nil, err
+	}
+	res.SampleUniques, res.Pairs = s.uniques, s.pairs
+	if err := s.run(ctx); err != nil {
+		return nil, err
+	}
+
+	weight := make([]float64, maxK+1) // weight[k] = (M − k)!
+	for k := 1; k <= maxK; k++ {
+		weight[k] = math.Gamma(float64(maxK-k) + 1)
+	}
+	for _, u := range s.found {
+		row := s.rows[u.row]
+		k := bits.OnesCount64(u.set)
+		res.Score[row] += weight[k]
+		res.MSUCountBySize[k-1]++
+		if opt.KeepMSUs {
+			res.MSUs = append(res.MSUs, MSU{Row: row, Columns: setColumns(u.set)})
+		}
+	}
+	if opt.KeepMSUs {
+		sort.Slice(res.MSUs, func(a, b int) bool { return lessMSU(res.MSUs[a], res.MSUs[b]) })
+	}
+
+	q := 1 + (8-float64(m))/20
+	var adj float64
+	for _, sc := range res.Score {
+		res.MaxScore = max(res.MaxScore, sc)
+		if sc > 0 {
+			adj += math.Pow(sc, -q)
+		}
+	}
+	odds := float64(res.Pairs) * (1 - pi) / pi
+	var sum float64
+	for i, sc := range res.Score {
+		if sc > 0 {
+			res.DIS[i] = 1 / (1 + odds/(math.Pow(sc, q)*adj))
+			sum += res.DIS[i]
+		}
+	}
+	res.MeanDIS = sum / float64(n)
+	return res, nil
+}
+
+// lessMSU orders MSUs by row, then size, then columns.
+func lessMSU(x, y MSU) bool {
+	if x.Row != y.Row {
+		return x.Row < y.Row
+	}
+	if len(x.Columns) != len(y.Columns) {
+		return len(x.Columns) < len(y.Columns)
+	}
+	for i := range x.Columns {
+		if x.Columns[i] != y.Columns[i] {
+			return x.Columns[i] < y.Columns[i]
+		}
+	}
+	return false
+}
+
+// setColumns lists the members of a column set.
+func setColumns(set uint64) []int {
+	out := make([]int, 0, bits.OnesCount64(set))
+	for set != 0 {
+		j := bits.TrailingZeros64(set)
+		out = append(out, j)
+		set &= set - 1
+	}
+	return out
+}
+
+// sudaSearch is the state of one SUDA2 run. The search works on "items":
+// one per distinct QI tuple, with weight 1 (a unique) or 2 (two or more
+// records), which keeps every count's "one or more than one" answer.
+type sudaSearch struct {
+	cols    [][]uint32
+	cards   []uint64
+	missing [][]bool
+	m, maxK int
+	workers int
+
+	rows    []int      // item → first row
+	weights []uint8    // item → 1 or 2
+	codes   [][]uint32 // codes[j][item]
+	uniques int64
+	pairs   int64
+
+	found []sudaMSU
+}
+
+type sudaMSU struct {
+	row int // item index
+	set uint64
+}
+
+// reduce groups the rows on all QIs into items.
+func (s *sudaSearch) reduce() error {
+	n := len(s.cols[0])
+	all := make([]int32, n)
+	for i := range all {
+		all[i] = int32(i)
+	}
+	g := newSudaGrouper()
+	ids, ngroups := g.group(s.cols, s.cards, fullSet(s.m), all)
+	size := make([]int32, ngroups)
+	first := make([]int32, ngroups)
+	for i, id := range ids {
+		if size[id] == 0 {
+			first[id] = int32(i)
+		}
+		size[id]++
+	}
+	s.codes = make([][]uint32, s.m)
+	for id := range size {
+		switch size[id] {
+		case 1:
+			s.uniques++
+		case 2:
+			s.pairs += 2
+		}
+		w := uint8(2)
+		if size[id] == 1 {
+			w = 1
+		}
+		s.rows = append(s.rows, int(first[id]))
+		s.weights = append(s.weights, w)
+	}
+	for j := range s.m {
+		c := make([]uint32, len(s.rows))
+		for it, r := range s.rows {
+			c[it] = s.cols[j][r]
+		}
+		s.codes[j] = c
+	}
+	return nil
+}
+
+func fullSet(m int) uint64 {
+	if m == 64 {
+		return ^uint64(0)
+	}
+	return 1<<uint(m) - 1
+}
+
+// sudaLevel holds, for each column set of one size, the items that are
+// not unique on it (nil when there are none).
+type sudaLevel map[uint64][]uint64
+
+// run searches sets of size 1..maxK.
+func (s *sudaSearch) run(ctx context.Context) error {
+	nItems := len(s.rows)
+	words := (nItems + 63) / 64
+	// The empty set does not count as a unique, even for a one-record
+	// table (as in sdcMicro, where a value seen once is a 1-MSU).
+	allBits := make([]uint64, words)
+	for i := range nItems {
+		allBits[i/64] |= 1 << uint(i%64)
+	}
+	prev := sudaLevel{0: allBits}
+	for k := 1; k <= s.maxK && len(prev) > 0; k++ {
+		cands := s.candidates(prev)
+		if len(cands) == 0 {
+			break
+		}
+		next := make([][]uint64, len(cands))
+		var mu sync.Mutex
+		var nextJob atomic.Int64
+		var wg sync.WaitGroup
+		errs := make([]error, s.workers)
+		for w := range s.workers {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				g := newSudaGrouper()
+				active := make([]uint64, words)
+				var list []int32
+				var local []sudaMSU
+				for {
+					i := int(nextJob.Add(1) - 1)
+					if i >= len(cands) {
+						break
+					}
+					if i%64 == 0 {
+						if err := ctx.Err(); err != nil {
+							errs[w] = err
+							return
+						}
+					}
+					set := cands[i]
+					// active = items not unique on any (k−1)-subset.
+					first := true
+					for rest := set; rest != 0; rest &= rest - 1 {
+						sub := prev[set&^(rest&-rest)]
+						if first {
+							copy(active, sub)
+							first = false
+						} else {
+							for x := range active {
+								active[x] &= sub[x]
+							}
+						}
+					}
+					list = list[:0]
+					for x, word := range active {
+						for word != 0 {
+							list = append(list, int32(x*64+bits.TrailingZeros64(word)))
+							word &= word - 1
+						}
+					}
+					if len(list) == 0 {
+						continue
+					}
+					ids, ngroups := g.group(s.codes, s.cards, set, list)
+					cnt := g.counts(ngroups)
+					for x, it := range list {
+						cnt[ids[x]] += int32(s.weights[it])
+					}
+					nonUnique := false
+					for x, it := range list {
+						if cnt[ids[x]] == 1 {
+							active[it/64] &^= 1 << uint(it%64)
+							if !s.isMissing(set, it) {
+								local = append(local, sudaMSU{row: int(it), set: set})
+							}
+						} else {
+							nonUnique = true
+						}
+					}
+					if nonUnique && k < s.maxK {
+						next[i] = append([]uint64(nil), active...)
+					}
+				}
+				mu.Lock()
+				s.found = append(s.found, local...)
+				mu.Unlock()
+			}(w)
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return err
+			}
+		}
+		prev = sudaLevel{}
+		for i, b := range next {
+			if b != nil {
+				prev[cands[i]] = b
+			}
+		}
+	}
+	return nil
+}
+
+// candidates lists the column sets of size k all of whose (k−1)-subsets
+// are in prev (have some non-unique item), in increasing order.
+func (s *sudaSearch) candidates(prev sudaLevel) []uint64 {
+	var out []uint64
+	for base := range prev {
+		top := 0
+		if base != 0 {
+			top = 64 - bits.LeadingZeros64(base)
+		}
+		for j := top; j < s.m; j++ {
+			set := base | 1<<uint(j)
+			ok := true
+			for rest := base; rest != 0; rest &= rest - 1 {
+				if _, in := prev[set&^(rest&-rest)]; !in {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				out = append(out, set)
+			}
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a] < out[b] })
+	return out
+}
+
+// isMissing reports whether item it has a missing value on a column of set.
+func (s *sudaSearch) isMissing(set uint64, it int32) bool {
+	for rest := set; rest != 0; rest &= rest - 1 {
+		j := bits.TrailingZeros64(rest)
+		if s.missing[j][s.codes[j][it]] {
+			return true
+		}
+	}
+	return false
+}
+
+// sudaGrouper assigns dense group ids to rows by their codes on a column
+// set, reusing its tables between calls.
+type sudaGrouper struct {
+	keys  []uint64
+	ids   []int32
+	cnt   []int32
+	slots []uint64 // hash slots: key
+	sid   []int32  // hash slots: id
+	stamp []uint32 // slot in use when stamp == hgen
+	hgen  uint32
+	dense []int32
+	dgen  []uint32 // dense entry in use when dgen == dcur
+	dcur  uint32
+}
+
+func newSudaGrouper() *sudaGrouper { return &sudaGrouper{} }
+
+// counts returns a zeroed count slice of length n.
+func (g *sudaGrouper) counts(n int) []int32 {
+	if cap(g.cnt) < n {
+		g.cnt = make([]int32, n)
+	}
+	g.cnt = g.cnt[:n]
+	clear(g.cnt)
+	return g.cnt
+}
+
+// group returns, for each row in list, a group id in 0..n−1 (ids are
+// valid until the next call), grouping on the columns of set. cols is
+// indexed by column, then by row.
+func (g *sudaGrouper) group(cols [][]uint32, cards []uint64, set uint64, list []int32) ([]int32, int) {
+	n := len(list)
+	if cap(g.keys) < n {
+		g.keys = make([]uint64, n)
+		g.ids = make([]int32, n)
+	}
+	keys := g.keys[:n]
+	clear(keys)
+	var radix uint64 = 1
+	for rest := set; rest != 0; rest &= rest - 1 {
+		j := bits.TrailingZeros64(rest)
+		card := cards[j]
+		if hi, _ := bits.Mul64(radix, card); hi != 0 {
+			// The mixed-radix key would overflow: re-code the keys so far
+			// to dense ids and continue from there.
+			ids, ng := g.assign(keys, radix)
+			for x, id := range ids {
+				keys[x] = uint64(id)
+			}
+			radix = uint64(max(ng, 1))
+		}
+		col := cols[j]
+		for x, r := range list {
+			keys[x] = keys[x]*card + uint64(col[r])
+		}
+		radix *= card
+	}
+	return g.assign(keys, radix)
+}
+
+// assign maps keys (each below radix) to dense ids in order of first
+// appearance, writing g.ids.
+func (g *sudaGrouper) assign(keys []uint64, radix uint64) ([]int32, int) {
+	n := len(keys)
+	ids := g.ids[:n]
+	next := int32(0)
+	if radix <= uint64(max(4*n, 1<<12)) {
+		if uint64(len(g.dense)) < radix {
+			g.dense = make([]int32, radix)
+			g.dgen = make([]uint32, radix)
+			g.dcur = 0
+		}
+		g.dcur++
+		if g.dcur == 0 {
+			clear(g.dgen)
+			g.dcur = 1
+		}
+		for x, k := range keys {
+			if g.dgen[k] != g.dcur {
+				g.dgen[k] = g.dcur
+				g.dense[k] = next
+				next++
+			}
+			ids[x] = g.dense[k]
+		}
+		return ids, int(next)
+	}
+	size := 1
+	for size < 2*n {
+		size <<= 1
+	}
+	if len(g.slots) < size {
+		g.slots = make([]uint64, size)
+		g.sid = make([]int32, size)
+		g.stamp = make([]uint32, size)
+		g.hgen = 0
+	}
+	g.hgen++
+	if g.hgen == 0 {
+		clear(g.stamp)
+		g.hgen = 1
+	}
+	mask := uint64(size - 1)
+	shift := uint(64 - bits.TrailingZeros(uint(size)))
+	for x, k := range keys {
+		h := (k * 0x9E3779B97F4A7C15) >> shift & mask
+		for {
+			if g.stamp[h] != g.hgen {
+				g.stamp[h] = g.hgen
+				g.slots[h] = k
+				g.sid[h] = next
+				ids[x] = next
+				next++
+				break
+			}
+			if g.slots[h] == k {
+				ids[x] = g.sid[h]
+				break
+			}
+			h = (h + 1) & mask
+		}
+	}
+	return ids, int(next)
+}
