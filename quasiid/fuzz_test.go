@@ -1,0 +1,70 @@
+package quasiid
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+)
+
+// FuzzCSV reads arbitrary bytes as CSV: it must never panic, and when it
+// succeeds every column must have one code per row, codes must lie in
+// their dictionary, and batching must not change the result.
+func FuzzCSV(f *testing.F) {
+	for _, seed := range []string{
+		"a,b\n1,2\n",
+		"zip;sex\n\"01234\";F\n02139;M\n",
+		"a\tb\n\"x\ny\"\t\n",
+		"a|b|c\n1|2\n",
+		"a,a\n",
+		"",
+		"\ufeffa\n\xff\n",
+		"ts,x\n2024-03-01T10:00:00+01:00,1\n2024-03-01,2\n",
+		"a,b\n\"unterminated,1\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		encode := func(batch int, time bool) (*Table, error) {
+			src, err := Read("fuzz.csv", bytes.NewReader(data), ReadOptions{BatchSize: batch, NullValues: []string{"NA"}})
+			if err != nil {
+				var ie *InputError
+				if !errors.As(err, &ie) && !bytes.Contains([]byte(err.Error()), []byte("fuzz.csv")) {
+					t.Fatalf("error without file name: %v", err)
+				}
+				return nil, err
+			}
+			defer src.Close()
+			spec := Spec{Insensitive: src.Columns()}
+			if time && len(spec.Insensitive) > 0 {
+				spec.Time, spec.Insensitive = spec.Insensitive[0], spec.Insensitive[1:]
+			}
+			return Encode(context.Background(), src, spec, EncodeOptions{})
+		}
+		small, err := encode(2, false)
+		if err != nil {
+			return
+		}
+		for _, c := range small.Columns {
+			if len(c.Codes) != small.Rows {
+				t.Fatalf("column %q: %d codes for %d rows", c.Name, len(c.Codes), small.Rows)
+			}
+			for _, code := range c.Codes {
+				if int(code) >= c.Dict.Len() {
+					t.Fatalf("column %q: code %d outside dictionary of %d", c.Name, code, c.Dict.Len())
+				}
+			}
+		}
+		big, err := encode(0, false)
+		if err != nil {
+			t.Fatalf("batch size 2 read, default batch failed: %v", err)
+		}
+		if !reflect.DeepEqual(small, big) {
+			t.Fatalf("batching changed the result")
+		}
+		if tt, err := encode(3, true); err == nil && len(tt.Columns) > 0 && len(tt.Columns[0].Times) != tt.Rows {
+			t.Fatalf("time column: %d times for %d rows", len(tt.Columns[0].Times), tt.Rows)
+		}
+	})
+}
