@@ -9,7 +9,10 @@ import (
 
 // htmlPage is what one HTML report shows; nil parts are left out.
 type htmlPage struct {
+	Title   string
+	Intro   string
 	Analyze *reidrisk.Report
+	Demo    []demoStep
 }
 
 // writeHTML writes a self-contained HTML report.
