@@ -1,0 +1,171 @@
+package reidrisk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+func source(t *testing.T, csv string) *quasiid.Source {
+	t.Helper()
+	src, err := quasiid.Read("t.csv", strings.NewReader(csv), quasiid.ReadOptions{Delimiter: ','})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return src
+}
+
+// small: classes (a,x) rows 0,1,2 subjects u1,u1,u2; (a,y) row 3 u3;
+// (b,x) rows 4,5 u4,u4. Sensitive s: (a,x) {s1,s2,s1}, (a,y) {s1}, (b,x) {s2,s2}.
+const small = "id,q1,q2,s\nu1,a,x,s1\nu1,a,x,s2\nu2,a,x,s1\nu3,a,y,s1\nu4,b,x,s2\nu4,b,x,s2\n"
+
+func TestAnalyzeHandComputed(t *testing.T) {
+	var stages []string
+	r, err := Analyze(context.Background(), source(t, small), Options{
+		QI: []string{"q1", "q2"}, Sensitive: []string{"s"}, Subject: "id", K: 2, Records: true,
+		Progress: func(p Progress) {
+			if len(stages) == 0 || stages[len(stages)-1] != p.Stage {
+				stages = append(stages, p.Stage)
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rows != 6 || r.Classes != 3 || r.K != 1 || r.SampleUniques != 1 {
+		t.Errorf("rows %d classes %d k %d uniques %d, want 6 3 1 1", r.Rows, r.Classes, r.K, r.SampleUniques)
+	}
+	if r.SampleUniquesFraction != Float(1.0/6) {
+		t.Errorf("sample_uniques_fraction %v, want 1/6", r.SampleUniquesFraction)
+	}
+	// distinct l: 1 ((a,y) and (b,x) hold one value). Table-wide q = (1/2, 1/2).
+	// t (equal) = max ½Σ|p−q|: (a,y) and (b,x) give ½(½+½) = 0.5.
+	// recursive c for l = 2: +Inf (classes with one value).
+	if l := r.LDiversity; l.Distinct != 1 || l.Entropy != 1 || !math.IsInf(float64(l.RecursiveC), 1) {
+		t.Errorf("l_diversity %+v, want 1, 1, +Inf", *l)
+	}
+	if r.TCloseness.Equal != 0.5 {
+		t.Errorf("t_closeness.equal %v, want 0.5", r.TCloseness.Equal)
+	}
+	// β basic: (p−q)/q with p = 1, q = ½ gives 1.
+	if r.BetaLikeness.Basic != 1 {
+		t.Errorf("beta basic %v, want 1", r.BetaLikeness.Basic)
+	}
+	// δ: a value absent from a class gives |ln 0| = +Inf.
+	if !math.IsInf(float64(*r.DeltaDisclosure), 1) {
+		t.Errorf("delta %v, want +Inf", *r.DeltaDisclosure)
+	}
+	if *r.KSubjects != 1 || *r.Subjects != 4 || *r.SubjectsSingledOut != 2 {
+		t.Errorf("k_subjects %d subjects %d singled out %d, want 1 4 2", *r.KSubjects, *r.Subjects, *r.SubjectsSingledOut)
+	}
+	rec := r.Records
+	if rec == nil {
+		t.Fatal("no records")
+	}
+	want := &Records{
+		Row:             []int64{0, 1, 2, 3, 4, 5},
+		Class:           []int64{0, 0, 0, 1, 2, 2},
+		ClassSize:       []int64{3, 3, 3, 1, 2, 2},
+		SubjectsInClass: []int64{2, 2, 2, 1, 1, 1},
+		Prosecutor:      []float64{1.0 / 3, 1.0 / 3, 1.0 / 3, 1, 0.5, 0.5},
+		AtRisk:          []bool{true, true, true, true, true, true},
+	}
+	if !reflect.DeepEqual(rec, want) {
+		t.Errorf("records\n got %+v\nwant %+v", rec, want)
+	}
+	if r.Policy.Satisfied == nil || *r.Policy.Satisfied {
+		t.Errorf("policy %+v: k=2 should fail", r.Policy)
+	}
+	if len(stages) < 2 || stages[0] != "read" {
+		t.Errorf("progress stages %q, want read first", stages)
+	}
+	if r.RiskiestClasses != nil {
+		t.Error("riskiest classes without ShowValues")
+	}
+	b, _ := json.Marshal(r)
+	for _, u := range []string{"u1", "u2", "u3", "u4"} {
+		if strings.Contains(string(b), u) {
+			t.Errorf("report holds subject value %s", u)
+		}
+	}
+}
+
+func TestAnalyzeShowValues(t *testing.T) {
+	r, err := Analyze(context.Background(), source(t, small), Options{QI: []string{"q1", "q2"}, ShowValues: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ClassExample{
+		{Values: map[string]string{"q1": "a", "q2": "y"}, Size: 1},
+		{Values: map[string]string{"q1": "b", "q2": "x"}, Size: 2},
+		{Values: map[string]string{"q1": "a", "q2": "x"}, Size: 3},
+	}
+	if !reflect.DeepEqual(r.RiskiestClasses, want) {
+		t.Errorf("riskiest %+v, want %+v", r.RiskiestClasses, want)
+	}
+}
+
+func TestAnalyzeOptionErrors(t *testing.T) {
+	for _, tc := range []struct {
+		opt  Options
+		want string
+	}{
+		{Options{}, "no quasi-identifier"},
+		{Options{QI: []string{"q1"}, K: -1}, "K = -1"},
+		{Options{QI: []string{"q1", "q1"}}, `"q1"`},
+		{Options{QI: []string{"q1"}, Sensitive: []string{"q1"}}, `"q1" given as quasi-identifier and as sensitive`},
+		{Options{QI: []string{"q1"}, Weights: "w", SamplingFraction: 0.5}, "at most one"},
+		{Options{QI: []string{"q1"}, RiskThreshold: 2}, "RiskThreshold"},
+		{Options{QI: []string{"nope"}}, `column "nope"`},
+	} {
+		_, err := Analyze(context.Background(), source(t, small), tc.opt)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: error %v, want one containing %q", tc.opt, err, tc.want)
+		}
+	}
+}
+
+func TestAnalyzeCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Analyze(ctx, source(t, small), Options{QI: []string{"q1"}})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+}
+
+func TestFloatJSON(t *testing.T) {
+	for f, want := range map[Float]string{Float(math.Inf(1)): `"Infinity"`, Float(math.Inf(-1)): `"-Infinity"`, 0.25: `0.25`, 3: `3`} {
+		b, err := json.Marshal(f)
+		if err != nil || string(b) != want {
+			t.Errorf("%v: %s, %v; want %s", f, b, err, want)
+		}
+		var back Float
+		if err := json.Unmarshal(b, &back); err != nil || back != f {
+			t.Errorf("%s: back %v, %v", b, back, err)
+		}
+	}
+	b, _ := json.Marshal(Float(math.NaN()))
+	if string(b) != "null" {
+		t.Errorf("NaN: %s, want null", b)
+	}
+}
+
+func TestCountsJSON(t *testing.T) {
+	c := Counts{10: 1, 2: 7, 1: 3}
+	b, err := json.Marshal(c)
+	if err != nil || string(b) != `{"1":3,"2":7,"10":1}` {
+		t.Errorf("got %s, %v", b, err)
+	}
+	var back Counts
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, c) {
+		t.Errorf("back %v, %v", back, err)
+	}
+}
