@@ -44,7 +44,7 @@ func Analyze(ctx context.Context, src *quasiid.Source, opt Options) (*Report, er
 // analyzeTable runs the analysis on an encoded table; opt has its defaults.
 func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, error) {
 	progress(opt, "count", 0, int64(t.Rows))
-	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: opt.Workers, RowClass: opt.Records})
+	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: opt.Workers, RowClass: opt.Records || opt.Weights != ""})
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +64,9 @@ func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, 
 		r.subjects(c)
 	}
 	if err := r.sensitive(c, opt); err != nil {
+		return nil, err
+	}
+	if err := r.population(ctx, t, c, opt); err != nil {
 		return nil, err
 	}
 	if opt.Records {
@@ -197,6 +200,58 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 	if len(r.PerSensitive) == 1 {
 		r.PerSensitive = nil
 	}
+	return nil
+}
+
+// population fills the journalist, marketer and individual risk from a
+// population table or per-record weights.
+func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.Classes, opt Options) error {
+	var F []float64
+	switch {
+	case opt.Population != nil:
+		progress(opt, "population", 0, 0)
+		eo := quasiid.EncodeOptions{}
+		if opt.Progress != nil {
+			eo.Progress = func(rows int64) { opt.Progress(Progress{Stage: "population", Done: rows}) }
+		}
+		pt, err := quasiid.Encode(ctx, opt.Population, quasiid.Spec{QI: opt.QI}, eo)
+		if err != nil {
+			return err
+		}
+		pc, err := anonymity.Count(ctx, pt, anonymity.CountOptions{Workers: opt.Workers})
+		if err != nil {
+			return err
+		}
+		if F, err = anonymity.PopulationFrequencies(c, pc); err != nil {
+			return fmt.Errorf("reidrisk: population %s: %w", pt.Source, err)
+		}
+	case opt.Weights != "":
+		w, err := anonymity.ColumnWeights(t.Source, t.Column(opt.Weights))
+		if err != nil {
+			return err
+		}
+		if F, err = anonymity.WeightedFrequencies(c, w); err != nil {
+			return fmt.Errorf("reidrisk: weights column %q: %w", opt.Weights, err)
+		}
+	default:
+		return nil
+	}
+	j, err := anonymity.Journalist(c, F, opt.RiskThreshold)
+	if err != nil {
+		return err
+	}
+	r.Journalist = &ProsecutorRisk{Float(j.Highest), Float(j.Average), Float(j.RecordsAtRisk), Float(j.Threshold)}
+	m, err := anonymity.Marketer(c, F)
+	if err != nil {
+		return err
+	}
+	mf := Float(m)
+	r.Marketer = &mf
+	ir, err := anonymity.IndividualRisk(c, F, anonymity.IndividualRiskOptions{})
+	if err != nil {
+		return err
+	}
+	r.IndividualRisk = &IndividualRisk{Float(ir.ExpectedReidentifications), Float(ir.GlobalRisk)}
 	return nil
 }
 

@@ -169,3 +169,39 @@ func TestCountsJSON(t *testing.T) {
 		t.Errorf("back %v, %v", back, err)
 	}
 }
+
+// TestAnalyzePopulation: population frequencies F = 6, 2, 2 for the
+// classes (a,x), (a,y), (b,x) of small, given as a population table and as
+// per-record weights (2,2,2,2,1,1). By hand:
+// journalist highest 1/2; average max(3/10, marketer); records at risk
+// 3/6 (1/F > 0.2 for F = 2, not for F = 6); marketer (3/6 + 1/2 + 2/2)/6 = 1/3; individual risk
+// r = 0.5/(3−0.5) = 0.2 (f=3), ln 2 (f=1, p=½), 1/2 (f=F=2):
+// Σr = 3·0.2 + ln 2 + 2·0.5.
+func TestAnalyzePopulation(t *testing.T) {
+	pop := "q1,q2\n" + strings.Repeat("a,x\n", 6) + strings.Repeat("a,y\n", 2) + strings.Repeat("b,x\n", 2) + strings.Repeat("c,z\n", 5)
+	weighted := "q1,q2,w\na,x,2\na,x,2\na,x,2\na,y,2\nb,x,1\nb,x,1\n"
+	wantER := 0.6 + math.Ln2 + 1
+	for name, opt := range map[string]Options{
+		"population": {QI: []string{"q1", "q2"}, Population: source(t, pop)},
+		"weights":    {QI: []string{"q1", "q2"}, Weights: "w"},
+	} {
+		data := small
+		if opt.Weights != "" {
+			data = weighted
+		}
+		r, err := Analyze(context.Background(), source(t, data), opt)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if j := r.Journalist; j == nil || j.Highest != 0.5 || math.Abs(float64(j.Average)-1.0/3) > 1e-15 || j.RecordsAtRisk != 0.5 {
+			t.Errorf("%s: journalist %+v, want 0.5, 1/3, 0.5", name, j)
+		}
+		if m := r.Marketer; m == nil || math.Abs(float64(*m)-1.0/3) > 1e-15 {
+			t.Errorf("%s: marketer %v, want 1/3", name, m)
+		}
+		if ir := r.IndividualRisk; ir == nil || math.Abs(float64(ir.ExpectedReidentifications)-wantER) > 1e-12 ||
+			math.Abs(float64(ir.GlobalRisk)-wantER/6) > 1e-12 {
+			t.Errorf("%s: individual risk %+v, want %g, %g", name, ir, wantER, wantER/6)
+		}
+	}
+}
