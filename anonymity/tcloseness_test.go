@@ -2,6 +2,9 @@ package anonymity_test
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/reidrisk/reidrisk/anonymity"
@@ -114,10 +117,10 @@ func TestTClosenessMismatchedDistance(t *testing.T) {
 // A single-class table is exactly its own distribution.
 func TestSensitiveSingleClass(t *testing.T) {
 	m := measMultiset("s", []measVC{{"a", 3}, {"b", 1}, {measNull, 2}})
+	measCloseAll(t, "ordered", anonymity.TCloseness(m, anonymity.OrderedDistance(m)), []float64{0}, 1e-15)
 	for name, got := range map[string][]float64{
-		"equal":   anonymity.TCloseness(m, anonymity.EqualDistance()),
-		"ordered": anonymity.TCloseness(m, anonymity.OrderedDistance(m)),
-		"delta":   anonymity.DeltaDisclosure(m),
+		"equal": anonymity.TCloseness(m, anonymity.EqualDistance()),
+		"delta": anonymity.DeltaDisclosure(m),
 	} {
 		if len(got) != 1 || got[0] != 0 {
 			t.Errorf("%s = %v, want [0] exactly", name, got)
@@ -126,5 +129,153 @@ func TestSensitiveSingleClass(t *testing.T) {
 	basic, enhanced := anonymity.BetaLikeness(m)
 	if basic[0] != 0 || enhanced[0] != 0 {
 		t.Errorf("BetaLikeness = %v, %v, want 0, 0", basic, enhanced)
+	}
+}
+
+// measRandom builds a random multiset: classes with random counts over
+// values "0".."values-1" (numbers, so the ordered distance sorts them
+// numerically) plus, sometimes, null.
+func measRandom(r *rand.Rand, classes, values int) *anonymity.Multiset {
+	var cls [][]measVC
+	for range classes {
+		var c []measVC
+		for v := range values {
+			if r.IntN(3) == 0 {
+				c = append(c, measVC{strconv.Itoa(v), int64(1 + r.IntN(9))})
+			}
+		}
+		if r.IntN(4) == 0 {
+			c = append(c, measVC{measNull, int64(1 + r.IntN(3))})
+		}
+		if len(c) == 0 {
+			c = append(c, measVC{strconv.Itoa(r.IntN(values)), 1})
+		}
+		cls = append(cls, c)
+	}
+	return measMultiset("random", cls...)
+}
+
+// The ordered EMD taken segment by segment equals the plain running sum
+// over all m values, 1/(m−1)·Σ_i |Σ_{j≤i}(p_j − q_j)|.
+func TestTClosenessOrderedMatchesPlain(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for trial := range 200 {
+		m := measRandom(r, 1+r.IntN(12), 1+r.IntN(30))
+		// The plain order: numbers ascending, null last.
+		total := map[uint32]int64{}
+		var n int64
+		for i, v := range m.Values {
+			total[v] += m.Counts[i]
+			n += m.Counts[i]
+		}
+		var order []uint32
+		for code := range total {
+			order = append(order, code)
+		}
+		slices.SortFunc(order, func(a, b uint32) int {
+			if m.Dict.IsNull(a) != m.Dict.IsNull(b) {
+				if m.Dict.IsNull(a) {
+					return 1
+				}
+				return -1
+			}
+			x, _ := strconv.Atoi(m.Dict.Value(a))
+			y, _ := strconv.Atoi(m.Dict.Value(b))
+			return x - y
+		})
+		got := anonymity.TCloseness(m, anonymity.OrderedDistance(m))
+		for e := range got {
+			class := map[uint32]int64{}
+			var size int64
+			for i := m.Offsets[e]; i < m.Offsets[e+1]; i++ {
+				class[m.Values[i]] = m.Counts[i]
+				size += m.Counts[i]
+			}
+			var run, sum float64
+			for _, code := range order {
+				run += float64(class[code])/float64(size) - float64(total[code])/float64(n)
+				sum += math.Abs(run)
+			}
+			want := 0.0
+			if len(order) > 1 {
+				want = sum / float64(len(order)-1)
+			}
+			if math.Abs(got[e]-want) > 1e-12 {
+				t.Fatalf("trial %d class %d: ordered EMD %v, plain %v", trial, e, got[e], want)
+			}
+		}
+	}
+}
+
+// On a tree whose leaves are at distance height(LCA)/H, the EMD is also
+// the sum over the non-root nodes N of |extra(N)|·1/(2H) (each edge weighs
+// 1/(2H), and the flow across an edge is the imbalance below it): a second
+// formula, checked against Li et al.'s pos/neg formula on random trees.
+func TestTClosenessHierarchicalMatchesEdgeFlow(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 200 {
+		values := 1 + r.IntN(25)
+		m := measRandom(r, 1+r.IntN(10), values)
+		H := 1 + r.IntN(4)
+		// Node at level h of value v: "h:" + v / fanout^h, a balanced-ish tree.
+		fan := 2 + r.IntN(3)
+		label := func(v, h int) string {
+			if h == H {
+				return "root"
+			}
+			d := 1
+			for range h {
+				d *= fan
+			}
+			return strconv.Itoa(h) + ":" + strconv.Itoa(v/d)
+		}
+		paths := make([][]string, m.Dict.Len())
+		leafOf := make([]int, m.Dict.Len()) // numeric stand-in for each code; null is "values"
+		for code := range paths {
+			v := values
+			if !m.Dict.IsNull(uint32(code)) {
+				v, _ = strconv.Atoi(m.Dict.Value(uint32(code)))
+			}
+			leafOf[code] = v
+			for h := 1; h <= H; h++ {
+				paths[code] = append(paths[code], label(v, h))
+			}
+		}
+		d, err := anonymity.HierarchicalDistance(m, paths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := anonymity.TCloseness(m, d)
+
+		total := map[uint32]int64{}
+		var n int64
+		for i, v := range m.Values {
+			total[v] += m.Counts[i]
+			n += m.Counts[i]
+		}
+		for e := range got {
+			class := map[uint32]int64{}
+			var size int64
+			for i := m.Offsets[e]; i < m.Offsets[e+1]; i++ {
+				class[m.Values[i]] = m.Counts[i]
+				size += m.Counts[i]
+			}
+			extra := map[string]float64{} // non-root nodes, leaves included
+			for code, tot := range total {
+				x := float64(class[code])/float64(size) - float64(tot)/float64(n)
+				extra["leaf:"+strconv.Itoa(int(code))] += x
+				for h := 1; h < H; h++ {
+					extra[label(leafOf[code], h)] += x
+				}
+			}
+			var want float64
+			for _, x := range extra {
+				want += math.Abs(x)
+			}
+			want /= 2 * float64(H)
+			if math.Abs(got[e]-want) > 1e-12 {
+				t.Fatalf("trial %d (H=%d) class %d: hierarchical EMD %v, edge flow %v", trial, H, e, got[e], want)
+			}
+		}
 	}
 }
