@@ -56,7 +56,7 @@ type Truth struct {
 }
 
 var (
-	mediaTypes = []string{"movie", "series", "music", "news", "kids", "documentary"}
+	mediaTypes = []string{"movie", "series", "music", "news", "cartoon", "documentary"}
 	mediaDur   = [][2]int{{80, 150}, {20, 60}, {3, 6}, {5, 30}, {10, 30}, {40, 100}}
 	devices    = []string{"tv", "phone", "tablet", "laptop"}
 	planted    = []struct {

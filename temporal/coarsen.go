@@ -1,0 +1,195 @@
+package temporal
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+)
+
+// CoarsenOptions control Coarsen.
+type CoarsenOptions struct {
+	// Options holds the starting (finest) generalization and how to measure.
+	Options
+	// Policy is what the result must meet.
+	Policy Policy
+	// DurationWidths are the duration bucket widths to try after the
+	// starting one, before leaving the duration out; nil means 2w, 4w, 8w
+	// for a starting width w.
+	DurationWidths []float64
+	// MaxEvaluations bounds the number of generalizations measured;
+	// 0 means 200.
+	MaxEvaluations int
+}
+
+// Suggestion is the result of Coarsen.
+type Suggestion struct {
+	// Generalization is the least coarsening found that meets the policy,
+	// or, if none was found within the budget, the one closest to it.
+	Generalization Generalization
+	// Met reports whether Generalization meets the policy.
+	Met bool
+	// Cost is the information loss of Generalization (see Coarsen).
+	Cost float64
+	// Evaluated counts the generalizations measured.
+	Evaluated int
+	// Before and After are the figures at the start and at Generalization.
+	Before, After *Report
+}
+
+// node is one point of the coarsening lattice, by level per dimension.
+type node struct {
+	slot, days, dur int
+	drop            []bool // per starting attribute
+	cost            float64
+	drops           int
+}
+
+// Coarsen searches the least coarsening of opt.Generalization that meets
+// opt.Policy. The lattice has one dimension per part of the event key:
+//
+//   - slot width: the starting width, then the wider widths of
+//     15 → 30 → 60 → 120 → 240 → 360 (day parts) → 1440 (no time of day);
+//   - day: the starting level, then ISO weekday → weekday/weekend → none;
+//   - duration: the starting bucket width w, then 2w, 4w, 8w (or
+//     DurationWidths), then no duration;
+//   - each starting attribute: kept or dropped.
+//
+// The cost of a node is the sum over dimensions of level / (levels − 1), so
+// that each fully coarsened dimension costs 1 and the cost is the number
+// of key parts given up, fractional parts counting proportionally.
+// Nodes are measured in increasing cost (ties: fewer dropped attributes,
+// then finer slot, day, duration) and the first that meets the policy is
+// returned: no cheaper node meets it. Habit anonymity is not monotone
+// under coarsening (merging slots can create new, rarer habits), so no node
+// is skipped on account of another.
+func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, error) {
+	if ev == nil {
+		return nil, errors.New("temporal: nil events")
+	}
+	if len(opt.Policy) == 0 {
+		return nil, errors.New("temporal: coarsening needs a policy")
+	}
+	if err := ev.validate(); err != nil {
+		return nil, err
+	}
+	mopt := opt.Options.withDefaults()
+	if err := mopt.Generalization.check(ev); err != nil {
+		return nil, err
+	}
+	if q := opt.Policy.MaxP(); q > mopt.MaxP {
+		mopt.MaxP = q
+	}
+	budget := opt.MaxEvaluations
+	if budget == 0 {
+		budget = 200
+	}
+	p, err := prepare(ctx, ev, mopt.Location, mopt.Workers)
+	if err != nil {
+		return nil, err
+	}
+	start := mopt.Generalization
+	slots := []int{start.SlotMinutes}
+	for _, s := range slotLadder {
+		if s > start.SlotMinutes {
+			slots = append(slots, s)
+		}
+	}
+	var days []DayLevel
+	for d := start.Days; d <= AnyDay; d++ {
+		days = append(days, d)
+	}
+	durs := []float64{start.DurationBucket}
+	if w := start.DurationBucket; w > 0 {
+		widths := opt.DurationWidths
+		if widths == nil {
+			widths = []float64{2 * w, 4 * w, 8 * w}
+		}
+		for _, x := range widths {
+			if x > durs[len(durs)-1] {
+				durs = append(durs, x)
+			}
+		}
+		durs = append(durs, 0)
+	}
+	frac := func(level, n int) float64 {
+		if n <= 1 {
+			return 0
+		}
+		return float64(level) / float64(n-1)
+	}
+	var nodes []node
+	na := len(start.Attrs)
+	for s := range slots {
+		for d := range days {
+			for u := range durs {
+				for mask := 0; mask < 1<<na; mask++ {
+					n := node{slot: s, days: d, dur: u, drop: make([]bool, na)}
+					for j := range na {
+						if mask>>j&1 == 1 {
+							n.drop[j] = true
+							n.drops++
+						}
+					}
+					n.cost = frac(s, len(slots)) + frac(d, len(days)) + frac(u, len(durs)) + float64(n.drops)
+					nodes = append(nodes, n)
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(nodes, func(a, b node) int {
+		return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.drops, b.drops),
+			cmp.Compare(a.slot, b.slot), cmp.Compare(a.days, b.days), cmp.Compare(a.dur, b.dur))
+	})
+	gen := func(n node) Generalization {
+		g := Generalization{SlotMinutes: slots[n.slot], Days: days[n.days], DurationBucket: durs[n.dur]}
+		for j, a := range start.Attrs {
+			if !n.drop[j] {
+				g.Attrs = append(g.Attrs, a)
+			}
+		}
+		return g
+	}
+	before, err := p.analyze(ctx, mopt, true)
+	if err != nil {
+		return nil, err
+	}
+	sg := &Suggestion{Before: before, Evaluated: 1}
+	best, bestExcess := nodes[0], opt.Policy.Excess(before)
+	if bestExcess > 0 {
+		eopt := mopt
+		eopt.MaxP = opt.Policy.MaxP()
+		if eopt.MaxP == 0 {
+			eopt.MaxP = -1
+		}
+		for _, n := range nodes[1:] {
+			if sg.Evaluated >= budget {
+				break
+			}
+			eopt.Generalization = gen(n)
+			r, err := p.analyze(ctx, eopt, false)
+			if err != nil {
+				return nil, err
+			}
+			sg.Evaluated++
+			if e := opt.Policy.Excess(r); e < bestExcess {
+				best, bestExcess = n, e
+				if e == 0 {
+					break
+				}
+			}
+		}
+	}
+	sg.Generalization = gen(best)
+	sg.Met = bestExcess == 0
+	sg.Cost = best.cost
+	if best.cost == 0 {
+		sg.After = before
+		return sg, nil
+	}
+	mopt.Generalization = sg.Generalization
+	if sg.After, err = p.analyze(ctx, mopt, true); err != nil {
+		return nil, err
+	}
+	return sg, nil
+}

@@ -1,0 +1,170 @@
+package temporal
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestParsePolicy(t *testing.T) {
+	p, err := ParsePolicy("unique_p1<=0.01, lt_5 < 5% and eps2<=0.3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) != 3 || p[0] != (Limit{"unique_p1", 0.01, false}) || p[1] != (Limit{"lt_5", 0.05, true}) || p[2] != (Limit{"eps2", 0.3, false}) {
+		t.Errorf("got %+v", p)
+	}
+	if p.MaxP() != 2 || p.String() != "unique_p1<=0.01,lt_5<0.05,eps2<=0.3" {
+		t.Errorf("MaxP %d, String %q", p.MaxP(), p.String())
+	}
+	for _, bad := range []string{"", "k>=5", "unique_p1", "unique_p3<=0.1", "eps0<=0.1", "le_2<=x", "lt_5<=1.5"} {
+		if _, err := ParsePolicy(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	r := &Report{Habits: HabitAnonymity{UniqueP1: 0.02, Lt5: 0.05}, Trace: []TraceUnicity{{}, {FractionUnique: 0.3}}}
+	if p.Met(r) {
+		t.Error("unique_p1 0.02 met <= 0.01")
+	}
+	r.Habits.UniqueP1 = 0.01
+	if p.Met(r) {
+		t.Error("lt_5 0.05 met < 0.05")
+	}
+	r.Habits.Lt5 = 0.04
+	if !p.Met(r) {
+		t.Errorf("not met: excess %v", p.Excess(r))
+	}
+}
+
+// TestCoarsenHandComputed: A and B watch on Mondays at 20:10 and 20:40,
+// C on Tuesdays at 20:10, four weeks each; policy unique_p1<=0 from slot
+// 30. Slot levels 30…1440 (6) cost 1/5 each, day levels 1/2 each. Cheaper
+// nodes fail: slot 60 (1/5), 120 (2/5), 240 (3/5) leave C alone on
+// Tuesdays; weekday/weekend at slot 30 (1/2) puts A with C but leaves B
+// alone at 20:30. Slot 60 with weekday/weekend (7/10) puts all three in
+// "weekday 20:00-21:00": a = 3 for all.
+func TestCoarsenHandComputed(t *testing.T) {
+	ev := build(t, concat(
+		weekly("A", "2024-01-01T20:10:00Z", 4, "tv", nan),
+		weekly("B", "2024-01-01T20:40:00Z", 4, "tv", nan),
+		weekly("C", "2024-01-02T20:10:00Z", 4, "tv", nan),
+	))
+	pol, _ := ParsePolicy("unique_p1<=0")
+	sg, err := Coarsen(context.Background(), ev, CoarsenOptions{Options: Options{Generalization: Generalization{SlotMinutes: 30}, MaxP: -1}, Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Generalization{SlotMinutes: 60, Days: WeekdayWeekend}
+	if !sg.Met || sg.Generalization.String() != want.String() {
+		t.Fatalf("got %v (met %v), want %v", sg.Generalization, sg.Met, want)
+	}
+	if sg.Before.Habits.UniqueP1 != 1 || sg.After.Habits.UniqueP1 != 0 || sg.After.Anonymity[2] != 3 {
+		t.Errorf("before %v after %v, a(C) = %d", sg.Before.Habits.UniqueP1, sg.After.Habits.UniqueP1, sg.After.Anonymity[2])
+	}
+	// slots 30,60,120,240,360,1440 (6 levels), days 3 levels: slot 60 costs
+	// 1/5, weekday/weekend 1/2; cheaper nodes (slot ≤ 240 alone, cost ≤ 3/5)
+	// — slot 120 = 2/5 leaves C alone; weekday/weekend at slot 30 leaves
+	// A and B apart.
+	if want := 0.2 + 0.5; sg.Cost != want {
+		t.Errorf("cost %v, want %v", sg.Cost, want)
+	}
+	if sg.Evaluated < 2 {
+		t.Errorf("evaluated %d", sg.Evaluated)
+	}
+}
+
+// TestCoarsenLeast checks on a generated log that no cheaper node meets the
+// policy, by measuring every node of the lattice.
+func TestCoarsenLeast(t *testing.T) {
+	ev, _, err := Generate(GenerateOptions{Subjects: 300, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	pol, _ := ParsePolicy("unique_p1<=0,le_2<=0.05")
+	start := Generalization{SlotMinutes: 60, Attrs: []string{"media_type"}}
+	sg, err := Coarsen(ctx, ev, CoarsenOptions{Options: Options{Generalization: start, MaxP: -1}, Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sg.Met || !pol.Met(sg.After) || pol.Met(sg.Before) {
+		t.Fatalf("met %v: before %+v after %+v", sg.Met, sg.Before.Habits, sg.After.Habits)
+	}
+	slots := []int{60, 120, 240, 360, 1440}
+	for si, s := range slots {
+		for d := ISODay; d <= AnyDay; d++ {
+			for _, attrs := range [][]string{{"media_type"}, nil} {
+				cost := float64(si)/4 + float64(d)/2 + float64(2-2*len(attrs))/2
+				if cost >= sg.Cost {
+					continue
+				}
+				r := analyze(t, ev, Options{Generalization: Generalization{SlotMinutes: s, Days: d, Attrs: attrs}, MaxP: -1})
+				if pol.Met(r) {
+					t.Errorf("cheaper node slot %d %v %v (cost %v < %v) meets the policy", s, d, attrs, cost, sg.Cost)
+				}
+			}
+		}
+	}
+}
+
+func TestRewriter(t *testing.T) {
+	ev := build(t, []row{
+		{"A", "2024-01-07T23:30:00Z", "tv", 59},   // Sunday W01 UTC; Monday 00:30 W02 in Amsterdam
+		{"A", "2024-01-10T20:45:10Z", "tv", nan},  // Wednesday
+		{"B", "2024-07-06T18:30:00Z", "radio", 0}, // Saturday; 20:30 CEST
+	})
+	ams, _ := LoadLocation("Europe/Amsterdam")
+	for _, c := range []struct {
+		g     Generalization
+		loc   bool
+		times []string
+		durs  []string
+	}{
+		{Generalization{SlotMinutes: 60, DurationBucket: 15, Attrs: []string{"media"}}, false,
+			[]string{"2024-01-07 23:00-24:00", "2024-01-10 20:00-21:00", "2024-07-06 18:00-19:00"}, []string{"[45,60)", "", "[0,15)"}},
+		{Generalization{SlotMinutes: 60, Days: WeekdayWeekend}, true,
+			[]string{"2024-W02 weekday 00:00-01:00", "2024-W02 weekday 21:00-22:00", "2024-W27 weekend 20:00-21:00"}, []string{"", "", ""}},
+		{Generalization{SlotMinutes: DayParts, Days: AnyDay}, false,
+			[]string{"2024-W01 evening", "2024-W02 evening", "2024-W27 evening"}, []string{"", "", ""}},
+		{Generalization{SlotMinutes: WholeDay, Days: WeekdayWeekend}, false,
+			[]string{"2024-W01 weekend", "2024-W02 weekday", "2024-W27 weekend"}, []string{"", "", ""}},
+	} {
+		loc := ams
+		if !c.loc {
+			loc = nil
+		}
+		rw, err := NewRewriter(ev, c.g, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			if got, _ := rw.Time(i); got != c.times[i] {
+				t.Errorf("%v: time %d = %q, want %q", c.g, i, got, c.times[i])
+			}
+			if got, _ := rw.Duration(i); got != c.durs[i] {
+				t.Errorf("%v: duration %d = %q, want %q", c.g, i, got, c.durs[i])
+			}
+		}
+		if got := strings.Join(rw.Dropped(), ","); (len(c.g.Attrs) == 0) != (got == "media") {
+			t.Errorf("%v: dropped %q", c.g, got)
+		}
+	}
+}
+
+func TestStory(t *testing.T) {
+	ev, truth, err := Generate(GenerateOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Story(context.Background(), ev, truth, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := ev.SubjectLabel(truth.Habits[0].Subjects[0])
+	for _, want := range []string{"every Monday ~20:00 a movie of 55–65 minutes, 10 weeks in a row — " + who + ": SINGLED OUT (a = 1)",
+		"hidden in a group of 20", "Least coarsening meeting lt_5<=0"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("story lacks %q:\n%s", want, s)
+		}
+	}
+}
