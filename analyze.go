@@ -204,7 +204,7 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 }
 
 // population fills the journalist, marketer and individual risk from a
-// population table or per-record weights.
+// population table, per-record weights or a sampling fraction (F_k = f_k/π).
 func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.Classes, opt Options) error {
 	var F []float64
 	switch {
@@ -232,6 +232,11 @@ func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.
 		}
 		if F, err = anonymity.WeightedFrequencies(c, w); err != nil {
 			return fmt.Errorf("reidrisk: weights column %q: %w", opt.Weights, err)
+		}
+	case opt.SamplingFraction > 0:
+		var err error
+		if F, err = anonymity.FractionFrequencies(c, opt.SamplingFraction); err != nil {
+			return fmt.Errorf("reidrisk: sampling fraction: %w", err)
 		}
 	default:
 		return nil

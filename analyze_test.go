@@ -205,3 +205,19 @@ func TestAnalyzePopulation(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeSamplingFraction: π = 0.5 gives F = 2f = 6, 2, 4 for small:
+// marketer (3/6 + 1/2 + 2/4)/6 = 1/4; journalist highest 1/2, average
+// max(3/12, 1/4) = 1/4, records at risk (1/F > 0.2: F = 2 and 4) 3/6.
+func TestAnalyzeSamplingFraction(t *testing.T) {
+	r, err := Analyze(context.Background(), source(t, small), Options{QI: []string{"q1", "q2"}, SamplingFraction: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j := r.Journalist; j.Highest != 0.5 || j.Average != 0.25 || j.RecordsAtRisk != 0.5 {
+		t.Errorf("journalist %+v, want 0.5 0.25 0.5", *j)
+	}
+	if *r.Marketer != 0.25 {
+		t.Errorf("marketer %v, want 0.25", *r.Marketer)
+	}
+}
