@@ -59,8 +59,15 @@ func (j *job) runDense(n, w int) (*Groups, error) {
 func (j *job) denseWorker(lo, hi int) (*densePart, error) {
 	p := &densePart{slot: make([]uint32, j.space), lo: lo}
 	slot := p.slot
+	est := int(min(uint64(hi-lo), j.space))
+	p.keys = make([]uint64, 0, est)
+	p.first = make([]int, 0, est)
 	var kb [batchSize]uint64
+	var nb [batchSize]uint32 // batch offsets of rows starting a group
 	plain := j.weights == nil && j.rowIDs == nil
+	if !plain {
+		p.sizes = make([]int64, 0, est)
+	}
 	for b := lo; b < hi; b += batchSize {
 		if canceled(j.done) {
 			return nil, errCanceled
@@ -70,15 +77,18 @@ func (j *job) denseWorker(lo, hi int) (*densePart, error) {
 			return nil, err
 		}
 		if plain {
-			// Count in the slot itself; the order of new keys is
-			// recorded, and counts become ids at the end.
+			// Count in the slot itself and note, without a branch, the
+			// rows whose key is new; counts become ids at the end.
+			nk := 0
 			for i, key := range k {
 				c := slot[key]
-				if c == 0 {
-					p.keys = append(p.keys, key)
-					p.first = append(p.first, b+i)
-				}
+				nb[nk&(batchSize-1)] = uint32(i)
+				nk += int(1 - (c|-c)>>31)
 				slot[key] = c + 1
+			}
+			for _, i := range nb[:nk] {
+				p.keys = append(p.keys, k[i])
+				p.first = append(p.first, b+int(i))
 			}
 			continue
 		}
