@@ -1,0 +1,330 @@
+package reidrisk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/reidrisk/reidrisk/quasiid"
+	"github.com/reidrisk/reidrisk/temporal"
+)
+
+// TemporalOptions control Temporal. Subject and Time are required; zero
+// values of the others take the defaults of `reidrisk temporal`.
+type TemporalOptions struct {
+	// Subject and Time name the subject (account) and timestamp columns.
+	Subject, Time string
+	// Attrs are attribute columns joining the event key, in order.
+	Attrs []string
+	// DurationColumn and DurationBucket add ⌊duration / DurationBucket⌋
+	// to the key (durations in the column's unit).
+	DurationColumn string
+	DurationBucket float64
+	// SlotMinutes is the slot width (it must divide 1440); 0 means 60.
+	SlotMinutes int
+	// MinWeeks is the number of distinct ISO weeks making a habit; 0 means 4.
+	MinWeeks int
+	// TimeZone is an IANA zone for local weekday and time ("" = UTC).
+	TimeZone string
+	// MaxP is the largest p of the trace unicity ε_p; 0 means 4.
+	MaxP int
+	// SampleSize is the number of subjects sampled per p; 0 means 2000.
+	SampleSize int
+	// Seed seeds the sampling.
+	Seed uint64
+	// TraceAttrs makes trace points carry the attributes and duration bucket.
+	TraceAttrs bool
+	// Policy, if not empty, asks for the least coarsening meeting it,
+	// e.g. "unique_p1<=0.01,eps2<=0.2" (see temporal.ParsePolicy).
+	Policy string
+	// MaxEvaluations bounds the coarsening search; 0 means 200.
+	MaxEvaluations int
+	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, if not nil, is called with the rows read so far.
+	Progress func(rows int64)
+}
+
+// TemporalReport is the result of Temporal; its JSON field names are a
+// stable contract.
+type TemporalReport struct {
+	Source string `json:"source"`
+	// Events is the number of rows; SkippedEvents had no subject or time.
+	Events        int64 `json:"events"`
+	SkippedEvents int64 `json:"skipped_events"`
+	// Key describes the event key measured.
+	Key TemporalKey `json:"key"`
+	// Subjects counts distinct subjects with events.
+	Subjects           int `json:"subjects"`
+	SubjectsWithHabits int `json:"subjects_with_habits"`
+	DistinctHabits     int `json:"distinct_habits"`
+	// HabitAnonymity summarises a(s) = min over s's habits h of |S(h)|.
+	HabitAnonymity TemporalHabits `json:"habit_anonymity"`
+	// TraceUnicity holds ε_p keyed by p ("1", "2", …).
+	TraceUnicity map[string]TemporalTrace `json:"trace_unicity"`
+	// Suggestion is the least coarsening meeting Policy, if one was given.
+	Suggestion *TemporalSuggestion `json:"suggestion,omitempty"`
+
+	events *temporal.Events
+	loc    *time.Location
+	opt    TemporalOptions
+}
+
+// TemporalKey describes an event key and how habits were counted.
+type TemporalKey struct {
+	SlotMinutes    int      `json:"slot_minutes"`
+	Weekday        string   `json:"weekday"`
+	DurationBucket float64  `json:"duration_bucket"`
+	Attrs          []string `json:"attrs"`
+	MinWeeks       int      `json:"min_weeks"`
+	TimeZone       string   `json:"time_zone"`
+}
+
+// TemporalHabits holds the habit anonymity shares (see package temporal).
+type TemporalHabits struct {
+	UniqueP1 Float `json:"unique_p1"`
+	Le2      Float `json:"le_2"`
+	Lt5      Float `json:"lt_5"`
+	UniqueP2 Float `json:"unique_p2"`
+	// SubjectsWithTwoHabits is the denominator of UniqueP2.
+	SubjectsWithTwoHabits int `json:"subjects_with_two_habits"`
+	// MinAnonymityHistogram maps a(s) to the number of subjects.
+	MinAnonymityHistogram map[string]int `json:"min_anonymity_histogram"`
+}
+
+// TemporalTrace is ε_p with its sample and 95 % Wilson score interval.
+type TemporalTrace struct {
+	Eligible       int      `json:"eligible"`
+	Sampled        int      `json:"sampled"`
+	FractionUnique Float    `json:"fraction_unique"`
+	CI95           [2]Float `json:"ci95"`
+	// ExpectedAllSubjects is the exact p = 1 expectation (absent for p > 1).
+	ExpectedAllSubjects *Float `json:"expected_fraction_unique_all_subjects,omitempty"`
+}
+
+// TemporalSuggestion is the least coarsening that meets the policy.
+type TemporalSuggestion struct {
+	Policy         string   `json:"policy"`
+	Met            bool     `json:"met"`
+	SlotMinutes    int      `json:"slot_minutes"`
+	Weekday        string   `json:"weekday"`
+	DurationBucket float64  `json:"duration_bucket"`
+	Attrs          []string `json:"attrs"`
+	// Cost is the information loss (key parts given up, see temporal.Coarsen).
+	Cost      Float `json:"cost"`
+	Evaluated int   `json:"evaluated"`
+	// Before and After are the figures at the measured and suggested key.
+	Before TemporalFigures `json:"before"`
+	After  TemporalFigures `json:"after"`
+
+	gen temporal.Generalization
+}
+
+// TemporalFigures are the policy figures of one key.
+type TemporalFigures struct {
+	SubjectsWithHabits int              `json:"subjects_with_habits"`
+	DistinctHabits     int              `json:"distinct_habits"`
+	UniqueP1           Float            `json:"unique_p1"`
+	Le2                Float            `json:"le_2"`
+	Lt5                Float            `json:"lt_5"`
+	UniqueP2           Float            `json:"unique_p2"`
+	FractionUnique     map[string]Float `json:"fraction_unique"`
+}
+
+func (o TemporalOptions) check() (temporal.Options, temporal.Policy, *time.Location, error) {
+	var to temporal.Options
+	if o.Subject == "" || o.Time == "" {
+		return to, nil, nil, errors.New("reidrisk: temporal analysis needs a subject and a time column")
+	}
+	if (o.DurationColumn == "") != (o.DurationBucket == 0) {
+		return to, nil, nil, errors.New("reidrisk: a duration column needs a bucket width > 0 and the other way round")
+	}
+	if o.DurationBucket < 0 || math.IsNaN(o.DurationBucket) || math.IsInf(o.DurationBucket, 0) {
+		return to, nil, nil, fmt.Errorf("reidrisk: duration bucket %v: want a positive width", o.DurationBucket)
+	}
+	if o.MinWeeks < 0 || o.SampleSize < 0 || o.MaxP < 0 {
+		return to, nil, nil, errors.New("reidrisk: min weeks, sample size and max p must not be negative")
+	}
+	loc, err := temporal.LoadLocation(o.TimeZone)
+	if err != nil {
+		return to, nil, nil, err
+	}
+	slot := o.SlotMinutes
+	if slot == 0 {
+		slot = 60
+	}
+	if slot < 0 || slot > temporal.WholeDay || temporal.WholeDay%slot != 0 {
+		return to, nil, nil, fmt.Errorf("reidrisk: slot of %d minutes: want a width dividing 1440 (15, 30, 60, …)", slot)
+	}
+	to = temporal.Options{
+		Generalization: temporal.Generalization{SlotMinutes: slot, DurationBucket: o.DurationBucket, Attrs: o.Attrs},
+		MinWeeks:       o.MinWeeks, Location: loc, MaxP: o.MaxP, SampleSize: o.SampleSize,
+		Seed: o.Seed, TraceAttrs: o.TraceAttrs, Workers: o.Workers,
+	}
+	var pol temporal.Policy
+	if o.Policy != "" {
+		if pol, err = temporal.ParsePolicy(o.Policy); err != nil {
+			return to, nil, nil, err
+		}
+	}
+	return to, pol, loc, nil
+}
+
+// Temporal reads an event log (one row per event) and measures how its
+// timing singles subjects out: weekly habits and their anonymity, and the
+// trace unicity ε_p of de Montjoye et al. (2013); with a policy it also
+// searches the least coarsening of time, duration and attributes meeting it.
+// See package temporal for the definitions.
+func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*TemporalReport, error) {
+	to, pol, loc, err := opt.check()
+	if err != nil {
+		return nil, err
+	}
+	if src == nil {
+		return nil, errors.New("reidrisk: nil source")
+	}
+	insensitive := append([]string(nil), opt.Attrs...)
+	if opt.DurationColumn != "" {
+		insensitive = append(insensitive, opt.DurationColumn)
+	}
+	tbl, err := quasiid.Encode(ctx, src, quasiid.Spec{Subject: opt.Subject, Time: opt.Time, Insensitive: insensitive},
+		quasiid.EncodeOptions{Progress: opt.Progress})
+	if err != nil {
+		return nil, err
+	}
+	ev, err := temporal.FromTable(tbl, opt.Subject, opt.Time, opt.Attrs, opt.DurationColumn)
+	if err != nil {
+		return nil, err
+	}
+	return temporalReport(ctx, ev, to, pol, loc, opt)
+}
+
+func temporalReport(ctx context.Context, ev *temporal.Events, to temporal.Options, pol temporal.Policy, loc *time.Location, opt TemporalOptions) (*TemporalReport, error) {
+	var r *temporal.Report
+	var sg *temporal.Suggestion
+	var err error
+	if pol != nil {
+		sg, err = temporal.Coarsen(ctx, ev, temporal.CoarsenOptions{Options: to, Policy: pol, MaxEvaluations: opt.MaxEvaluations})
+		if err != nil {
+			return nil, err
+		}
+		r = sg.Before
+	} else if r, err = temporal.Analyze(ctx, ev, to); err != nil {
+		return nil, err
+	}
+	tz := opt.TimeZone
+	if tz == "" {
+		tz = "UTC"
+	}
+	out := &TemporalReport{
+		Source: ev.Source, Events: r.Events, SkippedEvents: r.SkippedEvents,
+		Key: TemporalKey{SlotMinutes: r.Generalization.SlotMinutes, Weekday: r.Generalization.Days.String(),
+			DurationBucket: r.Generalization.DurationBucket, Attrs: nonNil(r.Generalization.Attrs),
+			MinWeeks: max(to.MinWeeks, 0), TimeZone: tz},
+		Subjects: r.Subjects, SubjectsWithHabits: r.SubjectsWithHabits, DistinctHabits: r.DistinctHabits,
+		HabitAnonymity: TemporalHabits{
+			UniqueP1: Float(r.Habits.UniqueP1), Le2: Float(r.Habits.Le2), Lt5: Float(r.Habits.Lt5),
+			UniqueP2: Float(r.Habits.UniqueP2), SubjectsWithTwoHabits: r.Habits.SubjectsWithTwoHabits,
+			MinAnonymityHistogram: map[string]int{},
+		},
+		TraceUnicity: map[string]TemporalTrace{},
+		events:       ev, loc: loc, opt: opt,
+	}
+	if out.Key.MinWeeks == 0 {
+		out.Key.MinWeeks = 4
+	}
+	for a, n := range r.Habits.Histogram {
+		out.HabitAnonymity.MinAnonymityHistogram[strconv.Itoa(a)] = n
+	}
+	for _, t := range r.Trace {
+		tt := TemporalTrace{Eligible: t.Eligible, Sampled: t.Sampled, FractionUnique: Float(t.FractionUnique),
+			CI95: [2]Float{Float(t.CI95[0]), Float(t.CI95[1])}}
+		if t.P == 1 {
+			e := Float(t.Expected)
+			tt.ExpectedAllSubjects = &e
+		}
+		out.TraceUnicity[strconv.Itoa(t.P)] = tt
+	}
+	if sg != nil {
+		g := sg.Generalization
+		out.Suggestion = &TemporalSuggestion{
+			Policy: pol.String(), Met: sg.Met, SlotMinutes: g.SlotMinutes, Weekday: g.Days.String(),
+			DurationBucket: g.DurationBucket, Attrs: nonNil(g.Attrs), Cost: Float(sg.Cost), Evaluated: sg.Evaluated,
+			Before: figures(sg.Before), After: figures(sg.After), gen: g,
+		}
+	}
+	return out, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func figures(r *temporal.Report) TemporalFigures {
+	f := TemporalFigures{
+		SubjectsWithHabits: r.SubjectsWithHabits, DistinctHabits: r.DistinctHabits,
+		UniqueP1: Float(r.Habits.UniqueP1), Le2: Float(r.Habits.Le2), Lt5: Float(r.Habits.Lt5), UniqueP2: Float(r.Habits.UniqueP2),
+		FractionUnique: map[string]Float{},
+	}
+	for _, t := range r.Trace {
+		f.FractionUnique[strconv.Itoa(t.P)] = Float(t.FractionUnique)
+	}
+	return f
+}
+
+// WriteSafe writes the safe event table: src must read the same rows as the
+// source r was computed from (open the file again). The time column becomes
+// the suggestion's coarsened time (see temporal.Rewriter), the duration
+// column its bucket, attributes left out of the key become null; every
+// other column and every row passes through. It fails without a suggestion
+// or when the suggestion does not meet its policy.
+func (r *TemporalReport) WriteSafe(ctx context.Context, src *quasiid.Source, w io.Writer, format quasiid.Format) (quasiid.RewriteStats, error) {
+	var stats quasiid.RewriteStats
+	if r.Suggestion == nil {
+		return stats, errors.New("reidrisk: no suggestion to apply: give a policy")
+	}
+	if !r.Suggestion.Met {
+		return stats, fmt.Errorf("reidrisk: no coarsening within %d trials meets %s: nothing written", r.Suggestion.Evaluated, r.Suggestion.Policy)
+	}
+	rw, err := temporal.NewRewriter(r.events, r.Suggestion.gen, r.loc)
+	if err != nil {
+		return stats, err
+	}
+	cols := []string{r.opt.Time}
+	if r.opt.DurationColumn != "" {
+		cols = append(cols, r.opt.DurationColumn)
+	}
+	dropped := rw.Dropped()
+	cols = append(cols, dropped...)
+	n := int64(r.events.Len())
+	stats, err = quasiid.Rewrite(ctx, src, w, format, cols, func(row int64, values []string, nulls []bool) (bool, error) {
+		if row >= n {
+			return false, fmt.Errorf("%s: row %d: more rows than the analysed source (%d)", src.Name(), row+1, n)
+		}
+		i := int(row)
+		var ok bool
+		values[0], ok = rw.Time(i)
+		nulls[0] = !ok
+		k := 1
+		if r.opt.DurationColumn != "" {
+			values[1], ok = rw.Duration(i)
+			nulls[1] = !ok
+			k = 2
+		}
+		for j := range dropped {
+			values[k+j], nulls[k+j] = "", true
+		}
+		return true, nil
+	})
+	if err == nil && stats.Rows != n {
+		err = fmt.Errorf("%s: %d rows, but the analysed source had %d", src.Name(), stats.Rows, n)
+	}
+	return stats, err
+}
