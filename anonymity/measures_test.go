@@ -1,6 +1,7 @@
 package anonymity_test
 
 import (
+	"context"
 	"math"
 	"reflect"
 	"slices"
@@ -173,7 +174,7 @@ func TestSubjects(t *testing.T) {
 	if got := anonymity.SubjectsInSeveralClasses(c); got != 2 {
 		t.Errorf("SubjectsInSeveralClasses = %d, want 2 (a and b)", got)
 	}
-	c.Sizes[0], c.Subjects.Counts[0] = 5, 5
+	c.Sizes[0] = 5 // now two accounts in the first class
 	c.Subjects = measMultiset("account",
 		[]measVC{{"a", 3}, {"e", 2}},
 		[]measVC{{"a", 1}, {"b", 2}, {"c", 1}},
@@ -181,5 +182,52 @@ func TestSubjects(t *testing.T) {
 	)
 	if got := anonymity.KSubjects(c); got != 2 {
 		t.Errorf("KSubjects = %d, want 2", got)
+	}
+}
+
+// Subjects counted by Count: 8 rows of 4 accounts over two QIs. Account u1
+// has 3 rows in class (A,x); class (B,y) holds u2 twice and u3; u3 and u4
+// also fall in (A,x) and (B,z).
+func TestSubjectsThroughCount(t *testing.T) {
+	qi1 := []string{"A", "A", "A", "B", "B", "B", "A", "B"}
+	qi2 := []string{"x", "x", "x", "y", "y", "y", "x", "z"}
+	sub := []string{"u1", "u1", "u1", "u2", "u2", "u3", "u3", "u4"}
+	tbl := &quasiid.Table{Source: "accounts", Rows: len(sub)}
+	for _, col := range []struct {
+		name   string
+		role   quasiid.Role
+		values []string
+	}{{"a", quasiid.QuasiIdentifier, qi1}, {"b", quasiid.QuasiIdentifier, qi2}, {"account", quasiid.Subject, sub}} {
+		c := &quasiid.Column{Name: col.name, Role: col.role, Dict: quasiid.NewDictionary()}
+		for _, v := range col.values {
+			c.Codes = append(c.Codes, c.Dict.Code(v))
+		}
+		tbl.Columns = append(tbl.Columns, c)
+	}
+	c, err := anonymity.Count(context.Background(), tbl, anonymity.CountOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Classes: (A,x) rows u1 u1 u1 u3 → 4 rows, 2 subjects; (B,y) u2 u2 u3
+	// → 3 rows, 2 subjects; (B,z) u4 → 1 row, 1 subject.
+	if got := anonymity.K(c); got != 1 {
+		t.Errorf("K = %d, want 1", got)
+	}
+	if got := anonymity.KSubjects(c); got != 1 {
+		t.Errorf("KSubjects = %d, want 1", got)
+	}
+	if got := anonymity.SubjectsInSeveralClasses(c); got != 1 {
+		t.Errorf("SubjectsInSeveralClasses = %d, want 1 (u3)", got)
+	}
+	// Without the single-row class the smallest class has 3 rows but 2 people.
+	tbl.Rows = 7
+	for _, col := range tbl.Columns {
+		col.Codes = col.Codes[:7]
+	}
+	if c, err = anonymity.Count(context.Background(), tbl, anonymity.CountOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if k, ks := anonymity.K(c), anonymity.KSubjects(c); k != 3 || ks != 2 {
+		t.Errorf("K, KSubjects = %d, %d, want 3, 2", k, ks)
 	}
 }
