@@ -1,0 +1,161 @@
+package main
+
+import (
+	"math"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/internal/htmlreport"
+	"golang.org/x/net/html"
+)
+
+// htmlDoc is what a test needs to know of a rendered report.
+type htmlDoc struct {
+	sections map[string]bool
+	figures  map[string]struct{ svg, how bool }
+	text     string
+}
+
+func parseHTML(t *testing.T, s string) htmlDoc {
+	t.Helper()
+	root, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := htmlDoc{sections: map[string]bool{}, figures: map[string]struct{ svg, how bool }{}}
+	attr := func(n *html.Node, k string) string {
+		for _, a := range n.Attr {
+			if a.Key == k {
+				return a.Val
+			}
+		}
+		return ""
+	}
+	var text strings.Builder
+	var find func(n *html.Node, tag string) *html.Node
+	find = func(n *html.Node, tag string) *html.Node {
+		if n.Type == html.ElementNode && n.Data == tag {
+			return n
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if f := find(c, tag); f != nil {
+				return f
+			}
+		}
+		return nil
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch {
+		case n.Type == html.TextNode:
+			text.WriteString(n.Data)
+		case n.Type == html.ElementNode && n.Data == "section":
+			d.sections[attr(n, "id")] = true
+		case n.Type == html.ElementNode && n.Data == "figure":
+			svg := find(n, "svg")
+			cap := find(n, "figcaption")
+			// a drawn plot has paths (axes, bars or lines) and text (labels)
+			drawn := svg != nil && find(svg, "path") != nil && find(svg, "text") != nil
+			how := cap != nil && strings.Contains(renderText(cap), "How to read this:")
+			d.figures[attr(n, "id")] = struct{ svg, how bool }{drawn, how}
+		case n.Type == html.ElementNode && (n.Data == "script" || n.Data == "link" || n.Data == "img"):
+			t.Errorf("report has a <%s>: not self-contained", n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(root)
+	d.text = text.String()
+	return d
+}
+
+func renderText(n *html.Node) string {
+	var b strings.Builder
+	var f func(*html.Node)
+	f = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			f(c)
+		}
+	}
+	f(n)
+	return b.String()
+}
+
+func TestAnalyzeHTML(t *testing.T) {
+	code, out, errs := runCLI(t, "", "analyze", adultCSV, "--qi", adultQI, "--sensitive", "occupation",
+		"--sampling-fraction", "0.1", "--suda", "--suda-max-size", "3", "--format", "html")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if dir := os.Getenv("REIDRISK_HTML_OUT"); dir != "" { // to look at it in a browser
+		os.WriteFile(dir+"/adult.html", []byte(out), 0o644)
+	}
+	d := parseHTML(t, out)
+	for _, id := range []string{"summary", "class-sizes", "record-risk", "qi-ranking", "sensitive", "population", "suda"} {
+		if !d.sections[id] {
+			t.Errorf("no section %q", id)
+		}
+	}
+	wantPlots := []string{"plot-class-sizes", "plot-record-risk", "plot-suda"}
+	if d.sections["qi-ranking"] && strings.Contains(d.text, "No QI analysis") {
+		t.Log("QI analysis not in the report yet; its plot is not checked")
+	} else {
+		wantPlots = append(wantPlots, "plot-qi-ranking")
+	}
+	for _, id := range wantPlots {
+		f, ok := d.figures[id]
+		if !ok || !f.svg || !f.how {
+			t.Errorf("plot %q: present %v, drawn %v, how-to-read %v", id, ok, f.svg, f.how)
+		}
+	}
+	for _, want := range []string{"30,162", "12,458", "8,841", "15,353", "0.4130363", "Policy NOT met"} {
+		if !strings.Contains(d.text, want) {
+			t.Errorf("HTML text lacks %q", want)
+		}
+	}
+}
+
+// TestPlotBuckets pins the bars of the two distribution plots on the
+// hand-computed table of TestAnalyzeSmall: classes of 1, 2 and 3 rows.
+func TestPlotBuckets(t *testing.T) {
+	r := &reidrisk.Report{Rows: 6, ClassSizeHistogram: reidrisk.Counts{1: 1, 2: 1, 3: 1},
+		Policy: reidrisk.Policy{K: 3}, Prosecutor: reidrisk.ProsecutorRisk{RiskThreshold: 0.2}}
+	sizes := classSizeBars(r)
+	wantSizes := []htmlreport.Bar{{Label: "1", Value: 1, Highlight: true}, {Label: "2", Value: 2, Highlight: true}, {Label: "3", Value: 3}}
+	if !reflect.DeepEqual(sizes, wantSizes) {
+		t.Errorf("class-size bars %v, want %v", sizes, wantSizes)
+	}
+	risk := riskBars(r)
+	// risk 1: 1 row; 1/2 and 1/3 in (0.2, 0.5]: 5 rows.
+	if risk[0].Label != "1 (unique)" || math.Abs(risk[0].Value-100.0/6) > 1e-9 || !risk[0].Highlight ||
+		risk[1].Label != "(0.2, 0.5]" || math.Abs(risk[1].Value-500.0/6) > 1e-9 || !risk[1].Highlight {
+		t.Errorf("risk bars %v", risk)
+	}
+	var total float64
+	for _, b := range risk {
+		total += b.Value
+		if b.Highlight && b.Label == "(0.1, 0.2]" {
+			t.Errorf("bucket (0.1, 0.2] is not above 0.2")
+		}
+	}
+	if math.Abs(total-100) > 1e-9 {
+		t.Errorf("risk bars sum to %g%%", total)
+	}
+	// k = 7 becomes a bucket bound: 5–6 below k, 7–9 not.
+	r.Policy.K = 7
+	r.ClassSizeHistogram = reidrisk.Counts{6: 1, 7: 1, 12: 1}
+	var labels []string
+	for _, b := range classSizeBars(r) {
+		labels = append(labels, b.Label)
+	}
+	if want := []string{"1", "2", "3", "4", "5–6", "7–9", "10+"}; !reflect.DeepEqual(labels, want) {
+		t.Errorf("labels %q, want %q", labels, want)
+	}
+}

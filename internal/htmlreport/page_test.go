@@ -1,0 +1,67 @@
+package htmlreport
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+func TestRender(t *testing.T) {
+	bars, err := BarChart(Axes{Title: "sizes", X: "size", Y: "rows"}, []Bar{{"1", 5, true}, {"2", 3, false}}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, err := LineChart(Axes{Title: "ε", X: "p", Y: "ε"}, []Series{{Name: "ε_p", X: []float64{1, 2}, Y: []float64{.2, .9}, Lo: []float64{.1, .8}, Hi: []float64{.3, 1}, Points: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := ScatterChart(Axes{Title: "front"}, []Point{{1, 2, "a", true}, {2, 1, "", true}, {2, 2, "", false}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	err = Render(&b, Page{Title: "T <x>", Sections: []Section{
+		{ID: "s1", Title: "One", Verdict: "bad", Bad: true, Table: &Table{Header: []string{"a"}, Rows: [][]string{{"<b>"}}},
+			Plots: []Plot{{ID: "p1", How: "tall is bad", SVG: bars}, {ID: "p2", How: "x", SVG: line}, {ID: "p3", How: "y", SVG: sc}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var svgs, figures int
+	var verdictBad, escaped bool
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "svg":
+				svgs++
+			case "figure":
+				figures++
+			case "p":
+				for _, a := range n.Attr {
+					if a.Key == "class" && a.Val == "verdict bad" {
+						verdictBad = true
+					}
+				}
+			case "td":
+				escaped = n.FirstChild != nil && n.FirstChild.Type == html.TextNode && n.FirstChild.Data == "<b>"
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if svgs != 3 || figures != 3 || !verdictBad || !escaped {
+		t.Errorf("svgs %d figures %d verdictBad %v escaped %v", svgs, figures, verdictBad, escaped)
+	}
+	if strings.Contains(b.String(), "<?xml") || strings.Contains(b.String(), "http://") && strings.Contains(b.String(), "<link") {
+		t.Error("page is not self-contained")
+	}
+}
