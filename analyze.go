@@ -204,7 +204,8 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 }
 
 // population fills the journalist, marketer and individual risk from a
-// population table, per-record weights or a sampling fraction (F_k = f_k/π).
+// population table, per-record weights or a sampling fraction (F_k = f_k/π),
+// and with a sampling fraction the estimated population uniqueness.
 func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.Classes, opt Options) error {
 	var F []float64
 	switch {
@@ -238,6 +239,11 @@ func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.
 		if F, err = anonymity.FractionFrequencies(c, opt.SamplingFraction); err != nil {
 			return fmt.Errorf("reidrisk: sampling fraction: %w", err)
 		}
+		pu, err := anonymity.PopulationUniqueness(c, opt.SamplingFraction)
+		if err != nil {
+			return fmt.Errorf("reidrisk: population uniqueness: %w", err)
+		}
+		r.PopulationUniqueness = &PopulationUniqueness{Model: pu.Model, Estimate: Float(pu.Estimate)}
 	default:
 		return nil
 	}

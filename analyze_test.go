@@ -221,3 +221,19 @@ func TestAnalyzeSamplingFraction(t *testing.T) {
 		t.Errorf("marketer %v, want 0.25", *r.Marketer)
 	}
 }
+
+// TestAnalyzeWholePopulation: with π = 1 the sample is the population:
+// journalist risk equals prosecutor risk, and every model gives the sample
+// uniques' share, 1/6.
+func TestAnalyzeWholePopulation(t *testing.T) {
+	r, err := Analyze(context.Background(), source(t, small), Options{QI: []string{"q1", "q2"}, SamplingFraction: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *r.Journalist != r.Prosecutor {
+		t.Errorf("journalist %+v, prosecutor %+v", *r.Journalist, r.Prosecutor)
+	}
+	if pu := r.PopulationUniqueness; pu == nil || math.Abs(float64(pu.Estimate)-1.0/6) > 1e-12 {
+		t.Errorf("population uniqueness %+v, want 1/6", pu)
+	}
+}
