@@ -3,6 +3,7 @@ package quasiid
 import (
 	"bytes"
 	"context"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -108,12 +109,15 @@ func TestEncodeArrowDictionary(t *testing.T) {
 	}
 }
 
-// TestRoundTrip writes typedRecord as Parquet, Arrow IPC file and stream,
-// reads each back both from a file and from a plain reader (which goes
-// through a temporary file for the random-access formats) and checks the
-// same codes come out, with no Arrow memory left allocated.
+// TestRoundTrip writes typedRecord as Parquet, Arrow IPC file and stream
+// (and CSV), reads each back from a file, a bytes.Reader and a plain
+// io.Reader (which goes through a temporary file for the random-access
+// formats) and checks the same codes come out, with no Arrow memory left
+// allocated.
 func TestRoundTrip(t *testing.T) {
 	dir := t.TempDir()
+	spool := t.TempDir()
+	t.Setenv("TMPDIR", spool)
 	for _, format := range []Format{Parquet, IPCFile, IPCStream, CSV} {
 		t.Run(format.String(), func(t *testing.T) {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
@@ -140,12 +144,15 @@ func TestRoundTrip(t *testing.T) {
 				// CSV has no null: the writer leaves nulls empty.
 				opt.NullValues = []string{""}
 			}
-			for _, how := range []string{"file", "reader"} {
+			for _, how := range []string{"file", "reader", "pipe"} {
 				var src *Source
-				if how == "file" {
+				switch how {
+				case "file":
 					src, err = Open(path, opt)
-				} else {
+				case "reader":
 					src, err = Read("buffer", bytes.NewReader(buf.Bytes()), opt)
+				default: // no ReadAt: spooled to a temporary file
+					src, err = Read("pipe", struct{ io.Reader }{bytes.NewReader(buf.Bytes())}, opt)
 				}
 				if err != nil {
 					t.Fatal(err)
@@ -159,6 +166,9 @@ func TestRoundTrip(t *testing.T) {
 				}
 				if err := src.Close(); err != nil {
 					t.Error(err)
+				}
+				if left, _ := os.ReadDir(spool); len(left) != 0 {
+					t.Errorf("%s: temporary file left after Close: %v", how, left[0].Name())
 				}
 				if format == CSV {
 					// Empty and null fold together in CSV with NullValues [""].

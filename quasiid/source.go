@@ -110,9 +110,9 @@ func Open(path string, opt ReadOptions) (*Source, error) {
 }
 
 // Read reads a Source from r; name is used in messages. Parquet and the
-// Arrow IPC file format need random access: if r is not an *os.File on a
-// regular file, Read copies it to a temporary file that Close removes, so
-// memory stays bounded.
+// Arrow IPC file format need random access: unless r is a regular file or
+// has ReadAt and Seek (like bytes.Reader), Read copies it to a temporary
+// file that Close removes, so memory stays bounded even on standard input.
 func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	format := opt.Format
@@ -188,15 +188,19 @@ type readAtSeeker interface {
 	io.Seeker
 }
 
-// randomAccess returns r itself when it is a seekable regular file still at
-// its start, else a temporary file holding everything buffered in br and
-// the rest of r.
+// randomAccess returns r itself when it offers random access (a regular
+// file, a bytes.Reader), else a temporary file holding everything buffered
+// in br and the rest of r.
 func randomAccess(r io.Reader, br *bufio.Reader) (readAtSeeker, func() error, error) {
 	if f, ok := r.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 			if _, err := f.Seek(0, io.SeekStart); err == nil {
 				return f, nil, nil
 			}
+		}
+	} else if ra, ok := r.(readAtSeeker); ok {
+		if _, err := ra.Seek(0, io.SeekStart); err == nil {
+			return ra, nil, nil
 		}
 	}
 	tmp, err := os.CreateTemp("", "reidrisk-*.tmp")
