@@ -30,7 +30,8 @@ type TemporalOptions struct {
 	MinWeeks int
 	// TimeZone is an IANA zone for local weekday and time ("" = UTC).
 	TimeZone string
-	// MaxP is the largest p of the trace unicity ε_p; 0 means 4.
+	// MaxP is the largest p of the trace unicity ε_p; 0 means 4, negative
+	// skips trace unicity.
 	MaxP int
 	// SampleSize is the number of subjects sampled per p; 0 means 2000.
 	SampleSize int
@@ -45,8 +46,9 @@ type TemporalOptions struct {
 	MaxEvaluations int
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
-	// Progress, if not nil, is called with the rows read so far.
-	Progress func(rows int64)
+	// Progress, if not nil, is called as work advances: stage "read" with
+	// rows, then "coarsen" with generalizations measured out of the lattice.
+	Progress func(Progress)
 }
 
 // TemporalReport is the result of Temporal; its JSON field names are a
@@ -146,8 +148,8 @@ func (o TemporalOptions) check() (temporal.Options, temporal.Policy, *time.Locat
 	if o.DurationBucket < 0 || math.IsNaN(o.DurationBucket) || math.IsInf(o.DurationBucket, 0) {
 		return to, nil, nil, fmt.Errorf("reidrisk: duration bucket %v: want a positive width", o.DurationBucket)
 	}
-	if o.MinWeeks < 0 || o.SampleSize < 0 || o.MaxP < 0 {
-		return to, nil, nil, errors.New("reidrisk: min weeks, sample size and max p must not be negative")
+	if o.MinWeeks < 0 || o.SampleSize < 0 {
+		return to, nil, nil, errors.New("reidrisk: min weeks and sample size must not be negative")
 	}
 	loc, err := temporal.LoadLocation(o.TimeZone)
 	if err != nil {
@@ -191,8 +193,11 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 	if opt.DurationColumn != "" {
 		insensitive = append(insensitive, opt.DurationColumn)
 	}
-	tbl, err := quasiid.Encode(ctx, src, quasiid.Spec{Subject: opt.Subject, Time: opt.Time, Insensitive: insensitive},
-		quasiid.EncodeOptions{Progress: opt.Progress})
+	var eopt quasiid.EncodeOptions
+	if opt.Progress != nil {
+		eopt.Progress = func(rows int64) { opt.Progress(Progress{Stage: "read", Done: rows}) }
+	}
+	tbl, err := quasiid.Encode(ctx, src, quasiid.Spec{Subject: opt.Subject, Time: opt.Time, Insensitive: insensitive}, eopt)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +213,11 @@ func temporalReport(ctx context.Context, ev *temporal.Events, to temporal.Option
 	var sg *temporal.Suggestion
 	var err error
 	if pol != nil {
-		sg, err = temporal.Coarsen(ctx, ev, temporal.CoarsenOptions{Options: to, Policy: pol, MaxEvaluations: opt.MaxEvaluations})
+		co := temporal.CoarsenOptions{Options: to, Policy: pol, MaxEvaluations: opt.MaxEvaluations}
+		if opt.Progress != nil {
+			co.Progress = func(done, total int) { opt.Progress(Progress{Stage: "coarsen", Done: int64(done), Total: int64(total)}) }
+		}
+		sg, err = temporal.Coarsen(ctx, ev, co)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,9 @@ type CoarsenOptions struct {
 	// MaxEvaluations bounds the number of generalizations measured;
 	// 0 means 200.
 	MaxEvaluations int
+	// Progress, if not nil, is called after each measured generalization
+	// with the number measured so far and the lattice size.
+	Progress func(evaluated, nodes int)
 }
 
 // Suggestion is the result of Coarsen.
@@ -172,6 +175,9 @@ func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, 
 				return nil, err
 			}
 			sg.Evaluated++
+			if opt.Progress != nil {
+				opt.Progress(sg.Evaluated, len(nodes))
+			}
 			if e := opt.Policy.Excess(r); e < bestExcess {
 				best, bestExcess = n, e
 				if e == 0 {

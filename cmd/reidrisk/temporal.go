@@ -1,11 +1,323 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/quasiid"
+	"github.com/reidrisk/reidrisk/temporal"
 )
 
-// TODO(owner): replace this stub.
+// temporalFlags are the flags of `reidrisk temporal`.
+type temporalFlags struct {
+	in             inputFlags
+	time           string
+	slot           string
+	minWeeks       int
+	attrs          string
+	durationCol    string
+	durationBucket float64
+	tz             string
+	maxP           int
+	sampleSize     int
+	seed           uint64
+	traceAttrs     bool
+	policy         string
+	maxEvaluations int
+	out            string
+}
+
+func (f *temporalFlags) register(fs *flag.FlagSet) {
+	f.in.register(fs)
+	fs.StringVar(&f.time, "time", "", "timestamp column: ISO 8601 (offset honoured, none = UTC) or an Arrow timestamp (required)")
+	fs.StringVar(&f.slot, "slot", "60m", "time-of-day slot width, dividing a day: 15m, 30m, 60m, 2h, … (or minutes)")
+	fs.IntVar(&f.minWeeks, "min-weeks", 4, "distinct ISO weeks in which an event key must occur to be a habit")
+	fs.StringVar(&f.attrs, "attrs", "", "attribute columns joining the event key, comma-separated (e.g. media_type)")
+	fs.StringVar(&f.durationCol, "duration-col", "", "duration column (numbers); needs --duration-bucket")
+	fs.Float64Var(&f.durationBucket, "duration-bucket", 0, "duration bucket width, in the duration column's unit")
+	fs.StringVar(&f.tz, "tz", "", "IANA time zone for local weekday and time of day (default UTC), e.g. Europe/Amsterdam")
+	fs.IntVar(&f.maxP, "max-p", 4, "trace unicity ε_p for p = 1..max-p (0: none)")
+	fs.IntVar(&f.sampleSize, "sample-size", 2000, "subjects sampled per p for ε_p")
+	fs.Uint64Var(&f.seed, "seed", 1, "sampling seed")
+	fs.BoolVar(&f.traceAttrs, "trace-attrs", false, "trace points carry the key's attributes and duration bucket")
+	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (metrics unique_p1, le_2, lt_5, unique_p2, eps1…): search the least coarsening meeting it")
+	fs.IntVar(&f.maxEvaluations, "max-evaluations", 200, "at most this many generalizations measured by the --policy search")
+	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv)")
+}
+
+// parseSlot reads --slot: a Go duration of whole minutes ("30m", "2h") or a
+// number of minutes.
+func parseSlot(s string) (int, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n > 0 && 1440%n == 0 {
+			return n, nil
+		}
+		return 0, usagef("--slot %s: want a width dividing a day (15m, 30m, 60m, 2h, …)", s)
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 || d%time.Minute != 0 || (24*time.Hour)%d != 0 {
+		return 0, usagef("--slot %q: want a width in whole minutes dividing a day (15m, 30m, 60m, 2h, …)", s)
+	}
+	return int(d / time.Minute), nil
+}
+
+func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, error) {
+	var opt reidrisk.TemporalOptions
+	if err := f.in.check(); err != nil {
+		return opt, err
+	}
+	if f.in.format == "html" {
+		return opt, usagef("--format html is not available for temporal: use text or json")
+	}
+	if f.in.subject == "" || f.time == "" {
+		return opt, usagef("--subject and --time are required: name the account and timestamp columns")
+	}
+	slot, err := parseSlot(f.slot)
+	if err != nil {
+		return opt, err
+	}
+	if f.minWeeks < 1 {
+		return opt, usagef("--min-weeks %d: want at least 1", f.minWeeks)
+	}
+	if f.maxP < 0 || f.maxP > 16 {
+		return opt, usagef("--max-p %d: want 0 to 16", f.maxP)
+	}
+	if f.sampleSize < 1 {
+		return opt, usagef("--sample-size %d: want at least 1", f.sampleSize)
+	}
+	if (f.durationCol == "") != !set["duration-bucket"] {
+		return opt, usagef("--duration-col and --duration-bucket go together")
+	}
+	if set["duration-bucket"] && !(f.durationBucket > 0) {
+		return opt, usagef("--duration-bucket %g: want a width > 0", f.durationBucket)
+	}
+	if f.out != "" {
+		if f.policy == "" {
+			return opt, usagef("--out needs --policy: the coarsening to apply is the one found for the policy")
+		}
+		if _, err := quasiid.FormatFromName(f.out); err != nil || f.out == "-" {
+			return opt, usagef("--out %s: want a .parquet, .arrow, .arrows or .csv file", f.out)
+		}
+	}
+	if f.policy != "" {
+		if _, err := temporal.ParsePolicy(f.policy); err != nil {
+			return opt, usagef("--policy: %v", err)
+		}
+	}
+	if f.maxEvaluations < 1 {
+		return opt, usagef("--max-evaluations %d: want at least 1", f.maxEvaluations)
+	}
+	opt = reidrisk.TemporalOptions{
+		Subject: f.in.subject, Time: f.time, Attrs: splitList(f.attrs),
+		DurationColumn: f.durationCol, DurationBucket: f.durationBucket,
+		SlotMinutes: slot, MinWeeks: f.minWeeks, TimeZone: f.tz,
+		MaxP: f.maxP, SampleSize: f.sampleSize, Seed: f.seed, TraceAttrs: f.traceAttrs,
+		Policy: f.policy, MaxEvaluations: f.maxEvaluations,
+	}
+	if f.maxP == 0 {
+		opt.MaxP = -1
+	}
+	cols := append([]string{opt.Subject, opt.Time, opt.DurationColumn}, opt.Attrs...)
+	for i, c := range cols {
+		if c != "" && slices.Contains(cols[:i], c) {
+			return opt, usagef("column %q is named twice among --subject, --time, --duration-col and --attrs", c)
+		}
+	}
+	return opt, nil
+}
+
 func runTemporal(ctx context.Context, e env, args []string) error {
-	return errors.New("not implemented yet")
+	fs := flag.NewFlagSet("temporal", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f temporalFlags
+	f.register(fs)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	switch len(pos) {
+	case 0:
+		return usagef("no input FILE given (use - for standard input)")
+	case 1:
+	default:
+		return usagef("want one input FILE, got %d: %q", len(pos), pos)
+	}
+	opt, err := f.options(set)
+	if err != nil {
+		return err
+	}
+	// With --out the input is read twice; standard input is kept in memory.
+	open := func() (*quasiid.Source, error) { return openInput(e, pos[0], f.in.delimiter) }
+	if pos[0] == "-" && f.out != "" {
+		data, err := io.ReadAll(e.stdin)
+		if err != nil {
+			return fmt.Errorf("standard input: %v", err)
+		}
+		open = func() (*quasiid.Source, error) {
+			return openInput(env{stdin: bytes.NewReader(data)}, "-", f.in.delimiter)
+		}
+	}
+	src, err := open()
+	if err != nil {
+		return err
+	}
+	bar := newProgress(e, f.in.quiet)
+	opt.Progress = bar.update
+	rep, err := reidrisk.Temporal(ctx, src, opt)
+	bar.done()
+	src.Close()
+	if err != nil {
+		return err
+	}
+	var written *quasiid.RewriteStats
+	if f.out != "" {
+		st, err := writeSafe(ctx, rep, open, f.out)
+		if err != nil {
+			return err
+		}
+		written = &st
+	}
+	if f.in.format == "json" {
+		return writeJSON(e.stdout, rep)
+	}
+	return writeTemporalText(e.stdout, rep, f.out, written)
+}
+
+// writeSafe writes the coarsened table to path, removing a partial file on error.
+func writeSafe(ctx context.Context, rep *reidrisk.TemporalReport, open func() (*quasiid.Source, error), path string) (quasiid.RewriteStats, error) {
+	var st quasiid.RewriteStats
+	format, err := quasiid.FormatFromName(path)
+	if err != nil {
+		return st, err
+	}
+	if rep.Suggestion == nil || !rep.Suggestion.Met {
+		return st, fmt.Errorf("no coarsening within %d trials meets the policy: %s not written", rep.Suggestion.Evaluated, path)
+	}
+	src, err := open()
+	if err != nil {
+		return st, err
+	}
+	defer src.Close()
+	out, err := os.Create(path)
+	if err != nil {
+		return st, err
+	}
+	st, err = rep.WriteSafe(ctx, src, out, format)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return st, err
+}
+
+// keyText describes an event key: "ISO weekday × 60-min slot × media_type × duration/15".
+func keyText(slot int, weekday string, dur float64, attrs []string) string {
+	var parts []string
+	switch weekday {
+	case "day":
+		parts = append(parts, "ISO weekday")
+	case "weekday_weekend":
+		parts = append(parts, "weekday/weekend")
+	}
+	switch slot {
+	case 1440:
+	case 360:
+		parts = append(parts, "day part")
+	default:
+		parts = append(parts, fmt.Sprintf("%d-min slot", slot))
+	}
+	parts = append(parts, attrs...)
+	if dur > 0 {
+		parts = append(parts, "duration/"+strconv.FormatFloat(dur, 'g', -1, 64))
+	}
+	if len(parts) == 0 {
+		return "ISO week only"
+	}
+	return strings.Join(parts, " × ")
+}
+
+func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, written *quasiid.RewriteStats) error {
+	p := &printer{w: w}
+	k := r.Key
+	p.f("%s: %s events (%s skipped: no subject or time), %s subjects\n", r.Source, group(r.Events), group(r.SkippedEvents), group(int64(r.Subjects)))
+	p.f("  key = %s; habit = same key in ≥ %d distinct ISO weeks; times in %s\n\n",
+		keyText(k.SlotMinutes, k.Weekday, k.DurationBucket, k.Attrs), k.MinWeeks, k.TimeZone)
+	h := r.HabitAnonymity
+	p.f("Weekly habits: %s subjects (%s of all) have one; %s distinct habits.\n",
+		group(int64(r.SubjectsWithHabits)), pct(ratio(int64(r.SubjectsWithHabits), int64(r.Subjects))), group(int64(r.DistinctHabits)))
+	p.f("  habit anonymity a(s) = fewest subjects sharing one of s's habits:\n")
+	p.f("    a = 1 (singled out by a habit) %7s   a ≤ 2 %7s   a < 5 %7s\n", pct(float64(h.UniqueP1)), pct(float64(h.Le2)), pct(float64(h.Lt5)))
+	p.f("    a pair of habits nobody else has: %s of the %s subjects with ≥ 2 habits\n", pct(float64(h.UniqueP2)), group(int64(h.SubjectsWithTwoHabits)))
+	if len(h.MinAnonymityHistogram) > 0 {
+		var as []int
+		for a := range h.MinAnonymityHistogram {
+			n, _ := strconv.Atoi(a)
+			as = append(as, n)
+		}
+		slices.Sort(as)
+		var parts []string
+		for i, a := range as {
+			if i == 12 {
+				parts = append(parts, "…")
+				break
+			}
+			parts = append(parts, fmt.Sprintf("%d:%s", a, group(int64(h.MinAnonymityHistogram[strconv.Itoa(a)]))))
+		}
+		p.f("    subjects by a(s): %s\n", strings.Join(parts, "  "))
+	}
+	if len(r.TraceUnicity) > 0 {
+		p.f("\nTrace unicity ε_p (de Montjoye et al. 2013): share of subjects singled out by p random points of their trace\n")
+		p.f("  (points = absolute %d-minute slots; 95%% Wilson score interval):\n", k.SlotMinutes)
+		for q := 1; q <= len(r.TraceUnicity); q++ {
+			t, ok := r.TraceUnicity[strconv.Itoa(q)]
+			if !ok {
+				break
+			}
+			p.f("  p = %d  %7s  [%s, %s]  %s sampled of %s eligible", q, pct(float64(t.FractionUnique)),
+				pct(float64(t.CI95[0])), pct(float64(t.CI95[1])), group(int64(t.Sampled)), group(int64(t.Eligible)))
+			if t.ExpectedAllSubjects != nil {
+				p.f("  (exact over all subjects: %s)", pct(float64(*t.ExpectedAllSubjects)))
+			}
+			p.f("\n")
+		}
+	}
+	if s := r.Suggestion; s != nil {
+		p.f("\nPolicy %s: ", s.Policy)
+		if !s.Met {
+			p.f("NOT met by any of the %d generalizations tried (the closest: %s).\n", s.Evaluated, keyText(s.SlotMinutes, s.Weekday, s.DurationBucket, s.Attrs))
+		} else if s.Cost == 0 {
+			p.f("already met; no coarsening needed.\n")
+		} else {
+			p.f("least coarsening found (%d tried, cost %s key parts):\n  key = %s\n", s.Evaluated, num(s.Cost), keyText(s.SlotMinutes, s.Weekday, s.DurationBucket, s.Attrs))
+		}
+		b, a := s.Before, s.After
+		p.f("  %-22s %10s → %s\n", "subjects with habits", group(int64(b.SubjectsWithHabits)), group(int64(a.SubjectsWithHabits)))
+		for _, m := range []struct {
+			name string
+			b, a reidrisk.Float
+		}{{"unique_p1", b.UniqueP1, a.UniqueP1}, {"le_2", b.Le2, a.Le2}, {"lt_5", b.Lt5, a.Lt5}, {"unique_p2", b.UniqueP2, a.UniqueP2}} {
+			p.f("  %-22s %10s → %s\n", m.name, pct(float64(m.b)), pct(float64(m.a)))
+		}
+		for q := 1; q <= len(b.FractionUnique); q++ {
+			key := strconv.Itoa(q)
+			p.f("  %-22s %10s → %s\n", "ε_"+key, pct(float64(b.FractionUnique[key])), pct(float64(a.FractionUnique[key])))
+		}
+	}
+	if written != nil {
+		p.f("\nSafe event table written to %s: %s rows (time → coarsened label, duration → bucket, attributes left out of the key → null).\n", out, group(written.Kept))
+	}
+	return p.err
 }

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/reidrisk/reidrisk/temporal"
+)
+
+// generatedLog writes the default generated log (1000 accounts, seed 1) as CSV.
+func generatedLog(t *testing.T) (path string, csv string, truth *temporal.Truth, ev *temporal.Events) {
+	t.Helper()
+	ev, truth, err := temporal.Generate(temporal.GenerateOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := ev.WriteCSV(&b, nil); err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, "events.csv", b.String()), b.String(), truth, ev
+}
+
+// TestTemporalCLI: the planted truth comes through the CSV round trip and
+// the JSON field names are the issue's.
+func TestTemporalCLI(t *testing.T) {
+	path, csv, _, _ := generatedLog(t)
+	code, out, errs := runCLI(t, "", "temporal", path, "--subject", "account", "--time", "time", "--attrs", "media_type",
+		"--slot", "30m", "--max-p", "2", "--sample-size", "500", "--format", "json", "--policy", "unique_p1<=0.01")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r["subjects"].(float64) != 1000 || r["subjects_with_habits"].(float64) != 28 || r["distinct_habits"].(float64) != 4 {
+		t.Errorf("subjects %v with habits %v habits %v", r["subjects"], r["subjects_with_habits"], r["distinct_habits"])
+	}
+	ha := r["habit_anonymity"].(map[string]any)
+	for _, f := range []string{"unique_p1", "le_2", "lt_5", "unique_p2", "min_anonymity_histogram"} {
+		if _, ok := ha[f]; !ok {
+			t.Errorf("habit_anonymity lacks %s", f)
+		}
+	}
+	if h := ha["min_anonymity_histogram"].(map[string]any); h["1"].(float64) != 1 || h["2"].(float64) != 2 || h["5"].(float64) != 5 || h["20"].(float64) != 20 {
+		t.Errorf("histogram %v, want planted 1:1 2:2 5:5 20:20", h)
+	}
+	tu := r["trace_unicity"].(map[string]any)
+	for _, p := range []string{"1", "2"} {
+		e := tu[p].(map[string]any)
+		for _, f := range []string{"eligible", "sampled", "fraction_unique", "ci95"} {
+			if _, ok := e[f]; !ok {
+				t.Errorf("trace_unicity[%s] lacks %s", p, f)
+			}
+		}
+	}
+	if _, ok := tu["1"].(map[string]any)["expected_fraction_unique_all_subjects"]; !ok {
+		t.Error("no exact p = 1 expectation")
+	}
+	s := r["suggestion"].(map[string]any)
+	for _, f := range []string{"slot_minutes", "weekday", "duration_bucket", "attrs", "before", "after"} {
+		if _, ok := s[f]; !ok {
+			t.Errorf("suggestion lacks %s", f)
+		}
+	}
+	// Text output names the story.
+	code, out, errs = runCLI(t, csv, "temporal", "-", "--subject", "account", "--time", "time", "--attrs", "media_type", "--max-p", "1")
+	if code != 0 || !strings.Contains(out, "a = 1 (singled out by a habit)    3.6%") || !strings.Contains(out, "subjects by a(s): 1:1  2:2  5:5  20:20") {
+		t.Errorf("exit %d, %s\n%s", code, errs, out)
+	}
+}
+
+func TestTemporalCLIOut(t *testing.T) {
+	_, csv, _, _ := generatedLog(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "safe.csv")
+	code, _, errs := runCLI(t, csv, "temporal", "-", "--subject", "account", "--time", "time", "--attrs", "media_type,device",
+		"--duration-col", "duration", "--duration-bucket", "15", "--max-p", "0", "--policy", "lt_5<=0.05", "--out", out, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) != 30281 || lines[0] != "account,time,media_type,device,duration" {
+		t.Errorf("%d lines, header %q", len(lines), lines[0])
+	}
+	// No exact timestamp survives: every time is a coarsened label.
+	if strings.Contains(string(data), "Z,") || !strings.Contains(lines[1], "2024-W") {
+		t.Errorf("times not coarsened: %q", lines[1])
+	}
+}
+
+func TestTemporalCLIUsage(t *testing.T) {
+	path, _, _, _ := generatedLog(t)
+	for _, args := range [][]string{
+		{"temporal", path, "--time", "time"},
+		{"temporal", path, "--subject", "account", "--time", "time", "--slot", "7m"},
+		{"temporal", path, "--subject", "account", "--time", "time", "--slot", "90s"},
+		{"temporal", path, "--subject", "account", "--time", "time", "--duration-col", "duration"},
+		{"temporal", path, "--subject", "account", "--time", "time", "--out", "x.csv"},
+		{"temporal", path, "--subject", "account", "--time", "time", "--format", "html"},
+		{"temporal", path, "--subject", "account", "--time", "time", "--attrs", "account"},
+		{"temporal", path, "--subject", "account", "--time", "time", "--policy", "unique_p1<=0.1", "--out", "x.txt"},
+		{"temporal", path, "--subject", "account", "--time", "time", "--policy", "k>=2"},
+	} {
+		if code, _, _ := runCLI(t, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	for _, args := range [][]string{
+		{"temporal", path, "--subject", "account", "--time", "time", "--tz", "Mars/Olympus"},
+		{"temporal", path, "--subject", "account", "--time", "nope"},
+	} {
+		if code, _, errs := runCLI(t, "", args...); code != 1 || errs == "" {
+			t.Errorf("%v: exit %d, want 1", args, code)
+		}
+	}
+}
