@@ -33,3 +33,38 @@ func TestAdult(t *testing.T) {
 		t.Errorf("optimum %v DM* %d suppressed %d, want %v 2689984 813", o.Levels, o.DMStar, o.Suppressed, want)
 	}
 }
+
+// TestAdultLattice counts the feasible nodes of the whole lattice by
+// evaluating every node (through the cached roll-ups).
+func TestAdultLattice(t *testing.T) {
+	header, rows := readSemicolon(t, filepath.Join("..", "testdata", "adult", "adult.csv"))
+	c := classesOf(header, rows, adultQI, nil, "")
+	s, res, err := newSearcher(context.Background(), c, adultHierarchies(t, adultQI), Policy{K: 5}, Options{Metric: DM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feasible := 0
+	levels := make([]int, len(s.heights))
+	for {
+		n, err := s.eval(levels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Feasible {
+			feasible++
+		}
+		j := 0
+		for ; j < len(levels); j++ {
+			if levels[j]++; levels[j] < s.heights[j] {
+				break
+			}
+			levels[j] = 0
+		}
+		if j == len(levels) {
+			break
+		}
+	}
+	if res.LatticeSize != 4320 || s.evals != 4320 || feasible != 60 {
+		t.Errorf("lattice %d, evaluated %d, feasible %d; want 4320, 4320, 60", res.LatticeSize, s.evals, feasible)
+	}
+}

@@ -110,61 +110,12 @@ type searcher struct {
 // Each node's classes are rolled up from the cached table of the
 // evaluated node below it with the fewest classes (the bottom at worst).
 func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy, opt Options) (*Result, error) {
-	if err := p.validate(); err != nil {
-		return nil, err
-	}
-	if p.MaxRecordsAtRisk > 0 && p.RiskThreshold <= 0 {
-		return nil, fmt.Errorf("generalize: records-at-risk share needs a risk threshold")
-	}
-	if opt.Metric < DM || opt.Metric > Entropy {
-		return nil, fmt.Errorf("generalize: unknown metric %d", opt.Metric)
-	}
-	ordered, err := matchHierarchies(c.QI, hs)
+	s, res, err := newSearcher(ctx, c, hs, p, opt)
 	if err != nil {
 		return nil, err
 	}
-	for _, h := range ordered {
-		if h.Levels() > 255 {
-			return nil, fmt.Errorf("generalize: hierarchy %s has %d levels, at most 255 are supported", h.source, h.Levels())
-		}
-	}
-	bs := make([]*binding, len(ordered))
-	for j, h := range ordered {
-		if bs[j], err = bind(h, c.Dicts[j]); err != nil {
-			return nil, err
-		}
-	}
-	ev, bottom, err := newEvaluator(c, bs, p)
-	if err != nil {
-		return nil, err
-	}
-	if opt.MaxOptimalNodes <= 0 {
-		opt.MaxOptimalNodes = 100_000
-	}
-	if opt.MaxHeuristicNodes <= 0 {
-		opt.MaxHeuristicNodes = 5000
-	}
-	if opt.Alternatives == 0 {
-		opt.Alternatives = 5
-	}
-	if opt.CacheClasses <= 0 {
-		opt.CacheClasses = 4 << 20
-	}
-	s := &searcher{ctx: ctx, opt: opt, ev: ev, bottom: bottom, start: time.Now(), nodes: make(map[string]*Node)}
-	s.roll.bs = bs
-	res := &Result{QI: append([]string(nil), c.QI...), Hierarchies: ordered, Policy: p, Metric: opt.Metric, LatticeSize: 1}
-	for _, b := range bs {
-		s.heights = append(s.heights, len(b.dicts))
-		res.Heights = append(res.Heights, len(b.dicts))
-		if res.LatticeSize > math.MaxInt64/int64(len(b.dicts)) {
-			res.LatticeSize = math.MaxInt64
-		} else {
-			res.LatticeSize *= int64(len(b.dicts))
-		}
-	}
-	res.MonotoneFeasibility = !(p.tableLevel() && p.MaxSuppression > 0)
-	res.MonotoneMetric = opt.Metric.monotone(p.MaxSuppression)
-	if res.Bottom, err = s.eval(make([]int, len(bs))); err != nil {
+	opt = s.opt
+	if res.Bottom, err = s.eval(make([]int, len(s.heights))); err != nil {
 		return nil, err
 	}
 	if res.LatticeSize <= opt.MaxOptimalNodes {
@@ -194,6 +145,65 @@ func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy
 	res.NodesEvaluated = s.evals
 	res.ClassesRolledUp = s.roll.rolled
 	return res, nil
+}
+
+// newSearcher validates the arguments and prepares a search.
+func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy, opt Options) (*searcher, *Result, error) {
+	if err := p.validate(); err != nil {
+		return nil, nil, err
+	}
+	if p.MaxRecordsAtRisk > 0 && p.RiskThreshold <= 0 {
+		return nil, nil, fmt.Errorf("generalize: records-at-risk share needs a risk threshold")
+	}
+	if opt.Metric < DM || opt.Metric > Entropy {
+		return nil, nil, fmt.Errorf("generalize: unknown metric %d", opt.Metric)
+	}
+	ordered, err := matchHierarchies(c.QI, hs)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, h := range ordered {
+		if h.Levels() > 255 {
+			return nil, nil, fmt.Errorf("generalize: hierarchy %s has %d levels, at most 255 are supported", h.source, h.Levels())
+		}
+	}
+	bs := make([]*binding, len(ordered))
+	for j, h := range ordered {
+		if bs[j], err = bind(h, c.Dicts[j]); err != nil {
+			return nil, nil, err
+		}
+	}
+	ev, bottom, err := newEvaluator(c, bs, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opt.MaxOptimalNodes <= 0 {
+		opt.MaxOptimalNodes = 100_000
+	}
+	if opt.MaxHeuristicNodes <= 0 {
+		opt.MaxHeuristicNodes = 5000
+	}
+	if opt.Alternatives == 0 {
+		opt.Alternatives = 5
+	}
+	if opt.CacheClasses <= 0 {
+		opt.CacheClasses = 4 << 20
+	}
+	s := &searcher{ctx: ctx, opt: opt, ev: ev, bottom: bottom, start: time.Now(), nodes: make(map[string]*Node)}
+	s.roll.bs = bs
+	res := &Result{QI: append([]string(nil), c.QI...), Hierarchies: ordered, Policy: p, Metric: opt.Metric, LatticeSize: 1}
+	for _, b := range bs {
+		s.heights = append(s.heights, len(b.dicts))
+		res.Heights = append(res.Heights, len(b.dicts))
+		if res.LatticeSize > math.MaxInt64/int64(len(b.dicts)) {
+			res.LatticeSize = math.MaxInt64
+		} else {
+			res.LatticeSize *= int64(len(b.dicts))
+		}
+	}
+	res.MonotoneFeasibility = !(p.tableLevel() && p.MaxSuppression > 0)
+	res.MonotoneMetric = opt.Metric.monotone(p.MaxSuppression)
+	return s, res, nil
 }
 
 // matchHierarchies orders hs like qi, by column name.
