@@ -215,7 +215,9 @@ func temporalReport(ctx context.Context, ev *temporal.Events, to temporal.Option
 	if pol != nil {
 		co := temporal.CoarsenOptions{Options: to, Policy: pol, MaxEvaluations: opt.MaxEvaluations}
 		if opt.Progress != nil {
-			co.Progress = func(done, total int) { opt.Progress(Progress{Stage: "coarsen", Done: int64(done), Total: int64(total)}) }
+			co.Progress = func(done, total int) {
+				opt.Progress(Progress{Stage: "coarsen", Done: int64(done), Total: int64(total)})
+			}
 		}
 		sg, err = temporal.Coarsen(ctx, ev, co)
 		if err != nil {
