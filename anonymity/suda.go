@@ -255,6 +255,7 @@ type sudaSearch struct {
 
 	rows    []int      // item → first row
 	weights []uint8    // item → 1 or 2
+	miss    []uint64   // item → columns where it is missing
 	codes   [][]uint32 // codes[j][item]
 	uniques int64
 	pairs   int64
@@ -299,10 +300,14 @@ func (s *sudaSearch) reduce() error {
 		s.rows = append(s.rows, int(first[id]))
 		s.weights = append(s.weights, w)
 	}
+	s.miss = make([]uint64, len(s.rows))
 	for j := range s.m {
 		c := make([]uint32, len(s.rows))
 		for it, r := range s.rows {
 			c[it] = s.cols[j][r]
+			if s.missing[j][c[it]] {
+				s.miss[it] |= 1 << uint(j)
+			}
 		}
 		s.codes[j] = c
 	}
@@ -393,7 +398,7 @@ func (s *sudaSearch) run(ctx context.Context) error {
 					for x, it := range list {
 						if cnt[ids[x]] == 1 {
 							active[it/64] &^= 1 << uint(it%64)
-							if !s.isMissing(set, it) {
+							if s.miss[it]&set == 0 {
 								local = append(local, sudaMSU{row: int(it), set: set})
 							}
 						} else {
@@ -452,17 +457,6 @@ func (s *sudaSearch) candidates(prev sudaLevel) []uint64 {
 	return out
 }
 
-// isMissing reports whether item it has a missing value on a column of set.
-func (s *sudaSearch) isMissing(set uint64, it int32) bool {
-	for rest := set; rest != 0; rest &= rest - 1 {
-		j := bits.TrailingZeros64(rest)
-		if s.missing[j][s.codes[j][it]] {
-			return true
-		}
-	}
-	return false
-}
-
 // sudaGrouper assigns dense group ids to rows by their codes on a column
 // set, reusing its tables between calls.
 type sudaGrouper struct {
@@ -500,9 +494,13 @@ func (g *sudaGrouper) group(cols [][]uint32, cards []uint64, set uint64, list []
 		g.ids = make([]int32, n)
 	}
 	keys := g.keys[:n]
-	clear(keys)
-	var radix uint64 = 1
-	for rest := set; rest != 0; rest &= rest - 1 {
+	j0 := bits.TrailingZeros64(set)
+	col0 := cols[j0]
+	for x, r := range list {
+		keys[x] = uint64(col0[r])
+	}
+	radix := cards[j0]
+	for rest := set & (set - 1); rest != 0; rest &= rest - 1 {
 		j := bits.TrailingZeros64(rest)
 		card := cards[j]
 		if hi, _ := bits.Mul64(radix, card); hi != 0 {
