@@ -47,34 +47,34 @@ const (
 // the kept records in the same way.
 type Policy struct {
 	// K is the least class size (k-anonymity, Sweeney 2002).
-	K int64
+	K int64 `json:"k,omitempty"`
 	// SubjectK counts K in distinct subjects instead of rows (needs
 	// Classes.Subjects).
-	SubjectK bool
+	SubjectK bool `json:"subject_k,omitempty"`
 	// L is the least diversity of every sensitive column, with LVariant;
 	// C is the constant of recursive (c,l)-diversity.
-	L        float64
-	LVariant LVariant
-	C        float64
+	L        float64  `json:"l,omitempty"`
+	LVariant LVariant `json:"l_variant,omitempty"`
+	C        float64  `json:"c,omitempty"`
 	// T is the largest EMD between a class's sensitive distribution and
 	// the table's; TDistance picks the ground distance. Needs Set T > 0.
-	T         float64
-	TDistance TDistance
+	T         float64   `json:"t,omitempty"`
+	TDistance TDistance `json:"t_distance,omitempty"`
 	// MaxRisk is the largest prosecutor risk 1/|E| of a kept class.
-	MaxRisk float64
+	MaxRisk float64 `json:"max_risk,omitempty"`
 	// MaxAverageRisk is the largest average prosecutor risk over the kept
 	// records: kept classes / kept records.
-	MaxAverageRisk float64
+	MaxAverageRisk float64 `json:"max_average_risk,omitempty"`
 	// MaxRecordsAtRisk is the largest share of kept records in classes
 	// whose risk 1/|E| exceeds RiskThreshold.
-	MaxRecordsAtRisk float64
-	RiskThreshold    float64
+	MaxRecordsAtRisk float64 `json:"max_records_at_risk,omitempty"`
+	RiskThreshold    float64 `json:"risk_threshold,omitempty"`
 	// MaxSampleUniques is the largest share of kept records that are
 	// alone in their class.
-	MaxSampleUniques float64
+	MaxSampleUniques float64 `json:"max_sample_uniques,omitempty"`
 	// MaxSuppression is the largest share of all records that may be
 	// suppressed (0 = none).
-	MaxSuppression float64
+	MaxSuppression float64 `json:"max_suppression,omitempty"`
 }
 
 func (p Policy) validate() error {

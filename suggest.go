@@ -1,0 +1,326 @@
+package reidrisk
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/reidrisk/reidrisk/anonymity"
+	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+// SuggestOptions say what Suggest searches for. QI and Policy are
+// required; every QI needs a hierarchy unless AutoHierarchies is set.
+type SuggestOptions struct {
+	QI        []string
+	Sensitive []string // for l-diversity and t-closeness
+	Subject   string   // for k counted in subjects
+	// Hierarchies by QI name.
+	Hierarchies map[string]*generalize.Hierarchy
+	// AutoHierarchies builds a hierarchy from the data for every QI
+	// without one (generalize.Auto); the report marks them "auto".
+	AutoHierarchies bool
+	Policy          generalize.Policy
+	Metric          generalize.Metric
+	// Search tunes the lattice search (its Metric is overridden by Metric).
+	Search generalize.Options
+	// Output, if non-nil, receives the table anonymised with the optimum
+	// in OutputFormat; suppressed records are removed, or kept with every
+	// QI "*" when Star is set. Writing needs the input twice, so Suggest
+	// then holds the input's record batches in memory.
+	Output       io.Writer
+	OutputFormat quasiid.Format
+	Star         bool
+	Workers      int
+}
+
+// SuggestReport is the outcome of Suggest. Its JSON field names are a
+// stable contract.
+type SuggestReport struct {
+	Source          string                `json:"source"`
+	Rows            int64                 `json:"rows"`
+	QI              []string              `json:"qi"`
+	Metric          string                `json:"metric"`
+	Policy          generalize.Policy     `json:"policy"`
+	Hierarchies     []HierarchyInfo       `json:"hierarchies"`
+	LatticeSize     int64                 `json:"lattice_size"`
+	NodesEvaluated  int                   `json:"nodes_evaluated"`
+	ClassesRolledUp int64                 `json:"classes_rolled_up"`
+	RowsRescanned   int64                 `json:"rows_rescanned"` // rows read after the first count: always 0
+	Optimal         bool                  `json:"optimal"`
+	Heuristic       bool                  `json:"heuristic"`
+	SearchMillis    Float                 `json:"search_ms"`
+	Before          Suggestion            `json:"before"` // the ungeneralised table, nothing suppressed
+	Optimum         *Suggestion           `json:"optimum"`
+	Alternatives    []Suggestion          `json:"alternatives"`
+	Output          *ApplyReport          `json:"output,omitempty"`
+	Transform       *generalize.Transform `json:"-"`
+}
+
+// HierarchyInfo describes the hierarchy used for one QI.
+type HierarchyInfo struct {
+	Column string `json:"column"`
+	Source string `json:"source"`
+	Levels int    `json:"levels"` // level 0 included
+	Auto   bool   `json:"auto"`
+}
+
+// Suggestion is one node of the lattice with its utility and risk.
+type Suggestion struct {
+	Levels            map[string]int `json:"levels"`
+	DM                int64          `json:"dm"`
+	DMStar            int64          `json:"dm_star"`
+	Loss              Float          `json:"loss"`
+	Precision         Float          `json:"precision"`
+	AECS              Float          `json:"aecs"`
+	Entropy           Float          `json:"entropy"`
+	Suppressed        int64          `json:"suppressed"`
+	SuppressedClasses int            `json:"suppressed_classes"`
+	Classes           int            `json:"classes"`
+	HighestRisk       Float          `json:"highest_risk"`
+	AverageRisk       Float          `json:"average_risk"`
+}
+
+// ApplyOptions control Apply.
+type ApplyOptions struct {
+	// Star keeps suppressed records with every QI set to "*" instead of
+	// removing them.
+	Star    bool
+	Workers int
+}
+
+// ApplyReport counts what Apply wrote.
+type ApplyReport struct {
+	Rows              int64 `json:"rows"`
+	Written           int64 `json:"written"`
+	Suppressed        int64 `json:"suppressed"`
+	SuppressedClasses int   `json:"suppressed_classes"`
+	Starred           bool  `json:"starred"`
+	// WithinLimit reports whether Suppressed is within the policy's
+	// suppression limit (it may not be on new data).
+	WithinLimit bool                   `json:"within_limit"`
+	K           int64                  `json:"k"` // smallest kept class
+	Uncovered   []generalize.Uncovered `json:"uncovered"`
+}
+
+// Suggest reads src, counts its equivalence classes once and searches the
+// generalisation lattice of opt.QI for the node that meets opt.Policy
+// with the least opt.Metric (see generalize.Search); every other node is
+// rolled up from class tables, never from the rows. It returns the
+// optimum, a short Pareto list of alternatives (average risk against the
+// metric) and the transform to save or apply. Suggest consumes src but
+// does not close it.
+func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*SuggestReport, error) {
+	if src == nil {
+		return nil, fmt.Errorf("reidrisk: nil source")
+	}
+	if len(opt.QI) == 0 {
+		return nil, fmt.Errorf("reidrisk: no quasi-identifier columns given")
+	}
+	var tbl arrow.Table
+	if opt.Output != nil {
+		var err error
+		if tbl, err = buffer(ctx, src, nil); err != nil {
+			return nil, err
+		}
+		defer tbl.Release()
+		src = quasiid.FromTable(src.Name(), tbl)
+		defer src.Close()
+	}
+	t, err := quasiid.Encode(ctx, src, quasiid.Spec{QI: opt.QI, Sensitive: opt.Sensitive, Subject: opt.Subject}, quasiid.EncodeOptions{})
+	if err != nil {
+		return nil, err
+	}
+	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: opt.Workers})
+	if err != nil {
+		return nil, err
+	}
+	hs := make([]*generalize.Hierarchy, len(opt.QI))
+	for j, q := range opt.QI {
+		if h := opt.Hierarchies[q]; h != nil {
+			hs[j] = h
+			continue
+		}
+		if !opt.AutoHierarchies {
+			return nil, fmt.Errorf("reidrisk: no hierarchy for quasi-identifier %q (give one, or ask for automatic hierarchies)", q)
+		}
+		values, counts := columnValues(c, j)
+		if hs[j], err = generalize.Auto(q, values, counts); err != nil {
+			return nil, err
+		}
+	}
+	for name := range opt.Hierarchies {
+		if !slices.Contains(opt.QI, name) {
+			return nil, fmt.Errorf("reidrisk: hierarchy given for %q, which is not a quasi-identifier", name)
+		}
+	}
+	so := opt.Search
+	so.Metric = opt.Metric
+	start := time.Now()
+	res, err := generalize.Search(ctx, c, hs, opt.Policy, so)
+	if err != nil {
+		return nil, err
+	}
+	r := &SuggestReport{
+		Source: t.Source, Rows: c.Rows, QI: slices.Clone(opt.QI), Metric: opt.Metric.String(), Policy: opt.Policy,
+		LatticeSize: res.LatticeSize, NodesEvaluated: res.NodesEvaluated, ClassesRolledUp: res.ClassesRolledUp,
+		Optimal: res.Optimal, Heuristic: res.Heuristic, SearchMillis: Float(time.Since(start).Seconds() * 1000),
+		Before: suggestion(res.QI, res.Bottom), Alternatives: []Suggestion{},
+	}
+	r.Before.Suppressed, r.Before.SuppressedClasses = 0, 0
+	r.Before.Classes = c.Len()
+	r.Before.HighestRisk, r.Before.AverageRisk = Float(1/float64(anonymity.K(c))), Float(float64(c.Len())/float64(max(c.Rows, 1)))
+	for _, h := range hs {
+		r.Hierarchies = append(r.Hierarchies, HierarchyInfo{Column: h.Column(), Source: h.Source(), Levels: h.Levels(), Auto: h.Auto()})
+	}
+	if res.Optimum == nil {
+		return r, nil
+	}
+	o := suggestion(res.QI, res.Optimum)
+	r.Optimum = &o
+	for _, n := range res.Alternatives {
+		r.Alternatives = append(r.Alternatives, suggestion(res.QI, n))
+	}
+	r.Transform = generalize.NewTransform(res, res.Optimum)
+	r.Transform.Sensitive, r.Transform.Subject = slices.Clone(opt.Sensitive), opt.Subject
+	r.Transform.Star = opt.Star
+	if opt.Output != nil {
+		out := quasiid.FromTable(src.Name(), tbl)
+		defer out.Close()
+		if r.Output, err = Apply(ctx, out, r.Transform, opt.Output, opt.OutputFormat, ApplyOptions{Star: opt.Star, Workers: opt.Workers}); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func suggestion(qi []string, n *generalize.Node) Suggestion {
+	s := Suggestion{Levels: map[string]int{}, DM: n.DM, DMStar: n.DMStar, Loss: Float(n.Loss), Precision: Float(n.Precision),
+		AECS: Float(n.AECS), Entropy: Float(n.Entropy), Suppressed: n.Suppressed, SuppressedClasses: n.SuppressedClasses,
+		Classes: n.Classes, HighestRisk: Float(n.HighestRisk), AverageRisk: Float(n.AverageRisk)}
+	for j, q := range qi {
+		s.Levels[q] = n.Levels[j]
+	}
+	return s
+}
+
+// columnValues returns the distinct values of QI j ("NULL" for null) with
+// their record counts.
+func columnValues(c *anonymity.Classes, j int) ([]string, []int64) {
+	d := c.Dicts[j]
+	counts := make([]int64, d.Len())
+	for k, code := range c.Codes[j] {
+		counts[code] += c.Sizes[k]
+	}
+	values := make([]string, d.Len())
+	for code := range values {
+		values[code] = d.Label(uint32(code))
+	}
+	return values, counts
+}
+
+// buffer reads src into memory, rewriting columns with fn (nil: none).
+func buffer(ctx context.Context, src *quasiid.Source, columns []string, fn ...quasiid.RowFunc) (arrow.Table, error) {
+	f := quasiid.RowFunc(func(int64, []string, []bool) (bool, error) { return true, nil })
+	if len(fn) > 0 {
+		f = fn[0]
+	}
+	schema := src.Schema()
+	recs, _, err := quasiid.RewriteRecords(ctx, src, columns, f)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
+	if len(recs) > 0 {
+		schema = recs[0].Schema()
+	} else if len(columns) > 0 {
+		fields := slices.Clone(schema.Fields())
+		for i := range fields {
+			if slices.Contains(columns, fields[i].Name) {
+				fields[i] = arrow.Field{Name: fields[i].Name, Type: arrow.BinaryTypes.String, Nullable: true}
+			}
+		}
+		schema = arrow.NewSchema(fields, nil)
+	}
+	return array.NewTableFromRecords(schema, recs), nil
+}
+
+// Apply writes src generalised by tr to w in format: every QI value is
+// replaced by its label at the transform's level (values the hierarchies
+// do not hold become "*" and are counted in Uncovered), the generalised
+// table is counted, and records in classes failing the transform's policy
+// are suppressed — removed, or kept with every QI "*" when opt.Star is
+// set; the count is always reported. Apply holds src in memory (it needs
+// the rows twice) and consumes src but does not close it.
+func Apply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, w io.Writer, format quasiid.Format, opt ApplyOptions) (*ApplyReport, error) {
+	if src == nil || tr == nil {
+		return nil, fmt.Errorf("reidrisk: Apply needs a source and a transform")
+	}
+	g, err := tr.Generalizer()
+	if err != nil {
+		return nil, err
+	}
+	tbl, err := buffer(ctx, src, tr.QI, func(_ int64, values []string, nulls []bool) (bool, error) {
+		g.Generalize(values, nulls)
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer tbl.Release()
+	counted := quasiid.FromTable(src.Name(), tbl)
+	t, err := quasiid.Encode(ctx, counted, quasiid.Spec{QI: tr.QI, Sensitive: tr.Sensitive, Subject: tr.Subject}, quasiid.EncodeOptions{})
+	counted.Close()
+	if err != nil {
+		return nil, err
+	}
+	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: opt.Workers, RowClass: true})
+	if err != nil {
+		return nil, err
+	}
+	fail, err := generalize.Failing(c, tr.Policy)
+	if err != nil {
+		return nil, err
+	}
+	rep := &ApplyReport{Rows: c.Rows, Starred: opt.Star, Uncovered: g.Uncovered()}
+	if rep.Uncovered == nil {
+		rep.Uncovered = []generalize.Uncovered{}
+	}
+	for k, f := range fail {
+		if f {
+			rep.Suppressed += c.Sizes[k]
+			rep.SuppressedClasses++
+		} else if rep.K == 0 || c.Sizes[k] < rep.K {
+			rep.K = c.Sizes[k]
+		}
+	}
+	rep.WithinLimit = float64(rep.Suppressed) <= tr.Policy.MaxSuppression*float64(c.Rows)+1e-9
+	out := quasiid.FromTable(src.Name(), tbl)
+	defer out.Close()
+	stats, err := quasiid.Rewrite(ctx, out, w, format, tr.QI, func(row int64, values []string, nulls []bool) (bool, error) {
+		if !fail[c.RowClass[row]] {
+			return true, nil
+		}
+		if !opt.Star {
+			return false, nil
+		}
+		for j := range values {
+			values[j], nulls[j] = "*", false
+		}
+		return true, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep.Written = stats.Kept
+	return rep, nil
+}

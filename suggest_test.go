@@ -1,0 +1,153 @@
+package reidrisk
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+var adultQI = []string{"age", "education", "marital-status", "native-country", "race", "salary-class", "sex", "workclass"}
+
+func adultSuggestOptions(t *testing.T) SuggestOptions {
+	t.Helper()
+	opt := SuggestOptions{QI: adultQI, Hierarchies: map[string]*generalize.Hierarchy{}}
+	for _, q := range adultQI {
+		h, err := generalize.ReadHierarchyFile(q, filepath.Join("testdata", "adult", "adult_hierarchy_"+q+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Hierarchies[q] = h
+	}
+	return opt
+}
+
+func openAdult(t *testing.T) *quasiid.Source {
+	t.Helper()
+	src, err := quasiid.Open(filepath.Join("testdata", "adult", "adult.csv"), quasiid.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return src
+}
+
+func TestSuggestAdult(t *testing.T) {
+	opt := adultSuggestOptions(t)
+	opt.Policy = generalize.Policy{K: 5}
+	opt.Metric = generalize.DM
+	r, err := Suggest(context.Background(), openAdult(t), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"age": 1, "education": 3, "marital-status": 1, "native-country": 2, "race": 1, "salary-class": 1, "sex": 1, "workclass": 2}
+	if r.LatticeSize != 4320 || !r.Optimal || r.Optimum == nil || r.Optimum.DM != 55170356 || r.Optimum.DMStar != 55170356 {
+		t.Fatalf("lattice %d optimal %v optimum %+v", r.LatticeSize, r.Optimal, r.Optimum)
+	}
+	for q, l := range want {
+		if r.Optimum.Levels[q] != l {
+			t.Errorf("level of %s = %d, want %d", q, r.Optimum.Levels[q], l)
+		}
+	}
+	// JSON field names are a contract.
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{`"lattice_size":4320`, `"nodes_evaluated":`, `"optimal":true`, `"optimum":{"levels":{"age":1,`, `"dm":55170356`, `"dm_star":55170356`, `"loss":`, `"suppressed":0`, `"classes":`, `"alternatives":[`} {
+		if !bytes.Contains(b, []byte(f)) {
+			t.Errorf("JSON lacks %s", f)
+		}
+	}
+}
+
+// TestSuggestApplyAdult anonymises Adult with 5 % suppression under DM*,
+// re-analyses the output and reapplies the saved transform.
+func TestSuggestApplyAdult(t *testing.T) {
+	opt := adultSuggestOptions(t)
+	opt.Policy = generalize.Policy{K: 5, MaxSuppression: 0.05}
+	opt.Metric = generalize.DMStar
+	var out bytes.Buffer
+	opt.Output, opt.OutputFormat = &out, quasiid.CSV
+	r, err := Suggest(context.Background(), openAdult(t), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := r.Optimum
+	if o.DMStar != 2689984 || o.Suppressed != 813 {
+		t.Fatalf("optimum %+v, want DM* 2689984 suppressing 813", o)
+	}
+	if r.Output == nil || r.Output.Suppressed != 813 || r.Output.Written != 30162-813 || r.Output.K < 5 || !r.Output.WithinLimit {
+		t.Fatalf("output %+v", r.Output)
+	}
+	// Re-analyse the anonymised table.
+	src, err := quasiid.Read("out.csv", bytes.NewReader(out.Bytes()), quasiid.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	rep, err := Analyze(context.Background(), src, Options{QI: adultQI, K: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.K < 5 || rep.Rows != 30162-813 {
+		t.Errorf("re-analysis: k %d rows %d, want ≥ 5 and %d", rep.K, rep.Rows, 30162-813)
+	}
+	if !strings.Contains(out.String(), "[20-39]") && !strings.Contains(out.String(), "20-39") {
+		t.Logf("first output line: %q", strings.SplitN(out.String(), "\n", 3)[1])
+	}
+	// Save and reapply the transform to the same data: same output.
+	var js bytes.Buffer
+	if err := r.Transform.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := generalize.ReadTransform("t.json", &js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	ar, err := Apply(context.Background(), openAdult(t), tr, &again, quasiid.CSV, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ar.Suppressed != 813 || again.String() != out.String() {
+		t.Errorf("reapplied: suppressed %d, same output %v", ar.Suppressed, again.String() == out.String())
+	}
+}
+
+// TestApplyUncovered reapplies a transform to new data holding a value
+// the hierarchy lacks: it is counted and generalised to "*".
+func TestApplyUncovered(t *testing.T) {
+	sex, _ := generalize.ReadHierarchy("sex", "sex.csv", strings.NewReader("Male;*\nFemale;*\n"))
+	age, _ := generalize.ReadHierarchy("age", "age.csv", strings.NewReader("30;30-39;*\n31;30-39;*\n40;40-49;*\n"))
+	tr := &generalize.Transform{Version: generalize.TransformVersion, QI: []string{"sex", "age"}, Levels: []int{0, 1},
+		Policy: generalize.Policy{K: 2}}
+	for _, h := range []*generalize.Hierarchy{sex, age} {
+		tr.Hierarchies = append(tr.Hierarchies, generalize.TransformHierarchy{Column: h.Column(), Source: h.Source(), Rows: h.Rows()})
+	}
+	in := "sex,age,x\nMale,30,a\nMale,31,b\nFemale,40,c\nFemale,41,d\nMale,30,e\n"
+	src, err := quasiid.Read("new.csv", strings.NewReader(in), quasiid.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var out bytes.Buffer
+	r, err := Apply(context.Background(), src, tr, &out, quasiid.CSV, ApplyOptions{Star: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Male/30-39 ×3 kept; Female/40-49 and Female/* are single: starred.
+	if r.Suppressed != 2 || r.SuppressedClasses != 2 || r.Written != 5 || len(r.Uncovered) != 1 ||
+		r.Uncovered[0].Column != "age" || r.Uncovered[0].Records != 1 || r.Uncovered[0].Values[0] != "41" {
+		t.Fatalf("report %+v", r)
+	}
+	want := "sex,age,x\nMale,30-39,a\nMale,30-39,b\n*,*,c\n*,*,d\nMale,30-39,e\n"
+	if out.String() != want {
+		t.Errorf("output\n%s\nwant\n%s", out.String(), want)
+	}
+}
