@@ -153,8 +153,9 @@ func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult,
 		}
 		cols[j] = c.Codes
 		cards[j] = uint64(max(card, 1))
-		miss := make([]bool, cards[j])
+		var miss []bool // indexed by code; nil without a dictionary
 		if c.Dict != nil {
+			miss = make([]bool, cards[j])
 			if !opt.NullIsValue && c.Dict.Null() != quasiid.NoCode {
 				miss[c.Dict.Null()] = true
 			}
@@ -305,7 +306,7 @@ func (s *sudaSearch) reduce() error {
 		c := make([]uint32, len(s.rows))
 		for it, r := range s.rows {
 			c[it] = s.cols[j][r]
-			if s.missing[j][c[it]] {
+			if miss := s.missing[j]; miss != nil && miss[c[it]] {
 				s.miss[it] |= 1 << uint(j)
 			}
 		}
