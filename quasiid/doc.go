@@ -6,7 +6,41 @@
 // [Dictionary] each. Moving to another Arrow major version changes imports
 // here only.
 //
-// Invariants:
+// # Reading
+//
+// [Open] and [Read] detect the format from the first bytes: Parquet
+// ("PAR1"), Arrow IPC file ("ARROW1"), Arrow IPC stream (continuation
+// marker 0xFFFFFFFF), else CSV. CSV needs a header row; the delimiter is
+// given or detected among comma, semicolon, tab and bar; quoted fields may
+// hold delimiters, quotes ("") and newlines (RFC 4180); every column is read
+// as UTF-8 text, so ZIP codes keep their leading zeros and a column whose
+// first value is "F" stays text. Blank lines are skipped, as encoding/csv
+// does. CSV has no null: a field is null only when it equals one of
+// [ReadOptions].NullValues. [FromRecord], [FromTable] and [FromRecordReader]
+// wrap data the caller already holds. A [Source] yields record batches of
+// at most [ReadOptions].BatchSize rows and is read once.
+//
+// # Encoding
+//
+// [Encode] turns each column named by a [Spec] into codes, batch by batch,
+// so memory grows with the encoded columns and not with the file. Values
+// are compared by their canonical text: strings as they are, integers in
+// decimal, floats as integers when integral (39.0 and 39 are the same
+// value) and otherwise in the shortest form that reads back exactly,
+// booleans as true/false, dates as YYYY-MM-DD, timestamps in RFC 3339.
+// The Time column is parsed to Unix seconds instead.
+//
+// Bad input gives an [*InputError] naming the file, the 1-based data row,
+// the line where that row starts (CSV) and the column.
+//
+// # Writing
+//
+// [Rewrite] streams a Source out with some columns rewritten and some rows
+// dropped (to apply a generalisation or a suppression), and [WriteTable]
+// writes small result tables, both as CSV, Parquet or Arrow IPC.
+//
+// # Invariants
+//
 //   - Codes are local: a code means something only together with the
 //     Dictionary of the column it was produced for. Anything that crosses
 //     encoders (shards, workers, next week's data) must merge by value.

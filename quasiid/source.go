@@ -26,9 +26,13 @@ const (
 	// Arrow IPC file "ARROW1", Arrow IPC stream continuation marker) and
 	// falls back to CSV.
 	Detect Format = iota
+	// CSV is comma-separated values (RFC 4180) with a header row.
 	CSV
+	// Parquet is Apache Parquet.
 	Parquet
+	// IPCFile is the Arrow IPC file format (Feather v2, ".arrow").
 	IPCFile
+	// IPCStream is the Arrow IPC streaming format (".arrows").
 	IPCStream
 )
 
