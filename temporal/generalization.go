@@ -125,9 +125,9 @@ type keyer struct {
 	durLow    []float64 // per bucket id: lower bound (NaN: missing)
 	durCard   uint64
 	// points
-	minDay, minWeek int32
-	pointDays       uint64
-	traceAttrs      bool
+	minDay, maxDay, minWeek int32
+	pointDays               uint64
+	traceAttrs              bool
 }
 
 func newKeyer(ev *Events, cal *calendar, g Generalization, traceAttrs bool) (*keyer, error) {
@@ -189,7 +189,7 @@ func newKeyer(ev *Events, cal *calendar, g Generalization, traceAttrs bool) (*ke
 	if lo > hi {
 		lo, hi = 0, 0
 	}
-	k.minDay, k.minWeek = lo, weekIndex(lo)
+	k.minDay, k.maxDay, k.minWeek = lo, hi, weekIndex(lo)
 	switch g.Days {
 	case ISODay:
 		k.pointDays = uint64(hi-lo) + 1
@@ -220,6 +220,15 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// habitSpace returns the number of distinct event keys.
+func (k *keyer) habitSpace() uint64 {
+	n := k.dayCard * k.nslot * k.durCard
+	for _, c := range k.attrCard {
+		n *= c
+	}
+	return n
 }
 
 // dayClass returns the key's day component of local day d.

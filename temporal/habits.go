@@ -27,37 +27,62 @@ func (p *prepared) habits(ctx context.Context, k *keyer, minWeeks int, r *Report
 	nchunks := (ns + subjectChunk - 1) / subjectChunk
 	chunks := make([]subjectKeys, nchunks)
 	workers := max(p.workers, 0)
+	// When key × week fits in 64 bits, pack it and sort plain integers.
+	weekSpan := uint64(weekIndex(k.maxDay)-k.minWeek) + 1
+	packed := weekSpan <= 1<<24 && k.habitSpace() <= 1<<40
 	bufs := make([][]keyWeek, maxWorkers(workers))
+	pbufs := make([][]uint64, maxWorkers(workers))
 	err := parallel(ctx, ns, subjectChunk, workers, func(w, lo, hi int) error {
 		out := subjectKeys{n: make([]int32, hi-lo)}
-		buf := bufs[w]
 		for s := lo; s < hi; s++ {
-			buf = buf[:0]
-			for _, i := range p.bySubject.list(s) {
-				buf = append(buf, keyWeek{k.habitKey(int(i)), weekIndex(p.cal.day[i])})
-			}
-			slices.SortFunc(buf, func(a, b keyWeek) int {
-				if c := cmp.Compare(a.key, b.key); c != 0 {
-					return c
-				}
-				return cmp.Compare(a.week, b.week)
-			})
 			before := len(out.keys)
-			for i := 0; i < len(buf); {
-				j, weeks := i+1, 1
-				for ; j < len(buf) && buf[j].key == buf[i].key; j++ {
-					if buf[j].week != buf[j-1].week {
-						weeks++
+			if packed {
+				buf := pbufs[w][:0]
+				for _, i := range p.bySubject.list(s) {
+					buf = append(buf, k.habitKey(int(i))<<24|uint64(weekIndex(p.cal.day[i])-k.minWeek))
+				}
+				slices.Sort(buf)
+				for i := 0; i < len(buf); {
+					key := buf[i] >> 24
+					j, weeks := i+1, 1
+					for ; j < len(buf) && buf[j]>>24 == key; j++ {
+						if buf[j] != buf[j-1] {
+							weeks++
+						}
 					}
+					if weeks >= minWeeks {
+						out.keys = append(out.keys, key)
+					}
+					i = j
 				}
-				if weeks >= minWeeks {
-					out.keys = append(out.keys, buf[i].key)
+				pbufs[w] = buf
+			} else {
+				buf := bufs[w][:0]
+				for _, i := range p.bySubject.list(s) {
+					buf = append(buf, keyWeek{k.habitKey(int(i)), weekIndex(p.cal.day[i])})
 				}
-				i = j
+				slices.SortFunc(buf, func(a, b keyWeek) int {
+					if c := cmp.Compare(a.key, b.key); c != 0 {
+						return c
+					}
+					return cmp.Compare(a.week, b.week)
+				})
+				for i := 0; i < len(buf); {
+					j, weeks := i+1, 1
+					for ; j < len(buf) && buf[j].key == buf[i].key; j++ {
+						if buf[j].week != buf[j-1].week {
+							weeks++
+						}
+					}
+					if weeks >= minWeeks {
+						out.keys = append(out.keys, buf[i].key)
+					}
+					i = j
+				}
+				bufs[w] = buf
 			}
 			out.n[s-lo] = int32(len(out.keys) - before)
 		}
-		bufs[w] = buf
 		chunks[lo/subjectChunk] = out
 		return nil
 	})

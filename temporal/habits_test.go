@@ -229,3 +229,46 @@ func TestDayLevels(t *testing.T) {
 		t.Errorf("habits %v", got)
 	}
 }
+
+// TestWideKeys: with attribute dictionaries so large that key × week does
+// not fit in 64 bits, the unpacked path gives the same habits.
+func TestWideKeys(t *testing.T) {
+	ev, _, err := Generate(GenerateOptions{Subjects: 300, Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Weekday/weekend × 2 h lets background viewing form habits too; trace
+	// points with attributes take the hash-map path when keys are wide.
+	g := Generalization{SlotMinutes: 120, Days: WeekdayWeekend, Attrs: []string{"media_type", "device"}}
+	narrow := analyze(t, ev, Options{Generalization: g, MinWeeks: 2, MaxP: 2, TraceAttrs: true})
+	if narrow.SubjectsWithHabits <= 28 {
+		t.Fatalf("only %d subjects with habits", narrow.SubjectsWithHabits)
+	}
+	wide := *ev
+	wide.Attrs = slices.Clone(ev.Attrs)
+	for j := range wide.Attrs {
+		labels := make([]string, 1<<21)
+		copy(labels, wide.Attrs[j].Labels)
+		wide.Attrs[j].Labels = labels
+	}
+	k, err := newKeyer(&wide, &calendar{}, g, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.habitSpace() <= 1<<40 {
+		t.Fatalf("key space %d does not force the wide path", k.habitSpace())
+	}
+	r := analyze(t, &wide, Options{Generalization: g, MinWeeks: 2, MaxP: 2, TraceAttrs: true})
+	if r.SubjectsWithHabits != narrow.SubjectsWithHabits || r.DistinctHabits != narrow.DistinctHabits ||
+		!slices.Equal(r.Anonymity, narrow.Anonymity) || !habitsEqual(r.Habits, narrow.Habits) {
+		t.Errorf("wide %+v, narrow %+v", r.Habits, narrow.Habits)
+	}
+	if !traceEqual(r.Trace, narrow.Trace) {
+		t.Errorf("trace wide %+v narrow %+v", r.Trace, narrow.Trace)
+	}
+}
+
+func habitsEqual(a, b HabitAnonymity) bool {
+	return a.UniqueP1 == b.UniqueP1 && a.Le2 == b.Le2 && a.Lt5 == b.Lt5 && a.UniqueP2 == b.UniqueP2 &&
+		a.SubjectsWithTwoHabits == b.SubjectsWithTwoHabits && mapsEqual(a.Histogram, b.Histogram)
+}
