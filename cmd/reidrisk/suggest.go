@@ -2,10 +2,306 @@ package main
 
 import (
 	"context"
-	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/quasiid"
 )
 
-// TODO(owner): replace this stub.
+// hierarchyFlag collects repeated --hierarchy col=FILE flags.
+type hierarchyFlag map[string]string
+
+func (h hierarchyFlag) String() string { return "" }
+
+func (h hierarchyFlag) Set(s string) error {
+	col, file, ok := strings.Cut(s, "=")
+	if !ok || col == "" || file == "" {
+		return fmt.Errorf("want COLUMN=FILE, got %q", s)
+	}
+	if _, dup := h[col]; dup {
+		return fmt.Errorf("two hierarchies for column %q", col)
+	}
+	h[col] = file
+	return nil
+}
+
+// suggestFlags are the flags of `reidrisk suggest`.
+type suggestFlags struct {
+	in              inputFlags
+	qi, sensitive   string
+	hierarchies     hierarchyFlag
+	auto            bool
+	k               int64
+	l, c, t         float64
+	lVariant        string
+	tDistance       string
+	maxRisk         float64
+	maxAverageRisk  float64
+	maxAtRisk       float64
+	riskThreshold   float64
+	maxUniques      float64
+	maxSuppression  float64
+	metric          string
+	out             string
+	star            bool
+	saveTransform   string
+	budget          time.Duration
+	maxOptimalNodes int64
+}
+
+func (f *suggestFlags) register(fs *flag.FlagSet) {
+	f.in.register(fs)
+	f.hierarchies = hierarchyFlag{}
+	fs.StringVar(&f.qi, "qi", "", "quasi-identifier columns, comma-separated (required)")
+	fs.Var(f.hierarchies, "hierarchy", "COLUMN=FILE: ARX hierarchy (value;level1;…;*) for a QI; repeat per QI")
+	fs.BoolVar(&f.auto, "auto-hierarchies", false, "build a hierarchy from the data for every QI without one")
+	fs.Int64Var(&f.k, "k", 0, "least class size (in subjects when --subject is given)")
+	fs.StringVar(&f.sensitive, "sensitive", "", "sensitive columns, comma-separated (for --l and --t)")
+	fs.Float64Var(&f.l, "l", 0, "least l-diversity of every sensitive column")
+	fs.StringVar(&f.lVariant, "l-variant", "distinct", "l-diversity variant: distinct, entropy or recursive")
+	fs.Float64Var(&f.c, "c", 0, "c of recursive (c,l)-diversity")
+	fs.Float64Var(&f.t, "t", 0, "largest t-closeness distance of every sensitive column")
+	fs.StringVar(&f.tDistance, "t-distance", "equal", "t-closeness ground distance: equal or ordered")
+	fs.Float64Var(&f.maxRisk, "max-risk", 0, "largest prosecutor risk 1/|E| of a kept record")
+	fs.Float64Var(&f.maxAverageRisk, "max-average-risk", 0, "largest average prosecutor risk over kept records")
+	fs.Float64Var(&f.maxAtRisk, "max-records-at-risk", 0, "largest share of kept records whose risk exceeds --risk-threshold")
+	fs.Float64Var(&f.riskThreshold, "risk-threshold", reidrisk.DefaultRiskThreshold, "risk above which a record is at risk (for --max-records-at-risk)")
+	fs.Float64Var(&f.maxUniques, "max-sample-uniques", 0, "largest share of kept records alone in their class")
+	fs.Float64Var(&f.maxSuppression, "max-suppression", 0, "largest share of records that may be suppressed")
+	fs.StringVar(&f.metric, "metric", "dm_star", "utility metric to minimise: dm, dm_star, loss, precision, aecs or entropy")
+	fs.StringVar(&f.out, "out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows)")
+	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * instead of removing them")
+	fs.StringVar(&f.saveTransform, "save-transform", "", "save the chosen transformation as JSON to FILE (for reidrisk apply)")
+	fs.DurationVar(&f.budget, "budget", 0, "time budget of the search (0: none); a search cut short is not proven optimal")
+	fs.Int64Var(&f.maxOptimalNodes, "max-optimal-nodes", 100_000, "largest lattice searched optimally; larger ones are searched heuristically")
+}
+
+// options checks the flags and turns them into reidrisk.SuggestOptions
+// (without hierarchies).
+func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, error) {
+	var opt reidrisk.SuggestOptions
+	if err := f.in.check(); err != nil {
+		return opt, err
+	}
+	if f.in.format == "html" {
+		return opt, usagef("--format html: suggest writes text or json")
+	}
+	opt.QI = splitList(f.qi)
+	if len(opt.QI) == 0 {
+		return opt, usagef("--qi is required: name the quasi-identifier columns, e.g. --qi age,sex,zip")
+	}
+	opt.Sensitive = splitList(f.sensitive)
+	opt.Subject = f.in.subject
+	opt.AutoHierarchies = f.auto
+	for col := range f.hierarchies {
+		if !contains(opt.QI, col) {
+			return opt, usagef("--hierarchy %s=…: %q is not in --qi", col, col)
+		}
+	}
+	if !f.auto {
+		for _, q := range opt.QI {
+			if _, ok := f.hierarchies[q]; !ok {
+				return opt, usagef("no --hierarchy for quasi-identifier %q (give %s=FILE or --auto-hierarchies)", q, q)
+			}
+		}
+	}
+	p := generalize.Policy{K: f.k, SubjectK: f.in.subject != "" && f.k > 0, L: f.l, C: f.c, T: f.t,
+		MaxRisk: f.maxRisk, MaxAverageRisk: f.maxAverageRisk, MaxRecordsAtRisk: f.maxAtRisk, MaxSampleUniques: f.maxUniques,
+		MaxSuppression: f.maxSuppression}
+	if f.maxAtRisk > 0 {
+		p.RiskThreshold = f.riskThreshold
+	}
+	switch f.lVariant {
+	case "distinct":
+		p.LVariant = generalize.DistinctL
+	case "entropy":
+		p.LVariant = generalize.EntropyL
+	case "recursive":
+		p.LVariant = generalize.RecursiveCL
+		if f.l > 0 && !(f.c > 0) {
+			return opt, usagef("--l-variant recursive needs --c > 0")
+		}
+	default:
+		return opt, usagef("--l-variant %q: want distinct, entropy or recursive", f.lVariant)
+	}
+	switch f.tDistance {
+	case "equal":
+		p.TDistance = generalize.EqualDistance
+	case "ordered":
+		p.TDistance = generalize.OrderedDistance
+	default:
+		return opt, usagef("--t-distance %q: want equal or ordered", f.tDistance)
+	}
+	if (f.l > 0 || f.t > 0) && len(opt.Sensitive) == 0 {
+		return opt, usagef("--l and --t need --sensitive")
+	}
+	if f.k < 0 {
+		return opt, usagef("--k %d: want at least 1", f.k)
+	}
+	if f.k == 0 && f.l == 0 && f.t == 0 && f.maxRisk == 0 && f.maxAverageRisk == 0 && f.maxAtRisk == 0 && f.maxUniques == 0 {
+		return opt, usagef("no privacy criterion: give --k and/or --l, --t, --max-risk, --max-average-risk, --max-records-at-risk, --max-sample-uniques")
+	}
+	m, err := generalize.ParseMetric(f.metric)
+	if err != nil {
+		return opt, usagef("--metric %q: want dm, dm_star, loss, precision, aecs or entropy", f.metric)
+	}
+	opt.Policy, opt.Metric, opt.Star = p, m, f.star
+	opt.Search = generalize.Options{Budget: f.budget, MaxOptimalNodes: f.maxOptimalNodes}
+	if f.out != "" {
+		if opt.OutputFormat, err = quasiid.FormatFromName(f.out); err != nil {
+			return opt, usagef("--out %s: %v", f.out, err)
+		}
+	}
+	return opt, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
 func runSuggest(ctx context.Context, e env, args []string) error {
-	return errors.New("not implemented yet")
+	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f suggestFlags
+	f.register(fs)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	if len(pos) != 1 {
+		return usagef("want one input FILE (use - for standard input), got %d", len(pos))
+	}
+	opt, err := f.options(set)
+	if err != nil {
+		return err
+	}
+	opt.Hierarchies = map[string]*generalize.Hierarchy{}
+	for col, file := range f.hierarchies {
+		h, err := generalize.ReadHierarchyFile(col, file)
+		if err != nil {
+			return err
+		}
+		opt.Hierarchies[col] = h
+	}
+	src, err := openInput(e, pos[0], f.in.delimiter)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	var out *os.File
+	if f.out != "" {
+		if out, err = os.Create(f.out); err != nil {
+			return err
+		}
+		defer out.Close()
+		opt.Output = out
+	}
+	rep, err := reidrisk.Suggest(ctx, src, opt)
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		if rep.Output == nil {
+			out.Close()
+			os.Remove(f.out)
+		} else if err := out.Close(); err != nil {
+			return err
+		}
+	}
+	if f.saveTransform != "" && rep.Transform != nil {
+		tf, err := os.Create(f.saveTransform)
+		if err != nil {
+			return err
+		}
+		if err := rep.Transform.WriteJSON(tf); err != nil {
+			tf.Close()
+			return err
+		}
+		if err := tf.Close(); err != nil {
+			return err
+		}
+	}
+	if f.in.format == "json" {
+		return writeJSON(e.stdout, rep)
+	}
+	writeSuggestText(e.stdout, rep, f.out, f.saveTransform)
+	if rep.Optimum == nil {
+		return fmt.Errorf("no generalisation meets the policy, even with every QI at its top level")
+	}
+	return nil
+}
+
+// writeSuggestText writes the human-readable suggestion.
+func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform string) {
+	fmt.Fprintf(w, "%s: %d records, quasi-identifiers %s\n", r.Source, r.Rows, strings.Join(r.QI, ", "))
+	for _, h := range r.Hierarchies {
+		auto := ""
+		if h.Auto {
+			auto = " (automatic)"
+		}
+		fmt.Fprintf(w, "  %-20s %d levels from %s%s\n", h.Column, h.Levels, h.Source, auto)
+	}
+	how := "optimal (Flash-style search, pruned by monotonicity)"
+	if !r.Optimal {
+		how = "heuristic, not proven optimal"
+	}
+	fmt.Fprintf(w, "lattice of %d nodes, %d evaluated by rolling up class tables (0 rows re-read), %s, %.1f ms\n",
+		r.LatticeSize, r.NodesEvaluated, how, float64(r.SearchMillis))
+	fmt.Fprintf(w, "before: %d classes, highest risk %.4g, average risk %.4g\n", r.Before.Classes, float64(r.Before.HighestRisk), float64(r.Before.AverageRisk))
+	if r.Optimum == nil {
+		fmt.Fprintln(w, "no node of the lattice meets the policy")
+		return
+	}
+	line := func(label string, s reidrisk.Suggestion) {
+		var lv []string
+		for _, q := range r.QI {
+			lv = append(lv, fmt.Sprintf("%s=%d", q, s.Levels[q]))
+		}
+		fmt.Fprintf(w, "%s %s\n    %s %s, %d classes, %d suppressed; risk highest %.4g average %.4g; DM %d, DM* %d, loss %.4f, precision %.4f, AECS %.4g, entropy %.4g\n",
+			label, strings.Join(lv, " "), r.Metric, metricValue(r.Metric, s), s.Classes, s.Suppressed,
+			float64(s.HighestRisk), float64(s.AverageRisk), s.DM, s.DMStar, float64(s.Loss), float64(s.Precision), float64(s.AECS), float64(s.Entropy))
+	}
+	line("optimum:", *r.Optimum)
+	for i, a := range r.Alternatives {
+		line(fmt.Sprintf("alternative %d:", i+1), a)
+	}
+	if r.Output != nil {
+		verb := "removed"
+		if r.Output.Starred {
+			verb = "starred"
+		}
+		fmt.Fprintf(w, "wrote %s: %d records, %d suppressed (%s), k = %d\n", out, r.Output.Written, r.Output.Suppressed, verb, r.Output.K)
+	}
+	if transform != "" {
+		fmt.Fprintf(w, "saved the transformation to %s\n", transform)
+	}
+}
+
+func metricValue(m string, s reidrisk.Suggestion) string {
+	switch m {
+	case "dm":
+		return fmt.Sprint(s.DM)
+	case "dm_star":
+		return fmt.Sprint(s.DMStar)
+	case "loss":
+		return fmt.Sprintf("%.4f", float64(s.Loss))
+	case "precision":
+		return fmt.Sprintf("%.4f", float64(s.Precision))
+	case "aecs":
+		return fmt.Sprintf("%.4g", float64(s.AECS))
+	}
+	return fmt.Sprintf("%.4g", float64(s.Entropy))
 }
