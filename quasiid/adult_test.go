@@ -40,6 +40,9 @@ func TestAdult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if src.SkippedLines() != 0 {
+		t.Errorf("%d blank lines skipped, want 0", src.SkippedLines())
+	}
 	if tbl.Rows != 30162 {
 		t.Errorf("rows %d, want 30162", tbl.Rows)
 	}

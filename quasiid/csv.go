@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -102,6 +103,8 @@ type csvReader struct {
 	cur   arrow.Record
 	err   error
 	rows  int64   // data rows read so far
+	blank int64   // blank lines encoding/csv skipped between rows
+	next  int     // line where the next row should start, if no blank line
 	lines []int64 // line where each row of the current batch starts
 	done  bool
 }
@@ -158,6 +161,8 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 		fields[i] = arrow.Field{Name: h, Type: arrow.BinaryTypes.String, Nullable: true}
 	}
 	c.schema = arrow.NewSchema(fields, nil)
+	last, _ := r.FieldPos(len(rec) - 1)
+	c.next = last + strings.Count(rec[len(rec)-1], "\n") + 1
 	return c, nil
 }
 
@@ -254,6 +259,11 @@ func (c *csvReader) Next() bool {
 			bs[i].Append(v)
 		}
 		line, _ := c.r.FieldPos(0)
+		if c.next > 0 && line > c.next {
+			c.blank += int64(line - c.next)
+		}
+		last, _ := c.r.FieldPos(ncol - 1)
+		c.next = last + strings.Count(rec[ncol-1], "\n") + 1
 		c.lines = append(c.lines, int64(line))
 		c.rows++
 		n++

@@ -276,3 +276,20 @@ func TestCSVByteOrderMark(t *testing.T) {
 		t.Errorf("zip = %q", got)
 	}
 }
+
+func TestCSVSkippedLines(t *testing.T) {
+	data := "a,b\n1,x\n\n2,\"y\nz\"\n\n\n3,w\n\n"
+	src, err := Read("blank.csv", strings.NewReader(data), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	tbl, err := Encode(context.Background(), src, Spec{QI: []string{"a"}}, EncodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lines 3, 6 and 7 are blank; line 9 at the end is not counted.
+	if tbl.Rows != 3 || src.SkippedLines() != 3 {
+		t.Errorf("rows %d, skipped lines %d; want 3, 3", tbl.Rows, src.SkippedLines())
+	}
+}

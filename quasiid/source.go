@@ -344,6 +344,18 @@ func (s *Source) Columns() []string {
 	return out
 }
 
+// SkippedLines returns how many blank lines between the rows of a CSV
+// source were skipped so far (encoding/csv skips them; in a one-column
+// file they may have been empty values, which must be written as ""). It
+// is 0 for other formats; blank lines at the end of the file are not
+// counted.
+func (s *Source) SkippedLines() int64 {
+	if c, ok := s.rr.(*csvReader); ok {
+		return c.blank
+	}
+	return 0
+}
+
 // Schema returns the Arrow schema of the source's record batches.
 func (s *Source) Schema() *arrow.Schema { return s.rr.Schema() }
 
