@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/reidrisk/reidrisk/anonymity"
@@ -278,4 +279,79 @@ func TestTClosenessHierarchicalMatchesEdgeFlow(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzSensitiveMeasures feeds arbitrary multisets and hierarchies to every
+// sensitive measure: none may panic, and every EMD of a class with rows
+// lies in [0, 1] (ground distances are normalised to at most 1).
+//
+// The input is read as: one byte for the number of classes, then per class
+// a byte of length followed by (value, count) byte pairs; the remaining
+// bytes give each value's hierarchy path as "a/b/…" segments split by ','.
+func FuzzSensitiveMeasures(f *testing.F) {
+	f.Add([]byte("\x02\x02a\x03b\x01\x01c\x02x/*,y/*,y/*"))
+	f.Add([]byte("\x01\x01a\x05*"))
+	f.Add([]byte("\x03\x01a\x01\x01b\x01\x01a\x00p/q/*,p/r/*"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		classes, data := int(data[0]%8), data[1:]
+		var cls [][]measVC
+		for range classes {
+			if len(data) == 0 {
+				break
+			}
+			n := int(data[0] % 6)
+			data = data[1:]
+			var c []measVC
+			seen := map[string]bool{}
+			for range n {
+				if len(data) < 2 {
+					break
+				}
+				v := string(rune('a' + data[0]%6))
+				if data[0]%6 == 5 {
+					v = measNull
+				}
+				if !seen[v] {
+					seen[v] = true
+					c = append(c, measVC{v, int64(data[1] % 5)})
+				}
+				data = data[2:]
+			}
+			cls = append(cls, c)
+		}
+		m := measMultiset("fuzz", cls...)
+		var paths [][]string
+		for _, p := range strings.Split(string(data), ",") {
+			if p == "" {
+				paths = append(paths, nil)
+			} else {
+				paths = append(paths, strings.Split(p, "/"))
+			}
+		}
+		dists := []anonymity.GroundDistance{anonymity.EqualDistance(), anonymity.OrderedDistance(m)}
+		if d, err := anonymity.HierarchicalDistance(m, paths); err == nil {
+			dists = append(dists, d)
+		}
+		for _, d := range dists {
+			for e, v := range anonymity.TCloseness(m, d) {
+				var rows int64
+				for i := m.Offsets[e]; i < m.Offsets[e+1]; i++ {
+					rows += m.Counts[i]
+				}
+				if rows > 0 && !(v >= -1e-12 && v <= 1+1e-12) {
+					t.Fatalf("class %d: EMD %v outside [0, 1]", e, v)
+				}
+			}
+		}
+		anonymity.DistinctL(m)
+		anonymity.EntropyL(m)
+		anonymity.RecursiveC(m, 2)
+		anonymity.SatisfiesRecursiveCL(m, 2, 2)
+		anonymity.BetaLikeness(m)
+		anonymity.DeltaDisclosure(m)
+		anonymity.SummarizeSensitive(m, anonymity.SensitiveOptions{Hierarchy: paths})
+	})
 }
