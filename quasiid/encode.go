@@ -92,7 +92,7 @@ func columnIndex(file string, schema *arrow.Schema, name string) (int, error) {
 func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Table, error) {
 	cols, err := plan(spec)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", src.Name(), err)
 	}
 	rr, err := src.reader()
 	if err != nil {

@@ -329,7 +329,12 @@ func FromTable(name string, tbl arrow.Table) *Source {
 }
 
 // Name returns the source's name.
-func (s *Source) Name() string { return s.name }
+func (s *Source) Name() string {
+	if s == nil {
+		return ""
+	}
+	return s.name
+}
 
 // Columns returns the column names: the CSV header or the Arrow schema.
 func (s *Source) Columns() []string {
