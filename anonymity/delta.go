@@ -4,7 +4,7 @@ import "math"
 
 // DeltaDisclosure returns, per class E, the δ of δ-disclosure privacy
 // (Brickell & Shmatikov, "The Cost of Privacy: Destruction of Data-Mining
-// Utility in Anonymized Data Publishing", KDD 2008, Definition 4). E is
+// Utility in Anonymized Data Publishing", KDD 2008). E is
 // δ-disclosure private iff, for every sensitive value s present in the
 // table, |ln(p_s/q_s)| < δ, with p_s = n(E,s)/|E| and q_s the frequency of
 // s in the whole table. The class's boundary is

@@ -41,7 +41,7 @@ func DistinctL(m *Multiset) []int {
 //	l_entropy(E) = exp(H(E)),   H(E) = −Σ_s p(E,s)·ln p(E,s),   p(E,s) = n(E,s)/|E|
 //
 // E is entropy l-diverse iff H(E) ≥ ln l, that is l_entropy(E) ≥ l
-// (Machanavajjhala et al. 2007, Definition 4.1). The value is not rounded:
+// (Machanavajjhala et al. 2007, entropy l-diversity). The value is not rounded:
 // a class with counts 3 and 1 gives 1.7548…, a class with one value gives
 // exactly 1, an empty class 0. sdcMicro reports the same unrounded value;
 // pyCANON floors the table's minimum to an integer; ARX compares the
@@ -76,7 +76,7 @@ func EntropyL(m *Multiset) []float64 {
 //
 //	r1 < c·(r_l + r_{l+1} + … + r_m)
 //
-// (Machanavajjhala et al. 2007, Definition 4.2). The boundary is
+// (Machanavajjhala et al. 2007, recursive (c,l)-diversity). The boundary is
 //
 //	c(E) = r1 / (r_l + … + r_m)
 //

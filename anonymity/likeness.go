@@ -9,12 +9,12 @@ import "math"
 // paper writes q for the class and p for the table; the formulas are the
 // same), the relative gain of an attacker on s is D(s) = (p_s − q_s)/q_s.
 //
-// Basic β-likeness (Definition 2) holds for β iff D(s) ≤ β for every s
+// Basic β-likeness holds for β iff D(s) ≤ β for every s
 // with p_s > q_s, so the class's β is
 //
 //	basic(E) = max_{s : p_s > q_s} (p_s − q_s)/q_s     (0 if there is no such s)
 //
-// Enhanced β-likeness (Definition 4) holds for β iff D(s) ≤ min(β, −ln q_s)
+// Enhanced β-likeness holds for β iff D(s) ≤ min(β, −ln q_s)
 // for every s with p_s > q_s. The second bound does not depend on β, so the
 // smallest β for which E satisfies it is
 //

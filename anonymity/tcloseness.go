@@ -51,7 +51,7 @@ type GroundDistance struct {
 //
 //	D[P,Q] = ½ Σ_s |p_s − q_s|
 //
-// (Li et al. 2007, Section 4.2). ARX (EqualDistanceTCloseness) and pyCANON
+// (Li et al. 2007). ARX (EqualDistanceTCloseness) and pyCANON
 // (for non-numeric columns) use the same formula.
 func EqualDistance() GroundDistance { return GroundDistance{kind: equalKind} }
 
@@ -62,7 +62,7 @@ func EqualDistance() GroundDistance { return GroundDistance{kind: equalKind} }
 //
 //	D[P,Q] = 1/(m−1) · Σ_{i=1..m} |Σ_{j≤i} (p_j − q_j)|
 //
-// (Li et al. 2007, Section 4.2). The order is numeric when every non-null
+// (Li et al. 2007). The order is numeric when every non-null
 // value present in the table parses as a finite or infinite number
 // (strconv.ParseFloat; "NaN" does not count as a number), ties broken by
 // the text; otherwise it is lexicographic by bytes. Null comes last. With a
@@ -149,7 +149,7 @@ func isRangeError(err error) bool {
 // over the inner nodes N, where extra(N) = Σ_{leaves s under N} (p_s − q_s),
 // pos_extra(N) the sum of the positive extra(C) over N's children C and
 // neg_extra(N) the sum of the magnitudes of the negative ones (Li et al.
-// 2007, Section 4.2). A node of level h has height h. With H = 1 (every
+// 2007). A node of level h has height h. With H = 1 (every
 // value directly under the root) it equals the equal distance. ARX
 // implements the same formula (HierarchicalDistanceTCloseness); pyCANON
 // has no hierarchical distance.
@@ -245,10 +245,10 @@ func firstPresent(td tableDist) int {
 //
 //	t(E) = EMD(P_E, Q)
 //
-// The table is t-close for every t ≥ max_E t(E) (Li et al. 2007,
-// Definition 2: "≤ t", not strict; ARX tests the same). A class with no
-// rows gives NaN, as does every class when d was built for another
-// dictionary. A malformed m gives nil.
+// The table is t-close for every t ≥ max_E t(E) (Li et al.'s t-closeness
+// principle is "≤ t", not strict; ARX tests the same). A class with no rows
+// gives NaN, as does every class when d was built for another dictionary.
+// A malformed m gives nil.
 func TCloseness(m *Multiset, d GroundDistance) []float64 {
 	n := classCount(m)
 	if n < 0 {
