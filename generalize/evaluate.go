@@ -17,6 +17,7 @@ type evaluator struct {
 	logf    [][][]float64 // logf[j][l][code] = log₂ of the label's frequency
 	tcs     [][]*tCloseness
 	scratch []int64
+	fail    []bool
 }
 
 // newEvaluator prepares per-level lookup tables and the bottom table.
@@ -123,9 +124,25 @@ func (e *evaluator) fails(t *table, c int) bool {
 	return false
 }
 
-// evaluate computes a node's feasibility, suppression and utility.
-func (e *evaluator) evaluate(t *table) *Node {
+// evaluate computes a node's feasibility, suppression and utility. Unless
+// full is set, a node that suppresses too many records is returned with
+// Feasible, Suppressed, SuppressedClasses and DMStar only.
+func (e *evaluator) evaluate(t *table, full bool) *Node {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
+	e.fail = grow(e.fail, t.len())
+	for c, size := range t.sizes {
+		n.DMStar += size * size
+		f := e.fails(t, c)
+		e.fail[c] = f
+		if f {
+			n.Suppressed += size
+			n.SuppressedClasses++
+		}
+	}
+	if !full && n.Suppressed > e.maxSupp {
+		return n
+	}
+	n.Suppressed, n.SuppressedClasses = 0, 0
 	m := len(e.bs)
 	N := float64(e.rows)
 	log2N := math.Log2(N)
@@ -140,8 +157,7 @@ func (e *evaluator) evaluate(t *table) *Node {
 	}
 	for c, size := range t.sizes {
 		fs := float64(size)
-		n.DMStar += size * size
-		if e.fails(t, c) {
+		if e.fail[c] {
 			n.Suppressed += size
 			n.SuppressedClasses++
 			loss += fs * float64(m)

@@ -82,6 +82,7 @@ type searcher struct {
 	start   time.Time
 	evals   int
 	nodes   map[string]*Node
+	full    bool // evaluate every metric of infeasible nodes too (heuristic order)
 }
 
 // Search finds the feasible node of the generalisation lattice of c's
@@ -122,6 +123,7 @@ func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy
 		res.Optimal, err = s.flash(res)
 	} else {
 		res.Heuristic = true
+		s.full = true
 		err = s.bestFirst(res)
 	}
 	if err != nil {
@@ -249,7 +251,7 @@ func (s *searcher) eval(levels []int) (*Node, error) {
 		return nil, err
 	}
 	t := s.table(levels)
-	n := s.ev.evaluate(t)
+	n := s.ev.evaluate(t, s.full)
 	s.nodes[k] = n
 	s.evals++
 	if s.opt.Progress != nil {

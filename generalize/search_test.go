@@ -270,3 +270,70 @@ func TestHeuristicFindsFeasible(t *testing.T) {
 		t.Errorf("heuristic node %v: naive %+v", heur.Optimum.Levels, check)
 	}
 }
+
+// TestRollUpWideKeys exercises the tuple-hash path of rollUp (key spaces
+// beyond 64 bits): rolling the bottom up to itself keeps every class.
+func TestRollUpWideKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const m, card, n = 8, 400, 3000
+	header := make([]string, m)
+	var hs []*Hierarchy
+	for j := range header {
+		header[j] = fmt.Sprintf("q%d", j)
+		var vals []string
+		for v := range card {
+			vals = append(vals, fmt.Sprint(v))
+		}
+		h, err := Masking(header[j], vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs = append(hs, h)
+	}
+	rows := make([][]string, n)
+	for i := range rows {
+		for range m {
+			rows[i] = append(rows[i], fmt.Sprint(r.IntN(card)))
+		}
+	}
+	c := classesOf(header, rows, header, nil, "")
+	s, _, err := newSearcher(context.Background(), c, hs, Policy{K: 1}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Force the tuple path: every dictionary holds all 400 values, so the
+	// key space is 400^8 > 2^62.
+	for _, b := range s.roll.bs {
+		if b.dicts[0].Len() != card {
+			t.Skipf("dictionary of %d values", b.dicts[0].Len())
+		}
+	}
+	out := s.roll.rollUp(s.bottom, make([]int, m))
+	if out.len() != c.Len() {
+		t.Fatalf("%d classes, want %d", out.len(), c.Len())
+	}
+	for k := range c.Len() {
+		for j := range m {
+			if out.codes[j][k] != c.Codes[j][k] {
+				t.Fatalf("class %d column %d: code %d, want %d", k, j, out.codes[j][k], c.Codes[j][k])
+			}
+		}
+		if out.sizes[k] != c.Sizes[k] {
+			t.Fatalf("class %d size %d, want %d", k, out.sizes[k], c.Sizes[k])
+		}
+	}
+	// One level up (last digit masked) merges classes like a plain map.
+	up := s.roll.rollUp(s.bottom, []int{1, 1, 1, 1, 1, 1, 1, 1})
+	want := map[string]int64{}
+	for _, row := range rows {
+		var b strings.Builder
+		for j := range m {
+			l, _ := hs[j].Label(row[j], 1)
+			b.WriteString(l + "|")
+		}
+		want[b.String()]++
+	}
+	if up.len() != len(want) {
+		t.Errorf("level 1: %d classes, want %d", up.len(), len(want))
+	}
+}

@@ -24,17 +24,33 @@ func (t *table) len() int { return len(t.sizes) }
 // roller rolls class tables up the lattice. It keeps its scratch space
 // between calls; it is not safe for concurrent use.
 type roller struct {
-	bs     []*binding
-	slots  []int32
-	dense  []int32
-	child  []int32
-	key    []uint32
-	scr    []int32 // per histogram value: position in the current class, or -1
-	order  []int32
-	rolled int64 // class entries read by roll-ups
+	bs        []*binding
+	keys      []uint64 // per source class: mixed-radix key of its new codes
+	dense     []int32  // group of a key (dense path), -1 when unused
+	slotKey   []uint64 // open addressing (hash path)
+	slotGroup []int32
+	first     []int32 // per new class: a source class in it
+	child     []int32
+	key       []uint32
+	scr       []int32 // per histogram value: position in the current class, or -1
+	order     []int32
+	rolled    int64 // class entries read by roll-ups
+}
+
+// grow returns s resized to n, reusing its array when large enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // rollUp returns the table of node dst (≥ src.levels componentwise).
+//
+// Each source class's new codes are packed column at a time into a
+// mixed-radix uint64 key; keys are grouped in a dense array when the key
+// space is small and in an open-addressing table otherwise. Key spaces
+// beyond 64 bits fall back to hashing the code tuple.
 func (r *roller) rollUp(src *table, dst []int) *table {
 	m := len(dst)
 	n := src.len()
@@ -44,119 +60,164 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 	prod, overflow := uint64(1), false
 	for j, b := range r.bs {
 		maps[j] = b.mapTo(src.levels[j], dst[j])
-		cards[j] = uint64(b.dicts[dst[j]].Len())
-		if prod > (1<<62)/max(cards[j], 1) {
+		cards[j] = max(uint64(b.dicts[dst[j]].Len()), 1)
+		if prod > (1<<62)/cards[j] {
 			overflow = true
 		}
-		prod *= max(cards[j], 1)
+		prod *= cards[j]
 	}
-	out := &table{levels: append([]int(nil), dst...), codes: make([][]uint32, m)}
-	est := min(n, int(min(prod, 1<<30)))
-	for j := range out.codes {
-		out.codes[j] = make([]uint32, 0, est)
-	}
-	out.sizes = make([]int64, 0, est)
-	out.a = make([]float64, 0, est)
-	if cap(r.child) < n {
-		r.child = make([]int32, n)
-	}
-	child := r.child[:n]
-	if !overflow && prod <= uint64(max(4*n, 1<<16)) {
-		// Dense: group id by mixed-radix key.
-		if uint64(cap(r.dense)) < prod {
-			r.dense = make([]int32, prod)
-		}
-		dense := r.dense[:prod]
-		for i := range dense {
-			dense[i] = -1
-		}
-		for c := range n {
-			var k uint64
-			for j := range m {
-				k = k*cards[j] + uint64(maps[j][src.codes[j][c]])
-			}
-			g := dense[k]
-			if g < 0 {
-				g = int32(len(out.sizes))
-				dense[k] = g
-				for j := range m {
-					out.codes[j] = append(out.codes[j], maps[j][src.codes[j][c]])
-				}
-				out.sizes = append(out.sizes, 0)
-				out.a = append(out.a, 0)
-			}
-			out.sizes[g] += src.sizes[c]
-			out.a[g] += src.a[c]
-			child[c] = g
-		}
+	r.child = grow(r.child, n)
+	child := r.child
+	r.first = r.first[:0]
+	if overflow {
+		r.groupTuples(src, maps)
 	} else {
-		// Open addressing on a hash of the code tuple, compared by tuple.
-		size := 1
-		for size < 2*n {
-			size <<= 1
-		}
-		if cap(r.slots) < size {
-			r.slots = make([]int32, size)
-		}
-		slots := r.slots[:size]
-		for i := range slots {
-			slots[i] = -1
-		}
-		mask := uint64(size - 1)
-		if cap(r.key) < m {
-			r.key = make([]uint32, m)
-		}
-		key := r.key[:m]
-		for c := range n {
-			h := uint64(14695981039346656037)
-			for j := range m {
-				v := maps[j][src.codes[j][c]]
-				key[j] = v
-				h = (h ^ uint64(v)) * 1099511628211
-			}
-			h ^= h >> 31
-			h *= 0x9e3779b97f4a7c15
-			i := (h >> 20) & mask
-			var g int32
-			for {
-				g = slots[i]
-				if g < 0 {
-					g = int32(len(out.sizes))
-					slots[i] = g
-					for j := range m {
-						out.codes[j] = append(out.codes[j], key[j])
-					}
-					out.sizes = append(out.sizes, 0)
-					out.a = append(out.a, 0)
-					break
+		keys := grow(r.keys, n)
+		r.keys = keys
+		for j := range m {
+			mp, cj, card := maps[j], src.codes[j], cards[j]
+			if j == 0 {
+				for c := range keys {
+					keys[c] = uint64(mp[cj[c]])
 				}
-				same := true
-				for j := range m {
-					if out.codes[j][g] != key[j] {
-						same = false
+				continue
+			}
+			for c := range keys {
+				keys[c] = keys[c]*card + uint64(mp[cj[c]])
+			}
+		}
+		if prod <= uint64(max(16*n, 1<<16)) {
+			if uint64(len(r.dense)) < prod {
+				r.dense = make([]int32, prod)
+				for i := range r.dense {
+					r.dense[i] = -1
+				}
+			}
+			dense := r.dense
+			for c, k := range keys {
+				g := dense[k]
+				if g < 0 {
+					g = int32(len(r.first))
+					dense[k] = g
+					r.first = append(r.first, int32(c))
+				}
+				child[c] = g
+			}
+			for _, c := range r.first {
+				dense[keys[c]] = -1
+			}
+		} else {
+			size := 1
+			for size < 2*n {
+				size <<= 1
+			}
+			r.slotKey = grow(r.slotKey, size)
+			r.slotGroup = grow(r.slotGroup, size)
+			sk, sg := r.slotKey, r.slotGroup
+			for i := range sg {
+				sg[i] = -1
+			}
+			mask := uint64(size - 1)
+			for c, k := range keys {
+				i := (k * 0x9e3779b97f4a7c15) >> 20 & mask
+				for {
+					g := sg[i]
+					if g < 0 {
+						g = int32(len(r.first))
+						sg[i], sk[i] = g, k
+						r.first = append(r.first, int32(c))
+						child[c] = g
 						break
 					}
+					if sk[i] == k {
+						child[c] = g
+						break
+					}
+					i = (i + 1) & mask
 				}
-				if same {
-					break
-				}
-				i = (i + 1) & mask
 			}
-			out.sizes[g] += src.sizes[c]
-			out.a[g] += src.a[c]
-			child[c] = g
 		}
 	}
+	groups := len(r.first)
+	out := &table{levels: append([]int(nil), dst...), codes: make([][]uint32, m),
+		sizes: make([]int64, groups), a: make([]float64, groups)}
+	for j := range m {
+		codes := make([]uint32, groups)
+		mp, cj := maps[j], src.codes[j]
+		for g, c := range r.first {
+			codes[g] = mp[cj[c]]
+		}
+		out.codes[j] = codes
+	}
+	for c, g := range child {
+		out.sizes[g] += src.sizes[c]
+		out.a[g] += src.a[c]
+	}
 	if src.subj != nil || src.sens != nil {
-		r.sortByChild(child, out.len())
+		r.sortByChild(child, groups)
 		if src.subj != nil {
-			out.subj = r.mergeHist(src.subj, out.len())
+			out.subj = r.mergeHist(src.subj, groups)
 		}
 		for _, h := range src.sens {
-			out.sens = append(out.sens, r.mergeHist(h, out.len()))
+			out.sens = append(out.sens, r.mergeHist(h, groups))
 		}
 	}
 	return out
+}
+
+// groupTuples groups source classes by their new code tuple through a
+// hash of the tuple, comparing tuples on collision (key spaces beyond 64
+// bits). It fills r.child and r.first.
+func (r *roller) groupTuples(src *table, maps [][]uint32) {
+	m := len(maps)
+	n := src.len()
+	size := 1
+	for size < 2*n {
+		size <<= 1
+	}
+	r.slotGroup = grow(r.slotGroup, size)
+	slots := r.slotGroup
+	for i := range slots {
+		slots[i] = -1
+	}
+	mask := uint64(size - 1)
+	r.key = grow(r.key, m)
+	key := r.key
+	same := func(g int32) bool {
+		c := r.first[g]
+		for j := range m {
+			if maps[j][src.codes[j][c]] != key[j] {
+				return false
+			}
+		}
+		return true
+	}
+	for c := range n {
+		h := uint64(14695981039346656037)
+		for j := range m {
+			v := maps[j][src.codes[j][c]]
+			key[j] = v
+			h = (h ^ uint64(v)) * 1099511628211
+		}
+		h ^= h >> 31
+		h *= 0x9e3779b97f4a7c15
+		i := (h >> 20) & mask
+		for {
+			g := slots[i]
+			if g < 0 {
+				g = int32(len(r.first))
+				slots[i] = g
+				r.first = append(r.first, int32(c))
+				r.child[c] = g
+				break
+			}
+			if same(g) {
+				r.child[c] = g
+				break
+			}
+			i = (i + 1) & mask
+		}
+	}
 }
 
 // sortByChild orders the source classes by their new class (counting sort).
