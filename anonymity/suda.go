@@ -338,11 +338,11 @@ func (s *sudaSearch) run(ctx context.Context) error {
 	}
 	prev := sudaLevel{0: allBits}
 	for k := 1; k <= s.maxK && len(prev) > 0; k++ {
-		cands := s.candidates(prev)
-		if len(cands) == 0 {
+		jobs, nsets := s.candidates(prev)
+		if nsets == 0 {
 			break
 		}
-		next := make([][]uint64, len(cands))
+		next := make([][]uint64, nsets)
 		var mu sync.Mutex
 		var nextJob atomic.Int64
 		var wg sync.WaitGroup
@@ -353,61 +353,72 @@ func (s *sudaSearch) run(ctx context.Context) error {
 				defer wg.Done()
 				g := newSudaGrouper()
 				active := make([]uint64, words)
+				pid := make([]int32, nItems) // item → group on the parent set
 				var list []int32
 				var local []sudaMSU
 				for {
-					i := int(nextJob.Add(1) - 1)
-					if i >= len(cands) {
+					ji := int(nextJob.Add(1) - 1)
+					if ji >= len(jobs) {
 						break
 					}
-					if i%64 == 0 {
-						if err := ctx.Err(); err != nil {
-							errs[w] = err
-							return
-						}
+					if err := ctx.Err(); err != nil {
+						errs[w] = err
+						return
 					}
-					set := cands[i]
-					// active = items not unique on any (k−1)-subset.
-					first := true
-					for rest := set; rest != 0; rest &= rest - 1 {
-						sub := prev[set&^(rest&-rest)]
-						if first {
-							copy(active, sub)
-							first = false
-						} else {
+					job := jobs[ji]
+					// Group the items not unique on the parent set once; each
+					// child set refines that grouping by one column.
+					list = bitsetItems(list[:0], prev[job.parent])
+					groupsP := 1
+					if job.parent == 0 {
+						for _, it := range list {
+							pid[it] = 0
+						}
+					} else {
+						ids, ng := g.group(s.codes, s.cards, job.parent, list)
+						for x, it := range list {
+							pid[it] = ids[x]
+						}
+						groupsP = ng
+					}
+					for c, set := range job.sets {
+						// active = items not unique on any (k−1)-subset.
+						copy(active, prev[job.parent])
+						for rest := job.parent; rest != 0; rest &= rest - 1 {
+							sub := prev[set&^(rest&-rest)]
 							for x := range active {
 								active[x] &= sub[x]
 							}
 						}
-					}
-					list = list[:0]
-					for x, word := range active {
-						for word != 0 {
-							list = append(list, int32(x*64+bits.TrailingZeros64(word)))
-							word &= word - 1
+						list = bitsetItems(list[:0], active)
+						if len(list) == 0 {
+							continue
 						}
-					}
-					if len(list) == 0 {
-						continue
-					}
-					ids, ngroups := g.group(s.codes, s.cards, set, list)
-					cnt := g.counts(ngroups)
-					for x, it := range list {
-						cnt[ids[x]] += int32(s.weights[it])
-					}
-					nonUnique := false
-					for x, it := range list {
-						if cnt[ids[x]] == 1 {
-							active[it/64] &^= 1 << uint(it%64)
-							if s.miss[it]&set == 0 {
-								local = append(local, sudaMSU{row: int(it), set: set})
+						j := bits.Len64(set) - 1
+						card, col := s.cards[j], s.codes[j]
+						keys := g.keyBuf(len(list))
+						for x, it := range list {
+							keys[x] = uint64(pid[it])*card + uint64(col[it])
+						}
+						ids, ngroups := g.assign(keys, uint64(groupsP)*card)
+						cnt := g.counts(ngroups)
+						for x, it := range list {
+							cnt[ids[x]] += int32(s.weights[it])
+						}
+						nonUnique := false
+						for x, it := range list {
+							if cnt[ids[x]] == 1 {
+								active[it/64] &^= 1 << uint(it%64)
+								if s.miss[it]&set == 0 {
+									local = append(local, sudaMSU{row: int(it), set: set})
+								}
+							} else {
+								nonUnique = true
 							}
-						} else {
-							nonUnique = true
 						}
-					}
-					if nonUnique && k < s.maxK {
-						next[i] = append([]uint64(nil), active...)
+						if nonUnique && k < s.maxK {
+							next[job.first+c] = append([]uint64(nil), active...)
+						}
 					}
 				}
 				mu.Lock()
@@ -422,25 +433,52 @@ func (s *sudaSearch) run(ctx context.Context) error {
 			}
 		}
 		prev = sudaLevel{}
-		for i, b := range next {
-			if b != nil {
-				prev[cands[i]] = b
+		for _, job := range jobs {
+			for c, set := range job.sets {
+				if b := next[job.first+c]; b != nil {
+					prev[set] = b
+				}
 			}
 		}
 	}
 	return nil
 }
 
-// candidates lists the column sets of size k all of whose (k−1)-subsets
-// are in prev (have some non-unique item), in increasing order.
-func (s *sudaSearch) candidates(prev sudaLevel) []uint64 {
-	var out []uint64
-	for base := range prev {
-		top := 0
-		if base != 0 {
-			top = 64 - bits.LeadingZeros64(base)
+// bitsetItems appends the members of a bitset to list.
+func bitsetItems(list []int32, set []uint64) []int32 {
+	for x, word := range set {
+		for word != 0 {
+			list = append(list, int32(x*64+bits.TrailingZeros64(word)))
+			word &= word - 1
 		}
-		for j := top; j < s.m; j++ {
+	}
+	return list
+}
+
+// sudaJob is the work on one parent set: its child sets, each the parent
+// plus one column above the parent's highest; first numbers the children
+// across jobs.
+type sudaJob struct {
+	parent uint64
+	sets   []uint64
+	first  int
+}
+
+// candidates lists, per set of prev, the sets one larger (by a column
+// above its highest) all of whose subsets one smaller are in prev (have
+// some non-unique item); parents in increasing order. It returns the jobs
+// and the number of sets.
+func (s *sudaSearch) candidates(prev sudaLevel) ([]sudaJob, int) {
+	parents := make([]uint64, 0, len(prev))
+	for base := range prev {
+		parents = append(parents, base)
+	}
+	sort.Slice(parents, func(a, b int) bool { return parents[a] < parents[b] })
+	var jobs []sudaJob
+	n := 0
+	for _, base := range parents {
+		job := sudaJob{parent: base, first: n}
+		for j := bits.Len64(base); j < s.m; j++ {
 			set := base | 1<<uint(j)
 			ok := true
 			for rest := base; rest != 0; rest &= rest - 1 {
@@ -450,12 +488,15 @@ func (s *sudaSearch) candidates(prev sudaLevel) []uint64 {
 				}
 			}
 			if ok {
-				out = append(out, set)
+				job.sets = append(job.sets, set)
 			}
 		}
+		if len(job.sets) > 0 {
+			jobs = append(jobs, job)
+			n += len(job.sets)
+		}
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a] < out[b] })
-	return out
+	return jobs, n
 }
 
 // sudaGrouper assigns dense group ids to rows by their codes on a column
@@ -474,6 +515,15 @@ type sudaGrouper struct {
 }
 
 func newSudaGrouper() *sudaGrouper { return &sudaGrouper{} }
+
+// keyBuf returns a key slice of length n (valid until the next call).
+func (g *sudaGrouper) keyBuf(n int) []uint64 {
+	if cap(g.keys) < n {
+		g.keys = make([]uint64, n)
+		g.ids = make([]int32, n)
+	}
+	return g.keys[:n]
+}
 
 // counts returns a zeroed count slice of length n.
 func (g *sudaGrouper) counts(n int) []int32 {
@@ -528,7 +578,7 @@ func (g *sudaGrouper) assign(keys []uint64, radix uint64) ([]int32, int) {
 	n := len(keys)
 	ids := g.ids[:n]
 	next := int32(0)
-	if radix <= uint64(max(4*n, 1<<12)) {
+	if radix <= uint64(max(8*n, 1<<16)) {
 		if uint64(len(g.dense)) < radix {
 			g.dense = make([]int32, radix)
 			g.dgen = make([]uint32, radix)

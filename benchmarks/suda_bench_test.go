@@ -92,7 +92,7 @@ func BenchmarkSUDA2(b *testing.B) {
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
 			t := tc.table(b)
-			countTime := sudaBest(5, func() {
+			countTime := sudaBest(20, func() {
 				if _, err := anonymity.Count(ctx, t, anonymity.CountOptions{}); err != nil {
 					b.Fatal(err)
 				}
