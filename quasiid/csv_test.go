@@ -293,3 +293,10 @@ func TestCSVSkippedLines(t *testing.T) {
 		t.Errorf("rows %d, skipped lines %d; want 3, 3", tbl.Rows, src.SkippedLines())
 	}
 }
+
+func TestCorruptIPCStream(t *testing.T) {
+	_, err := Read("x", strings.NewReader("\xff\xff\xff\xff0J\x87h0"), ReadOptions{})
+	if want := "x: reading Arrow IPC stream: schema message length 1753696816 is not plausible (corrupt stream, or not Arrow)"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+}

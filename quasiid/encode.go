@@ -118,7 +118,11 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if !rr.Next() {
+		ok, err := next(rr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: after row %d: %w", src.name, rows, err)
+		}
+		if !ok {
 			break
 		}
 		rec := rr.Record()

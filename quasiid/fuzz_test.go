@@ -6,10 +6,12 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
-// FuzzCSV reads arbitrary bytes as CSV: it must never panic, and when it
-// succeeds every column must have one code per row, codes must lie in
+// FuzzCSV reads arbitrary bytes as CSV (format forced: detection could
+// pick a binary format): it must never panic, and when it succeeds every column must have one code per row, codes must lie in
 // their dictionary, and batching must not change the result.
 func FuzzCSV(f *testing.F) {
 	for _, seed := range []string{
@@ -27,7 +29,7 @@ func FuzzCSV(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		encode := func(batch int, time bool) (*Table, error) {
-			src, err := Read("fuzz.csv", bytes.NewReader(data), ReadOptions{BatchSize: batch, NullValues: []string{"NA"}})
+			src, err := Read("fuzz.csv", bytes.NewReader(data), ReadOptions{Format: CSV, BatchSize: batch, NullValues: []string{"NA"}})
 			if err != nil {
 				var ie *InputError
 				if !errors.As(err, &ie) && !bytes.Contains([]byte(err.Error()), []byte("fuzz.csv")) {
@@ -65,6 +67,44 @@ func FuzzCSV(f *testing.F) {
 		}
 		if tt, err := encode(3, true); err == nil && len(tt.Columns) > 0 && len(tt.Columns[0].Times) != tt.Rows {
 			t.Fatalf("time column: %d times for %d rows", len(tt.Columns[0].Times), tt.Rows)
+		}
+	})
+}
+
+// FuzzBinary reads arbitrary bytes with format detection, seeded with
+// small Parquet and Arrow IPC files: corrupt input must give an error,
+// never a panic.
+func FuzzBinary(f *testing.F) {
+	for _, format := range []Format{Parquet, IPCFile, IPCStream} {
+		rec := typedRecord(memory.DefaultAllocator)
+		var buf bytes.Buffer
+		rw, err := newRecordWriter(&buf, format, rec.Schema(), memory.DefaultAllocator)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if err := rw.Write(rec); err != nil {
+			f.Fatal(err)
+		}
+		if err := rw.Close(); err != nil {
+			f.Fatal(err)
+		}
+		rec.Release()
+		f.Add(buf.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src, err := Read("fuzz", bytes.NewReader(data), ReadOptions{BatchSize: 2})
+		if err != nil {
+			return
+		}
+		defer src.Close()
+		tbl, err := Encode(context.Background(), src, Spec{Insensitive: src.Columns()}, EncodeOptions{})
+		if err != nil {
+			return
+		}
+		for _, c := range tbl.Columns {
+			if len(c.Codes) != tbl.Rows {
+				t.Fatalf("column %q: %d codes for %d rows", c.Name, len(c.Codes), tbl.Rows)
+			}
 		}
 	})
 }

@@ -76,7 +76,11 @@ func Profile(ctx context.Context, src *Source, opt ProfileOptions) ([]ColumnProf
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if !rr.Next() {
+		ok, err := next(rr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: after row %d: %w", src.name, rows, err)
+		}
+		if !ok {
 			break
 		}
 		rec := rr.Record()

@@ -106,7 +106,11 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 		if err := ctx.Err(); err != nil {
 			return stats, err
 		}
-		if !rr.Next() {
+		ok, err := next(rr)
+		if err != nil {
+			return stats, fmt.Errorf("%s: after row %d: %w", src.name, stats.Rows, err)
+		}
+		if !ok {
 			break
 		}
 		rec := rr.Record()
@@ -159,7 +163,7 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 			}
 			return stats, ferr
 		}
-		err := emitBatch(rec, out, keep, kept, builders, rewritten, mem, emit)
+		err = emitBatch(rec, out, keep, kept, builders, rewritten, mem, emit)
 		if err != nil {
 			return stats, err
 		}

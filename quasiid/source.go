@@ -3,6 +3,7 @@ package quasiid
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"context"
 	"errors"
 	"fmt"
@@ -137,7 +138,14 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 		}
 		s.rr = cr
 	case IPCStream:
-		rd, err := ipc.NewReader(br, ipc.WithAllocator(mem))
+		if err := checkStreamHead(br); err != nil {
+			return nil, fmt.Errorf("%s: reading Arrow IPC stream: %w", name, err)
+		}
+		var rd *ipc.Reader
+		err := guard(func() (err error) {
+			rd, err = ipc.NewReader(br, ipc.WithAllocator(mem))
+			return err
+		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: reading Arrow IPC stream: %w", name, err)
 		}
@@ -151,7 +159,11 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 			s.closers = append(s.closers, cleanup)
 		}
 		if format == IPCFile {
-			fr, err := ipc.NewFileReader(ra, ipc.WithAllocator(mem))
+			var fr *ipc.FileReader
+			err := guard(func() (err error) {
+				fr, err = ipc.NewFileReader(ra, ipc.WithAllocator(mem))
+				return err
+			})
 			if err != nil {
 				s.Close()
 				return nil, fmt.Errorf("%s: reading Arrow IPC file: %w", name, err)
@@ -159,7 +171,11 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 			s.closers = append(s.closers, fr.Close)
 			s.rr = &ipcFileReader{fr: fr, refs: 1}
 		} else {
-			rr, err := openParquet(ra, opt)
+			var rr array.RecordReader
+			err := guard(func() (err error) {
+				rr, err = openParquet(ra, opt)
+				return err
+			})
 			if err != nil {
 				s.Close()
 				return nil, fmt.Errorf("%s: reading Parquet: %w", name, err)
@@ -183,6 +199,24 @@ func detectFormat(head []byte) Format {
 		return IPCStream
 	}
 	return CSV
+}
+
+// maxSchemaMessage bounds the length of the first message (the schema) of
+// an Arrow IPC stream, so that a corrupt length cannot make the reader
+// allocate gigabytes.
+const maxSchemaMessage = 64 << 20
+
+// checkStreamHead checks the length of an IPC stream's schema message.
+func checkStreamHead(br *bufio.Reader) error {
+	head, err := br.Peek(8)
+	if err != nil {
+		return fmt.Errorf("truncated stream: %w", err)
+	}
+	n := int32(binary.LittleEndian.Uint32(head[4:]))
+	if n <= 0 || n > maxSchemaMessage {
+		return fmt.Errorf("schema message length %d is not plausible (corrupt stream, or not Arrow)", n)
+	}
+	return nil
 }
 
 // readAtSeeker is what Parquet and Arrow IPC file readers need.
