@@ -95,12 +95,14 @@ type SUDAResult struct {
 // Unlike sdcMicro, one or two QIs are searched as they are (sdcMicro pads
 // them with constant columns, which changes M and Q).
 //
-// The search is level-wise over column sets (Apriori-style): at size k it
-// groups only the records that are not unique on any of the set's
-// (k−1)-subsets, which are exactly the records for which a unique is
-// minimal; sets whose subsets leave no such record are never visited.
-// Records duplicated on all QIs are kept twice at most, as sdcMicro does.
-// Sets of one size are processed in parallel.
+// The search is level-wise over column sets (Apriori-style): a set of
+// size k is visited only if each of its (k−1)-subsets leaves some record
+// non-unique, and only records non-unique on every (k−1)-subset are
+// grouped on it — exactly those for which a unique is minimal (Manning et
+// al.'s pruning property). Each parent set's grouping is computed once
+// and refined by one column for each child set. Records duplicated on all
+// QIs are kept twice at most, as sdcMicro does. The sets of one size are
+// shared among Workers goroutines.
 func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult, error) {
 	qcols := t.ByRole(quasiid.QuasiIdentifier)
 	m := len(qcols)
