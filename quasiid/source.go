@@ -130,6 +130,9 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 	}
 	mem := opt.allocator()
 	s := &Source{name: name, format: format, mem: mem}
+	if format != CSV {
+		mem = limitAllocator{mem}
+	}
 	switch format {
 	case CSV:
 		cr, err := newCSVReader(name, br, opt)
@@ -173,7 +176,7 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 		} else {
 			var rr array.RecordReader
 			err := guard(func() (err error) {
-				rr, err = openParquet(ra, opt)
+				rr, err = openParquet(ra, mem, opt.batchSize())
 				return err
 			})
 			if err != nil {
@@ -260,14 +263,13 @@ func randomAccess(r io.Reader, br *bufio.Reader) (readAtSeeker, func() error, er
 	return tmp, cleanup, nil
 }
 
-func openParquet(ra readAtSeeker, opt ReadOptions) (array.RecordReader, error) {
-	mem := opt.allocator()
+func openParquet(ra readAtSeeker, mem memory.Allocator, batch int) (array.RecordReader, error) {
 	// Hide ra's Close: the Source closes the file itself.
 	pf, err := file.NewParquetReader(struct{ readAtSeeker }{ra}, file.WithReadProps(parquet.NewReaderProperties(mem)))
 	if err != nil {
 		return nil, err
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(opt.batchSize())}, mem)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(batch)}, mem)
 	if err != nil {
 		pf.Close()
 		return nil, err
@@ -404,10 +406,12 @@ func (s *Source) Close() error {
 		return nil
 	}
 	s.closed = true
-	if s.rr != nil {
-		s.rr.Release()
-	}
 	var errs []error
+	if s.rr != nil {
+		if err := guard(func() error { s.rr.Release(); return nil }); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		if err := s.closers[i](); err != nil {
 			errs = append(errs, err)
