@@ -82,7 +82,9 @@ type searcher struct {
 	start   time.Time
 	evals   int
 	nodes   map[string]*Node
-	full    bool // evaluate every metric of infeasible nodes too (heuristic order)
+	full    bool    // evaluate every metric of infeasible nodes too (heuristic order)
+	order   []*Node // evaluated nodes, in order
+	top     *Node   // best feasible node so far
 }
 
 // Search finds the feasible node of the generalisation lattice of c's
@@ -253,6 +255,10 @@ func (s *searcher) eval(levels []int) (*Node, error) {
 	t := s.table(levels)
 	n := s.ev.evaluate(t, s.full)
 	s.nodes[k] = n
+	s.order = append(s.order, n)
+	if n.Feasible && (s.top == nil || s.better(n, s.top)) {
+		s.top = n
+	}
 	s.evals++
 	if s.opt.Progress != nil {
 		s.opt.Progress(s.evals)
@@ -272,6 +278,7 @@ func (s *searcher) table(levels []int) *table {
 	if slices.Equal(src.levels, levels) {
 		return src
 	}
+
 	s.clock++
 	src.mark = s.clock
 	t := s.roll.rollUp(src, levels)
@@ -364,7 +371,37 @@ const (
 	unknown uint8 = iota
 	feasible
 	infeasible
+	pruned // cannot beat the best node found: not evaluated
 )
+
+// dominated reports whether no node at or above levels can beat the best
+// feasible node found so far, by the metric's monotonicity: the metric of
+// such a node is at least that of any evaluated node below it (DM* of any
+// evaluated node, the others' of feasible evaluated nodes).
+func (s *searcher) dominated(levels []int, monotone bool) bool {
+	if !monotone || s.top == nil {
+		return false
+	}
+	best := s.top.Value(s.opt.Metric)
+	for _, p := range s.order {
+		if !(p.Feasible || s.opt.Metric == DMStar) || !below(p.Levels, levels) {
+			continue
+		}
+		v := p.Value(s.opt.Metric)
+		if v > best {
+			return true
+		}
+		if v == best {
+			// A node x ≥ levels can only tie, and wins a tie only by being
+			// lower (then lexically smaller) than the best node.
+			sl, st := sum(levels), sum(s.top.Levels)
+			if sl > st || (sl == st && slices.Compare(levels, s.top.Levels) >= 0) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // flash runs the optimal search; it reports whether the result is proven
 // optimal (false when the budget cut it short).
@@ -406,7 +443,7 @@ func (s *searcher) flash(res *Result) (bool, error) {
 			for j := range m {
 				l := x / radix[j] % s.heights[j]
 				var y int
-				if st == feasible {
+				if st != infeasible {
 					if l+1 >= s.heights[j] {
 						continue
 					}
@@ -425,7 +462,14 @@ func (s *searcher) flash(res *Result) (bool, error) {
 		}
 	}
 	check := func(id int) (bool, error) {
-		n, err := s.eval(decode(id, make([]int, m)))
+		lv := decode(id, make([]int, m))
+		if _, done := s.nodes[key(lv)]; !done && res.MonotoneFeasibility && s.dominated(lv, res.MonotoneMetric) {
+			// Neither this node nor any above it can be the optimum: leave
+			// them unevaluated and search lower on the path.
+			tag(id, pruned)
+			return true, nil
+		}
+		n, err := s.eval(lv)
 		if err != nil {
 			return false, err
 		}
