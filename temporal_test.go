@@ -148,3 +148,17 @@ func TestTemporalOptionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestTemporalBadDuration: a duration that is not a number is an error
+// naming the file, the first row holding it and the column.
+func TestTemporalBadDuration(t *testing.T) {
+	data := "account,ts,minutes\nA,2024-01-01T20:00:00Z,60\nA,2024-01-08T20:00:00Z,1h\n"
+	src, err := quasiid.Read("bad.csv", strings.NewReader(data), quasiid.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Temporal(context.Background(), src, TemporalOptions{Subject: "account", Time: "ts", DurationColumn: "minutes", DurationBucket: 15})
+	if err == nil || !strings.Contains(err.Error(), `bad.csv: row 2, column "minutes": duration "1h" is not a finite number`) {
+		t.Errorf("error %v", err)
+	}
+}

@@ -117,7 +117,9 @@ func hourWeight(weekday, hour int) float64 {
 // random week: so at slot widths up to 60 minutes with the ISO day in the
 // key, no background key repeats in two weeks and only the planted
 // subjects have habits (for any min_weeks ≥ 2), each habit held by exactly
-// its group. Planted events repeat at one weekday-hour in each of the first
+// its group. In a zone with daylight saving time the hour skipped in spring
+// moves a background event into the next hour, so a key may then occur in
+// two weeks: the guarantee holds for min_weeks ≥ 3 there. Planted events repeat at one weekday-hour in each of the first
 // Weeks weeks, starting in the first half hour, on the "tv" device.
 func Generate(opt GenerateOptions) (*Events, *Truth, error) {
 	if opt.Subjects == 0 {
