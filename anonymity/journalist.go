@@ -13,7 +13,8 @@ package anonymity
 //
 // These are El Emam's definitions (K. El Emam, "Guide to the
 // De-Identification of Personal Health Information", CRC Press, 2013,
-// ch. 14–15), which ARX's documentation follows. The first term of the
+// ch. 14–15), computed exactly so by ARX's RiskModelSampleSummary (which
+// skips suppressed records; here every counted record takes part). The first term of the
 // average is the risk of an attacker who picks a sample class and
 // guesses within its population class; the second, the marketer risk,
 // that of one who matches every sample record. With F_k = f_k (the sample

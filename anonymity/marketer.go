@@ -3,7 +3,8 @@ package anonymity
 // Marketer returns the marketer re-identification risk: the expected
 // fraction of sample records an attacker re-identifies by linking every
 // record of the sample to a population register (El Emam, "Guide to the
-// De-Identification of Personal Health Information", 2013; ARX):
+// De-Identification of Personal Health Information", 2013; ARX's
+// RiskModelSampleSummary):
 //
 //	marketer = (1/n) Σ_k f_k / F_k = mean over records of 1 / F_{k(i)}
 //
