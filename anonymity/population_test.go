@@ -1,6 +1,7 @@
 package anonymity
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -169,4 +170,37 @@ func TestDankarRuleLargeFraction(t *testing.T) {
 		t.Fatalf("uniques %v, sample uniques %v", est.Uniques, sampleUniques)
 	}
 	t.Logf("π = 0.3: %+v", est)
+}
+
+// Adult, 8 QIs (8841 sample uniques of 30162 records): at π = 1 Zayatz and
+// SNB give the sample-unique fraction; as π falls, a smaller share of the
+// (larger) population is estimated unique, for every model.
+func TestPopulationUniquenessAdult(t *testing.T) {
+	c, err := Count(context.Background(), riskAdult(t), CountOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := PopulationUniqueness(c, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 8841.0 / 30162; full.Zayatz != want || full.SNB != want || full.Uniques != 8841 {
+		t.Fatalf("π = 1: %+v, want %v", full, want)
+	}
+	prev := full
+	for _, pi := range []float64{0.5, 0.2, 0.1, 0.05, 0.01} {
+		est, err := PopulationUniqueness(c, pi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, v := range map[string][2]float64{"Zayatz": {est.Zayatz, prev.Zayatz}, "Pitman": {est.Pitman, prev.Pitman}, "SNB": {est.SNB, prev.SNB}} {
+			if !(v[0] > 0 && v[0] < v[1]) {
+				t.Errorf("π = %v: %s %v, at the larger π %v", pi, name, v[0], v[1])
+			}
+		}
+		if pi <= 0.1 && est.Model != "pitman" {
+			t.Errorf("π = %v: model %s, want pitman", pi, est.Model)
+		}
+		prev = est
+	}
 }
