@@ -46,7 +46,7 @@ func BenchmarkGroup(b *testing.B) {
 	for _, reg := range regimes {
 		cols := benchCols(reg.cards, n)
 		for _, w := range []int{1, 0} {
-			for _, force := range []int{0, 1, 2} {
+			for _, force := range []int{0, 1, 2, 3} {
 				name := fmt.Sprintf("%s/workers=%d/counter=%d", reg.name, w, force)
 				b.Run(name, func(b *testing.B) {
 					b.ReportAllocs()

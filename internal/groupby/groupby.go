@@ -43,7 +43,7 @@ type Options struct {
 	RowIDs bool
 
 	// Test knobs: the fewest rows per worker (0: minWorkerRows), the
-	// counter (0 auto, 1 dense, 2 hash) and the partition bits (0 auto,
+	// counter (0 auto, 1 direct array, 2 hash, 3 dense partitions) and the partition bits (0 auto,
 	// else bits+1).
 	minRows, force, pbits int
 }
@@ -68,8 +68,11 @@ const MaxRows = math.MaxUint32
 
 const (
 	batchSize = 2048 // rows per key batch
-	// denseLimit is the largest key space counted in a dense array.
-	denseLimit = 1 << 26
+	// directLimit is the largest key space counted in one array per
+	// worker (512 KiB of counters); denseLimit the largest counted in
+	// dense partitions.
+	directLimit = 1 << 17
+	denseLimit  = 1 << 26
 	// minWorkerRows is the fewest rows worth a goroutine of their own.
 	minWorkerRows = 1 << 15
 )
@@ -226,17 +229,26 @@ func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Opti
 	if opt.RowIDs {
 		j.rowIDs = make([]uint32, n)
 	}
-	dense := j.space <= denseLimit && j.space <= 4*uint64(n)+1<<16
-	if opt.force != 0 {
-		dense = opt.force == 1 && j.space <= denseLimit
+	// Counter: a direct array while it fits in a core's cache, a dense
+	// array split into cache-sized partitions while the key space is not
+	// far above the rows, partitioned hash tables beyond.
+	counter := 2
+	switch {
+	case j.space <= directLimit:
+		counter = 1
+	case j.space <= denseLimit && j.space <= 4*uint64(n)+1<<16:
+		counter = 3
+	}
+	if opt.force != 0 && (opt.force == 2 || j.space <= denseLimit) {
+		counter = opt.force
 	}
 	j.pbits = opt.pbits
 	var g *Groups
 	var err error
-	if dense {
+	if counter == 1 {
 		g, err = j.runDense(n, w)
 	} else {
-		g, err = j.runHash(n, w)
+		g, err = j.runParts(n, w, counter == 3)
 	}
 	if err != nil {
 		if errors.Is(err, errCanceled) {

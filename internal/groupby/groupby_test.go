@@ -94,7 +94,7 @@ func TestGroupMatchesMap(t *testing.T) {
 			Workers: 1 + r.IntN(4),
 			RowIDs:  r.IntN(2) == 0,
 			minRows: 1 + r.IntN(2000),
-			force:   trial % 3,
+			force:   trial % 4,
 			pbits:   r.IntN(5),
 		}
 		if r.IntN(3) == 0 {
