@@ -383,6 +383,18 @@ func (s *searcher) dominated(levels []int, monotone bool) bool {
 		return false
 	}
 	best := s.top.Value(s.opt.Metric)
+	if s.opt.Metric == DM || s.opt.Metric == DMStar {
+		// A node has at most Π_j (labels of QI j at its level) classes, so
+		// by Cauchy–Schwarz DM ≥ DM* = Σ|E|² ≥ N²/min(N, Π_j labels).
+		classes := 1.0
+		for j, l := range levels {
+			classes *= float64(s.roll.bs[j].dicts[l].Len())
+		}
+		N := float64(s.ev.rows)
+		if N*N/math.Min(N, classes) > best {
+			return true
+		}
+	}
 	for _, p := range s.order {
 		if !(p.Feasible || s.opt.Metric == DMStar) || !below(p.Levels, levels) {
 			continue
