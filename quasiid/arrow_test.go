@@ -283,3 +283,29 @@ func TestFromTable(t *testing.T) {
 		t.Errorf("rows %d codes %v, want 10 %v", enc.Rows, enc.Column("age").Codes, want)
 	}
 }
+
+// TestCorruptArrowData feeds string arrays whose offsets do not match
+// their values, as a corrupt IPC file can produce (Arrow's reader does not
+// check them): Encode must return an error, not panic.
+func TestCorruptArrowData(t *testing.T) {
+	offsets := memory.NewBufferBytes(arrow.Int32Traits.CastToBytes([]int32{0, 5, 3, 4}))
+	text := memory.NewBufferBytes([]byte("abcdef"))
+	for _, tc := range []struct {
+		name string
+		data arrow.ArrayData
+		want string
+	}{
+		{"falling offsets", array.NewData(arrow.BinaryTypes.String, 3, []*memory.Buffer{nil, offsets, text}, nil, 0, 0),
+			`corrupt: after row 0: corrupt input: column "c": offsets fall at row 2`},
+	} {
+		arr := array.MakeFromData(tc.data)
+		schema := arrow.NewSchema([]arrow.Field{{Name: "c", Type: arr.DataType()}}, nil)
+		rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
+		src := FromRecord("corrupt", rec)
+		_, err := Encode(context.Background(), src, Spec{QI: []string{"c"}}, EncodeOptions{})
+		src.Close()
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: error %v, want %s", tc.name, err, tc.want)
+		}
+	}
+}

@@ -128,7 +128,7 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 		rec := rr.Record()
 		lines := lineFunc(rr)
 		for _, e := range encs {
-			if err := e.encode(rec.Column(e.field), rows, lines); err != nil {
+			if err := e.encodeGuarded(rec.Column(e.field), rows, lines); err != nil {
 				return nil, err
 			}
 		}
@@ -165,6 +165,21 @@ type columnEncoder struct {
 	scratch []byte
 	times   timeParser
 	dictMap []uint32 // Arrow dictionary index -> code, for the current batch
+}
+
+// encodeGuarded is encode, with a panic on corrupt Arrow data (offsets or
+// buffers that do not match the lengths; Arrow's IPC reader does not
+// validate them) turned into an error.
+func (e *columnEncoder) encodeGuarded(arr arrow.Array, base int64, lines func(int) int64) error {
+	var inner error
+	err := guard(func() error {
+		inner = e.encode(arr, base, lines)
+		return nil
+	})
+	if err != nil {
+		return &InputError{File: e.file, Row: base + 1, Column: e.col.Name, Msg: "in the batch starting at this row: " + err.Error()}
+	}
+	return inner
 }
 
 // encode appends the codes (or times) of arr, whose first row is data row

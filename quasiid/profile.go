@@ -85,7 +85,7 @@ func Profile(ctx context.Context, src *Source, opt ProfileOptions) ([]ColumnProf
 		}
 		rec := rr.Record()
 		for i, e := range encs {
-			if err := e.encode(rec.Column(i), rows, nil); err != nil {
+			if err := e.encodeGuarded(rec.Column(i), rows, nil); err != nil {
 				return nil, err
 			}
 			if null := e.col.Dict.Null(); null != NoCode {

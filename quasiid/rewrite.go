@@ -126,15 +126,24 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 		keep := make([]bool, n)
 		kept := 0
 		var ferr error
-		for r := 0; r < n; r++ {
-			for k, i := range idx {
-				c := rec.Column(i)
-				if c.IsNull(r) {
-					values[k], nulls[k] = "", true
-					continue
+		cells := func(r int) error {
+			return guard(func() error {
+				for k, i := range idx {
+					c := rec.Column(i)
+					if c.IsNull(r) {
+						values[k], nulls[k] = "", true
+						continue
+					}
+					buf = formats[k](buf[:0], r)
+					values[k], nulls[k] = string(buf), false
 				}
-				buf = formats[k](buf[:0], r)
-				values[k], nulls[k] = string(buf), false
+				return nil
+			})
+		}
+		for r := 0; r < n; r++ {
+			if err := cells(r); err != nil {
+				ferr = &InputError{File: src.name, Row: stats.Rows + 1, Msg: err.Error()}
+				break
 			}
 			ok, err := fn(stats.Rows, values, nulls)
 			if err != nil {
@@ -163,7 +172,7 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 			}
 			return stats, ferr
 		}
-		err = emitBatch(rec, out, keep, kept, builders, rewritten, mem, emit)
+		err = guard(func() error { return emitBatch(rec, out, keep, kept, builders, rewritten, mem, emit) })
 		if err != nil {
 			return stats, err
 		}

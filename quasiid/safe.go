@@ -3,6 +3,7 @@ package quasiid
 import (
 	"fmt"
 
+	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
@@ -15,7 +16,94 @@ func next(rr array.RecordReader) (ok bool, err error) {
 			ok, err = false, fmt.Errorf("corrupt input: %v", p)
 		}
 	}()
-	return rr.Next(), nil
+	if !rr.Next() {
+		return false, nil
+	}
+	if _, ok := rr.(*csvReader); ok {
+		return true, nil // built here, consistent by construction
+	}
+	rec := rr.Record()
+	for i, c := range rec.Columns() {
+		if int64(c.Len()) != rec.NumRows() {
+			return false, fmt.Errorf("corrupt input: column %q has %d rows, the batch %d", rec.ColumnName(i), c.Len(), rec.NumRows())
+		}
+		if err := checkLayout(c.Data()); err != nil {
+			return false, fmt.Errorf("corrupt input: column %q: %w", rec.ColumnName(i), err)
+		}
+	}
+	return true, nil
+}
+
+// checkLayout checks that the buffers of an array are as long as its
+// length requires, for the layouts Encode reads (fixed width, booleans,
+// strings and binary with their offsets, dictionaries): Arrow's IPC reader
+// trusts the lengths written in the file.
+func checkLayout(d arrow.ArrayData) error {
+	n := d.Len() + d.Offset()
+	if d.Len() < 0 || d.Offset() < 0 {
+		return fmt.Errorf("negative length %d or offset %d", d.Len(), d.Offset())
+	}
+	bufs := d.Buffers()
+	size := func(i int) int {
+		if i >= len(bufs) || bufs[i] == nil {
+			return 0
+		}
+		return bufs[i].Len()
+	}
+	if len(bufs) > 0 && bufs[0] != nil && size(0)*8 < n {
+		return fmt.Errorf("validity bitmap of %d bytes for %d rows", size(0), n)
+	}
+	switch t := d.DataType().(type) {
+	case *arrow.StringType, *arrow.BinaryType:
+		if n > 0 || size(1) > 0 {
+			if size(1) < 4*(n+1) {
+				return fmt.Errorf("offsets of %d bytes for %d rows", size(1), n)
+			}
+			offs := arrow.Int32Traits.CastFromBytes(bufs[1].Bytes())[:n+1]
+			if err := checkOffsets(offs, size(2)); err != nil {
+				return err
+			}
+		}
+	case *arrow.LargeStringType, *arrow.LargeBinaryType:
+		if n > 0 || size(1) > 0 {
+			if size(1) < 8*(n+1) {
+				return fmt.Errorf("offsets of %d bytes for %d rows", size(1), n)
+			}
+			offs := arrow.Int64Traits.CastFromBytes(bufs[1].Bytes())[:n+1]
+			if err := checkOffsets(offs, size(2)); err != nil {
+				return err
+			}
+		}
+	case *arrow.DictionaryType:
+		if w := t.IndexType.(arrow.FixedWidthDataType).BitWidth(); size(1)*8 < n*w {
+			return fmt.Errorf("indices of %d bytes for %d rows", size(1), n)
+		}
+		if d.Dictionary() == nil {
+			return fmt.Errorf("dictionary missing")
+		}
+		return checkLayout(d.Dictionary())
+	case arrow.FixedWidthDataType:
+		if w := t.BitWidth(); w > 0 && size(1)*8 < n*w {
+			return fmt.Errorf("values of %d bytes for %d rows of %s", size(1), n, t)
+		}
+	}
+	return nil
+}
+
+// checkOffsets checks that offsets rise from 0 or more to at most size.
+func checkOffsets[T int32 | int64](offs []T, size int) error {
+	if offs[0] < 0 {
+		return fmt.Errorf("negative offset %d", offs[0])
+	}
+	for i := 1; i < len(offs); i++ {
+		if offs[i] < offs[i-1] {
+			return fmt.Errorf("offsets fall at row %d", i)
+		}
+	}
+	if last := int64(offs[len(offs)-1]); last > int64(size) {
+		return fmt.Errorf("offset %d past %d bytes of values", last, size)
+	}
+	return nil
 }
 
 // guard runs f, turning a panic of the Arrow or Parquet decoders into an
