@@ -173,7 +173,7 @@ func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult,
 		return res, nil
 	}
 
-	s := &sudaSearch{cols: cols, cards: cards, missing: missing, m: m, maxK: maxK, workers: workers}
+	s := &sudaSearch{cols: cols, cards: cards, missing: missing, m: m, maxK: maxK, workers: workers, keep: opt.KeepMSUs}
 	if err := s.reduce(); err != nil {
 		return nil, err
 	}
@@ -186,16 +186,19 @@ func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult,
 	for k := 1; k <= maxK; k++ {
 		weight[k] = math.Gamma(float64(maxK-k) + 1)
 	}
-	for _, u := range s.found {
-		row := s.rows[u.row]
-		k := bits.OnesCount64(u.set)
-		res.Score[row] += weight[k]
-		res.MSUCountBySize[k-1]++
-		if opt.KeepMSUs {
-			res.MSUs = append(res.MSUs, MSU{Row: row, Columns: setColumns(u.set)})
+	for it, row := range s.rows {
+		counts := s.counts[it*maxK : (it+1)*maxK]
+		for k, c := range counts {
+			if c > 0 {
+				res.Score[row] += float64(c) * weight[k+1]
+				res.MSUCountBySize[k] += int64(c)
+			}
 		}
 	}
 	if opt.KeepMSUs {
+		for _, u := range s.found {
+			res.MSUs = append(res.MSUs, MSU{Row: s.rows[u.row], Columns: setColumns(u.set)})
+		}
 		sort.Slice(res.MSUs, func(a, b int) bool { return lessMSU(res.MSUs[a], res.MSUs[b]) })
 	}
 
@@ -263,7 +266,10 @@ type sudaSearch struct {
 	uniques int64
 	pairs   int64
 
-	found []sudaMSU
+	// counts[item·maxK + k−1] is the number of MSUs of size k of item.
+	counts []int32
+	keep   bool      // keep the MSUs in found
+	found  []sudaMSU // with keep
 }
 
 type sudaMSU struct {
@@ -332,6 +338,7 @@ type sudaLevel map[uint64][]uint64
 func (s *sudaSearch) run(ctx context.Context) error {
 	nItems := len(s.rows)
 	words := (nItems + 63) / 64
+	s.counts = make([]int32, nItems*s.maxK)
 	// The empty set does not count as a unique, even for a one-record
 	// table (as in sdcMicro, where a value seen once is a 1-MSU).
 	allBits := make([]uint64, words)
@@ -412,7 +419,10 @@ func (s *sudaSearch) run(ctx context.Context) error {
 							if cnt[ids[x]] == 1 {
 								active[it/64] &^= 1 << uint(it%64)
 								if s.miss[it]&set == 0 {
-									local = append(local, sudaMSU{row: int(it), set: set})
+									atomic.AddInt32(&s.counts[int(it)*s.maxK+k-1], 1)
+									if s.keep {
+										local = append(local, sudaMSU{row: int(it), set: set})
+									}
 								}
 							} else {
 								nonUnique = true
