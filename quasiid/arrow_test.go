@@ -157,8 +157,8 @@ func TestRoundTrip(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if src.format != format {
-					t.Errorf("%s: detected %v, want %v", how, src.format, format)
+				if src.Format() != format {
+					t.Errorf("%s: detected %v, want %v", how, src.Format(), format)
 				}
 				tbl, err := Encode(context.Background(), src, typedSpec, EncodeOptions{})
 				if err != nil {

@@ -300,3 +300,19 @@ func TestCorruptIPCStream(t *testing.T) {
 		t.Errorf("error %v, want %s", err, want)
 	}
 }
+
+// A spec error does not consume the source: the caller can fix the spec.
+func TestEncodeRetryAfterSpecError(t *testing.T) {
+	src, err := Read("r.csv", strings.NewReader("age,zip\n1,2\n"), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if _, err := Encode(context.Background(), src, Spec{QI: []string{"sex"}}, EncodeOptions{}); err == nil {
+		t.Fatal("unknown column: no error")
+	}
+	tbl, err := Encode(context.Background(), src, Spec{QI: []string{"age"}}, EncodeOptions{})
+	if err != nil || tbl.Rows != 1 {
+		t.Errorf("retry: %v, rows %v", err, tbl)
+	}
+}

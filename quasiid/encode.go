@@ -94,11 +94,10 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", src.Name(), err)
 	}
-	rr, err := src.reader()
-	if err != nil {
+	if err := src.ready(); err != nil {
 		return nil, err
 	}
-	schema := rr.Schema()
+	schema := src.rr.Schema()
 	encs := make([]*columnEncoder, len(cols))
 	t := &Table{Source: src.name, Columns: make([]*Column, len(cols))}
 	for k, c := range cols {
@@ -112,6 +111,10 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 		}
 		t.Columns[k] = col
 		encs[k] = &columnEncoder{file: src.name, field: i, col: col}
+	}
+	rr, err := src.reader()
+	if err != nil {
+		return nil, err
 	}
 	var rows int64
 	for {

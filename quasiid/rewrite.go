@@ -71,11 +71,10 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 	if fn == nil {
 		return stats, errors.New("quasiid: Rewrite: nil RowFunc")
 	}
-	rr, err := src.reader()
-	if err != nil {
+	if err := src.ready(); err != nil {
 		return stats, err
 	}
-	in := rr.Schema()
+	in := src.rr.Schema()
 	idx := make([]int, len(columns))
 	rewritten := make(map[int]int, len(columns)) // field -> position in columns
 	for k, name := range columns {
@@ -95,6 +94,10 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 	}
 	md := in.Metadata()
 	out := arrow.NewSchema(fields, &md)
+	rr, err := src.reader()
+	if err != nil {
+		return stats, err
+	}
 	if err := start(out); err != nil {
 		return stats, err
 	}

@@ -372,6 +372,10 @@ func (s *Source) Name() string {
 	return s.name
 }
 
+// Format returns the format the source was read in (Detect for data the
+// caller passed as Arrow records).
+func (s *Source) Format() Format { return s.format }
+
 // Columns returns the column names: the CSV header or the Arrow schema.
 func (s *Source) Columns() []string {
 	if s.rr == nil {
@@ -420,16 +424,24 @@ func (s *Source) Close() error {
 	return errors.Join(errs...)
 }
 
-// reader hands out the record reader once.
-func (s *Source) reader() (array.RecordReader, error) {
+// ready reports why the source cannot be read, if it cannot.
+func (s *Source) ready() error {
 	if s == nil || s.rr == nil {
-		return nil, errors.New("quasiid: nil source")
+		return errors.New("quasiid: nil source")
 	}
 	if s.closed {
-		return nil, fmt.Errorf("%s: source is closed", s.name)
+		return fmt.Errorf("%s: source is closed", s.name)
 	}
 	if s.used {
-		return nil, fmt.Errorf("%s: source was already read (a Source is read once; open it again)", s.name)
+		return fmt.Errorf("%s: source was already read (a Source is read once; open it again)", s.name)
+	}
+	return nil
+}
+
+// reader hands out the record reader once.
+func (s *Source) reader() (array.RecordReader, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
 	}
 	s.used = true
 	return s.rr, nil
