@@ -55,6 +55,10 @@ type SUDAResult struct {
 	DIS []float64
 	// MSUCountBySize[k-1] is the number of MSUs with k columns.
 	MSUCountBySize []int64
+	// Contribution[j] is sdcMicro's attribute contribution of QI j, in
+	// percent: 100 · Σ_{MSUs u ∋ j} (M − |u|)! / Σ_i Score[i]. An MSU
+	// counts for each of its columns, so the figures need not sum to 100.
+	Contribution []float64
 	// MaxScore is the largest Score; MeanDIS the mean of DIS over all records.
 	MaxScore, MeanDIS float64
 	// SampleUniques is the number of records unique on all QIs; Pairs the
@@ -203,11 +207,22 @@ func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult,
 	}
 
 	q := 1 + (8-float64(m))/20
-	var adj float64
+	var adj, total float64
 	for _, sc := range res.Score {
 		res.MaxScore = max(res.MaxScore, sc)
+		total += sc
 		if sc > 0 {
 			adj += math.Pow(sc, -q)
+		}
+	}
+	res.Contribution = make([]float64, m)
+	if total > 0 {
+		for j := range m {
+			var w float64
+			for k := 1; k <= maxK; k++ {
+				w += float64(s.colCounts[j*maxK+k-1]) * weight[k]
+			}
+			res.Contribution[j] = 100 * w / total
 		}
 	}
 	odds := float64(res.Pairs) * (1 - pi) / pi
@@ -266,10 +281,12 @@ type sudaSearch struct {
 	uniques int64
 	pairs   int64
 
-	// counts[item·maxK + k−1] is the number of MSUs of size k of item.
-	counts []int32
-	keep   bool      // keep the MSUs in found
-	found  []sudaMSU // with keep
+	// counts[item·maxK + k−1] is the number of MSUs of size k of item;
+	// colCounts[j·maxK + k−1] the number of MSUs of size k holding column j.
+	counts    []int32
+	colCounts []int64
+	keep      bool      // keep the MSUs in found
+	found     []sudaMSU // with keep
 }
 
 type sudaMSU struct {
@@ -339,6 +356,7 @@ func (s *sudaSearch) run(ctx context.Context) error {
 	nItems := len(s.rows)
 	words := (nItems + 63) / 64
 	s.counts = make([]int32, nItems*s.maxK)
+	s.colCounts = make([]int64, s.m*s.maxK)
 	// The empty set does not count as a unique, even for a one-record
 	// table (as in sdcMicro, where a value seen once is a 1-MSU).
 	allBits := make([]uint64, words)
@@ -365,6 +383,7 @@ func (s *sudaSearch) run(ctx context.Context) error {
 				pid := make([]int32, nItems) // item → group on the parent set
 				var list []int32
 				var local []sudaMSU
+				colCounts := make([]int64, s.m*s.maxK)
 				for {
 					ji := int(nextJob.Add(1) - 1)
 					if ji >= len(jobs) {
@@ -420,6 +439,9 @@ func (s *sudaSearch) run(ctx context.Context) error {
 								active[it/64] &^= 1 << uint(it%64)
 								if s.miss[it]&set == 0 {
 									atomic.AddInt32(&s.counts[int(it)*s.maxK+k-1], 1)
+									for rest := set; rest != 0; rest &= rest - 1 {
+										colCounts[bits.TrailingZeros64(rest)*s.maxK+k-1]++
+									}
 									if s.keep {
 										local = append(local, sudaMSU{row: int(it), set: set})
 									}
@@ -435,6 +457,9 @@ func (s *sudaSearch) run(ctx context.Context) error {
 				}
 				mu.Lock()
 				s.found = append(s.found, local...)
+				for x, c := range colCounts {
+					s.colCounts[x] += c
+				}
 				mu.Unlock()
 			}(w)
 		}

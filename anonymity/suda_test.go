@@ -121,6 +121,23 @@ func TestSUDA2MatchesBruteForce(t *testing.T) {
 			if !reflect.DeepEqual(got.Score, score) {
 				t.Fatalf("trial %d: scores %v, want %v", trial, got.Score, score)
 			}
+			var total float64
+			contrib := make([]float64, m)
+			for _, u := range want {
+				w := math.Gamma(float64(maxK-len(u.Columns)) + 1)
+				total += w
+				for _, j := range u.Columns {
+					contrib[j] += w
+				}
+			}
+			for j := range contrib {
+				if total > 0 {
+					contrib[j] *= 100 / total
+				}
+				if math.Abs(got.Contribution[j]-contrib[j]) > 1e-9 {
+					t.Fatalf("trial %d: contributions %v, want %v", trial, got.Contribution, contrib)
+				}
+			}
 		}
 	}
 }
@@ -159,6 +176,12 @@ func TestSUDA2Hand(t *testing.T) {
 	}
 	if res.SampleUniques != 4 || res.Pairs != 2 {
 		t.Fatalf("uniques %d pairs %d", res.SampleUniques, res.Pairs)
+	}
+	// Six 2-MSUs of weight 1: a is in 4, b in 3, c in 5; total score 6.
+	for j, want := range []float64{400.0 / 6, 300.0 / 6, 500.0 / 6} {
+		if math.Abs(res.Contribution[j]-want) > 1e-12 {
+			t.Fatalf("contributions %v", res.Contribution)
+		}
 	}
 	q := 1.25
 	adj := 2*math.Pow(1, -q) + 2*math.Pow(2, -q)
