@@ -33,6 +33,11 @@ type SUDAOptions struct {
 	KeepMSUs bool
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
+	// Progress, if set, is called from the calling goroutine after the
+	// column sets of each size k = 1, 2, … have been searched, with k and
+	// MaxSize. The search may stop before MaxSize when no larger set can
+	// hold an MSU.
+	Progress func(size, maxSize int)
 }
 
 // MSU is one minimal sample unique: the record Row is the only one in the
@@ -177,7 +182,7 @@ func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult,
 		return res, nil
 	}
 
-	s := &sudaSearch{cols: cols, cards: cards, missing: missing, m: m, maxK: maxK, workers: workers, keep: opt.KeepMSUs}
+	s := &sudaSearch{cols: cols, cards: cards, missing: missing, m: m, maxK: maxK, workers: workers, keep: opt.KeepMSUs, progress: opt.Progress}
 	if err := s.reduce(); err != nil {
 		return nil, err
 	}
@@ -285,7 +290,8 @@ type sudaSearch struct {
 	// colCounts[j·maxK + k−1] the number of MSUs of size k holding column j.
 	counts    []int32
 	colCounts []int64
-	keep      bool      // keep the MSUs in found
+	keep      bool // keep the MSUs in found
+	progress  func(size, maxSize int)
 	found     []sudaMSU // with keep
 }
 
@@ -468,6 +474,9 @@ func (s *sudaSearch) run(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+		}
+		if s.progress != nil {
+			s.progress(k, s.maxK)
 		}
 		prev = sudaLevel{}
 		for _, job := range jobs {

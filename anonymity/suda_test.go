@@ -163,9 +163,20 @@ func TestSUDA2MatchesBruteForce(t *testing.T) {
 func TestSUDA2Hand(t *testing.T) {
 	rows := [][]string{{"x", "p", "1"}, {"x", "p", "1"}, {"x", "q", "1"}, {"y", "q", "1"}, {"y", "q", "2"}, {"x", "p", "2"}}
 	header := []string{"a", "b", "c"}
-	res, err := SUDA2(context.Background(), riskTable("hand", header, rows, header), SUDAOptions{KeepMSUs: true})
+	var sizes []int
+	progress := func(size, maxSize int) {
+		if maxSize != 3 {
+			t.Errorf("progress: max size %d", maxSize)
+		}
+		sizes = append(sizes, size)
+	}
+	res, err := SUDA2(context.Background(), riskTable("hand", header, rows, header), SUDAOptions{KeepMSUs: true, Progress: progress})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Size 3 is searched too: rows 0 and 1 are non-unique on every pair.
+	if !reflect.DeepEqual(sizes, []int{1, 2, 3}) {
+		t.Errorf("progress sizes %v", sizes)
 	}
 	wantScore := []float64{0, 0, 1, 1, 2, 2}
 	if !reflect.DeepEqual(res.Score, wantScore) {
