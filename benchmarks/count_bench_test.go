@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -93,6 +94,16 @@ func best(k int, f func()) time.Duration {
 	return b
 }
 
+// cpuTime is the user and system time of the process so far (all
+// threads): on a loaded machine it is steadier than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // sink keeps results alive.
 var sink uint64
 
@@ -147,6 +158,7 @@ func BenchmarkCount(b *testing.B) {
 			ct := loadCount(reg.name, reg.cards)
 			var classes int
 			b.ResetTimer()
+			cpu := cpuTime()
 			for range b.N {
 				c, err := anonymity.Count(context.Background(), ct.tbl, anonymity.CountOptions{})
 				if err != nil {
@@ -155,6 +167,7 @@ func BenchmarkCount(b *testing.B) {
 				classes = c.Len()
 			}
 			perRow := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / countRows
+			b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N)/countRows, "cpu-ns/row")
 			b.ReportMetric(perRow, "ns/row")
 			b.ReportMetric(perRow/(float64(ct.sum.Nanoseconds())/countRows), "x-roofline")
 			b.ReportMetric(ct.naiveRow/perRow, "x-naive")

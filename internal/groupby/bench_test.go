@@ -31,6 +31,8 @@ func benchCols(cards []uint32, n int) [][]uint32 {
 	return cols
 }
 
+var sink uint64
+
 // BenchmarkGroup reports ns/row; run with -benchmem: allocations per
 // operation stay a few hundred for millions of rows (none per row).
 func BenchmarkGroup(b *testing.B) {
@@ -45,6 +47,20 @@ func BenchmarkGroup(b *testing.B) {
 	}
 	for _, reg := range regimes {
 		cols := benchCols(reg.cards, n)
+		b.Run(reg.name+"/sum", func(b *testing.B) {
+			cpu := cpuTime()
+			var s uint64
+			for range b.N {
+				for _, c := range cols {
+					for _, v := range c {
+						s += uint64(v)
+					}
+				}
+			}
+			sink += s
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/row")
+			b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N)/n, "cpu-ns/row")
+		})
 		for _, w := range []int{1, 0} {
 			for _, force := range []int{0, 1, 2, 3} {
 				name := fmt.Sprintf("%s/workers=%d/counter=%d", reg.name, w, force)

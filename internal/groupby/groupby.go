@@ -43,9 +43,9 @@ type Options struct {
 	RowIDs bool
 
 	// Test knobs: the fewest rows per worker (0: minWorkerRows), the
-	// counter (0 auto, 1 direct array, 2 hash, 3 dense partitions) and the partition bits (0 auto,
-	// else bits+1).
-	minRows, force, pbits int
+	// counter (0 auto, 1 direct array, 2 hash, 3 dense partitions), the
+	// partition bits (0 auto, else bits+1) and the rows per range (0 auto).
+	minRows, force, pbits, rangeRows int
 }
 
 // Groups is the result of Group.
@@ -130,7 +130,7 @@ func GroupContext(ctx context.Context, cols [][]uint32, cards []uint32, opt Opti
 			break
 		}
 		pre, err := GroupContext(ctx, cols[:l], cards[:l], Options{Workers: opt.Workers, RowIDs: true,
-			minRows: opt.minRows, force: opt.force, pbits: opt.pbits})
+			minRows: opt.minRows, force: opt.force, pbits: opt.pbits, rangeRows: opt.rangeRows})
 		if err != nil {
 			return nil, renumber(err, orig)
 		}
@@ -194,6 +194,8 @@ type job struct {
 	done    <-chan struct{}
 	space   uint64 // key space Π cards
 	pbits   int    // forced partition bits + 1, or 0
+	dense   bool   // partitions are dense arrays, not hash tables
+	ranges  int    // rows per range
 }
 
 // errCanceled marks a worker stopped by the context.
@@ -243,12 +245,17 @@ func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Opti
 		counter = opt.force
 	}
 	j.pbits = opt.pbits
+	j.ranges = rangeRows
+	if opt.rangeRows > 0 {
+		j.ranges = opt.rangeRows
+	}
 	var g *Groups
 	var err error
 	if counter == 1 {
 		g, err = j.runDense(n, w)
 	} else {
-		g, err = j.runParts(n, w, counter == 3)
+		j.dense = counter == 3
+		g, err = j.runParts(n, w)
 	}
 	if err != nil {
 		if errors.Is(err, errCanceled) {
@@ -304,19 +311,38 @@ func canceled(done <-chan struct{}) bool {
 	}
 }
 
-// keys fills k with the packed keys of rows [lo, lo+len(k)).
+// keys fills k with the packed keys of rows [lo, lo+len(k)), two
+// columns per pass over the batch.
 func (j *job) keys(k []uint64, lo int) error {
-	c0 := j.cols[0][lo : lo+len(k)]
+	n := len(k)
+	c0 := j.cols[0][lo : lo+n]
 	var mx uint32
 	for i, c := range c0 {
 		k[i] = uint64(c)
 		mx = max(mx, c)
 	}
 	if uint64(mx) >= j.cards[0] {
-		return j.badCode(0, lo, len(k))
+		return j.badCode(0, lo, n)
 	}
-	for col := 1; col < len(j.cols); col++ {
-		cj := j.cols[col][lo : lo+len(k)]
+	col := 1
+	for ; col+1 < len(j.cols); col += 2 {
+		a, b := j.cols[col][lo:lo+n], j.cols[col+1][lo:lo+n]
+		ca, cb := j.cards[col], j.cards[col+1]
+		var ma, mb uint32
+		for i := range k {
+			x, y := a[i], b[i]
+			k[i] = (k[i]*ca+uint64(x))*cb + uint64(y)
+			ma, mb = max(ma, x), max(mb, y)
+		}
+		if uint64(ma) >= ca {
+			return j.badCode(col, lo, n)
+		}
+		if uint64(mb) >= cb {
+			return j.badCode(col+1, lo, n)
+		}
+	}
+	if col < len(j.cols) {
+		cj := j.cols[col][lo : lo+n]
 		card := j.cards[col]
 		mx = 0
 		for i, c := range cj {
@@ -324,7 +350,7 @@ func (j *job) keys(k []uint64, lo int) error {
 			mx = max(mx, c)
 		}
 		if uint64(mx) >= card {
-			return j.badCode(col, lo, len(k))
+			return j.badCode(col, lo, n)
 		}
 	}
 	return nil

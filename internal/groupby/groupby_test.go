@@ -97,6 +97,9 @@ func TestGroupMatchesMap(t *testing.T) {
 			force:   trial % 4,
 			pbits:   r.IntN(5),
 		}
+		if r.IntN(2) == 0 {
+			opt.rangeRows = 1 + r.IntN(1000)
+		}
 		if r.IntN(3) == 0 {
 			opt.Weights = make([]int64, n)
 			for i := range opt.Weights {

@@ -1,9 +1,6 @@
 package groupby
 
-import (
-	"math/bits"
-	"slices"
-)
+import "math/bits"
 
 const (
 	// mul is 2^64/φ, the multiplier of Fibonacci hashing (Knuth, TAOCP
@@ -20,8 +17,9 @@ const (
 	partRows = 8192
 	// subBits sizes a dense partition: 2^16 keys, 256 KiB of counters.
 	subBits = 16
-	// chunkRows bounds the rows a worker buffers before counting them.
-	chunkRows = 1 << 22
+	// rangeRows bounds the rows buffered at once by a goroutine: larger
+	// inputs are cut into more ranges than goroutines.
+	rangeRows = 1 << 21
 	minSlots  = 64
 )
 
@@ -56,78 +54,113 @@ type dentry struct {
 	sub, row uint32
 }
 
-// slot is one open-addressing slot: key+1 (0 when free), its
-// partition-local group id and, when counting rows without weights, its
-// count.
+// slot is one open-addressing slot: key+1 (0 when free), a group id and,
+// when counting rows without weights, its count.
 type slot struct {
 	key uint64
 	id  uint32
 	cnt uint32
 }
 
-// part is one partition of a worker: its groups, numbered in order of
-// first row within the partition, and its index from key to group.
-type part struct {
+// groups are one partition's groups in one range of rows, numbered in
+// order of first row.
+type groups struct {
 	first []uint32
+	keys  []uint64
 	sizes []int64
-	keys  []uint64 // key of each group, filled by finish
-	subs  []uint32 // dense: key within the partition of each group
-	// hash index: linear probing, load at most 3/4
-	slots []slot
-	shift uint // 64 - log2(len(slots))
-	// dense index: dense[sub] is a count (plain counting) or id + 1
+}
+
+// index maps keys to group ids within one partition: a dense array
+// (dense[key-base] = id+1, or a count while counting plainly) or an
+// open-addressing table (linear probing, load at most 3/4). Its memory is
+// reused from partition to partition.
+type index struct {
 	dense []uint32
-	base  uint64 // dense: key of sub 0
+	base  uint64
+	all   []slot // reusable memory of the table
+	slots []slot // the table: a prefix of all
+	shift uint   // 64 - log2(len(slots))
+	pbits uint
+	n     int // groups in the table
+	// staging for countDense
+	first, subs []uint32
 }
 
-func newPart(l layout, p int, space uint64) part {
-	if l.dense {
-		base := uint64(p) << subBits
-		return part{dense: make([]uint32, min(1<<subBits, space-base)), base: base}
+// reset empties the index for a partition expected to hold about n
+// groups.
+func (x *index) reset(n int) {
+	size := max(minSlots, 1<<bits.Len(uint((4*n+2)/3)))
+	if size > len(x.all) {
+		x.all = make([]slot, size)
+	} else {
+		clear(x.all[:size])
 	}
-	return part{slots: make([]slot, minSlots), shift: 64 - 6}
+	x.slots = x.all[:size]
+	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	x.n = 0
 }
 
-// grow doubles a hash table.
-func (t *part) grow(pbits uint) { t.resize(2*len(t.slots), pbits) }
-
-// full reports whether adding a group would load the table above 3/4.
-func (t *part) full() bool { return 4*(len(t.first)+1) > 3*len(t.slots) }
-
-// reserve makes room for n groups in all.
-func (t *part) reserve(n int, pbits uint) {
-	if 4*n > 3*len(t.slots) {
-		t.resize(1<<bits.Len(uint((4*n+2)/3)), pbits)
-	}
-}
-
-// resize rehashes a hash table into size slots (a power of two).
-func (t *part) resize(size int, pbits uint) {
-	old := t.slots
-	t.slots = make([]slot, size)
-	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
-	mask := uint64(len(t.slots) - 1)
+// grow doubles the table, keeping the larger memory for later reuse.
+func (x *index) grow() {
+	old := x.slots
+	size := 2 * len(old)
+	fresh := make([]slot, size)
+	x.shift--
+	mask := uint64(size - 1)
 	for _, s := range old {
 		if s.key == empty {
 			continue
 		}
-		i := (((s.key - 1) * mul) << pbits) >> t.shift
-		for t.slots[i].key != empty {
+		i := (((s.key - 1) * mul) << x.pbits) >> x.shift
+		for fresh[i].key != empty {
 			i = (i + 1) & mask
 		}
-		t.slots[i] = s
+		fresh[i] = s
+	}
+	x.all, x.slots = fresh, fresh
+}
+
+// find returns the id of key, or adds it with id x.n and reports added.
+func (x *index) find(key uint64) (id uint32, added bool) {
+	if x.dense != nil {
+		sub := key - x.base
+		g := x.dense[sub]
+		if g == 0 {
+			x.n++
+			x.dense[sub] = uint32(x.n)
+			return uint32(x.n - 1), true
+		}
+		return g - 1, false
+	}
+	if 4*(x.n+1) > 3*len(x.slots) {
+		x.grow()
+	}
+	slots := x.slots
+	mask := uint64(len(slots) - 1)
+	i := ((key * mul) << x.pbits) >> x.shift
+	for {
+		s := &slots[i&mask]
+		if s.key == key+1 {
+			return s.id, false
+		}
+		if s.key == empty {
+			*s = slot{key: key + 1, id: uint32(x.n)}
+			x.n++
+			return s.id, true
+		}
+		i++
 	}
 }
 
-// countHash adds unweighted rows, counting in the slots.
-func (t *part) countHash(es []hentry, pbits uint) {
+// countHash counts unweighted rows in the table, counts in the slots.
+func (x *index) countHash(es []hentry, g *groups) {
 	for _, e := range es {
-		if t.full() {
-			t.grow(pbits)
+		if 4*(x.n+1) > 3*len(x.slots) {
+			x.grow()
 		}
-		slots := t.slots
+		slots := x.slots
 		mask := uint64(len(slots) - 1)
-		i := ((e.key * mul) << pbits) >> t.shift
+		i := ((e.key * mul) << x.pbits) >> x.shift
 		k1 := e.key + 1
 		for {
 			s := &slots[i&mask]
@@ -136,22 +169,34 @@ func (t *part) countHash(es []hentry, pbits uint) {
 				break
 			}
 			if s.key == empty {
-				*s = slot{key: k1, id: uint32(len(t.first)), cnt: 1}
-				t.first = append(t.first, e.row)
+				*s = slot{key: k1, id: uint32(x.n), cnt: 1}
+				x.n++
+				g.first = append(g.first, e.row)
 				break
 			}
 			i++
 		}
 	}
+	g.keys = make([]uint64, x.n)
+	g.sizes = make([]int64, x.n)
+	for _, s := range x.slots {
+		if s.key != empty {
+			g.keys[s.id] = s.key - 1
+			g.sizes[s.id] = int64(s.cnt)
+		}
+	}
 }
 
-// countDense adds unweighted rows, counting in the dense array; new keys
-// are noted without a branch.
-func (t *part) countDense(es []dentry) {
-	n := len(t.first)
-	first := slices.Grow(t.first, len(es))[:n+len(es)]
-	subs := slices.Grow(t.subs, len(es))[:n+len(es)]
-	d := t.dense
+// countDense counts unweighted rows in the dense array; new keys are
+// noted without a branch, and the array is left zero.
+func (x *index) countDense(es []dentry, g *groups) {
+	n := 0
+	if len(es) > len(x.first) {
+		x.first = make([]uint32, len(es))
+		x.subs = make([]uint32, len(es))
+	}
+	first, subs := x.first[:len(es)], x.subs[:len(es)]
+	d := x.dense
 	for _, e := range es {
 		c := d[e.sub]
 		first[n] = e.row
@@ -159,52 +204,35 @@ func (t *part) countDense(es []dentry) {
 		n += int(1 - (c|-c)>>31)
 		d[e.sub] = c + 1
 	}
-	t.first, t.subs = first[:n], subs[:n]
-}
-
-// find returns the id of key, adding a group first seen at row if absent.
-func (t *part) find(key uint64, row uint32, pbits uint) uint32 {
-	if t.dense != nil {
-		sub := uint32(key - t.base)
-		g := t.dense[sub]
-		if g == 0 {
-			t.first = append(t.first, row)
-			t.subs = append(t.subs, sub)
-			t.sizes = append(t.sizes, 0)
-			g = uint32(len(t.first))
-			t.dense[sub] = g
-		}
-		return g - 1
-	}
-	if t.full() {
-		t.grow(pbits)
-	}
-	slots := t.slots
-	mask := uint64(len(slots) - 1)
-	i := ((key * mul) << pbits) >> t.shift
-	for {
-		s := &slots[i&mask]
-		if s.key == key+1 {
-			return s.id
-		}
-		if s.key == empty {
-			id := uint32(len(t.first))
-			*s = slot{key: key + 1, id: id}
-			t.first = append(t.first, row)
-			t.sizes = append(t.sizes, 0)
-			return id
-		}
-		i++
+	g.first = append([]uint32(nil), first[:n]...)
+	g.keys = make([]uint64, n)
+	g.sizes = make([]int64, n)
+	for id, sub := range subs[:n] {
+		g.keys[id] = x.base + uint64(sub)
+		g.sizes[id] = int64(d[sub])
+		d[sub] = 0
 	}
 }
 
-// add adds weighted rows and/or records row ids.
-func (j *job) add(t *part, p int, row uint32, key uint64, pbits uint) {
-	id := t.find(key, row, pbits)
+// clearDense zeroes the entries of the groups' keys in a dense index.
+func (x *index) clearDense(keys []uint64) {
+	for _, k := range keys {
+		x.dense[k-x.base] = 0
+	}
+}
+
+// add counts weighted rows and/or records row ids.
+func (j *job) add(x *index, g *groups, p int, row uint32, key uint64) {
+	id, added := x.find(key)
+	if added {
+		g.first = append(g.first, row)
+		g.keys = append(g.keys, key)
+		g.sizes = append(g.sizes, 0)
+	}
 	if j.weights != nil {
-		t.sizes[id] += j.weights[row]
+		g.sizes[id] += j.weights[row]
 	} else {
-		t.sizes[id]++
+		g.sizes[id]++
 	}
 	if j.rowIDs != nil {
 		j.rowIDs[row] = id
@@ -214,77 +242,80 @@ func (j *job) add(t *part, p int, row uint32, key uint64, pbits uint) {
 	}
 }
 
-// finish fills sizes (after plain counting) and keys by id; a dense index
-// then maps to ids, for merging.
-func (t *part) finish(plain bool) {
-	t.keys = make([]uint64, len(t.first))
-	if plain {
-		t.sizes = make([]int64, len(t.first))
-	}
-	if t.dense != nil {
-		for id, sub := range t.subs {
-			t.keys[id] = t.base + uint64(sub)
-			if plain {
-				t.sizes[id] = int64(t.dense[sub])
-				t.dense[sub] = uint32(id + 1)
-			}
-		}
-		t.subs = nil
-		return
-	}
-	for _, s := range t.slots {
-		if s.key == empty {
-			continue
-		}
-		t.keys[s.id] = s.key - 1
-		if plain {
-			t.sizes[s.id] = int64(s.cnt)
-		}
-	}
+// scratch is one goroutine's reusable memory.
+type scratch struct {
+	hbufs [][]hentry
+	dbufs [][]dentry
+	x     index
 }
 
-// runParts counts keys in partitions: per worker, rows are scattered by
-// partition, then each partition is counted while its index is in cache.
-func (j *job) runParts(n, w int, dense bool) (*Groups, error) {
-	b := bounds(n, w)
-	l := j.layout(b[1]-b[0], dense)
+func (j *job) newScratch(l layout, rows int) *scratch {
+	s := &scratch{x: index{pbits: l.pbits}}
+	est := rows/l.parts*9/8 + 16
+	if l.dense {
+		s.dbufs = make([][]dentry, l.parts)
+		for p := range s.dbufs {
+			s.dbufs[p] = make([]dentry, 0, est)
+		}
+		s.x.dense = make([]uint32, min(1<<subBits, j.space))
+	} else {
+		s.hbufs = make([][]hentry, l.parts)
+		for p := range s.hbufs {
+			s.hbufs[p] = make([]hentry, 0, est)
+		}
+	}
+	return s
+}
+
+// runParts counts keys in partitions. Rows are cut into ranges of at
+// most rangeRows (at least one per worker); each range's rows are
+// scattered by partition, then each partition is counted while its index
+// is in cache. Ranges then merge partition by partition, in row order.
+func (j *job) runParts(n, w int) (*Groups, error) {
+	nr := max(w, (n+j.ranges-1)/j.ranges)
+	nr = (nr + w - 1) / w * w
+	b := bounds(n, nr)
+	l := j.layout(b[1]-b[0], j.dense)
 	if j.rowIDs != nil && l.parts > 1 {
 		j.parts = make([]uint16, n)
 	}
-	parts := make([][]part, w)
-	err := parallel(w, func(i int) error {
-		ps, err := j.partWorker(b[i], b[i+1], l)
-		parts[i] = ps
-		return err
+	P := l.parts
+	res := make([][]groups, nr) // res[r][p]
+	scr := make([]*scratch, w)
+	err := parallel(w, func(k int) error {
+		s := j.newScratch(l, b[1]-b[0]+1)
+		scr[k] = s
+		for r := k; r < nr; r += w {
+			g, err := j.countRange(s, l, b[r], b[r+1])
+			if err != nil {
+				return err
+			}
+			res[r] = g
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	P := l.parts
-	base := parts[0]
-	// Merge the other workers' partitions into worker 0's, partition by
-	// partition; remap[i][p][id] is the merged id of worker i's group.
-	remap := make([][][]uint32, w)
-	for i := 1; i < w; i++ {
-		remap[i] = make([][]uint32, P)
-	}
-	_ = parallel(w, func(k int) error {
-		for p := k; p < P; p += w {
-			bt := &base[p]
-			for i := 1; i < w; i++ {
-				t := &parts[i][p]
-				rm := make([]uint32, len(t.first))
-				for id, key := range t.keys {
-					mid := bt.find(key, t.first[id], l.pbits)
-					bt.sizes[mid] += t.sizes[id]
-					rm[id] = mid
-				}
-				remap[i][p] = rm
-				*t = part{}
-			}
+	base := res[0]
+	// Merge the other ranges into range 0, partition by partition;
+	// remap[r][p][id] is the merged id of group id of range r.
+	remap := make([][][]uint32, nr)
+	if nr > 1 {
+		for r := 1; r < nr; r++ {
+			remap[r] = make([][]uint32, P)
 		}
-		return nil
-	})
+		_ = parallel(w, func(k int) error {
+			x := &scr[k].x
+			for p := k; p < P; p += w {
+				j.mergePart(x, l, p, res, remap)
+			}
+			return nil
+		})
+	}
+	for k := range scr {
+		scr[k] = nil
+	}
 	// Number groups by first row: group gi (partition p, id) is
 	// gi = off[p] + id; its number is the rank of its first row among all
 	// first rows, read from a bitmap of first rows.
@@ -292,7 +323,7 @@ func (j *job) runParts(n, w int, dense bool) (*Groups, error) {
 	for p := range base {
 		off[p+1] = off[p] + len(base[p].first)
 	}
-	g := off[P]
+	total := off[P]
 	bitmap := make([]uint64, (n+63)/64)
 	for p := range base {
 		for _, f := range base[p].first {
@@ -300,35 +331,42 @@ func (j *job) runParts(n, w int, dense bool) (*Groups, error) {
 		}
 	}
 	rank := make([]uint32, len(bitmap))
-	var r uint32
+	var c uint32
 	for k, word := range bitmap {
-		rank[k] = r
-		r += uint32(bits.OnesCount64(word))
+		rank[k] = c
+		c += uint32(bits.OnesCount64(word))
 	}
-	out := &Groups{N: g, Sizes: make([]int64, g), First: make([]int, g)}
-	newID := make([]uint32, g)
+	out := &Groups{N: total, Sizes: make([]int64, total), First: make([]int, total)}
+	var newID []uint32
+	if j.rowIDs != nil {
+		newID = make([]uint32, total)
+	}
 	for p := range base {
-		t := &base[p]
-		for id, f := range t.first {
+		g := &base[p]
+		for id, f := range g.first {
 			k := rank[f>>6] + uint32(bits.OnesCount64(bitmap[f>>6]&(1<<(f&63)-1)))
-			newID[off[p]+id] = k
-			out.Sizes[k] = t.sizes[id]
+			out.Sizes[k] = g.sizes[id]
 			out.First[k] = int(f)
+			if newID != nil {
+				newID[off[p]+id] = k
+			}
 		}
-		*t = part{}
+		*g = groups{}
 	}
 	if j.rowIDs != nil {
-		_ = parallel(w, func(i int) error {
-			ids := j.rowIDs[b[i]:b[i+1]]
-			for r, id := range ids {
-				p := 0
-				if j.parts != nil {
-					p = int(j.parts[b[i]+r])
+		_ = parallel(w, func(k int) error {
+			for r := k; r < nr; r += w {
+				ids := j.rowIDs[b[r]:b[r+1]]
+				for i, id := range ids {
+					p := 0
+					if j.parts != nil {
+						p = int(j.parts[b[r]+i])
+					}
+					if r > 0 {
+						id = remap[r][p][id]
+					}
+					ids[i] = newID[off[p]+int(id)]
 				}
-				if i > 0 {
-					id = remap[i][p][id]
-				}
-				ids[r] = newID[off[p]+int(id)]
 			}
 			return nil
 		})
@@ -336,101 +374,121 @@ func (j *job) runParts(n, w int, dense bool) (*Groups, error) {
 	return out, nil
 }
 
-// partWorker counts rows [lo, hi) into the partitions of l.
-func (j *job) partWorker(lo, hi int, l layout) ([]part, error) {
-	P := l.parts
-	ps := make([]part, P)
-	for p := range ps {
-		ps[p] = newPart(l, p, j.space)
+// mergePart merges partition p of every range into range 0's.
+func (j *job) mergePart(x *index, l layout, p int, res [][]groups, remap [][][]uint32) {
+	g := &res[0][p]
+	total := 0
+	for r := range res {
+		total += len(res[r][p].first)
 	}
-	plain := j.weights == nil && j.rowIDs == nil
-	chunk := chunkRows
-	if P == 1 {
-		chunk = batchSize
-	}
-	est := min(chunk, hi-lo)/P*9/8 + 16
-	var hbufs [][]hentry
-	var dbufs [][]dentry
 	if l.dense {
-		dbufs = make([][]dentry, P)
-		for p := range dbufs {
-			dbufs[p] = make([]dentry, 0, est)
-		}
+		x.base = uint64(p) << subBits
 	} else {
-		hbufs = make([][]hentry, P)
-		for p := range hbufs {
-			hbufs[p] = make([]hentry, 0, est)
+		x.reset(total)
+	}
+	x.n = 0
+	for _, k := range g.keys {
+		x.find(k)
+	}
+	for r := 1; r < len(res); r++ {
+		h := &res[r][p]
+		rm := make([]uint32, len(h.first))
+		for id, k := range h.keys {
+			mid, added := x.find(k)
+			if added {
+				g.first = append(g.first, h.first[id])
+				g.keys = append(g.keys, k)
+				g.sizes = append(g.sizes, 0)
+			}
+			g.sizes[mid] += h.sizes[id]
+			rm[id] = mid
+		}
+		remap[r][p] = rm
+		*h = groups{}
+	}
+	if l.dense {
+		x.clearDense(g.keys)
+	}
+}
+
+// countRange scatters rows [lo, hi) by partition and counts each
+// partition.
+func (j *job) countRange(s *scratch, l layout, lo, hi int) ([]groups, error) {
+	P := l.parts
+	for p := range P {
+		if l.dense {
+			s.dbufs[p] = s.dbufs[p][:0]
+		} else {
+			s.hbufs[p] = s.hbufs[p][:0]
 		}
 	}
 	pshift := 64 - l.pbits
 	var kb [batchSize]uint64
-	for c := lo; c < hi; c += chunk {
-		ce := min(hi, c+chunk)
-		for b := c; b < ce; b += batchSize {
-			if canceled(j.done) {
-				return nil, errCanceled
+	for b := lo; b < hi; b += batchSize {
+		if canceled(j.done) {
+			return nil, errCanceled
+		}
+		k := kb[:min(batchSize, hi-b)]
+		if err := j.keys(k, b); err != nil {
+			return nil, err
+		}
+		row := uint32(b)
+		switch {
+		case l.dense:
+			for _, key := range k {
+				p := key >> subBits
+				s.dbufs[p] = append(s.dbufs[p], dentry{uint32(key & (1<<subBits - 1)), row})
+				row++
 			}
-			k := kb[:min(batchSize, ce-b)]
-			if err := j.keys(k, b); err != nil {
-				return nil, err
+		case P == 1:
+			for _, key := range k {
+				s.hbufs[0] = append(s.hbufs[0], hentry{key, row})
+				row++
 			}
-			row := uint32(b)
-			switch {
-			case l.dense:
-				for _, key := range k {
-					p := key >> subBits
-					dbufs[p] = append(dbufs[p], dentry{uint32(key & (1<<subBits - 1)), row})
-					row++
-				}
-			case P == 1:
-				buf := hbufs[0][:len(k)]
-				for i, key := range k {
-					buf[i] = hentry{key, row + uint32(i)}
-				}
-				hbufs[0] = buf
-			default:
-				for _, key := range k {
-					p := (key * mul) >> pshift
-					hbufs[p] = append(hbufs[p], hentry{key, row})
-					row++
-				}
+		default:
+			for _, key := range k {
+				p := (key * mul) >> pshift
+				s.hbufs[p] = append(s.hbufs[p], hentry{key, row})
+				row++
 			}
 		}
-		// Tables are sized ahead from the share of new groups among the
-		// rows of the partitions counted so far.
-		var seenRows, seenGroups int
-		for p := range P {
-			t := &ps[p]
-			if !l.dense && seenRows > 0 {
-				est := int(float64(len(hbufs[p])) * float64(seenGroups) / float64(seenRows) * 1.1)
-				t.reserve(len(t.first)+est, l.pbits)
-			}
-			before := len(t.first)
-			switch {
-			case l.dense && plain:
-				t.countDense(dbufs[p])
-			case l.dense:
-				for _, e := range dbufs[p] {
-					j.add(t, p, e.row, t.base+uint64(e.sub), 0)
-				}
-			case plain:
-				t.countHash(hbufs[p], l.pbits)
-			default:
-				for _, e := range hbufs[p] {
-					j.add(t, p, e.row, e.key, l.pbits)
-				}
-			}
-			if l.dense {
-				dbufs[p] = dbufs[p][:0]
+	}
+	plain := j.weights == nil && j.rowIDs == nil
+	out := make([]groups, P)
+	x := &s.x
+	// Tables are sized ahead from the share of new groups among the rows
+	// of the partitions counted so far.
+	var seenRows, seenGroups int
+	for p := range P {
+		g := &out[p]
+		if l.dense {
+			x.base = uint64(p) << subBits
+			x.n = 0
+			if plain {
+				x.countDense(s.dbufs[p], g)
 			} else {
-				seenRows += len(hbufs[p])
-				seenGroups += len(t.first) - before
-				hbufs[p] = hbufs[p][:0]
+				for _, e := range s.dbufs[p] {
+					j.add(x, g, p, e.row, x.base+uint64(e.sub))
+				}
+				x.clearDense(g.keys)
+			}
+			continue
+		}
+		es := s.hbufs[p]
+		est := len(es)
+		if seenRows > 0 {
+			est = int(float64(len(es))*float64(seenGroups)/float64(seenRows)*1.1) + 16
+		}
+		x.reset(min(est, len(es)))
+		if plain {
+			x.countHash(es, g)
+		} else {
+			for _, e := range es {
+				j.add(x, g, p, e.row, e.key)
 			}
 		}
+		seenRows += len(es)
+		seenGroups += x.n
 	}
-	for p := range ps {
-		ps[p].finish(plain)
-	}
-	return ps, nil
+	return out, nil
 }
