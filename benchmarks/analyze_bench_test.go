@@ -1,0 +1,102 @@
+package benchmarks
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/internal/demo"
+	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+// analyzeBenchEncode times quasiid.Open + Encode alone over the same
+// columns: the floor of an end-to-end analysis, which must read the file.
+func analyzeBenchEncode(b *testing.B, path string, spec quasiid.Spec) time.Duration {
+	start := time.Now()
+	src, err := quasiid.Open(path, quasiid.ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	if _, err := quasiid.Encode(context.Background(), src, spec, quasiid.EncodeOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
+}
+
+// analyzeBenchRun times reidrisk.Analyze on path, file opening included.
+func analyzeBenchRun(b *testing.B, path string, opt reidrisk.Options) (*reidrisk.Report, time.Duration) {
+	start := time.Now()
+	src, err := quasiid.Open(path, quasiid.ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	r, err := reidrisk.Analyze(context.Background(), src, opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r, time.Since(start)
+}
+
+// benchAnalyze reports, per run of Analyze: ns/row, and x-encode = the time
+// of Analyze divided by the time of reading and encoding the same columns
+// (measured in the same benchmark run, best of the runs each).
+func benchAnalyze(b *testing.B, path string, opt reidrisk.Options) {
+	spec := quasiid.Spec{QI: opt.QI, Sensitive: opt.Sensitive, Subject: opt.Subject}
+	enc := analyzeBenchEncode(b, path, spec)
+	var best time.Duration
+	var rows int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, d := analyzeBenchRun(b, path, opt)
+		if best == 0 || d < best {
+			best = d
+		}
+		rows = r.Rows
+	}
+	b.StopTimer()
+	if e := analyzeBenchEncode(b, path, spec); e < enc {
+		enc = e
+	}
+	b.ReportMetric(float64(best.Nanoseconds())/float64(rows), "ns/row")
+	b.ReportMetric(float64(best)/float64(enc), "x-encode")
+	b.ReportMetric(float64(rows), "rows")
+}
+
+// BenchmarkAnalyze runs the whole analysis end to end: file → Arrow →
+// codes → classes → every measure → Report.
+func BenchmarkAnalyze(b *testing.B) {
+	adult := filepath.Join("..", "testdata", "adult", "adult.csv")
+	qi := []string{"age", "education", "marital-status", "native-country", "race", "salary-class", "sex", "workclass"}
+	b.Run("adult/8qi", func(b *testing.B) {
+		benchAnalyze(b, adult, reidrisk.Options{QI: qi})
+	})
+	b.Run("adult/8qi+occupation", func(b *testing.B) {
+		benchAnalyze(b, adult, reidrisk.Options{QI: qi, Sensitive: []string{"occupation"}})
+	})
+
+	// A 1M-row media-server usage log (internal/demo), written once.
+	path := filepath.Join(b.TempDir(), "usage-1m.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	sessions := demo.Generate(demo.Options{Seed: 1, Accounts: 86_000})
+	if err := demo.WriteCSV(w, sessions); err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	usageQI := []string{"device_type", "media_format", "resolution", "media_type", "country", "hour_of_day"}
+	b.Run("usage-1m/6qi+subject", func(b *testing.B) {
+		benchAnalyze(b, path, reidrisk.Options{QI: usageQI, Subject: "account_id"})
+	})
+}
