@@ -76,7 +76,10 @@ type TemporalReport struct {
 	opt    TemporalOptions
 }
 
-// TemporalKey describes an event key and how habits were counted.
+// TemporalKey describes an event key and how habits were counted. Weekday
+// is "day" (the ISO weekday 1–7 is kept), "weekday_weekend" or "none";
+// SlotMinutes 360 means day parts and 1440 no time of day; DurationBucket 0
+// means the duration is not in the key.
 type TemporalKey struct {
 	SlotMinutes    int      `json:"slot_minutes"`
 	Weekday        string   `json:"weekday"`
@@ -108,7 +111,9 @@ type TemporalTrace struct {
 	ExpectedAllSubjects *Float `json:"expected_fraction_unique_all_subjects,omitempty"`
 }
 
-// TemporalSuggestion is the least coarsening that meets the policy.
+// TemporalSuggestion is the least coarsening that meets the policy, in the
+// terms of TemporalKey. Met is false when no generalization within the
+// search budget meets it; the fields then describe the closest one.
 type TemporalSuggestion struct {
 	Policy         string   `json:"policy"`
 	Met            bool     `json:"met"`

@@ -3,6 +3,7 @@ package temporal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -134,6 +135,9 @@ func prepare(ctx context.Context, ev *Events, loc *time.Location, workers int) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := checkTimes(ev); err != nil {
+		return nil, err
+	}
 	p := &prepared{ev: ev, cal: newCalendar(ev, loc), workers: workers}
 	ns := ev.numSubjects()
 	off := make([]int, ns+1)
@@ -190,4 +194,24 @@ func (p *prepared) analyze(ctx context.Context, opt Options, labels bool) (*Repo
 		}
 	}
 	return r, nil
+}
+
+// Instants outside years 0001–9999 are rejected: they are almost always
+// milliseconds or nanoseconds read as seconds.
+const (
+	minTime = -62135596800 // 0001-01-01T00:00:00Z
+	maxTime = 253402300799 // 9999-12-31T23:59:59Z
+)
+
+func checkTimes(ev *Events) error {
+	for i, t := range ev.Time {
+		if (t < minTime || t > maxTime) && (ev.Valid == nil || ev.Valid[i]) {
+			name := ev.Source
+			if name == "" {
+				name = "events"
+			}
+			return fmt.Errorf("%s: row %d: time %d s since 1970 lies outside the years 0001–9999 (milliseconds read as seconds?)", name, i+1, t)
+		}
+	}
+	return nil
 }

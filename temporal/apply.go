@@ -29,6 +29,9 @@ func NewRewriter(ev *Events, g Generalization, loc *time.Location) (*Rewriter, e
 	if err := ev.validate(); err != nil {
 		return nil, err
 	}
+	if err := checkTimes(ev); err != nil {
+		return nil, err
+	}
 	cal := newCalendar(ev, loc)
 	k, err := newKeyer(ev, &cal, g, false)
 	if err != nil {

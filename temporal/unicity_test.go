@@ -1,6 +1,7 @@
 package temporal
 
 import (
+	"context"
 	"math"
 	"testing"
 )
@@ -82,5 +83,22 @@ func TestIntersectCount(t *testing.T) {
 		if i != j {
 			t.Errorf("search(%d) = %d, want %d", x, i, j)
 		}
+	}
+}
+
+func TestEmptyAndOutOfRange(t *testing.T) {
+	r := analyze(t, &Events{}, Options{Generalization: Generalization{SlotMinutes: 60}})
+	if r.Subjects != 0 || r.SubjectsWithHabits != 0 || r.Trace[0].Sampled != 0 || r.Trace[0].Expected != 0 {
+		t.Errorf("empty log: %+v", r)
+	}
+	ev := &Events{Source: "ms.csv", Subject: []uint32{0, 0}, Time: []int64{1704139200, 1704139200000}}
+	_, err := Analyze(context.Background(), ev, Options{Generalization: Generalization{SlotMinutes: 60}})
+	if err == nil || err.Error() != "ms.csv: row 2: time 1704139200000 s since 1970 lies outside the years 0001–9999 (milliseconds read as seconds?)" {
+		t.Errorf("error %v", err)
+	}
+	// An invalid row's time is not looked at.
+	ev.Valid = []bool{true, false}
+	if r := analyze(t, ev, Options{Generalization: Generalization{SlotMinutes: 60}}); r.SkippedEvents != 1 || r.Subjects != 1 {
+		t.Errorf("skipped %d subjects %d", r.SkippedEvents, r.Subjects)
 	}
 }
