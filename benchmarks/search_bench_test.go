@@ -123,7 +123,8 @@ var telemetry struct {
 // classes → *), OS version (40, ordered, grouped by 2), country (50 →
 // 6 regions → *), hour of day (TimeOfDay), age (18–90, doubling
 // intervals of 5) and a /24 network (IPv4, 256 networks in 16 /16s).
-// Skewed (Zipf) draws make small classes, as in real telemetry.
+// Skewed draws (Zipf, s = 1.6) make a long tail of small classes, as in
+// real telemetry.
 func loadTelemetry(b *testing.B) (*anonymity.Classes, []*generalize.Hierarchy) {
 	telemetry.Do(func() {
 		const n = 1_000_000
@@ -156,7 +157,7 @@ func loadTelemetry(b *testing.B) (*anonymity.Classes, []*generalize.Hierarchy) {
 			for _, v := range values[j] {
 				col.Dict.Code(v)
 			}
-			z := rand.NewZipf(r, 1.2, 2, uint64(len(values[j])-1))
+			z := rand.NewZipf(r, 1.6, 1, uint64(len(values[j])-1))
 			for i := range col.Codes {
 				col.Codes[i] = uint32(z.Uint64())
 			}
