@@ -265,7 +265,11 @@ func randomAccess(r io.Reader, br *bufio.Reader) (readAtSeeker, func() error, er
 
 func openParquet(ra readAtSeeker, mem memory.Allocator, batch int) (array.RecordReader, error) {
 	// Hide ra's Close: the Source closes the file itself.
-	pf, err := file.NewParquetReader(struct{ readAtSeeker }{ra}, file.WithReadProps(parquet.NewReaderProperties(mem)))
+	props := parquet.NewReaderProperties(mem)
+	// Stream pages instead of reading each column chunk whole: a file
+	// written as one big row group must not need its size in memory.
+	props.BufferedStreamEnabled = true
+	pf, err := file.NewParquetReader(struct{ readAtSeeker }{ra}, file.WithReadProps(props))
 	if err != nil {
 		return nil, err
 	}
