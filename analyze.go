@@ -60,6 +60,9 @@ func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, 
 		QIAnalysis:  []QIScore{},
 	}
 	r.summarise(c, opt)
+	if err := r.qiAnalysis(ctx, c, opt); err != nil {
+		return nil, err
+	}
 	if opt.Subject != "" {
 		r.subjects(c)
 	}
@@ -74,7 +77,11 @@ func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, 
 	}
 	if opt.SUDA {
 		progress(opt, "suda", 0, 0)
-		s, err := anonymity.SUDA2(ctx, t, anonymity.SUDAOptions{MaxSize: opt.SUDAMaxSize, Workers: opt.Workers})
+		so := anonymity.SUDAOptions{MaxSize: opt.SUDAMaxSize, Workers: opt.Workers}
+		if opt.Progress != nil {
+			so.Progress = func(size, maxSize int) { progress(opt, "suda", int64(size), int64(maxSize)) }
+		}
+		s, err := anonymity.SUDA2(ctx, t, so)
 		if err != nil {
 			return nil, err
 		}
@@ -117,6 +124,29 @@ func (r *Report) summarise(c *anonymity.Classes, opt Options) {
 	}
 	p := anonymity.Prosecutor(c, opt.RiskThreshold)
 	r.Prosecutor = ProsecutorRisk{Float(p.Highest), Float(p.Average), Float(p.RecordsAtRisk), Float(p.Threshold)}
+}
+
+// qiAnalysis ranks the combinations of QIs by distinction and separation:
+// every combination when there are at most opt.QIMaxColumns QIs, those of
+// up to anonymity.DefaultQIMaxSize QIs beyond.
+func (r *Report) qiAnalysis(ctx context.Context, c *anonymity.Classes, opt Options) error {
+	n := len(c.QI)
+	maxSize := n
+	if n > opt.QIMaxColumns {
+		maxSize = min(n, anonymity.DefaultQIMaxSize)
+	}
+	progress(opt, "qi", 0, 1)
+	qs, err := anonymity.AnalyzeQI(ctx, c, anonymity.QIOptions{MaxSize: maxSize})
+	if err != nil {
+		return err
+	}
+	r.QIAnalysis = make([]QIScore, len(qs))
+	for i, q := range qs {
+		r.QIAnalysis[i] = QIScore{Columns: q.Columns, Distinction: Float(q.Distinction), Separation: Float(q.Separation)}
+	}
+	r.QIAnalysisComplete = maxSize == n
+	progress(opt, "qi", 1, 1)
+	return nil
 }
 
 // subjects fills the person-level counts from c.Subjects.

@@ -237,3 +237,36 @@ func TestAnalyzeWholePopulation(t *testing.T) {
 		t.Errorf("population uniqueness %+v, want 1/6", pu)
 	}
 }
+
+// TestAnalyzeQI: small's combinations by hand. q1: classes 4, 2 → distinction
+// 2/6, separation 1 − (6+1)/15 = 8/15; q2: 5, 1 → 2/6, 1 − 10/15 = 1/3;
+// (q1,q2): 3, 1, 2 → 3/6, 1 − (3+0+1)/15 = 11/15. Most identifying first.
+func TestAnalyzeQI(t *testing.T) {
+	r, err := Analyze(context.Background(), source(t, small), Options{QI: []string{"q1", "q2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []QIScore{
+		{Columns: []string{"q1", "q2"}, Distinction: 0.5, Separation: 11.0 / 15},
+		{Columns: []string{"q1"}, Distinction: 2.0 / 6, Separation: 8.0 / 15},
+		{Columns: []string{"q2"}, Distinction: 2.0 / 6, Separation: 1.0 / 3},
+	}
+	if len(r.QIAnalysis) != len(want) || !r.QIAnalysisComplete {
+		t.Fatalf("qi_analysis %+v (complete %v)", r.QIAnalysis, r.QIAnalysisComplete)
+	}
+	for i, w := range want {
+		g := r.QIAnalysis[i]
+		if !reflect.DeepEqual(g.Columns, w.Columns) || math.Abs(float64(g.Distinction-w.Distinction)) > 1e-15 ||
+			math.Abs(float64(g.Separation-w.Separation)) > 1e-15 {
+			t.Errorf("qi_analysis[%d] = %+v, want %+v", i, g, w)
+		}
+	}
+	// Beyond QIMaxColumns only small combinations are scored.
+	r, err = Analyze(context.Background(), source(t, small), Options{QI: []string{"id", "q1", "q2", "s"}, QIMaxColumns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.QIAnalysisComplete || len(r.QIAnalysis) != 14 {
+		t.Errorf("4 QIs, QIMaxColumns 2: %d combinations, complete %v; want 4+6+4 = 14 (sizes ≤ 3) and false", len(r.QIAnalysis), r.QIAnalysisComplete)
+	}
+}

@@ -61,9 +61,9 @@ type Options struct {
 	// (0: the number of QIs, as sdcMicro does).
 	SUDAMaxSize int
 
-	// QIMaxColumns bounds the QI analysis: all subsets of the QIs when there
-	// are at most this many, single columns and pairs beyond (0:
-	// DefaultQIMaxColumns).
+	// QIMaxColumns bounds the QI analysis: every combination of the QIs
+	// when there are at most this many, combinations of up to
+	// anonymity.DefaultQIMaxSize QIs beyond (0: DefaultQIMaxColumns).
 	QIMaxColumns int
 
 	// Records asks for Report.Records, the per-record risk table.
