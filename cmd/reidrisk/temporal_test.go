@@ -38,6 +38,14 @@ func TestTemporalCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
+	v := loadSchema(t, "../../schema/temporal-report.schema.json")
+	if errs := v.validate([]byte(out)); len(errs) > 0 {
+		t.Errorf("schema: %v", errs)
+	}
+	// The schema rejects a misspelt field.
+	if errs := v.validate([]byte(strings.Replace(out, `"unique_p1"`, `"unique_p_1"`, 1))); len(errs) == 0 {
+		t.Error("schema accepted unique_p_1")
+	}
 	if r["subjects"].(float64) != 1000 || r["subjects_with_habits"].(float64) != 28 || r["distinct_habits"].(float64) != 4 {
 		t.Errorf("subjects %v with habits %v habits %v", r["subjects"], r["subjects_with_habits"], r["distinct_habits"])
 	}
