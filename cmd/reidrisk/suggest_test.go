@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSuggestApplyCommands runs suggest on Adult from standard input,
+// saves the transform and reapplies it with apply.
+func TestSuggestApplyCommands(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "adult", "adult.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	qi := []string{"age", "education", "marital-status", "native-country", "race", "salary-class", "sex", "workclass"}
+	args := []string{"suggest", "-", "--qi", strings.Join(qi, ","), "--k", "5", "--max-suppression", "0.05",
+		"--metric", "dm_star", "--format", "json", "--delimiter", ";",
+		"--out", filepath.Join(dir, "out.csv"), "--save-transform", filepath.Join(dir, "t.json")}
+	for _, q := range qi {
+		args = append(args, "--hierarchy", q+"="+filepath.Join("..", "..", "testdata", "adult", "adult_hierarchy_"+q+".csv"))
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), env{bytes.NewReader(data), &stdout, &stderr}, args); code != 0 {
+		t.Fatalf("suggest: exit %d: %s", code, stderr.String())
+	}
+	var rep struct {
+		LatticeSize    int64 `json:"lattice_size"`
+		NodesEvaluated int   `json:"nodes_evaluated"`
+		Optimal        bool  `json:"optimal"`
+		Optimum        struct {
+			Levels     map[string]int `json:"levels"`
+			DM         int64          `json:"dm"`
+			DMStar     int64          `json:"dm_star"`
+			Loss       float64        `json:"loss"`
+			Suppressed int64          `json:"suppressed"`
+			Classes    int            `json:"classes"`
+		} `json:"optimum"`
+		Alternatives []json.RawMessage `json:"alternatives"`
+		Output       struct {
+			Written    int64 `json:"written"`
+			Suppressed int64 `json:"suppressed"`
+			K          int64 `json:"k"`
+		} `json:"output"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("%v: %s", err, stdout.String())
+	}
+	o := rep.Optimum
+	if rep.LatticeSize != 4320 || !rep.Optimal || o.DMStar != 2689984 || o.Suppressed != 813 || o.Levels["native-country"] != 2 ||
+		rep.Output.Suppressed != 813 || rep.Output.Written != 30162-813 || rep.Output.K < 5 || o.Classes != 695 {
+		t.Fatalf("report: %s", stdout.String())
+	}
+	stdout.Reset()
+	code := run(context.Background(), env{nil, &stdout, &stderr}, []string{"apply", filepath.Join("..", "..", "testdata", "adult", "adult.csv"),
+		"--transform", filepath.Join(dir, "t.json"), "--out", filepath.Join(dir, "again.csv")})
+	if code != 0 {
+		t.Fatalf("apply: exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "29349 written") || !strings.Contains(stdout.String(), "813 suppressed") {
+		t.Errorf("apply said %q", stdout.String())
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "out.csv"))
+	b, _ := os.ReadFile(filepath.Join(dir, "again.csv"))
+	if !bytes.Equal(a, b) {
+		t.Error("apply of the saved transform differs from suggest's output")
+	}
+}
+
+func TestSuggestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"suggest", "f.csv", "--k", "5"}, "--qi is required"},
+		{[]string{"suggest", "f.csv", "--qi", "a", "--k", "5"}, `no --hierarchy for quasi-identifier "a"`},
+		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies"}, "no privacy criterion"},
+		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--k", "2", "--metric", "x"}, "--metric"},
+		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--l", "2"}, "--l and --t need --sensitive"},
+		{[]string{"apply", "f.csv"}, "--transform and --out are required"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), env{nil, &stdout, &stderr}, tc.args); code != 2 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%q: exit %d, stderr %q, want 2 and %q", tc.args, code, stderr.String(), tc.want)
+		}
+	}
+}
+
+// TestSuggestAuto uses automatic hierarchies on a small CSV.
+func TestSuggestAuto(t *testing.T) {
+	in := "age,city\n31,Paris\n33,Paris\n35,Lyon\n38,Lyon\n41,Paris\n44,Lyon\n47,Paris\n49,Lyon\n"
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), env{strings.NewReader(in), &stdout, &stderr},
+		[]string{"suggest", "-", "--qi", "age,city", "--auto-hierarchies", "--k", "2", "--format", "json"})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var rep struct {
+		Hierarchies []struct {
+			Column string `json:"column"`
+			Auto   bool   `json:"auto"`
+		} `json:"hierarchies"`
+		Optimum struct {
+			Suppressed int64 `json:"suppressed"`
+			Classes    int   `json:"classes"`
+		} `json:"optimum"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Hierarchies) != 2 || !rep.Hierarchies[0].Auto || !rep.Hierarchies[1].Auto || rep.Optimum.Classes < 1 {
+		t.Errorf("report %s", stdout.String())
+	}
+}
