@@ -309,3 +309,27 @@ func TestCorruptArrowData(t *testing.T) {
 		}
 	}
 }
+
+func TestTimeColumnDictionary(t *testing.T) {
+	typ := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int16, ValueType: arrow.BinaryTypes.String}
+	b := array.NewDictionaryBuilder(memory.DefaultAllocator, typ).(*array.BinaryDictionaryBuilder)
+	defer b.Release()
+	b.AppendString("2024-03-01")
+	b.AppendNull()
+	b.AppendString("2024-03-01T10:00:00Z")
+	b.AppendString("2024-03-01")
+	arr := b.NewArray()
+	defer arr.Release()
+	rec := array.NewRecord(arrow.NewSchema([]arrow.Field{{Name: "ts", Type: typ, Nullable: true}}, nil), []arrow.Array{arr}, 4)
+	src := FromRecord("dict", rec)
+	rec.Release()
+	defer src.Close()
+	tbl, err := Encode(context.Background(), src, Spec{Time: "ts"}, EncodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tbl.Column("ts")
+	if want := []int64{1709251200, 0, 1709287200, 1709251200}; !reflect.DeepEqual(c.Times, want) || !reflect.DeepEqual(c.Valid, []bool{true, false, true, true}) {
+		t.Errorf("times %v valid %v", c.Times, c.Valid)
+	}
+}

@@ -295,19 +295,20 @@ func (e *columnEncoder) encodeTimes(arr arrow.Array, base int64, lines func(int)
 	}
 	var value func(i int) (int64, error)
 	switch a := arr.(type) {
-	case *array.String, *array.LargeString, *array.Dictionary:
-		format := formatter(a)
+	case *array.String:
+		value = func(i int) (int64, error) { return e.parseTime(a.Value(i), i, bad) }
+	case *array.LargeString:
+		value = func(i int) (int64, error) { return e.parseTime(a.Value(i), i, bad) }
+	case *array.Dictionary:
+		dict := a.Dictionary()
+		format := formatter(dict)
 		value = func(i int) (int64, error) {
-			e.scratch = format(e.scratch[:0], i)
-			if a, ok := arr.(*array.Dictionary); ok && a.Dictionary().IsNull(a.GetValueIndex(i)) {
+			j := a.GetValueIndex(i)
+			if dict.IsNull(j) {
 				return 0, errNullTime
 			}
-			s := string(e.scratch) // not retained; the compiler may still allocate
-			t, ok := e.times.parse(s)
-			if !ok {
-				return 0, bad(i, "cannot read %q as a time (want RFC 3339 / ISO 8601, \"YYYY-MM-DD HH:MM[:SS]\" or \"YYYY-MM-DD\")", s)
-			}
-			return t, nil
+			e.scratch = format(e.scratch[:0], j)
+			return e.parseTime(string(e.scratch), i, bad)
 		}
 	case *array.Timestamp:
 		per := unitsPerSecond(a.DataType().(*arrow.TimestampType).Unit)
@@ -348,4 +349,14 @@ func (e *columnEncoder) encodeTimes(arr arrow.Array, base int64, lines func(int)
 	return nil
 }
 
+// errNullTime marks a null value found inside an Arrow dictionary.
 var errNullTime = errors.New("null time")
+
+// parseTime parses the text time s of batch row i.
+func (e *columnEncoder) parseTime(s string, i int, bad func(int, string, ...any) error) (int64, error) {
+	t, ok := e.times.parse(s)
+	if !ok {
+		return 0, bad(i, "cannot read %q as a time (want RFC 3339 / ISO 8601, \"YYYY-MM-DD HH:MM[:SS]\" or \"YYYY-MM-DD\")", s)
+	}
+	return t, nil
+}
