@@ -54,7 +54,7 @@ const (
 	WholeDay = 1440
 )
 
-// SlotLadder is the order in which the coarsening search widens slots.
+// slotLadder is the order in which the coarsening search widens slots.
 var slotLadder = []int{15, 30, 60, 120, 240, DayParts, WholeDay}
 
 // Generalization says which parts of an event make up its key, and how

@@ -99,8 +99,9 @@ func (p Policy) MaxP() int {
 	return n
 }
 
-// Value returns the figure of r that metric m names.
-func Value(r *Report, m string) (float64, bool) {
+// Metric returns the figure of r that the policy metric m names
+// (unique_p1, le_2, lt_5, unique_p2 or epsP); false if r lacks it.
+func Metric(r *Report, m string) (float64, bool) {
 	switch m {
 	case "unique_p1":
 		return r.Habits.UniqueP1, true
@@ -123,7 +124,7 @@ func Value(r *Report, m string) (float64, bool) {
 func (p Policy) Excess(r *Report) float64 {
 	e := 0.0
 	for _, l := range p {
-		v, ok := Value(r, l.Metric)
+		v, ok := Metric(r, l.Metric)
 		if !ok {
 			return 1e9
 		}
