@@ -354,8 +354,8 @@ func fullSet(m int) uint64 {
 }
 
 // sudaLevel holds, for each column set of one size, the items that are
-// not unique on it (nil when there are none).
-type sudaLevel map[uint64][]uint64
+// not unique on it (sets with none are absent).
+type sudaLevel map[uint64]itemSet
 
 // run searches sets of size 1..maxK.
 func (s *sudaSearch) run(ctx context.Context) error {
@@ -369,13 +369,13 @@ func (s *sudaSearch) run(ctx context.Context) error {
 	for i := range nItems {
 		allBits[i/64] |= 1 << uint(i%64)
 	}
-	prev := sudaLevel{0: allBits}
+	prev := sudaLevel{0: {bits: allBits}}
 	for k := 1; k <= s.maxK && len(prev) > 0; k++ {
 		jobs, nsets := s.candidates(prev)
 		if nsets == 0 {
 			break
 		}
-		next := make([][]uint64, nsets)
+		next := make([]itemSet, nsets)
 		var mu sync.Mutex
 		var nextJob atomic.Int64
 		var wg sync.WaitGroup
@@ -387,7 +387,8 @@ func (s *sudaSearch) run(ctx context.Context) error {
 				g := newSudaGrouper()
 				active := make([]uint64, words)
 				pid := make([]int32, nItems) // item → group on the parent set
-				var list []int32
+				var list, nonUnique []int32
+				subs := make([]itemSet, 0, s.m)
 				var local []sudaMSU
 				colCounts := make([]int64, s.m*s.maxK)
 				for {
@@ -402,7 +403,7 @@ func (s *sudaSearch) run(ctx context.Context) error {
 					job := jobs[ji]
 					// Group the items not unique on the parent set once; each
 					// child set refines that grouping by one column.
-					list = bitsetItems(list[:0], prev[job.parent])
+					list = prev[job.parent].items(list[:0])
 					groupsP := 1
 					if job.parent == 0 {
 						for _, it := range list {
@@ -417,14 +418,11 @@ func (s *sudaSearch) run(ctx context.Context) error {
 					}
 					for c, set := range job.sets {
 						// active = items not unique on any (k−1)-subset.
-						copy(active, prev[job.parent])
+						subs = append(subs[:0], prev[job.parent])
 						for rest := job.parent; rest != 0; rest &= rest - 1 {
-							sub := prev[set&^(rest&-rest)]
-							for x := range active {
-								active[x] &= sub[x]
-							}
+							subs = append(subs, prev[set&^(rest&-rest)])
 						}
-						list = bitsetItems(list[:0], active)
+						list = intersect(list[:0], active, subs)
 						if len(list) == 0 {
 							continue
 						}
@@ -439,25 +437,24 @@ func (s *sudaSearch) run(ctx context.Context) error {
 						for x, it := range list {
 							cnt[ids[x]] += int32(s.weights[it])
 						}
-						nonUnique := false
+						nonUnique = nonUnique[:0]
 						for x, it := range list {
-							if cnt[ids[x]] == 1 {
-								active[it/64] &^= 1 << uint(it%64)
-								if s.miss[it]&set == 0 {
-									atomic.AddInt32(&s.counts[int(it)*s.maxK+k-1], 1)
-									for rest := set; rest != 0; rest &= rest - 1 {
-										colCounts[bits.TrailingZeros64(rest)*s.maxK+k-1]++
-									}
-									if s.keep {
-										local = append(local, sudaMSU{row: int(it), set: set})
-									}
+							if cnt[ids[x]] > 1 {
+								nonUnique = append(nonUnique, it)
+								continue
+							}
+							if s.miss[it]&set == 0 {
+								atomic.AddInt32(&s.counts[int(it)*s.maxK+k-1], 1)
+								for rest := set; rest != 0; rest &= rest - 1 {
+									colCounts[bits.TrailingZeros64(rest)*s.maxK+k-1]++
 								}
-							} else {
-								nonUnique = true
+								if s.keep {
+									local = append(local, sudaMSU{row: int(it), set: set})
+								}
 							}
 						}
-						if nonUnique && k < s.maxK {
-							next[job.first+c] = append([]uint64(nil), active...)
+						if len(nonUnique) > 0 && k < s.maxK {
+							next[job.first+c] = newItemSet(nonUnique, nItems)
 						}
 					}
 				}
@@ -481,13 +478,95 @@ func (s *sudaSearch) run(ctx context.Context) error {
 		prev = sudaLevel{}
 		for _, job := range jobs {
 			for c, set := range job.sets {
-				if b := next[job.first+c]; b != nil {
-					prev[set] = b
+				if is := next[job.first+c]; !is.empty() {
+					prev[set] = is
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// itemSet is a set of items, as a bitset when dense and as an ascending
+// list when it holds fewer than one item in 32 (deep in the search most
+// items are unique, and a bitset per column set would dominate memory).
+type itemSet struct {
+	bits []uint64
+	list []int32
+}
+
+// newItemSet copies the ascending items into the smaller representation.
+func newItemSet(items []int32, nItems int) itemSet {
+	if len(items)*32 < nItems {
+		return itemSet{list: append([]int32(nil), items...)}
+	}
+	b := make([]uint64, (nItems+63)/64)
+	for _, it := range items {
+		b[it/64] |= 1 << uint(it%64)
+	}
+	return itemSet{bits: b}
+}
+
+func (is itemSet) empty() bool { return is.bits == nil && len(is.list) == 0 }
+
+// items appends the members to list, ascending.
+func (is itemSet) items(list []int32) []int32 {
+	if is.bits == nil {
+		return append(list, is.list...)
+	}
+	return bitsetItems(list, is.bits)
+}
+
+// intersect appends to list, ascending, the items in every set of subs;
+// scratch is a bitset buffer of the right length.
+func intersect(list []int32, scratch []uint64, subs []itemSet) []int32 {
+	// Start from the shortest list, if any; else AND the bitsets.
+	best := -1
+	for i, is := range subs {
+		if is.bits == nil && (best < 0 || len(is.list) < len(subs[best].list)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		copy(scratch, subs[0].bits)
+		for _, is := range subs[1:] {
+			for x := range scratch {
+				scratch[x] &= is.bits[x]
+			}
+		}
+		return bitsetItems(list, scratch)
+	}
+	start := len(list)
+	list = append(list, subs[best].list...)
+	for i, is := range subs {
+		if i == best {
+			continue
+		}
+		out := list[:start]
+		cur := list[start:]
+		if is.bits != nil {
+			for _, it := range cur {
+				if is.bits[it/64]&(1<<uint(it%64)) != 0 {
+					out = append(out, it)
+				}
+			}
+		} else {
+			other, o := is.list, 0
+			for _, it := range cur {
+				for o < len(other) && other[o] < it {
+					o++
+				}
+				if o < len(other) && other[o] == it {
+					out = append(out, it)
+				}
+			}
+		}
+		list = out
+		if len(list) == start {
+			break
+		}
+	}
+	return list
 }
 
 // bitsetItems appends the members of a bitset to list.
