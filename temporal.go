@@ -299,8 +299,9 @@ func figures(r *temporal.Report) TemporalFigures {
 // source r was computed from (open the file again). The time column becomes
 // the suggestion's coarsened time (see temporal.Rewriter), the duration
 // column its bucket, attributes left out of the key become null; every
-// other column and every row passes through. It fails without a suggestion
-// or when the suggestion does not meet its policy.
+// other column and every row passes through; rows the analysis skipped (no
+// subject or no time) get a null time. It fails without a suggestion or
+// when the suggestion does not meet its policy.
 func (r *TemporalReport) WriteSafe(ctx context.Context, src *quasiid.Source, w io.Writer, format quasiid.Format) (quasiid.RewriteStats, error) {
 	var stats quasiid.RewriteStats
 	if r.Suggestion == nil {

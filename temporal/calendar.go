@@ -31,7 +31,7 @@ type zoneTable struct {
 
 func newZoneTable(loc *time.Location, lo, hi int64) zoneTable {
 	z := zoneTable{starts: []int64{math.MinInt64}}
-	if loc == nil || loc == time.UTC {
+	if loc == nil || loc == time.UTC || lo > hi {
 		z.offsets = []int64{0}
 		return z
 	}

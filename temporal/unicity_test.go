@@ -102,3 +102,12 @@ func TestEmptyAndOutOfRange(t *testing.T) {
 		t.Errorf("skipped %d subjects %d", r.SkippedEvents, r.Subjects)
 	}
 }
+
+func TestEmptyInZone(t *testing.T) {
+	ams, _ := LoadLocation("Europe/Amsterdam")
+	ev := &Events{Subject: []uint32{0}, Time: []int64{0}, Valid: []bool{false}}
+	r := analyze(t, ev, Options{Generalization: Generalization{SlotMinutes: 60}, Location: ams})
+	if r.Subjects != 0 || r.SkippedEvents != 1 {
+		t.Errorf("%+v", r)
+	}
+}
