@@ -159,3 +159,52 @@ func TestPlotBuckets(t *testing.T) {
 		t.Errorf("labels %q, want %q", labels, want)
 	}
 }
+
+// TestSuggestTemporalHTML renders hand-made suggest and temporal reports:
+// every section and plot must be there and drawn.
+func TestSuggestTemporalHTML(t *testing.T) {
+	f := func(v float64) *reidrisk.Float { x := reidrisk.Float(v); return &x }
+	sug := &reidrisk.SuggestReport{
+		Source: "t.csv", Rows: 100, QI: []string{"age", "zip"}, Metric: "loss", LatticeSize: 12, NodesEvaluated: 5, Optimal: true,
+		Before:  reidrisk.Suggestion{Levels: map[string]int{"age": 0, "zip": 0}, Classes: 80, HighestRisk: 1, AverageRisk: 0.8},
+		Optimum: &reidrisk.Suggestion{Levels: map[string]int{"age": 1, "zip": 2}, Classes: 10, HighestRisk: 0.2, AverageRisk: 0.1, Loss: 0.4},
+		Alternatives: []reidrisk.Suggestion{
+			{Levels: map[string]int{"age": 2, "zip": 1}, AverageRisk: 0.05, Loss: 0.6},
+			{Levels: map[string]int{"age": 0, "zip": 3}, AverageRisk: 0.15, Loss: 0.3},
+		},
+	}
+	tem := &reidrisk.TemporalReport{
+		Source: "log.csv", Events: 1000, Subjects: 50, SubjectsWithHabits: 40, DistinctHabits: 70,
+		Key:            reidrisk.TemporalKey{SlotMinutes: 60, Weekday: "day", MinWeeks: 4},
+		HabitAnonymity: reidrisk.TemporalHabits{UniqueP1: 0.25, MinAnonymityHistogram: map[string]int{"1": 10, "2": 5, "7": 25}},
+		TraceUnicity: map[string]reidrisk.TemporalTrace{
+			"1": {FractionUnique: 0.3, CI95: [2]reidrisk.Float{0.2, 0.4}, ExpectedAllSubjects: f(0.31)},
+			"2": {FractionUnique: 0.7, CI95: [2]reidrisk.Float{0.6, 0.8}},
+		},
+		Suggestion: &reidrisk.TemporalSuggestion{Policy: "unique_p1<=0.01", Met: true, SlotMinutes: 360, Weekday: "weekday_weekend",
+			After: reidrisk.TemporalFigures{FractionUnique: map[string]reidrisk.Float{"1": 0.01, "2": 0.1}}},
+	}
+	var b strings.Builder
+	if err := writeHTML(&b, htmlPage{Suggest: sug, Temporal: tem}); err != nil {
+		t.Fatal(err)
+	}
+	d := parseHTML(t, b.String())
+	for _, id := range []string{"suggestion", "suggest-plots", "temporal", "temporal-plots", "temporal-suggestion"} {
+		if !d.sections[id] {
+			t.Errorf("no section %q", id)
+		}
+	}
+	for _, id := range []string{"plot-before-after", "plot-pareto", "plot-habits", "plot-trace-unicity"} {
+		if f, ok := d.figures[id]; !ok || !f.svg || !f.how {
+			t.Errorf("plot %q: present %v, drawn %v, how-to-read %v", id, ok, f.svg, f.how)
+		}
+	}
+	for _, want := range []string{"Generalise to age:1 zip:2", "25.0% of the subjects with habits", "Coarsen to: weekday weekday_weekend, 360-minute slots"} {
+		if !strings.Contains(d.text, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if os.Getenv("REIDRISK_HTML_OUT") != "" {
+		os.WriteFile(os.Getenv("REIDRISK_HTML_OUT")+"/suggest-temporal.html", []byte(b.String()), 0o644)
+	}
+}
