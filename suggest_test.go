@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -150,4 +151,39 @@ func TestApplyUncovered(t *testing.T) {
 	if out.String() != want {
 		t.Errorf("output\n%s\nwant\n%s", out.String(), want)
 	}
+}
+
+func ExampleSuggest() {
+	in := "zip,age,diagnosis\n" +
+		"13053,28,flu\n13068,29,flu\n13068,21,cold\n13053,23,cold\n" +
+		"14853,50,flu\n14853,55,cancer\n14850,47,flu\n14850,49,cold\n" +
+		"13053,31,cold\n13053,37,cancer\n13068,36,flu\n13068,35,cold\n"
+	src, err := quasiid.Read("clinic.csv", strings.NewReader(in), quasiid.ReadOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer src.Close()
+	zip, _ := generalize.Masking("zip", []string{"13053", "13068", "14853", "14850"})
+	age, _ := generalize.Intervals("age", []string{"21", "23", "28", "29", "31", "35", "36", "37", "47", "49", "50", "55"},
+		[]float64{30, 40, 50}, []float64{40})
+	var out bytes.Buffer
+	r, err := Suggest(context.Background(), src, SuggestOptions{
+		QI:          []string{"zip", "age"},
+		Hierarchies: map[string]*generalize.Hierarchy{"zip": zip, "age": age},
+		Policy:      generalize.Policy{K: 4},
+		Metric:      generalize.DM,
+		Output:      &out, OutputFormat: quasiid.CSV,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d nodes, optimum %v: %d classes, DM %d\n", r.LatticeSize, r.Optimum.Levels, r.Optimum.Classes, r.Optimum.DM)
+	fmt.Print(strings.Join(strings.Split(out.String(), "\n")[:3], "\n"), "\n")
+	// Output:
+	// 24 nodes, optimum map[age:2 zip:1]: 3 classes, DM 48
+	// zip,age,diagnosis
+	// 1305*,"[21, 40)",flu
+	// 1306*,"[21, 40)",flu
 }
