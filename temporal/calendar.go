@@ -73,9 +73,10 @@ func floorDiv(a, b int64) int64 {
 // calendar holds, per event, the local calendar day (days since 1970-01-01
 // in local time) and the minute of day; invalid events have day = noDay.
 type calendar struct {
-	day    []int32
-	minute []uint16
-	loc    *time.Location
+	day            []int32
+	minute         []uint16
+	loc            *time.Location
+	minDay, maxDay int32 // range of the valid days (0, 0 when none)
 }
 
 const noDay = math.MinInt32
@@ -95,6 +96,7 @@ func newCalendar(ev *Events, loc *time.Location) calendar {
 		lo, hi = min(lo, t), max(hi, t)
 	}
 	z := newZoneTable(loc, lo, hi)
+	dlo, dhi := int32(math.MaxInt32), int32(math.MinInt32)
 	for i, t := range ev.Time {
 		if ev.Valid != nil && !ev.Valid[i] {
 			c.day[i] = noDay
@@ -104,6 +106,10 @@ func newCalendar(ev *Events, loc *time.Location) calendar {
 		d := floorDiv(local, 86400)
 		c.day[i] = int32(d)
 		c.minute[i] = uint16((local - d*86400) / 60)
+		dlo, dhi = min(dlo, int32(d)), max(dhi, int32(d))
+	}
+	if dlo <= dhi {
+		c.minDay, c.maxDay = dlo, dhi
 	}
 	return c
 }

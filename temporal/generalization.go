@@ -180,15 +180,7 @@ func newKeyer(ev *Events, cal *calendar, g Generalization, traceAttrs bool) (*ke
 		k.durCard = uint64(max(len(lows), 1))
 	}
 	// Point day range.
-	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
-	for _, d := range cal.day {
-		if d != noDay {
-			lo, hi = min(lo, d), max(hi, d)
-		}
-	}
-	if lo > hi {
-		lo, hi = 0, 0
-	}
+	lo, hi := cal.minDay, cal.maxDay
 	k.minDay, k.maxDay, k.minWeek = lo, hi, weekIndex(lo)
 	switch g.Days {
 	case ISODay:
