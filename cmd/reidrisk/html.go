@@ -551,7 +551,7 @@ func temporalSections(r *reidrisk.TemporalReport) ([]htmlreport.Section, error) 
 			}
 			series = append(series, a)
 		}
-		svg, err := htmlreport.LineChart(htmlreport.Axes{Title: "Trace unicity ε_p", X: "p: points of a subject's trace known to the observer", Y: "share of subjects unique"}, series)
+		svg, err := htmlreport.LineChart(htmlreport.Axes{Title: "Trace unicity ε_p", X: "p: points of a subject's trace known to the observer", Y: "share of subjects unique", Share: true}, series)
 		if err != nil {
 			return nil, err
 		}

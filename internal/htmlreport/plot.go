@@ -50,6 +50,8 @@ type Point struct {
 // Axes name a plot's title and axes.
 type Axes struct {
 	Title, X, Y string
+	// Share fixes the Y axis to [0, 1].
+	Share bool
 }
 
 func newPlot(ax Axes) *plot.Plot {
@@ -66,6 +68,9 @@ func newPlot(ax Axes) *plot.Plot {
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.Y.Padding, p.X.Padding = vg.Points(2), vg.Points(2)
 	p.Add(plotter.NewGrid())
+	if ax.Share {
+		p.Y.Min, p.Y.Max = 0, 1
+	}
 	return p
 }
 
@@ -196,13 +201,15 @@ func ScatterChart(ax Axes, pts []Point) (template.HTML, error) {
 		return "", fmt.Errorf("htmlreport: scatter %q has no points", ax.Title)
 	}
 	p := newPlot(ax)
-	var all, front plotter.XYs
+	var all, front, rest plotter.XYs
 	var labels []string
 	var lxy plotter.XYs
 	for _, q := range pts {
 		all = append(all, plotter.XY{X: q.X, Y: q.Y})
 		if q.Highlight {
 			front = append(front, plotter.XY{X: q.X, Y: q.Y})
+		} else {
+			rest = append(rest, plotter.XY{X: q.X, Y: q.Y})
 		}
 		if q.Label != "" {
 			lxy = append(lxy, plotter.XY{X: q.X, Y: q.Y})
@@ -226,7 +233,9 @@ func ScatterChart(ax Axes, pts []Point) (template.HTML, error) {
 		fs.Radius = vg.Points(3.5)
 		p.Add(l, fs)
 		p.Legend.Add("Pareto front", l, fs)
-		p.Legend.Add("other candidates", sc)
+		if len(rest) > 0 {
+			p.Legend.Add("other candidates", sc)
+		}
 	}
 	if len(labels) > 0 {
 		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: lxy, Labels: labels})
