@@ -58,9 +58,13 @@ const DefaultBatchSize = 64 << 10
 
 // ReadOptions control loading.
 type ReadOptions struct {
-	Delimiter rune // CSV delimiter; 0 detects among , ; tab |
-	BatchSize int  // rows per record batch; 0 means DefaultBatchSize
-	Format    Format
+	// Delimiter is the CSV delimiter; 0 detects it among , ; tab and |.
+	Delimiter rune
+	// BatchSize is the number of rows per record batch; 0 means
+	// DefaultBatchSize.
+	BatchSize int
+	// Format is the input's format; Detect picks it from the first bytes.
+	Format Format
 	// NullValues lists CSV field texts read as null (for example "NA" or
 	// "NULL"). CSV has no null of its own: by default every field, the
 	// empty one included, is a string value.
@@ -348,7 +352,8 @@ func (r *ipcFileReader) Next() bool {
 	return true
 }
 
-// FromRecordReader wraps a caller's record reader; Close releases it.
+// FromRecordReader wraps a caller's record reader. The Source takes over
+// the caller's reference: its Close calls rr.Release.
 func FromRecordReader(name string, rr array.RecordReader) *Source {
 	return &Source{name: name, format: Detect, rr: rr, mem: memory.DefaultAllocator}
 }
