@@ -106,6 +106,7 @@ type csvReader struct {
 	blank int64   // blank lines encoding/csv skipped between rows
 	next  int     // line where the next row should start, if no blank line
 	lines []int64 // line where each row of the current batch starts
+	line  int64   // line where the row readRow returned last starts
 	done  bool
 }
 
@@ -201,6 +202,61 @@ func (c *csvReader) Release() {
 	}
 }
 
+// readRow reads and checks the next row. It returns nil at the end of the
+// file and on error, which it leaves in c.err. c.line is set to the line
+// where the row starts.
+func (c *csvReader) readRow() []string {
+	if c.done || c.err != nil {
+		return nil
+	}
+	rec, err := c.r.Read()
+	if err == io.EOF {
+		c.done = true
+		return nil
+	}
+	if err != nil {
+		c.err = c.parseError(err)
+		return nil
+	}
+	ncol := len(c.header)
+	line, _ := c.r.FieldPos(0)
+	if len(rec) != ncol {
+		e := &InputError{File: c.name, Row: c.rows + 1, Line: int64(line)}
+		if len(rec) < ncol {
+			e.Column = c.header[len(rec)]
+			e.Msg = fmt.Sprintf("missing field: the row has %d fields, the header %d", len(rec), ncol)
+		} else {
+			e.Msg = fmt.Sprintf("extra field: the row has %d fields, the header %d", len(rec), ncol)
+		}
+		c.err = e
+		return nil
+	}
+	for i, v := range rec {
+		if !utf8.ValidString(v) {
+			fline, _ := c.r.FieldPos(i)
+			c.err = &InputError{File: c.name, Row: c.rows + 1, Line: int64(fline), Column: c.header[i], Msg: "invalid UTF-8"}
+			return nil
+		}
+	}
+	if c.next > 0 && line > c.next {
+		c.blank += int64(line - c.next)
+	}
+	last, _ := c.r.FieldPos(ncol - 1)
+	c.next = last + strings.Count(rec[ncol-1], "\n") + 1
+	c.line = int64(line)
+	c.rows++
+	return rec
+}
+
+// isNull reports whether the field text v is read as null.
+func (c *csvReader) isNull(v string) bool {
+	if c.nulls == nil {
+		return false
+	}
+	_, null := c.nulls[v]
+	return null
+}
+
 // Next reads the next batch of at most c.batch rows.
 func (c *csvReader) Next() bool {
 	if c.cur != nil {
@@ -223,49 +279,21 @@ func (c *csvReader) Next() bool {
 	n := 0
 	c.lines = c.lines[:0]
 	for n < c.batch {
-		rec, err := c.r.Read()
-		if err == io.EOF {
-			c.done = true
-			break
-		}
-		if err != nil {
-			c.err = c.parseError(err)
-			return false
-		}
-		if len(rec) != ncol {
-			line, _ := c.r.FieldPos(0)
-			e := &InputError{File: c.name, Row: c.rows + 1, Line: int64(line)}
-			if len(rec) < ncol {
-				e.Column = c.header[len(rec)]
-				e.Msg = fmt.Sprintf("missing field: the row has %d fields, the header %d", len(rec), ncol)
-			} else {
-				e.Msg = fmt.Sprintf("extra field: the row has %d fields, the header %d", len(rec), ncol)
-			}
-			c.err = e
-			return false
-		}
-		for i, v := range rec {
-			if !utf8.ValidString(v) {
-				line, _ := c.r.FieldPos(i)
-				c.err = &InputError{File: c.name, Row: c.rows + 1, Line: int64(line), Column: c.header[i], Msg: "invalid UTF-8"}
+		rec := c.readRow()
+		if rec == nil {
+			if c.err != nil {
 				return false
 			}
-			if c.nulls != nil {
-				if _, null := c.nulls[v]; null {
-					bs[i].AppendNull()
-					continue
-				}
+			break
+		}
+		for i, v := range rec {
+			if c.isNull(v) {
+				bs[i].AppendNull()
+			} else {
+				bs[i].Append(v)
 			}
-			bs[i].Append(v)
 		}
-		line, _ := c.r.FieldPos(0)
-		if c.next > 0 && line > c.next {
-			c.blank += int64(line - c.next)
-		}
-		last, _ := c.r.FieldPos(ncol - 1)
-		c.next = last + strings.Count(rec[ncol-1], "\n") + 1
-		c.lines = append(c.lines, int64(line))
-		c.rows++
+		c.lines = append(c.lines, c.line)
 		n++
 	}
 	if n == 0 {
