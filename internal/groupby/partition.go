@@ -17,8 +17,8 @@ const (
 	partRows = 8192
 	// subBits sizes a dense partition: 2^16 keys, 256 KiB of counters.
 	subBits = 16
-	// rangeRows bounds the rows buffered at once by a goroutine: larger
-	// inputs are cut into more ranges than goroutines.
+	// rangeRows bounds the rows a goroutine buffers at once: larger inputs
+	// are counted in chunks of workers × rangeRows rows.
 	rangeRows = 1 << 21
 	minSlots  = 64
 )
@@ -62,105 +62,62 @@ type slot struct {
 	cnt uint32
 }
 
-// groups are one partition's groups in one range of rows, numbered in
-// order of first row.
-type groups struct {
+// part is one partition: its groups, numbered in order of first row, and
+// its index from key to group. A dense index holds, per key, the group's
+// count (plain counting) or id+1; a hash index is an open-addressing table
+// (linear probing, load at most 3/4) of key+1.
+type part struct {
 	first []uint32
-	keys  []uint64
-	sizes []int64
-}
-
-// index maps keys to group ids within one partition: a dense array
-// (dense[key-base] = id+1, or a count while counting plainly) or an
-// open-addressing table (linear probing, load at most 3/4). Its memory is
-// reused from partition to partition.
-type index struct {
+	subs  []uint32 // dense: key - base of each group
+	sizes []int64  // weighted counting or row ids
 	dense []uint32
 	base  uint64
-	all   []slot // reusable memory of the table
-	slots []slot // the table: a prefix of all
-	shift uint   // 64 - log2(len(slots))
-	pbits uint
-	n     int // groups in the table
-	// staging for countDense
-	first, subs []uint32
+	slots []slot
+	shift uint // 64 - log2(len(slots))
 }
 
-// reset empties the index for a partition expected to hold about n
-// groups.
-func (x *index) reset(n int) {
-	size := max(minSlots, 1<<bits.Len(uint((4*n+2)/3)))
-	if size > len(x.all) {
-		x.all = make([]slot, size)
-	} else {
-		clear(x.all[:size])
+func newPart(l layout, p int, space uint64) part {
+	if l.dense {
+		base := uint64(p) << subBits
+		return part{dense: make([]uint32, min(1<<subBits, space-base)), base: base}
 	}
-	x.slots = x.all[:size]
-	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
-	x.n = 0
+	return part{slots: make([]slot, minSlots), shift: 64 - 6}
 }
 
-// grow doubles the table, keeping the larger memory for later reuse.
-func (x *index) grow() {
-	old := x.slots
-	size := 2 * len(old)
-	fresh := make([]slot, size)
-	x.shift--
+// reserve makes room for n groups in all.
+func (t *part) reserve(n int, pbits uint) {
+	if 4*n > 3*len(t.slots) {
+		t.resize(1<<bits.Len(uint((4*n+2)/3)), pbits)
+	}
+}
+
+// resize rehashes the table into size slots, a power of two.
+func (t *part) resize(size int, pbits uint) {
+	old := t.slots
+	t.slots = make([]slot, size)
+	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
 	mask := uint64(size - 1)
 	for _, s := range old {
 		if s.key == empty {
 			continue
 		}
-		i := (((s.key - 1) * mul) << x.pbits) >> x.shift
-		for fresh[i].key != empty {
+		i := (((s.key - 1) * mul) << pbits) >> t.shift
+		for t.slots[i].key != empty {
 			i = (i + 1) & mask
 		}
-		fresh[i] = s
-	}
-	x.all, x.slots = fresh, fresh
-}
-
-// find returns the id of key, or adds it with id x.n and reports added.
-func (x *index) find(key uint64) (id uint32, added bool) {
-	if x.dense != nil {
-		sub := key - x.base
-		g := x.dense[sub]
-		if g == 0 {
-			x.n++
-			x.dense[sub] = uint32(x.n)
-			return uint32(x.n - 1), true
-		}
-		return g - 1, false
-	}
-	if 4*(x.n+1) > 3*len(x.slots) {
-		x.grow()
-	}
-	slots := x.slots
-	mask := uint64(len(slots) - 1)
-	i := ((key * mul) << x.pbits) >> x.shift
-	for {
-		s := &slots[i&mask]
-		if s.key == key+1 {
-			return s.id, false
-		}
-		if s.key == empty {
-			*s = slot{key: key + 1, id: uint32(x.n)}
-			x.n++
-			return s.id, true
-		}
-		i++
+		t.slots[i] = s
 	}
 }
 
-// countHash counts unweighted rows in the table, counts in the slots.
-func (x *index) countHash(es []hentry, g *groups) {
+// countHash counts unweighted rows, in the slots.
+func (t *part) countHash(es []hentry, pbits uint) {
 	for _, e := range es {
-		if 4*(x.n+1) > 3*len(x.slots) {
-			x.grow()
+		if 4*(len(t.first)+1) > 3*len(t.slots) {
+			t.resize(2*len(t.slots), pbits)
 		}
-		slots := x.slots
+		slots := t.slots
 		mask := uint64(len(slots) - 1)
-		i := ((e.key * mul) << x.pbits) >> x.shift
+		i := ((e.key * mul) << pbits) >> t.shift
 		k1 := e.key + 1
 		for {
 			s := &slots[i&mask]
@@ -169,34 +126,22 @@ func (x *index) countHash(es []hentry, g *groups) {
 				break
 			}
 			if s.key == empty {
-				*s = slot{key: k1, id: uint32(x.n), cnt: 1}
-				x.n++
-				g.first = append(g.first, e.row)
+				*s = slot{key: k1, id: uint32(len(t.first)), cnt: 1}
+				t.first = append(t.first, e.row)
 				break
 			}
 			i++
 		}
 	}
-	g.keys = make([]uint64, x.n)
-	g.sizes = make([]int64, x.n)
-	for _, s := range x.slots {
-		if s.key != empty {
-			g.keys[s.id] = s.key - 1
-			g.sizes[s.id] = int64(s.cnt)
-		}
-	}
 }
 
-// countDense counts unweighted rows in the dense array; new keys are
-// noted without a branch, and the array is left zero.
-func (x *index) countDense(es []dentry, g *groups) {
-	n := 0
-	if len(es) > len(x.first) {
-		x.first = make([]uint32, len(es))
-		x.subs = make([]uint32, len(es))
-	}
-	first, subs := x.first[:len(es)], x.subs[:len(es)]
-	d := x.dense
+// countDense counts unweighted rows in the dense array, noting new keys
+// without a branch.
+func (t *part) countDense(es []dentry) {
+	n := len(t.first)
+	first := append(t.first, make([]uint32, len(es))...)
+	subs := append(t.subs, make([]uint32, len(es))...)
+	d := t.dense
 	for _, e := range es {
 		c := d[e.sub]
 		first[n] = e.row
@@ -204,35 +149,52 @@ func (x *index) countDense(es []dentry, g *groups) {
 		n += int(1 - (c|-c)>>31)
 		d[e.sub] = c + 1
 	}
-	g.first = append([]uint32(nil), first[:n]...)
-	g.keys = make([]uint64, n)
-	g.sizes = make([]int64, n)
-	for id, sub := range subs[:n] {
-		g.keys[id] = x.base + uint64(sub)
-		g.sizes[id] = int64(d[sub])
-		d[sub] = 0
-	}
+	t.first, t.subs = first[:n], subs[:n]
 }
 
-// clearDense zeroes the entries of the groups' keys in a dense index.
-func (x *index) clearDense(keys []uint64) {
-	for _, k := range keys {
-		x.dense[k-x.base] = 0
+// find returns the id of key, adding a group first seen at row if absent.
+func (t *part) find(key uint64, row uint32, pbits uint) uint32 {
+	if t.dense != nil {
+		sub := uint32(key - t.base)
+		g := t.dense[sub]
+		if g == 0 {
+			t.first = append(t.first, row)
+			t.subs = append(t.subs, sub)
+			t.sizes = append(t.sizes, 0)
+			g = uint32(len(t.first))
+			t.dense[sub] = g
+		}
+		return g - 1
+	}
+	if 4*(len(t.first)+1) > 3*len(t.slots) {
+		t.resize(2*len(t.slots), pbits)
+	}
+	slots := t.slots
+	mask := uint64(len(slots) - 1)
+	i := ((key * mul) << pbits) >> t.shift
+	for {
+		s := &slots[i&mask]
+		if s.key == key+1 {
+			return s.id
+		}
+		if s.key == empty {
+			id := uint32(len(t.first))
+			*s = slot{key: key + 1, id: id}
+			t.first = append(t.first, row)
+			t.sizes = append(t.sizes, 0)
+			return id
+		}
+		i++
 	}
 }
 
 // add counts weighted rows and/or records row ids.
-func (j *job) add(x *index, g *groups, p int, row uint32, key uint64) {
-	id, added := x.find(key)
-	if added {
-		g.first = append(g.first, row)
-		g.keys = append(g.keys, key)
-		g.sizes = append(g.sizes, 0)
-	}
+func (j *job) add(t *part, p int, row uint32, key uint64, pbits uint) {
+	id := t.find(key, row, pbits)
 	if j.weights != nil {
-		g.sizes[id] += j.weights[row]
+		t.sizes[id] += j.weights[row]
 	} else {
-		g.sizes[id]++
+		t.sizes[id]++
 	}
 	if j.rowIDs != nil {
 		j.rowIDs[row] = id
@@ -242,131 +204,177 @@ func (j *job) add(x *index, g *groups, p int, row uint32, key uint64) {
 	}
 }
 
-// scratch is one goroutine's reusable memory.
-type scratch struct {
-	hbufs [][]hentry
-	dbufs [][]dentry
-	x     index
-}
-
-func (j *job) newScratch(l layout, rows int) *scratch {
-	s := &scratch{x: index{pbits: l.pbits}}
-	est := rows/l.parts*9/8 + 16
-	if l.dense {
-		s.dbufs = make([][]dentry, l.parts)
-		for p := range s.dbufs {
-			s.dbufs[p] = make([]dentry, 0, est)
+// extractSizes fills sizes after plain counting and frees the index.
+func (t *part) extractSizes() {
+	t.sizes = make([]int64, len(t.first))
+	if t.dense != nil {
+		for id, sub := range t.subs {
+			t.sizes[id] = int64(t.dense[sub])
 		}
-		s.x.dense = make([]uint32, min(1<<subBits, j.space))
 	} else {
-		s.hbufs = make([][]hentry, l.parts)
-		for p := range s.hbufs {
-			s.hbufs[p] = make([]hentry, 0, est)
+		for _, s := range t.slots {
+			if s.key != empty {
+				t.sizes[s.id] = int64(s.cnt)
+			}
 		}
 	}
-	return s
+	t.dense, t.slots, t.subs = nil, nil, nil
 }
 
-// runParts counts keys in partitions. Rows are cut into ranges of at
-// most rangeRows (at least one per worker); each range's rows are
-// scattered by partition, then each partition is counted while its index
-// is in cache. Ranges then merge partition by partition, in row order.
+// runParts counts keys in partitions, in chunks of rows. Each worker
+// scatters its share of a chunk's rows by partition; then each partition
+// is counted by one worker, taking the workers' buffers in row order,
+// while its index stays in cache. Groups of a partition are thus numbered
+// in order of first row, and partitions never need merging.
 func (j *job) runParts(n, w int) (*Groups, error) {
-	nr := max(w, (n+j.ranges-1)/j.ranges)
-	nr = (nr + w - 1) / w * w
-	b := bounds(n, nr)
-	l := j.layout(b[1]-b[0], j.dense)
-	if j.rowIDs != nil && l.parts > 1 {
+	chunk := w * j.ranges
+	l := j.layout(n, j.dense)
+	P := l.parts
+	if j.rowIDs != nil && P > 1 {
 		j.parts = make([]uint16, n)
 	}
-	P := l.parts
-	res := make([][]groups, nr) // res[r][p]
-	scr := make([]*scratch, w)
-	err := parallel(w, func(k int) error {
-		s := j.newScratch(l, b[1]-b[0]+1)
-		scr[k] = s
-		for r := k; r < nr; r += w {
-			g, err := j.countRange(s, l, b[r], b[r+1])
-			if err != nil {
-				return err
+	plain := j.weights == nil && j.rowIDs == nil
+	parts := make([]part, P)
+	est := min(n, chunk)/w/P*9/8 + 16
+	hbufs := make([][][]hentry, w)
+	dbufs := make([][][]dentry, w)
+	for k := range w {
+		if l.dense {
+			dbufs[k] = make([][]dentry, P)
+			for p := range P {
+				dbufs[k][p] = make([]dentry, 0, est)
 			}
-			res[r] = g
+		} else {
+			hbufs[k] = make([][]hentry, P)
+			for p := range P {
+				hbufs[k][p] = make([]hentry, 0, est)
+			}
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	base := res[0]
-	// Merge the other ranges into range 0, partition by partition;
-	// remap[r][p][id] is the merged id of group id of range r.
-	remap := make([][][]uint32, nr)
-	if nr > 1 {
-		for r := 1; r < nr; r++ {
-			remap[r] = make([][]uint32, P)
+	for c := 0; c < n; c += chunk {
+		b := bounds(min(n, c+chunk)-c, w)
+		err := parallel(w, func(k int) error {
+			return j.scatter(l, hbufs[k], dbufs[k], c+b[k], c+b[k+1])
+		})
+		if err != nil {
+			return nil, err
 		}
 		_ = parallel(w, func(k int) error {
-			x := &scr[k].x
+			var seenRows, seenGroups int
 			for p := k; p < P; p += w {
-				j.mergePart(x, l, p, res, remap)
+				t := &parts[p]
+				if t.dense == nil && t.slots == nil {
+					*t = newPart(l, p, j.space)
+				}
+				before := len(t.first)
+				rows := 0
+				for s := range w {
+					switch {
+					case l.dense && plain:
+						t.countDense(dbufs[s][p])
+					case l.dense:
+						for _, e := range dbufs[s][p] {
+							j.add(t, p, e.row, t.base+uint64(e.sub), 0)
+						}
+					default:
+						es := hbufs[s][p]
+						// Size the table ahead from the share of new groups
+						// among rows seen so far (all new at first).
+						ratio := 1.0
+						if seenRows > 0 {
+							ratio = float64(seenGroups) / float64(seenRows) * 1.1
+						}
+						t.reserve(len(t.first)+int(float64(len(es))*min(ratio, 1)), l.pbits)
+						if plain {
+							t.countHash(es, l.pbits)
+						} else {
+							for _, e := range es {
+								j.add(t, p, e.row, e.key, l.pbits)
+							}
+						}
+					}
+				}
+				for s := range w {
+					if l.dense {
+						rows += len(dbufs[s][p])
+						dbufs[s][p] = dbufs[s][p][:0]
+					} else {
+						rows += len(hbufs[s][p])
+						hbufs[s][p] = hbufs[s][p][:0]
+					}
+				}
+				seenRows += rows
+				seenGroups += len(t.first) - before
 			}
 			return nil
 		})
 	}
-	for k := range scr {
-		scr[k] = nil
+	hbufs, dbufs = nil, nil
+	if plain {
+		_ = parallel(w, func(k int) error {
+			for p := k; p < P; p += w {
+				parts[p].extractSizes()
+			}
+			return nil
+		})
 	}
-	// Number groups by first row: group gi (partition p, id) is
-	// gi = off[p] + id; its number is the rank of its first row among all
-	// first rows, read from a bitmap of first rows.
+	// Number groups by first row. A bitmap marks first rows; reading it
+	// in order, the partition of each first row (from its key) gives the
+	// group: the partition's next one, since a partition numbers its
+	// groups in order of first row. Every array is read in order.
 	off := make([]int, P+1)
-	for p := range base {
-		off[p+1] = off[p] + len(base[p].first)
+	for p := range parts {
+		off[p+1] = off[p] + len(parts[p].first)
 	}
 	total := off[P]
 	bitmap := make([]uint64, (n+63)/64)
-	for p := range base {
-		for _, f := range base[p].first {
+	for p := range parts {
+		for _, f := range parts[p].first {
 			bitmap[f>>6] |= 1 << (f & 63)
 		}
-	}
-	rank := make([]uint32, len(bitmap))
-	var c uint32
-	for k, word := range bitmap {
-		rank[k] = c
-		c += uint32(bits.OnesCount64(word))
+		parts[p].first = nil
 	}
 	out := &Groups{N: total, Sizes: make([]int64, total), First: make([]int, total)}
 	var newID []uint32
 	if j.rowIDs != nil {
 		newID = make([]uint32, total)
 	}
-	for p := range base {
-		g := &base[p]
-		for id, f := range g.first {
-			k := rank[f>>6] + uint32(bits.OnesCount64(bitmap[f>>6]&(1<<(f&63)-1)))
-			out.Sizes[k] = g.sizes[id]
-			out.First[k] = int(f)
-			if newID != nil {
-				newID[off[p]+id] = k
+	next := make([]int, P)
+	k := 0
+	pshift := 64 - l.pbits
+	for wi, word := range bitmap {
+		for word != 0 {
+			f := wi<<6 + bits.TrailingZeros64(word)
+			word &= word - 1
+			p := 0
+			switch {
+			case j.parts != nil:
+				p = int(j.parts[f])
+			case l.dense:
+				p = int(j.keyOf(f) >> subBits)
+			case P > 1:
+				p = int((j.keyOf(f) * mul) >> pshift)
 			}
+			id := next[p]
+			next[p]++
+			out.Sizes[k] = parts[p].sizes[id]
+			out.First[k] = f
+			if newID != nil {
+				newID[off[p]+id] = uint32(k)
+			}
+			k++
 		}
-		*g = groups{}
 	}
 	if j.rowIDs != nil {
+		b := bounds(n, w)
 		_ = parallel(w, func(k int) error {
-			for r := k; r < nr; r += w {
-				ids := j.rowIDs[b[r]:b[r+1]]
-				for i, id := range ids {
-					p := 0
-					if j.parts != nil {
-						p = int(j.parts[b[r]+i])
-					}
-					if r > 0 {
-						id = remap[r][p][id]
-					}
-					ids[i] = newID[off[p]+int(id)]
+			ids := j.rowIDs[b[k]:b[k+1]]
+			for i, id := range ids {
+				p := 0
+				if j.parts != nil {
+					p = int(j.parts[b[k]+i])
 				}
+				ids[i] = newID[off[p]+int(id)]
 			}
 			return nil
 		})
@@ -374,121 +382,38 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 	return out, nil
 }
 
-// mergePart merges partition p of every range into range 0's.
-func (j *job) mergePart(x *index, l layout, p int, res [][]groups, remap [][][]uint32) {
-	g := &res[0][p]
-	total := 0
-	for r := range res {
-		total += len(res[r][p].first)
-	}
-	if l.dense {
-		x.base = uint64(p) << subBits
-	} else {
-		x.reset(total)
-	}
-	x.n = 0
-	for _, k := range g.keys {
-		x.find(k)
-	}
-	for r := 1; r < len(res); r++ {
-		h := &res[r][p]
-		rm := make([]uint32, len(h.first))
-		for id, k := range h.keys {
-			mid, added := x.find(k)
-			if added {
-				g.first = append(g.first, h.first[id])
-				g.keys = append(g.keys, k)
-				g.sizes = append(g.sizes, 0)
-			}
-			g.sizes[mid] += h.sizes[id]
-			rm[id] = mid
-		}
-		remap[r][p] = rm
-		*h = groups{}
-	}
-	if l.dense {
-		x.clearDense(g.keys)
-	}
-}
-
-// countRange scatters rows [lo, hi) by partition and counts each
-// partition.
-func (j *job) countRange(s *scratch, l layout, lo, hi int) ([]groups, error) {
-	P := l.parts
-	for p := range P {
-		if l.dense {
-			s.dbufs[p] = s.dbufs[p][:0]
-		} else {
-			s.hbufs[p] = s.hbufs[p][:0]
-		}
-	}
+// scatter appends rows [lo, hi) to the buffers of their partitions.
+func (j *job) scatter(l layout, hbufs [][]hentry, dbufs [][]dentry, lo, hi int) error {
 	pshift := 64 - l.pbits
 	var kb [batchSize]uint64
 	for b := lo; b < hi; b += batchSize {
 		if canceled(j.done) {
-			return nil, errCanceled
+			return errCanceled
 		}
 		k := kb[:min(batchSize, hi-b)]
 		if err := j.keys(k, b); err != nil {
-			return nil, err
+			return err
 		}
 		row := uint32(b)
 		switch {
 		case l.dense:
 			for _, key := range k {
 				p := key >> subBits
-				s.dbufs[p] = append(s.dbufs[p], dentry{uint32(key & (1<<subBits - 1)), row})
+				dbufs[p] = append(dbufs[p], dentry{uint32(key & (1<<subBits - 1)), row})
 				row++
 			}
-		case P == 1:
+		case len(hbufs) == 1:
 			for _, key := range k {
-				s.hbufs[0] = append(s.hbufs[0], hentry{key, row})
+				hbufs[0] = append(hbufs[0], hentry{key, row})
 				row++
 			}
 		default:
 			for _, key := range k {
 				p := (key * mul) >> pshift
-				s.hbufs[p] = append(s.hbufs[p], hentry{key, row})
+				hbufs[p] = append(hbufs[p], hentry{key, row})
 				row++
 			}
 		}
 	}
-	plain := j.weights == nil && j.rowIDs == nil
-	out := make([]groups, P)
-	x := &s.x
-	// Tables are sized ahead from the share of new groups among the rows
-	// of the partitions counted so far.
-	var seenRows, seenGroups int
-	for p := range P {
-		g := &out[p]
-		if l.dense {
-			x.base = uint64(p) << subBits
-			x.n = 0
-			if plain {
-				x.countDense(s.dbufs[p], g)
-			} else {
-				for _, e := range s.dbufs[p] {
-					j.add(x, g, p, e.row, x.base+uint64(e.sub))
-				}
-				x.clearDense(g.keys)
-			}
-			continue
-		}
-		es := s.hbufs[p]
-		est := len(es)
-		if seenRows > 0 {
-			est = int(float64(len(es))*float64(seenGroups)/float64(seenRows)*1.1) + 16
-		}
-		x.reset(min(est, len(es)))
-		if plain {
-			x.countHash(es, g)
-		} else {
-			for _, e := range es {
-				j.add(x, g, p, e.row, e.key)
-			}
-		}
-		seenRows += len(es)
-		seenGroups += x.n
-	}
-	return out, nil
+	return nil
 }
