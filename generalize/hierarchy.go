@@ -157,8 +157,19 @@ func (h *Hierarchy) Rows() [][]string {
 func (h *Hierarchy) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'
-	if err := cw.WriteAll(h.rows); err != nil {
-		return err
+	for _, r := range h.rows {
+		if len(r) == 1 && r[0] == "" {
+			// A lone empty field would be an empty line, which readers skip.
+			cw.Flush()
+			if _, err := io.WriteString(w, "\"\"\n"); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := cw.Write(r); err != nil {
+			return err
+		}
 	}
+	cw.Flush()
 	return cw.Error()
 }
