@@ -7,11 +7,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/generalize"
 	"github.com/reidrisk/reidrisk/internal/demo"
 	"github.com/reidrisk/reidrisk/quasiid"
+	"github.com/reidrisk/reidrisk/temporal"
 )
 
 // demoStep is one analysis of the demo's story.
@@ -28,6 +32,12 @@ type demoResult struct {
 	Sessions int        `json:"sessions"`
 	Seed     uint64     `json:"seed"`
 	Steps    []demoStep `json:"steps"`
+	// Suggest makes the three fields of the last step safe.
+	SuggestStory string                  `json:"suggest_story"`
+	Suggest      *reidrisk.SuggestReport `json:"suggest"`
+	// Temporal is the Monday-20:00 story on a generated event log.
+	TemporalStory string                   `json:"temporal_story"`
+	Temporal      *reidrisk.TemporalReport `json:"temporal"`
 }
 
 var (
@@ -113,12 +123,26 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		}
 		res.Steps = append(res.Steps, demoStep{Title: s.title, Story: s.story(r), Report: r})
 	}
+	src, err := quasiid.Read("usage.csv", bytes.NewReader(csv.Bytes()), quasiid.ReadOptions{Delimiter: ','})
+	if err != nil {
+		return err
+	}
+	res.Suggest, res.SuggestStory, err = demoSuggest(ctx, src, sessions)
+	src.Close()
+	if err != nil {
+		return err
+	}
+	res.Temporal, res.TemporalStory, err = demoTemporal(ctx, *seed, bar)
+	if err != nil {
+		return err
+	}
 	bar.done()
 	switch *format {
 	case "json":
 		return writeJSON(e.stdout, res)
 	case "html":
-		return writeHTML(e.stdout, htmlPage{Title: "reidrisk demo: " + res.Dataset, Intro: demoIntro(res), Analyze: res.Steps[0].Report, Demo: res.Steps})
+		return writeHTML(e.stdout, htmlPage{Title: "reidrisk demo: " + res.Dataset, Intro: demoIntro(res),
+			Analyze: res.Steps[0].Report, Demo: res.Steps, Suggest: res.Suggest, Temporal: res.Temporal})
 	}
 	return writeDemoText(e.stdout, res)
 }
@@ -137,6 +161,11 @@ func writeDemoText(w io.Writer, res demoResult) error {
 		if i == 0 && len(s.Report.QIAnalysis) > 0 {
 			p.qiStory(s.Report)
 		}
+	}
+	p.f("\n4. Making the three fields safe  (reidrisk suggest)\n%s\n", wrap(res.SuggestStory, 96, "   "))
+	p.f("\n5. The rhythm gives people away  (reidrisk temporal, on a generated event log)\n")
+	for _, line := range strings.Split(strings.TrimRight(res.TemporalStory, "\n"), "\n") {
+		p.f("%s\n", wrap(line, 96, "   "))
 	}
 	p.f("\nTry it on the same table:\n")
 	p.f("  reidrisk demo --write-csv usage.csv\n")
@@ -180,4 +209,102 @@ func smallestStory(r *reidrisk.Report) string {
 		return fmt.Sprintf(" Classes of one session include %s.", strings.Join(ex, ", "))
 	}
 	return fmt.Sprintf(" The smallest classes include %s.", strings.Join(ex, ", "))
+}
+
+// demoSuggest searches the least generalisation of country, device type
+// and hour of day that puts at least 5 accounts in every class.
+func demoSuggest(ctx context.Context, src *quasiid.Source, sessions []demo.Session) (*reidrisk.SuggestReport, string, error) {
+	seen := map[string]map[string]bool{"country": {}, "device_type": {}, "hour_of_day": {}}
+	for _, s := range sessions {
+		seen["country"][s.Country] = true
+		seen["device_type"][s.Device] = true
+		seen["hour_of_day"][strconv.Itoa(s.Hour)] = true
+	}
+	values := func(col string) []string {
+		var v []string
+		for x := range seen[col] {
+			v = append(v, x)
+		}
+		slices.Sort(v)
+		return v
+	}
+	country, err := generalize.Taxonomy("country", values("country"), demo.Region)
+	if err != nil {
+		return nil, "", err
+	}
+	device, err := generalize.Taxonomy("device_type", values("device_type"), demo.DeviceClass)
+	if err != nil {
+		return nil, "", err
+	}
+	hour, err := generalize.Intervals("hour_of_day", values("hour_of_day"),
+		[]float64{0, 3, 6, 9, 12, 15, 18, 21}, []float64{0, 6, 12, 18})
+	if err != nil {
+		return nil, "", err
+	}
+	metric, err := generalize.ParseMetric("loss")
+	if err != nil {
+		return nil, "", err
+	}
+	rep, err := reidrisk.Suggest(ctx, src, reidrisk.SuggestOptions{
+		QI: demoFew, Subject: "account_id",
+		Hierarchies: map[string]*generalize.Hierarchy{"country": country, "device_type": device, "hour_of_day": hour},
+		Policy:      generalize.Policy{K: 5, SubjectK: true, MaxSuppression: 0.02},
+		Metric:      metric,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	o := rep.Optimum
+	if o == nil {
+		return rep, "No generalisation of country, device type and hour meets k = 5 accounts with at most 2% of sessions suppressed.", nil
+	}
+	names := map[string][]string{
+		"country":     {"country", "region", "suppressed (*)"},
+		"device_type": {"device type", "device class (tv, mobile, desktop)", "suppressed (*)"},
+		"hour_of_day": {"hour", "3-hour window", "6-hour day part", "suppressed (*)"},
+	}
+	var parts []string
+	for _, q := range demoFew {
+		parts = append(parts, fmt.Sprintf("%s → %s", q, names[q][min(o.Levels[q], len(names[q])-1)]))
+	}
+	story := fmt.Sprintf("To put at least 5 accounts in every class (at most 2%% of sessions suppressed), the least information "+
+		"loss comes from %s: %s classes instead of %s, %s sessions suppressed, highest risk %s instead of %s "+
+		"(%s of %s lattice nodes evaluated, by rolling up class tables without re-reading rows).",
+		strings.Join(parts, ", "), group(int64(o.Classes)), group(int64(rep.Before.Classes)), group(o.Suppressed),
+		num(o.HighestRisk), num(rep.Before.HighestRisk), group(int64(rep.NodesEvaluated)), group(rep.LatticeSize))
+	return rep, story, nil
+}
+
+// demoTemporal generates an event log with planted weekly habits (the
+// first group: one account watching a movie every Monday at 20:00) and
+// measures it: who is singled out by a habit, and which coarsening hides
+// everyone in a group of at least 5.
+func demoTemporal(ctx context.Context, seed uint64, bar *progressBar) (*reidrisk.TemporalReport, string, error) {
+	ev, truth, err := temporal.Generate(temporal.GenerateOptions{Seed: seed})
+	if err != nil {
+		return nil, "", err
+	}
+	var buf bytes.Buffer
+	if err := ev.WriteCSV(&buf, nil); err != nil {
+		return nil, "", err
+	}
+	src, err := quasiid.Read("events.csv", &buf, quasiid.ReadOptions{Delimiter: ','})
+	if err != nil {
+		return nil, "", err
+	}
+	defer src.Close()
+	rep, err := reidrisk.Temporal(ctx, src, reidrisk.TemporalOptions{
+		Subject: "account", Time: "time", Attrs: []string{"media_type"}, Policy: "lt_5<=0", MaxP: 2, Seed: seed, Progress: bar.update,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	// The story names planted accounts by code, never by account id.
+	anon := *ev
+	anon.SubjectLabels = nil
+	story, err := temporal.Story(ctx, &anon, truth, temporal.Options{Seed: seed})
+	if err != nil {
+		return nil, "", err
+	}
+	return rep, story, nil
 }

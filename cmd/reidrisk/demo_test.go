@@ -31,17 +31,52 @@ func TestDemo(t *testing.T) {
 	if regexp.MustCompile(`acct-\d+`).MatchString(out) {
 		t.Error("demo JSON shows account ids")
 	}
+	// Suggest: k = 5 accounts per class over country, device, hour.
+	if res.Suggest == nil || res.Suggest.Optimum == nil || res.Suggest.RowsRescanned != 0 {
+		t.Errorf("suggest step: %+v", res.Suggest)
+	} else if o := res.Suggest.Optimum; o.Classes > res.Suggest.Before.Classes || o.HighestRisk > 0.2 {
+		t.Errorf("suggested: %d classes (before %d), highest risk %v > 1/5", o.Classes, res.Suggest.Before.Classes, o.HighestRisk)
+	}
+	// Temporal: the planted Monday-20:00 viewer is alone in a habit; the
+	// suggested coarsening meets lt_5<=0.
+	if tr := res.Temporal; tr == nil || tr.HabitAnonymity.MinAnonymityHistogram["1"] < 1 || tr.Suggestion == nil || !tr.Suggestion.Met {
+		t.Errorf("temporal step: %+v", res.Temporal)
+	}
+	if !strings.Contains(res.TemporalStory, "Monday") || !strings.Contains(res.TemporalStory, "SINGLED OUT") {
+		t.Errorf("temporal story:\n%s", res.TemporalStory)
+	}
 	code, text, errs := runCLI(t, "", "demo", "--accounts", "300")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"1. Everything in the log", "accounts", "reidrisk analyze usage.csv"} {
+	for _, want := range []string{"1. Everything in the log", "4. Making the three fields safe", "5. The rhythm", "reidrisk analyze usage.csv"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("demo text lacks %q:\n%s", want, text)
 		}
 	}
 	if regexp.MustCompile(`acct-\d+`).MatchString(text) {
 		t.Error("demo text shows account ids")
+	}
+	code, page, errs := runCLI(t, "", "demo", "--accounts", "300", "--format", "html")
+	if code != 0 {
+		t.Fatalf("html: exit %d: %s", code, errs)
+	}
+	d := parseHTML(t, page)
+	for _, id := range []string{"story", "summary", "class-sizes", "record-risk", "qi-ranking", "suggestion", "suggest-plots", "temporal", "temporal-plots", "temporal-suggestion"} {
+		if !d.sections[id] {
+			t.Errorf("demo html: no section %q", id)
+		}
+	}
+	for id, f := range d.figures {
+		if !f.svg || !f.how {
+			t.Errorf("demo html: plot %q drawn %v, how-to-read %v", id, f.svg, f.how)
+		}
+	}
+	if len(d.figures) < 7 {
+		t.Errorf("demo html has %d plots, want 7", len(d.figures))
+	}
+	if regexp.MustCompile(`acct-\d+`).MatchString(page) {
+		t.Error("demo html shows account ids")
 	}
 	if code, _, _ := runCLI(t, "", "demo", "some.csv"); code != 2 {
 		t.Errorf("demo FILE: exit %d, want 2", code)

@@ -50,3 +50,16 @@ func TestGenerateShape(t *testing.T) {
 		t.Errorf("csv = %q", b.String())
 	}
 }
+
+func TestHierarchyMapsCover(t *testing.T) {
+	for _, c := range countries {
+		if Region[c.v] == "" {
+			t.Errorf("country %s has no region", c.v)
+		}
+	}
+	for _, d := range devices {
+		if DeviceClass[d.v] == "" {
+			t.Errorf("device %s has no class", d.v)
+		}
+	}
+}
