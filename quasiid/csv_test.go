@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow/array"
 )
 
 // fixture returns the path of a file in testdata/csv.
@@ -314,5 +316,36 @@ func TestEncodeRetryAfterSpecError(t *testing.T) {
 	tbl, err := Encode(context.Background(), src, Spec{QI: []string{"age"}}, EncodeOptions{})
 	if err != nil || tbl.Rows != 1 {
 		t.Errorf("retry: %v, rows %v", err, tbl)
+	}
+}
+
+// TestCSVPathsAgree encodes the fixtures and the bad-time input both
+// directly from the CSV parser and through Arrow arrays.
+func TestCSVPathsAgree(t *testing.T) {
+	data := "ts,a\n2024-03-01,x\nNA,\n2024-03-01T10:00:00+01:00,NA\n"
+	var tables [2]*Table
+	for k := range tables {
+		src, err := Read("p.csv", strings.NewReader(data), ReadOptions{NullValues: []string{"NA"}, BatchSize: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k == 1 {
+			src.rr = struct{ array.RecordReader }{src.rr}
+		}
+		tables[k], err = Encode(context.Background(), src, Spec{QI: []string{"a"}, Time: "ts"}, EncodeOptions{})
+		src.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !reflect.DeepEqual(tables[0], tables[1]) {
+		t.Errorf("direct %+v, via Arrow %+v", tables[0].Columns[1], tables[1].Columns[1])
+	}
+	ts := tables[0].Column("ts")
+	if want := []int64{1709251200, 0, 1709283600}; !reflect.DeepEqual(ts.Times, want) || !reflect.DeepEqual(ts.Valid, []bool{true, false, true}) {
+		t.Errorf("times %v valid %v", ts.Times, ts.Valid)
+	}
+	if got := values(tables[0].Column("a")); !reflect.DeepEqual(got, []string{"x", "", "NULL"}) {
+		t.Errorf("a = %q", got)
 	}
 }

@@ -116,6 +116,9 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 	if err != nil {
 		return nil, err
 	}
+	if c, ok := rr.(*csvReader); ok && c.cur == nil && c.rows == 0 {
+		return encodeCSV(ctx, c, t, encs, opt)
+	}
 	var rows int64
 	for {
 		if err := ctx.Err(); err != nil {
@@ -352,11 +355,16 @@ func (e *columnEncoder) encodeTimes(arr arrow.Array, base int64, lines func(int)
 // errNullTime marks a null value found inside an Arrow dictionary.
 var errNullTime = errors.New("null time")
 
+// timeSyntax is the message for a text that is not a time.
+func timeSyntax(s string) string {
+	return fmt.Sprintf("cannot read %q as a time (want RFC 3339 / ISO 8601, \"YYYY-MM-DD HH:MM[:SS]\" or \"YYYY-MM-DD\")", s)
+}
+
 // parseTime parses the text time s of batch row i.
 func (e *columnEncoder) parseTime(s string, i int, bad func(int, string, ...any) error) (int64, error) {
 	t, ok := e.times.parse(s)
 	if !ok {
-		return 0, bad(i, "cannot read %q as a time (want RFC 3339 / ISO 8601, \"YYYY-MM-DD HH:MM[:SS]\" or \"YYYY-MM-DD\")", s)
+		return 0, bad(i, "%s", timeSyntax(s))
 	}
 	return t, nil
 }

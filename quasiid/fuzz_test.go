@@ -7,12 +7,15 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
 // FuzzCSV reads arbitrary bytes as CSV (format forced: detection could
-// pick a binary format): it must never panic, and when it succeeds every column must have one code per row, codes must lie in
-// their dictionary, and batching must not change the result.
+// pick a binary format): it must never panic, and when it succeeds every
+// column must have one code per row, codes must lie in their dictionary,
+// and neither batching nor the path (direct CSV encoding or through Arrow
+// arrays) may change the result.
 func FuzzCSV(f *testing.F) {
 	for _, seed := range []string{
 		"a,b\n1,2\n",
@@ -28,7 +31,7 @@ func FuzzCSV(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		encode := func(batch int, time bool) (*Table, error) {
+		encode := func(batch int, time bool, viaArrow ...bool) (*Table, error) {
 			src, err := Read("fuzz.csv", bytes.NewReader(data), ReadOptions{Format: CSV, BatchSize: batch, NullValues: []string{"NA"}})
 			if err != nil {
 				var ie *InputError
@@ -38,6 +41,10 @@ func FuzzCSV(f *testing.F) {
 				return nil, err
 			}
 			defer src.Close()
+			if len(viaArrow) > 0 {
+				// Hide the CSV reader: Encode takes the Arrow path.
+				src.rr = struct{ array.RecordReader }{src.rr}
+			}
 			spec := Spec{Insensitive: src.Columns()}
 			if time && len(spec.Insensitive) > 0 {
 				spec.Time, spec.Insensitive = spec.Insensitive[0], spec.Insensitive[1:]
@@ -64,6 +71,21 @@ func FuzzCSV(f *testing.F) {
 		}
 		if !reflect.DeepEqual(small, big) {
 			t.Fatalf("batching changed the result")
+		}
+		arrowPath, err := encode(3, false, true)
+		if err != nil {
+			t.Fatalf("direct CSV path read, Arrow path failed: %v", err)
+		}
+		if !reflect.DeepEqual(small, arrowPath) {
+			t.Fatalf("direct CSV and Arrow paths differ")
+		}
+		direct, derr := encode(3, true)
+		viaArrow, aerr := encode(3, true, true)
+		if (derr == nil) != (aerr == nil) {
+			t.Fatalf("time column: direct error %v, Arrow path error %v", derr, aerr)
+		}
+		if derr == nil && !reflect.DeepEqual(direct, viaArrow) {
+			t.Fatalf("time column: direct CSV and Arrow paths differ")
 		}
 		if tt, err := encode(3, true); err == nil && len(tt.Columns) > 0 && len(tt.Columns[0].Times) != tt.Rows {
 			t.Fatalf("time column: %d times for %d rows", len(tt.Columns[0].Times), tt.Rows)

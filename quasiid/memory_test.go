@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
@@ -28,30 +29,39 @@ func (a *peakAllocator) Reallocate(size int, b []byte) []byte {
 	return b
 }
 
-// TestEncodeMemoryBounded checks that the Arrow memory Encode holds is one
-// batch, not the file: 100,000 rows (about 3.5 MB of CSV) read in batches
-// of 1,000 rows never hold more than 100 KB of Arrow buffers, and all of
-// it is released.
+// TestEncodeMemoryBounded checks that reading CSV holds one batch of
+// Arrow memory, not the file: 100,000 rows (about 3.5 MB of CSV) read in
+// batches of 1,000 rows through Arrow arrays (the path of Profile and
+// Rewrite) never hold more than 100 KB of Arrow buffers; Encode's direct
+// CSV path holds none. All of it is released.
 func TestEncodeMemoryBounded(t *testing.T) {
 	data := bigCSV(100_000)
-	mem := &peakAllocator{CheckedAllocator: memory.NewCheckedAllocator(memory.NewGoAllocator())}
-	defer mem.AssertSize(t, 0)
-	src, err := Read("big.csv", strings.NewReader(data), ReadOptions{BatchSize: 1000, Allocator: mem})
-	if err != nil {
-		t.Fatal(err)
+	for _, viaArrow := range []bool{false, true} {
+		mem := &peakAllocator{CheckedAllocator: memory.NewCheckedAllocator(memory.NewGoAllocator())}
+		src, err := Read("big.csv", strings.NewReader(data), ReadOptions{BatchSize: 1000, Allocator: mem})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if viaArrow {
+			src.rr = struct{ array.RecordReader }{src.rr}
+		}
+		tbl, err := Encode(context.Background(), src, Spec{QI: []string{"zip", "age", "sex", "city"}}, EncodeOptions{})
+		src.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mem.AssertSize(t, 0)
+		if tbl.Rows != 100_000 || tbl.Column("zip").Dict.Len() != 1000 || tbl.Column("city").Dict.Len() != 37 {
+			t.Fatalf("rows %d, zips %d, cities %d", tbl.Rows, tbl.Column("zip").Dict.Len(), tbl.Column("city").Dict.Len())
+		}
+		t.Logf("via Arrow %v: file %d bytes, peak Arrow memory %d bytes", viaArrow, len(data), mem.peak)
+		if viaArrow && (mem.peak == 0 || mem.peak > 100_000) {
+			t.Errorf("via Arrow: peak Arrow memory %d bytes for a %d-byte file, want one batch (< 100 KB)", mem.peak, len(data))
+		}
+		if !viaArrow && mem.peak != 0 {
+			t.Errorf("direct CSV path: %d bytes of Arrow memory, want none", mem.peak)
+		}
 	}
-	tbl, err := Encode(context.Background(), src, Spec{QI: []string{"zip", "age", "sex", "city"}}, EncodeOptions{})
-	src.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tbl.Rows != 100_000 || tbl.Column("zip").Dict.Len() != 1000 || tbl.Column("city").Dict.Len() != 37 {
-		t.Fatalf("rows %d, zips %d, cities %d", tbl.Rows, tbl.Column("zip").Dict.Len(), tbl.Column("city").Dict.Len())
-	}
-	if mem.peak > 100_000 {
-		t.Errorf("peak Arrow memory %d bytes for a %d-byte file, want at most one batch (< 100 KB)", mem.peak, len(data))
-	}
-	t.Logf("file %d bytes, peak Arrow memory %d bytes", len(data), mem.peak)
 }
 
 // bigCSV returns n rows of five columns, one of them (id) unique and

@@ -1,0 +1,76 @@
+package quasiid
+
+import (
+	"context"
+)
+
+// encodeCSV is Encode for a CSV source: it encodes the fields of each row
+// straight from the parser, without building Arrow arrays, in batches of
+// c.batch rows for cancellation and progress. Errors and results are those
+// of the Arrow path.
+func encodeCSV(ctx context.Context, c *csvReader, t *Table, encs []*columnEncoder, opt EncodeOptions) (*Table, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n := 0
+		for n < c.batch {
+			rec := c.readRow()
+			if rec == nil {
+				break
+			}
+			for _, e := range encs {
+				v := rec[e.field]
+				if err := e.encodeText(v, c.isNull(v), c.rows, c.line); err != nil {
+					return nil, err
+				}
+			}
+			n++
+		}
+		if c.err != nil {
+			return nil, c.err
+		}
+		if n > 0 && opt.Progress != nil {
+			opt.Progress(c.rows)
+		}
+		if n < c.batch {
+			break
+		}
+	}
+	t.Rows = int(c.rows)
+	return t, nil
+}
+
+// encodeText appends one text value (null if null) of data row row
+// (1-based), which starts at line.
+func (e *columnEncoder) encodeText(v string, null bool, row, line int64) error {
+	c := e.col
+	if c.Role != Time {
+		if null {
+			c.Codes = append(c.Codes, c.Dict.NullCode())
+		} else {
+			c.Codes = append(c.Codes, c.Dict.code(v))
+		}
+		return nil
+	}
+	if null {
+		if c.Valid == nil {
+			c.Valid = make([]bool, len(c.Times), cap(c.Times)+1)
+			for k := range c.Valid {
+				c.Valid[k] = true
+			}
+		}
+		c.Times = append(c.Times, 0)
+		c.Valid = append(c.Valid, false)
+		return nil
+	}
+	sec, ok := e.times.parse(v)
+	if !ok {
+		return &InputError{File: e.file, Row: row, Line: line, Column: c.Name, Msg: timeSyntax(v)}
+	}
+	c.Times = append(c.Times, sec)
+	if c.Valid != nil {
+		c.Valid = append(c.Valid, true)
+	}
+	return nil
+}
