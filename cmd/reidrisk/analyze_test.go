@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/quasiid"
 )
 
 const adultCSV = "../../testdata/adult/adult.csv"
@@ -221,5 +222,57 @@ func TestAnalyzeBadInput(t *testing.T) {
 				t.Errorf("%q: stderr %q lacks %q", args[1:], errs, w)
 			}
 		}
+	}
+}
+
+// TestAnalyzeRecords writes the per-record table as CSV and as Arrow IPC
+// and reads it back: one row per input row, in input order.
+func TestAnalyzeRecords(t *testing.T) {
+	p := writeFile(t, "small.csv", "id,q1,q2\nu1,a,x\nu1,a,x\nu2,a,x\nu3,a,y\nu4,b,x\nu4,b,x\n")
+	dir := t.TempDir()
+	csvOut := filepath.Join(dir, "risk.csv")
+	code, _, errs := runCLI(t, "", "analyze", p, "--qi", "q1,q2", "--subject", "id", "--records", csvOut, "--suda", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(csvOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 7 || lines[0] != "row,class,class_size,subjects_in_class,prosecutor_risk,at_risk,suda_score,dis_suda_score" {
+		t.Fatalf("records CSV:\n%s", b)
+	}
+	// row 3 is the unique (a,y): class 1, size 1, one subject, risk 1, at risk.
+	if !strings.HasPrefix(lines[4], "3,1,1,1,1,true,") {
+		t.Errorf("row 3: %q", lines[4])
+	}
+	if !strings.HasPrefix(lines[1], "0,0,3,2,0.333") {
+		t.Errorf("row 0: %q", lines[1])
+	}
+	// The same table as Arrow IPC reads back through quasiid.
+	ipcOut := filepath.Join(dir, "risk.arrow")
+	if code, _, errs := runCLI(t, "", "analyze", p, "--qi", "q1,q2", "--records", ipcOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	src, err := quasiid.Open(ipcOut, quasiid.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if got := strings.Join(src.Columns(), ","); got != "row,class,class_size,prosecutor_risk,at_risk" {
+		t.Errorf("IPC columns %s", got)
+	}
+	tbl, err := quasiid.Encode(context.Background(), src, quasiid.Spec{QI: []string{"class_size"}}, quasiid.EncodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tbl.Columns[0]
+	var sizes []string
+	for _, code := range c.Codes {
+		sizes = append(sizes, c.Dict.Value(code))
+	}
+	if got := strings.Join(sizes, " "); got != "3 3 3 1 2 2" {
+		t.Errorf("class sizes from IPC: %s", got)
 	}
 }

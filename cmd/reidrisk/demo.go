@@ -142,7 +142,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		return writeJSON(e.stdout, res)
 	case "html":
 		return writeHTML(e.stdout, htmlPage{Title: "reidrisk demo: " + res.Dataset, Intro: demoIntro(res),
-			Analyze: res.Steps[0].Report, Demo: res.Steps, Suggest: res.Suggest, Temporal: res.Temporal})
+			Analyze: res.Steps[1].Report, Demo: res.Steps, Suggest: res.Suggest, Temporal: res.Temporal})
 	}
 	return writeDemoText(e.stdout, res)
 }

@@ -73,7 +73,7 @@ func demoSection(steps []demoStep) htmlreport.Section {
 	for i, st := range steps {
 		s.Paragraphs = append(s.Paragraphs, fmt.Sprintf("%d. %s (%s): %s", i+1, st.Title, strings.Join(st.Report.QI, ", "), st.Story))
 	}
-	s.Paragraphs = append(s.Paragraphs, "The sections below analyse step 1, every usage field as a quasi-identifier.")
+	s.Paragraphs = append(s.Paragraphs, "The sections below analyse step 2, the six categorical usage fields.")
 	return s
 }
 
