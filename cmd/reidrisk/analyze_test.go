@@ -276,3 +276,42 @@ func TestAnalyzeRecords(t *testing.T) {
 		t.Errorf("class sizes from IPC: %s", got)
 	}
 }
+
+// TestAnalyzePublishedFigures checks, through the JSON of the command, the
+// figures issue 3 cites: SUDA2 on Adult (sdcMicro 5.8.1 defaults) and the
+// l-diversity / t-closeness of two anonymised Adult extracts (pyCANON).
+func TestAnalyzePublishedFigures(t *testing.T) {
+	code, out, errs := runCLI(t, "", "analyze", adultCSV, "--qi", adultQI, "--suda", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r reidrisk.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.SUDA == nil || r.SUDA.MaxScore != 5040 || math.Abs(float64(r.SUDA.MeanDIS)-0.050787) > 5e-7 {
+		t.Errorf("suda %+v, want max score 5040, mean DIS 0.050787", r.SUDA)
+	}
+	for _, tc := range []struct {
+		file, qi, sensitive string
+		classes, k, l       int64
+		entropy, t          float64
+	}{
+		{"adult_G2_k5_l2.csv", "age,education,marital-status,native-country,race,sex,workclass", "salary-class", 34, 6, 2, 1.010982, 0.4319067},
+		{"adult_G3_k5_l3.csv", adultQI, "occupation", 268, 5, 3, 2.032192, 0.8158598},
+	} {
+		code, out, errs := runCLI(t, "", "analyze", "../../testdata/adult/derived/"+tc.file, "--qi", tc.qi, "--sensitive", tc.sensitive, "--format", "json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.file, code, errs)
+		}
+		var r reidrisk.Report
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Classes != tc.classes || r.K != tc.k || r.LDiversity.Distinct != tc.l ||
+			math.Abs(float64(r.LDiversity.Entropy)-tc.entropy) > 5e-7 || math.Abs(float64(r.TCloseness.Equal)-tc.t) > 5e-8 {
+			t.Errorf("%s: classes %d k %d l %d entropy %.7f t %.7f; want %d %d %d %.7f %.7f", tc.file,
+				r.Classes, r.K, r.LDiversity.Distinct, r.LDiversity.Entropy, r.TCloseness.Equal, tc.classes, tc.k, tc.l, tc.entropy, tc.t)
+		}
+	}
+}
