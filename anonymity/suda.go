@@ -422,7 +422,8 @@ func (s *sudaSearch) run(ctx context.Context) error {
 						for rest := job.parent; rest != 0; rest &= rest - 1 {
 							subs = append(subs, prev[set&^(rest&-rest)])
 						}
-						list = intersect(list[:0], active, subs)
+						var dense bool
+						list, dense = intersect(list[:0], active, subs)
 						if len(list) == 0 {
 							continue
 						}
@@ -437,11 +438,20 @@ func (s *sudaSearch) run(ctx context.Context) error {
 						for x, it := range list {
 							cnt[ids[x]] += int32(s.weights[it])
 						}
+						// The non-unique items: cleared from active's bits when
+						// the intersection was a bitset, else listed.
 						nonUnique = nonUnique[:0]
+						nNonUnique := 0
 						for x, it := range list {
 							if cnt[ids[x]] > 1 {
-								nonUnique = append(nonUnique, it)
+								nNonUnique++
+								if !dense {
+									nonUnique = append(nonUnique, it)
+								}
 								continue
+							}
+							if dense {
+								active[it/64] &^= 1 << uint(it%64)
 							}
 							if s.miss[it]&set == 0 {
 								atomic.AddInt32(&s.counts[int(it)*s.maxK+k-1], 1)
@@ -453,8 +463,16 @@ func (s *sudaSearch) run(ctx context.Context) error {
 								}
 							}
 						}
-						if len(nonUnique) > 0 && k < s.maxK {
-							next[job.first+c] = newItemSet(nonUnique, nItems)
+						if nNonUnique > 0 && k < s.maxK {
+							switch {
+							case !dense:
+								// A subset of a sparse set is sparse.
+								next[job.first+c] = itemSet{list: append([]int32(nil), nonUnique...)}
+							case nNonUnique*32 < nItems:
+								next[job.first+c] = itemSet{list: bitsetItems(nil, active)}
+							default:
+								next[job.first+c] = itemSet{bits: append([]uint64(nil), active...)}
+							}
 						}
 					}
 				}
@@ -495,18 +513,6 @@ type itemSet struct {
 	list []int32
 }
 
-// newItemSet copies the ascending items into the smaller representation.
-func newItemSet(items []int32, nItems int) itemSet {
-	if len(items)*32 < nItems {
-		return itemSet{list: append([]int32(nil), items...)}
-	}
-	b := make([]uint64, (nItems+63)/64)
-	for _, it := range items {
-		b[it/64] |= 1 << uint(it%64)
-	}
-	return itemSet{bits: b}
-}
-
 func (is itemSet) empty() bool { return is.bits == nil && len(is.list) == 0 }
 
 // items appends the members to list, ascending.
@@ -518,8 +524,9 @@ func (is itemSet) items(list []int32) []int32 {
 }
 
 // intersect appends to list, ascending, the items in every set of subs;
-// scratch is a bitset buffer of the right length.
-func intersect(list []int32, scratch []uint64, subs []itemSet) []int32 {
+// scratch is a bitset buffer of the right length. When every set is a
+// bitset it reports dense, and scratch then holds the intersection.
+func intersect(list []int32, scratch []uint64, subs []itemSet) (_ []int32, dense bool) {
 	// Start from the shortest list, if any; else AND the bitsets.
 	best := -1
 	for i, is := range subs {
@@ -534,7 +541,7 @@ func intersect(list []int32, scratch []uint64, subs []itemSet) []int32 {
 				scratch[x] &= is.bits[x]
 			}
 		}
-		return bitsetItems(list, scratch)
+		return bitsetItems(list, scratch), true
 	}
 	start := len(list)
 	list = append(list, subs[best].list...)
@@ -566,7 +573,7 @@ func intersect(list []int32, scratch []uint64, subs []itemSet) []int32 {
 			break
 		}
 	}
-	return list
+	return list, false
 }
 
 // bitsetItems appends the members of a bitset to list.
