@@ -223,3 +223,45 @@ func (tc *tCloseness) qRank(r int) float64 {
 	}
 	return tc.byRank[r]
 }
+
+var lVariantNames = [...]string{"distinct", "entropy", "recursive"}
+
+// MarshalText writes the variant's name: distinct, entropy or recursive.
+func (v LVariant) MarshalText() ([]byte, error) {
+	if v < 0 || int(v) >= len(lVariantNames) {
+		return nil, fmt.Errorf("generalize: unknown l-diversity variant %d", int(v))
+	}
+	return []byte(lVariantNames[v]), nil
+}
+
+// UnmarshalText reads a variant's name.
+func (v *LVariant) UnmarshalText(b []byte) error {
+	for i, n := range lVariantNames {
+		if string(b) == n {
+			*v = LVariant(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("generalize: unknown l-diversity variant %q (want distinct, entropy or recursive)", b)
+}
+
+var tDistanceNames = [...]string{"equal", "ordered"}
+
+// MarshalText writes the distance's name: equal or ordered.
+func (d TDistance) MarshalText() ([]byte, error) {
+	if d < 0 || int(d) >= len(tDistanceNames) {
+		return nil, fmt.Errorf("generalize: unknown t-closeness distance %d", int(d))
+	}
+	return []byte(tDistanceNames[d]), nil
+}
+
+// UnmarshalText reads a distance's name.
+func (d *TDistance) UnmarshalText(b []byte) error {
+	for i, n := range tDistanceNames {
+		if string(b) == n {
+			*d = TDistance(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("generalize: unknown t-closeness distance %q (want equal or ordered)", b)
+}

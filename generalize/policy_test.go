@@ -1,0 +1,121 @@
+package generalize
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"testing"
+)
+
+func TestDiverse(t *testing.T) {
+	for _, tc := range []struct {
+		p      Policy
+		counts []int64
+		want   bool
+	}{
+		{Policy{L: 2}, []int64{5, 1}, true},
+		{Policy{L: 3}, []int64{5, 1}, false},
+		// Entropy of (1/2, 1/2) is ln 2: exactly 2-diverse, not 2.1.
+		{Policy{L: 2, LVariant: EntropyL}, []int64{3, 3}, true},
+		{Policy{L: 2.1, LVariant: EntropyL}, []int64{3, 3}, false},
+		// (9,1): H = 0.325 < ln 2.
+		{Policy{L: 2, LVariant: EntropyL}, []int64{9, 1}, false},
+		// Recursive (c,2): r1 < c·(r2 + …): 4 < 1·(3+2) holds, 6 < 1·(3+2) fails.
+		{Policy{L: 2, LVariant: RecursiveCL, C: 1}, []int64{3, 4, 2}, true},
+		{Policy{L: 2, LVariant: RecursiveCL, C: 1}, []int64{2, 6, 3}, false},
+		{Policy{L: 3, LVariant: RecursiveCL, C: 3}, []int64{6, 2}, false}, // fewer than l values
+	} {
+		if got := tc.p.diverse(append([]int64(nil), tc.counts...)); got != tc.want {
+			t.Errorf("%+v %v: %v, want %v", tc.p, tc.counts, got, tc.want)
+		}
+	}
+}
+
+func TestTClosenessDistance(t *testing.T) {
+	// Table distribution over salaries 3k, 4k, 5k: (1/3, 1/3, 1/3);
+	// a class holding only 3k: equal distance ½(2/3 + 1/3 + 1/3) = 2/3,
+	// ordered distance (|2/3| + |1/3|)/2 = 1/2 (Li et al. 2007, Table 3 style).
+	tc := newTCloseness([]string{"5000", "3000", "4000"}, []int64{1, 1, 1})
+	if d := tc.distance(EqualDistance, []uint32{1}, []int64{4}); math.Abs(d-2.0/3) > 1e-12 {
+		t.Errorf("equal distance %g, want 2/3", d)
+	}
+	if d := tc.distance(OrderedDistance, []uint32{1}, []int64{4}); math.Abs(d-0.5) > 1e-12 {
+		t.Errorf("ordered distance %g, want 1/2", d)
+	}
+	// The highest value only: cumulative differences −1/3, −2/3 → 1/2 too.
+	if d := tc.distance(OrderedDistance, []uint32{0}, []int64{2}); math.Abs(d-0.5) > 1e-12 {
+		t.Errorf("ordered distance %g, want 1/2", d)
+	}
+	if d := tc.distance(EqualDistance, []uint32{0, 1, 2}, []int64{1, 1, 1}); math.Abs(d) > 1e-12 {
+		t.Errorf("distance of the table to itself %g", d)
+	}
+}
+
+// TestSearchSensitive runs l-diversity and t-closeness policies through
+// the search on a hand-made table.
+func TestSearchSensitive(t *testing.T) {
+	header := []string{"zip", "disease"}
+	rows := [][]string{
+		{"v0", "flu"}, {"v0", "flu"}, {"v1", "cold"}, {"v1", "cold"},
+		{"v2", "flu"}, {"v2", "cold"}, {"v3", "flu"}, {"v3", "cancer"},
+	}
+	h, err := NewHierarchy("zip", "zip.csv", [][]string{
+		{"v0", "a", "*"}, {"v1", "a", "*"}, {"v2", "b", "*"}, {"v3", "b", "*"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := classesOf(header, rows, []string{"zip"}, []string{"disease"}, "")
+	// The table holds flu 1/2, cold 3/8, cancer 1/8. Class a = (flu ½,
+	// cold ½) and class b = (flu ½, cold ¼, cancer ¼) are both at equal
+	// distance ½(0 + 1/8 + 1/8) = 1/8 from it; v0 (flu only) at 1/2.
+	for _, tc := range []struct {
+		p      Policy
+		metric Metric
+		level  int
+	}{
+		{Policy{L: 2}, DM, 1},                          // v0 and v1 alone are 1-diverse
+		{Policy{L: 3}, DM, 2},                          // only * holds flu, cold and cancer
+		{Policy{L: 2, MaxSuppression: 0.5}, DM, 1},     // suppressing v0, v1 costs DM 40 > 32
+		{Policy{L: 2, MaxSuppression: 0.5}, DMStar, 0}, // DM* 16 < 32
+		{Policy{T: 0.3}, DM, 1},
+		{Policy{T: 0.1}, DM, 2},
+	} {
+		res, err := Search(context.Background(), c, []*Hierarchy{h}, tc.p, Options{Metric: tc.metric})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Optimum == nil || res.Optimum.Levels[0] != tc.level {
+			t.Errorf("%+v: optimum %+v, want level %d", tc.p, res.Optimum, tc.level)
+		}
+	}
+}
+
+func TestSearchCancelled(t *testing.T) {
+	c := classesOf([]string{"q"}, [][]string{{"v0"}, {"v1"}}, []string{"q"}, nil, "")
+	h, _ := NewHierarchy("q", "q.csv", [][]string{{"v0", "*"}, {"v1", "*"}})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Search(ctx, c, []*Hierarchy{h}, Policy{K: 2}, Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+}
+
+func TestPolicyJSON(t *testing.T) {
+	p := Policy{K: 5, L: 2, LVariant: EntropyL, T: 0.2, TDistance: OrderedDistance, MaxSuppression: 0.05}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"k":5,"l":2,"l_variant":"entropy","t":0.2,"t_distance":"ordered","max_suppression":0.05}`; string(b) != want {
+		t.Errorf("JSON %s, want %s", b, want)
+	}
+	var back Policy
+	if err := json.Unmarshal(b, &back); err != nil || back != p {
+		t.Errorf("read back %+v, %v", back, err)
+	}
+	if err := json.Unmarshal([]byte(`{"l_variant":"fancy"}`), &back); err == nil {
+		t.Error("unknown l variant accepted")
+	}
+}
