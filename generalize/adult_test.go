@@ -68,3 +68,17 @@ func TestAdultLattice(t *testing.T) {
 		t.Errorf("lattice %d, evaluated %d, feasible %d; want 4320, 4320, 60", res.LatticeSize, s.evals, feasible)
 	}
 }
+
+// TestAdultBudget cuts the optimal search short: the result is feasible
+// and not claimed optimal.
+func TestAdultBudget(t *testing.T) {
+	header, rows := readSemicolon(t, filepath.Join("..", "testdata", "adult", "adult.csv"))
+	c := classesOf(header, rows, adultQI, nil, "")
+	res, err := Search(context.Background(), c, adultHierarchies(t, adultQI), Policy{K: 5}, Options{Metric: DM, Budget: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Optimal || res.Optimum == nil || !res.Optimum.Feasible || res.Optimum.DM < 55170356 {
+		t.Errorf("optimal %v optimum %+v", res.Optimal, res.Optimum)
+	}
+}

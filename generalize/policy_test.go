@@ -119,3 +119,24 @@ func TestPolicyJSON(t *testing.T) {
 		t.Error("unknown l variant accepted")
 	}
 }
+
+// TestSubjectK counts k in distinct subjects: a class of 4 rows from one
+// person is not 2-anonymous.
+func TestSubjectK(t *testing.T) {
+	header := []string{"zip", "person"}
+	rows := [][]string{{"v0", "p1"}, {"v0", "p1"}, {"v0", "p1"}, {"v0", "p1"}, {"v1", "p2"}, {"v1", "p3"}}
+	h, _ := NewHierarchy("zip", "zip.csv", [][]string{{"v0", "*"}, {"v1", "*"}})
+	c := classesOf(header, rows, []string{"zip"}, nil, "person")
+	for _, tc := range []struct {
+		p     Policy
+		level int
+	}{{Policy{K: 2}, 0}, {Policy{K: 2, SubjectK: true}, 1}} {
+		res, err := Search(context.Background(), c, []*Hierarchy{h}, tc.p, Options{Metric: DM})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Optimum == nil || res.Optimum.Levels[0] != tc.level {
+			t.Errorf("%+v: optimum %+v, want level %d", tc.p, res.Optimum, tc.level)
+		}
+	}
+}

@@ -131,6 +131,12 @@ func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy
 	if err != nil {
 		return nil, err
 	}
+	if !res.Optimal && s.best() == nil {
+		// Cut short before any feasible node was found: climb greedily.
+		if err := s.climb(res.Bottom, &nodeHeap{s: s}); err != nil {
+			return nil, err
+		}
+	}
 	res.Optimum = s.best()
 	if res.Optimum != nil && opt.Alternatives > 0 && !s.overBudget() {
 		// Evaluate the optimum's direct generalisations so that the list
@@ -608,11 +614,17 @@ func (s *searcher) bestFirst(res *Result) error {
 	if best != nil {
 		return nil
 	}
-	// Climb.
 	if last == nil {
 		last = bottom
 	}
-	for x := last; !x.Feasible; {
+	return s.climb(last, h)
+}
+
+// climb goes up from x, one level at a time, to the successor closest to
+// feasibility, until a feasible node (or the top) is reached.
+func (s *searcher) climb(x *Node, h *nodeHeap) error {
+	m := len(s.heights)
+	for !x.Feasible {
 		var next *Node
 		for j := range m {
 			if x.Levels[j]+1 >= s.heights[j] {
@@ -620,7 +632,7 @@ func (s *searcher) bestFirst(res *Result) error {
 			}
 			up := slices.Clone(x.Levels)
 			up[j]++
-			n, err := s.eval(up)
+			n, err := s.evalNow(up)
 			if err != nil {
 				return err
 			}
@@ -634,6 +646,14 @@ func (s *searcher) bestFirst(res *Result) error {
 		x = next
 	}
 	return nil
+}
+
+// evalNow is eval with every metric computed, for climbing.
+func (s *searcher) evalNow(levels []int) (*Node, error) {
+	full := s.full
+	s.full = true
+	defer func() { s.full = full }()
+	return s.eval(levels)
 }
 
 type nodeHeap struct {
