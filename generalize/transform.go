@@ -132,8 +132,9 @@ func (t *Transform) Generalizer() (*Generalizer, error) {
 
 // Generalize replaces values[j] (the value of QI j, null if nulls[j]) by
 // its label at the transform's level, in place; a null is looked up as
-// "NULL". A value the hierarchy does not hold becomes the top label "*"
-// and is counted in Uncovered. It reports whether every value was covered.
+// "NULL". A value the hierarchy does not hold becomes the top label ("*")
+// — or stays as it is when its QI is kept at level 0 — and is counted in
+// Uncovered. It reports whether every value was covered.
 func (g *Generalizer) Generalize(values []string, nulls []bool) bool {
 	ok := true
 	for j, h := range g.hs {
