@@ -23,8 +23,12 @@ const (
 	// Constraints", KDD 2002): a value generalised to a label covering M_g
 	// of the column's M distinct values loses (M_g − 1)/(M − 1); a
 	// suppressed value loses 1; Loss is the arithmetic mean over records
-	// and QIs. ARX's "Loss" computes the same per-attribute shares but
-	// combines the attributes with a geometric mean by default.
+	// and QIs. ARX's "Loss" (MetricMDNMLoss) computes the same
+	// per-attribute shares, but its default combines the attributes with a
+	// geometric mean (older releases) or compares them by rank (newer
+	// ones), so its totals are not this mean; a geometric mean is also 0
+	// whenever one QI is left ungeneralised, which the arithmetic mean is
+	// not.
 	Loss
 	// Precision is Sweeney's precision loss ("Achieving k-Anonymity
 	// Privacy Protection Using Generalization and Suppression", IJUFKS
