@@ -4,22 +4,29 @@
 // habit grouping.
 //
 // A row's tuple (c_0, …, c_{m-1}) is packed into one mixed-radix uint64
-// key, built a column at a time over batches of rows:
+// key, built a column (two columns) at a time over batches of 2048 rows:
 //
 //	key = ((c_0·card_1 + c_1)·card_2 + c_2)·… + c_{m-1}
 //
-// Keys are counted in a dense array indexed by key when the key space
-// Π card_j is small (at most 2^26 and not far above the row count), and
-// otherwise in open-addressing tables specialised for uint64 keys, after
-// radix-partitioning the keys into up to 1024 partitions so that each
-// partition's table stays in cache. When Π card_j does not fit in 64 bits,
-// a prefix of the columns is first re-coded to its own dense group ids
-// (recursively), which is exact.
+// Keys are then counted by one of three counters, by key space K = Π card_j:
 //
-// Rows are split over workers in contiguous ranges; per-worker partial
-// tables are merged at the end, and group ids are numbered in order of
-// each group's first row, so the result does not depend on the number of
-// workers.
+//   - K ≤ 2^17: an array of K counters per worker (it fits in a core's
+//     cache); per-worker arrays merge at the end.
+//   - K ≤ 2^26 and not far above the rows: keys are scattered by their top
+//     bits into partitions of 2^16 keys, each counted in its own array.
+//   - otherwise: keys are scattered by the top bits of a Fibonacci hash
+//     into up to 1024 partitions, each counted in an open-addressing table
+//     specialised for uint64 keys, small enough to stay in cache.
+//
+// With partitions, each worker scatters its share of the rows, then each
+// partition is counted by one worker taking the workers' buffers in row
+// order, so partitions never need merging. When Π card_j does not fit in
+// 64 bits, a prefix of the columns is first re-coded to its own dense
+// group ids (recursively), which is exact.
+//
+// Group ids are numbered in order of each group's first row, so the result
+// does not depend on the number of workers. No memory is allocated per
+// row: buffers and tables are allocated per call and per partition.
 package groupby
 
 import (

@@ -1,0 +1,5 @@
+//go:build !race
+
+package groupby
+
+const raceEnabled = false

@@ -1,0 +1,6 @@
+//go:build race
+
+package groupby
+
+// raceEnabled scales tests down under the race detector.
+const raceEnabled = true
