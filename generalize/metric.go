@@ -26,9 +26,8 @@ const (
 	// and QIs. ARX's "Loss" (MetricMDNMLoss) computes the same
 	// per-attribute shares, but its default combines the attributes with a
 	// geometric mean (older releases) or compares them by rank (newer
-	// ones), so its totals are not this mean; a geometric mean is also 0
-	// whenever one QI is left ungeneralised, which the arithmetic mean is
-	// not.
+	// ones), so its totals differ from this mean while the per-attribute
+	// figures agree.
 	Loss
 	// Precision is Sweeney's precision loss ("Achieving k-Anonymity
 	// Privacy Protection Using Generalization and Suppression", IJUFKS
