@@ -54,6 +54,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	accounts := fs.Int("accounts", 1500, "number of synthetic accounts")
 	seed := fs.Uint64("seed", 1, "generator seed")
 	writeCSV := fs.String("write-csv", "", "also write the generated usage table to FILE, to try `reidrisk analyze` on it")
+	writeEvents := fs.String("write-events", "", "also write the generated event log to FILE, to try `reidrisk temporal` on it")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -132,7 +133,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res.Temporal, res.TemporalStory, err = demoTemporal(ctx, *seed, bar)
+	res.Temporal, res.TemporalStory, err = demoTemporal(ctx, *seed, bar, *writeEvents)
 	if err != nil {
 		return err
 	}
@@ -171,6 +172,8 @@ func writeDemoText(w io.Writer, res demoResult) error {
 	p.f("  reidrisk demo --write-csv usage.csv\n")
 	p.f("  reidrisk analyze usage.csv --subject account_id --qi %s\n", strings.Join(demoFew, ","))
 	p.f("  reidrisk analyze usage.csv --subject account_id --qi %s --format html > report.html\n", strings.Join(demoCoarse, ","))
+	p.f("  reidrisk demo --write-events events.csv\n")
+	p.f("  reidrisk temporal events.csv --subject account --time time --attrs media_type --policy 'lt_5<=0'\n")
 	return p.err
 }
 
@@ -279,7 +282,7 @@ func demoSuggest(ctx context.Context, src *quasiid.Source, sessions []demo.Sessi
 // first group: one account watching a movie every Monday at 20:00) and
 // measures it: who is singled out by a habit, and which coarsening hides
 // everyone in a group of at least 5.
-func demoTemporal(ctx context.Context, seed uint64, bar *progressBar) (*reidrisk.TemporalReport, string, error) {
+func demoTemporal(ctx context.Context, seed uint64, bar *progressBar, writeEvents string) (*reidrisk.TemporalReport, string, error) {
 	ev, truth, err := temporal.Generate(temporal.GenerateOptions{Seed: seed})
 	if err != nil {
 		return nil, "", err
@@ -287,6 +290,11 @@ func demoTemporal(ctx context.Context, seed uint64, bar *progressBar) (*reidrisk
 	var buf bytes.Buffer
 	if err := ev.WriteCSV(&buf, nil); err != nil {
 		return nil, "", err
+	}
+	if writeEvents != "" {
+		if err := os.WriteFile(writeEvents, buf.Bytes(), 0o644); err != nil {
+			return nil, "", err
+		}
 	}
 	src, err := quasiid.Read("events.csv", &buf, quasiid.ReadOptions{Delimiter: ','})
 	if err != nil {
