@@ -33,7 +33,7 @@ func Count(ctx context.Context, t *quasiid.Table, opt CountOptions) (*Classes, e
 		return nil, errors.New("anonymity: Count of a nil table")
 	}
 	for _, col := range t.Columns {
-		if col.Role == quasiid.Time {
+		if col.Role != quasiid.QuasiIdentifier && col.Role != quasiid.Subject && col.Role != quasiid.Sensitive {
 			continue
 		}
 		if col.Dict == nil || len(col.Codes) != t.Rows {
