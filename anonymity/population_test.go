@@ -204,3 +204,16 @@ func TestPopulationUniquenessAdult(t *testing.T) {
 		prev = est
 	}
 }
+
+// When every sample class is a unique the Pitman likelihood has no
+// maximum inside 0 < α < 1 (it grows towards α = 1): Pitman fails and
+// Dankar's rule falls back to Zayatz, whose estimate is then c_1/π / N = 1.
+func TestDankarFallsBackToZayatz(t *testing.T) {
+	est, err := PopulationUniqueness(riskSizes(1, 1, 1, 1, 1, 1, 1, 1, 1, 1), 0.05)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(est.Pitman) || est.Model != "zayatz" || math.Abs(est.Estimate-1) > 1e-12 || est.Estimate != est.Zayatz {
+		t.Fatalf("%+v", est)
+	}
+}
