@@ -1,0 +1,199 @@
+// Command reidrisk-beam computes reidrisk's equivalence classes and
+// disclosure-risk figures of tables too large for one machine on Apache
+// Beam: locally on the Prism runner (the default), or on Dataflow, Flink or
+// Spark with --runner.
+//
+// Usage:
+//
+//	reidrisk-beam --input 'data/part-*.csv' --qi age,sex,zip [--sensitive diagnosis] [--subject patient]
+//	              [--delimiter ';'] [--shards 16] [--l 2] [--threshold 0.2] [--output summary.json]
+//	              [--classes classes.bin] [--runner prism|dataflow|flink|spark] [Beam's runner flags]
+//
+// The input pattern is expanded on the launching machine through Beam's
+// filesystems (local paths, gs://); every matching file (CSV, Parquet or
+// Arrow IPC) is read whole by one worker. The summary is printed as JSON,
+// or written to --output. --classes writes the merged class table
+// (anonymity.Classes.MarshalBinary), for the lattice search of the
+// generalize package, when it fits in one worker's memory.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
+
+	rbeam "github.com/reidrisk/reidrisk/beam"
+)
+
+var (
+	input     = flag.String("input", "", "file pattern of the table's shards (local path or gs://…), required")
+	qi        = flag.String("qi", "", "comma-separated quasi-identifier columns, required")
+	sensitive = flag.String("sensitive", "", "comma-separated sensitive columns")
+	subject   = flag.String("subject", "", "subject column (persons, not rows)")
+	delimiter = flag.String("delimiter", "", "CSV delimiter (default: detect among , ; tab |)")
+	nulls     = flag.String("null", "", "comma-separated CSV texts read as null")
+	shards    = flag.Int("shards", rbeam.DefaultShards, "shards the classes are spread over")
+	l         = flag.Int("l", 2, "l of recursive (c,l)-diversity")
+	threshold = flag.Float64("threshold", 0.2, "prosecutor risk threshold for records at risk")
+	output    = flag.String("output", "", "write the summary JSON here (local or gs://) instead of standard output")
+	classes   = flag.String("classes", "", "also write the merged class table here")
+)
+
+func init() {
+	register.DoFn2x1[context.Context, []byte, error](&writeFn{})
+	register.DoFn2x1[context.Context, rbeam.Summary, error](&summaryFn{})
+}
+
+func main() {
+	flag.Parse()
+	beam.Init() // a worker started by a runner never returns from here
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "reidrisk-beam:", err)
+		os.Exit(1)
+	}
+}
+
+func split(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func run(ctx context.Context) error {
+	if *input == "" || *qi == "" {
+		return fmt.Errorf("--input and --qi are required")
+	}
+	opt := rbeam.Options{QI: split(*qi), Sensitive: split(*sensitive), Subject: *subject, NullValues: split(*nulls)}
+	if *delimiter != "" {
+		d := []rune(*delimiter)
+		if len(d) != 1 {
+			return fmt.Errorf("--delimiter %q is not one character", *delimiter)
+		}
+		opt.Delimiter = d[0]
+	}
+	fs, err := filesystem.New(ctx, *input)
+	if err != nil {
+		return err
+	}
+	paths, err := fs.List(ctx, *input)
+	fs.Close()
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return fmt.Errorf("%s: no file matches", *input)
+	}
+
+	p, s := beam.NewPipelineWithRoot()
+	files := beam.Reshuffle(s, beam.CreateList(s, paths))
+	partials := rbeam.CountFiles(s, files, opt)
+	summary := rbeam.Measures(s, partials, rbeam.MeasureOptions{Shards: *shards, L: *l})
+	beam.ParDo0(s, &summaryFn{Path: *output, Threshold: *threshold}, summary)
+	if *classes != "" {
+		beam.ParDo0(s, &writeFn{Path: *classes}, rbeam.MergeClasses(s, partials))
+	}
+	return beamx.Run(ctx, p)
+}
+
+// report is the JSON the command writes.
+type report struct {
+	Rows                     int64           `json:"rows"`
+	Classes                  int64           `json:"classes"`
+	K                        int64           `json:"k"`
+	KSubjects                int64           `json:"k_subjects"`
+	SampleUniques            int64           `json:"sample_uniques"`
+	SubjectsInSeveralClasses int64           `json:"subjects_in_several_classes"`
+	Prosecutor               prosecutor      `json:"prosecutor"`
+	SizeHistogram            map[int64]int64 `json:"class_size_histogram"`
+	Sensitive                []sensitiveJSON `json:"sensitive,omitempty"`
+}
+
+type prosecutor struct {
+	Highest       float64 `json:"highest"`
+	Average       float64 `json:"average"`
+	RecordsAtRisk float64 `json:"records_at_risk"`
+	Threshold     float64 `json:"threshold"`
+}
+
+type sensitiveJSON struct {
+	Column     string `json:"column"`
+	DistinctL  int    `json:"distinct_l"`
+	EntropyL   any    `json:"entropy_l"`
+	L          int    `json:"recursive_l"`
+	RecursiveC any    `json:"recursive_c"`
+	TEqual     any    `json:"t_equal"`
+	TOrdered   any    `json:"t_ordered"`
+}
+
+// jsonFloat writes infinities as the string "Infinity".
+func jsonFloat(f float64) any {
+	switch {
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case math.IsNaN(f):
+		return "NaN"
+	}
+	return f
+}
+
+// summaryFn renders the summary as JSON to a file or standard output.
+type summaryFn struct {
+	Path      string
+	Threshold float64
+}
+
+func (f *summaryFn) ProcessElement(ctx context.Context, s rbeam.Summary) error {
+	p := s.Prosecutor(f.Threshold)
+	r := report{
+		Rows: s.Rows, Classes: s.Classes, K: s.K, KSubjects: s.KSubjects,
+		SampleUniques: s.SampleUniques(), SubjectsInSeveralClasses: s.SubjectsInSeveralClasses,
+		Prosecutor:    prosecutor{p.Highest, p.Average, p.RecordsAtRisk, p.Threshold},
+		SizeHistogram: s.Histogram,
+	}
+	for _, c := range s.Sensitive {
+		r.Sensitive = append(r.Sensitive, sensitiveJSON{c.Name, c.DistinctL, jsonFloat(c.EntropyL), c.L,
+			jsonFloat(c.RecursiveC), jsonFloat(c.TEqual), jsonFloat(c.TOrdered)})
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if f.Path == "" {
+		_, err = os.Stdout.Write(b)
+		return err
+	}
+	return (&writeFn{Path: f.Path}).ProcessElement(ctx, b)
+}
+
+// writeFn writes its element to Path through Beam's filesystems.
+type writeFn struct{ Path string }
+
+func (f *writeFn) ProcessElement(ctx context.Context, b []byte) error {
+	fs, err := filesystem.New(ctx, f.Path)
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	w, err := fs.OpenWrite(ctx, f.Path)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(b); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
