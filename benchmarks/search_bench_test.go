@@ -180,7 +180,9 @@ func loadTelemetry(b *testing.B) (*anonymity.Classes, []*generalize.Hierarchy) {
 			region[c] = "R" + strconv.Itoa(i%6)
 		}
 		build := []func() (*generalize.Hierarchy, error){
-			func() (*generalize.Hierarchy, error) { return generalize.Taxonomy("device", devices, devClass, classTop) },
+			func() (*generalize.Hierarchy, error) {
+				return generalize.Taxonomy("device", devices, devClass, classTop)
+			},
 			func() (*generalize.Hierarchy, error) { return generalize.Ordered("os", oss, 2) },
 			func() (*generalize.Hierarchy, error) { return generalize.Taxonomy("country", countries, region) },
 			func() (*generalize.Hierarchy, error) { return generalize.TimeOfDay("hour", hours) },
