@@ -3,8 +3,12 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/generalize"
 )
 
 // analyzeFlags are the flags of `reidrisk analyze`.
@@ -24,6 +28,45 @@ type analyzeFlags struct {
 	sudaMax     int
 	qiMax       int
 	records     string
+	hierarchies tHierarchies
+}
+
+// tHierarchies collects --hierarchy COLUMN=FILE for hierarchical t-closeness.
+type tHierarchies map[string]string
+
+func (h tHierarchies) String() string { return "" }
+
+func (h tHierarchies) Set(s string) error {
+	col, path, ok := strings.Cut(s, "=")
+	if !ok || col == "" || path == "" {
+		return fmt.Errorf("want COLUMN=FILE, got %q", s)
+	}
+	if _, dup := h[col]; dup {
+		return fmt.Errorf("column %q given twice", col)
+	}
+	h[col] = path
+	return nil
+}
+
+// load reads each hierarchy file (ARX format: value;level1;…;top) into
+// the value → path-to-root form of reidrisk.Options.Hierarchies.
+func (h tHierarchies) load() (map[string]map[string][]string, error) {
+	if len(h) == 0 {
+		return nil, nil
+	}
+	out := map[string]map[string][]string{}
+	for col, path := range h {
+		hier, err := generalize.ReadHierarchyFile(col, path)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string][]string{}
+		for _, row := range hier.Rows() {
+			m[row[0]] = row[1:]
+		}
+		out[col] = m
+	}
+	return out, nil
 }
 
 func (f *analyzeFlags) register(fs *flag.FlagSet) {
@@ -42,6 +85,8 @@ func (f *analyzeFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.suda, "suda", false, "compute SUDA2 minimal sample uniques and DIS-SUDA scores")
 	fs.IntVar(&f.sudaMax, "suda-max-size", 0, "largest minimal sample unique searched by --suda (default: all QIs)")
 	fs.IntVar(&f.qiMax, "qi-max-columns", reidrisk.DefaultQIMaxColumns, "score every combination of the QIs when there are at most this many (combinations of up to 3 beyond)")
+	f.hierarchies = tHierarchies{}
+	fs.Var(f.hierarchies, "hierarchy", "COLUMN=FILE: ARX hierarchy (value;level1;…;*) of a sensitive column, for hierarchical t-closeness; repeat per column")
 	fs.StringVar(&f.records, "records", "", "write the per-record risk table to FILE (.arrow, .arrows, .parquet or .csv)")
 }
 
@@ -116,6 +161,11 @@ func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
 	if (set["c"] || set["t"]) && len(opt.Sensitive) == 0 {
 		return opt, usagef("--c and --t need --sensitive")
 	}
+	for col := range f.hierarchies {
+		if !slices.Contains(opt.Sensitive, col) {
+			return opt, usagef("--hierarchy %s=…: %q is not a --sensitive column", col, col)
+		}
+	}
 	if f.records != "" {
 		if err := checkRecordsPath(f.records); err != nil {
 			return opt, err
@@ -166,6 +216,9 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 		}
 		defer pop.Close()
 		opt.Population = pop
+	}
+	if opt.Hierarchies, err = f.hierarchies.load(); err != nil {
+		return err
 	}
 	bar := newProgress(e, f.in.quiet)
 	opt.Progress = bar.update

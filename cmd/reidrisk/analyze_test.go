@@ -39,7 +39,8 @@ func writeFile(t *testing.T, name, content string) string {
 // TestAnalyzeAdult checks the figures pyCANON, sdcMicro, DuckDB and Polars
 // give on UCI Adult with these eight QIs, and the JSON against the schema.
 func TestAnalyzeAdult(t *testing.T) {
-	code, out, errs := runCLI(t, "", "analyze", adultCSV, "--qi", adultQI, "--delimiter", ";", "--sensitive", "occupation", "--format", "json")
+	code, out, errs := runCLI(t, "", "analyze", adultCSV, "--qi", adultQI, "--delimiter", ";", "--sensitive", "occupation",
+		"--hierarchy", "occupation=../../testdata/adult/adult_hierarchy_occupation.csv", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -67,6 +68,9 @@ func TestAnalyzeAdult(t *testing.T) {
 	}
 	if got := float64(r.TCloseness.Equal); math.Abs(got-0.9997016) > 1e-7 {
 		t.Errorf("t_closeness.equal = %.9f, want 0.9997016 (pyCANON)", got)
+	}
+	if h := r.TCloseness.Hierarchical; h == nil || math.Abs(float64(*h)-0.8296532) > 1e-7 {
+		t.Errorf("t_closeness.hierarchical = %v, want 0.8296532 (ARX hierarchy; docs/metrics_privacy.md)", h)
 	}
 	if got := float64(r.LDiversity.Entropy); got != 1 {
 		t.Errorf("l_diversity.entropy = %g, want 1", got)
@@ -204,6 +208,8 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{"", "", []string{ok, "--qi", "a", "--risk-threshold", "1.5"}, 2, []string{"--risk-threshold"}},
 		{"", "", []string{ok, "--qi", "a", "--weights", "b", "--sampling-fraction", "0.1"}, 2, []string{"at most one"}},
 		{"", "", []string{ok, "--qi", "a", "--records", "r.txt"}, 2, []string{"--records"}},
+		{"", "", []string{ok, "--qi", "a", "--hierarchy", "b=h.csv"}, 2, []string{"--hierarchy", `"b" is not a --sensitive column`}},
+		{"", "", []string{ok, "--qi", "a", "--hierarchy", "nofile"}, 2, []string{"COLUMN=FILE"}},
 		{"", "", []string{filepath.Join(t.TempDir(), "missing.csv"), "--qi", "a"}, 1, []string{"missing.csv"}},
 	} {
 		args := append([]string{"analyze"}, tc.args...)
