@@ -262,6 +262,66 @@ func buffer(ctx context.Context, src *quasiid.Source, columns []string, fn ...qu
 // set; the count is always reported. Apply holds src in memory (it needs
 // the rows twice) and consumes src but does not close it.
 func Apply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, w io.Writer, format quasiid.Format, opt ApplyOptions) (*ApplyReport, error) {
+	p, err := prepareApply(ctx, src, tr, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer p.tbl.Release()
+	out := quasiid.FromTable(src.Name(), p.tbl)
+	defer out.Close()
+	stats, err := quasiid.Rewrite(ctx, out, w, format, tr.QI, p.rowFunc(opt))
+	if err != nil {
+		return nil, err
+	}
+	p.rep.Written = stats.Kept
+	return p.rep, nil
+}
+
+// ApplyRecords is Apply into memory: it returns the anonymised table as
+// Arrow record batches, which the caller must Release.
+func ApplyRecords(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, opt ApplyOptions) ([]arrow.Record, *ApplyReport, error) {
+	p, err := prepareApply(ctx, src, tr, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer p.tbl.Release()
+	out := quasiid.FromTable(src.Name(), p.tbl)
+	defer out.Close()
+	recs, stats, err := quasiid.RewriteRecords(ctx, out, tr.QI, p.rowFunc(opt))
+	if err != nil {
+		return nil, nil, err
+	}
+	p.rep.Written = stats.Kept
+	return recs, p.rep, nil
+}
+
+// applied is a generalised table in memory with its suppression decision.
+type applied struct {
+	tbl      arrow.Table
+	rowClass []uint32
+	fail     []bool
+	rep      *ApplyReport
+}
+
+// rowFunc keeps, stars or drops each row by its class.
+func (p *applied) rowFunc(opt ApplyOptions) quasiid.RowFunc {
+	return func(row int64, values []string, nulls []bool) (bool, error) {
+		if !p.fail[p.rowClass[row]] {
+			return true, nil
+		}
+		if !opt.Star {
+			return false, nil
+		}
+		for j := range values {
+			values[j], nulls[j] = "*", false
+		}
+		return true, nil
+	}
+}
+
+// prepareApply generalises src into memory, counts it and decides which
+// classes are suppressed.
+func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, opt ApplyOptions) (*applied, error) {
 	if src == nil || tr == nil {
 		return nil, fmt.Errorf("reidrisk: Apply needs a source and a transform")
 	}
@@ -276,19 +336,21 @@ func Apply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, w
 	if err != nil {
 		return nil, err
 	}
-	defer tbl.Release()
 	counted := quasiid.FromTable(src.Name(), tbl)
 	t, err := quasiid.Encode(ctx, counted, quasiid.Spec{QI: tr.QI, Sensitive: tr.Sensitive, Subject: tr.Subject}, quasiid.EncodeOptions{})
 	counted.Close()
 	if err != nil {
+		tbl.Release()
 		return nil, err
 	}
 	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: opt.Workers, RowClass: true})
 	if err != nil {
+		tbl.Release()
 		return nil, err
 	}
 	fail, err := generalize.Failing(c, tr.Policy)
 	if err != nil {
+		tbl.Release()
 		return nil, err
 	}
 	rep := &ApplyReport{Rows: c.Rows, Starred: opt.Star, Uncovered: g.Uncovered()}
@@ -304,23 +366,5 @@ func Apply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, w
 		}
 	}
 	rep.WithinLimit = float64(rep.Suppressed) <= tr.Policy.MaxSuppression*float64(c.Rows)+1e-9
-	out := quasiid.FromTable(src.Name(), tbl)
-	defer out.Close()
-	stats, err := quasiid.Rewrite(ctx, out, w, format, tr.QI, func(row int64, values []string, nulls []bool) (bool, error) {
-		if !fail[c.RowClass[row]] {
-			return true, nil
-		}
-		if !opt.Star {
-			return false, nil
-		}
-		for j := range values {
-			values[j], nulls[j] = "*", false
-		}
-		return true, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	rep.Written = stats.Kept
-	return rep, nil
+	return &applied{tbl: tbl, rowClass: c.RowClass, fail: fail, rep: rep}, nil
 }

@@ -151,6 +151,24 @@ func TestApplyUncovered(t *testing.T) {
 	if out.String() != want {
 		t.Errorf("output\n%s\nwant\n%s", out.String(), want)
 	}
+	// The same into Arrow records, suppressed rows removed.
+	src2, err := quasiid.Read("new.csv", strings.NewReader(in), quasiid.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src2.Close()
+	recs, r2, err := ApplyRecords(context.Background(), src2, tr, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows int64
+	for _, rec := range recs {
+		rows += rec.NumRows()
+		rec.Release()
+	}
+	if rows != 3 || r2.Written != 3 || r2.Suppressed != 2 {
+		t.Errorf("records: %d rows, report %+v", rows, r2)
+	}
 }
 
 func ExampleSuggest() {
