@@ -285,34 +285,40 @@ func cmpF(a, b float64) int {
 func trimF(f float64) string { return strconv.FormatFloat(f, 'g', 4, 64) }
 
 func qiPlot(r *reidrisk.Report) (htmlreport.Plot, error) {
-	qs := slices.Clone(r.QIAnalysis)
-	slices.SortStableFunc(qs, func(a, b reidrisk.QIScore) int {
-		if c := cmpFloat(b.Distinction, a.Distinction); c != 0 {
-			return c
+	// The most identifying combination of each size (the ranking is most
+	// identifying first), then every single column.
+	best := map[int]reidrisk.QIScore{}
+	maxN := 0
+	for _, q := range r.QIAnalysis {
+		n := len(q.Columns)
+		if _, ok := best[n]; !ok {
+			best[n] = q
 		}
-		return len(a.Columns) - len(b.Columns)
-	})
-	// The most identifying combinations, plus every single column.
+		maxN = max(maxN, n)
+	}
 	var bars []htmlreport.Bar
-	seen := map[string]bool{}
-	add := func(q reidrisk.QIScore) {
-		key := strings.Join(q.Columns, ", ")
-		if !seen[key] {
-			seen[key] = true
-			bars = append(bars, htmlreport.Bar{Label: key, Value: float64(q.Distinction), Highlight: len(q.Columns) == 1})
+	for n := 1; n <= maxN; n++ {
+		if q, ok := best[n]; ok {
+			bars = append(bars, htmlreport.Bar{Label: fmt.Sprintf("%d: %s", n, shorten(strings.Join(q.Columns, ", "), 60)), Value: float64(q.Distinction)})
 		}
 	}
-	for _, q := range qs[:min(12, len(qs))] {
-		add(q)
-	}
-	for _, q := range qs {
+	for _, q := range r.QIAnalysis {
 		if len(q.Columns) == 1 {
-			add(q)
+			bars = append(bars, htmlreport.Bar{Label: q.Columns[0], Value: float64(q.Distinction), Highlight: true})
 		}
 	}
 	svg, err := htmlreport.BarChart(htmlreport.Axes{Title: "Distinction of QI combinations", X: "distinction = classes / rows (1: every row unique)", Y: ""}, bars, true)
 	return htmlreport.Plot{ID: "plot-qi-ranking", SVG: svg,
-		How: "longer bars single out more people: the top bars are the most identifying column combinations, red bars the single columns on their own."}, err
+		How: "blue bars: the most identifying combination of 1, 2, 3, … columns — where they jump, that many columns single people out; red bars: each column on its own. Longer bars tell more rows apart."}, err
+}
+
+// shorten cuts s to at most n runes, ending in "…".
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func sensitiveSection(r *reidrisk.Report) htmlreport.Section {

@@ -115,6 +115,9 @@ func BarChart(ax Axes, bars []Bar, horizontal bool) (template.HTML, error) {
 		}
 	}
 	width := vg.Points(math.Max(4, math.Min(28, 420/float64(n))))
+	if horizontal {
+		width = vg.Points(12) // rows are 18 points apart
+	}
 	for _, set := range []struct {
 		v plotter.Values
 		c color.Color
