@@ -321,3 +321,31 @@ func TestAnalyzePublishedFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeSchemaFull validates a report with every optional part
+// (several sensitive columns, population figures, SUDA2, smallest
+// classes) against the JSON Schema.
+func TestAnalyzeSchemaFull(t *testing.T) {
+	code, out, errs := runCLI(t, "", "analyze", adultCSV, "--qi", "age,education,sex,race", "--sensitive", "occupation,salary-class",
+		"--sampling-fraction", "0.1", "--suda", "--suda-max-size", "2", "--show-values", "--c", "3", "--t", "0.5", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	v := loadSchema(t, "../../schema/analyze-report.schema.json")
+	if errs := v.validate([]byte(out)); len(errs) > 0 {
+		t.Errorf("JSON does not match the schema:\n%s", strings.Join(errs, "\n"))
+	}
+	var r reidrisk.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.PerSensitive) != 2 || r.Journalist == nil || r.PopulationUniqueness == nil || r.SUDA == nil || len(r.RiskiestClasses) == 0 {
+		t.Errorf("missing parts: per_sensitive %d, journalist %v, population %v, suda %v, riskiest %d",
+			len(r.PerSensitive), r.Journalist, r.PopulationUniqueness, r.SUDA, len(r.RiskiestClasses))
+	}
+	// The table-level l is the smaller of the two columns', t the larger.
+	a, b := r.PerSensitive[0], r.PerSensitive[1]
+	if r.LDiversity.Distinct != min(a.LDiversity.Distinct, b.LDiversity.Distinct) || r.TCloseness.Equal != max(a.TCloseness.Equal, b.TCloseness.Equal) {
+		t.Errorf("table level %+v %+v from %+v and %+v", *r.LDiversity, *r.TCloseness, a, b)
+	}
+}

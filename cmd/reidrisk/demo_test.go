@@ -19,6 +19,16 @@ func TestDemo(t *testing.T) {
 	if res.Accounts != 300 || len(res.Steps) < 3 {
 		t.Fatalf("accounts %d, %d steps", res.Accounts, len(res.Steps))
 	}
+	v := loadSchema(t, "../../schema/analyze-report.schema.json")
+	for _, st := range res.Steps {
+		b, err := json.Marshal(st.Report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := v.validate(b); len(errs) > 0 {
+			t.Errorf("step %q report does not match the schema:\n%s", st.Title, strings.Join(errs, "\n"))
+		}
+	}
 	all, few := res.Steps[0].Report, res.Steps[2].Report
 	if all.Rows != int64(res.Sessions) || *all.Subjects != 300 {
 		t.Errorf("rows %d subjects %d, want %d and 300", all.Rows, *all.Subjects, res.Sessions)
