@@ -284,10 +284,38 @@ func (s *searcher) table(levels []int) *table {
 	if slices.Equal(src.levels, levels) {
 		return src
 	}
+	// From the bottom to a node two or more levels up: step through the
+	// one-level hub in the QI whose first level merges most values. The
+	// hub is cached and serves later nodes above it instead of the bottom
+	// (on Adult at 5 % suppression: 10 % fewer classes rolled; hubs above
+	// other large sources cost more than they saved).
+	if src == s.bottom && sum(levels) > 1 {
+		hub, ratio := -1, 2.0
+		for j, l := range levels {
+			sl := src.levels[j]
+			if l == sl {
+				continue
+			}
+			d := s.roll.bs[j].dicts
+			if r := float64(d[sl+1].Len()) / float64(d[sl].Len()); r < ratio {
+				hub, ratio = j, r
+			}
+		}
+		if ratio <= 0.75 {
+			hl := slices.Clone(src.levels)
+			hl[hub]++
+			src.mark = s.clock + 1
+			src = s.cacheTable(s.roll.rollUp(src, hl))
+		}
+	}
+	src.mark = s.clock + 1
+	return s.cacheTable(s.roll.rollUp(src, levels))
+}
 
+// cacheTable adds t to the cache, evicting the least recently used tables
+// beyond the budget, and returns it.
+func (s *searcher) cacheTable(t *table) *table {
 	s.clock++
-	src.mark = s.clock
-	t := s.roll.rollUp(src, levels)
 	t.mark = s.clock
 	s.cache = append(s.cache, t)
 	s.cached += t.len()
