@@ -204,17 +204,17 @@ func (j *job) add(t *part, p int, row uint32, key uint64, pbits uint) {
 	}
 }
 
-// extractSizes fills sizes after plain counting and frees the index.
-func (t *part) extractSizes() {
-	t.sizes = make([]int64, len(t.first))
+// extractSizes writes the sizes of a plainly counted partition into dst
+// by group id and frees the index.
+func (t *part) extractSizes(dst []int64) {
 	if t.dense != nil {
 		for id, sub := range t.subs {
-			t.sizes[id] = int64(t.dense[sub])
+			dst[id] = int64(t.dense[sub])
 		}
 	} else {
 		for _, s := range t.slots {
 			if s.key != empty {
-				t.sizes[s.id] = int64(s.cnt)
+				dst[s.id] = int64(s.cnt)
 			}
 		}
 	}
@@ -310,61 +310,96 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 		})
 	}
 	hbufs, dbufs = nil, nil
-	if plain {
-		_ = parallel(w, func(k int) error {
-			for p := k; p < P; p += w {
-				parts[p].extractSizes()
-			}
-			return nil
-		})
-	}
 	// Number groups by first row. A bitmap marks first rows; reading it
 	// in order, the partition of each first row (from its key) gives the
 	// group: the partition's next one, since a partition numbers its
-	// groups in order of first row. Every array is read in order.
+	// groups in order of first row. Workers read consecutive stretches of
+	// the bitmap, starting each partition's cursor after the groups of
+	// that partition first seen in earlier stretches.
 	off := make([]int, P+1)
 	for p := range parts {
 		off[p+1] = off[p] + len(parts[p].first)
 	}
 	total := off[P]
+	stretch := ((n+w-1)/w + 63) &^ 63 // rows per stretch, whole bitmap words
+	// cur[r*P+p] is the next group (off[p]+id) of partition p in stretch r.
+	cur := make([]int, w*P)
+	sizes := make([]int64, total)
+	_ = parallel(w, func(k int) error {
+		for p := k; p < P; p += w {
+			t := &parts[p]
+			if plain {
+				t.extractSizes(sizes[off[p]:off[p+1]])
+			} else {
+				copy(sizes[off[p]:], t.sizes)
+				t.sizes = nil
+			}
+			for _, f := range t.first {
+				cur[int(f)/stretch*P+p]++
+			}
+		}
+		return nil
+	})
+	for p := range P {
+		at := off[p]
+		for r := range w {
+			c := cur[r*P+p]
+			cur[r*P+p] = at
+			at += c
+		}
+	}
 	bitmap := make([]uint64, (n+63)/64)
 	for p := range parts {
 		for _, f := range parts[p].first {
 			bitmap[f>>6] |= 1 << (f & 63)
 		}
-		parts[p].first = nil
+		parts[p] = part{}
+	}
+	start := make([]int, w+1) // first output index of each stretch
+	for r := range w {
+		lo, hi := min(r*stretch/64, len(bitmap)), min((r+1)*stretch/64, len(bitmap))
+		c := 0
+		for _, word := range bitmap[lo:hi] {
+			c += bits.OnesCount64(word)
+		}
+		start[r+1] = start[r] + c
 	}
 	out := &Groups{N: total, Sizes: make([]int64, total), First: make([]int, total)}
 	var newID []uint32
 	if j.rowIDs != nil {
 		newID = make([]uint32, total)
 	}
-	next := make([]int, P)
-	k := 0
 	pshift := 64 - l.pbits
-	for wi, word := range bitmap {
-		for word != 0 {
-			f := wi<<6 + bits.TrailingZeros64(word)
-			word &= word - 1
-			p := 0
-			switch {
-			case j.parts != nil:
-				p = int(j.parts[f])
-			case l.dense:
-				p = int(j.keyOf(f) >> subBits)
-			case P > 1:
-				p = int((j.keyOf(f) * mul) >> pshift)
+	_ = parallel(w, func(r int) error {
+		next := cur[r*P : (r+1)*P]
+		k := start[r]
+		lo, hi := min(r*stretch/64, len(bitmap)), min((r+1)*stretch/64, len(bitmap))
+		for wi := lo; wi < hi; wi++ {
+			word := bitmap[wi]
+			for word != 0 {
+				f := wi<<6 + bits.TrailingZeros64(word)
+				word &= word - 1
+				p := 0
+				switch {
+				case j.parts != nil:
+					p = int(j.parts[f])
+				case l.dense:
+					p = int(j.keyOf(f) >> subBits)
+				case P > 1:
+					p = int((j.keyOf(f) * mul) >> pshift)
+				}
+				gi := next[p]
+				next[p]++
+				out.Sizes[k] = sizes[gi]
+				out.First[k] = f
+				if newID != nil {
+					newID[gi] = uint32(k)
+				}
+				k++
 			}
-			id := next[p]
-			next[p]++
-			out.Sizes[k] = parts[p].sizes[id]
-			out.First[k] = f
-			if newID != nil {
-				newID[off[p]+id] = uint32(k)
-			}
-			k++
 		}
-	}
+		return nil
+	})
 	if j.rowIDs != nil {
 		b := bounds(n, w)
 		_ = parallel(w, func(k int) error {
