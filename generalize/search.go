@@ -20,7 +20,8 @@ type Options struct {
 	// lattices are searched heuristically. 0 means 100,000.
 	MaxOptimalNodes int64
 	// Budget, if positive, bounds the search time; a search cut short
-	// returns the best node found so far with Optimal = false.
+	// returns the best feasible node found so far with Optimal = false,
+	// or, when it found none, climbs greedily from the bottom to one.
 	Budget time.Duration
 	// MaxHeuristicNodes bounds the nodes the heuristic search evaluates
 	// before it climbs straight to a feasible node. 0 means 5,000.
