@@ -279,12 +279,15 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 					default:
 						es := hbufs[s][p]
 						// Size the table ahead from the share of new groups
-						// among rows seen so far (all new at first).
+						// among rows seen so far (all new at first), for
+						// the partition's rows still to come (this chunk and
+						// later ones), so that a table grows about once.
 						ratio := 1.0
 						if seenRows > 0 {
 							ratio = float64(seenGroups) / float64(seenRows) * 1.1
 						}
-						t.reserve(len(t.first)+int(float64(len(es))*min(ratio, 1)), l.pbits)
+						left := max(len(es), (n-c)/P)
+						t.reserve(len(t.first)+int(float64(left)*min(ratio, 1)), l.pbits)
 						if plain {
 							t.countHash(es, l.pbits)
 						} else {
