@@ -29,6 +29,10 @@ type Options struct {
 	TraceAttrs bool
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
+	// ShowSubjects lets Story name the planted subjects by their labels
+	// (Events.SubjectLabel). Subjects are identifiers: leave it false
+	// unless the user asked to see values (the CLI's --show-values).
+	ShowSubjects bool
 }
 
 func (o Options) withDefaults() Options {
@@ -78,6 +82,10 @@ type HabitAnonymity struct {
 	// UniqueP1, Le2 and Lt5 are the shares of subjects with habits having
 	// a(s) = 1, a(s) ≤ 2 and a(s) < 5.
 	UniqueP1, Le2, Lt5 float64
+	// SingledOut, Le2Subjects and Lt5Subjects are the absolute numbers of
+	// subjects with a(s) = 1, a(s) ≤ 2 and a(s) < 5. Unlike the shares,
+	// they cannot fall because coarsening gives more subjects habits.
+	SingledOut, Le2Subjects, Lt5Subjects int
 	// UniqueP2 is the share, among the SubjectsWithTwoHabits subjects with
 	// at least two habits, of those having a pair of habits held together
 	// by no other subject.

@@ -175,6 +175,7 @@ func (p *prepared) habits(ctx context.Context, k *keyer, minWeeks int, r *Report
 		}
 	}
 	r.Habits.SubjectsWithTwoHabits = two
+	r.Habits.SingledOut, r.Habits.Le2Subjects, r.Habits.Lt5Subjects = le1, le2, lt5
 	if n := float64(r.SubjectsWithHabits); n > 0 {
 		r.Habits.UniqueP1 = float64(le1) / n
 		r.Habits.Le2 = float64(le2) / n

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -15,7 +16,12 @@ const storyPolicy = "lt_5<=0"
 // and returns a short text: which planted viewers are singled out by their
 // weekly habit at ISO weekday × 60-minute slot × media type (habits over at
 // least 4 weeks, UTC unless the log was generated in a zone: pass the same
-// location in loc), and which least coarsening (policy lt_5<=0) hides them.
+// location in opt.Location), and which least coarsening (policy lt_5<=0)
+// hides them.
+//
+// Planted viewers are described by their habit and group size only
+// ("group of 1 viewer: SINGLED OUT"); their subject labels appear only when
+// opt.ShowSubjects is set.
 func Story(ctx context.Context, ev *Events, truth *Truth, opt Options) (string, error) {
 	if ev == nil || truth == nil || len(truth.Habits) == 0 {
 		return "", errors.New("temporal: the story needs a generated log and its truth")
@@ -36,20 +42,26 @@ func Story(ctx context.Context, ev *Events, truth *Truth, opt Options) (string, 
 	}
 	b, a := sg.Before, sg.After
 	var w strings.Builder
-	fmt.Fprintf(&w, "The Monday-20:00 story: %d accounts, %d events over %d weeks.\n", b.Subjects, b.Events, truth.Habits[0].Weeks)
+	fmt.Fprintf(&w, "The Monday-20:00 story: %s accounts, %s events over %s weeks.\n",
+		thousands(int64(b.Subjects)), thousands(b.Events), thousands(int64(truth.Habits[0].Weeks)))
 	fmt.Fprintf(&w, "No single field singles anyone out; the rhythm does. Key: %s, habit = same key in ≥ %d ISO weeks.\n",
 		sg.Before.Generalization, opt.withDefaults().MinWeeks)
-	fmt.Fprintf(&w, "  %d accounts have a weekly habit; %d of them (%.1f%%) are alone in one (a(s) = 1), %d (%.1f%%) share it with fewer than 5.\n",
-		b.SubjectsWithHabits, int(b.Habits.UniqueP1*float64(b.SubjectsWithHabits)+0.5), 100*b.Habits.UniqueP1,
-		int(b.Habits.Lt5*float64(b.SubjectsWithHabits)+0.5), 100*b.Habits.Lt5)
+	fmt.Fprintf(&w, "  %s a weekly habit; %s of them (%s) %s alone in one (a(s) = 1), %s (%s) %s it with fewer than 5.\n",
+		plural(b.SubjectsWithHabits, "account has", "accounts have"),
+		thousands(int64(b.Habits.SingledOut)), percent(b.Habits.UniqueP1), verb(b.Habits.SingledOut, "is", "are"),
+		thousands(int64(b.Habits.Lt5Subjects)), percent(b.Habits.Lt5), verb(b.Habits.Lt5Subjects, "shares", "share"))
 	for _, p := range truth.Habits {
-		var names []string
-		for i, s := range p.Subjects {
-			if i == 3 {
-				names = append(names, "…")
-				break
+		who := plural(len(p.Subjects), "viewer", "viewers")
+		if opt.ShowSubjects {
+			var names []string
+			for i, s := range p.Subjects {
+				if i == 3 {
+					names = append(names, "…")
+					break
+				}
+				names = append(names, ev.SubjectLabel(s))
 			}
-			names = append(names, ev.SubjectLabel(s))
+			who += " (" + strings.Join(names, ", ") + ")"
 		}
 		verdict := "hidden in a group of %d"
 		switch an := b.Anonymity[p.Subjects[0]]; {
@@ -58,21 +70,70 @@ func Story(ctx context.Context, ev *Events, truth *Truth, opt Options) (string, 
 		case an < 5:
 			verdict = "nearly singled out (a = %d)"
 		}
-		fmt.Fprintf(&w, "  planted: %s — %s: "+verdict+"\n", p.Label(), strings.Join(names, ", "), b.Anonymity[p.Subjects[0]])
+		fmt.Fprintf(&w, "  planted: %s — group of %s: "+verdict+"\n", p.Label(), who, b.Anonymity[p.Subjects[0]])
 	}
 	if len(b.Trace) >= 2 {
-		fmt.Fprintf(&w, "  trace unicity: %.0f%% of accounts are unique from 1 random hour of viewing, %.0f%% from 2.\n",
-			100*b.Trace[0].FractionUnique, 100*b.Trace[1].FractionUnique)
+		fmt.Fprintf(&w, "  trace unicity: %s of accounts are unique from 1 random hour of viewing, %s from 2.\n",
+			percent(b.Trace[0].FractionUnique), percent(b.Trace[1].FractionUnique))
 	}
 	if !sg.Met {
 		fmt.Fprintf(&w, "No coarsening within %d trials meets %s.\n", sg.Evaluated, storyPolicy)
 		return w.String(), nil
 	}
 	fmt.Fprintf(&w, "Least coarsening meeting %s (%d generalisations tried): %s.\n", storyPolicy, sg.Evaluated, sg.Generalization)
-	fmt.Fprintf(&w, "  then %d accounts have habits, a(s) = 1 for %.1f%%, < 5 for %.1f%%; the Monday viewer's rarest habit is shared by %d accounts.\n",
-		a.SubjectsWithHabits, 100*a.Habits.UniqueP1, 100*a.Habits.Lt5, a.Anonymity[truth.Habits[0].Subjects[0]])
+	fmt.Fprintf(&w, "  then %s habits, %s singled out (a(s) = 1: %s), %s with a(s) < 5 (%s); the Monday viewer's rarest habit is shared by %s accounts.\n",
+		plural(a.SubjectsWithHabits, "account has", "accounts have"), thousands(int64(a.Habits.SingledOut)), percent(a.Habits.UniqueP1),
+		thousands(int64(a.Habits.Lt5Subjects)), percent(a.Habits.Lt5), thousands(int64(a.Anonymity[truth.Habits[0].Subjects[0]])))
 	if len(a.Trace) >= 2 {
-		fmt.Fprintf(&w, "  trace unicity then: %.0f%% from 1 point, %.0f%% from 2.\n", 100*a.Trace[0].FractionUnique, 100*a.Trace[1].FractionUnique)
+		fmt.Fprintf(&w, "  trace unicity then: %s from 1 point, %s from 2.\n", percent(a.Trace[0].FractionUnique), percent(a.Trace[1].FractionUnique))
 	}
 	return w.String(), nil
+}
+
+// plural returns n with thousands separators and the singular or plural
+// noun: plural(1, "habit", "habits") = "1 habit".
+func plural(n int, one, many string) string {
+	return thousands(int64(n)) + " " + verb(n, one, many)
+}
+
+// verb returns one when n = 1 and many otherwise.
+func verb(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// thousands formats n with a comma every three digits: 30280 → "30,280".
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// percent formats a share as a percentage with one decimal, or with two
+// significant digits when that would round a non-zero share to 0.0 %:
+// 0.036 → "3.6%", 0.002 → "0.2%", 0.00004 → "0.004%", 0 → "0%".
+func percent(v float64) string {
+	switch x := 100 * v; {
+	case x == 0:
+		return "0%"
+	case x < 0.05 && x > -0.05:
+		return strconv.FormatFloat(x, 'g', 2, 64) + "%"
+	default:
+		return strconv.FormatFloat(x, 'f', 1, 64) + "%"
+	}
 }
