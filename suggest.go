@@ -170,11 +170,8 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 		Source: t.Source, Rows: c.Rows, QI: slices.Clone(opt.QI), Metric: opt.Metric.String(), Policy: opt.Policy,
 		LatticeSize: res.LatticeSize, NodesEvaluated: res.NodesEvaluated, ClassesRolledUp: res.ClassesRolledUp,
 		Optimal: res.Optimal, Heuristic: res.Heuristic, SearchMillis: Float(time.Since(start).Seconds() * 1000),
-		Before: suggestion(res.QI, res.Bottom), Alternatives: []Suggestion{},
+		Before: suggestion(res.QI, res.Before), Alternatives: []Suggestion{},
 	}
-	r.Before.Suppressed, r.Before.SuppressedClasses = 0, 0
-	r.Before.Classes = c.Len()
-	r.Before.HighestRisk, r.Before.AverageRisk = Float(1/float64(anonymity.K(c))), Float(float64(c.Len())/float64(max(c.Rows, 1)))
 	for _, h := range hs {
 		r.Hierarchies = append(r.Hierarchies, HierarchyInfo{Column: h.Column(), Source: h.Source(), Levels: h.Levels(), Auto: h.Auto()})
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -54,6 +55,13 @@ func TestSuggestAdult(t *testing.T) {
 		if r.Optimum.Levels[q] != l {
 			t.Errorf("level of %s = %d, want %d", q, r.Optimum.Levels[q], l)
 		}
+	}
+	// The table before anonymisation: 12,458 classes, nothing generalised
+	// or suppressed, so DM = DM* = Σ|E|² = 485,542 and precision 1.
+	bf := r.Before
+	if bf.DM != 485542 || bf.DMStar != 485542 || bf.Classes != 12458 || bf.Suppressed != 0 || bf.Precision != 1 ||
+		bf.Loss != 0 || bf.Entropy != 0 || math.Abs(float64(bf.AECS)-30162.0/12458) > 1e-12 || bf.HighestRisk != 1 {
+		t.Errorf("before = %+v", bf)
 	}
 	// JSON field names are a contract.
 	b, err := json.Marshal(r)

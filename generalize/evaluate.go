@@ -142,6 +142,34 @@ func (e *evaluator) evaluate(t *table, full bool) *Node {
 	if !full && n.Suppressed > e.maxSupp {
 		return n
 	}
+	e.measure(t, n)
+	return n
+}
+
+// before evaluates every metric of t with nothing suppressed: the table as
+// it is before anonymisation (on the bottom node DM = DM* = Σ|E|²,
+// Precision 1, Loss and Entropy 0, AECS = N/|classes|). Feasible reports
+// whether t meets the policy's table-level criteria without suppression
+// and its per-class criteria in every class.
+func (e *evaluator) before(t *table) *Node {
+	n := &Node{Levels: append([]int(nil), t.levels...)}
+	e.fail = grow(e.fail, t.len())
+	ok := true
+	for c, size := range t.sizes {
+		n.DMStar += size * size
+		if e.fails(t, c) {
+			ok = false
+		}
+		e.fail[c] = false
+	}
+	e.measure(t, n)
+	n.Feasible = n.Feasible && ok
+	return n
+}
+
+// measure computes n's utility, risk and feasibility from t and the
+// per-class decisions in e.fail; n.DMStar must already be set.
+func (e *evaluator) measure(t *table, n *Node) {
 	n.Suppressed, n.SuppressedClasses = 0, 0
 	m := len(e.bs)
 	N := float64(e.rows)
@@ -190,7 +218,12 @@ func (e *evaluator) evaluate(t *table, full bool) *Node {
 		n.Loss = loss / (N * float64(m))
 		n.Precision = 1 - prec/(N*float64(m))
 	}
-	n.Entropy = math.Max(ent, 0)
+	// The entropy of a node is a difference of sums of logarithms; at the
+	// bottom it is 0 up to rounding (≈1e-13), which is clamped to 0.
+	if ent < 1e-9*N*float64(max(m, 1))*math.Max(log2N, 1) {
+		ent = 0
+	}
+	n.Entropy = ent
 	if kept > 0 {
 		n.AECS = float64(kept) / float64(n.Classes)
 		n.HighestRisk = 1 / float64(minSize)
@@ -209,5 +242,4 @@ func (e *evaluator) evaluate(t *table, full bool) *Node {
 			n.Feasible = false
 		}
 	}
-	return n
 }

@@ -140,3 +140,28 @@ func TestSubjectK(t *testing.T) {
 		}
 	}
 }
+
+// TestBefore pins the figures of the ungeneralised table, which the search
+// reports next to its suggestions even when the bottom node is infeasible.
+func TestBefore(t *testing.T) {
+	header := []string{"zip"}
+	rows := [][]string{{"v0"}, {"v0"}, {"v0"}, {"v1"}, {"v2"}, {"v2"}}
+	h, _ := NewHierarchy("zip", "zip.csv", [][]string{{"v0", "a", "*"}, {"v1", "a", "*"}, {"v2", "b", "*"}})
+	c := classesOf(header, rows, []string{"zip"}, nil, "")
+	res, err := Search(context.Background(), c, []*Hierarchy{h}, Policy{K: 2}, Options{Metric: DM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := res.Before
+	// Classes 3, 1, 2: DM = DM* = 9+1+4 = 14; AECS 6/3; average risk 3/6.
+	if b.DM != 14 || b.DMStar != 14 || b.Classes != 3 || b.Suppressed != 0 || b.AECS != 2 ||
+		b.Precision != 1 || b.Loss != 0 || b.Entropy != 0 || b.HighestRisk != 1 || b.AverageRisk != 0.5 || b.Feasible {
+		t.Errorf("before = %+v", *b)
+	}
+	// The optimum a/b: classes 4 and 2, DM 20; loss: 4 records cover 2 of
+	// 3 values, (2−1)/(3−1) each: 4·0.5/6 = 1/3; precision 1 − 1/2.
+	o := res.Optimum
+	if o == nil || o.Levels[0] != 1 || o.DM != 20 || math.Abs(o.Loss-1.0/3) > 1e-12 || o.Precision != 0.5 {
+		t.Errorf("optimum = %+v", o)
+	}
+}

@@ -63,8 +63,13 @@ type Result struct {
 	// Alternatives are other feasible nodes, none dominated in (average
 	// risk, metric) by another evaluated node, by increasing metric.
 	Alternatives []*Node
-	// Bottom is the ungeneralised node (risk before).
+	// Bottom is the ungeneralised node as the search evaluated it (with
+	// the policy's suppression; infeasible nodes may carry only DM* and
+	// the suppression counts).
 	Bottom *Node
+	// Before is the ungeneralised table with nothing suppressed, every
+	// metric evaluated: the figures to compare a suggestion with.
+	Before *Node
 	// MonotoneFeasibility and MonotoneMetric say which pruning was used.
 	MonotoneFeasibility, MonotoneMetric bool
 }
@@ -122,6 +127,7 @@ func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy
 	if res.Bottom, err = s.eval(make([]int, len(s.heights))); err != nil {
 		return nil, err
 	}
+	res.Before = s.ev.before(s.bottom)
 	if res.LatticeSize <= opt.MaxOptimalNodes {
 		res.Optimal, err = s.flash(res)
 	} else {
