@@ -196,8 +196,8 @@ type job struct {
 	cols    [][]uint32
 	cards   []uint64
 	weights []int64
-	rowIDs  []uint32 // per-row scratch for worker-local ids, then final ids
-	parts   []uint16 // per-row partition (hash path with row ids)
+	rowIDs  []uint32 // per row: a worker- or partition-local id, then the final id
+	parts   []uint16 // per row: its partition (partitioned counting with row ids)
 	done    <-chan struct{}
 	space   uint64 // key space Π cards
 	pbits   int    // forced partition bits + 1, or 0
