@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/reidrisk/reidrisk/internal/groupby"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -74,13 +76,7 @@ func Count(ctx context.Context, t *quasiid.Table, opt CountOptions) (*Classes, e
 			return nil, tableError(t, qis, err)
 		}
 		c.Sizes = g.Sizes
-		for j, col := range cols {
-			codes := make([]uint32, g.N)
-			for k, f := range g.First {
-				codes[k] = col[f]
-			}
-			c.Codes[j] = codes
-		}
+		c.Codes = pickParallel(cols, g.First, opt.Workers)
 		rowClass = g.RowIDs
 	}
 	if len(subjects) == 1 {
@@ -102,6 +98,35 @@ func Count(ctx context.Context, t *quasiid.Table, opt CountOptions) (*Classes, e
 		c.RowClass = rowClass
 	}
 	return c, nil
+}
+
+// pickParallel is pick with the columns spread over workers (0:
+// GOMAXPROCS) when there are many rows to pick.
+func pickParallel(cols [][]uint32, rows []int, workers int) [][]uint32 {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if len(rows) < 1<<16 || workers == 1 {
+		return pick(cols, rows)
+	}
+	out := make([][]uint32, len(cols))
+	next := make(chan int, len(cols))
+	for j := range cols {
+		next <- j
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(workers, len(cols)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				out[j] = pick(cols[j:j+1], rows)[0]
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // tableError names the file, row and column of a code out of its

@@ -318,3 +318,28 @@ func TestCountAdult(t *testing.T) {
 		t.Fatalf("occupation histograms hold %d rows", occ)
 	}
 }
+
+func TestCountManyClasses(t *testing.T) {
+	// Enough classes (> 2^16) for the parallel paths of Count and of the
+	// kernel's partitions.
+	r := rand.New(rand.NewPCG(21, 22))
+	n := 150_000
+	rows := make([][]string, n)
+	for i := range rows {
+		rows[i] = []string{fmt.Sprint(r.IntN(2000)), fmt.Sprint(r.IntN(300)), fmt.Sprint(r.IntN(3)), fmt.Sprint(r.IntN(5))}
+	}
+	tbl := kernEncode(r, rows, 3, true, 0)
+	c, err := Count(context.Background(), tbl, CountOptions{Workers: 2, RowClass: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Len() < 1<<16 {
+		t.Fatalf("only %d classes", c.Len())
+	}
+	kernEqual(t, c, kernReference(rows, 3, 1), int64(n), true)
+	for i, row := range rows {
+		if got := kernKey(c, int(c.RowClass[i])); got != strings.Join(row[:3], "|") {
+			t.Fatalf("row %d in class %q", i, got)
+		}
+	}
+}
