@@ -3,6 +3,7 @@ package groupby
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -77,6 +78,9 @@ func BenchmarkGroup(b *testing.B) {
 				name := fmt.Sprintf("%s/workers=%d/counter=%d", reg.name, w, force)
 				b.Run(name, func(b *testing.B) {
 					b.ReportAllocs()
+					var ms runtime.MemStats
+					runtime.ReadMemStats(&ms)
+					mallocs := ms.Mallocs
 					cpu := cpuTime()
 					for range b.N {
 						if _, err := Group(cols, reg.cards, Options{Workers: w, force: force}); err != nil {
@@ -85,6 +89,8 @@ func BenchmarkGroup(b *testing.B) {
 					}
 					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/row")
 					b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N)/n, "cpu-ns/row")
+					runtime.ReadMemStats(&ms)
+					b.ReportMetric(float64(ms.Mallocs-mallocs)/float64(b.N)/n, "allocs/row")
 				})
 			}
 		}
