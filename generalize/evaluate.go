@@ -106,7 +106,7 @@ func (e *evaluator) fails(t *table, c int) bool {
 			return true
 		}
 	}
-	if p.MaxRisk > 0 && 1/float64(size) > p.MaxRisk*(1+1e-12) {
+	if p.MaxRisk != nil && 1/float64(size) > *p.MaxRisk*(1+1e-12) {
 		return true
 	}
 	for s, h := range t.sens {
@@ -232,13 +232,13 @@ func (e *evaluator) measure(t *table, n *Node) {
 	n.Feasible = n.Suppressed <= e.maxSupp
 	if n.Feasible && kept > 0 {
 		p := &e.p
-		if p.MaxAverageRisk > 0 && n.AverageRisk > p.MaxAverageRisk*(1+1e-12) {
+		if p.MaxAverageRisk != nil && n.AverageRisk > *p.MaxAverageRisk*(1+1e-12) {
 			n.Feasible = false
 		}
-		if p.MaxRecordsAtRisk > 0 && float64(atRisk)/float64(kept) > p.MaxRecordsAtRisk*(1+1e-12) {
+		if p.MaxRecordsAtRisk != nil && float64(atRisk)/float64(kept) > *p.MaxRecordsAtRisk*(1+1e-12) {
 			n.Feasible = false
 		}
-		if p.MaxSampleUniques > 0 && float64(uniques)/float64(kept) > p.MaxSampleUniques*(1+1e-12) {
+		if p.MaxSampleUniques != nil && float64(uniques)/float64(kept) > *p.MaxSampleUniques*(1+1e-12) {
 			n.Feasible = false
 		}
 	}

@@ -38,13 +38,14 @@ const (
 	OrderedDistance
 )
 
-// Policy is what every node of the lattice must meet. Zero fields are
-// off. Records in classes that fail a per-class criterion (k, l, t,
-// MaxRisk) are suppressed; a node is feasible when at most
-// MaxSuppression of the records are suppressed and the table-level
-// criteria (MaxAverageRisk, MaxRecordsAtRisk, MaxSampleUniques), evaluated
-// over the records that are kept, hold. ARX evaluates average risk over
-// the kept records in the same way.
+// Policy is what every node of the lattice must meet. Zero K, L and T
+// and nil thresholds are off; a threshold set to 0 is a real policy (no
+// sample uniques, no record at risk). Records in classes that fail a
+// per-class criterion (k, l, t, MaxRisk) are suppressed; a node is
+// feasible when at most MaxSuppression of the records are suppressed and
+// the table-level criteria (MaxAverageRisk, MaxRecordsAtRisk,
+// MaxSampleUniques), evaluated over the records that are kept, hold. ARX
+// evaluates average risk over the kept records in the same way.
 type Policy struct {
 	// K is the least class size (k-anonymity, Sweeney 2002).
 	K int64 `json:"k,omitempty"`
@@ -57,25 +58,34 @@ type Policy struct {
 	LVariant LVariant `json:"l_variant,omitempty"`
 	C        float64  `json:"c,omitempty"`
 	// T is the largest EMD between a class's sensitive distribution and
-	// the table's; TDistance picks the ground distance. Needs Set T > 0.
+	// the distribution of the whole input, suppressed records included (as
+	// ARX); TDistance picks the ground distance. A table from which
+	// suppressed records were removed can therefore measure a larger
+	// distance against its own distribution.
 	T         float64   `json:"t,omitempty"`
 	TDistance TDistance `json:"t_distance,omitempty"`
 	// MaxRisk is the largest prosecutor risk 1/|E| of a kept class.
-	MaxRisk float64 `json:"max_risk,omitempty"`
+	MaxRisk *float64 `json:"max_risk,omitempty"`
 	// MaxAverageRisk is the largest average prosecutor risk over the kept
 	// records: kept classes / kept records.
-	MaxAverageRisk float64 `json:"max_average_risk,omitempty"`
+	MaxAverageRisk *float64 `json:"max_average_risk,omitempty"`
 	// MaxRecordsAtRisk is the largest share of kept records in classes
 	// whose risk 1/|E| exceeds RiskThreshold.
-	MaxRecordsAtRisk float64 `json:"max_records_at_risk,omitempty"`
-	RiskThreshold    float64 `json:"risk_threshold,omitempty"`
+	MaxRecordsAtRisk *float64 `json:"max_records_at_risk,omitempty"`
+	RiskThreshold    float64  `json:"risk_threshold,omitempty"`
 	// MaxSampleUniques is the largest share of kept records that are
 	// alone in their class.
-	MaxSampleUniques float64 `json:"max_sample_uniques,omitempty"`
+	MaxSampleUniques *float64 `json:"max_sample_uniques,omitempty"`
 	// MaxSuppression is the largest share of all records that may be
 	// suppressed (0 = none).
-	MaxSuppression float64 `json:"max_suppression,omitempty"`
+	MaxSuppression float64 `json:"max_suppression"`
 }
+
+// Share returns a pointer to v, for the threshold fields of Policy.
+func Share(v float64) *float64 { return &v }
+
+// outside reports whether threshold x is set and outside [0, 1].
+func outside(x *float64) bool { return x != nil && !(*x >= 0 && *x <= 1) }
 
 func (p Policy) validate() error {
 	switch {
@@ -87,13 +97,13 @@ func (p Policy) validate() error {
 		return errors.New("generalize: recursive (c,l)-diversity needs c > 0")
 	case p.T < 0 || p.T > 1:
 		return fmt.Errorf("generalize: t = %g, want 0 < t ≤ 1", p.T)
-	case p.MaxRisk < 0 || p.MaxRisk > 1, p.MaxAverageRisk < 0 || p.MaxAverageRisk > 1:
+	case outside(p.MaxRisk), outside(p.MaxAverageRisk):
 		return errors.New("generalize: risk thresholds must lie in [0, 1]")
-	case p.MaxRecordsAtRisk < 0 || p.MaxRecordsAtRisk > 1, p.RiskThreshold < 0 || p.RiskThreshold > 1:
+	case outside(p.MaxRecordsAtRisk), p.RiskThreshold < 0 || p.RiskThreshold > 1:
 		return errors.New("generalize: records-at-risk share and threshold must lie in [0, 1]")
-	case p.MaxSampleUniques < 0 || p.MaxSampleUniques > 1:
+	case outside(p.MaxSampleUniques):
 		return errors.New("generalize: sample-unique share must lie in [0, 1]")
-	case p.MaxSuppression < 0 || p.MaxSuppression > 1:
+	case !(p.MaxSuppression >= 0 && p.MaxSuppression <= 1):
 		return fmt.Errorf("generalize: suppression limit %g, want a share in [0, 1]", p.MaxSuppression)
 	}
 	return nil
@@ -105,7 +115,7 @@ func (p Policy) needsSensitive() bool { return p.L > 0 || p.T > 0 }
 // tableLevel reports whether the policy has criteria over the kept records
 // as a whole, which are not monotone once records are suppressed.
 func (p Policy) tableLevel() bool {
-	return p.MaxAverageRisk > 0 || p.MaxRecordsAtRisk > 0 || p.MaxSampleUniques > 0
+	return p.MaxAverageRisk != nil || p.MaxRecordsAtRisk != nil || p.MaxSampleUniques != nil
 }
 
 // diverse reports whether one class's sensitive counts meet l-diversity.

@@ -169,7 +169,7 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 	if err := p.validate(); err != nil {
 		return nil, nil, err
 	}
-	if p.MaxRecordsAtRisk > 0 && p.RiskThreshold <= 0 {
+	if p.MaxRecordsAtRisk != nil && p.RiskThreshold <= 0 {
 		return nil, nil, fmt.Errorf("generalize: records-at-risk share needs a risk threshold")
 	}
 	if opt.Metric < DM || opt.Metric > Entropy {

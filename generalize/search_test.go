@@ -133,7 +133,7 @@ func naive(rows [][]string, qi []int, sens int, hs []*Hierarchy, levels []int, p
 		n.AverageRisk = float64(n.Classes) / float64(kept)
 	}
 	n.Feasible = n.Suppressed <= int64(math.Floor(p.MaxSuppression*N+1e-9)) &&
-		(p.MaxAverageRisk == 0 || kept == 0 || n.AverageRisk <= p.MaxAverageRisk*(1+1e-12))
+		(p.MaxAverageRisk == nil || kept == 0 || n.AverageRisk <= *p.MaxAverageRisk*(1+1e-12))
 	return n
 }
 
@@ -145,8 +145,8 @@ func TestSearchMatchesExhaustive(t *testing.T) {
 		{K: 4, MaxSuppression: 0.3},
 		{K: 2, L: 2},
 		{K: 2, L: 2, MaxSuppression: 0.2},
-		{K: 2, MaxAverageRisk: 0.3},
-		{K: 2, MaxAverageRisk: 0.25, MaxSuppression: 0.15},
+		{K: 2, MaxAverageRisk: Share(0.3)},
+		{K: 2, MaxAverageRisk: Share(0.25), MaxSuppression: 0.15},
 	}
 	metrics := []Metric{DM, DMStar, Loss, Precision, AECS, Entropy}
 	for trial := range 30 {

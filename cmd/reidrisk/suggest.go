@@ -111,10 +111,44 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 			}
 		}
 	}
-	p := generalize.Policy{K: f.k, SubjectK: f.in.subject != "" && f.k > 0, L: f.l, C: f.c, T: f.t,
-		MaxRisk: f.maxRisk, MaxAverageRisk: f.maxAverageRisk, MaxRecordsAtRisk: f.maxAtRisk, MaxSampleUniques: f.maxUniques,
-		MaxSuppression: f.maxSuppression}
-	if f.maxAtRisk > 0 {
+	p := generalize.Policy{K: f.k, SubjectK: f.in.subject != "" && f.k > 0, L: f.l, C: f.c, T: f.t, MaxSuppression: f.maxSuppression}
+	// A threshold given as 0 is a policy (no record at risk, no sample
+	// uniques); one not given is off.
+	shares := []struct {
+		name string
+		v    float64
+		dst  **float64
+	}{
+		{"max-risk", f.maxRisk, &p.MaxRisk},
+		{"max-average-risk", f.maxAverageRisk, &p.MaxAverageRisk},
+		{"max-records-at-risk", f.maxAtRisk, &p.MaxRecordsAtRisk},
+		{"max-sample-uniques", f.maxUniques, &p.MaxSampleUniques},
+		{"max-suppression", f.maxSuppression, nil},
+		{"risk-threshold", f.riskThreshold, nil},
+	}
+	criteria := f.k != 0 || f.l != 0 || f.t != 0
+	for _, sh := range shares {
+		if !set[sh.name] {
+			continue
+		}
+		if !(sh.v >= 0 && sh.v <= 1) {
+			return opt, usagef("--%s %g: want a share in [0, 1]", sh.name, sh.v)
+		}
+		if sh.dst != nil {
+			*sh.dst = generalize.Share(sh.v)
+			criteria = true
+		}
+	}
+	if set["risk-threshold"] && !(f.riskThreshold > 0) {
+		return opt, usagef("--risk-threshold %g: want a risk in (0, 1]", f.riskThreshold)
+	}
+	if set["t"] && !(f.t > 0 && f.t <= 1) {
+		return opt, usagef("--t %g: want 0 < t ≤ 1", f.t)
+	}
+	if set["l"] && !(f.l >= 1) {
+		return opt, usagef("--l %g: want at least 1", f.l)
+	}
+	if p.MaxRecordsAtRisk != nil {
 		p.RiskThreshold = f.riskThreshold
 	}
 	switch f.lVariant {
@@ -141,10 +175,10 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	if (f.l > 0 || f.t > 0) && len(opt.Sensitive) == 0 {
 		return opt, usagef("--l and --t need --sensitive")
 	}
-	if f.k < 0 {
+	if f.k < 0 || (set["k"] && f.k < 1) {
 		return opt, usagef("--k %d: want at least 1", f.k)
 	}
-	if f.k == 0 && f.l == 0 && f.t == 0 && f.maxRisk == 0 && f.maxAverageRisk == 0 && f.maxAtRisk == 0 && f.maxUniques == 0 {
+	if !criteria {
 		return opt, usagef("no privacy criterion: give --k and/or --l, --t, --max-risk, --max-average-risk, --max-records-at-risk, --max-sample-uniques")
 	}
 	m, err := generalize.ParseMetric(f.metric)

@@ -83,6 +83,11 @@ func TestSuggestUsage(t *testing.T) {
 		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--k", "2", "--metric", "x"}, "--metric"},
 		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--l", "2"}, "--l and --t need --sensitive"},
 		{[]string{"apply", "f.csv"}, "--transform and --out are required"},
+		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--k", "2", "--max-risk", "1.5"}, "--max-risk 1.5"},
+		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--k", "2", "--max-suppression", "2"}, "--max-suppression 2"},
+		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--max-sample-uniques", "-0.1"}, "--max-sample-uniques -0.1"},
+		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--k", "0"}, "--k 0"},
+		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--sensitive", "b", "--t", "0"}, "--t 0"},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), env{nil, &stdout, &stderr}, tc.args); code != 2 || !strings.Contains(stderr.String(), tc.want) {
@@ -115,5 +120,36 @@ func TestSuggestAuto(t *testing.T) {
 	}
 	if len(rep.Hierarchies) != 2 || !rep.Hierarchies[0].Auto || !rep.Hierarchies[1].Auto || rep.Optimum.Classes < 1 {
 		t.Errorf("report %s", stdout.String())
+	}
+}
+
+// TestSuggestZeroThreshold: a threshold given as 0 is a policy, not "off".
+func TestSuggestZeroThreshold(t *testing.T) {
+	in := "age,city\n31,Paris\n33,Paris\n35,Lyon\n38,Lyon\n41,Paris\n44,Lyon\n47,Paris\n49,Lyon\n"
+	for _, flag := range []string{"--max-sample-uniques", "--max-records-at-risk"} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), env{strings.NewReader(in), &stdout, &stderr},
+			[]string{"suggest", "-", "--qi", "age,city", "--auto-hierarchies", flag, "0", "--risk-threshold", "0.5", "--format", "json"})
+		if code != 0 {
+			t.Fatalf("%s 0: exit %d: %s", flag, code, stderr.String())
+		}
+		var rep struct {
+			Policy map[string]any `json:"policy"`
+			Before struct {
+				HighestRisk float64 `json:"highest_risk"`
+			} `json:"before"`
+			Optimum struct {
+				HighestRisk float64 `json:"highest_risk"`
+			} `json:"optimum"`
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+			t.Fatal(err)
+		}
+		// Every age is unique before; the optimum must leave no class of
+		// one record (risk 1), and the policy must show the 0.
+		name := strings.ReplaceAll(strings.TrimPrefix(flag, "--"), "-", "_")
+		if v, ok := rep.Policy[name]; !ok || v != 0.0 || rep.Before.HighestRisk != 1 || !(rep.Optimum.HighestRisk <= 0.5) {
+			t.Errorf("%s 0: %s", flag, stdout.String())
+		}
 	}
 }
