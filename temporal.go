@@ -70,6 +70,11 @@ type TemporalReport struct {
 	TraceUnicity map[string]TemporalTrace `json:"trace_unicity"`
 	// Suggestion is the least coarsening meeting Policy, if one was given.
 	Suggestion *TemporalSuggestion `json:"suggestion,omitempty"`
+	// Warnings name figures the suggested coarsening makes worse: more
+	// subjects with a(s) ≤ 2 or < 5, or singled out by a pair of habits
+	// (see temporal.Coarsen; a suggestion never singles out more subjects
+	// by one habit than the measured key).
+	Warnings []string `json:"warnings,omitempty"`
 
 	events *temporal.Events
 	loc    *time.Location
@@ -90,11 +95,17 @@ type TemporalKey struct {
 }
 
 // TemporalHabits holds the habit anonymity shares (see package temporal).
+// UniqueP1, Le2 and Lt5 are shares of the subjects with habits; SingledOut,
+// Le2Subjects and Lt5Subjects are the numbers of subjects behind them
+// (SingledOut / Subjects is the share of all subjects singled out).
 type TemporalHabits struct {
-	UniqueP1 Float `json:"unique_p1"`
-	Le2      Float `json:"le_2"`
-	Lt5      Float `json:"lt_5"`
-	UniqueP2 Float `json:"unique_p2"`
+	UniqueP1    Float `json:"unique_p1"`
+	Le2         Float `json:"le_2"`
+	Lt5         Float `json:"lt_5"`
+	UniqueP2    Float `json:"unique_p2"`
+	SingledOut  int   `json:"singled_out"`
+	Le2Subjects int   `json:"le_2_subjects"`
+	Lt5Subjects int   `json:"lt_5_subjects"`
 	// SubjectsWithTwoHabits is the denominator of UniqueP2.
 	SubjectsWithTwoHabits int `json:"subjects_with_two_habits"`
 	// MinAnonymityHistogram maps a(s) to the number of subjects.
@@ -139,6 +150,9 @@ type TemporalFigures struct {
 	Le2                Float            `json:"le_2"`
 	Lt5                Float            `json:"lt_5"`
 	UniqueP2           Float            `json:"unique_p2"`
+	SingledOut         int              `json:"singled_out"`
+	Le2Subjects        int              `json:"le_2_subjects"`
+	Lt5Subjects        int              `json:"lt_5_subjects"`
 	FractionUnique     map[string]Float `json:"fraction_unique"`
 }
 
@@ -245,6 +259,7 @@ func temporalReport(ctx context.Context, ev *temporal.Events, to temporal.Option
 		HabitAnonymity: TemporalHabits{
 			UniqueP1: Float(r.Habits.UniqueP1), Le2: Float(r.Habits.Le2), Lt5: Float(r.Habits.Lt5),
 			UniqueP2: Float(r.Habits.UniqueP2), SubjectsWithTwoHabits: r.Habits.SubjectsWithTwoHabits,
+			SingledOut: r.Habits.SingledOut, Le2Subjects: r.Habits.Le2Subjects, Lt5Subjects: r.Habits.Lt5Subjects,
 			MinAnonymityHistogram: map[string]int{},
 		},
 		TraceUnicity: map[string]TemporalTrace{},
@@ -272,6 +287,7 @@ func temporalReport(ctx context.Context, ev *temporal.Events, to temporal.Option
 			DurationBucket: g.DurationBucket, Attrs: nonNil(g.Attrs), Cost: Float(sg.Cost), Evaluated: sg.Evaluated,
 			Before: figures(sg.Before), After: figures(sg.After), gen: g,
 		}
+		out.Warnings = sg.Warnings
 	}
 	return out, nil
 }
@@ -287,6 +303,7 @@ func figures(r *temporal.Report) TemporalFigures {
 	f := TemporalFigures{
 		SubjectsWithHabits: r.SubjectsWithHabits, DistinctHabits: r.DistinctHabits,
 		UniqueP1: Float(r.Habits.UniqueP1), Le2: Float(r.Habits.Le2), Lt5: Float(r.Habits.Lt5), UniqueP2: Float(r.Habits.UniqueP2),
+		SingledOut: r.Habits.SingledOut, Le2Subjects: r.Habits.Le2Subjects, Lt5Subjects: r.Habits.Lt5Subjects,
 		FractionUnique: map[string]Float{},
 	}
 	for _, t := range r.Trace {

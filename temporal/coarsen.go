@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"slices"
 )
 
@@ -38,6 +40,10 @@ type Suggestion struct {
 	Evaluated int
 	// Before and After are the figures at the start and at Generalization.
 	Before, After *Report
+	// Warnings name figures that are worse at Generalization than at the
+	// start although the policy is met: more subjects with a(s) ≤ 2 or
+	// < 5, or more subjects singled out by a pair of habits.
+	Warnings []string
 }
 
 // node is one point of the coarsening lattice, by level per dimension.
@@ -66,6 +72,16 @@ type node struct {
 // returned: no cheaper node meets it. Habit anonymity is not monotone
 // under coarsening (merging slots can create new, rarer habits), so no node
 // is skipped on account of another.
+//
+// The shares unique_p1, le_2 and lt_5 are of the subjects with habits, and
+// coarsening usually gives many more subjects habits: a share can fall
+// while more people are singled out. So a node counts as meeting the
+// policy only if, besides every limit, its number of singled-out subjects
+// (a(s) = 1) is at most that of the start; the excess over it (divided by
+// the number of subjects) adds to the node's distance from the policy.
+// Other counts that rise (a(s) ≤ 2, a(s) < 5, pair-unique subjects) do not
+// block a node but are reported in Suggestion.Warnings; policies on the
+// counts (singled_out, le_2_subjects, lt_5_subjects) bound them outright.
 func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, error) {
 	if ev == nil {
 		return nil, errors.New("temporal: nil events")
@@ -158,7 +174,14 @@ func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, 
 		return nil, err
 	}
 	sg := &Suggestion{Before: before, Evaluated: 1}
-	best, bestExcess := nodes[0], opt.Policy.Excess(before)
+	excess := func(r *Report) float64 {
+		e := opt.Policy.Excess(r)
+		if up := r.Habits.SingledOut - before.Habits.SingledOut; up > 0 {
+			e += float64(up) / float64(max(r.Subjects, 1))
+		}
+		return e
+	}
+	best, bestExcess := nodes[0], excess(before)
 	if bestExcess > 0 {
 		eopt := mopt
 		eopt.MaxP = opt.Policy.MaxP()
@@ -178,7 +201,7 @@ func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, 
 			if opt.Progress != nil {
 				opt.Progress(sg.Evaluated, len(nodes))
 			}
-			if e := opt.Policy.Excess(r); e < bestExcess {
+			if e := excess(r); e < bestExcess {
 				best, bestExcess = n, e
 				if e == 0 {
 					break
@@ -197,5 +220,26 @@ func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, 
 	if sg.After, err = p.analyze(ctx, mopt, true); err != nil {
 		return nil, err
 	}
+	sg.Warnings = worse(sg.Before, sg.After)
 	return sg, nil
+}
+
+// worse lists the subject counts that are higher in a than in b.
+func worse(b, a *Report) []string {
+	var w []string
+	add := func(what string, before, after int) {
+		if after > before {
+			w = append(w, fmt.Sprintf("more subjects %s after coarsening: %d, before %d", what, after, before))
+		}
+	}
+	add("singled out by a habit (a(s) = 1)", b.Habits.SingledOut, a.Habits.SingledOut)
+	add("with a(s) ≤ 2", b.Habits.Le2Subjects, a.Habits.Le2Subjects)
+	add("with a(s) < 5", b.Habits.Lt5Subjects, a.Habits.Lt5Subjects)
+	add("singled out by a pair of habits", pairUnique(b), pairUnique(a))
+	return w
+}
+
+// pairUnique is the number of subjects counted in UniqueP2.
+func pairUnique(r *Report) int {
+	return int(math.Round(r.Habits.UniqueP2 * float64(r.Habits.SubjectsWithTwoHabits)))
 }

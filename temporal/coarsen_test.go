@@ -2,6 +2,7 @@ package temporal
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 )
@@ -197,5 +198,88 @@ func TestPercentThousands(t *testing.T) {
 		if got := thousands(n); got != want {
 			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestCoarsenNeverSinglesOutMore pins review item 6: on the generated log
+// (1 subject singled out at slot 60 × ISO day × media type, 28 with habits)
+// weekday/weekend × day parts × media type meets unique_p1 ≤ 0.01 only by
+// giving hundreds of subjects habits, while singling out more of them.
+// Coarsen must not return such a node.
+func TestCoarsenNeverSinglesOutMore(t *testing.T) {
+	ctx := context.Background()
+	ev, _, err := Generate(GenerateOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := Options{Generalization: Generalization{SlotMinutes: 60, Attrs: []string{"media_type"}}, MaxP: -1}
+	diluted := start
+	diluted.Generalization = Generalization{SlotMinutes: DayParts, Days: WeekdayWeekend, Attrs: []string{"media_type"}}
+	r, err := Analyze(ctx, ev, diluted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Habits.UniqueP1 > 0.01 || r.Habits.SingledOut <= 1 {
+		t.Fatalf("day parts × weekday/weekend: unique_p1 %v, %d singled out; the test needs ≤ 0.01 and > 1", r.Habits.UniqueP1, r.Habits.SingledOut)
+	}
+	pol, err := ParsePolicy("unique_p1<=0.01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg, err := Coarsen(ctx, ev, CoarsenOptions{Options: start, Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sg.Before.Habits.SingledOut != 1 || sg.Before.SubjectsWithHabits != 28 {
+		t.Fatalf("before: %d singled out of %d, want 1 of 28", sg.Before.Habits.SingledOut, sg.Before.SubjectsWithHabits)
+	}
+	if !sg.Met {
+		t.Fatalf("no node met %s (closest %s)", pol, sg.Generalization)
+	}
+	if sg.After.Habits.SingledOut > sg.Before.Habits.SingledOut || sg.After.Habits.UniqueP1 > 0.01 {
+		t.Errorf("%s: %d singled out (unique_p1 %v), before %d", sg.Generalization, sg.After.Habits.SingledOut,
+			sg.After.Habits.UniqueP1, sg.Before.Habits.SingledOut)
+	}
+	if sg.Generalization.String() == diluted.Generalization.String() {
+		t.Errorf("returned the diluting node %s", sg.Generalization)
+	}
+	// The count policy: nobody singled out.
+	pol, err = ParsePolicy("singled_out<=0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sg, err = Coarsen(ctx, ev, CoarsenOptions{Options: start, Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sg.Met || sg.After.Habits.SingledOut != 0 {
+		t.Errorf("singled_out<=0: met %v, %d singled out at %s", sg.Met, sg.After.Habits.SingledOut, sg.Generalization)
+	}
+	for _, w := range sg.Warnings {
+		t.Logf("warning: %s", w)
+	}
+}
+
+func TestPolicyCounts(t *testing.T) {
+	p, err := ParsePolicy("singled_out<=0, lt_5_subjects<3 and unique_p1<=1%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Report{Subjects: 10, Habits: HabitAnonymity{SingledOut: 2, Lt5Subjects: 3, UniqueP1: 0.01}}
+	// (2 − 0)/10 + tiny (3 < 3 fails with equality) + 0.
+	if got, want := p.Excess(r), 0.2+1e-12; math.Abs(got-want) > 1e-15 {
+		t.Errorf("excess %v, want %v", got, want)
+	}
+	r.Habits.SingledOut, r.Habits.Lt5Subjects = 0, 2
+	if !p.Met(r) {
+		t.Errorf("%s not met by %+v", p, r.Habits)
+	}
+	for _, bad := range []string{"singled_out<=1%", "singled_out<=-1", "lt_5_subjects<=x"} {
+		if _, err := ParsePolicy(bad); err == nil {
+			t.Errorf("ParsePolicy(%q): no error", bad)
+		}
+	}
+	if _, err := ParsePolicy("le_2_subjects<=25"); err != nil {
+		t.Errorf("a count above 1: %v", err)
 	}
 }

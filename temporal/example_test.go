@@ -88,7 +88,10 @@ func ExampleCoarsen() {
 	}
 	fmt.Println(sg.Generalization, "met:", sg.Met)
 	fmt.Printf("unique_p1 %.3f → %.3f\n", sg.Before.Habits.UniqueP1, sg.After.Habits.UniqueP1)
+	fmt.Printf("singled out %d of %d with habits → %d of %d\n", sg.Before.Habits.SingledOut, sg.Before.SubjectsWithHabits,
+		sg.After.Habits.SingledOut, sg.After.SubjectsWithHabits)
 	// Output:
-	// slot=360m days=weekday_weekend attrs=[media_type] met: true
-	// unique_p1 0.036 → 0.009
+	// slot=1440m days=weekday_weekend attrs=[media_type] met: true
+	// unique_p1 0.036 → 0.000
+	// singled out 1 of 28 with habits → 0 of 968
 }

@@ -2,6 +2,7 @@ package temporal
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -9,7 +10,9 @@ import (
 // Limit is one clause of a Policy: Metric ≤ Max (or < Max when Strict).
 type Limit struct {
 	// Metric is unique_p1, le_2, lt_5, unique_p2 (habit anonymity
-	// shares) or epsP, e.g. eps2 (the sampled trace unicity ε_P).
+	// shares of the subjects with habits), singled_out, le_2_subjects,
+	// lt_5_subjects (the absolute numbers of subjects with a(s) = 1, ≤ 2,
+	// < 5) or epsP, e.g. eps2 (the sampled trace unicity ε_P).
 	Metric string
 	Max    float64
 	Strict bool
@@ -19,7 +22,9 @@ type Limit struct {
 type Policy []Limit
 
 // ParsePolicy parses clauses "metric<=value" or "metric<value" separated by
-// commas, semicolons or "and"; a value may end in % ("1%" = 0.01).
+// commas, semicolons or "and"; a share may end in % ("1%" = 0.01) and
+// must lie in [0, 1]; a count (singled_out, le_2_subjects, lt_5_subjects)
+// is a number of subjects ≥ 0, e.g. "singled_out<=0".
 func ParsePolicy(s string) (Policy, error) {
 	var p Policy
 	fields := strings.FieldsFunc(strings.ReplaceAll(s, " and ", ","), func(r rune) bool { return r == ',' || r == ';' })
@@ -49,6 +54,9 @@ func ParsePolicy(s string) (Policy, error) {
 		}
 		rest = strings.TrimSpace(rest)
 		scale := 1.0
+		if strings.HasSuffix(rest, "%") && isCount(l.Metric) {
+			return nil, fmt.Errorf("temporal: policy clause %q: %s is a number of subjects, not a share", f, l.Metric)
+		}
 		if strings.HasSuffix(rest, "%") {
 			rest, scale = strings.TrimSpace(rest[:len(rest)-1]), 0.01
 		}
@@ -57,7 +65,10 @@ func ParsePolicy(s string) (Policy, error) {
 			return nil, fmt.Errorf("temporal: policy clause %q: %q is not a number", f, rest)
 		}
 		l.Max = v * scale
-		if l.Max < 0 || l.Max > 1 {
+		if isCount(l.Metric) && (l.Max < 0 || math.IsInf(l.Max, 0)) {
+			return nil, fmt.Errorf("temporal: policy clause %q: a number of subjects must be ≥ 0", f)
+		}
+		if !isCount(l.Metric) && (l.Max < 0 || l.Max > 1) {
 			return nil, fmt.Errorf("temporal: policy clause %q: a share must lie in [0, 1]", f)
 		}
 		p = append(p, l)
@@ -70,13 +81,18 @@ func ParsePolicy(s string) (Policy, error) {
 
 func checkMetric(m string) error {
 	switch m {
-	case "unique_p1", "le_2", "lt_5", "unique_p2":
+	case "unique_p1", "le_2", "lt_5", "unique_p2", "singled_out", "le_2_subjects", "lt_5_subjects":
 		return nil
 	}
 	if p, ok := epsP(m); ok && p >= 1 {
 		return nil
 	}
-	return fmt.Errorf("unknown metric %q (want unique_p1, le_2, lt_5, unique_p2 or eps1, eps2, …)", m)
+	return fmt.Errorf("unknown metric %q (want unique_p1, le_2, lt_5, unique_p2, singled_out, le_2_subjects, lt_5_subjects or eps1, eps2, …)", m)
+}
+
+// isCount reports whether metric m is a number of subjects, not a share.
+func isCount(m string) bool {
+	return m == "singled_out" || m == "le_2_subjects" || m == "lt_5_subjects"
 }
 
 // epsP returns P of a metric named epsP.
@@ -100,7 +116,7 @@ func (p Policy) MaxP() int {
 }
 
 // Metric returns the figure of r that the policy metric m names
-// (unique_p1, le_2, lt_5, unique_p2 or epsP); false if r lacks it.
+// (see Limit.Metric); false if r lacks it.
 func Metric(r *Report, m string) (float64, bool) {
 	switch m {
 	case "unique_p1":
@@ -111,6 +127,12 @@ func Metric(r *Report, m string) (float64, bool) {
 		return r.Habits.Lt5, true
 	case "unique_p2":
 		return r.Habits.UniqueP2, true
+	case "singled_out":
+		return float64(r.Habits.SingledOut), true
+	case "le_2_subjects":
+		return float64(r.Habits.Le2Subjects), true
+	case "lt_5_subjects":
+		return float64(r.Habits.Lt5Subjects), true
 	}
 	if q, ok := epsP(m); ok && q <= len(r.Trace) {
 		return r.Trace[q-1].FractionUnique, true
@@ -119,8 +141,9 @@ func Metric(r *Report, m string) (float64, bool) {
 }
 
 // Excess returns how far r is from meeting p: the sum over limits of the
-// amount by which the figure exceeds its bound (0 when p is met; a Strict
-// bound met with equality counts as a tiny excess).
+// amount by which the figure exceeds its bound, counts divided by the
+// number of subjects (0 when p is met; a Strict bound met with equality
+// counts as a tiny excess).
 func (p Policy) Excess(r *Report) float64 {
 	e := 0.0
 	for _, l := range p {
@@ -128,9 +151,13 @@ func (p Policy) Excess(r *Report) float64 {
 		if !ok {
 			return 1e9
 		}
+		scale := 1.0
+		if isCount(l.Metric) {
+			scale = 1 / float64(max(r.Subjects, 1))
+		}
 		switch {
 		case v > l.Max:
-			e += v - l.Max
+			e += (v - l.Max) * scale
 		case l.Strict && v == l.Max:
 			e += 1e-12
 		}

@@ -49,7 +49,7 @@ func (f *temporalFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.sampleSize, "sample-size", 2000, "subjects sampled per p for ε_p")
 	fs.Uint64Var(&f.seed, "seed", 1, "sampling seed")
 	fs.BoolVar(&f.traceAttrs, "trace-attrs", false, "trace points carry the key's attributes and duration bucket")
-	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (metrics unique_p1, le_2, lt_5, unique_p2, eps1…): search the least coarsening meeting it")
+	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (shares unique_p1, le_2, lt_5, unique_p2, eps1…; counts of subjects singled_out, le_2_subjects, lt_5_subjects): search the least coarsening meeting it that singles out nobody more")
 	fs.IntVar(&f.maxEvaluations, "max-evaluations", 200, "at most this many generalizations measured by the --policy search")
 	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv)")
 }
@@ -256,11 +256,14 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 	p.f("  key = %s; habit = same key in ≥ %d distinct ISO weeks; times in %s\n\n",
 		keyText(k.SlotMinutes, k.Weekday, k.DurationBucket, k.Attrs), k.MinWeeks, k.TimeZone)
 	h := r.HabitAnonymity
-	p.f("Weekly habits: %s subjects (%s of all) have one; %s distinct habits.\n",
-		group(int64(r.SubjectsWithHabits)), pct(ratio(int64(r.SubjectsWithHabits), int64(r.Subjects))), group(int64(r.DistinctHabits)))
-	p.f("  habit anonymity a(s) = fewest subjects sharing one of s's habits:\n")
-	p.f("    a = 1 (singled out by a habit) %7s   a ≤ 2 %7s   a < 5 %7s\n", pct(float64(h.UniqueP1)), pct(float64(h.Le2)), pct(float64(h.Lt5)))
-	p.f("    a pair of habits nobody else has: %s of the %s subjects with ≥ 2 habits\n", pct(float64(h.UniqueP2)), group(int64(h.SubjectsWithTwoHabits)))
+	p.f("Weekly habits: %s (%s of all) %s one; %s.\n",
+		plural(int64(r.SubjectsWithHabits), "subject", "subjects"), tpct(ratio(int64(r.SubjectsWithHabits), int64(r.Subjects))),
+		map[bool]string{true: "has", false: "have"}[r.SubjectsWithHabits == 1], plural(int64(r.DistinctHabits), "distinct habit", "distinct habits"))
+	p.f("  habit anonymity a(s) = fewest subjects sharing one of s's habits (subjects, share of those with habits):\n")
+	p.f("    a = 1 (singled out by a habit) %s (%s)   a ≤ 2 %s (%s)   a < 5 %s (%s)\n",
+		group(int64(h.SingledOut)), tpct(float64(h.UniqueP1)), group(int64(h.Le2Subjects)), tpct(float64(h.Le2)),
+		group(int64(h.Lt5Subjects)), tpct(float64(h.Lt5)))
+	p.f("    a pair of habits nobody else has: %s of the %s with ≥ 2 habits\n", tpct(float64(h.UniqueP2)), plural(int64(h.SubjectsWithTwoHabits), "subject", "subjects"))
 	if len(h.MinAnonymityHistogram) > 0 {
 		var as []int
 		for a := range h.MinAnonymityHistogram {
@@ -286,10 +289,10 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 			if !ok {
 				break
 			}
-			p.f("  p = %d  %7s  [%s, %s]  %s sampled of %s eligible", q, pct(float64(t.FractionUnique)),
-				pct(float64(t.CI95[0])), pct(float64(t.CI95[1])), group(int64(t.Sampled)), group(int64(t.Eligible)))
+			p.f("  p = %d  %7s  [%s, %s]  %s sampled of %s eligible", q, tpct(float64(t.FractionUnique)),
+				tpct(float64(t.CI95[0])), tpct(float64(t.CI95[1])), group(int64(t.Sampled)), group(int64(t.Eligible)))
 			if t.ExpectedAllSubjects != nil {
-				p.f("  (exact over all subjects: %s)", pct(float64(*t.ExpectedAllSubjects)))
+				p.f("  (exact over all subjects: %s)", tpct(float64(*t.ExpectedAllSubjects)))
 			}
 			p.f("\n")
 		}
@@ -301,23 +304,52 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 		} else if s.Cost == 0 {
 			p.f("already met; no coarsening needed.\n")
 		} else {
-			p.f("least coarsening found (%d tried, cost %s key parts):\n  key = %s\n", s.Evaluated, num(s.Cost), keyText(s.SlotMinutes, s.Weekday, s.DurationBucket, s.Attrs))
+			p.f("least coarsening found (%d tried, cost %s):\n  key = %s\n", s.Evaluated,
+				costText(float64(s.Cost)), keyText(s.SlotMinutes, s.Weekday, s.DurationBucket, s.Attrs))
 		}
 		b, a := s.Before, s.After
-		p.f("  %-22s %10s → %s\n", "subjects with habits", group(int64(b.SubjectsWithHabits)), group(int64(a.SubjectsWithHabits)))
+		for _, m := range []struct {
+			name string
+			b, a int
+		}{{"subjects with habits", b.SubjectsWithHabits, a.SubjectsWithHabits}, {"singled_out", b.SingledOut, a.SingledOut},
+			{"le_2_subjects", b.Le2Subjects, a.Le2Subjects}, {"lt_5_subjects", b.Lt5Subjects, a.Lt5Subjects}} {
+			p.f("  %-22s %10s → %s\n", m.name, group(int64(m.b)), group(int64(m.a)))
+		}
 		for _, m := range []struct {
 			name string
 			b, a reidrisk.Float
 		}{{"unique_p1", b.UniqueP1, a.UniqueP1}, {"le_2", b.Le2, a.Le2}, {"lt_5", b.Lt5, a.Lt5}, {"unique_p2", b.UniqueP2, a.UniqueP2}} {
-			p.f("  %-22s %10s → %s\n", m.name, pct(float64(m.b)), pct(float64(m.a)))
+			p.f("  %-22s %10s → %s\n", m.name, tpct(float64(m.b)), tpct(float64(m.a)))
 		}
 		for q := 1; q <= len(b.FractionUnique); q++ {
 			key := strconv.Itoa(q)
-			p.f("  %-22s %10s → %s\n", "ε_"+key, pct(float64(b.FractionUnique[key])), pct(float64(a.FractionUnique[key])))
+			p.f("  %-22s %10s → %s\n", "ε_"+key, tpct(float64(b.FractionUnique[key])), tpct(float64(a.FractionUnique[key])))
 		}
+	}
+	for _, w := range r.Warnings {
+		p.f("WARNING: %s.\n", w)
 	}
 	if written != nil {
 		p.f("\nSafe event table written to %s: %s rows (time → coarsened label, duration → bucket, attributes left out of the key → null).\n", out, group(written.Kept))
 	}
 	return p.err
+}
+
+// tpct formats a share as a percentage with one decimal, or two
+// significant digits when one decimal would show a non-zero share as
+// 0.0%: 0.002 → "0.2%", 0.0004 → "0.04%".
+func tpct(f float64) string {
+	if x := 100 * f; x > 0 && x < 0.05 {
+		return strconv.FormatFloat(x, 'g', 2, 64) + "%"
+	}
+	return pct(f)
+}
+
+// costText describes a coarsening cost, the number of event-key parts
+// given up (fractions for partly coarsened parts).
+func costText(c float64) string {
+	if c == 1 {
+		return "1 key part given up"
+	}
+	return num(reidrisk.Float(c)) + " key parts given up"
 }

@@ -55,6 +55,10 @@ func TestTemporalCLI(t *testing.T) {
 			t.Errorf("habit_anonymity lacks %s", f)
 		}
 	}
+	// Planted groups 1, 2, 5, 20: 1 subject singled out, 3 with a(s) ≤ 2 and < 5.
+	if ha["singled_out"] != 1.0 || ha["le_2_subjects"] != 3.0 || ha["lt_5_subjects"] != 3.0 {
+		t.Errorf("counts singled_out %v le_2_subjects %v lt_5_subjects %v, want 1 3 3", ha["singled_out"], ha["le_2_subjects"], ha["lt_5_subjects"])
+	}
 	if h := ha["min_anonymity_histogram"].(map[string]any); h["1"].(float64) != 1 || h["2"].(float64) != 2 || h["5"].(float64) != 5 || h["20"].(float64) != 20 {
 		t.Errorf("histogram %v, want planted 1:1 2:2 5:5 20:20", h)
 	}
@@ -76,9 +80,14 @@ func TestTemporalCLI(t *testing.T) {
 			t.Errorf("suggestion lacks %s", f)
 		}
 	}
+	// A met unique_p1 share must not hide more people singled out.
+	if b, a := s["before"].(map[string]any), s["after"].(map[string]any); s["met"] != true || a["singled_out"].(float64) > b["singled_out"].(float64) {
+		t.Errorf("met %v, singled_out %v → %v", s["met"], b["singled_out"], a["singled_out"])
+	}
 	// Text output names the story.
 	code, out, errs = runCLI(t, csv, "temporal", "-", "--subject", "account", "--time", "time", "--attrs", "media_type", "--max-p", "1")
-	if code != 0 || !strings.Contains(out, "a = 1 (singled out by a habit)    3.6%") || !strings.Contains(out, "subjects by a(s): 1:1  2:2  5:5  20:20") {
+	if code != 0 || !strings.Contains(out, "a = 1 (singled out by a habit) 1 (3.6%)   a ≤ 2 3 (10.7%)   a < 5 3 (10.7%)") ||
+		!strings.Contains(out, "subjects by a(s): 1:1  2:2  5:5  20:20") || !strings.Contains(out, "28 subjects (2.8% of all) have one; 4 distinct habits.") {
 		t.Errorf("exit %d, %s\n%s", code, errs, out)
 	}
 }
