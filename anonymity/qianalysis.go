@@ -42,9 +42,11 @@ type QIScore struct {
 // identifying first: distinction descending, then separation descending,
 // then fewer QIs, then QI order.
 //
-// Rows are never rescanned: each combination's classes come from grouping
-// the classes of a combination with one QI more (weighted by class size),
-// starting from c itself, so work is proportional to numbers of classes.
+// Rows are never rescanned: each combination's classes come from grouping,
+// weighted by class size, the classes of a combination with one QI more
+// (the one with fewest classes when several are at hand), or those of c
+// itself for the largest combinations scored; work is proportional to
+// numbers of classes, up to 4,095 groupings for 12 QIs.
 // Figures count rows, not distinct subjects, even when c has subjects.
 // With 0 rows, both figures are 0; with 1 row, both are 1.
 func AnalyzeQI(ctx context.Context, c *Classes, opt QIOptions) ([]QIScore, error) {
