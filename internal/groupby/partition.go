@@ -1,6 +1,9 @@
 package groupby
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 const (
 	// mul is 2^64/φ, the multiplier of Fibonacci hashing (Knuth, TAOCP
@@ -88,6 +91,9 @@ func newPart(l layout, p int, space uint64) part {
 func (t *part) reserve(n int, pbits uint) {
 	if 4*n > 3*len(t.slots) {
 		t.resize(1<<bits.Len(uint((4*n+2)/3)), pbits)
+	}
+	if n > cap(t.first) {
+		t.first = slices.Grow(t.first, n-len(t.first))
 	}
 }
 
