@@ -123,7 +123,6 @@ func TestTemporalCLIUsage(t *testing.T) {
 		{"temporal", path, "--subject", "account", "--time", "time", "--slot", "90s"},
 		{"temporal", path, "--subject", "account", "--time", "time", "--duration-col", "duration"},
 		{"temporal", path, "--subject", "account", "--time", "time", "--out", "x.csv"},
-		{"temporal", path, "--subject", "account", "--time", "time", "--format", "html"},
 		{"temporal", path, "--subject", "account", "--time", "time", "--attrs", "account"},
 		{"temporal", path, "--subject", "account", "--time", "time", "--policy", "unique_p1<=0.1", "--out", "x.txt"},
 		{"temporal", path, "--subject", "account", "--time", "time", "--policy", "k>=2"},
@@ -139,5 +138,27 @@ func TestTemporalCLIUsage(t *testing.T) {
 		if code, _, errs := runCLI(t, "", args...); code != 1 || errs == "" {
 			t.Errorf("%v: exit %d, want 1", args, code)
 		}
+	}
+}
+
+// TestTemporalCLIHTML: --format html writes a self-contained page with the
+// habit-anonymity histogram, ε_p against p and the suggestion before/after
+// in words and counts, and no subject value.
+func TestTemporalCLIHTML(t *testing.T) {
+	path, _, _, ev := generatedLog(t)
+	code, out, errs := runCLI(t, "", "temporal", path, "--subject", "account", "--time", "time", "--attrs", "media_type",
+		"--max-p", "2", "--sample-size", "300", "--policy", "unique_p1<=0.01", "--format", "html")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"<!DOCTYPE html>", `id="plot-habits"`, `id="plot-trace-unicity"`, "<svg",
+		"Coarsen the event key to weekday/weekend × media_type (1.5 key parts given up).",
+		"subjects singled out by one habit</td><td>1</td><td>0</td>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if strings.Contains(out, ev.SubjectLabel(0)[:5]) || strings.Contains(out, "weekday weekday_weekend") {
+		t.Error("HTML shows a subject value or the raw weekday level")
 	}
 }
