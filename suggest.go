@@ -53,7 +53,8 @@ type SuggestReport struct {
 	ClassesRolledUp int64                 `json:"classes_rolled_up"`
 	RowsRescanned   int64                 `json:"rows_rescanned"` // rows read after the first count: always 0
 	Optimal         bool                  `json:"optimal"`
-	Heuristic       bool                  `json:"heuristic"`
+	Heuristic       bool                  `json:"heuristic"` // greedy best-first search (lattice above the optimal-search cap)
+	CutShort        bool                  `json:"cut_short"` // the time budget stopped the search: not proven optimal
 	SearchMillis    Float                 `json:"search_ms"`
 	Before          Suggestion            `json:"before"` // the ungeneralised table, nothing suppressed
 	Optimum         *Suggestion           `json:"optimum"`
@@ -169,7 +170,7 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	r := &SuggestReport{
 		Source: t.Source, Rows: c.Rows, QI: slices.Clone(opt.QI), Metric: opt.Metric.String(), Policy: opt.Policy,
 		LatticeSize: res.LatticeSize, NodesEvaluated: res.NodesEvaluated, ClassesRolledUp: res.ClassesRolledUp,
-		Optimal: res.Optimal, Heuristic: res.Heuristic, SearchMillis: Float(time.Since(start).Seconds() * 1000),
+		Optimal: res.Optimal, Heuristic: res.Heuristic, CutShort: res.CutShort, SearchMillis: Float(time.Since(start).Seconds() * 1000),
 		Before: suggestion(res.QI, res.Before), Alternatives: []Suggestion{},
 	}
 	for _, h := range hs {

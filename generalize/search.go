@@ -58,6 +58,10 @@ type Result struct {
 	Optimal bool
 	// Heuristic reports whether the heuristic search was used.
 	Heuristic bool
+	// CutShort reports whether the time budget stopped the search before
+	// it finished; the optimum is then the best feasible node found (or
+	// reached by a greedy climb) and not proven optimal.
+	CutShort bool
 	// Optimum is the best feasible node, nil if no node is feasible.
 	Optimum *Node
 	// Alternatives are other feasible nodes, none dominated in (average
@@ -138,6 +142,7 @@ func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy
 	if err != nil {
 		return nil, err
 	}
+	res.CutShort = s.overBudget()
 	if !res.Optimal && s.best() == nil {
 		// Cut short before any feasible node was found: climb greedily.
 		if err := s.climb(res.Bottom, &nodeHeap{s: s}); err != nil {
@@ -605,40 +610,48 @@ func (s *searcher) flash(res *Result) (bool, error) {
 	return true, nil
 }
 
-// bestFirst is the heuristic search: greedy best-first from the bottom,
-// expanding the node closest to feasibility (fewest records in failing
-// classes beyond the suppression limit, then the metric), keeping the best
-// feasible node. When the evaluation or time budget runs out it climbs
-// from the last expanded node, one level at a time, to a feasible node.
+// bestFirst is the heuristic search, greedy best-first from the bottom.
+// The frontier holds evaluated nodes; the one closest to feasibility
+// (fewest records beyond the suppression limit, then the metric) is
+// expanded by evaluating its direct generalisations. The climb stops at
+// the first expansion that reaches a feasible node. A bounded local
+// improvement follows: from the best feasible node, its direct
+// specialisations (one QI one level down) and its neighbours one level
+// down in one QI and up in another are evaluated, and the search moves to
+// the best feasible one while it improves the metric. Both phases share
+// opt.MaxHeuristicNodes evaluations and the time budget. It evaluates
+// about Σ heights · m nodes to climb and m² per improving step, not the
+// lattice.
 func (s *searcher) bestFirst(res *Result) error {
 	m := len(s.heights)
 	h := &nodeHeap{s: s}
-	bottom, _ := s.eval(make([]int, m))
+	bottom, err := s.eval(make([]int, m))
+	if err != nil {
+		return err
+	}
 	heap.Push(h, bottom)
-	seen := map[string]bool{key(bottom.Levels): true}
+	expanded := map[string]bool{}
+	out := func() bool { return s.evals >= s.opt.MaxHeuristicNodes || s.overBudget() }
 	var last *Node
-	var best *Node
-	for h.Len() > 0 && s.evals < s.opt.MaxHeuristicNodes && !s.overBudget() {
+	for s.top == nil && h.Len() > 0 && !out() {
 		x := heap.Pop(h).(*Node)
-		last = x
 		if x.Feasible {
-			if best == nil || s.better(x, best) {
-				best = x
-			}
-			if res.MonotoneMetric {
-				continue
-			}
+			break
 		}
+		if expanded[key(x.Levels)] {
+			continue
+		}
+		expanded[key(x.Levels)] = true
+		last = x
 		for j := range m {
 			if x.Levels[j]+1 >= s.heights[j] {
 				continue
 			}
 			up := slices.Clone(x.Levels)
 			up[j]++
-			if seen[key(up)] {
+			if _, done := s.nodes[key(up)]; done {
 				continue
 			}
-			seen[key(up)] = true
 			n, err := s.eval(up)
 			if err != nil {
 				return err
@@ -646,13 +659,55 @@ func (s *searcher) bestFirst(res *Result) error {
 			heap.Push(h, n)
 		}
 	}
-	if best != nil {
-		return nil
+	if s.top == nil {
+		if last == nil {
+			last = bottom
+		}
+		if err := s.climb(last, h); err != nil {
+			return err
+		}
 	}
-	if last == nil {
-		last = bottom
+	return s.improve(out)
+}
+
+// improve is the local improvement of the heuristic search: it moves from
+// the best feasible node to a better feasible neighbour (one QI one level
+// down, possibly another one level up) until none is better or out()
+// reports the budget spent.
+func (s *searcher) improve(out func() bool) error {
+	m := len(s.heights)
+	for x := s.top; x != nil && !out(); {
+		var cands [][]int
+		for j := range m {
+			if x.Levels[j] == 0 {
+				continue
+			}
+			down := slices.Clone(x.Levels)
+			down[j]--
+			cands = append(cands, down)
+			for i := range m {
+				if i != j && down[i]+1 < s.heights[i] {
+					side := slices.Clone(down)
+					side[i]++
+					cands = append(cands, side)
+				}
+			}
+		}
+		for _, c := range cands {
+			if out() {
+				break
+			}
+			if _, err := s.eval(c); err != nil {
+				return err
+			}
+		}
+		next := s.top
+		if next == x {
+			return nil
+		}
+		x = next
 	}
-	return s.climb(last, h)
+	return nil
 }
 
 // climb goes up from x, one level at a time, to the successor closest to

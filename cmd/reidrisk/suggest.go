@@ -78,8 +78,8 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows)")
 	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * instead of removing them")
 	fs.StringVar(&f.saveTransform, "save-transform", "", "save the chosen transformation as JSON to FILE (for reidrisk apply)")
-	fs.DurationVar(&f.budget, "budget", 0, "time budget of the search (0: none); a search cut short is not proven optimal")
-	fs.Int64Var(&f.maxOptimalNodes, "max-optimal-nodes", 100_000, "largest lattice searched optimally; larger ones are searched heuristically")
+	fs.DurationVar(&f.budget, "budget", 0, "time budget of the lattice search (0: none); a search cut short reports cut_short and is not proven optimal")
+	fs.Int64Var(&f.maxOptimalNodes, "max-optimal-nodes", 100_000, "largest lattice (product of hierarchy heights) searched optimally; larger ones are searched by a greedy best-first heuristic, not proven optimal")
 }
 
 // options checks the flags and turns them into reidrisk.SuggestOptions
@@ -289,8 +289,13 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 		fmt.Fprintf(w, "  %-20s %d levels from %s%s\n", h.Column, h.Levels, h.Source, auto)
 	}
 	how := "optimal (Flash-style search, pruned by monotonicity)"
-	if !r.Optimal {
-		how = "heuristic, not proven optimal"
+	switch {
+	case r.Heuristic && r.CutShort:
+		how = "heuristic (greedy best-first), cut short by --budget, not proven optimal"
+	case r.Heuristic:
+		how = "heuristic (greedy best-first: the lattice exceeds --max-optimal-nodes), not proven optimal"
+	case r.CutShort:
+		how = "optimal search cut short by --budget: best node found, not proven optimal"
 	}
 	fmt.Fprintf(w, "lattice of %d nodes, %d evaluated by rolling up class tables (0 rows re-read), %s, %.1f ms\n",
 		r.LatticeSize, r.NodesEvaluated, how, float64(r.SearchMillis))
