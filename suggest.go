@@ -42,25 +42,32 @@ type SuggestOptions struct {
 // SuggestReport is the outcome of Suggest. Its JSON field names are a
 // stable contract.
 type SuggestReport struct {
-	Source          string                `json:"source"`
-	Rows            int64                 `json:"rows"`
-	QI              []string              `json:"qi"`
-	Metric          string                `json:"metric"`
-	Policy          generalize.Policy     `json:"policy"`
-	Hierarchies     []HierarchyInfo       `json:"hierarchies"`
-	LatticeSize     int64                 `json:"lattice_size"`
-	NodesEvaluated  int                   `json:"nodes_evaluated"`
-	ClassesRolledUp int64                 `json:"classes_rolled_up"`
-	RowsRescanned   int64                 `json:"rows_rescanned"` // rows read after the first count: always 0
-	Optimal         bool                  `json:"optimal"`
-	Heuristic       bool                  `json:"heuristic"` // greedy best-first search (lattice above the optimal-search cap)
-	CutShort        bool                  `json:"cut_short"` // the time budget stopped the search: not proven optimal
-	SearchMillis    Float                 `json:"search_ms"`
-	Before          Suggestion            `json:"before"` // the ungeneralised table, nothing suppressed
-	Optimum         *Suggestion           `json:"optimum"`
-	Alternatives    []Suggestion          `json:"alternatives"`
-	Output          *ApplyReport          `json:"output,omitempty"`
-	Transform       *generalize.Transform `json:"-"`
+	Source          string            `json:"source"`
+	Rows            int64             `json:"rows"`
+	QI              []string          `json:"qi"`
+	Metric          string            `json:"metric"`
+	Policy          generalize.Policy `json:"policy"`
+	Hierarchies     []HierarchyInfo   `json:"hierarchies"`
+	LatticeSize     int64             `json:"lattice_size"`
+	NodesEvaluated  int               `json:"nodes_evaluated"`
+	ClassesRolledUp int64             `json:"classes_rolled_up"`
+	RowsRescanned   int64             `json:"rows_rescanned"` // rows read after the first count: always 0
+	Optimal         bool              `json:"optimal"`
+	Heuristic       bool              `json:"heuristic"` // greedy best-first search (lattice above the optimal-search cap)
+	CutShort        bool              `json:"cut_short"` // the time budget stopped the search: not proven optimal
+	SearchMillis    Float             `json:"search_ms"`
+	// TReference names the distribution t-closeness is measured against
+	// when the policy has t: "input", the whole input with suppressed
+	// records included (ARX's convention, which keeps the criterion
+	// monotone for the search). An output with suppressed records removed,
+	// re-analysed on its own, is measured against the kept records and
+	// may exceed t; starred output keeps the input's distribution.
+	TReference   string                `json:"t_reference,omitempty"`
+	Before       Suggestion            `json:"before"` // the ungeneralised table, nothing suppressed
+	Optimum      *Suggestion           `json:"optimum"`
+	Alternatives []Suggestion          `json:"alternatives"`
+	Output       *ApplyReport          `json:"output,omitempty"`
+	Transform    *generalize.Transform `json:"-"`
 }
 
 // HierarchyInfo describes the hierarchy used for one QI.
@@ -172,6 +179,9 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 		LatticeSize: res.LatticeSize, NodesEvaluated: res.NodesEvaluated, ClassesRolledUp: res.ClassesRolledUp,
 		Optimal: res.Optimal, Heuristic: res.Heuristic, CutShort: res.CutShort, SearchMillis: Float(time.Since(start).Seconds() * 1000),
 		Before: suggestion(res.QI, res.Before), Alternatives: []Suggestion{},
+	}
+	if opt.Policy.T > 0 {
+		r.TReference = "input"
 	}
 	for _, h := range hs {
 		r.Hierarchies = append(r.Hierarchies, HierarchyInfo{Column: h.Column(), Source: h.Source(), Levels: h.Levels(), Auto: h.Auto()})

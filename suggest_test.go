@@ -213,3 +213,33 @@ func ExampleSuggest() {
 	// 1305*,"[21, 40)",flu
 	// 1306*,"[21, 40)",flu
 }
+
+// TestSuggestTReference: with t in the policy the report names the
+// reference distribution (the whole input, as ARX); without t it is absent.
+func TestSuggestTReference(t *testing.T) {
+	in := "zip,s\na,x\na,x\na,y\na,y\nb,z\n"
+	h, err := generalize.NewHierarchy("zip", "zip.csv", [][]string{{"a", "*"}, {"b", "*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		p    generalize.Policy
+		want string
+	}{{generalize.Policy{K: 2, T: 0.2, MaxSuppression: 0.2}, "input"}, {generalize.Policy{K: 2}, ""}} {
+		src, err := quasiid.Read("in.csv", strings.NewReader(in), quasiid.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Suggest(context.Background(), src, SuggestOptions{QI: []string{"zip"}, Sensitive: []string{"s"},
+			Hierarchies: map[string]*generalize.Hierarchy{"zip": h}, Policy: tc.p, Metric: generalize.DM})
+		src.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// t = 0.2: class a is at 0.2 from the input (x .4, y .4, z .2), so
+		// level 0 with b suppressed is the optimum.
+		if r.TReference != tc.want || r.Optimum == nil || (tc.p.T > 0 && (r.Optimum.Levels["zip"] != 0 || r.Optimum.Suppressed != 1)) {
+			t.Errorf("%+v: t_reference %q optimum %+v", tc.p, r.TReference, r.Optimum)
+		}
+	}
+}

@@ -165,3 +165,31 @@ func TestBefore(t *testing.T) {
 		t.Errorf("optimum = %+v", o)
 	}
 }
+
+// TestTReferenceIsInput pins the reference distribution of t-closeness:
+// the whole input, suppressed records included (as ARX), not the records
+// a node keeps. The input holds x 2/5, y 2/5, z 1/5; class a = (x ½, y ½)
+// is at equal distance ½(0.1 + 0.1 + 0.2) = 0.2 from it, and at 0 from the
+// distribution of the kept records once b is suppressed.
+func TestTReferenceIsInput(t *testing.T) {
+	header := []string{"zip", "s"}
+	rows := [][]string{{"a", "x"}, {"a", "x"}, {"a", "y"}, {"a", "y"}, {"b", "z"}}
+	h, _ := NewHierarchy("zip", "zip.csv", [][]string{{"a", "*"}, {"b", "*"}})
+	c := classesOf(header, rows, []string{"zip"}, []string{"s"}, "")
+	for _, tc := range []struct {
+		t          float64
+		level      int
+		suppressed int64
+	}{
+		{0.15, 1, 0}, // against the kept records level 0 would do
+		{0.2, 0, 1},
+	} {
+		res, err := Search(context.Background(), c, []*Hierarchy{h}, Policy{K: 2, T: tc.t, MaxSuppression: 0.2}, Options{Metric: DM})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := res.Optimum; o == nil || o.Levels[0] != tc.level || o.Suppressed != tc.suppressed {
+			t.Errorf("t = %g: optimum %+v, want level %d suppressing %d", tc.t, o, tc.level, tc.suppressed)
+		}
+	}
+}

@@ -66,7 +66,7 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.l, "l", 0, "least l-diversity of every sensitive column")
 	fs.StringVar(&f.lVariant, "l-variant", "distinct", "l-diversity variant: distinct, entropy or recursive")
 	fs.Float64Var(&f.c, "c", 0, "c of recursive (c,l)-diversity")
-	fs.Float64Var(&f.t, "t", 0, "largest t-closeness distance of every sensitive column")
+	fs.Float64Var(&f.t, "t", 0, "largest t-closeness distance of every sensitive column from the whole input's distribution (suppressed records included)")
 	fs.StringVar(&f.tDistance, "t-distance", "equal", "t-closeness ground distance: equal or ordered")
 	fs.Float64Var(&f.maxRisk, "max-risk", 0, "largest prosecutor risk 1/|E| of a kept record")
 	fs.Float64Var(&f.maxAverageRisk, "max-average-risk", 0, "largest average prosecutor risk over kept records")
@@ -299,6 +299,9 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 	}
 	fmt.Fprintf(w, "lattice of %d nodes, %d evaluated by rolling up class tables (0 rows re-read), %s, %.1f ms\n",
 		r.LatticeSize, r.NodesEvaluated, how, float64(r.SearchMillis))
+	if r.TReference == "input" {
+		fmt.Fprintln(w, "t-closeness is measured against the whole input's distribution (suppressed records included, as ARX);\n  an output with suppressed records removed, re-analysed alone, may exceed t (--star keeps that distribution)")
+	}
 	fmt.Fprintf(w, "before: %d classes, highest risk %.4g, average risk %.4g\n", r.Before.Classes, float64(r.Before.HighestRisk), float64(r.Before.AverageRisk))
 	if r.Optimum == nil {
 		fmt.Fprintln(w, "no node of the lattice meets the policy")
