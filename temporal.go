@@ -314,8 +314,13 @@ func figures(r *temporal.Report) TemporalFigures {
 
 // WriteSafe writes the safe event table: src must read the same rows as the
 // source r was computed from (open the file again). The time column becomes
-// the suggestion's coarsened time (see temporal.Rewriter), the duration
-// column its bucket, attributes left out of the key become null; every
+// the representative time of the suggestion's coarsened class — the start
+// of the slot on the week's Monday (weekday or any day), Saturday (weekend)
+// or the day itself, ISO 8601 in the zone of the analysis — and the
+// duration column the lower bound of its bucket (temporal.Rewriter.Start
+// and DurationStart), so that the table analysed again with the same
+// options shows the suggestion's habit figures; attributes left out of the
+// key become null; every
 // other column and every row passes through; rows the analysis skipped (no
 // subject or no time) get a null time. It fails without a suggestion or
 // when the suggestion does not meet its policy.
@@ -344,11 +349,11 @@ func (r *TemporalReport) WriteSafe(ctx context.Context, src *quasiid.Source, w i
 		}
 		i := int(row)
 		var ok bool
-		values[0], ok = rw.Time(i)
+		values[0], ok = rw.Start(i)
 		nulls[0] = !ok
 		k := 1
 		if r.opt.DurationColumn != "" {
-			values[1], ok = rw.Duration(i)
+			values[1], ok = rw.DurationStart(i)
 			nulls[1] = !ok
 			k = 2
 		}

@@ -2,6 +2,7 @@ package temporal
 
 import (
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -15,8 +16,20 @@ import (
 //     duration is left out of the key;
 //   - attributes left out of the key: null.
 //
-// The ISO week stays: habits are measured over weeks, and a coarsened table
-// analysed again gives the figures of the suggestion.
+// The ISO week stays: habits are measured over weeks.
+//
+// Labels cannot be read back as times. For a table that can be analysed
+// again, Start and DurationStart give each coarsened value as a
+// representative of its class instead: the local start of the slot on the
+// Monday of the week (ISO day dropped, or a weekday), the Saturday (a
+// weekend day) or the day itself (ISO day kept), as ISO 8601 with the
+// zone's offset; and the lower bound of the duration bucket. Distinct
+// classes get distinct representatives of the same ISO week, so the
+// coarsened table analysed again under the starting key (same zone, a
+// duration bucket width dividing the coarsened one) has exactly the habits
+// — and so the habit anonymity — of the suggestion. (In a zone whose
+// clocks skip the representative local time, time.Date moves it by the
+// skipped hour.)
 type Rewriter struct {
 	k       *keyer
 	ev      *Events
@@ -79,6 +92,40 @@ func (rw *Rewriter) Time(i int) (string, bool) {
 		s += " " + sl
 	}
 	return s, true
+}
+
+// Start returns the representative time of event i's coarsened class (see
+// Rewriter), e.g. "2024-01-15T18:00:00+01:00" for a weekday evening of ISO
+// week 2024-W03 in Europe/Amsterdam; ok is false for an event without a
+// valid time.
+func (rw *Rewriter) Start(i int) (string, bool) {
+	d := rw.k.cal.day[i]
+	if d == noDay {
+		return "", false
+	}
+	g := rw.k.g
+	monday := weekIndex(d)*7 - 3
+	switch {
+	case g.Days == ISODay:
+	case g.Days == WeekdayWeekend && rw.k.dayClass(d) == 1:
+		d = monday + 5
+	default:
+		d = monday
+	}
+	m := int(rw.k.cal.minute[i]) / g.SlotMinutes * g.SlotMinutes
+	c := time.Unix(int64(d)*86400, 0).UTC()
+	return time.Date(c.Year(), c.Month(), c.Day(), m/60, m%60, 0, 0, rw.k.cal.loc).Format(time.RFC3339), true
+}
+
+// DurationStart returns the lower bound of event i's duration bucket as a
+// number ("60" for [60,75)); ok is false when the duration is null or left
+// out.
+func (rw *Rewriter) DurationStart(i int) (string, bool) {
+	lo, _, ok := rw.DurationBounds(i)
+	if !ok {
+		return "", false
+	}
+	return strconv.FormatFloat(lo, 'g', -1, 64), true
 }
 
 // Duration returns the coarsened duration of event i; ok is false when the

@@ -116,19 +116,26 @@ func TestRewriter(t *testing.T) {
 	})
 	ams, _ := LoadLocation("Europe/Amsterdam")
 	for _, c := range []struct {
-		g     Generalization
-		loc   bool
-		times []string
-		durs  []string
+		g      Generalization
+		loc    bool
+		times  []string
+		durs   []string
+		starts []string // representatives, hand-computed
+		dstart []string
 	}{
 		{Generalization{SlotMinutes: 60, DurationBucket: 15, Attrs: []string{"media"}}, false,
-			[]string{"2024-01-07 23:00-24:00", "2024-01-10 20:00-21:00", "2024-07-06 18:00-19:00"}, []string{"[45,60)", "", "[0,15)"}},
+			[]string{"2024-01-07 23:00-24:00", "2024-01-10 20:00-21:00", "2024-07-06 18:00-19:00"}, []string{"[45,60)", "", "[0,15)"},
+			[]string{"2024-01-07T23:00:00Z", "2024-01-10T20:00:00Z", "2024-07-06T18:00:00Z"}, []string{"45", "", "0"}},
 		{Generalization{SlotMinutes: 60, Days: WeekdayWeekend}, true,
-			[]string{"2024-W02 weekday 00:00-01:00", "2024-W02 weekday 21:00-22:00", "2024-W27 weekend 20:00-21:00"}, []string{"", "", ""}},
+			[]string{"2024-W02 weekday 00:00-01:00", "2024-W02 weekday 21:00-22:00", "2024-W27 weekend 20:00-21:00"}, []string{"", "", ""},
+			// Weekdays → the week's Monday, weekend → its Saturday, local offset.
+			[]string{"2024-01-08T00:00:00+01:00", "2024-01-08T21:00:00+01:00", "2024-07-06T20:00:00+02:00"}, []string{"", "", ""}},
 		{Generalization{SlotMinutes: DayParts, Days: AnyDay}, false,
-			[]string{"2024-W01 evening", "2024-W02 evening", "2024-W27 evening"}, []string{"", "", ""}},
+			[]string{"2024-W01 evening", "2024-W02 evening", "2024-W27 evening"}, []string{"", "", ""},
+			[]string{"2024-01-01T18:00:00Z", "2024-01-08T18:00:00Z", "2024-07-01T18:00:00Z"}, []string{"", "", ""}},
 		{Generalization{SlotMinutes: WholeDay, Days: WeekdayWeekend}, false,
-			[]string{"2024-W01 weekend", "2024-W02 weekday", "2024-W27 weekend"}, []string{"", "", ""}},
+			[]string{"2024-W01 weekend", "2024-W02 weekday", "2024-W27 weekend"}, []string{"", "", ""},
+			[]string{"2024-01-06T00:00:00Z", "2024-01-08T00:00:00Z", "2024-07-06T00:00:00Z"}, []string{"", "", ""}},
 	} {
 		loc := ams
 		if !c.loc {
@@ -144,6 +151,12 @@ func TestRewriter(t *testing.T) {
 			}
 			if got, _ := rw.Duration(i); got != c.durs[i] {
 				t.Errorf("%v: duration %d = %q, want %q", c.g, i, got, c.durs[i])
+			}
+			if got, _ := rw.Start(i); got != c.starts[i] {
+				t.Errorf("%v: start %d = %q, want %q", c.g, i, got, c.starts[i])
+			}
+			if got, _ := rw.DurationStart(i); got != c.dstart[i] {
+				t.Errorf("%v: duration start %d = %q, want %q", c.g, i, got, c.dstart[i])
 			}
 		}
 		if got := strings.Join(rw.Dropped(), ","); (len(c.g.Attrs) == 0) != (got == "media") {

@@ -52,7 +52,7 @@ func (f *temporalFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.traceAttrs, "trace-attrs", false, "trace points carry the key's attributes and duration bucket")
 	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (shares unique_p1, le_2, lt_5, unique_p2, eps1…; counts of subjects singled_out, le_2_subjects, lt_5_subjects): search the least coarsening meeting it that singles out nobody more")
 	fs.IntVar(&f.maxEvaluations, "max-evaluations", 200, "at most this many generalizations measured by the --policy search")
-	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv)")
+	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv): times become their slot's start on the week's Monday (Saturday for weekends), durations their bucket's lower bound, so that reidrisk temporal can check it")
 }
 
 // parseSlot reads --slot: a Go duration of whole minutes ("30m", "2h") or a
@@ -331,7 +331,10 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 		p.f("WARNING: %s.\n", w)
 	}
 	if written != nil {
-		p.f("\nSafe event table written to %s: %s rows (time → coarsened label, duration → bucket, attributes left out of the key → null).\n", out, group(written.Kept))
+		p.f("\nSafe event table written to %s: %s rows. Time → start of its coarsened slot on the week's Monday\n"+
+			"  (weekday or any day), Saturday (weekend) or the day itself, in %s; duration → lower bound of its bucket;\n"+
+			"  attributes left out of the key → null. Analyse it again with the same options to check the policy.\n",
+			out, group(written.Kept), r.Key.TimeZone)
 	}
 	return p.err
 }

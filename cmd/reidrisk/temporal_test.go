@@ -92,26 +92,72 @@ func TestTemporalCLI(t *testing.T) {
 	}
 }
 
+// TestTemporalCLIOut: the safe table from --out, analysed again with the
+// starting options (same zone), meets the policy with the suggestion's
+// figures (review item 12), and holds no exact timestamp.
 func TestTemporalCLIOut(t *testing.T) {
 	_, csv, _, _ := generatedLog(t)
 	dir := t.TempDir()
-	out := filepath.Join(dir, "safe.csv")
-	code, _, errs := runCLI(t, csv, "temporal", "-", "--subject", "account", "--time", "time", "--attrs", "media_type,device",
-		"--duration-col", "duration", "--duration-bucket", "15", "--max-p", "0", "--policy", "lt_5<=0.05", "--out", out, "--quiet")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-	if len(lines) != 30281 || lines[0] != "account,time,media_type,device,duration" {
-		t.Errorf("%d lines, header %q", len(lines), lines[0])
-	}
-	// No exact timestamp survives: every time is a coarsened label.
-	if strings.Contains(string(data), "Z,") || !strings.Contains(lines[1], "2024-W") {
-		t.Errorf("times not coarsened: %q", lines[1])
+	for _, name := range []string{"safe.csv", "safe.parquet"} {
+		out := filepath.Join(dir, name)
+		flags := []string{"--subject", "account", "--time", "time", "--attrs", "media_type,device",
+			"--duration-col", "duration", "--duration-bucket", "15", "--tz", "Europe/Amsterdam", "--max-p", "0", "--quiet", "--format", "json"}
+		code, js, errs := runCLI(t, csv, append([]string{"temporal", "-", "--policy", "lt_5<=0.05", "--out", out}, flags...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var r struct {
+			Suggestion struct {
+				Met   bool
+				After map[string]any
+			}
+		}
+		if err := json.Unmarshal([]byte(js), &r); err != nil {
+			t.Fatal(err)
+		}
+		if !r.Suggestion.Met {
+			t.Fatalf("policy not met: %s", js)
+		}
+		code, js, errs = runCLI(t, "", append([]string{"temporal", out}, flags...)...)
+		if code != 0 {
+			t.Fatalf("re-analysis of %s: exit %d: %s", name, code, errs)
+		}
+		var again map[string]any
+		if err := json.Unmarshal([]byte(js), &again); err != nil {
+			t.Fatal(err)
+		}
+		ha := again["habit_anonymity"].(map[string]any)
+		if ha["lt_5"].(float64) > 0.05 {
+			t.Errorf("%s: re-analysed lt_5 %v > 0.05", name, ha["lt_5"])
+		}
+		for _, f := range []string{"subjects_with_habits", "distinct_habits"} {
+			if again[f] != r.Suggestion.After[f] {
+				t.Errorf("%s: re-analysed %s %v, suggestion after %v", name, f, again[f], r.Suggestion.After[f])
+			}
+		}
+		for _, f := range []string{"unique_p1", "le_2", "lt_5", "singled_out", "lt_5_subjects"} {
+			if ha[f] != r.Suggestion.After[f] {
+				t.Errorf("%s: re-analysed %s %v, suggestion after %v", name, f, ha[f], r.Suggestion.After[f])
+			}
+		}
+		if name != "safe.csv" {
+			continue
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+		if len(lines) != 30281 || lines[0] != "account,time,media_type,device,duration" {
+			t.Errorf("%d lines, header %q", len(lines), lines[0])
+		}
+		// Every time is a slot start in Amsterdam time: minutes and seconds zero.
+		for _, l := range lines[1:] {
+			f := strings.Split(l, ",")
+			if len(f) != 5 || !strings.HasSuffix(f[1], ":00:00+01:00") && !strings.HasSuffix(f[1], ":00:00+02:00") {
+				t.Fatalf("time not coarsened: %q", l)
+			}
+		}
 	}
 }
 
