@@ -37,6 +37,10 @@ type SuggestOptions struct {
 	OutputFormat quasiid.Format
 	Star         bool
 	Workers      int
+	// Progress, if non-nil, is called from the calling goroutine with
+	// stage "read" (rows read), "search" (lattice nodes evaluated) and,
+	// with Output, "write" (rows written, of Total).
+	Progress func(Progress)
 }
 
 // SuggestReport is the outcome of Suggest. Its JSON field names are a
@@ -100,7 +104,13 @@ type ApplyOptions struct {
 	// removing them.
 	Star    bool
 	Workers int
+	// Progress, if non-nil, is called from the calling goroutine with
+	// stage "read" (rows read) and "write" (rows written, of Total).
+	Progress func(Progress)
 }
+
+// progressEvery is how many rows pass between two progress calls.
+const progressEvery = 1 << 14
 
 // ApplyReport counts what Apply wrote.
 type ApplyReport struct {
@@ -133,14 +143,18 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	var tbl arrow.Table
 	if opt.Output != nil {
 		var err error
-		if tbl, err = buffer(ctx, src, nil); err != nil {
+		if tbl, err = buffer(ctx, src, nil, readProgress(opt.Progress)); err != nil {
 			return nil, err
 		}
 		defer tbl.Release()
 		src = quasiid.FromTable(src.Name(), tbl)
 		defer src.Close()
 	}
-	t, err := quasiid.Encode(ctx, src, quasiid.Spec{QI: opt.QI, Sensitive: opt.Sensitive, Subject: opt.Subject}, quasiid.EncodeOptions{})
+	var eo quasiid.EncodeOptions
+	if opt.Progress != nil && opt.Output == nil {
+		eo.Progress = func(rows int64) { opt.Progress(Progress{Stage: "read", Done: rows}) }
+	}
+	t, err := quasiid.Encode(ctx, src, quasiid.Spec{QI: opt.QI, Sensitive: opt.Sensitive, Subject: opt.Subject}, eo)
 	if err != nil {
 		return nil, err
 	}
@@ -169,6 +183,9 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	}
 	so := opt.Search
 	so.Metric = opt.Metric
+	if opt.Progress != nil && so.Progress == nil {
+		so.Progress = func(n int) { opt.Progress(Progress{Stage: "search", Done: int64(n)}) }
+	}
 	start := time.Now()
 	res, err := generalize.Search(ctx, c, hs, opt.Policy, so)
 	if err != nil {
@@ -200,7 +217,7 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	if opt.Output != nil {
 		out := quasiid.FromTable(src.Name(), tbl)
 		defer out.Close()
-		if r.Output, err = Apply(ctx, out, r.Transform, opt.Output, opt.OutputFormat, ApplyOptions{Star: opt.Star, Workers: opt.Workers}); err != nil {
+		if r.Output, err = Apply(ctx, out, r.Transform, opt.Output, opt.OutputFormat, ApplyOptions{Star: opt.Star, Workers: opt.Workers, Progress: opt.Progress}); err != nil {
 			return nil, err
 		}
 	}
@@ -230,6 +247,17 @@ func columnValues(c *anonymity.Classes, j int) ([]string, []int64) {
 		values[code] = d.Label(uint32(code))
 	}
 	return values, counts
+}
+
+// readProgress returns a RowFunc that keeps every row and reports the
+// rows read to progress (nil: none).
+func readProgress(progress func(Progress)) quasiid.RowFunc {
+	return func(row int64, _ []string, _ []bool) (bool, error) {
+		if progress != nil && (row+1)%progressEvery == 0 {
+			progress(Progress{Stage: "read", Done: row + 1})
+		}
+		return true, nil
+	}
 }
 
 // buffer reads src into memory, rewriting columns with fn (nil: none).
@@ -278,6 +306,9 @@ func Apply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, w
 	out := quasiid.FromTable(src.Name(), p.tbl)
 	defer out.Close()
 	stats, err := quasiid.Rewrite(ctx, out, w, format, tr.QI, p.rowFunc(opt))
+	if opt.Progress != nil && err == nil {
+		opt.Progress(Progress{Stage: "write", Done: p.rep.Rows, Total: p.rep.Rows})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -314,6 +345,9 @@ type applied struct {
 // rowFunc keeps, stars or drops each row by its class.
 func (p *applied) rowFunc(opt ApplyOptions) quasiid.RowFunc {
 	return func(row int64, values []string, nulls []bool) (bool, error) {
+		if opt.Progress != nil && row%progressEvery == 0 {
+			opt.Progress(Progress{Stage: "write", Done: row, Total: p.rep.Rows})
+		}
 		if !p.fail[p.rowClass[row]] {
 			return true, nil
 		}
@@ -337,7 +371,10 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 	if err != nil {
 		return nil, err
 	}
-	tbl, err := buffer(ctx, src, tr.QI, func(_ int64, values []string, nulls []bool) (bool, error) {
+	tbl, err := buffer(ctx, src, tr.QI, func(row int64, values []string, nulls []bool) (bool, error) {
+		if opt.Progress != nil && (row+1)%progressEvery == 0 {
+			opt.Progress(Progress{Stage: "read", Done: row + 1})
+		}
 		g.Generalize(values, nulls)
 		return true, nil
 	})

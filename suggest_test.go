@@ -243,3 +243,23 @@ func TestSuggestTReference(t *testing.T) {
 		}
 	}
 }
+
+// TestSuggestProgress: Suggest reports rows read, lattice nodes evaluated
+// and rows written; the last "search" call counts every evaluated node.
+func TestSuggestProgress(t *testing.T) {
+	opt := adultSuggestOptions(t)
+	opt.Policy = generalize.Policy{K: 5}
+	opt.Metric = generalize.DM
+	var out bytes.Buffer
+	opt.Output, opt.OutputFormat = &out, quasiid.CSV
+	last := map[string]Progress{}
+	opt.Progress = func(p Progress) { last[p.Stage] = p }
+	r, err := Suggest(context.Background(), openAdult(t), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last["read"].Done != 16384 || last["search"].Done != int64(r.NodesEvaluated) ||
+		last["write"] != (Progress{Stage: "write", Done: 30162, Total: 30162}) {
+		t.Errorf("progress %+v, %d nodes", last, r.NodesEvaluated)
+	}
+}

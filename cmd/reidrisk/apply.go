@@ -58,7 +58,9 @@ func runApply(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer out.Close()
-	rep, err := reidrisk.Apply(ctx, src, tr, out, format, reidrisk.ApplyOptions{Star: *star || tr.Star})
+	bar := newProgress(e, in.quiet)
+	rep, err := reidrisk.Apply(ctx, src, tr, out, format, reidrisk.ApplyOptions{Star: *star || tr.Star, Progress: bar.update})
+	bar.done()
 	if err != nil {
 		return err
 	}

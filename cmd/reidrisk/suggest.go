@@ -243,7 +243,10 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 		defer out.Close()
 		opt.Output = out
 	}
+	bar := newProgress(e, f.in.quiet)
+	opt.Progress = bar.update
 	rep, err := reidrisk.Suggest(ctx, src, opt)
+	bar.done()
 	if err != nil {
 		return err
 	}

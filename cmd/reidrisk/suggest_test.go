@@ -190,6 +190,9 @@ func TestSuggestHeuristicAndBudget(t *testing.T) {
 			if code := run(context.Background(), env{nil, &stdout, &stderr}, args); code != 0 {
 				t.Fatalf("%q: exit %d: %s", args, code, stderr.String())
 			}
+			if stderr.Len() != 0 {
+				t.Errorf("%q: stderr is not a terminal, yet got %q", args, stderr.String())
+			}
 			if format == "text" {
 				if !strings.Contains(stdout.String(), tc.text) || !strings.Contains(stdout.String(), "not proven optimal") {
 					t.Errorf("%q: text %q lacks %q", tc.args, stdout.String(), tc.text)
