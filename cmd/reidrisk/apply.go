@@ -30,7 +30,7 @@ func runApply(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if in.format == "html" {
-		return usagef("--format html: apply writes text or json")
+		return usagef("--format html: apply writes text or json (there is no HTML report of an apply run; use suggest --format html)")
 	}
 	if *transform == "" || *outPath == "" {
 		return usagef("--transform and --out are required")

@@ -89,9 +89,6 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	if err := f.in.check(); err != nil {
 		return opt, err
 	}
-	if f.in.format == "html" {
-		return opt, usagef("--format html: suggest writes text or json")
-	}
 	opt.QI = splitList(f.qi)
 	if len(opt.QI) == 0 {
 		return opt, usagef("--qi is required: name the quasi-identifier columns, e.g. --qi age,sex,zip")
@@ -271,10 +268,16 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
-	if f.in.format == "json" {
+	switch f.in.format {
+	case "json":
 		return writeJSON(e.stdout, rep)
+	case "html":
+		if err := writeHTML(e.stdout, htmlPage{Title: "reidrisk suggest: " + rep.Source, Suggest: rep}); err != nil {
+			return err
+		}
+	default:
+		writeSuggestText(e.stdout, rep, f.out, f.saveTransform)
 	}
-	writeSuggestText(e.stdout, rep, f.out, f.saveTransform)
 	if rep.Optimum == nil {
 		return fmt.Errorf("no generalisation meets the policy, even with every QI at its top level")
 	}

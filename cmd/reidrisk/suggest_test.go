@@ -213,3 +213,24 @@ func TestSuggestHeuristicAndBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestSuggestHTML: suggest writes a self-contained HTML report with the
+// before/after table and plots and the Pareto front.
+func TestSuggestHTML(t *testing.T) {
+	in := "age,city\n31,Paris\n33,Paris\n35,Lyon\n38,Lyon\n41,Paris\n44,Lyon\n47,Paris\n49,Lyon\n"
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), env{strings.NewReader(in), &stdout, &stderr},
+		[]string{"suggest", "-", "--qi", "age,city", "--auto-hierarchies", "--k", "2", "--format", "html"})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	h := stdout.String()
+	for _, want := range []string{"<html", "Suggested generalisation", "plot-before-after", "plot-pareto", "<svg"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if strings.Contains(h, "<script") {
+		t.Error("HTML holds a script")
+	}
+}
