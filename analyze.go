@@ -299,8 +299,20 @@ func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.
 // checkPolicy records which of the requested thresholds the table meets.
 func (r *Report) checkPolicy(opt Options) {
 	var failed []string
-	if r.K < int64(opt.K) {
-		failed = append(failed, "k="+strconv.Itoa(opt.K))
+	// With a subject column a class is as safe as the number of people in
+	// it, not its rows (50 rows of one account are a class of one person):
+	// k is then checked on k_subjects.
+	k, unit := r.K, KRows
+	if r.KSubjects != nil {
+		k, unit = *r.KSubjects, KSubjects
+	}
+	r.Policy.KCountedIn = unit
+	if k < int64(opt.K) {
+		f := "k=" + strconv.Itoa(opt.K)
+		if unit == KSubjects {
+			f += " (subjects)"
+		}
+		failed = append(failed, f)
 	}
 	if opt.C > 0 && r.LDiversity != nil {
 		c := Float(opt.C)

@@ -80,8 +80,10 @@ func TestAnalyzeHandComputed(t *testing.T) {
 	if !reflect.DeepEqual(rec, want) {
 		t.Errorf("records\n got %+v\nwant %+v", rec, want)
 	}
-	if r.Policy.Satisfied == nil || *r.Policy.Satisfied {
-		t.Errorf("policy %+v: k=2 should fail", r.Policy)
+	// k = 1 and k_subjects = 1; with a subject column k is checked in subjects.
+	if r.Policy.Satisfied == nil || *r.Policy.Satisfied || r.Policy.KCountedIn != KSubjects ||
+		!reflect.DeepEqual(r.Policy.Failed, []string{"k=2 (subjects)"}) {
+		t.Errorf("policy %+v: k=2 (subjects) should fail", r.Policy)
 	}
 	if len(stages) < 2 || stages[0] != "read" {
 		t.Errorf("progress stages %q, want read first", stages)
@@ -94,6 +96,29 @@ func TestAnalyzeHandComputed(t *testing.T) {
 		if strings.Contains(string(b), u) {
 			t.Errorf("report holds subject value %s", u)
 		}
+	}
+}
+
+// TestAnalyzeKInSubjects: 5 rows of account u1 with q = a, one row each
+// of u2 and u3 with q = b. k = 2 rows, but the class q = a is one person.
+func TestAnalyzeKInSubjects(t *testing.T) {
+	const csv = "acct,q\nu1,a\nu1,a\nu1,a\nu1,a\nu1,a\nu2,b\nu3,b\n"
+	r, err := Analyze(context.Background(), source(t, csv), Options{QI: []string{"q"}, Subject: "acct", K: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.K != 2 || *r.KSubjects != 1 {
+		t.Fatalf("k %d k_subjects %d, want 2 1", r.K, *r.KSubjects)
+	}
+	if *r.Policy.Satisfied || r.Policy.KCountedIn != KSubjects {
+		t.Errorf("policy %+v: k = 2 must be checked in subjects and fail", r.Policy)
+	}
+	r, err = Analyze(context.Background(), source(t, csv), Options{QI: []string{"q"}, K: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !*r.Policy.Satisfied || r.Policy.KCountedIn != KRows {
+		t.Errorf("policy %+v without a subject: k = 2 rows is met", r.Policy)
 	}
 }
 

@@ -171,9 +171,14 @@ type Report struct {
 	Records *Records `json:"-"`
 }
 
-// Policy repeats the thresholds the report was computed with.
+// Policy repeats the thresholds the report was computed with and says
+// whether the table meets them.
 type Policy struct {
-	K             int      `json:"k"`
+	K int `json:"k"`
+	// KCountedIn says what the k threshold is checked on: KRows (the
+	// smallest class in rows, Report.K) or, with a subject column,
+	// KSubjects (the fewest distinct subjects in a class, Report.KSubjects).
+	KCountedIn    string   `json:"k_counted_in"`
 	RiskThreshold Float    `json:"risk_threshold"`
 	L             int      `json:"l"`
 	C             *Float   `json:"c,omitempty"`
@@ -181,6 +186,12 @@ type Policy struct {
 	Satisfied     *bool    `json:"satisfied,omitempty"`
 	Failed        []string `json:"failed,omitempty"`
 }
+
+// Values of Policy.KCountedIn.
+const (
+	KRows     = "rows"
+	KSubjects = "subjects"
+)
 
 // ProsecutorRisk is ARX's prosecutor (or journalist) risk summary:
 // highest = 1/min|E|, average = classes/rows, records at risk = fraction of

@@ -12,6 +12,7 @@ import (
 
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/quasiid"
+	"github.com/stretchr/testify/require"
 )
 
 const adultCSV = "../../testdata/adult/adult.csv"
@@ -123,8 +124,8 @@ func TestAnalyzeSmall(t *testing.T) {
 	if r.LDiversity.Distinct != 1 {
 		t.Errorf("distinct l %d, want 1", r.LDiversity.Distinct)
 	}
-	if r.Policy.Satisfied == nil || *r.Policy.Satisfied || r.Policy.Failed[0] != "k=3" {
-		t.Errorf("policy %+v, want k=3 failed", r.Policy)
+	if r.Policy.Satisfied == nil || *r.Policy.Satisfied || r.Policy.Failed[0] != "k=3 (subjects)" {
+		t.Errorf("policy %+v, want k=3 (subjects) failed", r.Policy)
 	}
 	for _, secret := range []string{"u1", "u2", "u3", "u4"} {
 		if strings.Contains(out, secret) {
@@ -137,7 +138,8 @@ func TestAnalyzeSmall(t *testing.T) {
 	}
 	for _, want := range []string{
 		"6 rows, 3 equivalence classes over 2 quasi-identifiers",
-		"k = 1 (the smallest class holds 1 row); policy k = 5 NOT met",
+		"k = 1 (the smallest class holds 1 row); k_subjects = 1 (the fewest people in a class)",
+		"policy k = 5 counted in subjects (people, not rows): NOT met",
 		"1 row (16.7%) are unique",
 		"4 subjects in all; k_subjects = 1",
 		"2 (50.0%) are alone in at least one class",
@@ -157,6 +159,44 @@ func TestAnalyzeSmall(t *testing.T) {
 	if !strings.Contains(shown, "1 row   q1=a q2=y") || strings.Contains(shown, "u3") {
 		t.Errorf("--show-values text:\n%s", shown)
 	}
+}
+
+// TestAnalyzeSubjectK is the reviewer's table: account u1 has 5 rows with
+// q = a, accounts u2 and u3 one row each with q = b. In rows the smallest
+// class has 2 rows (k = 2); in people the class q = a holds one account
+// (k_subjects = 1), so with --subject the policy k = 2 is not met.
+func TestAnalyzeSubjectK(t *testing.T) {
+	p := writeFile(t, "subj.csv", "acct,q\nu1,a\nu1,a\nu1,a\nu1,a\nu1,a\nu2,b\nu3,b\n")
+	code, out, errs := runCLI(t, "", "analyze", p, "--subject", "acct", "--qi", "q", "--k", "2", "--format", "json")
+	require.Equal(t, 0, code, errs)
+	var r reidrisk.Report
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	require.Equal(t, int64(7), r.Rows)
+	require.Equal(t, int64(2), r.K)
+	require.NotNil(t, r.KSubjects)
+	require.Equal(t, int64(1), *r.KSubjects)
+	require.Equal(t, reidrisk.KSubjects, r.Policy.KCountedIn)
+	require.NotNil(t, r.Policy.Satisfied)
+	require.False(t, *r.Policy.Satisfied, "k_subjects = 1 < 2: the policy must fail")
+	require.Equal(t, []string{"k=2 (subjects)"}, r.Policy.Failed)
+	v := loadSchema(t, "../../schema/analyze-report.schema.json")
+	require.Empty(t, v.validate([]byte(out)))
+
+	code, text, errs := runCLI(t, "", "analyze", p, "--subject", "acct", "--qi", "q", "--k", "2")
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, text, "policy k = 2 counted in subjects (people, not rows): NOT met")
+	require.Contains(t, text, "Policy NOT met: k=2 (subjects)")
+	require.NotContains(t, text, "u1")
+
+	// Without --subject the same table meets k = 2 in rows, and says so.
+	code, out, errs = runCLI(t, "", "analyze", p, "--qi", "q", "--k", "2", "--format", "json")
+	require.Equal(t, 0, code, errs)
+	r = reidrisk.Report{}
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	require.Equal(t, reidrisk.KRows, r.Policy.KCountedIn)
+	require.True(t, *r.Policy.Satisfied)
+	_, text, _ = runCLI(t, "", "analyze", p, "--qi", "q", "--k", "2")
+	require.Contains(t, text, "policy k = 2 (rows) met")
 }
 
 func equalCounts(a, b reidrisk.Counts) bool {

@@ -31,12 +31,20 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	p.f("%s: %s rows, %s equivalence classes over %d quasi-identifiers\n  (%s)\n",
 		filepath.Base(r.Source), group(r.Rows), group(r.Classes), len(r.QI), strings.Join(r.QI, ", "))
 	p.f("\n")
-	verdict := "met"
-	if r.K < int64(r.Policy.K) {
-		verdict = "NOT met"
+	verdict := func(k int64) string {
+		if k < int64(r.Policy.K) {
+			return "NOT met"
+		}
+		return "met"
 	}
-	p.f("k-anonymity: k = %d (the smallest class holds %s); policy k = %d %s.\n",
-		r.K, plural(r.K, "row", "rows"), r.Policy.K, verdict)
+	if r.KSubjects != nil && r.Policy.KCountedIn == reidrisk.KSubjects {
+		p.f("k-anonymity: k = %d (the smallest class holds %s); k_subjects = %d (the fewest people in a class).\n",
+			r.K, plural(r.K, "row", "rows"), *r.KSubjects)
+		p.f("  policy k = %d counted in subjects (people, not rows): %s.\n", r.Policy.K, verdict(*r.KSubjects))
+	} else {
+		p.f("k-anonymity: k = %d (the smallest class holds %s); policy k = %d (rows) %s.\n",
+			r.K, plural(r.K, "row", "rows"), r.Policy.K, verdict(r.K))
+	}
 	p.f("  %s (%s) are unique on these columns: anyone who knows them can single those rows out.\n",
 		plural(r.SampleUniques, "row", "rows"), pct(float64(r.SampleUniquesFraction)))
 	below := r.RecordsInClassesBelowK
