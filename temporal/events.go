@@ -212,7 +212,8 @@ func FromTable(t *quasiid.Table, subject, timeCol string, attrs []string, durati
 						break
 					}
 				}
-				return nil, fmt.Errorf("%s: row %d, column %q: %v", t.Source, row+1, duration, err)
+				// The encoded table keeps no line numbers: the row only.
+				return nil, &quasiid.InputError{File: t.Source, Row: int64(row + 1), Column: duration, Msg: err.Error()}
 			}
 			d.Values[k] = v
 		}

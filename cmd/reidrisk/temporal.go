@@ -111,6 +111,9 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 			return opt, usagef("--policy: %v", err)
 		}
 	}
+	if _, err := temporal.LoadLocation(f.tz); err != nil {
+		return opt, usagef("--tz %q: not an IANA time zone name (e.g. Europe/Amsterdam, America/New_York, UTC)", f.tz)
+	}
 	if f.maxEvaluations < 1 {
 		return opt, usagef("--max-evaluations %d: want at least 1", f.maxEvaluations)
 	}

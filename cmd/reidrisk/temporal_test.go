@@ -172,13 +172,25 @@ func TestTemporalCLIUsage(t *testing.T) {
 		{"temporal", path, "--subject", "account", "--time", "time", "--attrs", "account"},
 		{"temporal", path, "--subject", "account", "--time", "time", "--policy", "unique_p1<=0.1", "--out", "x.txt"},
 		{"temporal", path, "--subject", "account", "--time", "time", "--policy", "k>=2"},
+		{"temporal", path, "--subject", "account", "--time", "time", "--policy", "singled_out<=1%"},
 	} {
 		if code, _, _ := runCLI(t, "", args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
+	// A bad zone is a usage error, reported once.
+	code, _, errs := runCLI(t, "", "temporal", path, "--subject", "account", "--time", "time", "--tz", "Mars/Olympus")
+	if code != 2 || strings.Contains(errs, "temporal: temporal:") || !strings.Contains(errs, `--tz "Mars/Olympus": not an IANA time zone name`) {
+		t.Errorf("--tz Mars/Olympus: exit %d, %q", code, errs)
+	}
+	// A bad duration names file, row and column like the loader (the
+	// encoded table has no line numbers).
+	bad := writeFile(t, "dur.csv", "a,t,d\nx,2024-01-01T00:00:00Z,12\ny,2024-01-02T00:00:00Z,abc\n")
+	code, _, errs = runCLI(t, "", "temporal", bad, "--subject", "a", "--time", "t", "--duration-col", "d", "--duration-bucket", "15")
+	if want := `dur.csv: row 2, column "d": duration "abc" is not a finite number`; code != 1 || !strings.Contains(errs, want) {
+		t.Errorf("bad duration: exit %d, %q, want %q", code, errs, want)
+	}
 	for _, args := range [][]string{
-		{"temporal", path, "--subject", "account", "--time", "time", "--tz", "Mars/Olympus"},
 		{"temporal", path, "--subject", "account", "--time", "nope"},
 	} {
 		if code, _, errs := runCLI(t, "", args...); code != 1 || errs == "" {
