@@ -82,13 +82,15 @@ type HierarchyInfo struct {
 	Auto   bool   `json:"auto"`
 }
 
-// Suggestion is one node of the lattice with its utility and risk.
+// Suggestion is one node of the lattice with its utility and risk. Every
+// utility figure is lower-is-better except Precision (Sweeney's Prec: 1 =
+// nothing generalised, 0 = everything at the top; higher is better).
 type Suggestion struct {
 	Levels            map[string]int `json:"levels"`
 	DM                int64          `json:"dm"`
 	DMStar            int64          `json:"dm_star"`
 	Loss              Float          `json:"loss"`
-	Precision         Float          `json:"precision"`
+	Precision         Float          `json:"precision"` // higher is better
 	AECS              Float          `json:"aecs"`
 	Entropy           Float          `json:"entropy"`
 	Suppressed        int64          `json:"suppressed"`

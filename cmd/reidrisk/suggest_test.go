@@ -234,3 +234,35 @@ func TestSuggestHTML(t *testing.T) {
 		t.Error("HTML holds a script")
 	}
 }
+
+// TestApplyBadTransform: a transform that is not JSON is an input error
+// naming the file.
+func TestApplyBadTransform(t *testing.T) {
+	dir := t.TempDir()
+	tf := filepath.Join(dir, "t.json")
+	if err := os.WriteFile(tf, []byte("abc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), env{strings.NewReader("a\n1\n"), &stdout, &stderr},
+		[]string{"apply", "-", "--transform", tf, "--out", filepath.Join(dir, "o.csv")})
+	if code != 1 || !strings.Contains(stderr.String(), tf+": invalid character") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// TestSuggestHierarchyMissingValue: a value the hierarchy lacks is an
+// input error naming the hierarchy file, the value and the column.
+func TestSuggestHierarchyMissingValue(t *testing.T) {
+	dir := t.TempDir()
+	hf := filepath.Join(dir, "city.csv")
+	if err := os.WriteFile(hf, []byte("Paris;*\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), env{strings.NewReader("city\nParis\nLyon\n"), &stdout, &stderr},
+		[]string{"suggest", "-", "--qi", "city", "--hierarchy", "city=" + hf, "--k", "2"})
+	if want := hf + `: value "Lyon" of column "city" is not in the hierarchy`; code != 1 || !strings.Contains(stderr.String(), want) {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr.String(), want)
+	}
+}
