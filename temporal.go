@@ -47,7 +47,8 @@ type TemporalOptions struct {
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
 	// Progress, if not nil, is called as work advances: stage "read" with
-	// rows, then "coarsen" with generalizations measured out of the lattice.
+	// rows; "habits" and "traces" with subjects processed out of all;
+	// "coarsen" with generalizations measured out of the lattice.
 	Progress func(Progress)
 }
 
@@ -228,6 +229,11 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 }
 
 func temporalReport(ctx context.Context, ev *temporal.Events, to temporal.Options, pol temporal.Policy, loc *time.Location, opt TemporalOptions) (*TemporalReport, error) {
+	if opt.Progress != nil {
+		to.Progress = func(stage string, done, total int) {
+			opt.Progress(Progress{Stage: stage, Done: int64(done), Total: int64(total)})
+		}
+	}
 	var r *temporal.Report
 	var sg *temporal.Suggestion
 	var err error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -29,6 +30,11 @@ type Options struct {
 	TraceAttrs bool
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
+	// Progress, if not nil, is called as subjects are processed, with the
+	// stage ("habits", then "traces"), the subjects done and the total
+	// (subject codes); calls are serialised, done never decreases within a
+	// stage. Coarsen reports it for its first and last measurement only.
+	Progress func(stage string, done, total int)
 	// ShowSubjects lets Story name the planted subjects by their labels
 	// (Events.SubjectLabel). Subjects are identifiers: leave it false
 	// unless the user asked to see values (the CLI's --show-values).
@@ -137,6 +143,29 @@ type prepared struct {
 	subjects  int // subjects with at least one valid event
 	skipped   int64
 	workers   int
+	progress  func(stage string, done, total int) // of the current analysis
+}
+
+// overSubjects runs fn over all subject codes in chunks, like parallel,
+// and reports the subjects done to p.progress under stage.
+func (p *prepared) overSubjects(ctx context.Context, stage string, fn func(w, lo, hi int) error) error {
+	ns := p.numSubjects()
+	if p.progress == nil {
+		return parallel(ctx, ns, subjectChunk, p.workers, fn)
+	}
+	var mu sync.Mutex
+	done := 0
+	p.progress(stage, 0, ns)
+	return parallel(ctx, ns, subjectChunk, p.workers, func(w, lo, hi int) error {
+		if err := fn(w, lo, hi); err != nil {
+			return err
+		}
+		mu.Lock()
+		done += hi - lo
+		p.progress(stage, done, ns)
+		mu.Unlock()
+		return nil
+	})
 }
 
 func prepare(ctx context.Context, ev *Events, loc *time.Location, workers int) (*prepared, error) {
@@ -187,6 +216,8 @@ func (p *prepared) analyze(ctx context.Context, opt Options, labels bool) (*Repo
 	if err != nil {
 		return nil, err
 	}
+	p.progress = opt.Progress
+	defer func() { p.progress = nil }()
 	r := &Report{
 		Generalization: opt.Generalization,
 		Events:         int64(p.ev.Len()),

@@ -184,6 +184,7 @@ func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, 
 	best, bestExcess := nodes[0], excess(before)
 	if bestExcess > 0 {
 		eopt := mopt
+		eopt.Progress = nil // the search reports nodes, not subjects
 		eopt.MaxP = opt.Policy.MaxP()
 		if eopt.MaxP == 0 {
 			eopt.MaxP = -1

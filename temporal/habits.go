@@ -32,7 +32,7 @@ func (p *prepared) habits(ctx context.Context, k *keyer, minWeeks int, r *Report
 	packed := weekSpan <= 1<<24 && k.habitSpace() <= 1<<40
 	bufs := make([][]keyWeek, maxWorkers(workers))
 	pbufs := make([][]uint64, maxWorkers(workers))
-	err := parallel(ctx, ns, subjectChunk, workers, func(w, lo, hi int) error {
+	err := p.overSubjects(ctx, "habits", func(w, lo, hi int) error {
 		out := subjectKeys{n: make([]int32, hi-lo)}
 		for s := lo; s < hi; s++ {
 			before := len(out.keys)

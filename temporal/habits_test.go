@@ -272,3 +272,30 @@ func habitsEqual(a, b HabitAnonymity) bool {
 	return a.UniqueP1 == b.UniqueP1 && a.Le2 == b.Le2 && a.Lt5 == b.Lt5 && a.UniqueP2 == b.UniqueP2 &&
 		a.SubjectsWithTwoHabits == b.SubjectsWithTwoHabits && mapsEqual(a.Histogram, b.Histogram)
 }
+
+// TestProgress: subjects processed are reported per stage, in order,
+// ending at the number of subject codes.
+func TestProgress(t *testing.T) {
+	ev, _, err := Generate(GenerateOptions{Subjects: 300, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := map[string]int{}
+	var stages []string
+	opt := Options{Generalization: Generalization{SlotMinutes: 60}, MaxP: 1, Workers: 2,
+		Progress: func(stage string, done, total int) {
+			if total != 300 || done < last[stage] || done > total {
+				t.Errorf("%s: %d of %d after %d", stage, done, total, last[stage])
+			}
+			if _, ok := last[stage]; !ok {
+				stages = append(stages, stage)
+			}
+			last[stage] = done
+		}}
+	if _, err := Analyze(context.Background(), ev, opt); err != nil {
+		t.Fatal(err)
+	}
+	if len(stages) != 2 || stages[0] != "habits" || stages[1] != "traces" || last["habits"] != 300 || last["traces"] != 300 {
+		t.Errorf("stages %v, last %v", stages, last)
+	}
+}

@@ -19,7 +19,7 @@ func (p *prepared) trace(ctx context.Context, k *keyer, opt Options, r *Report) 
 	workers := max(p.workers, 0)
 	bufs := make([][]uint64, maxWorkers(workers))
 	// Distinct points of each subject, ascending.
-	err := parallel(ctx, ns, subjectChunk, workers, func(w, lo, hi int) error {
+	err := p.overSubjects(ctx, "traces", func(w, lo, hi int) error {
 		out := subjectKeys{n: make([]int32, hi-lo)}
 		buf := bufs[w]
 		for s := lo; s < hi; s++ {
