@@ -30,6 +30,7 @@ type demoResult struct {
 	Dataset  string     `json:"dataset"`
 	Accounts int        `json:"accounts"`
 	Sessions int        `json:"sessions"`
+	Events   int        `json:"events"` // events in the generated log, of the same number of accounts
 	Seed     uint64     `json:"seed"`
 	Steps    []demoStep `json:"steps"`
 	// Suggest makes the three fields of the last step safe.
@@ -51,10 +52,11 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	fs.SetOutput(e.stderr)
 	format := fs.String("format", "text", "output format: text, json or html")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
-	accounts := fs.Int("accounts", 1500, "number of synthetic accounts")
+	accounts := fs.Int("accounts", 1500, "number of synthetic accounts, in the usage table and in the event log")
 	seed := fs.Uint64("seed", 1, "generator seed")
-	writeCSV := fs.String("write-csv", "", "also write the generated usage table to FILE, to try `reidrisk analyze` on it")
-	writeEvents := fs.String("write-events", "", "also write the generated event log to FILE, to try `reidrisk temporal` on it")
+	writeCSV := fs.String("write-csv", "", "also write the generated usage table to `FILE`, to try reidrisk analyze on it")
+	writeEvents := fs.String("write-events", "", "also write the generated event log to `FILE`, to try reidrisk temporal on it")
+	showValues := fs.Bool("show-values", false, "name the planted accounts of the event log by their account ids")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -66,8 +68,9 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err := in.check(); err != nil {
 		return err
 	}
-	if *accounts < 10 || *accounts > 1_000_000 {
-		return usagef("--accounts %d: want 10 to 1000000", *accounts)
+	// The event log plants habit groups of 1, 2, 5 and 20 accounts.
+	if *accounts < 30 || *accounts > 1_000_000 {
+		return usagef("--accounts %d: want 30 to 1000000 (the event log plants habit groups of 1, 2, 5 and 20 accounts)", *accounts)
 	}
 	sessions := demo.Generate(demo.Options{Seed: *seed, Accounts: *accounts})
 	var csv bytes.Buffer
@@ -133,7 +136,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res.Temporal, res.TemporalStory, err = demoTemporal(ctx, *seed, bar, *writeEvents)
+	res.Temporal, res.TemporalStory, res.Events, err = demoTemporal(ctx, *seed, *accounts, *showValues, bar, *writeEvents)
 	if err != nil {
 		return err
 	}
@@ -149,7 +152,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 }
 
 func demoIntro(res demoResult) string {
-	return fmt.Sprintf("%s: %s playback sessions of %s accounts (seed %d). Columns: account_id (the subject: never shown), %s.",
+	return fmt.Sprintf("%s: %s playback sessions of %s accounts (seed %d). Columns: account_id (the subject: its values shown only with --show-values), %s.",
 		res.Dataset, group(int64(res.Sessions)), group(int64(res.Accounts)), res.Seed, strings.Join(demoAll, ", "))
 }
 
@@ -278,41 +281,48 @@ func demoSuggest(ctx context.Context, src *quasiid.Source, sessions []demo.Sessi
 	return rep, story, nil
 }
 
-// demoTemporal generates an event log with planted weekly habits (the
-// first group: one account watching a movie every Monday at 20:00) and
-// measures it: who is singled out by a habit, and which coarsening hides
-// everyone in a group of at least 5.
-func demoTemporal(ctx context.Context, seed uint64, bar *progressBar, writeEvents string) (*reidrisk.TemporalReport, string, error) {
-	ev, truth, err := temporal.Generate(temporal.GenerateOptions{Seed: seed})
+// demoTemporal generates an event log of the given number of accounts with
+// planted weekly habits (the first group: one account watching a movie
+// every Monday at 20:00) and measures it: who is singled out by a habit,
+// and which coarsening hides everyone in a group of at least 5. The story
+// names planted accounts by their ids only when showValues is set.
+func demoTemporal(ctx context.Context, seed uint64, accounts int, showValues bool, bar *progressBar, writeEvents string) (*reidrisk.TemporalReport, string, int, error) {
+	ev, truth, err := temporal.Generate(temporal.GenerateOptions{Seed: seed, Subjects: accounts})
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	var buf bytes.Buffer
 	if err := ev.WriteCSV(&buf, nil); err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	if writeEvents != "" {
 		if err := os.WriteFile(writeEvents, buf.Bytes(), 0o644); err != nil {
-			return nil, "", err
+			return nil, "", 0, err
 		}
 	}
 	src, err := quasiid.Read("events.csv", &buf, quasiid.ReadOptions{Delimiter: ','})
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	defer src.Close()
 	rep, err := reidrisk.Temporal(ctx, src, reidrisk.TemporalOptions{
 		Subject: "account", Time: "time", Attrs: []string{"media_type"}, Policy: "lt_5<=0", MaxP: 2, Seed: seed, Progress: bar.update,
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
-	// The story names planted accounts by code, never by account id.
-	anon := *ev
-	anon.SubjectLabels = nil
-	story, err := temporal.Story(ctx, &anon, truth, temporal.Options{Seed: seed})
+	// Without --show-values the story describes planted accounts by their
+	// habit and group size only; their labels are dropped as well, so that
+	// not even a subject code can reach the text.
+	ev2 := ev
+	if !showValues {
+		anon := *ev
+		anon.SubjectLabels = nil
+		ev2 = &anon
+	}
+	story, err := temporal.Story(ctx, ev2, truth, temporal.Options{Seed: seed, ShowSubjects: showValues})
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
-	return rep, story, nil
+	return rep, story, ev.Len(), nil
 }

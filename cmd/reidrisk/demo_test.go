@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/reidrisk/reidrisk/temporal"
+	"github.com/stretchr/testify/require"
 )
 
 func TestDemo(t *testing.T) {
@@ -55,6 +58,16 @@ func TestDemo(t *testing.T) {
 	if !strings.Contains(res.TemporalStory, "Monday") || !strings.Contains(res.TemporalStory, "SINGLED OUT") {
 		t.Errorf("temporal story:\n%s", res.TemporalStory)
 	}
+	// --accounts sizes the event log too.
+	require.Equal(t, 300, res.Temporal.Subjects, "event log accounts")
+	require.Positive(t, res.Events)
+	// No planted account, by id or by its number, without --show-values.
+	planted := plantedAccounts(t, 300)
+	require.NotEmpty(t, planted)
+	for _, id := range planted {
+		require.NotContains(t, out, id)
+	}
+	requireNoPlantedNumbers(t, res.TemporalStory)
 	code, text, errs := runCLI(t, "", "demo", "--accounts", "300")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -67,6 +80,12 @@ func TestDemo(t *testing.T) {
 	if regexp.MustCompile(`acct-\d+`).MatchString(text) {
 		t.Error("demo text shows account ids")
 	}
+	story := text[strings.Index(text, "5. The rhythm"):strings.Index(text, "Try it on")]
+	requireNoPlantedNumbers(t, story)
+	// --show-values names them.
+	code, shown, errs := runCLI(t, "", "demo", "--accounts", "300", "--show-values")
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, shown, planted[0])
 	code, page, errs := runCLI(t, "", "demo", "--accounts", "300", "--format", "html")
 	if code != 0 {
 		t.Fatalf("html: exit %d: %s", code, errs)
@@ -91,4 +110,48 @@ func TestDemo(t *testing.T) {
 	if code, _, _ := runCLI(t, "", "demo", "some.csv"); code != 2 {
 		t.Errorf("demo FILE: exit %d, want 2", code)
 	}
+	if code, _, _ := runCLI(t, "", "demo", "--accounts", "20"); code != 2 {
+		t.Errorf("demo --accounts 20: exit %d, want 2 (the planted groups need 28)", code)
+	}
+}
+
+// plantedAccounts returns the ids of the accounts planted in the demo's
+// event log (seed 1), as temporal.Generate labels them.
+func plantedAccounts(t *testing.T, accounts int) []string {
+	t.Helper()
+	ev, truth, err := temporal.Generate(temporal.GenerateOptions{Seed: 1, Subjects: accounts})
+	require.NoError(t, err)
+	var ids []string
+	for _, h := range truth.Habits {
+		for _, s := range h.Subjects {
+			ids = append(ids, ev.SubjectLabel(s))
+		}
+	}
+	return ids
+}
+
+// requireNoPlantedNumbers checks that the "planted:" lines of a temporal
+// story describe each group by its habit and size only: after the dash no
+// number is left but the group size and the anonymity a (an account code,
+// as the story once printed, would be one).
+func requireNoPlantedNumbers(t *testing.T, story string) {
+	t.Helper()
+	sizes := regexp.MustCompile(`group of \d+ viewers?|\(a = \d+\)|a group of \d+`)
+	n := 0
+	for _, line := range strings.Split(strings.Join(strings.Fields(story), " "), "planted:")[1:] {
+		_, who, ok := strings.Cut(line, "—")
+		require.True(t, ok, "planted line without a dash: %q", line)
+		who, _, _ = strings.Cut(who, "trace unicity")
+		require.NotRegexp(t, `\d`, sizes.ReplaceAllString(who, ""), "planted group named by number: %q", who)
+		n++
+	}
+	require.Equal(t, 4, n, "planted groups in the story")
+}
+
+func TestDemoUsage(t *testing.T) {
+	code, _, help := runCLI(t, "", "demo", "-h")
+	require.Equal(t, 0, code)
+	require.Contains(t, help, "-write-csv FILE")
+	require.Contains(t, help, "-write-events FILE")
+	require.Contains(t, help, "-show-values")
 }
