@@ -363,15 +363,6 @@ func (j *job) keys(k []uint64, lo int) error {
 	return nil
 }
 
-// keyOf returns the packed key of one row.
-func (j *job) keyOf(row int) uint64 {
-	var k uint64
-	for c, col := range j.cols {
-		k = k*j.cards[c] + uint64(col[row])
-	}
-	return k
-}
-
 func (j *job) badCode(col, lo, n int) error {
 	for i, c := range j.cols[col][lo : lo+n] {
 		if uint64(c) >= j.cards[col] {

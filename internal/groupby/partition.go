@@ -210,23 +210,6 @@ func (j *job) add(t *part, p int, row uint32, key uint64, pbits uint) {
 	}
 }
 
-// extractSizes writes the sizes of a plainly counted partition into dst
-// by group id and frees the index.
-func (t *part) extractSizes(dst []int64) {
-	if t.dense != nil {
-		for id, sub := range t.subs {
-			dst[id] = int64(t.dense[sub])
-		}
-	} else {
-		for _, s := range t.slots {
-			if s.key != empty {
-				dst[s.id] = int64(s.cnt)
-			}
-		}
-	}
-	t.dense, t.slots, t.subs = nil, nil, nil
-}
-
 // runParts counts keys in partitions, in chunks of rows. Each worker
 // scatters its share of a chunk's rows by partition; then each partition
 // is counted by one worker, taking the workers' buffers in row order,
@@ -319,92 +302,54 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 		})
 	}
 	hbufs, dbufs = nil, nil
-	// Number groups by first row. A bitmap marks first rows; reading it
-	// in order, the partition of each first row (from its key) gives the
-	// group: the partition's next one, since a partition numbers its
-	// groups in order of first row. Workers read consecutive stretches of
-	// the bitmap, starting each partition's cursor after the groups of
-	// that partition first seen in earlier stretches.
+	// Number groups by first row: a group's id is the rank of its first
+	// row among all first rows. A bitmap marks first rows and rank[i]
+	// counts the marks in words before i, so each partition writes the
+	// sizes of its groups straight to their final places, and First is
+	// the bitmap read in order; no key is recomputed.
 	off := make([]int, P+1)
 	for p := range parts {
 		off[p+1] = off[p] + len(parts[p].first)
 	}
 	total := off[P]
-	stretch := ((n+w-1)/w + 63) &^ 63 // rows per stretch, whole bitmap words
-	// cur[r*P+p] is the next group (off[p]+id) of partition p in stretch r.
-	cur := make([]int, w*P)
-	sizes := make([]int64, total)
-	_ = parallel(w, func(k int) error {
-		for p := k; p < P; p += w {
-			t := &parts[p]
-			if plain {
-				t.extractSizes(sizes[off[p]:off[p+1]])
-			} else {
-				copy(sizes[off[p]:], t.sizes)
-				t.sizes = nil
-			}
-			for _, f := range t.first {
-				cur[int(f)/stretch*P+p]++
-			}
-		}
-		return nil
-	})
-	for p := range P {
-		at := off[p]
-		for r := range w {
-			c := cur[r*P+p]
-			cur[r*P+p] = at
-			at += c
-		}
-	}
 	bitmap := make([]uint64, (n+63)/64)
 	for p := range parts {
 		for _, f := range parts[p].first {
 			bitmap[f>>6] |= 1 << (f & 63)
 		}
-		parts[p] = part{}
 	}
-	start := make([]int, w+1) // first output index of each stretch
-	for r := range w {
-		lo, hi := min(r*stretch/64, len(bitmap)), min((r+1)*stretch/64, len(bitmap))
-		c := 0
-		for _, word := range bitmap[lo:hi] {
-			c += bits.OnesCount64(word)
-		}
-		start[r+1] = start[r] + c
+	rank := make([]uint32, len(bitmap))
+	var r uint32
+	for i, word := range bitmap {
+		rank[i] = r
+		r += uint32(bits.OnesCount64(word))
 	}
 	out := &Groups{N: total, Sizes: make([]int64, total), First: make([]int, total)}
 	var newID []uint32
 	if j.rowIDs != nil {
 		newID = make([]uint32, total)
 	}
-	pshift := 64 - l.pbits
-	_ = parallel(w, func(r int) error {
-		next := cur[r*P : (r+1)*P]
-		k := start[r]
-		lo, hi := min(r*stretch/64, len(bitmap)), min((r+1)*stretch/64, len(bitmap))
-		for wi := lo; wi < hi; wi++ {
-			word := bitmap[wi]
+	_ = parallel(w, func(k int) error {
+		var scratch []uint32
+		for p := k; p < P; p += w {
+			var ids []uint32
+			if newID != nil {
+				ids = newID[off[p]:off[p+1]]
+			}
+			parts[p].place(plain, bitmap, rank, out.Sizes, ids, &scratch)
+			parts[p] = part{}
+		}
+		// First: the marked rows of this worker's stretch of words.
+		lo, hi := len(bitmap)*k/w, len(bitmap)*(k+1)/w
+		if lo == hi {
+			return nil
+		}
+		at := int(rank[lo])
+		for wi, word := range bitmap[lo:hi] {
 			for word != 0 {
-				f := wi<<6 + bits.TrailingZeros64(word)
+				out.First[at] = (lo+wi)<<6 + bits.TrailingZeros64(word)
 				word &= word - 1
-				p := 0
-				switch {
-				case j.parts != nil:
-					p = int(j.parts[f])
-				case l.dense:
-					p = int(j.keyOf(f) >> subBits)
-				case P > 1:
-					p = int((j.keyOf(f) * mul) >> pshift)
-				}
-				gi := next[p]
-				next[p]++
-				out.Sizes[k] = sizes[gi]
-				out.First[k] = f
-				if newID != nil {
-					newID[gi] = uint32(k)
-				}
-				k++
+				at++
 			}
 		}
 		return nil
@@ -424,6 +369,43 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 		})
 	}
 	return out, nil
+}
+
+// place writes the size of each group of t to sizes at the rank of its
+// first row (and that rank to ids[id] when ids is not nil); scratch is a
+// buffer reused across partitions.
+func (t *part) place(plain bool, bitmap []uint64, rank []uint32, sizes []int64, ids []uint32, scratch *[]uint32) {
+	at := func(f uint32) int {
+		return int(rank[f>>6]) + bits.OnesCount64(bitmap[f>>6]&(1<<(f&63)-1))
+	}
+	first := t.first
+	switch {
+	case plain && t.dense != nil:
+		for id, sub := range t.subs {
+			sizes[at(first[id])] = int64(t.dense[sub])
+		}
+	case plain:
+		// Counts by id (the first rows ascend), so that ranks and sizes
+		// are visited in order.
+		cnt := slices.Grow((*scratch)[:0], len(first))[:len(first)]
+		for _, s := range t.slots {
+			if s.key != empty {
+				cnt[s.id] = s.cnt
+			}
+		}
+		for id, f := range first {
+			sizes[at(f)] = int64(cnt[id])
+		}
+		*scratch = cnt
+	default:
+		for id, f := range first {
+			g := at(f)
+			sizes[g] = t.sizes[id]
+			if ids != nil {
+				ids[id] = uint32(g)
+			}
+		}
+	}
 }
 
 // scatter appends rows [lo, hi) to the buffers of their partitions.
