@@ -23,9 +23,12 @@ func init() {
 	register.Combiner1[Summary](&summaryFn{})
 	register.Combiner1[totals](&totalsFn{})
 	register.Function2x1[[]byte, func(totals), error](sensitiveTotals)
-	register.DoFn5x1[int, func(*[]byte) bool, func(*totals) bool, func(Summary), func(string, int64), error](&shardMeasuresFn{})
+	register.DoFn5x1[int, func(*[]byte) bool, func(*totals) bool, func(Summary), func(int, subjectClasses), error](&shardMeasuresFn{})
+	register.Function3x0[int, func(*subjectClasses) bool, func(int64)](severalClasses)
+	register.Emitter2[int, subjectClasses]()
+	register.Iter1[subjectClasses]()
+	beam.RegisterCoder(reflect.TypeOf(subjectClasses{}), encodeSubjectClasses, decodeSubjectClasses)
 	register.DoFn2x0[totals, func(int, totals)](&broadcastFn{})
-	register.Function3x0[string, int64, func(int64)](severalClasses)
 	register.Function2x0[int64, func(int, int64)](keyZeroInt)
 	register.Function2x0[Summary, func(int, Summary)](keyZeroSummary)
 	register.Function4x1[int, func(*Summary) bool, func(*int64) bool, func(Summary), error](attachSeveral)
@@ -158,7 +161,7 @@ func Measures(s beam.Scope, partials beam.PCollection, opt MeasureOptions) beam.
 	joined := beam.CoGroupByKey(s, sharded, totByShard)
 	perShard, subjects := beam.ParDo2(s, &shardMeasuresFn{L: l}, joined)
 	summary := beam.Combine(s, &summaryFn{}, perShard)
-	several := stats.Sum(s, beam.ParDo(s, severalClasses, stats.SumPerKey(s, subjects)))
+	several := stats.Sum(s, beam.ParDo(s, severalClasses, beam.GroupByKey(s, subjects)))
 	both := beam.CoGroupByKey(s, beam.ParDo(s, keyZeroSummary, summary), beam.ParDo(s, keyZeroInt, several))
 	return beam.ParDo(s, attachSeveral, both)
 }
@@ -319,7 +322,7 @@ type shardMeasuresFn struct {
 	L int
 }
 
-func (f *shardMeasuresFn) ProcessElement(_ int, tables func(*[]byte) bool, tot func(*totals) bool, emit func(Summary), emitSubject func(string, int64)) error {
+func (f *shardMeasuresFn) ProcessElement(_ int, tables func(*[]byte) bool, tot func(*totals) bool, emit func(Summary), emitSubjects func(int, subjectClasses)) error {
 	var b []byte
 	n := 0
 	for tables(&b) {
@@ -369,6 +372,8 @@ func (f *shardMeasuresFn) ProcessElement(_ int, tables func(*[]byte) bool, tot f
 	}
 	emit(s)
 	if c.Subjects != nil {
+		// Each subject's number of classes in this shard, in one element
+		// per subject bucket rather than one per subject.
 		m := c.Subjects
 		classes := make(map[uint32]int64)
 		for k, v := range m.Values {
@@ -376,11 +381,52 @@ func (f *shardMeasuresFn) ProcessElement(_ int, tables func(*[]byte) bool, tot f
 				classes[v]++
 			}
 		}
+		buckets := make(map[int]*subjectClasses)
 		for v, n := range classes {
-			emitSubject(valueKey(m.Dict, v), n)
+			key := valueKey(m.Dict, v)
+			b := int(stringHash(key) % subjectBuckets)
+			if buckets[b] == nil {
+				buckets[b] = &subjectClasses{}
+			}
+			buckets[b].Subjects = append(buckets[b].Subjects, key)
+			buckets[b].Classes = append(buckets[b].Classes, n)
+		}
+		for b, sc := range buckets {
+			emitSubjects(b, *sc)
 		}
 	}
 	return nil
+}
+
+// subjectBuckets is the number of groups the subjects are counted in.
+const subjectBuckets = 64
+
+// subjectClasses lists subjects (by valueKey) with their number of
+// classes in one shard.
+type subjectClasses struct {
+	Subjects []string
+	Classes  []int64
+}
+
+func encodeSubjectClasses(sc subjectClasses) ([]byte, error) {
+	var b bytes.Buffer
+	err := gob.NewEncoder(&b).Encode(sc)
+	return b.Bytes(), err
+}
+
+func decodeSubjectClasses(b []byte) (subjectClasses, error) {
+	var sc subjectClasses
+	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&sc)
+	return sc, err
+}
+
+// stringHash is 64-bit FNV-1a.
+func stringHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h
 }
 
 // maxOf returns the largest of xs, NaN if any is NaN, 0 for none.
@@ -444,11 +490,24 @@ func closeness(m *anonymity.Multiset, total map[string]int64) (eq, ord []float64
 	return eq[:n], ord[:n], nil
 }
 
-// severalClasses emits 1 for a subject found in more than one class.
-func severalClasses(_ string, classes int64, emit func(int64)) {
-	if classes > 1 {
-		emit(1)
+// severalClasses counts, in one bucket of subjects, those found in more
+// than one class over all shards.
+func severalClasses(_ int, lists func(*subjectClasses) bool, emit func(int64)) {
+	total := make(map[string]int64)
+	var sc subjectClasses
+	for lists(&sc) {
+		for i, key := range sc.Subjects {
+			total[key] += sc.Classes[i]
+		}
+		sc = subjectClasses{}
 	}
+	var n int64
+	for _, c := range total {
+		if c > 1 {
+			n++
+		}
+	}
+	emit(n)
 }
 
 // attachSeveral sets Summary.SubjectsInSeveralClasses.
