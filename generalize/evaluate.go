@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/reidrisk/reidrisk/anonymity"
+	"github.com/reidrisk/reidrisk/quasiid"
 )
 
 // evaluator holds what evaluating a node needs besides its class table.
@@ -13,11 +14,12 @@ type evaluator struct {
 	bs      []*binding
 	rows    int64
 	maxSupp int64
-	loss    [][][]float64 // loss[j][l][code] = (cover − 1)/(M − 1)
-	logf    [][][]float64 // logf[j][l][code] = log₂ of the label's frequency
-	tcs     [][]*tCloseness
-	scratch []int64
+	loss    [][][]float64              // loss[j][l][code] = (cover − 1)/(M − 1)
+	logf    [][][]float64              // logf[j][l][code] = log₂ of the label's frequency
+	dicts   []*quasiid.Dictionary      // of the sensitive columns
+	ground  []anonymity.GroundDistance // t-closeness distance per sensitive column
 	fail    []bool
+	sfail   []bool // classes failing l or t
 }
 
 // newEvaluator prepares per-level lookup tables and the bottom table.
@@ -70,20 +72,13 @@ func newEvaluator(c *anonymity.Classes, bs []*binding, p Policy) (*evaluator, *t
 			return nil, nil, fmt.Errorf("generalize: l-diversity and t-closeness need a sensitive column")
 		}
 		for _, ms := range c.Sensitive {
-			h := fromMultiset(ms)
-			bottom.sens = append(bottom.sens, h)
-			if p.T > 0 {
-				n := ms.Dict.Len()
-				labels := make([]string, n)
-				counts := make([]int64, n)
-				for x := range uint32(n) {
-					labels[x] = valueKey(ms.Dict, x)
-				}
-				for i, v := range h.vals {
-					counts[v] += h.cnts[i]
-				}
-				e.tcs = append(e.tcs, []*tCloseness{newTCloseness(labels, counts)})
+			bottom.sens = append(bottom.sens, fromMultiset(ms))
+			e.dicts = append(e.dicts, ms.Dict)
+			g := anonymity.EqualDistance()
+			if p.T > 0 && p.TDistance == OrderedDistance {
+				g = anonymity.OrderedDistance(ms)
 			}
+			e.ground = append(e.ground, g)
 		}
 	}
 	return e, bottom, nil
@@ -109,19 +104,48 @@ func (e *evaluator) fails(t *table, c int) bool {
 	if p.MaxRisk != nil && 1/float64(size) > *p.MaxRisk*(1+1e-12) {
 		return true
 	}
-	for s, h := range t.sens {
-		lo, hi := h.off[c], h.off[c+1]
-		if p.L > 0 {
-			e.scratch = append(e.scratch[:0], h.cnts[lo:hi]...)
-			if !p.diverse(e.scratch) {
-				return true
-			}
-		}
-		if p.T > 0 && e.tcs[s][0].distance(p.TDistance, h.vals[lo:hi], h.cnts[lo:hi]) > p.T+1e-12 {
-			return true
+	return len(t.sens) > 0 && e.sfail[c]
+}
+
+// sensitive marks in e.sfail the classes of t that fail l-diversity or
+// t-closeness in some sensitive column, with the anonymity package's
+// measures (the node's histograms cover every record, suppressed ones
+// included, so t is measured against the whole input's distribution).
+func (e *evaluator) sensitive(t *table) {
+	if len(t.sens) == 0 {
+		return
+	}
+	p := &e.p
+	e.sfail = grow(e.sfail, t.len())
+	clear(e.sfail)
+	// mark fails class c when bad(c); a result of the wrong length (a
+	// malformed histogram, which the roll-ups never build) fails every
+	// class rather than passing them unchecked.
+	mark := func(n int, bad func(c int) bool) {
+		for c := range e.sfail {
+			e.sfail[c] = e.sfail[c] || n != len(e.sfail) || bad(c)
 		}
 	}
-	return false
+	for s, h := range t.sens {
+		m := &anonymity.Multiset{Dict: e.dicts[s], Offsets: h.off, Values: h.vals, Counts: h.cnts}
+		if p.L > 0 {
+			switch p.LVariant {
+			case DistinctL:
+				ls := anonymity.DistinctL(m)
+				mark(len(ls), func(c int) bool { return float64(ls[c]) < p.L })
+			case EntropyL:
+				ls := anonymity.EntropyL(m)
+				mark(len(ls), func(c int) bool { return !(ls[c] >= p.L*(1-1e-12)) })
+			default:
+				cs := anonymity.RecursiveC(m, int(math.Ceil(p.L)))
+				mark(len(cs), func(c int) bool { return !(p.C > cs[c]) })
+			}
+		}
+		if p.T > 0 {
+			ds := anonymity.TCloseness(m, e.ground[s])
+			mark(len(ds), func(c int) bool { return !(ds[c] <= p.T+1e-12) })
+		}
+	}
 }
 
 // evaluate computes a node's feasibility, suppression and utility. Unless
@@ -130,6 +154,7 @@ func (e *evaluator) fails(t *table, c int) bool {
 func (e *evaluator) evaluate(t *table, full bool) *Node {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
 	e.fail = grow(e.fail, t.len())
+	e.sensitive(t)
 	for c, size := range t.sizes {
 		n.DMStar += size * size
 		f := e.fails(t, c)
@@ -154,6 +179,7 @@ func (e *evaluator) evaluate(t *table, full bool) *Node {
 func (e *evaluator) before(t *table) *Node {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
 	e.fail = grow(e.fail, t.len())
+	e.sensitive(t)
 	ok := true
 	for c, size := range t.sizes {
 		n.DMStar += size * size

@@ -3,9 +3,6 @@ package generalize
 import (
 	"errors"
 	"fmt"
-	"math"
-	"sort"
-	"strconv"
 )
 
 // LVariant selects the l-diversity definition (Machanavajjhala et al.,
@@ -33,8 +30,8 @@ const (
 	// EqualDistance: EMD = ½ Σ |pᵢ − qᵢ| (every two values at distance 1).
 	EqualDistance TDistance = iota
 	// OrderedDistance: EMD = Σᵢ |Σ_{j≤i} (pⱼ − qⱼ)| / (m − 1) over the m
-	// values in order (numeric order when all values are numbers, else
-	// lexical order).
+	// values in order, as anonymity.OrderedDistance (numeric order when
+	// every non-null value is a number, else byte order; null last).
 	OrderedDistance
 )
 
@@ -116,122 +113,6 @@ func (p Policy) needsSensitive() bool { return p.L > 0 || p.T > 0 }
 // as a whole, which are not monotone once records are suppressed.
 func (p Policy) tableLevel() bool {
 	return p.MaxAverageRisk != nil || p.MaxRecordsAtRisk != nil || p.MaxSampleUniques != nil
-}
-
-// diverse reports whether one class's sensitive counts meet l-diversity.
-// counts is modified (sorted) for the recursive variant.
-func (p Policy) diverse(counts []int64) bool {
-	switch p.LVariant {
-	case DistinctL:
-		return float64(len(counts)) >= p.L
-	case EntropyL:
-		var n float64
-		for _, c := range counts {
-			n += float64(c)
-		}
-		var h float64
-		for _, c := range counts {
-			q := float64(c) / n
-			h -= q * math.Log(q)
-		}
-		return h >= math.Log(p.L)-1e-12
-	default:
-		l := int(math.Ceil(p.L))
-		if len(counts) < l {
-			return false
-		}
-		sort.Slice(counts, func(i, j int) bool { return counts[i] > counts[j] })
-		var tail int64
-		for _, c := range counts[l-1:] {
-			tail += c
-		}
-		return float64(counts[0]) < p.C*float64(tail)
-	}
-}
-
-// tCloseness holds the table-wide distribution of one sensitive column and
-// the order of its codes for the ordered distance.
-type tCloseness struct {
-	q      []float64 // share of each code in the whole table
-	rank   []int     // rank[code] in value order
-	p      []float64 // scratch, by rank
-	byRank []float64
-}
-
-func newTCloseness(labels []string, counts []int64) *tCloseness {
-	n := len(labels)
-	tc := &tCloseness{q: make([]float64, n), rank: make([]int, n), p: make([]float64, n)}
-	var total float64
-	for _, c := range counts {
-		total += float64(c)
-	}
-	order := make([]int, n)
-	nums := make([]float64, n)
-	numeric := true
-	for i, s := range labels {
-		order[i] = i
-		tc.q[i] = float64(counts[i]) / total
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			numeric = false
-		}
-		nums[i] = f
-	}
-	sort.SliceStable(order, func(a, b int) bool {
-		if numeric {
-			return nums[order[a]] < nums[order[b]]
-		}
-		return labels[order[a]] < labels[order[b]]
-	})
-	for r, c := range order {
-		tc.rank[c] = r
-	}
-	return tc
-}
-
-// distance returns the EMD between a class (codes with counts) and the table.
-func (tc *tCloseness) distance(d TDistance, codes []uint32, counts []int64) float64 {
-	var n float64
-	for _, c := range counts {
-		n += float64(c)
-	}
-	if d == EqualDistance {
-		// ½ Σ|p−q| = ½ (Σ_{in class} |p−q| + Σ_{not in class} q).
-		var s, qin float64
-		for i, c := range codes {
-			s += math.Abs(float64(counts[i])/n - tc.q[c])
-			qin += tc.q[c]
-		}
-		return (s + 1 - qin) / 2
-	}
-	m := len(tc.q)
-	if m < 2 {
-		return 0
-	}
-	p := tc.p
-	for i := range p {
-		p[i] = 0
-	}
-	for i, c := range codes {
-		p[tc.rank[c]] = float64(counts[i]) / n
-	}
-	// q by rank.
-	var cum, s float64
-	for r := range m {
-		cum += p[r] - tc.qRank(r)
-		s += math.Abs(cum)
-	}
-	return s / float64(m-1)
-}
-
-func (tc *tCloseness) qRank(r int) float64 {
-	if tc.byRank == nil {
-		tc.byRank = make([]float64, len(tc.q))
-		for c, rk := range tc.rank {
-			tc.byRank[rk] = tc.q[c]
-		}
-	}
-	return tc.byRank[r]
 }
 
 var lVariantNames = [...]string{"distinct", "entropy", "recursive"}

@@ -8,50 +8,6 @@ import (
 	"testing"
 )
 
-func TestDiverse(t *testing.T) {
-	for _, tc := range []struct {
-		p      Policy
-		counts []int64
-		want   bool
-	}{
-		{Policy{L: 2}, []int64{5, 1}, true},
-		{Policy{L: 3}, []int64{5, 1}, false},
-		// Entropy of (1/2, 1/2) is ln 2: exactly 2-diverse, not 2.1.
-		{Policy{L: 2, LVariant: EntropyL}, []int64{3, 3}, true},
-		{Policy{L: 2.1, LVariant: EntropyL}, []int64{3, 3}, false},
-		// (9,1): H = 0.325 < ln 2.
-		{Policy{L: 2, LVariant: EntropyL}, []int64{9, 1}, false},
-		// Recursive (c,2): r1 < c·(r2 + …): 4 < 1·(3+2) holds, 6 < 1·(3+2) fails.
-		{Policy{L: 2, LVariant: RecursiveCL, C: 1}, []int64{3, 4, 2}, true},
-		{Policy{L: 2, LVariant: RecursiveCL, C: 1}, []int64{2, 6, 3}, false},
-		{Policy{L: 3, LVariant: RecursiveCL, C: 3}, []int64{6, 2}, false}, // fewer than l values
-	} {
-		if got := tc.p.diverse(append([]int64(nil), tc.counts...)); got != tc.want {
-			t.Errorf("%+v %v: %v, want %v", tc.p, tc.counts, got, tc.want)
-		}
-	}
-}
-
-func TestTClosenessDistance(t *testing.T) {
-	// Table distribution over salaries 3k, 4k, 5k: (1/3, 1/3, 1/3);
-	// a class holding only 3k: equal distance ½(2/3 + 1/3 + 1/3) = 2/3,
-	// ordered distance (|2/3| + |1/3|)/2 = 1/2 (Li et al. 2007, Table 3 style).
-	tc := newTCloseness([]string{"5000", "3000", "4000"}, []int64{1, 1, 1})
-	if d := tc.distance(EqualDistance, []uint32{1}, []int64{4}); math.Abs(d-2.0/3) > 1e-12 {
-		t.Errorf("equal distance %g, want 2/3", d)
-	}
-	if d := tc.distance(OrderedDistance, []uint32{1}, []int64{4}); math.Abs(d-0.5) > 1e-12 {
-		t.Errorf("ordered distance %g, want 1/2", d)
-	}
-	// The highest value only: cumulative differences −1/3, −2/3 → 1/2 too.
-	if d := tc.distance(OrderedDistance, []uint32{0}, []int64{2}); math.Abs(d-0.5) > 1e-12 {
-		t.Errorf("ordered distance %g, want 1/2", d)
-	}
-	if d := tc.distance(EqualDistance, []uint32{0, 1, 2}, []int64{1, 1, 1}); math.Abs(d) > 1e-12 {
-		t.Errorf("distance of the table to itself %g", d)
-	}
-}
-
 // TestSearchSensitive runs l-diversity and t-closeness policies through
 // the search on a hand-made table.
 func TestSearchSensitive(t *testing.T) {
@@ -79,6 +35,12 @@ func TestSearchSensitive(t *testing.T) {
 		{Policy{L: 3}, DM, 2},                          // only * holds flu, cold and cancer
 		{Policy{L: 2, MaxSuppression: 0.5}, DM, 1},     // suppressing v0, v1 costs DM 40 > 32
 		{Policy{L: 2, MaxSuppression: 0.5}, DMStar, 0}, // DM* 16 < 32
+		// Entropy: a = (2, 2) has H = ln 2 exactly (2-diverse, not 2.1);
+		// * = (4, 3, 1) has exp H = 2.65.
+		{Policy{L: 2, LVariant: EntropyL}, DM, 1},
+		{Policy{L: 2.1, LVariant: EntropyL}, DM, 2},
+		// Recursive (2,2): a 2 < 2·2, b 2 < 2·(1+1); v0 holds one value.
+		{Policy{L: 2, LVariant: RecursiveCL, C: 2}, DM, 1},
 		{Policy{T: 0.3}, DM, 1},
 		{Policy{T: 0.1}, DM, 2},
 	} {
@@ -89,6 +51,11 @@ func TestSearchSensitive(t *testing.T) {
 		if res.Optimum == nil || res.Optimum.Levels[0] != tc.level {
 			t.Errorf("%+v: optimum %+v, want level %d", tc.p, res.Optimum, tc.level)
 		}
+	}
+	// Recursive (1,2): (2, 2) fails 2 < 1·2 and * (4, 3, 1) fails 4 < 4.
+	res, err := Search(context.Background(), c, []*Hierarchy{h}, Policy{L: 2, LVariant: RecursiveCL, C: 1}, Options{Metric: DM})
+	if err != nil || res.Optimum != nil {
+		t.Errorf("recursive (1,2): optimum %+v, err %v; want none", res.Optimum, err)
 	}
 }
 

@@ -263,8 +263,17 @@ func (r *roller) mergeHist(h *hist, groups int) *hist {
 				out.cnts = append(out.cnts, h.cnts[e])
 			}
 		}
-		for _, v := range out.vals[begin:] {
+		vals, cnts := out.vals[begin:], out.cnts[begin:]
+		for _, v := range vals {
 			r.scr[v] = -1
+		}
+		// Codes ascending within each class, as anonymity.Multiset wants:
+		// insertion sort, classes hold few distinct values.
+		for a := 1; a < len(vals); a++ {
+			for b := a; b > 0 && vals[b] < vals[b-1]; b-- {
+				vals[b], vals[b-1] = vals[b-1], vals[b]
+				cnts[b], cnts[b-1] = cnts[b-1], cnts[b]
+			}
 		}
 		out.off = append(out.off, len(out.vals))
 	}
