@@ -26,7 +26,11 @@
 //     least one habit, unique_p1 = share with a(s) = 1, le_2 = share with
 //     a(s) ≤ 2, lt_5 = share with a(s) < 5. unique_p2 = among subjects with at
 //     least two habits, the share for which some pair of their habits
-//     {h, h'} has S(h) ∩ S(h') = {s}.
+//     {h, h'} has S(h) ∩ S(h') = {s}. The shares come with the numbers of
+//     subjects behind them (singled_out, le_2_subjects, lt_5_subjects):
+//     coarsening gives more subjects habits, so a share can fall while more
+//     people are singled out. Coarsen never accepts a coarsening that
+//     singles out more subjects than the starting key.
 //   - Trace unicity ε_p (de Montjoye, Hidalgo, Verleysen, Blondel, "Unique in
 //     the Crowd: The privacy bounds of human mobility", Sci. Rep. 3, 1376,
 //     2013): a subject's points are its distinct time buckets
@@ -44,5 +48,8 @@
 // a slot width dividing a day is ⌊t/slot⌋ relabelled — then to (ISO week,
 // weekday-or-weekend, slot) and (ISO week, slot). Slot widths run 15, 30,
 // 60, 120, 240 minutes, 360 (day parts: night 00–06, morning 06–12,
-// afternoon 12–18, evening 18–24) and 1440 (time of day dropped).
+// afternoon 12–18, evening 18–24) and 1440 (time of day dropped). The safe
+// event table (Rewriter) writes each coarsened time as its class's
+// representative — the slot start on the ISO week's Monday (weekday, or any
+// day) or Saturday (weekend) — so it can be analysed again.
 package temporal
