@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,28 +15,11 @@ import (
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
-// hierarchyFlag collects repeated --hierarchy col=FILE flags.
-type hierarchyFlag map[string]string
-
-func (h hierarchyFlag) String() string { return "" }
-
-func (h hierarchyFlag) Set(s string) error {
-	col, file, ok := strings.Cut(s, "=")
-	if !ok || col == "" || file == "" {
-		return fmt.Errorf("want COLUMN=FILE, got %q", s)
-	}
-	if _, dup := h[col]; dup {
-		return fmt.Errorf("two hierarchies for column %q", col)
-	}
-	h[col] = file
-	return nil
-}
-
 // suggestFlags are the flags of `reidrisk suggest`.
 type suggestFlags struct {
 	in              inputFlags
 	qi, sensitive   string
-	hierarchies     hierarchyFlag
+	hierarchies     tHierarchies // COLUMN=FILE, shared with analyze
 	auto            bool
 	k               int64
 	l, c, t         float64
@@ -57,7 +41,7 @@ type suggestFlags struct {
 
 func (f *suggestFlags) register(fs *flag.FlagSet) {
 	f.in.register(fs)
-	f.hierarchies = hierarchyFlag{}
+	f.hierarchies = tHierarchies{}
 	fs.StringVar(&f.qi, "qi", "", "quasi-identifier columns, comma-separated (required)")
 	fs.Var(f.hierarchies, "hierarchy", "COLUMN=FILE: ARX hierarchy (value;level1;…;*) for a QI; repeat per QI")
 	fs.BoolVar(&f.auto, "auto-hierarchies", false, "build a hierarchy from the data for every QI without one")
@@ -97,7 +81,7 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	opt.Subject = f.in.subject
 	opt.AutoHierarchies = f.auto
 	for col := range f.hierarchies {
-		if !contains(opt.QI, col) {
+		if !slices.Contains(opt.QI, col) {
 			return opt, usagef("--hierarchy %s=…: %q is not in --qi", col, col)
 		}
 	}
@@ -190,15 +174,6 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 		}
 	}
 	return opt, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func runSuggest(ctx context.Context, e env, args []string) error {
