@@ -179,7 +179,7 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 	bar.done()
 	src.Close()
 	if err != nil {
-		return err
+		return withLine(err, pos[0]) // a bad duration: add the CSV line
 	}
 	var written *quasiid.RewriteStats
 	if f.out != "" {

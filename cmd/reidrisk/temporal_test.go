@@ -183,11 +183,10 @@ func TestTemporalCLIUsage(t *testing.T) {
 	if code != 2 || strings.Contains(errs, "temporal: temporal:") || !strings.Contains(errs, `--tz "Mars/Olympus": not an IANA time zone name`) {
 		t.Errorf("--tz Mars/Olympus: exit %d, %q", code, errs)
 	}
-	// A bad duration names file, row and column like the loader (the
-	// encoded table has no line numbers).
-	bad := writeFile(t, "dur.csv", "a,t,d\nx,2024-01-01T00:00:00Z,12\ny,2024-01-02T00:00:00Z,abc\n")
+	// A bad duration names file, row, line (after a blank one) and column like the loader.
+	bad := writeFile(t, "dur.csv", "a,t,d\nx,2024-01-01T00:00:00Z,12\n\ny,2024-01-02T00:00:00Z,abc\n")
 	code, _, errs = runCLI(t, "", "temporal", bad, "--subject", "a", "--time", "t", "--duration-col", "d", "--duration-bucket", "15")
-	if want := `dur.csv: row 2, column "d": duration "abc" is not a finite number`; code != 1 || !strings.Contains(errs, want) {
+	if want := `dur.csv: row 2 (line 4), column "d": duration "abc" is not a finite number`; code != 1 || !strings.Contains(errs, want) {
 		t.Errorf("bad duration: exit %d, %q, want %q", code, errs, want)
 	}
 	for _, args := range [][]string{
