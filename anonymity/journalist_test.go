@@ -104,7 +104,7 @@ func TestColumnWeights(t *testing.T) {
 		t.Fatalf("weights %v, err %v", w, err)
 	}
 	col.Codes = append(col.Codes, d.Code("abc"))
-	if _, err := ColumnWeights("s.csv", col); err == nil || !strings.Contains(err.Error(), `s.csv: row 3, column "w"`) {
+	if _, err := ColumnWeights("s.csv", col); err == nil || !strings.Contains(err.Error(), `s.csv: row 4, column "w"`) {
 		t.Fatalf("bad weight: err = %v", err)
 	}
 }

@@ -59,10 +59,10 @@ func PopulationFrequencies(sample, population *Classes) ([]float64, error) {
 		}
 		size, ok := index[b.String()]
 		if !ok {
-			return nil, fmt.Errorf("anonymity: sample class %s is absent from the population", classLabel(sample, c))
+			return nil, fmt.Errorf("sample class %s is absent from the population", classLabel(sample, c))
 		}
 		if size < sample.Sizes[c] {
-			return nil, fmt.Errorf("anonymity: sample class %s has %d records, the population only %d", classLabel(sample, c), sample.Sizes[c], size)
+			return nil, fmt.Errorf("sample class %s has %d records, the population only %d", classLabel(sample, c), sample.Sizes[c], size)
 		}
 		F[c] = float64(size)
 	}
@@ -96,7 +96,9 @@ func classLabel(c *Classes, class int) string {
 // estimate of a survey with per-record sampling weights w (sdcMicro's
 // F_k with its weight variable). It needs sample.RowClass (CountOptions.
 // RowClass) and one weight per counted row; weights must be finite and
-// positive.
+// positive, and each class's weights must sum to at least its number of
+// records (a record stands for itself at least), else the error names the
+// class by its quasi-identifier values.
 func WeightedFrequencies(sample *Classes, weights []float64) ([]float64, error) {
 	if sample == nil {
 		return nil, fmt.Errorf("anonymity: WeightedFrequencies: nil classes")
@@ -113,6 +115,15 @@ func WeightedFrequencies(sample *Classes, weights []float64) ([]float64, error) 
 			return nil, fmt.Errorf("anonymity: row %d: weight %v is not a positive number", i, w)
 		}
 		F[sample.RowClass[i]] += w
+	}
+	for c, f := range sample.Sizes {
+		if F[c] < float64(f) {
+			rec := "records"
+			if f == 1 {
+				rec = "record"
+			}
+			return nil, fmt.Errorf("class %s: weights sum to %v over its %d %s: want at least 1 per record", classLabel(sample, c), F[c], f, rec)
+		}
 	}
 	return F, nil
 }
@@ -134,8 +145,9 @@ func FractionFrequencies(sample *Classes, fraction float64) ([]float64, error) {
 }
 
 // ColumnWeights parses an encoded column of sampling weights (one decimal
-// number per row) into floats. Errors name the source, the row (0-based
-// data row) and the column.
+// number per row) into floats. A bad weight gives a *quasiid.InputError
+// naming the source, the row (1-based data row, as the loader counts) and
+// the column.
 func ColumnWeights(source string, c *quasiid.Column) ([]float64, error) {
 	if c == nil || c.Dict == nil {
 		return nil, fmt.Errorf("anonymity: %s: no encoded weight column", source)
@@ -154,7 +166,8 @@ func ColumnWeights(source string, c *quasiid.Column) ([]float64, error) {
 	w := make([]float64, len(c.Codes))
 	for i, code := range c.Codes {
 		if !ok[code] {
-			return nil, fmt.Errorf("anonymity: %s: row %d, column %q: weight %q is not a positive number", source, i, c.Name, c.Dict.Label(code))
+			return nil, &quasiid.InputError{File: source, Row: int64(i) + 1, Column: c.Name,
+				Msg: fmt.Sprintf("weight %q is not a positive number", c.Dict.Label(code))}
 		}
 		w[i] = parsed[code]
 	}
@@ -171,7 +184,7 @@ func checkFrequencies(sample *Classes, F []float64) (n int64, err error) {
 	}
 	for c, f := range sample.Sizes {
 		if math.IsNaN(F[c]) || math.IsInf(F[c], 0) || F[c] < float64(f) {
-			return 0, fmt.Errorf("anonymity: class %d: population frequency %v below sample frequency %d", c, F[c], f)
+			return 0, fmt.Errorf("class %s: population frequency %v below its sample frequency %d", classLabel(sample, c), F[c], f)
 		}
 		n += f
 	}
