@@ -182,7 +182,7 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 				v := m.Dict.Label(uint32(code))
 				p, ok := h[v]
 				if !ok {
-					return fmt.Errorf("reidrisk: hierarchy of column %q has no row for value %q", m.Name, v)
+					return fmt.Errorf("reidrisk: hierarchy of column %q: no row for value %q", m.Name, v)
 				}
 				so.Hierarchy[code] = p
 			}
@@ -259,7 +259,7 @@ func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.
 	case opt.Weights != "":
 		w, err := anonymity.ColumnWeights(t.Source, t.Column(opt.Weights))
 		if err != nil {
-			return err
+			return err // an InputError naming source, row and column
 		}
 		if F, err = anonymity.WeightedFrequencies(c, w); err != nil {
 			return fmt.Errorf("reidrisk: weights column %q: %w", opt.Weights, err)

@@ -58,7 +58,7 @@ func (h tHierarchies) load() (map[string]map[string][]string, error) {
 	for col, path := range h {
 		hier, err := generalize.ReadHierarchyFile(col, path)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--hierarchy %s=%s: %w", col, path, err)
 		}
 		m := map[string][]string{}
 		for _, row := range hier.Rows() {
@@ -179,6 +179,22 @@ func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
 	return opt, nil
 }
 
+// flagPhrases maps the phrases with which reidrisk.Analyze starts an error
+// about an option to the flag the user typed.
+func (f *analyzeFlags) flagPhrases() map[string]string {
+	m := map[string]string{}
+	if f.weights != "" {
+		m[fmt.Sprintf("weights column %q", f.weights)] = "--weights " + f.weights
+	}
+	if f.population != "" {
+		m["population "] = "--population "
+	}
+	for col, path := range f.hierarchies {
+		m[fmt.Sprintf("hierarchy of column %q", col)] = fmt.Sprintf("--hierarchy %s=%s: %s", col, path, path)
+	}
+	return m
+}
+
 func runAnalyze(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -218,14 +234,14 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 		opt.Population = pop
 	}
 	if opt.Hierarchies, err = f.hierarchies.load(); err != nil {
-		return err
+		return reword(err, nil)
 	}
 	bar := newProgress(e, f.in.quiet)
 	opt.Progress = bar.update
 	rep, err := reidrisk.Analyze(ctx, src, opt)
 	bar.done()
 	if err != nil {
-		return err
+		return reword(withLine(err, pos[0]), f.flagPhrases())
 	}
 	if f.records != "" {
 		if err := writeRecords(f.records, rep.Records); err != nil {

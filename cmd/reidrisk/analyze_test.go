@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -269,6 +270,56 @@ func TestAnalyzeBadInput(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAnalyzeOptionFileErrors pins the whole message of errors found
+// after loading: weights and population name the flag, the file, the
+// 1-based row with its line, the column, and a class by its QI values;
+// hierarchies name their file; no "reidrisk: " or "anonymity: " prefix
+// follows the command's own.
+func TestAnalyzeOptionFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+		return p
+	}
+	wbad := file("wbad.csv", "w,a\nx,1\n2,2\n")
+	// A blank line and a quoted newline before the bad weight: row 2 starts on line 4.
+	wml := file("wml.csv", "w,a\n\n2,1\n\"x\ny\",2\n0,3\n")
+	wlow := file("wlow.csv", "w,a\n0.5,1\n0.5,2\n0.5,2\n")
+	samp := file("samp.csv", "a,b\n1,2\n1,2\n")
+	pop := file("pop.csv", "a,b\n1,2\n")
+	hs := file("hs.csv", "a,s\n1,x\n1,y\n")
+	h := file("h.csv", "x;*\n")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{wbad, "--qi", "a", "--weights", "w"}, wbad + `: row 1 (line 2), column "w": weight "x" is not a positive number`},
+		{[]string{wml, "--qi", "a", "--weights", "w"}, wml + `: row 2 (line 4), column "w": weight "x\ny" is not a positive number`},
+		{[]string{wlow, "--qi", "a", "--weights", "w"}, `--weights w: class {a="1"}: weights sum to 0.5 over its 1 record: want at least 1 per record`},
+		{[]string{samp, "--qi", "a,b", "--population", pop}, "--population " + pop + `: sample class {a="1", b="2"} has 2 records, the population only 1`},
+		{[]string{hs, "--qi", "a", "--sensitive", "s", "--hierarchy", "s=" + h}, "--hierarchy s=" + h + ": " + h + `: no row for value "y"`},
+		{[]string{hs, "--qi", "a", "--sensitive", "s", "--hierarchy", "s=" + dir + "/none.csv"}, "--hierarchy s=" + dir + "/none.csv: open " + dir + "/none.csv: no such file or directory"},
+	} {
+		code, out, errs := runCLI(t, "", append([]string{"analyze"}, tc.args...)...)
+		require.Equal(t, 1, code, errs)
+		require.Empty(t, out)
+		require.Equal(t, "reidrisk analyze: "+tc.want+"\n", errs)
+	}
+	// From standard input the row is named without a line.
+	code, _, errs := runCLI(t, "w,a\nx,1\n", "analyze", "-", "--qi", "a", "--weights", "w")
+	require.Equal(t, 1, code)
+	require.Equal(t, "reidrisk analyze: stdin: row 1, column \"w\": weight \"x\" is not a positive number\n", errs)
+}
+
+func TestCSVRowLine(t *testing.T) {
+	text := "h1,h2\n\n\"a\nb\",1\r\n2,3\n\n\n4,\"5\"\"\n\"\n"
+	for row, want := range map[int64]int64{1: 3, 2: 5, 3: 8, 4: 0} {
+		require.Equal(t, want, csvRowLine(bufio.NewReader(strings.NewReader(text)), row), "row %d", row)
+	}
+	require.Zero(t, csvRowLine(bufio.NewReader(strings.NewReader("PAR1....")), 1))
 }
 
 // TestAnalyzeRecords writes the per-record table as CSV and as Arrow IPC

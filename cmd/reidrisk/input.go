@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -129,4 +131,94 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// cliError is an error whose message was reworded for the command line;
+// it still unwraps to the library's error.
+type cliError struct {
+	msg string
+	err error
+}
+
+func (e *cliError) Error() string { return e.msg }
+func (e *cliError) Unwrap() error { return e.err }
+
+// reword returns err with the library's "reidrisk: " prefix removed (the
+// command prefixes "reidrisk COMMAND: " itself) and each leading phrase of
+// from replaced by the flag the user typed, e.g. `weights column "w"` by
+// `--weights w`. Usage errors and nil pass through.
+func reword(err error, from map[string]string) error {
+	var ue usageError
+	if err == nil || errors.As(err, &ue) {
+		return err
+	}
+	msg := strings.TrimPrefix(err.Error(), "reidrisk: ")
+	for phrase, flagText := range from {
+		if rest, ok := strings.CutPrefix(msg, phrase); ok {
+			msg = flagText + rest
+			break
+		}
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return &cliError{msg, err}
+}
+
+// withLine fills in the line of a *quasiid.InputError that names a row but
+// no line (errors found after loading, such as a bad weight), by counting
+// the records of the CSV file at path. Other errors, other formats and
+// standard input pass through unchanged.
+func withLine(err error, path string) error {
+	var ie *quasiid.InputError
+	if !errors.As(err, &ie) || ie.Row <= 0 || ie.Line > 0 || path == "-" || ie.File != path {
+		return err
+	}
+	f, ferr := os.Open(path)
+	if ferr != nil {
+		return err
+	}
+	defer f.Close()
+	if line := csvRowLine(bufio.NewReader(f), ie.Row); line > 0 {
+		ie.Line = line
+	}
+	return err
+}
+
+// csvRowLine returns the line on which data row `row` (1-based, after the
+// header) of a CSV text starts, or 0 if there is no such row or the text
+// is not CSV. Records end at a newline outside double quotes and blank
+// lines are skipped, as encoding/csv and the loader do; the delimiter does
+// not matter.
+func csvRowLine(r *bufio.Reader, row int64) int64 {
+	head, _ := r.Peek(6)
+	if len(head) >= 4 && (string(head[:4]) == "PAR1" || string(head) == "ARROW1" || string(head[:4]) == "\xff\xff\xff\xff") {
+		return 0
+	}
+	var (
+		line    int64 = 1
+		record  int64 = -1   // the header is record 0
+		start         = true // at the start of a line, outside quotes
+		inQuote bool
+	)
+	for {
+		c, err := r.ReadByte()
+		if err != nil {
+			return 0
+		}
+		if start && c != '\n' && c != '\r' {
+			record++
+			if record == row {
+				return line
+			}
+		}
+		start = false
+		switch {
+		case c == '"':
+			inQuote = !inQuote
+		case c == '\n':
+			line++
+			start = !inQuote
+		}
+	}
 }
