@@ -202,7 +202,7 @@ type job struct {
 	space   uint64 // key space Π cards
 	pbits   int    // forced partition bits + 1, or 0
 	dense   bool   // partitions are dense arrays, not hash tables
-	ranges  int    // rows per range
+	ranges  int    // rows per range, 0 for the counter's default
 }
 
 // errCanceled marks a worker stopped by the context.
@@ -252,10 +252,7 @@ func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Opti
 		counter = opt.force
 	}
 	j.pbits = opt.pbits
-	j.ranges = rangeRows
-	if opt.rangeRows > 0 {
-		j.ranges = opt.rangeRows
-	}
+	j.ranges = opt.rangeRows // 0: by counter
 	var g *Groups
 	var err error
 	if counter == 1 {

@@ -23,7 +23,12 @@ const (
 	// rangeRows bounds the rows a goroutine buffers at once: larger inputs
 	// are counted in chunks of workers × rangeRows rows.
 	rangeRows = 1 << 21
-	minSlots  = 64
+	// hashRangeRows is rangeRows for hash partitions: a partition seeing
+	// all its rows in one chunk can hand its table to the next partition,
+	// and its buffered rows (16 bytes) cost less than the tables kept
+	// across chunks otherwise (about 21 bytes per group).
+	hashRangeRows = 1 << 23
+	minSlots      = 64
 )
 
 // layout says how keys are partitioned: by their top bits into dense
@@ -74,17 +79,59 @@ type part struct {
 	subs  []uint32 // dense: key - base of each group
 	sizes []int64  // weighted counting or row ids
 	dense []uint32
+	cnts  []uint32 // plain counting: count of each group, once finished
 	base  uint64
 	slots []slot
 	shift uint // 64 - log2(len(slots))
 }
 
-func newPart(l layout, p int, space uint64) part {
+// newPart makes partition p's index, reusing (and taking) spare's when
+// it is large enough.
+func newPart(l layout, p int, space uint64, spare *part) part {
 	if l.dense {
 		base := uint64(p) << subBits
-		return part{dense: make([]uint32, min(1<<subBits, space-base)), base: base}
+		size := min(1<<subBits, space-base)
+		if uint64(cap(spare.dense)) >= size {
+			d := spare.dense[:size]
+			spare.dense = nil
+			clear(d)
+			return part{dense: d, base: base}
+		}
+		return part{dense: make([]uint32, size), base: base}
+	}
+	if s := spare.slots; s != nil {
+		spare.slots = nil
+		clear(s)
+		return part{slots: s, shift: uint(64 - bits.TrailingZeros(uint(len(s))))}
 	}
 	return part{slots: make([]slot, minSlots), shift: 64 - 6}
+}
+
+// finish is called once t has counted all its rows: plain counts move to
+// cnts, by group id, and t's index goes to spare for the next partition.
+func (t *part) finish(plain bool, spare *part) {
+	if plain {
+		cnt := make([]uint32, len(t.first))
+		if t.dense != nil {
+			for id, sub := range t.subs {
+				cnt[id] = t.dense[sub]
+			}
+		} else {
+			for _, s := range t.slots {
+				if s.key != empty {
+					cnt[s.id] = s.cnt
+				}
+			}
+		}
+		t.cnts = cnt
+	}
+	if cap(t.dense) > cap(spare.dense) {
+		spare.dense = t.dense
+	}
+	if len(t.slots) > len(spare.slots) {
+		spare.slots = t.slots
+	}
+	t.dense, t.slots, t.subs = nil, nil, nil
 }
 
 // reserve makes room for n groups in all.
@@ -216,8 +263,15 @@ func (j *job) add(t *part, p int, row uint32, key uint64, pbits uint) {
 // while its index stays in cache. Groups of a partition are thus numbered
 // in order of first row, and partitions never need merging.
 func (j *job) runParts(n, w int) (*Groups, error) {
-	chunk := w * j.ranges
 	l := j.layout(n, j.dense)
+	ranges := j.ranges
+	if ranges == 0 {
+		ranges = rangeRows
+		if !l.dense {
+			ranges = hashRangeRows
+		}
+	}
+	chunk := w * ranges
 	P := l.parts
 	if j.rowIDs != nil && P > 1 {
 		j.parts = make([]uint16, n)
@@ -248,12 +302,14 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 		if err != nil {
 			return nil, err
 		}
+		last := c+chunk >= n
 		_ = parallel(w, func(k int) error {
 			var seenRows, seenGroups int
+			var spare part
 			for p := k; p < P; p += w {
 				t := &parts[p]
 				if t.dense == nil && t.slots == nil {
-					*t = newPart(l, p, j.space)
+					*t = newPart(l, p, j.space, &spare)
 				}
 				before := len(t.first)
 				rows := 0
@@ -297,6 +353,9 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 				}
 				seenRows += rows
 				seenGroups += len(t.first) - before
+				if last {
+					t.finish(plain, &spare)
+				}
 			}
 			return nil
 		})
@@ -330,13 +389,12 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 		newID = make([]uint32, total)
 	}
 	_ = parallel(w, func(k int) error {
-		var scratch []uint32
 		for p := k; p < P; p += w {
 			var ids []uint32
 			if newID != nil {
 				ids = newID[off[p]:off[p+1]]
 			}
-			parts[p].place(plain, bitmap, rank, out.Sizes, ids, &scratch)
+			parts[p].place(plain, bitmap, rank, out.Sizes, ids)
 			parts[p] = part{}
 		}
 		// First: the marked rows of this worker's stretch of words.
@@ -372,38 +430,22 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 }
 
 // place writes the size of each group of t to sizes at the rank of its
-// first row (and that rank to ids[id] when ids is not nil); scratch is a
-// buffer reused across partitions.
-func (t *part) place(plain bool, bitmap []uint64, rank []uint32, sizes []int64, ids []uint32, scratch *[]uint32) {
+// first row (and that rank to ids[id] when ids is not nil).
+func (t *part) place(plain bool, bitmap []uint64, rank []uint32, sizes []int64, ids []uint32) {
 	at := func(f uint32) int {
 		return int(rank[f>>6]) + bits.OnesCount64(bitmap[f>>6]&(1<<(f&63)-1))
 	}
-	first := t.first
-	switch {
-	case plain && t.dense != nil:
-		for id, sub := range t.subs {
-			sizes[at(first[id])] = int64(t.dense[sub])
+	if plain {
+		for id, f := range t.first {
+			sizes[at(f)] = int64(t.cnts[id])
 		}
-	case plain:
-		// Counts by id (the first rows ascend), so that ranks and sizes
-		// are visited in order.
-		cnt := slices.Grow((*scratch)[:0], len(first))[:len(first)]
-		for _, s := range t.slots {
-			if s.key != empty {
-				cnt[s.id] = s.cnt
-			}
-		}
-		for id, f := range first {
-			sizes[at(f)] = int64(cnt[id])
-		}
-		*scratch = cnt
-	default:
-		for id, f := range first {
-			g := at(f)
-			sizes[g] = t.sizes[id]
-			if ids != nil {
-				ids[id] = uint32(g)
-			}
+		return
+	}
+	for id, f := range t.first {
+		g := at(f)
+		sizes[g] = t.sizes[id]
+		if ids != nil {
+			ids[id] = uint32(g)
 		}
 	}
 }
