@@ -179,7 +179,10 @@ func TestStory(t *testing.T) {
 		"28 accounts have a weekly habit; 1 of them (3.6%) is alone in one (a(s) = 1), 3 (10.7%) share it with fewer than 5.",
 		"every Monday ~20:00 a movie of 55–65 minutes, 10 weeks in a row — group of 1 viewer: SINGLED OUT (a = 1)",
 		"group of 2 viewers: nearly singled out (a = 2)",
-		"group of 20 viewers: hidden in a group of 20", "Least coarsening meeting lt_5<=0"} {
+		"group of 20 viewers: hidden in a group of 20",
+		"Key: ISO weekday × 60-min slot × media_type; habit = same key in ≥ 4 ISO weeks.",
+		"Least coarsening meeting lt_5<=0 (15 generalisations tried): weekday/weekend × media_type.",
+		"then 968 accounts have habits, 0 singled out"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("story lacks %q:\n%s", want, s)
 		}
@@ -294,5 +297,18 @@ func TestPolicyCounts(t *testing.T) {
 	}
 	if _, err := ParsePolicy("le_2_subjects<=25"); err != nil {
 		t.Errorf("a count above 1: %v", err)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	for g, want := range map[*Generalization]string{
+		{SlotMinutes: 60, Attrs: []string{"media_type"}, DurationBucket: 15}: "ISO weekday × 60-min slot × media_type × duration/15",
+		{SlotMinutes: DayParts, Days: WeekdayWeekend}:                        "weekday/weekend × day part",
+		{SlotMinutes: WholeDay, Days: AnyDay}:                                "ISO week only",
+		{SlotMinutes: WholeDay, Days: AnyDay, DurationBucket: 7.5}:           "duration/7.5",
+	} {
+		if got := g.Describe(); got != want {
+			t.Errorf("%v: %q, want %q", *g, got, want)
+		}
 	}
 }

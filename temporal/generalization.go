@@ -71,6 +71,34 @@ type Generalization struct {
 	Attrs []string
 }
 
+// Describe returns g in words for reports: "ISO weekday × 60-min slot ×
+// media_type × duration/15", "weekday/weekend × day part", or "ISO week
+// only" when every part is coarsened away.
+func (g Generalization) Describe() string {
+	var parts []string
+	switch g.Days {
+	case ISODay:
+		parts = append(parts, "ISO weekday")
+	case WeekdayWeekend:
+		parts = append(parts, "weekday/weekend")
+	}
+	switch g.SlotMinutes {
+	case WholeDay:
+	case DayParts:
+		parts = append(parts, "day part")
+	default:
+		parts = append(parts, strconv.Itoa(g.SlotMinutes)+"-min slot")
+	}
+	parts = append(parts, g.Attrs...)
+	if g.DurationBucket > 0 {
+		parts = append(parts, "duration/"+strconv.FormatFloat(g.DurationBucket, 'g', -1, 64))
+	}
+	if len(parts) == 0 {
+		return "ISO week only"
+	}
+	return strings.Join(parts, " × ")
+}
+
 // String describes g, e.g. "slot=60m day attrs=[media_type] duration/15".
 func (g Generalization) String() string {
 	var b strings.Builder

@@ -44,8 +44,8 @@ func Story(ctx context.Context, ev *Events, truth *Truth, opt Options) (string, 
 	var w strings.Builder
 	fmt.Fprintf(&w, "The Monday-20:00 story: %s accounts, %s events over %s weeks.\n",
 		thousands(int64(b.Subjects)), thousands(b.Events), thousands(int64(truth.Habits[0].Weeks)))
-	fmt.Fprintf(&w, "No single field singles anyone out; the rhythm does. Key: %s, habit = same key in ≥ %d ISO weeks.\n",
-		sg.Before.Generalization, opt.withDefaults().MinWeeks)
+	fmt.Fprintf(&w, "No single field singles anyone out; the rhythm does. Key: %s; habit = same key in ≥ %d ISO weeks.\n",
+		sg.Before.Generalization.Describe(), opt.withDefaults().MinWeeks)
 	fmt.Fprintf(&w, "  %s a weekly habit; %s of them (%s) %s alone in one (a(s) = 1), %s (%s) %s it with fewer than 5.\n",
 		plural(b.SubjectsWithHabits, "account has", "accounts have"),
 		thousands(int64(b.Habits.SingledOut)), percent(b.Habits.UniqueP1), verb(b.Habits.SingledOut, "is", "are"),
@@ -80,7 +80,7 @@ func Story(ctx context.Context, ev *Events, truth *Truth, opt Options) (string, 
 		fmt.Fprintf(&w, "No coarsening within %d trials meets %s.\n", sg.Evaluated, storyPolicy)
 		return w.String(), nil
 	}
-	fmt.Fprintf(&w, "Least coarsening meeting %s (%d generalisations tried): %s.\n", storyPolicy, sg.Evaluated, sg.Generalization)
+	fmt.Fprintf(&w, "Least coarsening meeting %s (%d generalisations tried): %s.\n", storyPolicy, sg.Evaluated, sg.Generalization.Describe())
 	fmt.Fprintf(&w, "  then %s habits, %s singled out (a(s) = 1: %s), %s with a(s) < 5 (%s); the Monday viewer's rarest habit is shared by %s accounts.\n",
 		plural(a.SubjectsWithHabits, "account has", "accounts have"), thousands(int64(a.Habits.SingledOut)), percent(a.Habits.UniqueP1),
 		thousands(int64(a.Habits.Lt5Subjects)), percent(a.Habits.Lt5), thousands(int64(a.Anonymity[truth.Habits[0].Subjects[0]])))

@@ -227,30 +227,14 @@ func writeSafe(ctx context.Context, rep *reidrisk.TemporalReport, open func() (*
 	return st, err
 }
 
-// keyText describes an event key: "ISO weekday × 60-min slot × media_type × duration/15".
+// keyText describes an event key in the report's terms (see
+// temporal.Generalization.Describe): "ISO weekday × 60-min slot × media_type".
 func keyText(slot int, weekday string, dur float64, attrs []string) string {
-	var parts []string
-	switch weekday {
-	case "day":
-		parts = append(parts, "ISO weekday")
-	case "weekday_weekend":
-		parts = append(parts, "weekday/weekend")
+	days, err := temporal.ParseDayLevel(weekday)
+	if err != nil {
+		days = temporal.AnyDay
 	}
-	switch slot {
-	case 1440:
-	case 360:
-		parts = append(parts, "day part")
-	default:
-		parts = append(parts, fmt.Sprintf("%d-min slot", slot))
-	}
-	parts = append(parts, attrs...)
-	if dur > 0 {
-		parts = append(parts, "duration/"+strconv.FormatFloat(dur, 'g', -1, 64))
-	}
-	if len(parts) == 0 {
-		return "ISO week only"
-	}
-	return strings.Join(parts, " × ")
+	return temporal.Generalization{SlotMinutes: slot, Days: days, DurationBucket: dur, Attrs: attrs}.Describe()
 }
 
 func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, written *quasiid.RewriteStats) error {
