@@ -192,8 +192,10 @@ func (t *part) countHash(es []hentry, pbits uint) {
 // without a branch.
 func (t *part) countDense(es []dentry) {
 	n := len(t.first)
-	first := append(t.first, make([]uint32, len(es))...)
-	subs := append(t.subs, make([]uint32, len(es))...)
+	// Room for every row to be new, without clearing it: only the first
+	// n entries are ever read.
+	first := slices.Grow(t.first, len(es))[:n+len(es)]
+	subs := slices.Grow(t.subs, len(es))[:n+len(es)]
 	d := t.dense
 	for _, e := range es {
 		c := d[e.sub]
