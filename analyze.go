@@ -2,6 +2,7 @@ package reidrisk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -194,7 +195,7 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 		s := SensitiveReport{
 			Column:          m.Name,
 			LDiversity:      LDiversity{int64(sum.DistinctL), Float(sum.EntropyL), Float(sum.RecursiveC)},
-			TCloseness:      TCloseness{Equal: Float(sum.TEqual), Ordered: Float(sum.TOrdered)},
+			TCloseness:      TCloseness{Equal: Float(sum.TEqual), Ordered: Float(sum.TOrdered), OrderedBy: orderedBy(m)},
 			BetaLikeness:    BetaLikeness{Float(sum.BetaBasic), Float(sum.BetaEnhanced)},
 			DeltaDisclosure: Float(sum.DeltaDisclosure),
 		}
@@ -215,7 +216,9 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 		l.Entropy = Float(minFloat([]float64{float64(l.Entropy), float64(s.LDiversity.Entropy)}))
 		l.RecursiveC = Float(maxFloat([]float64{float64(l.RecursiveC), float64(s.LDiversity.RecursiveC)}))
 		t.Equal = Float(maxFloat([]float64{float64(t.Equal), float64(s.TCloseness.Equal)}))
-		t.Ordered = Float(maxFloat([]float64{float64(t.Ordered), float64(s.TCloseness.Ordered)}))
+		if s.TCloseness.Ordered > t.Ordered || math.IsNaN(float64(t.Ordered)) {
+			t.Ordered, t.OrderedBy = s.TCloseness.Ordered, s.TCloseness.OrderedBy
+		}
 		beta.Basic = Float(maxFloat([]float64{float64(beta.Basic), float64(s.BetaLikeness.Basic)}))
 		beta.Enhanced = Float(maxFloat([]float64{float64(beta.Enhanced), float64(s.BetaLikeness.Enhanced)}))
 		delta = Float(maxFloat([]float64{float64(delta), float64(s.DeltaDisclosure)}))
@@ -231,6 +234,26 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 		r.PerSensitive = nil
 	}
 	return nil
+}
+
+// orderedBy says which order anonymity.OrderedDistance puts m's values
+// in: OrderedNumeric when every non-null value in the table reads as a
+// number (strconv.ParseFloat; NaN does not count), else OrderedLexicographic.
+func orderedBy(m *anonymity.Multiset) string {
+	if m.Dict == nil {
+		return OrderedNumeric // codes are the order
+	}
+	for i, code := range m.Values {
+		if m.Counts[i] == 0 || m.Dict.IsNull(code) {
+			continue
+		}
+		f, err := strconv.ParseFloat(m.Dict.Value(code), 64)
+		var ne *strconv.NumError
+		if err != nil && !(errors.As(err, &ne) && ne.Err == strconv.ErrRange) || math.IsNaN(f) {
+			return OrderedLexicographic
+		}
+	}
+	return OrderedNumeric
 }
 
 // population fills the journalist, marketer and individual risk from a

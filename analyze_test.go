@@ -122,6 +122,28 @@ func TestAnalyzeKInSubjects(t *testing.T) {
 	}
 }
 
+// TestAnalyzeOrderedBy: values 9, 100 in class a and 10 in class b, each
+// 1/3 of the table. In numeric order (9, 10, 100) class b gives
+// ½(|−⅓| + |⅓|) = ⅓; in lexicographic order ("10", "100", "9") it would
+// give ½(⅔ + ⅓) = ½. Text values are ordered lexicographically and say so.
+func TestAnalyzeOrderedBy(t *testing.T) {
+	const csv = "q,n,s\na,9,x\na,100,y\nb,10,x\n"
+	r, err := Analyze(context.Background(), source(t, csv), Options{QI: []string{"q"}, Sensitive: []string{"n"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc := r.TCloseness; math.Abs(float64(tc.Ordered)-1.0/3) > 1e-12 || tc.OrderedBy != OrderedNumeric {
+		t.Errorf("numeric column: ordered %v by %q, want 1/3 by numeric", tc.Ordered, tc.OrderedBy)
+	}
+	r, err = Analyze(context.Background(), source(t, csv), Options{QI: []string{"q"}, Sensitive: []string{"s", "n"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := []string{r.PerSensitive[0].TCloseness.OrderedBy, r.PerSensitive[1].TCloseness.OrderedBy}; got[0] != OrderedLexicographic || got[1] != OrderedNumeric {
+		t.Errorf("ordered_by per column %q, want lexicographic, numeric", got)
+	}
+}
+
 func TestAnalyzeShowValues(t *testing.T) {
 	r, err := Analyze(context.Background(), source(t, small), Options{QI: []string{"q1", "q2"}, ShowValues: true})
 	if err != nil {

@@ -223,10 +223,22 @@ type LDiversity struct {
 // TCloseness holds the largest earth mover's distance between a class's
 // sensitive distribution and the table's, per ground distance.
 type TCloseness struct {
-	Equal        Float  `json:"equal"`
-	Ordered      Float  `json:"ordered"`
+	Equal   Float `json:"equal"`
+	Ordered Float `json:"ordered"`
+	// OrderedBy says how the values were ordered for Ordered:
+	// OrderedNumeric when every value reads as a number, else
+	// OrderedLexicographic (by bytes) — for a nominal text column that
+	// order is arbitrary and Ordered means little (Li et al. 2007 define
+	// it for ordinal and numeric attributes).
+	OrderedBy    string `json:"ordered_by"`
 	Hierarchical *Float `json:"hierarchical,omitempty"`
 }
+
+// Values of TCloseness.OrderedBy.
+const (
+	OrderedNumeric       = "numeric"
+	OrderedLexicographic = "lexicographic"
+)
 
 // BetaLikeness holds the largest basic and enhanced β over classes.
 type BetaLikeness struct {

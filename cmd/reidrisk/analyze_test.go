@@ -71,6 +71,11 @@ func TestAnalyzeAdult(t *testing.T) {
 	if got := float64(r.TCloseness.Equal); math.Abs(got-0.9997016) > 1e-7 {
 		t.Errorf("t_closeness.equal = %.9f, want 0.9997016 (pyCANON)", got)
 	}
+	// occupation is nominal text: its ordered distance uses byte order
+	// (0.5415500, recomputed independently in Python) and says so.
+	if got := float64(r.TCloseness.Ordered); math.Abs(got-0.54155) > 1e-5 || r.TCloseness.OrderedBy != reidrisk.OrderedLexicographic {
+		t.Errorf("t_closeness.ordered = %.7f by %q, want 0.54155 by lexicographic", got, r.TCloseness.OrderedBy)
+	}
 	if h := r.TCloseness.Hierarchical; h == nil || math.Abs(float64(*h)-0.8296532) > 1e-7 {
 		t.Errorf("t_closeness.hierarchical = %v, want 0.8296532 (ARX hierarchy; docs/metrics_privacy.md)", h)
 	}
@@ -141,7 +146,7 @@ func TestAnalyzeSmall(t *testing.T) {
 		"6 rows, 3 equivalence classes over 2 quasi-identifiers",
 		"k = 1 (the smallest class holds 1 row); k_subjects = 1 (the fewest people in a class)",
 		"policy k = 5 counted in subjects (people, not rows): NOT met",
-		"1 row (16.7%) are unique",
+		"1 row (16.7%) is unique",
 		"4 subjects in all; k_subjects = 1",
 		"2 (50.0%) are alone in at least one class",
 		"highest 1, average 0.5; 100.0% of rows have risk above 0.2",

@@ -103,20 +103,21 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	}{
 		{"Everything in the log", demoAll, func(r *reidrisk.Report) string {
 			return fmt.Sprintf("On all eight usage fields %s of the %s sessions are unique, and %s of %s accounts (%s) "+
-				"have a session no other account shares: whoever knows one session of theirs finds their whole history.",
+				"%s a session no other account shares: whoever knows one session of theirs finds their whole history.",
 				pct(float64(r.SampleUniquesFraction)), group(r.Rows), group(*r.SubjectsSingledOut), group(*r.Subjects),
-				pct(ratio(*r.SubjectsSingledOut, *r.Subjects)))
+				pct(ratio(*r.SubjectsSingledOut, *r.Subjects)), pick(*r.SubjectsSingledOut, "has", "have"))
 		}},
 		{"Without the exact numbers", demoCoarse, func(r *reidrisk.Report) string {
 			return fmt.Sprintf("Dropping duration and bit rate leaves six categorical fields. Still %s of sessions are unique "+
-				"and %s accounts (%s) are alone in some class: device, codec, resolution, media type, country and hour "+
+				"and %s (%s) %s alone in some class: device, codec, resolution, media type, country and hour "+
 				"form a fingerprint.",
-				pct(float64(r.SampleUniquesFraction)), group(*r.SubjectsSingledOut), pct(ratio(*r.SubjectsSingledOut, *r.Subjects)))
+				pct(float64(r.SampleUniquesFraction)), plural(*r.SubjectsSingledOut, "account", "accounts"),
+				pct(ratio(*r.SubjectsSingledOut, *r.Subjects)), be(*r.SubjectsSingledOut))
 		}},
 		{"Three harmless-looking fields", demoFew, func(r *reidrisk.Report) string {
-			return fmt.Sprintf("Country, device type and hour of day alone: %s sessions (%s) unique, %s accounts (%s) singled out, "+
+			return fmt.Sprintf("Country, device type and hour of day alone: %s (%s) unique, %s (%s) singled out, "+
 				"k_subjects = %d.%s",
-				group(r.SampleUniques), pct(float64(r.SampleUniquesFraction)), group(*r.SubjectsSingledOut),
+				plural(r.SampleUniques, "session", "sessions"), pct(float64(r.SampleUniquesFraction)), plural(*r.SubjectsSingledOut, "account", "accounts"),
 				pct(ratio(*r.SubjectsSingledOut, *r.Subjects)), *r.KSubjects, smallestStory(r))
 		}},
 	}
@@ -178,6 +179,14 @@ func writeDemoText(w io.Writer, res demoResult) error {
 	p.f("  reidrisk demo --write-events events.csv\n")
 	p.f("  reidrisk temporal events.csv --subject account --time time --attrs media_type --policy 'lt_5<=0'\n")
 	return p.err
+}
+
+// pick returns one for n = 1, else many.
+func pick(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // wrap breaks s into lines of at most width characters, each prefixed.

@@ -340,7 +340,7 @@ func sensitiveSection(r *reidrisk.Report) htmlreport.Section {
 			h = num(*p.TCloseness.Hierarchical)
 		}
 		t.Rows = append(t.Rows, []string{p.Column, strconv.FormatInt(p.LDiversity.Distinct, 10), num(p.LDiversity.Entropy), num(p.LDiversity.RecursiveC),
-			num(p.TCloseness.Equal), num(p.TCloseness.Ordered), h, num(p.BetaLikeness.Basic), num(p.BetaLikeness.Enhanced), num(p.DeltaDisclosure)})
+			num(p.TCloseness.Equal), num(p.TCloseness.Ordered) + " (" + p.TCloseness.OrderedBy + " order)", h, num(p.BetaLikeness.Basic), num(p.BetaLikeness.Enhanced), num(p.DeltaDisclosure)})
 	}
 	s.Table = t
 	if r.LDiversity.Distinct <= 1 {

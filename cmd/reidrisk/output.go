@@ -28,8 +28,9 @@ func writeReport(e env, format string, rep *reidrisk.Report) error {
 // writeText writes the short human-readable report.
 func writeText(w io.Writer, r *reidrisk.Report) error {
 	p := &printer{w: w}
-	p.f("%s: %s rows, %s equivalence classes over %d quasi-identifiers\n  (%s)\n",
-		filepath.Base(r.Source), group(r.Rows), group(r.Classes), len(r.QI), strings.Join(r.QI, ", "))
+	p.f("%s: %s, %s over %s\n  (%s)\n",
+		filepath.Base(r.Source), plural(r.Rows, "row", "rows"), plural(r.Classes, "equivalence class", "equivalence classes"),
+		plural(int64(len(r.QI)), "quasi-identifier", "quasi-identifiers"), strings.Join(r.QI, ", "))
 	p.f("\n")
 	verdict := func(k int64) string {
 		if k < int64(r.Policy.K) {
@@ -45,8 +46,13 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 		p.f("k-anonymity: k = %d (the smallest class holds %s); policy k = %d (rows) %s.\n",
 			r.K, plural(r.K, "row", "rows"), r.Policy.K, verdict(r.K))
 	}
-	p.f("  %s (%s) are unique on these columns: anyone who knows them can single those rows out.\n",
-		plural(r.SampleUniques, "row", "rows"), pct(float64(r.SampleUniquesFraction)))
+	if r.SampleUniques == 1 {
+		p.f("  1 row (%s) is unique on these columns: anyone who knows them can single that row out.\n",
+			pct(float64(r.SampleUniquesFraction)))
+	} else {
+		p.f("  %s (%s) are unique on these columns: anyone who knows them can single those rows out.\n",
+			plural(r.SampleUniques, "row", "rows"), pct(float64(r.SampleUniquesFraction)))
+	}
 	below := r.RecordsInClassesBelowK
 	var parts []string
 	for _, k := range below.Keys() {
@@ -56,10 +62,10 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	if r.KSubjects != nil {
 		p.f("\nPeople, not rows (subject column %q):\n", r.Subject)
 		p.f("  %s in all; k_subjects = %d (fewest distinct subjects in a class).\n", plural(*r.Subjects, "subject", "subjects"), *r.KSubjects)
-		p.f("  %s (%s) are alone in at least one class: their rows there are theirs alone.\n",
-			group(*r.SubjectsSingledOut), pct(ratio(*r.SubjectsSingledOut, *r.Subjects)))
-		p.f("  %s have rows in more than one class (linking those rows narrows them down further).\n",
-			group(*r.SubjectsInSeveralClasses))
+		p.f("  %s (%s) %s alone in at least one class: their rows there are theirs alone.\n",
+			group(*r.SubjectsSingledOut), pct(ratio(*r.SubjectsSingledOut, *r.Subjects)), be(*r.SubjectsSingledOut))
+		p.f("  %s rows in more than one class (linking those rows narrows them down further).\n",
+			plural(*r.SubjectsInSeveralClasses, "subject has", "subjects have"))
 	}
 	pr := r.Prosecutor
 	p.f("\nProsecutor risk (ARX): highest %s, average %s; %s of rows have risk above %s.\n",
@@ -76,7 +82,11 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 		}
 	}
 	if t := r.TCloseness; t != nil {
-		p.f("  t-closeness: equal distance %s, ordered distance %s", num(t.Equal), num(t.Ordered))
+		p.f("  t-closeness: equal distance %s, ordered distance %s (%s order", num(t.Equal), num(t.Ordered), t.OrderedBy)
+		if t.OrderedBy == reidrisk.OrderedLexicographic {
+			p.f(": text values, meaningful only if alphabetical order is their order")
+		}
+		p.f(")")
 		if t.Hierarchical != nil {
 			p.f(", hierarchical %s", num(*t.Hierarchical))
 		}
@@ -234,12 +244,30 @@ func ratio(a, b int64) float64 {
 	return float64(a) / float64(b)
 }
 
-// pct formats a fraction as a percentage with one decimal.
+// be returns the verb "is" or "are" for n things.
+func be(n int64) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// pct formats a fraction as a percentage with one decimal, or with two
+// significant digits when one decimal would show a share that is not 0 as
+// 0.0% (0.0004 → "0.04%") or one that is not 1 as 100.0%.
 func pct(f float64) string {
 	if math.IsNaN(f) {
 		return "n/a"
 	}
-	return strconv.FormatFloat(100*f, 'f', 1, 64) + "%"
+	v := 100 * f
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	switch {
+	case v != 0 && s == "0.0" || s == "-0.0":
+		return strconv.FormatFloat(v, 'g', 2, 64) + "%"
+	case v < 100 && s == "100.0":
+		return strconv.FormatFloat(v, 'f', 3, 64) + "%"
+	}
+	return s + "%"
 }
 
 // num formats a figure with up to 7 significant digits; ±Inf as "∞".
