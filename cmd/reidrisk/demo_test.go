@@ -107,6 +107,9 @@ func TestDemo(t *testing.T) {
 	if regexp.MustCompile(`acct-\d+`).MatchString(page) {
 		t.Error("demo html shows account ids")
 	}
+	// The suggested event key in words, not as flag values.
+	require.Regexp(t, `Coarsen the event key to [^<.]*×`, page)
+	require.NotContains(t, page, "weekday_weekend")
 	if code, _, _ := runCLI(t, "", "demo", "some.csv"); code != 2 {
 		t.Errorf("demo FILE: exit %d, want 2", code)
 	}

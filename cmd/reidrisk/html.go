@@ -10,6 +10,7 @@ import (
 
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
+	"github.com/reidrisk/reidrisk/temporal"
 )
 
 // htmlPage is what one HTML report shows; nil parts are left out.
@@ -571,7 +572,12 @@ func temporalSections(r *reidrisk.TemporalReport) ([]htmlreport.Section, error) 
 	if sg := r.Suggestion; sg != nil {
 		s := htmlreport.Section{ID: "temporal-suggestion", Title: "Coarsening that meets " + sg.Policy}
 		if sg.Met {
-			s.Verdict = fmt.Sprintf("Coarsen to: weekday %s, %d-minute slots, attributes [%s].", sg.Weekday, sg.SlotMinutes, strings.Join(sg.Attrs, ", "))
+			days, err := temporal.ParseDayLevel(sg.Weekday)
+			if err != nil {
+				days = temporal.AnyDay
+			}
+			key := temporal.Generalization{SlotMinutes: sg.SlotMinutes, Days: days, DurationBucket: sg.DurationBucket, Attrs: sg.Attrs}
+			s.Verdict = "Coarsen the event key to " + key.Describe() + "."
 		} else {
 			s.Verdict = "No coarsening within the search budget meets the policy; the closest is shown."
 			s.Bad = true

@@ -199,7 +199,7 @@ func TestSuggestTemporalHTML(t *testing.T) {
 			t.Errorf("plot %q: present %v, drawn %v, how-to-read %v", id, ok, f.svg, f.how)
 		}
 	}
-	for _, want := range []string{"Generalise to age:1 zip:2", "25.0% of the subjects with habits", "Coarsen to: weekday weekday_weekend, 360-minute slots"} {
+	for _, want := range []string{"Generalise to age:1 zip:2", "25.0% of the subjects with habits", "Coarsen the event key to weekday/weekend × day part."} {
 		if !strings.Contains(d.text, want) {
 			t.Errorf("HTML lacks %q", want)
 		}
