@@ -29,7 +29,11 @@ type Options struct {
 	// never printed.
 	Identifiers []string
 
-	// K is the smallest acceptable class size (0: DefaultK).
+	// K is the smallest acceptable class size (0: DefaultK). With a
+	// Subject it is checked on Report.KSubjects, the fewest distinct
+	// subjects in a class, since rows of one person do not hide each
+	// other; without one, on Report.K (rows). Report.Policy.KCountedIn says
+	// which.
 	K int
 	// RiskThreshold is the prosecutor risk above which a record counts as
 	// at risk, strictly (0: DefaultRiskThreshold).
