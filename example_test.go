@@ -46,3 +46,35 @@ Fay,50-59,130**,flu
 	// distinct l = 1
 	// policy met: false [k=2]
 }
+
+// With a subject column k counts people: five sessions of one account are
+// a class of one person, however many rows it has.
+func ExampleAnalyze_subject() {
+	const data = `account,device,country
+a1,tv,NL
+a1,tv,NL
+a1,tv,NL
+a1,tv,NL
+a1,tv,NL
+a2,phone,BE
+a3,phone,BE
+`
+	src, err := quasiid.Read("sessions.csv", strings.NewReader(data), quasiid.ReadOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer src.Close()
+	r, err := reidrisk.Analyze(context.Background(), src, reidrisk.Options{
+		QI: []string{"device", "country"}, Subject: "account", K: 2,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("k = %d rows, k_subjects = %d\n", r.K, *r.KSubjects)
+	fmt.Printf("policy k = %d counted in %s: met %v %v\n", r.Policy.K, r.Policy.KCountedIn, *r.Policy.Satisfied, r.Policy.Failed)
+	// Output:
+	// k = 2 rows, k_subjects = 1
+	// policy k = 2 counted in subjects: met false [k=2 (subjects)]
+}
