@@ -120,6 +120,15 @@ type searcher struct {
 // suppression) nodes above a feasible node are not evaluated; otherwise
 // every feasible node is.
 //
+// Larger lattices are searched greedily (Result.Heuristic, not proven
+// optimal): best-first from the bottom towards feasibility, stopping at the
+// first feasible node reached, then a bounded local improvement (see
+// bestFirst). A Budget that runs out sets Result.CutShort.
+//
+// l-diversity and t-closeness are measured per class with the anonymity
+// package (DistinctL, EntropyL, RecursiveC, TCloseness); t against the
+// distribution of the whole input, suppressed records included.
+//
 // Each node's classes are rolled up from the cached table of the
 // evaluated node below it with the fewest classes (the bottom at worst).
 func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy, opt Options) (*Result, error) {
