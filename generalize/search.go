@@ -590,6 +590,9 @@ func (s *searcher) flash(res *Result) (bool, error) {
 		}
 		lo, hi := 0, len(path)-1
 		for lo <= hi {
+			if s.overBudget() {
+				return false, nil
+			}
 			mid := (lo + hi) / 2
 			ok, err := check(path[mid])
 			if err != nil {
