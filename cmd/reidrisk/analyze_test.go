@@ -192,6 +192,7 @@ func TestAnalyzeSubjectK(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	require.Contains(t, text, "policy k = 2 counted in subjects (people, not rows): NOT met")
 	require.Contains(t, text, "Policy NOT met: k=2 (subjects)")
+	require.Contains(t, text, "Counted in people the highest risk is 1/k_subjects = 1:")
 	require.NotContains(t, text, "u1")
 
 	// Without --subject the same table meets k = 2 in rows, and says so.

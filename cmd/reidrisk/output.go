@@ -70,6 +70,10 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	pr := r.Prosecutor
 	p.f("\nProsecutor risk (ARX): highest %s, average %s; %s of rows have risk above %s.\n",
 		num(pr.Highest), num(pr.Average), pct(float64(pr.RecordsAtRisk)), num(pr.RiskThreshold))
+	if r.KSubjects != nil && *r.KSubjects > 0 && *r.KSubjects < r.K {
+		p.f("  Counted in people the highest risk is 1/k_subjects = %s: rows of one account do not hide each other.\n",
+			num(reidrisk.Float(1/float64(*r.KSubjects))))
+	}
 	if len(r.QIAnalysis) > 0 {
 		p.qiStory(r)
 	}
