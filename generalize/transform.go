@@ -188,6 +188,7 @@ func Failing(c *anonymity.Classes, p Policy) ([]bool, error) {
 	if err != nil {
 		return nil, err
 	}
+	ev.sensitive(t)
 	out := make([]bool, c.Len())
 	for k := range out {
 		out[k] = ev.fails(t, k)

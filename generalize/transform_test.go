@@ -93,3 +93,39 @@ func FuzzReadTransform(f *testing.F) {
 		g.Generalize(vals, make([]bool, len(vals)))
 	})
 }
+
+// TestFailingSensitive pins Failing on a policy with l and t: classes are
+// marked from their sensitive histograms (a regression: Failing once read the
+// l/t marks before computing them and panicked).
+func TestFailingSensitive(t *testing.T) {
+	header := []string{"q", "s"}
+	rows := [][]string{
+		{"a", "x"}, {"a", "y"}, // class a: 2 distinct values
+		{"b", "x"}, {"b", "x"}, // class b: 1 distinct value
+		{"c", "x"}, {"c", "y"}, {"c", "y"}, // class c: 2 distinct values
+	}
+	c := classesOf(header, rows, []string{"q"}, []string{"s"}, "")
+	fail, err := Failing(c, Policy{L: 2, LVariant: DistinctL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{false, true, false}; !slices.Equal(fail, want) {
+		t.Errorf("distinct l = 2: failing %v, want %v", fail, want)
+	}
+	// Q = (x 4/7, y 3/7). Equal-distance EMD: a = |1/2-4/7| = 1/14,
+	// b = 3/7, c = |1/3-4/7| = 5/21. With t = 0.3 only b fails.
+	fail, err = Failing(c, Policy{T: 0.3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{false, true, false}; !slices.Equal(fail, want) {
+		t.Errorf("t = 0.3: failing %v, want %v", fail, want)
+	}
+	fail, err = Failing(c, Policy{T: 0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{false, true, true}; !slices.Equal(fail, want) {
+		t.Errorf("t = 0.2: failing %v, want %v", fail, want)
+	}
+}
