@@ -29,9 +29,6 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err := in.check(); err != nil {
 		return err
 	}
-	if in.format == "html" {
-		return usagef("--format html: apply writes text or json (there is no HTML report of an apply run; use suggest --format html)")
-	}
 	if *transform == "" || *outPath == "" {
 		return usagef("--transform and --out are required")
 	}
@@ -67,8 +64,11 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err := out.Close(); err != nil {
 		return err
 	}
-	if in.format == "json" {
+	switch in.format {
+	case "json":
 		return writeJSON(e.stdout, rep)
+	case "html":
+		return writeHTML(e.stdout, htmlPage{Title: "reidrisk apply", Apply: &applyPage{Source: src.Name(), Out: *outPath, Transform: tr, Report: rep}})
 	}
 	verb := "removed"
 	if rep.Starred {

@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -206,5 +207,76 @@ func TestSuggestTemporalHTML(t *testing.T) {
 	}
 	if os.Getenv("REIDRISK_HTML_OUT") != "" {
 		os.WriteFile(os.Getenv("REIDRISK_HTML_OUT")+"/suggest-temporal.html", []byte(b.String()), 0o644)
+	}
+}
+
+// TestApplyHTML saves a transform on a hand-made table and applies it to
+// new data holding a city the hierarchy lacks. The optimum generalises
+// city to France (classes F 3, M 3: DM* 18; sex to * gives 4²+2² = 20).
+// On the new rows Paris,F / Marseille,F / Lyon,M ×2 / Paris,M the classes
+// are (France,F) 1, (*,F) 1 and (France,M) 3: 2 records in 2 classes
+// fail k = 2 and are removed, 3 are written, k = 3, and the 2 suppressed
+// exceed the transform's limit of 0.
+func TestApplyHTML(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	in := write("in.csv", "city,sex\nParis,F\nParis,F\nLyon,F\nParis,M\nParis,M\nLyon,M\n")
+	hc := write("city.csv", "Paris;France;*\nLyon;France;*\n")
+	hs := write("sex.csv", "F;*\nM;*\n")
+	tr := filepath.Join(dir, "t.json")
+	code, _, errs := runCLI(t, "", "suggest", in, "--qi", "city,sex", "--hierarchy", "city="+hc, "--hierarchy", "sex="+hs,
+		"--k", "2", "--metric", "dm_star", "--save-transform", tr)
+	if code != 0 {
+		t.Fatalf("suggest: exit %d: %s", code, errs)
+	}
+	next := write("next.csv", "city,sex\nParis,F\nMarseille,F\nLyon,M\nLyon,M\nParis,M\n")
+	code, out, errs := runCLI(t, "", "apply", next, "--transform", tr, "--out", filepath.Join(dir, "out.csv"), "--format", "html")
+	if code != 0 {
+		t.Fatalf("apply: exit %d: %s", code, errs)
+	}
+	d := parseHTML(t, out)
+	for _, id := range []string{"apply", "apply-levels", "apply-uncovered"} {
+		if !d.sections[id] {
+			t.Errorf("no section %q", id)
+		}
+	}
+	for _, want := range []string{
+		"3 of 5 records written, 2 suppressed (removed); smallest class k = 3.",
+		"rows read5", "rows written3", "rows suppressed2", "classes suppressed2", "smallest kept class (k)3",
+		"limit of 0 of the records",
+		"city12city.csv1", "sex01sex.csv0", // column, level, of, hierarchy, uncovered records
+		"city1Marseille",
+	} {
+		if !strings.Contains(d.text, want) {
+			t.Errorf("HTML text lacks %q:\n%s", want, d.text)
+		}
+	}
+}
+
+// TestParetoAxis: the Pareto chart's axis gives the metric's direction;
+// precision is the one higher-is-better metric.
+func TestParetoAxis(t *testing.T) {
+	in := "age,city\n31,Paris\n33,Paris\n35,Lyon\n38,Lyon\n41,Paris\n44,Lyon\n47,Paris\n49,Lyon\n"
+	for metric, want := range map[string]string{
+		"precision": "precision (utility, higher is better)",
+		"dm_star":   "dm_star (utility loss, lower is better)",
+	} {
+		code, out, errs := runCLI(t, in, "suggest", "-", "--qi", "age,city", "--auto-hierarchies", "--k", "2", "--metric", metric, "--format", "html")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", metric, code, errs)
+		}
+		d := parseHTML(t, out)
+		if !d.figures["plot-pareto"].svg || !strings.Contains(d.text, want) {
+			t.Errorf("%s: Pareto plot drawn %v, axis %q in text %v", metric, d.figures["plot-pareto"].svg, want, strings.Contains(d.text, want))
+		}
+		if metric == "precision" && strings.Contains(d.text, "lower is better") {
+			t.Error("precision axis says lower is better")
+		}
 	}
 }
