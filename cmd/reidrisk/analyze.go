@@ -196,34 +196,22 @@ func (f *analyzeFlags) flagPhrases() map[string]string {
 }
 
 func runAnalyze(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	var f analyzeFlags
-	f.register(fs)
-	pos, err := parseInterleaved(fs, args)
+	file, set, err := parseCommand(e, "analyze", &f, args)
 	if err != nil {
 		return err
-	}
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	switch len(pos) {
-	case 0:
-		return usagef("no input FILE given (use - for standard input)")
-	case 1:
-	default:
-		return usagef("want one input FILE, got %d: %q", len(pos), pos)
 	}
 	opt, err := f.options(set)
 	if err != nil {
 		return err
 	}
-	src, err := openInput(e, pos[0], f.in.delimiter)
+	src, err := openInput(e, file, f.in.delimiter)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
 	if f.population != "" {
-		if f.population == "-" && pos[0] == "-" {
+		if f.population == "-" && file == "-" {
 			return usagef("--population - and FILE - cannot both read standard input")
 		}
 		pop, err := openInput(e, f.population, f.in.delimiter)
@@ -241,7 +229,7 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	rep, err := reidrisk.Analyze(ctx, src, opt)
 	bar.done()
 	if err != nil {
-		return reword(withLine(err, pos[0]), f.flagPhrases())
+		return reword(withLine(err, file), f.flagPhrases())
 	}
 	if f.records != "" {
 		if err := writeRecords(f.records, rep.Records); err != nil {

@@ -11,52 +11,58 @@ import (
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
+// applyFlags are the flags of reidrisk apply.
+type applyFlags struct {
+	in        inputFlags
+	transform string
+	out       string
+	star      bool
+}
+
+func (f *applyFlags) register(fs *flag.FlagSet) {
+	f.in.register(fs)
+	fs.StringVar(&f.transform, "transform", "", "transformation saved by reidrisk suggest --save-transform (required)")
+	fs.StringVar(&f.out, "out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows) (required)")
+	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * (default: as saved in the transform)")
+}
+
 func runApply(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	var in inputFlags
-	in.register(fs)
-	transform := fs.String("transform", "", "transformation saved by reidrisk suggest --save-transform (required)")
-	outPath := fs.String("out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows) (required)")
-	star := fs.Bool("star", false, "keep suppressed records with every QI set to * (default: as saved in the transform)")
-	pos, err := parseInterleaved(fs, args)
+	var f applyFlags
+	file, _, err := parseCommand(e, "apply", &f, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usagef("want one input FILE (use - for standard input), got %d", len(pos))
-	}
-	if err := in.check(); err != nil {
+	if err := f.in.check(); err != nil {
 		return err
 	}
-	if *transform == "" || *outPath == "" {
+	if f.transform == "" || f.out == "" {
 		return usagef("--transform and --out are required")
 	}
-	format, err := quasiid.FormatFromName(*outPath)
+	format, err := quasiid.FormatFromName(f.out)
 	if err != nil {
-		return usagef("--out %s: %v", *outPath, err)
+		return usagef("--out %s: %v", f.out, err)
 	}
-	tf, err := os.Open(*transform)
+	tf, err := os.Open(f.transform)
 	if err != nil {
 		return err
 	}
-	tr, err := generalize.ReadTransform(*transform, tf)
+	tr, err := generalize.ReadTransform(f.transform, tf)
 	tf.Close()
 	if err != nil {
 		return err
 	}
-	src, err := openInput(e, pos[0], in.delimiter)
+	src, err := openInput(e, file, f.in.delimiter)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	out, err := os.Create(*outPath)
+	out, err := os.Create(f.out)
 	if err != nil {
 		return err
 	}
 	defer out.Close()
-	bar := newProgress(e, in.quiet)
-	rep, err := reidrisk.Apply(ctx, src, tr, out, format, reidrisk.ApplyOptions{Star: *star || tr.Star, Progress: bar.update})
+	bar := newProgress(e, f.in.quiet)
+	rep, err := reidrisk.Apply(ctx, src, tr, out, format, reidrisk.ApplyOptions{Star: f.star || tr.Star, Progress: bar.update})
 	bar.done()
 	if err != nil {
 		return err
@@ -64,18 +70,18 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err := out.Close(); err != nil {
 		return err
 	}
-	switch in.format {
+	switch f.in.format {
 	case "json":
 		return writeJSON(e.stdout, rep)
 	case "html":
-		return writeHTML(e.stdout, htmlPage{Title: "reidrisk apply", Apply: &applyPage{Source: src.Name(), Out: *outPath, Transform: tr, Report: rep}})
+		return writeHTML(e.stdout, htmlPage{Title: "reidrisk apply", Apply: &applyPage{Source: src.Name(), Out: f.out, Transform: tr, Report: rep}})
 	}
 	verb := "removed"
 	if rep.Starred {
 		verb = "starred"
 	}
 	fmt.Fprintf(e.stdout, "%s: %d records, %d written to %s, %d suppressed (%s, %d classes), k = %d\n",
-		src.Name(), rep.Rows, rep.Written, *outPath, rep.Suppressed, verb, rep.SuppressedClasses, rep.K)
+		src.Name(), rep.Rows, rep.Written, f.out, rep.Suppressed, verb, rep.SuppressedClasses, rep.K)
 	if !rep.WithinLimit {
 		fmt.Fprintf(e.stdout, "warning: %d suppressed records exceed the transform's suppression limit of %.4g of the records\n", rep.Suppressed, tr.Policy.MaxSuppression)
 	}

@@ -45,6 +45,31 @@ func (f *inputFlags) check() error {
 	return nil
 }
 
+// parseCommand parses the arguments of the command name with the flags f
+// registers, flags before or after the FILE (see parseInterleaved). It
+// returns the one input FILE ("-" is standard input) and the names of the
+// flags given on the command line, so that an option left out can differ
+// from one set to its default value.
+func parseCommand(e env, name string, f interface{ register(*flag.FlagSet) }, args []string) (file string, set map[string]bool, err error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	f.register(fs)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return "", nil, err
+	}
+	set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	switch len(pos) {
+	case 0:
+		return "", nil, usagef("no input FILE given (use - for standard input)")
+	case 1:
+		return pos[0], set, nil
+	default:
+		return "", nil, usagef("want one input FILE, got %d: %q", len(pos), pos)
+	}
+}
+
 // parseInterleaved parses args with fs, allowing flags before and after
 // positional arguments ("FILE --qi a,b" as well as "--qi a,b FILE"). A lone
 // "-" is a positional argument (standard input); after "--" everything is

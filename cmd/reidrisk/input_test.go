@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"io"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/reidrisk/reidrisk"
@@ -92,5 +94,38 @@ func TestWriteJSONInfinity(t *testing.T) {
 func TestSplitList(t *testing.T) {
 	if got := splitList(" a, b,,c "); !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestParseCommand: every command that reads one FILE parses its
+// arguments the same way: flags on either side of FILE, the flags given
+// reported (and only those), no FILE or two FILEs a usage error.
+func TestParseCommand(t *testing.T) {
+	var f suggestFlags
+	file, set, err := parseCommand(env{stderr: io.Discard}, "suggest", &f, []string{"--k", "3", "in.csv", "--qi", "a,b", "--max-suppression", "0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"k": true, "qi": true, "max-suppression": true}
+	if file != "in.csv" || !reflect.DeepEqual(set, want) || f.k != 3 || f.qi != "a,b" {
+		t.Errorf("file %q, set %v, k %d, qi %q", file, set, f.k, f.qi)
+	}
+	if file, _, err := parseCommand(env{stderr: io.Discard}, "analyze", &analyzeFlags{}, []string{"--", "-"}); err != nil || file != "-" {
+		t.Errorf("-- -: file %q, err %v", file, err)
+	}
+	for _, cmd := range []string{"analyze", "suggest", "temporal", "apply"} {
+		for _, tc := range []struct {
+			args []string
+			want string
+		}{
+			{nil, "no input FILE given (use - for standard input)"},
+			{[]string{"a.csv", "b.csv"}, `want one input FILE, got 2: ["a.csv" "b.csv"]`},
+		} {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), env{nil, &out, &errb}, append([]string{cmd}, tc.args...))
+			if code != 2 || !strings.Contains(errb.String(), tc.want) {
+				t.Errorf("%s %q: exit %d, stderr %q, want %q", cmd, tc.args, code, errb.String(), tc.want)
+			}
+		}
 	}
 }

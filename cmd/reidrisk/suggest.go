@@ -177,32 +177,24 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 }
 
 func runSuggest(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	var f suggestFlags
-	f.register(fs)
-	pos, err := parseInterleaved(fs, args)
+	file, set, err := parseCommand(e, "suggest", &f, args)
 	if err != nil {
 		return err
-	}
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	if len(pos) != 1 {
-		return usagef("want one input FILE (use - for standard input), got %d", len(pos))
 	}
 	opt, err := f.options(set)
 	if err != nil {
 		return err
 	}
 	opt.Hierarchies = map[string]*generalize.Hierarchy{}
-	for col, file := range f.hierarchies {
-		h, err := generalize.ReadHierarchyFile(col, file)
+	for col, path := range f.hierarchies {
+		h, err := generalize.ReadHierarchyFile(col, path)
 		if err != nil {
 			return err
 		}
 		opt.Hierarchies[col] = h
 	}
-	src, err := openInput(e, pos[0], f.in.delimiter)
+	src, err := openInput(e, file, f.in.delimiter)
 	if err != nil {
 		return err
 	}

@@ -137,30 +137,18 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 }
 
 func runTemporal(ctx context.Context, e env, args []string) error {
-	fs := flag.NewFlagSet("temporal", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	var f temporalFlags
-	f.register(fs)
-	pos, err := parseInterleaved(fs, args)
+	file, set, err := parseCommand(e, "temporal", &f, args)
 	if err != nil {
 		return err
-	}
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	switch len(pos) {
-	case 0:
-		return usagef("no input FILE given (use - for standard input)")
-	case 1:
-	default:
-		return usagef("want one input FILE, got %d: %q", len(pos), pos)
 	}
 	opt, err := f.options(set)
 	if err != nil {
 		return err
 	}
 	// With --out the input is read twice; standard input is kept in memory.
-	open := func() (*quasiid.Source, error) { return openInput(e, pos[0], f.in.delimiter) }
-	if pos[0] == "-" && f.out != "" {
+	open := func() (*quasiid.Source, error) { return openInput(e, file, f.in.delimiter) }
+	if file == "-" && f.out != "" {
 		data, err := io.ReadAll(e.stdin)
 		if err != nil {
 			return fmt.Errorf("standard input: %v", err)
@@ -179,7 +167,7 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 	bar.done()
 	src.Close()
 	if err != nil {
-		return withLine(err, pos[0]) // a bad duration: add the CSV line
+		return withLine(err, file) // a bad duration: add the CSV line
 	}
 	var written *quasiid.RewriteStats
 	if f.out != "" {
