@@ -110,6 +110,13 @@ func TestAdultHeuristic(t *testing.T) {
 		if !res.Heuristic || res.Optimal || o == nil || !o.Feasible || o.DMStar < opt.Optimum.DMStar || (tc.exact && o.DMStar != opt.Optimum.DMStar) {
 			t.Errorf("%+v: heuristic %v optimal %v optimum %+v, optimal search %d", tc.p, res.Heuristic, res.Optimal, o, opt.Optimum.DMStar)
 		}
+		// With 5 % suppression a hill climb from the first feasible node
+		// stopped at DM* 6,281,090 (levels 1,1,0,2,1,0,0,1: every
+		// specialisation infeasible); the best-first improvement, which
+		// also expands worse feasible nodes, must get below it.
+		if tc.p.MaxSuppression > 0 && o != nil && o.DMStar >= 6281090 {
+			t.Errorf("%+v: heuristic DM* %d at %v: no better than the hill climb's local optimum 6,281,090", tc.p, o.DMStar, o.Levels)
+		}
 		if 10*res.NodesEvaluated > 6*opt.NodesEvaluated {
 			t.Errorf("%+v: heuristic evaluated %d nodes, optimal %d", tc.p, res.NodesEvaluated, opt.NodesEvaluated)
 		}

@@ -626,14 +626,11 @@ func (s *searcher) flash(res *Result) (bool, error) {
 // The frontier holds evaluated nodes; the one closest to feasibility
 // (fewest records beyond the suppression limit, then the metric) is
 // expanded by evaluating its direct generalisations. The climb stops at
-// the first expansion that reaches a feasible node. A bounded local
-// improvement follows: from the best feasible node, its direct
-// specialisations (one QI one level down) and its neighbours one level
-// down in one QI and up in another are evaluated, and the search moves to
-// the best feasible one while it improves the metric. Both phases share
-// opt.MaxHeuristicNodes evaluations and the time budget. It evaluates
-// about Σ heights · m nodes to climb and m² per improving step, not the
-// lattice.
+// the first expansion that reaches a feasible node. A bounded best-first
+// improvement over the feasible nodes follows (see improve). Both phases
+// share opt.MaxHeuristicNodes evaluations and the time budget. It
+// evaluates about Σ heights · m nodes to climb and m² per expansion of
+// the improvement, not the lattice.
 func (s *searcher) bestFirst(res *Result) error {
 	m := len(s.heights)
 	h := &nodeHeap{s: s}
@@ -682,21 +679,47 @@ func (s *searcher) bestFirst(res *Result) error {
 	return s.improve(out)
 }
 
-// improve is the local improvement of the heuristic search: it moves from
-// the best feasible node to a better feasible neighbour (one QI one level
-// down, possibly another one level up) until none is better or out()
-// reports the budget spent.
+// improve is the local improvement of the heuristic search, a bounded
+// best-first search over feasible nodes. The feasible nodes found so far
+// wait in a queue ordered by the metric; the best one is expanded by
+// evaluating its neighbours one QI one level up, one QI one level down,
+// or one down and another up, and the feasible ones join the queue.
+// Unlike a hill climb it also expands feasible nodes worse than the best
+// (its generalisations among them), which lets it leave a local optimum
+// whose specialisations are all infeasible.
+// It stops when improvePatience expansions in a row have not improved the
+// best node, when the queue is empty, or when out() reports the budget
+// spent.
 func (s *searcher) improve(out func() bool) error {
+	if s.top == nil {
+		return nil
+	}
 	m := len(s.heights)
-	for x := s.top; x != nil && !out(); {
-		var cands [][]int
+	q := &nodeHeap{s: s} // feasible nodes only: ordered by the metric
+	heap.Push(q, s.top)
+	queued := map[string]bool{key(s.top.Levels): true}
+	for stale := 0; q.Len() > 0 && stale < improvePatience && !out(); {
+		x := heap.Pop(q).(*Node)
+		top := s.top
 		for j := range m {
+			if x.Levels[j]+1 < s.heights[j] {
+				up := slices.Clone(x.Levels)
+				up[j]++
+				n, err := s.eval(up)
+				if err != nil {
+					return err
+				}
+				if k := key(up); n.Feasible && !queued[k] {
+					queued[k] = true
+					heap.Push(q, n)
+				}
+			}
 			if x.Levels[j] == 0 {
 				continue
 			}
 			down := slices.Clone(x.Levels)
 			down[j]--
-			cands = append(cands, down)
+			cands := [][]int{down}
 			for i := range m {
 				if i != j && down[i]+1 < s.heights[i] {
 					side := slices.Clone(down)
@@ -704,23 +727,32 @@ func (s *searcher) improve(out func() bool) error {
 					cands = append(cands, side)
 				}
 			}
-		}
-		for _, c := range cands {
-			if out() {
-				break
+			for _, c := range cands {
+				if out() {
+					return nil
+				}
+				n, err := s.eval(c)
+				if err != nil {
+					return err
+				}
+				if k := key(c); n.Feasible && !queued[k] {
+					queued[k] = true
+					heap.Push(q, n)
+				}
 			}
-			if _, err := s.eval(c); err != nil {
-				return err
-			}
 		}
-		next := s.top
-		if next == x {
-			return nil
+		if s.top == top {
+			stale++
+		} else {
+			stale = 0
 		}
-		x = next
 	}
 	return nil
 }
+
+// improvePatience is how many expansions in a row the heuristic's
+// improvement phase makes without finding a better node before it stops.
+const improvePatience = 3
 
 // climb goes up from x, one level at a time, to the successor closest to
 // feasibility, until a feasible node (or the top) is reached.
