@@ -632,7 +632,7 @@ func applySections(a *applyPage) []htmlreport.Section {
 	sum.Verdict = fmt.Sprintf("%s of %s records written, %s suppressed (%s); smallest class k = %d.",
 		group(r.Written), group(r.Rows), group(r.Suppressed), verb, r.K)
 	if !r.WithinLimit {
-		sum.Verdict += fmt.Sprintf(" More suppressed than the transform's limit of %s of the records.", num(reidrisk.Float(a.Transform.Policy.MaxSuppression)))
+		sum.Verdict += fmt.Sprintf(" That exceeds the transform's suppression limit of %s of the records.", pct(a.Transform.Policy.MaxSuppression))
 		sum.Bad = true
 	}
 	sum.Table = &htmlreport.Table{Header: []string{"", "records"}, Rows: [][]string{

@@ -249,7 +249,7 @@ func TestApplyHTML(t *testing.T) {
 	for _, want := range []string{
 		"3 of 5 records written, 2 suppressed (removed); smallest class k = 3.",
 		"rows read5", "rows written3", "rows suppressed2", "classes suppressed2", "smallest kept class (k)3",
-		"limit of 0 of the records",
+		"exceeds the transform's suppression limit of 0.0% of the records.",
 		"city12city.csv1", "sex01sex.csv0", // column, level, of, hierarchy, uncovered records
 		"city1Marseille",
 	} {
