@@ -102,12 +102,17 @@ var benchOptions = Options{
 	Delimiter: ',',
 }
 
-// BenchmarkScale compares, on the same synthetic table, the core library
+// BenchmarkScale (REIDRISK_BEAM_ROWS rows, default 10M;
+// REIDRISK_BEAM_NO_SUBJECT=1 drops the subject column) compares, on the same synthetic table, the core library
 // alone (read, encode, count, measures on one machine) with the Beam
 // pipeline on Prism (CountFiles over shard files, then Measures), and
 // reports rows/s of each and their ratio. Run with -benchtime 1x.
 func BenchmarkScale(b *testing.B) {
 	n := benchRows(b)
+	opt := benchOptions
+	if os.Getenv("REIDRISK_BEAM_NO_SUBJECT") != "" {
+		opt.Subject = "" // classes without subject multisets
+	}
 	files := max(2, n/500_000)
 	dir := b.TempDir()
 	start := time.Now()
@@ -118,11 +123,11 @@ func BenchmarkScale(b *testing.B) {
 	b.Run("core", func(b *testing.B) {
 		for range b.N {
 			t0 := time.Now()
-			src, err := quasiid.Open(whole, benchOptions.readOptions())
+			src, err := quasiid.Open(whole, opt.readOptions())
 			if err != nil {
 				b.Fatal(err)
 			}
-			tab, err := quasiid.Encode(context.Background(), src, benchOptions.spec(), quasiid.EncodeOptions{})
+			tab, err := quasiid.Encode(context.Background(), src, opt.spec(), quasiid.EncodeOptions{})
 			src.Close()
 			if err != nil {
 				b.Fatal(err)
@@ -157,7 +162,7 @@ func BenchmarkScale(b *testing.B) {
 		b.Run("prism/"+stage, func(b *testing.B) {
 			for range b.N {
 				p, s := beam.NewPipelineWithRoot()
-				partials := CountFiles(s, beam.Reshuffle(s, beam.CreateList(s, shards)), benchOptions)
+				partials := CountFiles(s, beam.Reshuffle(s, beam.CreateList(s, shards)), opt)
 				if stage == "count-merge" {
 					beam.ParDo0(s, &writeBytesFn{Path: filepath.Join(dir, "merged")}, MergeClasses(s, partials))
 				} else {
