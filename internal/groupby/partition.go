@@ -199,11 +199,13 @@ func (t *part) countHash(es []hentry, pbits uint) {
 // without a branch.
 func (t *part) countDense(es []dentry) {
 	n := len(t.first)
-	// Room for every row to be new, without clearing it: only the first
-	// n entries are ever read.
-	first := slices.Grow(t.first, len(es))[:n+len(es)]
-	subs := slices.Grow(t.subs, len(es))[:n+len(es)]
 	d := t.dense
+	// Room for every row to be new, up to one group per key, without
+	// clearing it: the branch-free loop writes entry n before knowing
+	// whether the row is new, and only the first n entries are kept.
+	need := min(n+len(es), len(d)) + 1
+	first := slices.Grow(t.first, need-n)[:need]
+	subs := slices.Grow(t.subs, need-n)[:need]
 	for _, e := range es {
 		c := d[e.sub]
 		first[n] = e.row
@@ -319,6 +321,12 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 				t := &parts[p]
 				if t.dense == nil && t.slots == nil {
 					*t = newPart(l, p, j.space, &spare)
+					if l.dense && plain {
+						// At most one group per key and per row: room
+						// for them once rather than growing per buffer.
+						c := min(len(t.dense), n/P*9/8+16) + 1
+						t.first, t.subs = make([]uint32, 0, c), make([]uint32, 0, c)
+					}
 				}
 				before := len(t.first)
 				rows := 0
