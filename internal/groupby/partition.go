@@ -20,6 +20,8 @@ const (
 	partRows = 8192
 	// subBits sizes a dense partition: 2^16 keys, 256 KiB of counters.
 	subBits = 16
+	// A group's key within its dense partition fits in a uint16.
+	_ = uint16(1<<subBits - 1)
 	// rangeRows bounds the rows a goroutine buffers at once: larger inputs
 	// are counted in chunks of workers × rangeRows rows.
 	rangeRows = 1 << 21
@@ -82,7 +84,7 @@ type slot struct {
 // (linear probing, load at most 3/4) of key+1.
 type part struct {
 	first []uint32
-	subs  []uint32 // dense: key - base of each group
+	subs  []uint16 // dense: key - base of each group (subBits ≤ 16)
 	sizes []int64  // weighted counting or row ids
 	dense []uint32
 	cnts  []uint32 // plain counting: count of each group, once finished
@@ -209,7 +211,7 @@ func (t *part) countDense(es []dentry) {
 	for _, e := range es {
 		c := d[e.sub]
 		first[n] = e.row
-		subs[n] = e.sub
+		subs[n] = uint16(e.sub)
 		n += int(1 - (c|-c)>>31)
 		d[e.sub] = c + 1
 	}
@@ -223,7 +225,7 @@ func (t *part) find(key uint64, row uint32, pbits uint) uint32 {
 		g := t.dense[sub]
 		if g == 0 {
 			t.first = append(t.first, row)
-			t.subs = append(t.subs, sub)
+			t.subs = append(t.subs, uint16(sub))
 			t.sizes = append(t.sizes, 0)
 			g = uint32(len(t.first))
 			t.dense[sub] = g
@@ -325,7 +327,7 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 						// At most one group per key and per row: room
 						// for them once rather than growing per buffer.
 						c := min(len(t.dense), n/P*9/8+16) + 1
-						t.first, t.subs = make([]uint32, 0, c), make([]uint32, 0, c)
+						t.first, t.subs = make([]uint32, 0, c), make([]uint16, 0, c)
 					}
 				}
 				before := len(t.first)
