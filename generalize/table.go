@@ -75,15 +75,25 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 		keys := grow(r.keys, n)
 		r.keys = keys
 		for j := range m {
-			mp, cj, card := maps[j], src.codes[j], cards[j]
-			if j == 0 {
-				for c := range keys {
-					keys[c] = uint64(mp[cj[c]])
+			mp, cj, card := maps[j], src.codes[j][:len(keys)], cards[j]
+			switch {
+			case j == 0 && dst[j] == src.levels[j]:
+				for c, x := range cj {
+					keys[c] = uint64(x)
 				}
-				continue
-			}
-			for c := range keys {
-				keys[c] = keys[c]*card + uint64(mp[cj[c]])
+			case j == 0:
+				for c, x := range cj {
+					keys[c] = uint64(mp[x])
+				}
+			case dst[j] == src.levels[j]:
+				// Unchanged level: the code is kept as it is.
+				for c, x := range cj {
+					keys[c] = keys[c]*card + uint64(x)
+				}
+			default:
+				for c, x := range cj {
+					keys[c] = keys[c]*card + uint64(mp[x])
+				}
 			}
 		}
 		if prod <= uint64(max(16*n, 1<<16)) {
@@ -144,8 +154,14 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 	for j := range m {
 		codes := make([]uint32, groups)
 		mp, cj := maps[j], src.codes[j]
-		for g, c := range r.first {
-			codes[g] = mp[cj[c]]
+		if dst[j] == src.levels[j] {
+			for g, c := range r.first {
+				codes[g] = cj[c]
+			}
+		} else {
+			for g, c := range r.first {
+				codes[g] = mp[cj[c]]
+			}
 		}
 		out.codes[j] = codes
 	}
