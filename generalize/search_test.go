@@ -310,6 +310,7 @@ func TestRollUpWideKeys(t *testing.T) {
 		t.Fatalf("key space %g fits 64 bits", prod)
 	}
 	out := s.roll.rollUp(s.bottom, make([]int, m))
+	out.gather()
 	if out.len() != c.Len() {
 		t.Fatalf("%d classes, want %d", out.len(), c.Len())
 	}

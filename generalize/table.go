@@ -1,5 +1,7 @@
 package generalize
 
+import "slices"
+
 // hist holds one histogram per class in compressed sparse row form, like
 // anonymity.Multiset: class c holds vals[off[c]:off[c+1]] with cnts.
 type hist struct {
@@ -17,9 +19,45 @@ type table struct {
 	subj   *hist     // distinct subjects per class (counts = rows), if needed
 	sens   []*hist   // sensitive histograms per column, if needed
 	mark   uint64    // cache clock
+
+	// The codes of a rolled-up table are gathered only when needed (as a
+	// roll-up source, or to measure a node's utility; most nodes are
+	// neither): until then codes is nil and
+	// codes[j][g] = maps[j][from.codes[j][first[g]]].
+	from  *table
+	first []int32
+	maps  [][]uint32
 }
 
 func (t *table) len() int { return len(t.sizes) }
+
+// gather fills t.codes of a rolled-up table if still pending.
+func (t *table) gather() {
+	src := t.from
+	if src == nil {
+		return
+	}
+	src.gather()
+	m := len(t.maps)
+	groups := len(t.first)
+	block := make([]uint32, m*groups)
+	t.codes = make([][]uint32, m)
+	for j := range m {
+		codes := block[j*groups : (j+1)*groups : (j+1)*groups]
+		mp, cj := t.maps[j], src.codes[j]
+		if t.levels[j] == src.levels[j] {
+			for g, c := range t.first {
+				codes[g] = cj[c]
+			}
+		} else {
+			for g, c := range t.first {
+				codes[g] = mp[cj[c]]
+			}
+		}
+		t.codes[j] = codes
+	}
+	t.from, t.first, t.maps = nil, nil, nil
+}
 
 // roller rolls class tables up the lattice. It keeps its scratch space
 // between calls; it is not safe for concurrent use.
@@ -52,6 +90,7 @@ func grow[T any](s []T, n int) []T {
 // space is small and in an open-addressing table otherwise. Key spaces
 // beyond 64 bits fall back to hashing the code tuple.
 func (r *roller) rollUp(src *table, dst []int) *table {
+	src.gather()
 	m := len(dst)
 	n := src.len()
 	r.rolled += int64(n)
@@ -149,22 +188,8 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 		}
 	}
 	groups := len(r.first)
-	out := &table{levels: append([]int(nil), dst...), codes: make([][]uint32, m),
-		sizes: make([]int64, groups), a: make([]float64, groups)}
-	for j := range m {
-		codes := make([]uint32, groups)
-		mp, cj := maps[j], src.codes[j]
-		if dst[j] == src.levels[j] {
-			for g, c := range r.first {
-				codes[g] = cj[c]
-			}
-		} else {
-			for g, c := range r.first {
-				codes[g] = mp[cj[c]]
-			}
-		}
-		out.codes[j] = codes
-	}
+	out := &table{levels: append([]int(nil), dst...), sizes: make([]int64, groups),
+		a: make([]float64, groups), from: src, first: slices.Clone(r.first), maps: maps}
 	for c, g := range child {
 		out.sizes[g] += src.sizes[c]
 		out.a[g] += src.a[c]
