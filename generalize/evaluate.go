@@ -35,8 +35,14 @@ func newEvaluator(c *anonymity.Classes, bs []*binding, p Policy) (*evaluator, *t
 		for k, code := range c.Codes[j] {
 			freq0[code] += c.Sizes[k]
 		}
+		lf0 := make([]float64, len(freq0)) // log₂ of each value's frequency
+		for code, f := range freq0 {
+			if f > 0 {
+				lf0[code] = math.Log2(float64(f))
+			}
+		}
 		for k, code := range c.Codes[j] {
-			bottom.a[k] += float64(c.Sizes[k]) * math.Log2(float64(freq0[code]))
+			bottom.a[k] += float64(c.Sizes[k]) * lf0[code]
 		}
 		levels := len(b.dicts)
 		e.loss[j] = make([][]float64, levels)
