@@ -70,12 +70,10 @@ type dentry struct {
 	sub, row uint32
 }
 
-// slot is one open-addressing slot: key+1 (0 when free), a group id and,
-// when counting rows without weights, its count.
+// slot is one open-addressing slot: key+1 (0 when free) and a group id.
 type slot struct {
 	key uint64
 	id  uint32
-	cnt uint32
 }
 
 // part is one partition: its groups, numbered in order of first row, and
@@ -87,7 +85,7 @@ type part struct {
 	subs  []uint16 // dense: key - base of each group (subBits ≤ 16)
 	sizes []int64  // weighted counting or row ids
 	dense []uint32
-	cnts  []uint32 // plain counting: count of each group, once finished
+	cnts  []uint32 // plain counting: count of each group (dense: once finished)
 	base  uint64
 	slots []slot
 	shift uint // 64 - log2(len(slots))
@@ -115,21 +113,14 @@ func newPart(l layout, p int, space uint64, spare *part) part {
 	return part{slots: make([]slot, minSlots), shift: 64 - 6}
 }
 
-// finish is called once t has counted all its rows: plain counts move to
-// cnts, by group id, and t's index goes to spare for the next partition.
+// finish is called once t has counted all its rows: plain dense counts
+// move to cnts, by group id (hash counts are there already), and t's index
+// goes to spare for the next partition.
 func (t *part) finish(plain bool, spare *part) {
-	if plain {
+	if plain && t.dense != nil {
 		cnt := make([]uint32, len(t.first))
-		if t.dense != nil {
-			for id, sub := range t.subs {
-				cnt[id] = t.dense[sub]
-			}
-		} else {
-			for _, s := range t.slots {
-				if s.key != empty {
-					cnt[s.id] = s.cnt
-				}
-			}
+		for id, sub := range t.subs {
+			cnt[id] = t.dense[sub]
 		}
 		t.cnts = cnt
 	}
@@ -143,12 +134,15 @@ func (t *part) finish(plain bool, spare *part) {
 }
 
 // reserve makes room for n groups in all.
-func (t *part) reserve(n int, pbits uint) {
+func (t *part) reserve(n int, pbits uint, plain bool) {
 	if 4*n > 3*len(t.slots) {
 		t.resize(1<<bits.Len(uint((4*n+2)/3)), pbits)
 	}
 	if n > cap(t.first) {
 		t.first = slices.Grow(t.first, n-len(t.first))
+	}
+	if plain && n > cap(t.cnts) {
+		t.cnts = slices.Grow(t.cnts, n-len(t.cnts))
 	}
 }
 
@@ -184,12 +178,13 @@ func (t *part) countHash(es []hentry, pbits uint) {
 		for {
 			s := &slots[i&mask]
 			if s.key == k1 {
-				s.cnt++
+				t.cnts[s.id]++
 				break
 			}
 			if s.key == empty {
-				*s = slot{key: k1, id: uint32(len(t.first)), cnt: 1}
+				*s = slot{key: k1, id: uint32(len(t.first))}
 				t.first = append(t.first, e.row)
+				t.cnts = append(t.cnts, 1)
 				break
 			}
 			i++
@@ -331,7 +326,7 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 					}
 				}
 				before := len(t.first)
-				rows := 0
+				rows, counted := 0, 0
 				for s := range w {
 					switch {
 					case l.dense && plain:
@@ -344,14 +339,16 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 						es := hbufs[s][p]
 						// Size the table ahead from the share of new groups
 						// among rows seen so far (all new at first), for
-						// the partition's rows still to come (this chunk and
-						// later ones), so that a table grows about once.
+						// the partition's rows still to come (the rest of this
+						// chunk and later ones), so that a table grows about
+						// once.
 						ratio := 1.0
 						if seenRows > 0 {
 							ratio = float64(seenGroups) / float64(seenRows) * 1.1
 						}
-						left := max(len(es), (n-c)/P)
-						t.reserve(len(t.first)+int(float64(left)*min(ratio, 1)), l.pbits)
+						left := max(len(es), (n-c)/P-counted)
+						counted += len(es)
+						t.reserve(len(t.first)+int(float64(left)*min(ratio, 1)), l.pbits, plain)
 						if plain {
 							t.countHash(es, l.pbits)
 						} else {
