@@ -400,9 +400,14 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 		r += uint32(bits.OnesCount64(word))
 	}
 	out := &Groups{N: total, Sizes: make([]int64, total), First: make([]int, total)}
-	var newID []uint32
+	var newID, cnt []uint32
 	if j.rowIDs != nil {
 		newID = make([]uint32, total)
+	}
+	if plain {
+		// Plain counts are placed as uint32, half the memory the
+		// scattered writes touch, and widened in order below.
+		cnt = make([]uint32, total)
 	}
 	_ = parallel(w, func(k int) error {
 		for p := k; p < P; p += w {
@@ -410,9 +415,12 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 			if newID != nil {
 				ids = newID[off[p]:off[p+1]]
 			}
-			parts[p].place(plain, bitmap, rank, out.Sizes, ids)
+			parts[p].place(bitmap, rank, cnt, out.Sizes, ids)
 			parts[p] = part{}
 		}
+		return nil
+	})
+	_ = parallel(w, func(k int) error {
 		// First: the marked rows of this worker's stretch of words.
 		lo, hi := len(bitmap)*k/w, len(bitmap)*(k+1)/w
 		if lo == hi {
@@ -424,6 +432,12 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 				out.First[at] = (lo+wi)<<6 + bits.TrailingZeros64(word)
 				word &= word - 1
 				at++
+			}
+		}
+		if cnt != nil {
+			from := int(rank[lo])
+			for g, c := range cnt[from:at] {
+				out.Sizes[from+g] = int64(c)
 			}
 		}
 		return nil
@@ -445,15 +459,16 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 	return out, nil
 }
 
-// place writes the size of each group of t to sizes at the rank of its
-// first row (and that rank to ids[id] when ids is not nil).
-func (t *part) place(plain bool, bitmap []uint64, rank []uint32, sizes []int64, ids []uint32) {
+// place writes the size of each group of t at the rank of its first row:
+// to cnt when counting plainly (cnt not nil), to sizes otherwise (and that
+// rank to ids[id] when ids is not nil).
+func (t *part) place(bitmap []uint64, rank []uint32, cnt []uint32, sizes []int64, ids []uint32) {
 	at := func(f uint32) int {
 		return int(rank[f>>6]) + bits.OnesCount64(bitmap[f>>6]&(1<<(f&63)-1))
 	}
-	if plain {
+	if cnt != nil {
 		for id, f := range t.first {
-			sizes[at(f)] = int64(t.cnts[id])
+			cnt[at(f)] = t.cnts[id]
 		}
 		return
 	}
