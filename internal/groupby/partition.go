@@ -318,12 +318,6 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 				t := &parts[p]
 				if t.dense == nil && t.slots == nil {
 					*t = newPart(l, p, j.space, &spare)
-					if l.dense && plain {
-						// At most one group per key and per row: room
-						// for them once rather than growing per buffer.
-						c := min(len(t.dense), n/P*9/8+16) + 1
-						t.first, t.subs = make([]uint32, 0, c), make([]uint16, 0, c)
-					}
 				}
 				before := len(t.first)
 				rows, counted := 0, 0
