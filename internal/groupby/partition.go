@@ -20,8 +20,6 @@ const (
 	partRows = 8192
 	// subBits sizes a dense partition: 2^16 keys, 256 KiB of counters.
 	subBits = 16
-	// A group's key within its dense partition fits in a uint16.
-	_ = uint16(1<<subBits - 1)
 	// rangeRows bounds the rows a goroutine buffers at once: larger inputs
 	// are counted in chunks of workers × rangeRows rows.
 	rangeRows = 1 << 21
@@ -82,7 +80,7 @@ type slot struct {
 // (linear probing, load at most 3/4) of key+1.
 type part struct {
 	first []uint32
-	subs  []uint16 // dense: key - base of each group (subBits ≤ 16)
+	subs  []uint32 // dense: key - base of each group
 	sizes []int64  // weighted counting or row ids
 	dense []uint32
 	cnts  []uint32 // plain counting: count of each group (dense: once finished)
@@ -196,17 +194,15 @@ func (t *part) countHash(es []hentry, pbits uint) {
 // without a branch.
 func (t *part) countDense(es []dentry) {
 	n := len(t.first)
+	// Room for every row to be new, without clearing it: only the first
+	// n entries are ever read.
+	first := slices.Grow(t.first, len(es))[:n+len(es)]
+	subs := slices.Grow(t.subs, len(es))[:n+len(es)]
 	d := t.dense
-	// Room for every row to be new, up to one group per key, without
-	// clearing it: the branch-free loop writes entry n before knowing
-	// whether the row is new, and only the first n entries are kept.
-	need := min(n+len(es), len(d)) + 1
-	first := slices.Grow(t.first, need-n)[:need]
-	subs := slices.Grow(t.subs, need-n)[:need]
 	for _, e := range es {
 		c := d[e.sub]
 		first[n] = e.row
-		subs[n] = uint16(e.sub)
+		subs[n] = e.sub
 		n += int(1 - (c|-c)>>31)
 		d[e.sub] = c + 1
 	}
@@ -220,7 +216,7 @@ func (t *part) find(key uint64, row uint32, pbits uint) uint32 {
 		g := t.dense[sub]
 		if g == 0 {
 			t.first = append(t.first, row)
-			t.subs = append(t.subs, uint16(sub))
+			t.subs = append(t.subs, sub)
 			t.sizes = append(t.sizes, 0)
 			g = uint32(len(t.first))
 			t.dense[sub] = g
