@@ -2,6 +2,7 @@ package temporal
 
 import (
 	"context"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"math"
 	"strings"
 	"testing"
@@ -211,8 +212,8 @@ func TestPercentThousands(t *testing.T) {
 		}
 	}
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 30280: "30,280", 10000000: "10,000,000", -1234: "-1,234"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		if got := textfmt.Thousands(n); got != want {
+			t.Errorf("textfmt.Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

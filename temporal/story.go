@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"strconv"
 	"strings"
 )
@@ -43,13 +44,13 @@ func Story(ctx context.Context, ev *Events, truth *Truth, opt Options) (string, 
 	b, a := sg.Before, sg.After
 	var w strings.Builder
 	fmt.Fprintf(&w, "The Monday-20:00 story: %s accounts, %s events over %s weeks.\n",
-		thousands(int64(b.Subjects)), thousands(b.Events), thousands(int64(truth.Habits[0].Weeks)))
+		textfmt.Thousands(int64(b.Subjects)), textfmt.Thousands(b.Events), textfmt.Thousands(int64(truth.Habits[0].Weeks)))
 	fmt.Fprintf(&w, "No single field singles anyone out; the rhythm does. Key: %s; habit = same key in ≥ %d ISO weeks.\n",
 		sg.Before.Generalization.Describe(), opt.withDefaults().MinWeeks)
 	fmt.Fprintf(&w, "  %s a weekly habit; %s of them (%s) %s alone in one (a(s) = 1), %s (%s) %s it with fewer than 5.\n",
 		plural(b.SubjectsWithHabits, "account has", "accounts have"),
-		thousands(int64(b.Habits.SingledOut)), percent(b.Habits.UniqueP1), verb(b.Habits.SingledOut, "is", "are"),
-		thousands(int64(b.Habits.Lt5Subjects)), percent(b.Habits.Lt5), verb(b.Habits.Lt5Subjects, "shares", "share"))
+		textfmt.Thousands(int64(b.Habits.SingledOut)), percent(b.Habits.UniqueP1), verb(b.Habits.SingledOut, "is", "are"),
+		textfmt.Thousands(int64(b.Habits.Lt5Subjects)), percent(b.Habits.Lt5), verb(b.Habits.Lt5Subjects, "shares", "share"))
 	for _, p := range truth.Habits {
 		who := plural(len(p.Subjects), "viewer", "viewers")
 		if opt.ShowSubjects {
@@ -82,8 +83,8 @@ func Story(ctx context.Context, ev *Events, truth *Truth, opt Options) (string, 
 	}
 	fmt.Fprintf(&w, "Least coarsening meeting %s (%d generalisations tried): %s.\n", storyPolicy, sg.Evaluated, sg.Generalization.Describe())
 	fmt.Fprintf(&w, "  then %s habits, %s singled out (a(s) = 1: %s), %s with a(s) < 5 (%s); the Monday viewer's rarest habit is shared by %s accounts.\n",
-		plural(a.SubjectsWithHabits, "account has", "accounts have"), thousands(int64(a.Habits.SingledOut)), percent(a.Habits.UniqueP1),
-		thousands(int64(a.Habits.Lt5Subjects)), percent(a.Habits.Lt5), thousands(int64(a.Anonymity[truth.Habits[0].Subjects[0]])))
+		plural(a.SubjectsWithHabits, "account has", "accounts have"), textfmt.Thousands(int64(a.Habits.SingledOut)), percent(a.Habits.UniqueP1),
+		textfmt.Thousands(int64(a.Habits.Lt5Subjects)), percent(a.Habits.Lt5), textfmt.Thousands(int64(a.Anonymity[truth.Habits[0].Subjects[0]])))
 	if len(a.Trace) >= 2 {
 		fmt.Fprintf(&w, "  trace unicity then: %s from 1 point, %s from 2.\n", percent(a.Trace[0].FractionUnique), percent(a.Trace[1].FractionUnique))
 	}
@@ -93,7 +94,7 @@ func Story(ctx context.Context, ev *Events, truth *Truth, opt Options) (string, 
 // plural returns n with thousands separators and the singular or plural
 // noun: plural(1, "habit", "habits") = "1 habit".
 func plural(n int, one, many string) string {
-	return thousands(int64(n)) + " " + verb(n, one, many)
+	return textfmt.Thousands(int64(n)) + " " + verb(n, one, many)
 }
 
 // verb returns one when n = 1 and many otherwise.
@@ -102,26 +103,6 @@ func verb(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// thousands formats n with a comma every three digits: 30280 → "30,280".
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 // percent formats a share as a percentage with one decimal, or with two

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"os"
 	"slices"
@@ -104,7 +105,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		{"Everything in the log", demoAll, func(r *reidrisk.Report) string {
 			return fmt.Sprintf("On all eight usage fields %s of the %s sessions are unique, and %s of %s accounts (%s) "+
 				"%s a session no other account shares: whoever knows one session of theirs finds their whole history.",
-				pct(float64(r.SampleUniquesFraction)), group(r.Rows), group(*r.SubjectsSingledOut), group(*r.Subjects),
+				pct(float64(r.SampleUniquesFraction)), textfmt.Thousands(r.Rows), textfmt.Thousands(*r.SubjectsSingledOut), textfmt.Thousands(*r.Subjects),
 				pct(ratio(*r.SubjectsSingledOut, *r.Subjects)), pick(*r.SubjectsSingledOut, "has", "have"))
 		}},
 		{"Without the exact numbers", demoCoarse, func(r *reidrisk.Report) string {
@@ -154,7 +155,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 
 func demoIntro(res demoResult) string {
 	return fmt.Sprintf("%s: %s playback sessions of %s accounts (seed %d). Columns: account_id (the subject: its values shown only with --show-values), %s.",
-		res.Dataset, group(int64(res.Sessions)), group(int64(res.Accounts)), res.Seed, strings.Join(demoAll, ", "))
+		res.Dataset, textfmt.Thousands(int64(res.Sessions)), textfmt.Thousands(int64(res.Accounts)), res.Seed, strings.Join(demoAll, ", "))
 }
 
 func writeDemoText(w io.Writer, res demoResult) error {
@@ -285,8 +286,8 @@ func demoSuggest(ctx context.Context, src *quasiid.Source, sessions []demo.Sessi
 	story := fmt.Sprintf("To put at least 5 accounts in every class (at most 2%% of sessions suppressed), the least information "+
 		"loss comes from %s: %s classes instead of %s, %s sessions suppressed, highest risk %s instead of %s "+
 		"(%s of %s lattice nodes evaluated, by rolling up class tables without re-reading rows).",
-		strings.Join(parts, ", "), group(int64(o.Classes)), group(int64(rep.Before.Classes)), group(o.Suppressed),
-		num(o.HighestRisk), num(rep.Before.HighestRisk), group(int64(rep.NodesEvaluated)), group(rep.LatticeSize))
+		strings.Join(parts, ", "), textfmt.Thousands(int64(o.Classes)), textfmt.Thousands(int64(rep.Before.Classes)), textfmt.Thousands(o.Suppressed),
+		num(o.HighestRisk), num(rep.Before.HighestRisk), textfmt.Thousands(int64(rep.NodesEvaluated)), textfmt.Thousands(rep.LatticeSize))
 	return rep, story, nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"path/filepath"
 	"slices"
@@ -44,7 +45,7 @@ func writeHTML(w io.Writer, pg htmlPage) error {
 	}
 	if r := pg.Analyze; r != nil {
 		if page.Intro == "" {
-			page.Intro = fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), group(r.Rows), strings.Join(r.QI, ", "))
+			page.Intro = fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), textfmt.Thousands(r.Rows), strings.Join(r.QI, ", "))
 		}
 		secs, err := analyzeSections(r)
 		if err != nil {
@@ -55,7 +56,7 @@ func writeHTML(w io.Writer, pg htmlPage) error {
 	}
 	if r := pg.Suggest; r != nil {
 		if page.Intro == "" {
-			page.Intro = fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), group(r.Rows), strings.Join(r.QI, ", "))
+			page.Intro = fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), textfmt.Thousands(r.Rows), strings.Join(r.QI, ", "))
 		}
 		secs, err := suggestSections(r)
 		if err != nil {
@@ -65,7 +66,7 @@ func writeHTML(w io.Writer, pg htmlPage) error {
 	}
 	if r := pg.Temporal; r != nil {
 		if page.Intro == "" {
-			page.Intro = fmt.Sprintf("%s: %s events of %s subjects.", filepath.Base(r.Source), group(r.Events), group(int64(r.Subjects)))
+			page.Intro = fmt.Sprintf("%s: %s events of %s subjects.", filepath.Base(r.Source), textfmt.Thousands(r.Events), textfmt.Thousands(int64(r.Subjects)))
 		}
 		secs, err := temporalSections(r)
 		if err != nil {
@@ -75,7 +76,7 @@ func writeHTML(w io.Writer, pg htmlPage) error {
 	}
 	if a := pg.Apply; a != nil {
 		if page.Intro == "" {
-			page.Intro = fmt.Sprintf("%s: %s rows generalised with a saved transform, written to %s.", filepath.Base(a.Source), group(a.Report.Rows), filepath.Base(a.Out))
+			page.Intro = fmt.Sprintf("%s: %s rows generalised with a saved transform, written to %s.", filepath.Base(a.Source), textfmt.Thousands(a.Report.Rows), filepath.Base(a.Out))
 		}
 		page.Sections = append(page.Sections, applySections(a)...)
 	}
@@ -107,13 +108,13 @@ func analyzeSections(r *reidrisk.Report) ([]htmlreport.Section, error) {
 		}
 	}
 	rows := [][]string{
-		{"rows", group(r.Rows)},
-		{"equivalence classes", group(r.Classes)},
+		{"rows", textfmt.Thousands(r.Rows)},
+		{"equivalence classes", textfmt.Thousands(r.Classes)},
 		{"k (smallest class)", strconv.FormatInt(r.K, 10)},
-		{"sample uniques", fmt.Sprintf("%s (%s)", group(r.SampleUniques), pct(float64(r.SampleUniquesFraction)))},
+		{"sample uniques", fmt.Sprintf("%s (%s)", textfmt.Thousands(r.SampleUniques), pct(float64(r.SampleUniquesFraction)))},
 	}
 	for _, k := range r.RecordsInClassesBelowK.Keys() {
-		rows = append(rows, []string{fmt.Sprintf("rows in classes smaller than %d", k), group(r.RecordsInClassesBelowK[k])})
+		rows = append(rows, []string{fmt.Sprintf("rows in classes smaller than %d", k), textfmt.Thousands(r.RecordsInClassesBelowK[k])})
 	}
 	pr := r.Prosecutor
 	rows = append(rows,
@@ -121,10 +122,10 @@ func analyzeSections(r *reidrisk.Report) ([]htmlreport.Section, error) {
 		[]string{fmt.Sprintf("rows with risk above %s", num(pr.RiskThreshold)), pct(float64(pr.RecordsAtRisk))})
 	if r.KSubjects != nil {
 		rows = append(rows,
-			[]string{"subjects (" + r.Subject + ")", group(*r.Subjects)},
+			[]string{"subjects (" + r.Subject + ")", textfmt.Thousands(*r.Subjects)},
 			[]string{"k_subjects (fewest distinct subjects in a class)", strconv.FormatInt(*r.KSubjects, 10)},
-			[]string{"subjects alone in some class", fmt.Sprintf("%s (%s)", group(*r.SubjectsSingledOut), pct(ratio(*r.SubjectsSingledOut, *r.Subjects)))},
-			[]string{"subjects with rows in several classes", group(*r.SubjectsInSeveralClasses)})
+			[]string{"subjects alone in some class", fmt.Sprintf("%s (%s)", textfmt.Thousands(*r.SubjectsSingledOut), pct(ratio(*r.SubjectsSingledOut, *r.Subjects)))},
+			[]string{"subjects with rows in several classes", textfmt.Thousands(*r.SubjectsInSeveralClasses)})
 	}
 	sum.Table = &htmlreport.Table{Header: []string{"figure", "value"}, Rows: rows}
 	secs = append(secs, sum)
@@ -169,7 +170,7 @@ func analyzeSections(r *reidrisk.Report) ([]htmlreport.Section, error) {
 	if len(r.RiskiestClasses) > 0 {
 		t := &htmlreport.Table{Header: append([]string{"rows"}, r.QI...)}
 		for _, c := range r.RiskiestClasses {
-			row := []string{group(c.Size)}
+			row := []string{textfmt.Thousands(c.Size)}
 			for _, q := range r.QI {
 				row = append(row, c.Values[q])
 			}
@@ -456,7 +457,7 @@ func suggestSections(r *reidrisk.SuggestReport) ([]htmlreport.Section, error) {
 		sum.Verdict = fmt.Sprintf("Generalise to %s (%s by %s).", levelsLabel(r.QI, r.Optimum.Levels), kind, r.Metric)
 	}
 	sum.Paragraphs = []string{fmt.Sprintf("%s of %s lattice nodes evaluated by rolling up class tables (%s rows re-read).",
-		group(int64(r.NodesEvaluated)), group(r.LatticeSize), group(r.RowsRescanned))}
+		textfmt.Thousands(int64(r.NodesEvaluated)), textfmt.Thousands(r.LatticeSize), textfmt.Thousands(r.RowsRescanned))}
 	t := &htmlreport.Table{Header: []string{"", "before", "suggested"}}
 	after := func(f func(reidrisk.Suggestion) string) string {
 		if r.Optimum == nil {
@@ -469,12 +470,12 @@ func suggestSections(r *reidrisk.SuggestReport) ([]htmlreport.Section, error) {
 		f    func(reidrisk.Suggestion) string
 	}{
 		{"generalisation levels", func(s reidrisk.Suggestion) string { return levelsLabel(r.QI, s.Levels) }},
-		{"classes", func(s reidrisk.Suggestion) string { return group(int64(s.Classes)) }},
-		{"suppressed rows", func(s reidrisk.Suggestion) string { return group(s.Suppressed) }},
+		{"classes", func(s reidrisk.Suggestion) string { return textfmt.Thousands(int64(s.Classes)) }},
+		{"suppressed rows", func(s reidrisk.Suggestion) string { return textfmt.Thousands(s.Suppressed) }},
 		{"highest prosecutor risk", func(s reidrisk.Suggestion) string { return num(s.HighestRisk) }},
 		{"average prosecutor risk", func(s reidrisk.Suggestion) string { return num(s.AverageRisk) }},
 		{"information loss", func(s reidrisk.Suggestion) string { return num(s.Loss) }},
-		{"discernibility (DM*)", func(s reidrisk.Suggestion) string { return group(s.DMStar) }},
+		{"discernibility (DM*)", func(s reidrisk.Suggestion) string { return textfmt.Thousands(s.DMStar) }},
 	} {
 		t.Rows = append(t.Rows, []string{row.name, row.f(r.Before), after(row.f)})
 	}
@@ -522,9 +523,9 @@ func temporalSections(r *reidrisk.TemporalReport) ([]htmlreport.Section, error) 
 	sum.Paragraphs = []string{fmt.Sprintf("Event key: weekday %s, %d-minute slots, attributes [%s]; a habit is a key seen in at least %d distinct weeks.",
 		k.Weekday, k.SlotMinutes, strings.Join(k.Attrs, ", "), k.MinWeeks)}
 	sum.Table = &htmlreport.Table{Header: []string{"figure", "value"}, Rows: [][]string{
-		{"events (skipped)", fmt.Sprintf("%s (%s)", group(r.Events), group(r.SkippedEvents))},
-		{"subjects / with habits", fmt.Sprintf("%s / %s", group(int64(r.Subjects)), group(int64(r.SubjectsWithHabits)))},
-		{"distinct habits", group(int64(r.DistinctHabits))},
+		{"events (skipped)", fmt.Sprintf("%s (%s)", textfmt.Thousands(r.Events), textfmt.Thousands(r.SkippedEvents))},
+		{"subjects / with habits", fmt.Sprintf("%s / %s", textfmt.Thousands(int64(r.Subjects)), textfmt.Thousands(int64(r.SubjectsWithHabits)))},
+		{"distinct habits", textfmt.Thousands(int64(r.DistinctHabits))},
 		{"subjects unique on one habit", pct(float64(h.UniqueP1))},
 		{"subjects sharing a habit with at most one other", pct(float64(h.Le2))},
 		{"subjects with a habit shared by fewer than 5", pct(float64(h.Lt5))},
@@ -612,7 +613,7 @@ func temporalSections(r *reidrisk.TemporalReport) ([]htmlreport.Section, error) 
 			{"subjects unique on one habit", pct(float64(sg.Before.UniqueP1)), pct(float64(sg.After.UniqueP1))},
 			{"subjects sharing a habit with at most one other", pct(float64(sg.Before.Le2)), pct(float64(sg.After.Le2))},
 			{"subjects unique on a pair of habits", pct(float64(sg.Before.UniqueP2)), pct(float64(sg.After.UniqueP2))},
-			{"distinct habits", group(int64(sg.Before.DistinctHabits)), group(int64(sg.After.DistinctHabits))},
+			{"distinct habits", textfmt.Thousands(int64(sg.Before.DistinctHabits)), textfmt.Thousands(int64(sg.After.DistinctHabits))},
 		}}
 		secs = append(secs, s)
 	}
@@ -630,17 +631,17 @@ func applySections(a *applyPage) []htmlreport.Section {
 		verb = "kept with every quasi-identifier set to *"
 	}
 	sum.Verdict = fmt.Sprintf("%s of %s records written, %s suppressed (%s); smallest class k = %d.",
-		group(r.Written), group(r.Rows), group(r.Suppressed), verb, r.K)
+		textfmt.Thousands(r.Written), textfmt.Thousands(r.Rows), textfmt.Thousands(r.Suppressed), verb, r.K)
 	if !r.WithinLimit {
 		sum.Verdict += fmt.Sprintf(" That exceeds the transform's suppression limit of %s of the records.", pct(a.Transform.Policy.MaxSuppression))
 		sum.Bad = true
 	}
 	sum.Table = &htmlreport.Table{Header: []string{"", "records"}, Rows: [][]string{
-		{"rows read", group(r.Rows)},
-		{"rows written", group(r.Written)},
-		{"rows suppressed", group(r.Suppressed)},
-		{"classes suppressed", group(int64(r.SuppressedClasses))},
-		{"smallest kept class (k)", group(r.K)},
+		{"rows read", textfmt.Thousands(r.Rows)},
+		{"rows written", textfmt.Thousands(r.Written)},
+		{"rows suppressed", textfmt.Thousands(r.Suppressed)},
+		{"classes suppressed", textfmt.Thousands(int64(r.SuppressedClasses))},
+		{"smallest kept class (k)", textfmt.Thousands(r.K)},
 	}}
 	lv := htmlreport.Section{ID: "apply-levels", Title: "Generalisation levels"}
 	lv.Paragraphs = []string{"Level 0 keeps a column's values; each level up is one column further right in its hierarchy."}
@@ -664,7 +665,7 @@ func applySections(a *applyPage) []htmlreport.Section {
 				unc = u.Records
 			}
 		}
-		lt.Rows = append(lt.Rows, []string{q, strconv.Itoa(a.Transform.Levels[i]), of, src, group(unc)})
+		lt.Rows = append(lt.Rows, []string{q, strconv.Itoa(a.Transform.Levels[i]), of, src, textfmt.Thousands(unc)})
 	}
 	lv.Table = lt
 	un := htmlreport.Section{ID: "apply-uncovered", Title: "Values the hierarchies do not cover"}
@@ -675,7 +676,7 @@ func applySections(a *applyPage) []htmlreport.Section {
 		un.Bad = true
 		ut := &htmlreport.Table{Header: []string{"column", "records", "examples"}}
 		for _, u := range r.Uncovered {
-			ut.Rows = append(ut.Rows, []string{u.Column, group(u.Records), strings.Join(u.Values, ", ")})
+			ut.Rows = append(ut.Rows, []string{u.Column, textfmt.Thousands(u.Records), strings.Join(u.Values, ", ")})
 		}
 		un.Table = ut
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"math"
 	"os"
@@ -56,14 +57,14 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	below := r.RecordsInClassesBelowK
 	var parts []string
 	for _, k := range below.Keys() {
-		parts = append(parts, fmt.Sprintf("<%d: %s", k, group(below[k])))
+		parts = append(parts, fmt.Sprintf("<%d: %s", k, textfmt.Thousands(below[k])))
 	}
 	p.f("  rows in classes smaller than k  %s\n", strings.Join(parts, "   "))
 	if r.KSubjects != nil {
 		p.f("\nPeople, not rows (subject column %q):\n", r.Subject)
 		p.f("  %s in all; k_subjects = %d (fewest distinct subjects in a class).\n", plural(*r.Subjects, "subject", "subjects"), *r.KSubjects)
 		p.f("  %s (%s) %s alone in at least one class: their rows there are theirs alone.\n",
-			group(*r.SubjectsSingledOut), pct(ratio(*r.SubjectsSingledOut, *r.Subjects)), be(*r.SubjectsSingledOut))
+			textfmt.Thousands(*r.SubjectsSingledOut), pct(ratio(*r.SubjectsSingledOut, *r.Subjects)), be(*r.SubjectsSingledOut))
 		p.f("  %s rows in more than one class (linking those rows narrows them down further).\n",
 			plural(*r.SubjectsInSeveralClasses, "subject has", "subjects have"))
 	}
@@ -124,7 +125,7 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 			s.MaxSize, num(s.MaxScore), num(s.MeanDIS))
 		var parts []string
 		for _, k := range s.MSUCountBySize.Keys() {
-			parts = append(parts, fmt.Sprintf("size %d: %s", k, group(s.MSUCountBySize[k])))
+			parts = append(parts, fmt.Sprintf("size %d: %s", k, textfmt.Thousands(s.MSUCountBySize[k])))
 		}
 		p.f("  MSUs by size  %s\n", strings.Join(parts, "   "))
 	}
@@ -214,31 +215,11 @@ func (p *printer) f(format string, a ...any) {
 	}
 }
 
-// group formats n with thousands separators: 30162 → "30,162".
-func group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 func plural(n int64, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return group(n) + " " + many
+	return textfmt.Thousands(n) + " " + many
 }
 
 func ratio(a, b int64) float64 {

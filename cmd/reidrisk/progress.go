@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"os"
 	"time"
@@ -64,9 +65,9 @@ func (b *progressBar) done() {
 func renderProgress(p reidrisk.Progress, width int) string {
 	label := fmt.Sprintf("%-10s", p.Stage)
 	if p.Total <= 0 {
-		return clip(label+" "+group(p.Done), width)
+		return clip(label+" "+textfmt.Thousands(p.Done), width)
 	}
-	tail := fmt.Sprintf(" %s / %s", group(p.Done), group(p.Total))
+	tail := fmt.Sprintf(" %s / %s", textfmt.Thousands(p.Done), textfmt.Thousands(p.Total))
 	barW := width - len(label) - len(tail) - 3
 	if barW < 5 {
 		return clip(label+tail, width)

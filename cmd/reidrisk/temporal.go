@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"os"
 	"slices"
@@ -228,7 +229,7 @@ func keyText(slot int, weekday string, dur float64, attrs []string) string {
 func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, written *quasiid.RewriteStats) error {
 	p := &printer{w: w}
 	k := r.Key
-	p.f("%s: %s events (%s skipped: no subject or time), %s subjects\n", r.Source, group(r.Events), group(r.SkippedEvents), group(int64(r.Subjects)))
+	p.f("%s: %s events (%s skipped: no subject or time), %s subjects\n", r.Source, textfmt.Thousands(r.Events), textfmt.Thousands(r.SkippedEvents), textfmt.Thousands(int64(r.Subjects)))
 	p.f("  key = %s; habit = same key in ≥ %d distinct ISO weeks; times in %s\n\n",
 		keyText(k.SlotMinutes, k.Weekday, k.DurationBucket, k.Attrs), k.MinWeeks, k.TimeZone)
 	h := r.HabitAnonymity
@@ -237,8 +238,8 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 		map[bool]string{true: "has", false: "have"}[r.SubjectsWithHabits == 1], plural(int64(r.DistinctHabits), "distinct habit", "distinct habits"))
 	p.f("  habit anonymity a(s) = fewest subjects sharing one of s's habits (subjects, share of those with habits):\n")
 	p.f("    a = 1 (singled out by a habit) %s (%s)   a ≤ 2 %s (%s)   a < 5 %s (%s)\n",
-		group(int64(h.SingledOut)), tpct(float64(h.UniqueP1)), group(int64(h.Le2Subjects)), tpct(float64(h.Le2)),
-		group(int64(h.Lt5Subjects)), tpct(float64(h.Lt5)))
+		textfmt.Thousands(int64(h.SingledOut)), tpct(float64(h.UniqueP1)), textfmt.Thousands(int64(h.Le2Subjects)), tpct(float64(h.Le2)),
+		textfmt.Thousands(int64(h.Lt5Subjects)), tpct(float64(h.Lt5)))
 	p.f("    a pair of habits nobody else has: %s of the %s with ≥ 2 habits\n", tpct(float64(h.UniqueP2)), plural(int64(h.SubjectsWithTwoHabits), "subject", "subjects"))
 	if len(h.MinAnonymityHistogram) > 0 {
 		var as []int
@@ -253,7 +254,7 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 				parts = append(parts, "…")
 				break
 			}
-			parts = append(parts, fmt.Sprintf("%d:%s", a, group(int64(h.MinAnonymityHistogram[strconv.Itoa(a)]))))
+			parts = append(parts, fmt.Sprintf("%d:%s", a, textfmt.Thousands(int64(h.MinAnonymityHistogram[strconv.Itoa(a)]))))
 		}
 		p.f("    subjects by a(s): %s\n", strings.Join(parts, "  "))
 	}
@@ -266,7 +267,7 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 				break
 			}
 			p.f("  p = %d  %7s  [%s, %s]  %s sampled of %s eligible", q, tpct(float64(t.FractionUnique)),
-				tpct(float64(t.CI95[0])), tpct(float64(t.CI95[1])), group(int64(t.Sampled)), group(int64(t.Eligible)))
+				tpct(float64(t.CI95[0])), tpct(float64(t.CI95[1])), textfmt.Thousands(int64(t.Sampled)), textfmt.Thousands(int64(t.Eligible)))
 			if t.ExpectedAllSubjects != nil {
 				p.f("  (exact over all subjects: %s)", tpct(float64(*t.ExpectedAllSubjects)))
 			}
@@ -289,7 +290,7 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 			b, a int
 		}{{"subjects with habits", b.SubjectsWithHabits, a.SubjectsWithHabits}, {"singled_out", b.SingledOut, a.SingledOut},
 			{"le_2_subjects", b.Le2Subjects, a.Le2Subjects}, {"lt_5_subjects", b.Lt5Subjects, a.Lt5Subjects}} {
-			p.f("  %-22s %10s → %s\n", m.name, group(int64(m.b)), group(int64(m.a)))
+			p.f("  %-22s %10s → %s\n", m.name, textfmt.Thousands(int64(m.b)), textfmt.Thousands(int64(m.a)))
 		}
 		for _, m := range []struct {
 			name string
@@ -309,7 +310,7 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 		p.f("\nSafe event table written to %s: %s rows. Time → start of its coarsened slot on the week's Monday\n"+
 			"  (weekday or any day), Saturday (weekend) or the day itself, in %s; duration → lower bound of its bucket;\n"+
 			"  attributes left out of the key → null. Analyse it again with the same options to check the policy.\n",
-			out, group(written.Kept), r.Key.TimeZone)
+			out, textfmt.Thousands(written.Kept), r.Key.TimeZone)
 	}
 	return p.err
 }
@@ -350,9 +351,9 @@ func writeTemporalHTML(w io.Writer, r *reidrisk.TemporalReport) error {
 		case "temporal":
 			if s.Table != nil {
 				s.Table.Rows = append(s.Table.Rows,
-					[]string{"subjects singled out by one habit (a(s) = 1)", group(int64(h.SingledOut))},
-					[]string{"subjects with a(s) ≤ 2", group(int64(h.Le2Subjects))},
-					[]string{"subjects with a(s) < 5", group(int64(h.Lt5Subjects))})
+					[]string{"subjects singled out by one habit (a(s) = 1)", textfmt.Thousands(int64(h.SingledOut))},
+					[]string{"subjects with a(s) ≤ 2", textfmt.Thousands(int64(h.Le2Subjects))},
+					[]string{"subjects with a(s) < 5", textfmt.Thousands(int64(h.Lt5Subjects))})
 			}
 		case "temporal-suggestion":
 			sg := r.Suggestion
@@ -371,10 +372,10 @@ func writeTemporalHTML(w io.Writer, r *reidrisk.TemporalReport) error {
 			if s.Table != nil {
 				b, a := sg.Before, sg.After
 				s.Table.Rows = append(s.Table.Rows,
-					[]string{"subjects with habits", group(int64(b.SubjectsWithHabits)), group(int64(a.SubjectsWithHabits))},
-					[]string{"subjects singled out by one habit", group(int64(b.SingledOut)), group(int64(a.SingledOut))},
-					[]string{"subjects with a(s) ≤ 2", group(int64(b.Le2Subjects)), group(int64(a.Le2Subjects))},
-					[]string{"subjects with a(s) < 5", group(int64(b.Lt5Subjects)), group(int64(a.Lt5Subjects))})
+					[]string{"subjects with habits", textfmt.Thousands(int64(b.SubjectsWithHabits)), textfmt.Thousands(int64(a.SubjectsWithHabits))},
+					[]string{"subjects singled out by one habit", textfmt.Thousands(int64(b.SingledOut)), textfmt.Thousands(int64(a.SingledOut))},
+					[]string{"subjects with a(s) ≤ 2", textfmt.Thousands(int64(b.Le2Subjects)), textfmt.Thousands(int64(a.Le2Subjects))},
+					[]string{"subjects with a(s) < 5", textfmt.Thousands(int64(b.Lt5Subjects)), textfmt.Thousands(int64(a.Lt5Subjects))})
 			}
 			for _, warn := range r.Warnings {
 				s.Paragraphs = append(s.Paragraphs, "Warning: "+warn+".")
@@ -383,7 +384,7 @@ func writeTemporalHTML(w io.Writer, r *reidrisk.TemporalReport) error {
 	}
 	return htmlreport.Render(w, htmlreport.Page{
 		Title:    "reidrisk temporal report",
-		Intro:    fmt.Sprintf("%s: %s events of %s subjects.", r.Source, group(r.Events), group(int64(r.Subjects))),
+		Intro:    fmt.Sprintf("%s: %s events of %s subjects.", r.Source, textfmt.Thousands(r.Events), textfmt.Thousands(int64(r.Subjects))),
 		Sections: secs,
 		Footer: []string{"Generated by reidrisk. Self-contained: this file loads nothing from the network. " +
 			"Subject values are never shown."},
