@@ -281,6 +281,10 @@ func demoSuggest(ctx context.Context, src *quasiid.Source, sessions []demo.Sessi
 	}
 	var parts []string
 	for _, q := range demoFew {
+		if o.Levels[q] == 0 {
+			parts = append(parts, q+" kept as is")
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("%s → %s", q, names[q][min(o.Levels[q], len(names[q])-1)]))
 	}
 	story := fmt.Sprintf("To put at least 5 accounts in every class (at most 2%% of sessions suppressed), the least information "+
