@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -119,36 +118,20 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 	if c, ok := rr.(*csvReader); ok && c.cur == nil && c.rows == 0 {
 		return encodeCSV(ctx, c, t, encs, opt)
 	}
-	var rows int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		ok, err := next(rr)
-		if err != nil {
-			return nil, fmt.Errorf("%s: after row %d: %w", src.name, rows, err)
-		}
-		if !ok {
-			break
-		}
-		rec := rr.Record()
+	rows, err := eachBatch(ctx, src.name, rr, func(rec arrow.Record, before int64) error {
 		lines := lineFunc(rr)
 		for _, e := range encs {
-			if err := e.encodeGuarded(rec.Column(e.field), rows, lines); err != nil {
-				return nil, err
+			if err := e.encodeGuarded(rec.Column(e.field), before, lines); err != nil {
+				return err
 			}
 		}
-		rows += rec.NumRows()
 		if opt.Progress != nil {
-			opt.Progress(rows)
+			opt.Progress(before + rec.NumRows())
 		}
-	}
-	if err := rr.Err(); err != nil && err != io.EOF { // pqarrow reports io.EOF at the end
-		var ie *InputError
-		if errors.As(err, &ie) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%s: after row %d: %w", src.name, rows, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	t.Rows = int(rows)
 	return t, nil

@@ -2,11 +2,11 @@ package quasiid
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
+
+	"github.com/apache/arrow/go/v15/arrow"
 )
 
 // ColumnProfile describes one column for quasi-identifier discovery.
@@ -71,22 +71,10 @@ func Profile(ctx context.Context, src *Source, opt ProfileOptions) ([]ColumnProf
 	for i, f := range schema.Fields() {
 		encs[i] = &columnEncoder{file: src.name, field: i, col: &Column{Name: f.Name, Role: Insensitive, Dict: NewDictionary()}}
 	}
-	var rows int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		ok, err := next(rr)
-		if err != nil {
-			return nil, fmt.Errorf("%s: after row %d: %w", src.name, rows, err)
-		}
-		if !ok {
-			break
-		}
-		rec := rr.Record()
+	rows, err := eachBatch(ctx, src.name, rr, func(rec arrow.Record, before int64) error {
 		for i, e := range encs {
-			if err := e.encodeGuarded(rec.Column(i), rows, nil); err != nil {
-				return nil, err
+			if err := e.encodeGuarded(rec.Column(i), before, nil); err != nil {
+				return err
 			}
 			if null := e.col.Dict.Null(); null != NoCode {
 				for _, c := range e.col.Codes {
@@ -97,17 +85,13 @@ func Profile(ctx context.Context, src *Source, opt ProfileOptions) ([]ColumnProf
 			}
 			e.col.Codes = e.col.Codes[:0]
 		}
-		rows += rec.NumRows()
 		if opt.Progress != nil {
-			opt.Progress(rows)
+			opt.Progress(before + rec.NumRows())
 		}
-	}
-	if err := rr.Err(); err != nil && err != io.EOF {
-		var ie *InputError
-		if errors.As(err, &ie) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%s: after row %d: %w", src.name, rows, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]ColumnProfile, n)
 	for i, e := range encs {

@@ -105,18 +105,7 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 	values := make([]string, len(columns))
 	nulls := make([]bool, len(columns))
 	var buf []byte
-	for {
-		if err := ctx.Err(); err != nil {
-			return stats, err
-		}
-		ok, err := next(rr)
-		if err != nil {
-			return stats, fmt.Errorf("%s: after row %d: %w", src.name, stats.Rows, err)
-		}
-		if !ok {
-			break
-		}
-		rec := rr.Record()
+	_, err = eachBatch(ctx, src.name, rr, func(rec arrow.Record, _ int64) error {
 		n := int(rec.NumRows())
 		formats := make([]appendFunc, len(columns))
 		for k, i := range idx {
@@ -173,21 +162,11 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 			for _, b := range builders {
 				b.Release()
 			}
-			return stats, ferr
+			return ferr
 		}
-		err = guard(func() error { return emitBatch(rec, out, keep, kept, builders, rewritten, mem, emit) })
-		if err != nil {
-			return stats, err
-		}
-	}
-	if err := rr.Err(); err != nil && err != io.EOF { // pqarrow reports io.EOF at the end
-		var ie *InputError
-		if errors.As(err, &ie) {
-			return stats, err
-		}
-		return stats, fmt.Errorf("%s: after row %d: %w", src.name, stats.Rows, err)
-	}
-	return stats, nil
+		return guard(func() error { return emitBatch(rec, out, keep, kept, builders, rewritten, mem, emit) })
+	})
+	return stats, err
 }
 
 // emitBatch assembles the output batch of rec: rewritten columns from
