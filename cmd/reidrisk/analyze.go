@@ -104,23 +104,9 @@ func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
 	opt.Sensitive = splitList(f.sensitive)
 	opt.Identifiers = splitList(f.identifiers)
 	opt.Subject = f.in.subject
-	seen := map[string]string{}
-	for _, g := range []struct {
-		flag  string
-		names []string
-	}{{"--qi", opt.QI}, {"--sensitive", opt.Sensitive}, {"--identifiers", opt.Identifiers}, {"--subject", []string{opt.Subject}}, {"--weights", []string{f.weights}}} {
-		for _, n := range g.names {
-			if n == "" {
-				continue
-			}
-			if prev, ok := seen[n]; ok {
-				if prev == g.flag {
-					return opt, usagef("%s names column %q twice", g.flag, n)
-				}
-				return opt, usagef("column %q is given to both %s and %s", n, prev, g.flag)
-			}
-			seen[n] = g.flag
-		}
+	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--sensitive", opt.Sensitive}, roleFlag{"--identifiers", opt.Identifiers},
+		roleFlag{"--subject", []string{opt.Subject}}, roleFlag{"--weights", []string{f.weights}}); err != nil {
+		return opt, err
 	}
 	if f.k < 1 {
 		return opt, usagef("--k %d: want a class size of at least 1", f.k)

@@ -139,6 +139,33 @@ func openInput(e env, path, delim string) (*quasiid.Source, error) {
 
 // splitList splits a comma-separated flag value, trimming spaces and
 // dropping empty items.
+// roleFlag is one flag that names columns in a role.
+type roleFlag struct {
+	flag  string
+	names []string
+}
+
+// checkRoles is a usage error when a flag names a column twice or two flags
+// give the same column different roles (an empty name is "not given").
+func checkRoles(flags ...roleFlag) error {
+	seen := map[string]string{}
+	for _, g := range flags {
+		for _, n := range g.names {
+			if n == "" {
+				continue
+			}
+			if prev, ok := seen[n]; ok {
+				if prev == g.flag {
+					return usagef("%s names column %q twice", g.flag, n)
+				}
+				return usagef("column %q is given to both %s and %s", n, prev, g.flag)
+			}
+			seen[n] = g.flag
+		}
+	}
+	return nil
+}
+
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {

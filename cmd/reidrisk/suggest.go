@@ -79,6 +79,9 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	}
 	opt.Sensitive = splitList(f.sensitive)
 	opt.Subject = f.in.subject
+	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--sensitive", opt.Sensitive}, roleFlag{"--subject", []string{opt.Subject}}); err != nil {
+		return opt, err
+	}
 	opt.AutoHierarchies = f.auto
 	for col := range f.hierarchies {
 		if !slices.Contains(opt.QI, col) {

@@ -89,6 +89,9 @@ func TestSuggestUsage(t *testing.T) {
 		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--max-sample-uniques", "-0.1"}, "--max-sample-uniques -0.1"},
 		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--k", "0"}, "--k 0"},
 		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--sensitive", "b", "--t", "0"}, "--t 0"},
+		{[]string{"suggest", "f.csv", "--qi", "a,b", "--auto-hierarchies", "--k", "2", "--sensitive", "b"}, `column "b" is given to both --qi and --sensitive`},
+		{[]string{"suggest", "f.csv", "--qi", "a,a", "--auto-hierarchies", "--k", "2"}, `--qi names column "a" twice`},
+		{[]string{"suggest", "f.csv", "--qi", "a", "--auto-hierarchies", "--k", "2", "--subject", "a"}, `column "a" is given to both --qi and --subject`},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), env{nil, &stdout, &stderr}, tc.args); code != 2 || !strings.Contains(stderr.String(), tc.want) {
