@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -46,7 +47,23 @@ var (
 	threshold = flag.Float64("threshold", 0.2, "prosecutor risk threshold for records at risk")
 	output    = flag.String("output", "", "write the summary JSON here (local or gs://) instead of standard output")
 	classes   = flag.String("classes", "", "also write the merged class table here")
+	mode      = flag.String("mode", "classes", "what to compute (see modes)")
 )
+
+// modes maps each --mode to the function that builds and runs its
+// pipeline. Modes in other files of this command register themselves from
+// an init function.
+var modes = map[string]func(context.Context) error{"classes": run, "temporal": runTemporal}
+
+// modeNames lists the modes, sorted, for flag help and errors.
+func modeNames() string {
+	names := make([]string, 0, len(modes))
+	for m := range modes {
+		names = append(names, m)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
 
 func init() {
 	register.DoFn2x1[context.Context, []byte, error](&writeFn{})
@@ -54,9 +71,15 @@ func init() {
 }
 
 func main() {
+	flag.Lookup("mode").Usage = "what to compute: " + modeNames() // after every file's init
 	flag.Parse()
 	beam.Init() // a worker started by a runner never returns from here
-	if err := run(context.Background()); err != nil {
+	runMode, ok := modes[*mode]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "reidrisk-beam: unknown --mode %q (modes: %s)\n", *mode, modeNames())
+		os.Exit(2)
+	}
+	if err := runMode(context.Background()); err != nil {
 		fmt.Fprintln(os.Stderr, "reidrisk-beam:", err)
 		os.Exit(1)
 	}
