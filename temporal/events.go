@@ -37,6 +37,11 @@ type Attr struct {
 	Name   string
 	Codes  []uint32 // one per event
 	Labels []string // Labels[code] is the value shown for code
+
+	// null is 1 + the code of null, 0 when no code is null (set by
+	// FromTable); it tells null apart from a value shown as "NULL" when
+	// keys are written by value (Digest).
+	null uint32
 }
 
 // Duration is a dictionary-coded duration column: Values holds the number
@@ -191,7 +196,11 @@ func FromTable(t *quasiid.Table, subject, timeCol string, attrs []string, durati
 		for k := range labels {
 			labels[k] = c.Dict.Label(uint32(k))
 		}
-		ev.Attrs = append(ev.Attrs, Attr{Name: name, Codes: c.Codes, Labels: labels})
+		a := Attr{Name: name, Codes: c.Codes, Labels: labels}
+		if null := c.Dict.Null(); null != quasiid.NoCode {
+			a.null = null + 1
+		}
+		ev.Attrs = append(ev.Attrs, a)
 	}
 	if duration != "" {
 		c, err := col(duration, "duration")

@@ -147,6 +147,7 @@ type keyer struct {
 	attrCodes [][]uint32
 	attrCard  []uint64
 	attrLabel [][]string
+	attrNull  []uint32 // Attr.null of each key attribute
 	attrName  []string
 	durCodes  []uint32
 	durBucket []uint32  // per duration dictionary code: dense bucket id
@@ -176,6 +177,7 @@ func newKeyer(ev *Events, cal *calendar, g Generalization, traceAttrs bool) (*ke
 		k.attrCodes = append(k.attrCodes, a.Codes)
 		k.attrCard = append(k.attrCard, uint64(max(len(a.Labels), 1)))
 		k.attrLabel = append(k.attrLabel, a.Labels)
+		k.attrNull = append(k.attrNull, a.null)
 		k.attrName = append(k.attrName, name)
 	}
 	if w := g.DurationBucket; w > 0 {
