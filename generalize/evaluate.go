@@ -12,7 +12,9 @@ import (
 type evaluator struct {
 	p       Policy
 	bs      []*binding
+	r       *roller
 	rows    int64
+	a       kahan // Σ over records of Σ_j log₂ f_j(original value)
 	maxSupp int64
 	loss    [][][]float64              // loss[j][l][code] = (cover − 1)/(M − 1)
 	logf    [][][]float64              // logf[j][l][code] = log₂ of the label's frequency
@@ -23,11 +25,12 @@ type evaluator struct {
 }
 
 // newEvaluator prepares per-level lookup tables and the bottom table.
-func newEvaluator(c *anonymity.Classes, bs []*binding, p Policy) (*evaluator, *table, error) {
-	e := &evaluator{p: p, bs: bs, rows: c.Rows}
+func newEvaluator(c *anonymity.Classes, r *roller, p Policy) (*evaluator, *table, error) {
+	bs := r.bs
+	e := &evaluator{p: p, bs: bs, r: r, rows: c.Rows}
 	e.maxSupp = int64(math.Floor(p.MaxSuppression*float64(c.Rows) + 1e-9))
 	m := len(bs)
-	bottom := &table{levels: make([]int, m), codes: c.Codes, sizes: c.Sizes, a: make([]float64, len(c.Sizes))}
+	bottom := r.bottom(c.Codes, c.Sizes)
 	e.loss = make([][][]float64, m)
 	e.logf = make([][][]float64, m)
 	for j, b := range bs {
@@ -35,14 +38,10 @@ func newEvaluator(c *anonymity.Classes, bs []*binding, p Policy) (*evaluator, *t
 		for k, code := range c.Codes[j] {
 			freq0[code] += c.Sizes[k]
 		}
-		lf0 := make([]float64, len(freq0)) // log₂ of each value's frequency
-		for code, f := range freq0 {
+		for _, f := range freq0 {
 			if f > 0 {
-				lf0[code] = math.Log2(float64(f))
+				e.a.add(float64(f) * math.Log2(float64(f)))
 			}
-		}
-		for k, code := range c.Codes[j] {
-			bottom.a[k] += float64(c.Sizes[k]) * lf0[code]
 		}
 		levels := len(b.dicts)
 		e.loss[j] = make([][]float64, levels)
@@ -202,19 +201,25 @@ func (e *evaluator) before(t *table) *Node {
 // measure computes n's utility, risk and feasibility from t and the
 // per-class decisions in e.fail; n.DMStar must already be set.
 func (e *evaluator) measure(t *table, n *Node) {
-	t.gather()
 	n.Suppressed, n.SuppressedClasses = 0, 0
 	m := len(e.bs)
 	N := float64(e.rows)
 	log2N := math.Log2(N)
 	var kept, atRisk, uniques int64
 	minSize := int64(math.MaxInt64)
-	var loss, prec, ent float64
+	var loss, prec float64
+	var ent kahan     // Σ_records Σ_j log₂ f_j(label): a large sum, ≈ e.a
 	levelShare := 0.0 // Σ_j h_j/H_j at this node
 	for j, b := range e.bs {
 		if H := len(b.dicts) - 1; H > 0 {
 			levelShare += float64(t.levels[j]) / float64(H)
 		}
+	}
+	// Codes of QI j in class c: codes[j][ids[j][c]].
+	codes, ids := make([][]uint32, m), make([][]uint32, m)
+	for j := range m {
+		w := e.r.where[j]
+		codes[j], ids[j] = t.combos[w[0]].codes[w[1]], t.ids[w[0]]
 	}
 	for c, size := range t.sizes {
 		fs := float64(size)
@@ -223,7 +228,7 @@ func (e *evaluator) measure(t *table, n *Node) {
 			n.SuppressedClasses++
 			loss += fs * float64(m)
 			prec += fs * float64(m)
-			ent += fs*float64(m)*log2N - t.a[c]
+			ent.add(fs * float64(m) * log2N)
 			continue
 		}
 		n.Classes++
@@ -232,13 +237,13 @@ func (e *evaluator) measure(t *table, n *Node) {
 		minSize = min(minSize, size)
 		var l, g float64
 		for j := range m {
-			x := t.codes[j][c]
+			x := codes[j][ids[j][c]]
 			l += e.loss[j][t.levels[j]][x]
 			g += e.logf[j][t.levels[j]][x]
 		}
 		loss += fs * l
 		prec += fs * levelShare
-		ent += fs*g - t.a[c]
+		ent.add(fs * g)
 		if e.p.RiskThreshold >= 0 && 1/fs > e.p.RiskThreshold {
 			atRisk += size
 		}
@@ -251,12 +256,16 @@ func (e *evaluator) measure(t *table, n *Node) {
 		n.Loss = loss / (N * float64(m))
 		n.Precision = 1 - prec/(N*float64(m))
 	}
-	// The entropy of a node is a difference of sums of logarithms; at the
-	// bottom it is 0 up to rounding (≈1e-13), which is clamped to 0.
-	if ent < 1e-9*N*float64(max(m, 1))*math.Max(log2N, 1) {
-		ent = 0
+	// The entropy of a node is a difference of sums of logarithms (the
+	// second, Σ_records Σ_j log₂ f_j(original value), is e.a); at the
+	// bottom it is 0 up to rounding, which is clamped to 0.
+	ent.add(-e.a.sum)
+	ent.add(-e.a.c)
+	if ent := ent.value(); ent < 1e-9*N*float64(max(m, 1))*math.Max(log2N, 1) {
+		n.Entropy = 0
+	} else {
+		n.Entropy = ent
 	}
-	n.Entropy = ent
 	if kept > 0 {
 		n.AECS = float64(kept) / float64(n.Classes)
 		n.HighestRisk = 1 / float64(minSize)
@@ -276,3 +285,20 @@ func (e *evaluator) measure(t *table, n *Node) {
 		}
 	}
 }
+
+// kahan is a compensated sum (Neumaier's variant of Kahan summation): the
+// entropy is the difference of two sums of about N·m·log₂ N, so their
+// rounding errors would otherwise show in its low digits.
+type kahan struct{ sum, c float64 }
+
+func (k *kahan) add(x float64) {
+	t := k.sum + x
+	if math.Abs(k.sum) >= math.Abs(x) {
+		k.c += (k.sum - t) + x
+	} else {
+		k.c += (x - t) + k.sum
+	}
+	k.sum = t
+}
+
+func (k *kahan) value() float64 { return k.sum + k.c }

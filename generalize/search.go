@@ -83,7 +83,7 @@ type searcher struct {
 	ctx     context.Context
 	opt     Options
 	ev      *evaluator
-	roll    roller
+	roll    *roller
 	bottom  *table
 	heights []int
 	cache   []*table
@@ -204,7 +204,8 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 			return nil, nil, err
 		}
 	}
-	ev, bottom, err := newEvaluator(c, bs, p)
+	roll := newRoller(bs)
+	ev, bottom, err := newEvaluator(c, roll, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -221,7 +222,7 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 		opt.CacheClasses = 4 << 20
 	}
 	s := &searcher{ctx: ctx, opt: opt, ev: ev, bottom: bottom, start: time.Now(), nodes: make(map[string]*Node)}
-	s.roll.bs = bs
+	s.roll = roll
 	res := &Result{QI: append([]string(nil), c.QI...), Hierarchies: ordered, Policy: p, Metric: opt.Metric, LatticeSize: 1}
 	for _, b := range bs {
 		s.heights = append(s.heights, len(b.dicts))
@@ -346,13 +347,6 @@ func (s *searcher) cacheTable(t *table) *table {
 		for j, u := range s.cache {
 			if u.mark < s.cache[i].mark {
 				i = j
-			}
-		}
-		// Tables still gathering their codes from the evicted one take
-		// them now, so that it can be freed.
-		for _, u := range s.cache {
-			if u.from == s.cache[i] {
-				u.gather()
 			}
 		}
 		s.cached -= s.cache[i].len()

@@ -1,6 +1,9 @@
 package generalize
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // hist holds one histogram per class in compressed sparse row form, like
 // anonymity.Multiset: class c holds vals[off[c]:off[c+1]] with cnts.
@@ -11,61 +14,44 @@ type hist struct {
 }
 
 // table is the class table of one lattice node.
+//
+// The QIs are split into a few fixed groups (roller.groups); a class
+// stores one combination id per group instead of one code per QI, and the
+// table lists, per group, the code combinations its classes hold. A
+// roll-up maps each combination once (a few thousand at most) and then
+// reads one id per group and class instead of one code per QI and class.
 type table struct {
 	levels []int
-	codes  [][]uint32 // codes[j][c]: code of QI j in class c, at levels[j]
+	ids    [][]uint32 // ids[g][c]: combination of group g in class c
+	combos []*combos  // per group: the combinations the classes hold
 	sizes  []int64
-	a      []float64 // Σ over the class's records of Σ_j log₂ f_j(original value)
-	subj   *hist     // distinct subjects per class (counts = rows), if needed
-	sens   []*hist   // sensitive histograms per column, if needed
-	mark   uint64    // cache clock
+	subj   *hist   // distinct subjects per class (counts = rows), if needed
+	sens   []*hist // sensitive histograms per column, if needed
+	mark   uint64  // cache clock
+}
 
-	// The codes of a rolled-up table are gathered only when needed (as a
-	// roll-up source, or to measure a node's utility; most nodes are
-	// neither): until then codes is nil and
-	// codes[j][g] = maps[j][from.codes[j][first[g]]].
-	from  *table
-	first []int32
-	maps  [][]uint32
+// combos lists the code combinations of one group of QIs that occur in a
+// table, each once.
+type combos struct {
+	n     int
+	codes [][]uint32 // codes[i][x]: code of the group's i-th QI in combination x
 }
 
 func (t *table) len() int { return len(t.sizes) }
 
-// gather fills t.codes of a rolled-up table if still pending.
-func (t *table) gather() {
-	src := t.from
-	if src == nil {
-		return
-	}
-	src.gather()
-	m := len(t.maps)
-	groups := len(t.first)
-	block := make([]uint32, m*groups)
-	t.codes = make([][]uint32, m)
-	for j := range m {
-		codes := block[j*groups : (j+1)*groups : (j+1)*groups]
-		mp, cj := t.maps[j], src.codes[j]
-		if t.levels[j] == src.levels[j] {
-			for g, c := range t.first {
-				codes[g] = cj[c]
-			}
-		} else {
-			for g, c := range t.first {
-				codes[g] = mp[cj[c]]
-			}
-		}
-		t.codes[j] = codes
-	}
-	t.from, t.first, t.maps = nil, nil, nil
-}
-
-// roller rolls class tables up the lattice. It keeps its scratch space
-// between calls; it is not safe for concurrent use.
+// roller builds and rolls class tables up the lattice. It keeps its
+// scratch space between calls; it is not safe for concurrent use.
 type roller struct {
-	bs        []*binding
-	keys      []uint64 // per source class: mixed-radix key of its new codes
-	dense     []int32  // group of a key (dense path), -1 when unused
-	slotKey   []uint64 // open addressing (hash path)
+	bs     []*binding
+	groups [][]int  // QIs of each group, ascending
+	where  [][2]int // where[j]: group of QI j and its position in the group
+
+	trans     [][]uint32 // per group: new combination of each source combination
+	slot      []int32    // combination key → new combination, -1 when unused
+	ckey      []uint64   // per source combination: key of its new codes
+	keys      []uint64   // per source class: mixed-radix key of its new ids
+	dense     []int32    // group of a key (dense path), -1 when unused
+	slotKey   []uint64   // open addressing (hash path)
 	slotGroup []int32
 	first     []int32 // per new class: a source class in it
 	child     []int32
@@ -73,6 +59,94 @@ type roller struct {
 	scr       []int32 // per histogram value: position in the current class, or -1
 	order     []int32
 	rolled    int64 // class entries read by roll-ups
+}
+
+// groupBound bounds the product of the level-0 cardinalities of the QIs
+// grouped together (a single QI of larger cardinality is a group alone).
+const groupBound = 4096
+
+// newRoller groups the QIs of bs: by decreasing cardinality, each QI joins
+// the first group whose product of cardinalities stays within groupBound.
+func newRoller(bs []*binding) *roller {
+	r := &roller{bs: bs, where: make([][2]int, len(bs))}
+	byCard := make([]int, len(bs))
+	for j := range byCard {
+		byCard[j] = j
+	}
+	card := func(j int) int { return max(bs[j].dicts[0].Len(), 1) }
+	slices.SortStableFunc(byCard, func(a, b int) int { return cmp.Compare(card(b), card(a)) })
+	var prods []int
+	for _, j := range byCard {
+		g := 0
+		for ; g < len(r.groups); g++ {
+			if prods[g]*card(j) <= groupBound {
+				break
+			}
+		}
+		if g == len(r.groups) {
+			r.groups = append(r.groups, nil)
+			prods = append(prods, 1)
+		}
+		r.groups[g] = append(r.groups[g], j)
+		prods[g] *= card(j)
+	}
+	most := 1
+	for g, qs := range r.groups {
+		slices.Sort(qs)
+		for i, j := range qs {
+			r.where[j] = [2]int{g, i}
+		}
+		most = max(most, prods[g])
+	}
+	r.slot = make([]int32, most)
+	for i := range r.slot {
+		r.slot[i] = -1
+	}
+	r.trans = make([][]uint32, len(r.groups))
+	return r
+}
+
+// code returns the code of QI j in class c of t.
+func (r *roller) code(t *table, j, c int) uint32 {
+	w := r.where[j]
+	return t.combos[w[0]].codes[w[1]][t.ids[w[0]][c]]
+}
+
+// bottom builds the table of the ungeneralised node from per-QI codes.
+func (r *roller) bottom(codes [][]uint32, sizes []int64) *table {
+	t := &table{levels: make([]int, len(r.bs)), sizes: sizes}
+	n := len(sizes)
+	for _, qs := range r.groups {
+		ids := make([]uint32, n)
+		cb := &combos{codes: make([][]uint32, len(qs))}
+		r.ckey = grow(r.ckey, n)
+		keys := r.ckey
+		clear(keys)
+		for _, j := range qs {
+			card := uint64(max(r.bs[j].dicts[0].Len(), 1))
+			for c, x := range codes[j][:n] {
+				keys[c] = keys[c]*card + uint64(x)
+			}
+		}
+		for c, k := range keys {
+			x := r.slot[k]
+			if x < 0 {
+				x = int32(cb.n)
+				r.slot[k] = x
+				cb.n++
+				for i, j := range qs {
+					cb.codes[i] = append(cb.codes[i], codes[j][c])
+				}
+			}
+			ids[c] = uint32(x)
+		}
+		for _, k := range keys {
+			r.slot[k] = -1
+		}
+		t.ids = append(t.ids, ids)
+		t.combos = append(t.combos, cb)
+	}
+	return t
 }
 
 // grow returns s resized to n, reusing its array when large enough.
@@ -83,55 +157,123 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
+// mapCombos maps the combinations of group g of src to the group's codes
+// at levels dst. It returns the new combinations and fills r.trans[g]
+// with the new combination of each source combination, or returns the
+// source's combinations and sets r.trans[g] to nil when no level of the
+// group changes.
+func (r *roller) mapCombos(src *table, g int, dst []int) *combos {
+	qs := r.groups[g]
+	sc := src.combos[g]
+	changed := false
+	for _, j := range qs {
+		changed = changed || dst[j] != src.levels[j]
+	}
+	if !changed {
+		r.trans[g] = nil
+		return sc
+	}
+	r.ckey = grow(r.ckey, sc.n)
+	keys := r.ckey
+	clear(keys)
+	for i, j := range qs {
+		b := r.bs[j]
+		card := uint64(max(b.dicts[dst[j]].Len(), 1))
+		cj := sc.codes[i][:len(keys)]
+		if dst[j] == src.levels[j] {
+			for x, v := range cj {
+				keys[x] = keys[x]*card + uint64(v)
+			}
+			continue
+		}
+		mp := b.mapTo(src.levels[j], dst[j])
+		for x, v := range cj {
+			keys[x] = keys[x]*card + uint64(mp[v])
+		}
+	}
+	tr := grow(r.trans[g], sc.n)
+	r.trans[g] = tr
+	out := &combos{codes: make([][]uint32, len(qs))}
+	var firsts []int32
+	for x, k := range keys {
+		y := r.slot[k]
+		if y < 0 {
+			y = int32(out.n)
+			r.slot[k] = y
+			out.n++
+			firsts = append(firsts, int32(x))
+		}
+		tr[x] = uint32(y)
+	}
+	for _, x := range firsts {
+		r.slot[keys[x]] = -1
+	}
+	for i, j := range qs {
+		codes := make([]uint32, out.n)
+		cj := sc.codes[i]
+		if dst[j] == src.levels[j] {
+			for y, x := range firsts {
+				codes[y] = cj[x]
+			}
+		} else {
+			mp := r.bs[j].mapTo(src.levels[j], dst[j])
+			for y, x := range firsts {
+				codes[y] = mp[cj[x]]
+			}
+		}
+		out.codes[i] = codes
+	}
+	return out
+}
+
 // rollUp returns the table of node dst (≥ src.levels componentwise).
 //
-// Each source class's new codes are packed column at a time into a
-// mixed-radix uint64 key; keys are grouped in a dense array when the key
-// space is small and in an open-addressing table otherwise. Key spaces
-// beyond 64 bits fall back to hashing the code tuple.
+// Each group's combinations are mapped to new combinations first; then
+// each source class's new combination ids are packed group at a time into
+// a mixed-radix uint64 key, and keys are grouped in a dense array when the
+// key space is small and in an open-addressing table otherwise. Key spaces
+// beyond 64 bits fall back to hashing the id tuple.
 func (r *roller) rollUp(src *table, dst []int) *table {
-	src.gather()
-	m := len(dst)
+	G := len(r.groups)
 	n := src.len()
 	r.rolled += int64(n)
-	maps := make([][]uint32, m)
-	cards := make([]uint64, m)
+	out := &table{levels: append([]int(nil), dst...), combos: make([]*combos, G), ids: make([][]uint32, G)}
 	prod, overflow := uint64(1), false
-	for j, b := range r.bs {
-		maps[j] = b.mapTo(src.levels[j], dst[j])
-		cards[j] = max(uint64(b.dicts[dst[j]].Len()), 1)
-		if prod > (1<<62)/cards[j] {
+	for g := range G {
+		out.combos[g] = r.mapCombos(src, g, dst)
+		card := uint64(max(out.combos[g].n, 1))
+		if prod > (1<<62)/card {
 			overflow = true
 		}
-		prod *= cards[j]
+		prod *= card
 	}
 	r.child = grow(r.child, n)
 	child := r.child
 	r.first = r.first[:0]
 	if overflow {
-		r.groupTuples(src, maps)
+		r.groupTuples(src)
 	} else {
 		keys := grow(r.keys, n)
 		r.keys = keys
-		for j := range m {
-			mp, cj, card := maps[j], src.codes[j][:len(keys)], cards[j]
+		for g := range G {
+			ids, tr := src.ids[g][:len(keys)], r.trans[g]
+			card := uint64(max(out.combos[g].n, 1))
 			switch {
-			case j == 0 && dst[j] == src.levels[j]:
-				for c, x := range cj {
+			case g == 0 && tr == nil:
+				for c, x := range ids {
 					keys[c] = uint64(x)
 				}
-			case j == 0:
-				for c, x := range cj {
-					keys[c] = uint64(mp[x])
+			case g == 0:
+				for c, x := range ids {
+					keys[c] = uint64(tr[x])
 				}
-			case dst[j] == src.levels[j]:
-				// Unchanged level: the code is kept as it is.
-				for c, x := range cj {
+			case tr == nil:
+				for c, x := range ids {
 					keys[c] = keys[c]*card + uint64(x)
 				}
 			default:
-				for c, x := range cj {
-					keys[c] = keys[c]*card + uint64(mp[x])
+				for c, x := range ids {
+					keys[c] = keys[c]*card + uint64(tr[x])
 				}
 			}
 		}
@@ -188,11 +330,23 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 		}
 	}
 	groups := len(r.first)
-	out := &table{levels: append([]int(nil), dst...), sizes: make([]int64, groups),
-		a: make([]float64, groups), from: src, first: slices.Clone(r.first), maps: maps}
+	out.sizes = make([]int64, groups)
 	for c, g := range child {
 		out.sizes[g] += src.sizes[c]
-		out.a[g] += src.a[c]
+	}
+	block := make([]uint32, G*groups)
+	for g := range G {
+		ids, sids, tr := block[g*groups:(g+1)*groups:(g+1)*groups], src.ids[g], r.trans[g]
+		if tr == nil {
+			for y, c := range r.first {
+				ids[y] = sids[c]
+			}
+		} else {
+			for y, c := range r.first {
+				ids[y] = tr[sids[c]]
+			}
+		}
+		out.ids[g] = ids
 	}
 	if src.subj != nil || src.sens != nil {
 		r.sortByChild(child, groups)
@@ -206,11 +360,11 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 	return out
 }
 
-// groupTuples groups source classes by their new code tuple through a
-// hash of the tuple, comparing tuples on collision (key spaces beyond 64
-// bits). It fills r.child and r.first.
-func (r *roller) groupTuples(src *table, maps [][]uint32) {
-	m := len(maps)
+// groupTuples groups source classes by their new id tuple through a hash
+// of the tuple, comparing tuples on collision (key spaces beyond 64 bits).
+// It fills r.child and r.first; r.trans must be set for every group.
+func (r *roller) groupTuples(src *table) {
+	G := len(r.groups)
 	n := src.len()
 	size := 1
 	for size < 2*n {
@@ -222,12 +376,19 @@ func (r *roller) groupTuples(src *table, maps [][]uint32) {
 		slots[i] = -1
 	}
 	mask := uint64(size - 1)
-	r.key = grow(r.key, m)
+	r.key = grow(r.key, G)
 	key := r.key
-	same := func(g int32) bool {
-		c := r.first[g]
-		for j := range m {
-			if maps[j][src.codes[j][c]] != key[j] {
+	id := func(g, c int) uint32 {
+		x := src.ids[g][c]
+		if tr := r.trans[g]; tr != nil {
+			x = tr[x]
+		}
+		return x
+	}
+	same := func(f int32) bool {
+		c := int(r.first[f])
+		for g := range G {
+			if id(g, c) != key[g] {
 				return false
 			}
 		}
@@ -235,25 +396,25 @@ func (r *roller) groupTuples(src *table, maps [][]uint32) {
 	}
 	for c := range n {
 		h := uint64(14695981039346656037)
-		for j := range m {
-			v := maps[j][src.codes[j][c]]
-			key[j] = v
+		for g := range G {
+			v := id(g, c)
+			key[g] = v
 			h = (h ^ uint64(v)) * 1099511628211
 		}
 		h ^= h >> 31
 		h *= 0x9e3779b97f4a7c15
 		i := (h >> 20) & mask
 		for {
-			g := slots[i]
-			if g < 0 {
-				g = int32(len(r.first))
-				slots[i] = g
+			f := slots[i]
+			if f < 0 {
+				f = int32(len(r.first))
+				slots[i] = f
 				r.first = append(r.first, int32(c))
-				r.child[c] = g
+				r.child[c] = f
 				break
 			}
-			if same(g) {
-				r.child[c] = g
+			if same(f) {
+				r.child[c] = f
 				break
 			}
 			i = (i + 1) & mask

@@ -184,7 +184,7 @@ func Failing(c *anonymity.Classes, p Policy) ([]bool, error) {
 	for j, d := range c.Dicts {
 		bs[j] = identity(d)
 	}
-	ev, t, err := newEvaluator(c, bs, p)
+	ev, t, err := newEvaluator(c, newRoller(bs), p)
 	if err != nil {
 		return nil, err
 	}
