@@ -3,6 +3,7 @@ package generalize
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -221,6 +222,17 @@ func (e *evaluator) measure(t *table, n *Node) {
 		w := e.r.where[j]
 		codes[j], ids[j] = t.combos[w[0]].codes[w[1]], t.ids[w[0]]
 	}
+	// At the bottom a kept value loses nothing (each code covers one
+	// value) and a kept record's entropy terms cancel out: only suppressed
+	// records count, each m·log₂ N − Σ_j log₂ f_j(v).
+	bottom := !slices.ContainsFunc(t.levels, func(l int) bool { return l != 0 })
+	logf := func(c int) float64 {
+		var g float64
+		for j := range m {
+			g += e.logf[j][t.levels[j]][codes[j][ids[j][c]]]
+		}
+		return g
+	}
 	for c, size := range t.sizes {
 		fs := float64(size)
 		if e.fail[c] {
@@ -228,22 +240,28 @@ func (e *evaluator) measure(t *table, n *Node) {
 			n.SuppressedClasses++
 			loss += fs * float64(m)
 			prec += fs * float64(m)
-			ent.add(fs * float64(m) * log2N)
+			if bottom {
+				ent.add(fs * (float64(m)*log2N - logf(c)))
+			} else {
+				ent.add(fs * float64(m) * log2N)
+			}
 			continue
 		}
 		n.Classes++
 		kept += size
 		n.DM += size * size
 		minSize = min(minSize, size)
-		var l, g float64
-		for j := range m {
-			x := codes[j][ids[j][c]]
-			l += e.loss[j][t.levels[j]][x]
-			g += e.logf[j][t.levels[j]][x]
+		if !bottom {
+			var l, g float64
+			for j := range m {
+				x := codes[j][ids[j][c]]
+				l += e.loss[j][t.levels[j]][x]
+				g += e.logf[j][t.levels[j]][x]
+			}
+			loss += fs * l
+			prec += fs * levelShare
+			ent.add(fs * g)
 		}
-		loss += fs * l
-		prec += fs * levelShare
-		ent.add(fs * g)
 		if e.p.RiskThreshold >= 0 && 1/fs > e.p.RiskThreshold {
 			atRisk += size
 		}
@@ -259,8 +277,10 @@ func (e *evaluator) measure(t *table, n *Node) {
 	// The entropy of a node is a difference of sums of logarithms (the
 	// second, Σ_records Σ_j log₂ f_j(original value), is e.a); at the
 	// bottom it is 0 up to rounding, which is clamped to 0.
-	ent.add(-e.a.sum)
-	ent.add(-e.a.c)
+	if !bottom {
+		ent.add(-e.a.sum)
+		ent.add(-e.a.c)
+	}
 	if ent := ent.value(); ent < 1e-9*N*float64(max(m, 1))*math.Max(log2N, 1) {
 		n.Entropy = 0
 	} else {

@@ -488,17 +488,22 @@ func (s *searcher) flash(res *Result) (bool, error) {
 		}
 		return lv
 	}
-	// Nodes by increasing height, then id.
-	byHeight := make([]int, size)
-	for i := range byHeight {
-		byHeight[i] = i
-	}
+	// Nodes by increasing height, then id (a counting sort).
 	hs := make([]int, size)
 	lv := make([]int, m)
+	at := make([]int, sum(s.heights)-m+2) // start of each height in byHeight
 	for i := range size {
 		hs[i] = sum(decode(i, lv))
+		at[hs[i]+1]++
 	}
-	sort.SliceStable(byHeight, func(a, b int) bool { return hs[byHeight[a]] < hs[byHeight[b]] })
+	for h := 1; h < len(at); h++ {
+		at[h] += at[h-1]
+	}
+	byHeight := make([]int, size)
+	for i, h := range hs {
+		byHeight[at[h]] = i
+		at[h]++
+	}
 
 	state := make([]uint8, size)
 	stack := make([]int, 0, 64)
