@@ -1,0 +1,377 @@
+package beam
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+
+	"github.com/reidrisk/reidrisk/quasiid"
+	"github.com/reidrisk/reidrisk/temporal"
+)
+
+func init() {
+	register.DoFn3x1[context.Context, []string, func([]byte), error](&temporalRowsFn{})
+	register.DoFn3x1[context.Context, string, func([]byte), error](&temporalFilesFn{})
+	register.DoFn3x1[context.Context, []byte, func([]byte), error](&temporalStreamsFn{})
+	register.Emitter1[[]byte]()
+}
+
+// TemporalOptions say which columns of an event log (one row per event)
+// the temporal transforms read and how they key events; the key options
+// mirror temporal.Options and reidrisk.TemporalOptions. They are
+// serialised into the pipeline, so they hold plain values only.
+type TemporalOptions struct {
+	// Subject and Time name the subject (account) and timestamp columns;
+	// both are required.
+	Subject, Time string
+	// Attrs names the attribute columns joining the event key, in order.
+	Attrs []string
+	// DurationColumn and DurationBucket add ⌊duration / DurationBucket⌋ to
+	// the key (durations in the column's unit); both or neither.
+	DurationColumn string
+	DurationBucket float64
+	// SlotMinutes is the slot width (it must divide 1440); 0 means 60.
+	SlotMinutes int
+	// Days is the day level of the key (temporal.ISODay, the zero value,
+	// WeekdayWeekend or AnyDay).
+	Days temporal.DayLevel
+	// MinWeeks is the number of distinct ISO weeks making a key a habit;
+	// 0 means 4.
+	MinWeeks int
+	// TimeZone is an IANA zone for local weekday, time of day and weeks
+	// ("" = UTC).
+	TimeZone string
+	// TraceAttrs makes trace points carry the key's attributes and
+	// duration bucket.
+	TraceAttrs bool
+
+	// Columns names the fields of each []string row given to
+	// TemporalRows, in order. Files and byte streams take their names
+	// from their header or schema.
+	Columns []string
+	// Delimiter, NullValues and Format are as in Options.
+	Delimiter  rune
+	NullValues []string
+	Format     quasiid.Format
+
+	// FlushRows bounds the events one bundle digests before it emits a
+	// partial digest; 0 means DefaultFlushRows.
+	FlushRows int
+	// Shards is the number of shards subjects, habits, trace points and
+	// habit pairs are spread over by a hash of their values in
+	// TemporalMeasures; 0 means DefaultShards.
+	Shards int
+}
+
+// core returns the temporal.Options of o and checks them.
+func (o TemporalOptions) core() (temporal.Options, error) {
+	var to temporal.Options
+	if o.Subject == "" || o.Time == "" {
+		return to, fmt.Errorf("reidrisk/beam: the temporal transforms need a subject and a time column")
+	}
+	if (o.DurationColumn == "") != (o.DurationBucket == 0) {
+		return to, fmt.Errorf("reidrisk/beam: a duration column needs a bucket width > 0 and the other way round")
+	}
+	if o.MinWeeks < 0 {
+		return to, fmt.Errorf("reidrisk/beam: min weeks %d: want at least 1 (0: 4)", o.MinWeeks)
+	}
+	loc, err := temporal.LoadLocation(o.TimeZone)
+	if err != nil {
+		return to, err
+	}
+	slot := o.SlotMinutes
+	if slot == 0 {
+		slot = 60
+	}
+	if slot < 0 || slot > temporal.WholeDay || temporal.WholeDay%slot != 0 {
+		return to, fmt.Errorf("reidrisk/beam: slot of %d minutes: want a width dividing 1440 (15, 30, 60, …)", slot)
+	}
+	if o.Days < temporal.ISODay || o.Days > temporal.AnyDay {
+		return to, fmt.Errorf("reidrisk/beam: unknown day level %d", o.Days)
+	}
+	return temporal.Options{
+		Generalization: temporal.Generalization{SlotMinutes: slot, Days: o.Days, DurationBucket: o.DurationBucket, Attrs: o.Attrs},
+		MinWeeks:       o.minWeeks(), Location: loc, TraceAttrs: o.TraceAttrs,
+	}, nil
+}
+
+func (o TemporalOptions) minWeeks() int {
+	if o.MinWeeks == 0 {
+		return 4
+	}
+	return o.MinWeeks
+}
+
+func (o TemporalOptions) shards() int {
+	if o.Shards <= 0 {
+		return DefaultShards
+	}
+	return o.Shards
+}
+
+func (o TemporalOptions) flushRows() int {
+	if o.FlushRows <= 0 {
+		return DefaultFlushRows
+	}
+	return o.FlushRows
+}
+
+// columns returns the columns read: subject, time, attributes, duration.
+func (o TemporalOptions) columns() []string {
+	cols := append([]string{o.Subject, o.Time}, o.Attrs...)
+	if o.DurationColumn != "" {
+		cols = append(cols, o.DurationColumn)
+	}
+	return cols
+}
+
+func (o TemporalOptions) spec() quasiid.Spec {
+	return quasiid.Spec{Subject: o.Subject, Time: o.Time, Insensitive: o.columns()[2:]}
+}
+
+func (o TemporalOptions) readOptions() quasiid.ReadOptions {
+	return quasiid.ReadOptions{Delimiter: o.Delimiter, NullValues: o.NullValues, Format: o.Format}
+}
+
+// TemporalRows digests the events in rows, a PCollection of []string whose
+// fields are named by opt.Columns, for TemporalMeasures. Each bundle
+// collects opt.FlushRows rows, reads them as quasiid reads a CSV file (a
+// field is null only when it equals one of opt.NullValues; times are parsed
+// as in a CSV file), encodes them and digests them with temporal.NewDigest:
+// per subject, by value, its event keys with the ISO weeks they occur in
+// and its trace points. The result is a PCollection of partial digests
+// ([]byte), far fewer elements than events.
+func TemporalRows(s beam.Scope, rows beam.PCollection, opt TemporalOptions) beam.PCollection {
+	s = s.Scope("reidrisk.TemporalRows")
+	return beam.ParDo(s, &temporalRowsFn{Opt: opt}, rows)
+}
+
+// TemporalFiles digests the event logs in the files named by paths (a
+// path or URL per element, read through Beam's filesystems as in
+// CountFiles; CSV, Parquet or Arrow IPC), for TemporalMeasures. Each file
+// is read, encoded and digested whole; the digests of one bundle are
+// merged by subject and leave it as one partial digest (or more, every
+// opt.FlushRows events).
+func TemporalFiles(s beam.Scope, paths beam.PCollection, opt TemporalOptions) beam.PCollection {
+	s = s.Scope("reidrisk.TemporalFiles")
+	return beam.ParDo(s, &temporalFilesFn{Opt: opt}, paths)
+}
+
+// TemporalStreams digests event logs serialised as bytes, one log per
+// element (Arrow IPC streams or files, Parquet or CSV), like
+// TemporalFiles.
+func TemporalStreams(s beam.Scope, tables beam.PCollection, opt TemporalOptions) beam.PCollection {
+	s = s.Scope("reidrisk.TemporalStreams")
+	return beam.ParDo(s, &temporalStreamsFn{Opt: opt}, tables)
+}
+
+// digester holds the digests of one bundle.
+type digester struct {
+	opt    temporal.Options
+	parts  []*temporal.Digest
+	events int64
+}
+
+func newDigester(o TemporalOptions) (*digester, error) {
+	to, err := o.core()
+	if err != nil {
+		return nil, err
+	}
+	return &digester{opt: to}, nil
+}
+
+// add reads, encodes and digests one event log.
+func (dg *digester) add(ctx context.Context, o TemporalOptions, name string, r io.Reader, ro quasiid.ReadOptions) error {
+	src, err := quasiid.Read(name, r, ro)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	t, err := quasiid.Encode(ctx, src, o.spec(), quasiid.EncodeOptions{})
+	if err != nil {
+		return err
+	}
+	ev, err := temporal.FromTable(t, o.Subject, o.Time, o.Attrs, o.DurationColumn)
+	if err != nil {
+		return err
+	}
+	d, err := temporal.NewDigest(ctx, ev, dg.opt)
+	if err != nil {
+		return fmt.Errorf("reidrisk/beam: %s: %w", name, err)
+	}
+	dg.parts = append(dg.parts, d)
+	dg.events += d.Events
+	return nil
+}
+
+// flush merges the digests held and emits them as one partial digest.
+func (dg *digester) flush(emit func([]byte)) {
+	if len(dg.parts) == 0 {
+		return
+	}
+	emit(encodeDigest(temporal.MergeDigests(dg.parts...)))
+	dg.parts, dg.events = nil, 0
+}
+
+// temporalRowsFn collects the rows of a bundle as CSV text.
+type temporalRowsFn struct {
+	Opt TemporalOptions
+
+	layout []int // field index of each column read
+	dg     *digester
+	buf    bytes.Buffer
+	w      *csv.Writer
+	rows   int
+	seen   int64
+	record []string
+}
+
+func (f *temporalRowsFn) Setup() error {
+	pos := make(map[string]int, len(f.Opt.Columns))
+	for i, c := range f.Opt.Columns {
+		if _, dup := pos[c]; dup {
+			return fmt.Errorf("reidrisk/beam: column %q named twice in TemporalOptions.Columns", c)
+		}
+		pos[c] = i
+	}
+	f.layout = nil
+	for _, c := range f.Opt.columns() {
+		i, ok := pos[c]
+		if !ok {
+			return fmt.Errorf("reidrisk/beam: column %q is not in TemporalOptions.Columns %q", c, f.Opt.Columns)
+		}
+		f.layout = append(f.layout, i)
+	}
+	var err error
+	f.dg, err = newDigester(f.Opt)
+	return err
+}
+
+func (f *temporalRowsFn) StartBundle(_ context.Context, _ func([]byte)) {
+	f.seen = 0
+	f.reset()
+}
+
+func (f *temporalRowsFn) reset() {
+	f.buf.Reset()
+	f.w = csv.NewWriter(&f.buf)
+	f.w.Write(f.Opt.columns()) // to a bytes.Buffer: cannot fail
+	f.rows = 0
+}
+
+func (f *temporalRowsFn) ProcessElement(ctx context.Context, row []string, emit func([]byte)) error {
+	f.seen++
+	if len(row) != len(f.Opt.Columns) {
+		return fmt.Errorf("reidrisk/beam: row %d of a bundle has %d fields, want %d (%q)", f.seen, len(row), len(f.Opt.Columns), f.Opt.Columns)
+	}
+	f.record = f.record[:0]
+	for _, i := range f.layout {
+		f.record = append(f.record, row[i])
+	}
+	if err := f.w.Write(f.record); err != nil {
+		return err
+	}
+	f.rows++
+	if f.rows >= f.Opt.flushRows() {
+		return f.flush(ctx, emit)
+	}
+	return nil
+}
+
+func (f *temporalRowsFn) FinishBundle(ctx context.Context, emit func([]byte)) error {
+	return f.flush(ctx, emit)
+}
+
+// flush digests the rows held and emits their digest.
+func (f *temporalRowsFn) flush(ctx context.Context, emit func([]byte)) error {
+	if f.rows == 0 {
+		return nil
+	}
+	f.w.Flush()
+	ro := quasiid.ReadOptions{Delimiter: ',', NullValues: f.Opt.NullValues, Format: quasiid.CSV}
+	if err := f.dg.add(ctx, f.Opt, "beam rows", bytes.NewReader(f.buf.Bytes()), ro); err != nil {
+		return err
+	}
+	f.dg.flush(emit)
+	f.reset()
+	return nil
+}
+
+// temporalFilesFn reads and digests whole files.
+type temporalFilesFn struct {
+	Opt TemporalOptions
+	dg  *digester
+}
+
+func (f *temporalFilesFn) Setup() (err error) {
+	f.dg, err = newDigester(f.Opt)
+	return err
+}
+
+func (f *temporalFilesFn) StartBundle(_ context.Context, _ func([]byte)) {
+	f.dg.parts, f.dg.events = nil, 0
+}
+
+func (f *temporalFilesFn) ProcessElement(ctx context.Context, path string, emit func([]byte)) error {
+	fs, err := filesystem.New(ctx, path)
+	if err != nil {
+		return fmt.Errorf("reidrisk/beam: %s: %w", path, err)
+	}
+	defer fs.Close()
+	r, err := fs.OpenRead(ctx, path)
+	if err != nil {
+		return fmt.Errorf("reidrisk/beam: %s: %w", path, err)
+	}
+	defer r.Close()
+	if err := f.dg.add(ctx, f.Opt, path, r, f.Opt.readOptions()); err != nil {
+		return err
+	}
+	if f.dg.events >= int64(f.Opt.flushRows()) {
+		f.dg.flush(emit)
+	}
+	return nil
+}
+
+func (f *temporalFilesFn) FinishBundle(_ context.Context, emit func([]byte)) error {
+	f.dg.flush(emit)
+	return nil
+}
+
+// temporalStreamsFn digests event logs given as bytes.
+type temporalStreamsFn struct {
+	Opt TemporalOptions
+	dg  *digester
+	n   int64
+}
+
+func (f *temporalStreamsFn) Setup() (err error) {
+	f.dg, err = newDigester(f.Opt)
+	return err
+}
+
+func (f *temporalStreamsFn) StartBundle(_ context.Context, _ func([]byte)) {
+	f.dg.parts, f.dg.events = nil, 0
+}
+
+func (f *temporalStreamsFn) ProcessElement(ctx context.Context, table []byte, emit func([]byte)) error {
+	f.n++
+	name := fmt.Sprintf("event log %d of a bundle", f.n)
+	if err := f.dg.add(ctx, f.Opt, name, bytes.NewReader(table), f.Opt.readOptions()); err != nil {
+		return err
+	}
+	if f.dg.events >= int64(f.Opt.flushRows()) {
+		f.dg.flush(emit)
+	}
+	return nil
+}
+
+func (f *temporalStreamsFn) FinishBundle(_ context.Context, emit func([]byte)) error {
+	f.dg.flush(emit)
+	return nil
+}
