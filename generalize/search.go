@@ -482,9 +482,21 @@ func (s *searcher) flash(res *Result) (bool, error) {
 		radix[j] = r
 		r *= s.heights[j]
 	}
+	// levels[id·m+j] is the level of QI j at node id (≤ 255 levels per
+	// QI), counted like an odometer, the last QI fastest.
+	levels := make([]uint8, size*m)
+	for id := 1; id < size; id++ {
+		copy(levels[id*m:], levels[(id-1)*m:id*m])
+		for j := m - 1; j >= 0; j-- {
+			if levels[id*m+j]++; int(levels[id*m+j]) < s.heights[j] {
+				break
+			}
+			levels[id*m+j] = 0
+		}
+	}
 	decode := func(id int, lv []int) []int {
-		for j := range m {
-			lv[j] = id / radix[j] % s.heights[j]
+		for j, l := range levels[id*m : id*m+m] {
+			lv[j] = int(l)
 		}
 		return lv
 	}
@@ -514,7 +526,7 @@ func (s *searcher) flash(res *Result) (bool, error) {
 			x := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			for j := range m {
-				l := x / radix[j] % s.heights[j]
+				l := int(levels[x*m+j])
 				var y int
 				if st != infeasible {
 					if l+1 >= s.heights[j] {
@@ -580,7 +592,7 @@ func (s *searcher) flash(res *Result) (bool, error) {
 		for x := id; ; {
 			next, share := -1, 2.0
 			for j := range m {
-				l := x / radix[j] % s.heights[j]
+				l := int(levels[x*m+j])
 				if l+1 >= s.heights[j] || state[x+radix[j]] != unknown {
 					continue
 				}
