@@ -160,6 +160,27 @@ func (e *evaluator) sensitive(t *table) {
 func (e *evaluator) evaluate(t *table, full bool) *Node {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
 	e.fail = grow(e.fail, t.len())
+	if p := &e.p; !p.SubjectK && p.MaxRisk == nil && !p.needsSensitive() {
+		// Only k (or nothing) per class: decide on the sizes alone, and
+		// mark the failing classes only for a node to be measured.
+		k := p.K
+		for _, size := range t.sizes {
+			n.DMStar += size * size
+			if size < k {
+				n.Suppressed += size
+				n.SuppressedClasses++
+			}
+		}
+		if !full && n.Suppressed > e.maxSupp {
+			return n
+		}
+		fail := e.fail[:len(t.sizes)]
+		for c, size := range t.sizes {
+			fail[c] = size < k
+		}
+		e.measure(t, n)
+		return n
+	}
 	e.sensitive(t)
 	for c, size := range t.sizes {
 		n.DMStar += size * size
@@ -216,11 +237,14 @@ func (e *evaluator) measure(t *table, n *Node) {
 			levelShare += float64(t.levels[j]) / float64(H)
 		}
 	}
-	// Codes of QI j in class c: codes[j][ids[j][c]].
+	// Codes of QI j in class c: codes[j][ids[j][c]]; lossj[j] and
+	// logfj[j] by code at the node's level.
 	codes, ids := make([][]uint32, m), make([][]uint32, m)
+	lossj, logfj := make([][]float64, m), make([][]float64, m)
 	for j := range m {
 		w := e.r.where[j]
 		codes[j], ids[j] = t.combos[w[0]].codes[w[1]], t.ids[w[0]]
+		lossj[j], logfj[j] = e.loss[j][t.levels[j]], e.logf[j][t.levels[j]]
 	}
 	// At the bottom a kept value loses nothing (each code covers one
 	// value) and a kept record's entropy terms cancel out: only suppressed
@@ -229,7 +253,7 @@ func (e *evaluator) measure(t *table, n *Node) {
 	logf := func(c int) float64 {
 		var g float64
 		for j := range m {
-			g += e.logf[j][t.levels[j]][codes[j][ids[j][c]]]
+			g += logfj[j][codes[j][ids[j][c]]]
 		}
 		return g
 	}
@@ -255,8 +279,8 @@ func (e *evaluator) measure(t *table, n *Node) {
 			var l, g float64
 			for j := range m {
 				x := codes[j][ids[j][c]]
-				l += e.loss[j][t.levels[j]][x]
-				g += e.logf[j][t.levels[j]][x]
+				l += lossj[j][x]
+				g += logfj[j][x]
 			}
 			loss += fs * l
 			prec += fs * levelShare

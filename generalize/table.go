@@ -330,10 +330,11 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 		}
 	}
 	groups := len(r.first)
-	out.sizes = make([]int64, groups)
+	sizes, ssizes := make([]int64, groups), src.sizes[:len(child)]
 	for c, g := range child {
-		out.sizes[g] += src.sizes[c]
+		sizes[g] += ssizes[c]
 	}
+	out.sizes = sizes
 	block := make([]uint32, G*groups)
 	for g := range G {
 		ids, sids, tr := block[g*groups:(g+1)*groups:(g+1)*groups], src.ids[g], r.trans[g]
