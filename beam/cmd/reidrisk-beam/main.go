@@ -8,6 +8,15 @@
 //	reidrisk-beam --input 'data/part-*.csv' --qi age,sex,zip [--sensitive diagnosis] [--subject patient]
 //	              [--delimiter ';'] [--shards 16] [--l 2] [--threshold 0.2] [--output summary.json]
 //	              [--classes classes.bin] [--runner prism|dataflow|flink|spark] [Beam's runner flags]
+//	reidrisk-beam --mode temporal --input 'events/part-*.parquet' --subject account --time ts
+//	              [--attrs media_type] [--duration-col duration --duration-bucket 15] [--slot 60m]
+//	              [--day-level day|weekday_weekend|none] [--min-weeks 4] [--tz Europe/Amsterdam]
+//	              [--trace-attrs] [--shards 16] [--output temporal.json] [runner flags]
+//
+// --mode classes (the default) counts equivalence classes; --mode temporal
+// measures habit anonymity and the exact p = 1 trace unicity of an event
+// log (package temporal's definitions; the JSON uses the field names of
+// `reidrisk temporal`).
 //
 // The input pattern is expanded on the launching machine through Beam's
 // filesystems (local paths, gs://); every matching file (CSV, Parquet or
