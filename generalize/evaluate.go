@@ -223,6 +223,7 @@ func (e *evaluator) before(t *table) *Node {
 // measure computes n's utility, risk and feasibility from t and the
 // per-class decisions in e.fail; n.DMStar must already be set.
 func (e *evaluator) measure(t *table, n *Node) {
+	t.gather()
 	n.Suppressed, n.SuppressedClasses = 0, 0
 	m := len(e.bs)
 	N := float64(e.rows)

@@ -349,6 +349,13 @@ func (s *searcher) cacheTable(t *table) *table {
 				i = j
 			}
 		}
+		// Tables still gathering their ids from the evicted one take them
+		// now, so that it can be freed.
+		for _, u := range s.cache {
+			if u.from == s.cache[i] {
+				u.gather()
+			}
+		}
 		s.cached -= s.cache[i].len()
 		s.cache = slices.Delete(s.cache, i, i+1)
 	}

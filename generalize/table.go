@@ -28,6 +28,40 @@ type table struct {
 	subj   *hist   // distinct subjects per class (counts = rows), if needed
 	sens   []*hist // sensitive histograms per column, if needed
 	mark   uint64  // cache clock
+
+	// The ids of a rolled-up table are gathered only when needed (as a
+	// roll-up source, or to measure a node's utility; most nodes are
+	// neither): until then ids is nil and ids[g][y] is
+	// from.ids[g][first[y]], translated by trans[g] unless that is nil.
+	from  *table
+	first []int32
+	trans [][]uint32
+}
+
+// gather fills t.ids of a rolled-up table if still pending.
+func (t *table) gather() {
+	src := t.from
+	if src == nil {
+		return
+	}
+	src.gather()
+	G, groups := len(t.trans), len(t.first)
+	block := make([]uint32, G*groups)
+	t.ids = make([][]uint32, G)
+	for g := range G {
+		ids, sids, tr := block[g*groups:(g+1)*groups:(g+1)*groups], src.ids[g], t.trans[g]
+		if tr == nil {
+			for y, c := range t.first {
+				ids[y] = sids[c]
+			}
+		} else {
+			for y, c := range t.first {
+				ids[y] = tr[sids[c]]
+			}
+		}
+		t.ids[g] = ids
+	}
+	t.from, t.first, t.trans = nil, nil, nil
 }
 
 // combos lists the code combinations of one group of QIs that occur in a
@@ -108,6 +142,7 @@ func newRoller(bs []*binding) *roller {
 
 // code returns the code of QI j in class c of t.
 func (r *roller) code(t *table, j, c int) uint32 {
+	t.gather()
 	w := r.where[j]
 	return t.combos[w[0]].codes[w[1]][t.ids[w[0]][c]]
 }
@@ -237,7 +272,8 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 	G := len(r.groups)
 	n := src.len()
 	r.rolled += int64(n)
-	out := &table{levels: append([]int(nil), dst...), combos: make([]*combos, G), ids: make([][]uint32, G)}
+	src.gather()
+	out := &table{levels: append([]int(nil), dst...), combos: make([]*combos, G)}
 	prod, overflow := uint64(1), false
 	for g := range G {
 		out.combos[g] = r.mapCombos(src, g, dst)
@@ -335,19 +371,11 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 		sizes[g] += ssizes[c]
 	}
 	out.sizes = sizes
-	block := make([]uint32, G*groups)
-	for g := range G {
-		ids, sids, tr := block[g*groups:(g+1)*groups:(g+1)*groups], src.ids[g], r.trans[g]
-		if tr == nil {
-			for y, c := range r.first {
-				ids[y] = sids[c]
-			}
-		} else {
-			for y, c := range r.first {
-				ids[y] = tr[sids[c]]
-			}
+	out.from, out.first, out.trans = src, slices.Clone(r.first), make([][]uint32, G)
+	for g, tr := range r.trans {
+		if tr != nil {
+			out.trans[g] = slices.Clone(tr)
 		}
-		out.ids[g] = ids
 	}
 	if src.subj != nil || src.sens != nil {
 		r.sortByChild(child, groups)
