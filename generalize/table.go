@@ -82,9 +82,11 @@ type roller struct {
 
 	trans     [][]uint32 // per group: new combination of each source combination
 	slot      []int32    // combination key → new combination, -1 when unused
+	ident     []uint32   // 0, 1, 2, …: the translation of an unchanged group
 	ckey      []uint64   // per source combination: key of its new codes
 	keys      []uint64   // per source class: mixed-radix key of its new ids
-	dense     []int32    // group of a key (dense path), -1 when unused
+	dense     []int32    // 1 + group of a key (dense path), 0 when unused
+	sum       []int64    // per new class: records (scratch)
 	slotKey   []uint64   // open addressing (hash path)
 	slotGroup []int32
 	first     []int32 // per new class: a source class in it
@@ -133,8 +135,10 @@ func newRoller(bs []*binding) *roller {
 		most = max(most, prods[g])
 	}
 	r.slot = make([]int32, most)
+	r.ident = make([]uint32, most)
 	for i := range r.slot {
 		r.slot[i] = -1
+		r.ident[i] = uint32(i)
 	}
 	r.trans = make([][]uint32, len(r.groups))
 	return r
@@ -286,52 +290,44 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 	r.child = grow(r.child, n)
 	child := r.child
 	r.first = r.first[:0]
+	var sizes []int64
 	if overflow {
 		r.groupTuples(src)
+		sizes = make([]int64, len(r.first))
+		for c, g := range child {
+			sizes[g] += src.sizes[c]
+		}
 	} else {
 		keys := grow(r.keys, n)
 		r.keys = keys
-		for g := range G {
-			ids, tr := src.ids[g][:len(keys)], r.trans[g]
-			card := uint64(max(out.combos[g].n, 1))
-			switch {
-			case g == 0 && tr == nil:
-				for c, x := range ids {
-					keys[c] = uint64(x)
-				}
-			case g == 0:
-				for c, x := range ids {
-					keys[c] = uint64(tr[x])
-				}
-			case tr == nil:
-				for c, x := range ids {
-					keys[c] = keys[c]*card + uint64(x)
-				}
-			default:
-				for c, x := range ids {
-					keys[c] = keys[c]*card + uint64(tr[x])
-				}
-			}
-		}
+		r.pack(src, out, keys)
+		// first and the sizes per new class are filled by index (at most
+		// one new class per source class): no append in the loops.
+		first := grow(r.first, n)
+		r.sum = grow(r.sum, n)
+		sum, ssizes := r.sum, src.sizes[:len(keys)]
+		child = child[:len(keys)]
+		groups := int32(0)
 		if prod <= uint64(max(16*n, 1<<16)) {
+			// dense[k] is 1 + the new class of key k, 0 when unused.
 			if uint64(len(r.dense)) < prod {
 				r.dense = make([]int32, prod)
-				for i := range r.dense {
-					r.dense[i] = -1
-				}
 			}
 			dense := r.dense
 			for c, k := range keys {
-				g := dense[k]
+				g := dense[k] - 1
 				if g < 0 {
-					g = int32(len(r.first))
-					dense[k] = g
-					r.first = append(r.first, int32(c))
+					g = groups
+					groups++
+					dense[k] = groups
+					first[g] = int32(c)
+					sum[g] = 0
 				}
 				child[c] = g
+				sum[g] += ssizes[c]
 			}
-			for _, c := range r.first {
-				dense[keys[c]] = -1
+			for _, c := range first[:groups] {
+				dense[keys[c]] = 0
 			}
 		} else {
 			size := 1
@@ -347,30 +343,27 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 			mask := uint64(size - 1)
 			for c, k := range keys {
 				i := (k * 0x9e3779b97f4a7c15) >> 20 & mask
-				for {
-					g := sg[i]
-					if g < 0 {
-						g = int32(len(r.first))
-						sg[i], sk[i] = g, k
-						r.first = append(r.first, int32(c))
-						child[c] = g
-						break
-					}
-					if sk[i] == k {
-						child[c] = g
-						break
-					}
+				g := sg[i]
+				for g >= 0 && sk[i] != k {
 					i = (i + 1) & mask
+					g = sg[i]
 				}
+				if g < 0 {
+					g = groups
+					groups++
+					sg[i], sk[i] = g, k
+					first[g] = int32(c)
+					sum[g] = 0
+				}
+				child[c] = g
+				sum[g] += ssizes[c]
 			}
 		}
-	}
-	groups := len(r.first)
-	sizes, ssizes := make([]int64, groups), src.sizes[:len(child)]
-	for c, g := range child {
-		sizes[g] += ssizes[c]
+		r.first = first[:groups]
+		sizes = slices.Clone(sum[:groups])
 	}
 	out.sizes = sizes
+	groups := len(r.first)
 	out.from, out.first, out.trans = src, slices.Clone(r.first), make([][]uint32, G)
 	for g, tr := range r.trans {
 		if tr != nil {
@@ -387,6 +380,50 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 		}
 	}
 	return out
+}
+
+// pack writes into keys each source class's new combination ids in
+// mixed radix (out.combos holds the new combinations, r.trans the
+// translation of each changed QI group). The first two groups are packed
+// in one pass, an unchanged one through r.ident.
+func (r *roller) pack(src, out *table, keys []uint64) {
+	G := len(r.groups)
+	tr := func(g int) []uint32 {
+		if t := r.trans[g]; t != nil {
+			return t
+		}
+		return r.ident[:src.combos[g].n]
+	}
+	g := 0
+	switch {
+	case G == 1:
+		ids, t0 := src.ids[0][:len(keys)], tr(0)
+		for c, x := range ids {
+			keys[c] = uint64(t0[x])
+		}
+		g = 1
+	case G > 1:
+		ids0, ids1 := src.ids[0][:len(keys)], src.ids[1][:len(keys)]
+		t0, t1 := tr(0), tr(1)
+		card := uint64(max(out.combos[1].n, 1))
+		for c, x := range ids0 {
+			keys[c] = uint64(t0[x])*card + uint64(t1[ids1[c]])
+		}
+		g = 2
+	}
+	for ; g < G; g++ {
+		ids, t := src.ids[g][:len(keys)], r.trans[g]
+		card := uint64(max(out.combos[g].n, 1))
+		if t == nil {
+			for c, x := range ids {
+				keys[c] = keys[c]*card + uint64(x)
+			}
+			continue
+		}
+		for c, x := range ids {
+			keys[c] = keys[c]*card + uint64(t[x])
+		}
+	}
 }
 
 // groupTuples groups source classes by their new id tuple through a hash
