@@ -8,22 +8,21 @@ import (
 	"testing"
 )
 
-// TestRollUpMatchesMap rolls tables of 30,000–40,000 classes (large
-// enough for the two-goroutine split) up to several nodes, directly and
-// through an intermediate node, and compares every class — its labels,
-// size and sensitive histogram, in order of first appearance in the
-// rows — with a plain map over the rows. Four QIs of 14–19 values form
+// TestRollUpMatchesMap rolls tables of 20,000 to 100,000+ classes up to
+// several nodes, directly and through an intermediate node, and compares
+// every class — its labels, size and sensitive histogram, in order of
+// first appearance in the rows — with a plain map over the rows. Four QIs of 14–19 values form
 // two or three QI groups; six of 70–89 values form six, whose keys are
-// sparse (the open-addressing path).
+// sparse (the open-addressing path); three of 50–65 values in 130,000
+// rows make a source too large for 16-bit dense slots.
 func TestRollUpMatchesMap(t *testing.T) {
-	for _, tc := range []struct{ m, values int }{{4, 14}, {6, 70}} {
-		testRollUp(t, tc.m, tc.values)
+	for _, tc := range []struct{ m, values, rows, classes int }{{4, 14, 40000, 20000}, {6, 70, 40000, 20000}, {3, 50, 130000, 66000}} {
+		testRollUp(t, tc.m, tc.values, tc.rows, tc.classes)
 	}
 }
 
-func testRollUp(t *testing.T, m, values int) {
+func testRollUp(t *testing.T, m, values, nrows, classes int) {
 	r := rand.New(rand.NewPCG(7, uint64(m)))
-	const nrows = 40000
 	header := []string{"s"}
 	var names []string
 	var hs []*Hierarchy
@@ -41,14 +40,14 @@ func testRollUp(t *testing.T, m, values int) {
 		}
 	}
 	c := classesOf(header, rows, names, []string{"s"}, "")
-	if c.Len() < 20000 {
-		t.Fatalf("%d classes, want ≥ 20,000", c.Len())
+	if c.Len() < classes {
+		t.Fatalf("%d classes, want ≥ %d", c.Len(), classes)
 	}
 	s, _, err := newSearcher(context.Background(), c, hs, Policy{K: 2, L: 2}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if G := len(s.roll.groups); (m == 4) != (G <= 4) {
+	if G := len(s.roll.groups); (m == 6) != (G == 6) || G > m {
 		t.Fatalf("%d QIs of %d+ values: %d QI groups", m, values, G)
 	}
 	sdict := c.Sensitive[0].Dict
