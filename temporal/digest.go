@@ -181,7 +181,7 @@ func MergeDigests(parts ...*Digest) *Digest {
 			all = append(all, p.Subjects...)
 		}
 	}
-	slices.SortStableFunc(all, func(a, b SubjectDigest) int { return strings.Compare(a.Subject, b.Subject) })
+	slices.SortFunc(all, func(a, b SubjectDigest) int { return strings.Compare(a.Subject, b.Subject) })
 	for i := 0; i < len(all); {
 		j := i + 1
 		for j < len(all) && all[j].Subject == all[i].Subject {
@@ -207,7 +207,7 @@ func mergeSubject(ds []SubjectDigest) SubjectDigest {
 	}
 	slices.Sort(out.Points)
 	out.Points = slices.Compact(out.Points)
-	slices.SortStableFunc(keys, func(a, b KeyWeeks) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(keys, func(a, b KeyWeeks) int { return strings.Compare(a.Key, b.Key) })
 	for i := 0; i < len(keys); {
 		j := i + 1
 		for j < len(keys) && keys[j].Key == keys[i].Key {
