@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
-	"sync"
 
 	"github.com/reidrisk/reidrisk/internal/groupby"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -71,12 +69,13 @@ func Count(ctx context.Context, t *quasiid.Table, opt CountOptions) (*Classes, e
 			rowClass = make([]uint32, t.Rows)
 		}
 	} else {
-		g, err := groupby.GroupContext(ctx, cols, cards, groupby.Options{Workers: opt.Workers, RowIDs: needRows})
+		g, err := groupby.GroupContext(ctx, cols, cards, groupby.Options{Workers: opt.Workers, RowIDs: needRows,
+			Codes: true, NoFirst: true})
 		if err != nil {
 			return nil, tableError(t, qis, err)
 		}
 		c.Sizes = g.Sizes
-		c.Codes = pickParallel(cols, g.First, opt.Workers)
+		c.Codes = g.Codes
 		rowClass = g.RowIDs
 	}
 	if len(subjects) == 1 {
@@ -98,35 +97,6 @@ func Count(ctx context.Context, t *quasiid.Table, opt CountOptions) (*Classes, e
 		c.RowClass = rowClass
 	}
 	return c, nil
-}
-
-// pickParallel is pick with the columns spread over workers (0:
-// GOMAXPROCS) when there are many rows to pick.
-func pickParallel(cols [][]uint32, rows []int, workers int) [][]uint32 {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	if len(rows) < 1<<16 || workers == 1 {
-		return pick(cols, rows)
-	}
-	out := make([][]uint32, len(cols))
-	next := make(chan int, len(cols))
-	for j := range cols {
-		next <- j
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(workers, len(cols)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				out[j] = pick(cols[j:j+1], rows)[0]
-			}
-		}()
-	}
-	wg.Wait()
-	return out
 }
 
 // tableError names the file, row and column of a code out of its

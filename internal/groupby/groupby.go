@@ -24,6 +24,11 @@
 // 64 bits, a prefix of the columns is first re-coded to its own dense
 // group ids (recursively), which is exact.
 //
+// Plain counting (no weights, no row ids) keeps no per-group first rows:
+// counting marks first rows in a bitmap, and the marked rows, read in
+// order, give the groups' ids, codes (Options.Codes) and sizes; see
+// runPlain.
+//
 // Group ids are numbered in order of each group's first row, so the result
 // does not depend on the number of workers. No memory is allocated per
 // row: buffers and tables are allocated per call and per partition.
@@ -48,6 +53,10 @@ type Options struct {
 	Weights []int64
 	// RowIDs asks for Groups.RowIDs.
 	RowIDs bool
+	// Codes asks for Groups.Codes.
+	Codes bool
+	// NoFirst leaves Groups.First nil.
+	NoFirst bool
 
 	// Test knobs: the fewest rows per worker (0: minWorkerRows), the
 	// counter (0 auto, 1 direct array, 2 hash, 3 dense partitions), the
@@ -67,6 +76,9 @@ type Groups struct {
 	First []int
 	// RowIDs[i] is the group of row i, when Options.RowIDs is set.
 	RowIDs []uint32
+	// Codes[j][g] is the code of column j in group g (cols[j][First[g]]),
+	// when Options.Codes is set.
+	Codes [][]uint32
 }
 
 // MaxRows is the largest number of rows Group accepts: group ids and row
@@ -104,7 +116,14 @@ func GroupContext(ctx context.Context, cols [][]uint32, cards []uint32, opt Opti
 		if opt.Weights == nil {
 			return nil, errors.New("groupby: no columns and no weights: the number of rows is unknown")
 		}
-		return single(len(opt.Weights), opt), nil
+		g := single(len(opt.Weights), opt)
+		if opt.Codes {
+			g.Codes = [][]uint32{}
+		}
+		if opt.NoFirst {
+			g.First = nil
+		}
+		return g, nil
 	}
 	n := len(cols[0])
 	for j, c := range cols {
@@ -123,8 +142,12 @@ func GroupContext(ctx context.Context, cols [][]uint32, cards []uint32, opt Opti
 		if opt.RowIDs {
 			g.RowIDs = []uint32{}
 		}
+		if opt.Codes {
+			g.Codes = gather(cols, nil, 1)
+		}
 		return g, nil
 	}
+	callerCols := cols
 	// Re-code prefixes while the key space overflows 64 bits. orig[j] is
 	// the caller's index of column j (-1 for a re-coded prefix), for errors.
 	orig := make([]int, len(cols))
@@ -136,7 +159,7 @@ func GroupContext(ctx context.Context, cols [][]uint32, cards []uint32, opt Opti
 		if l == len(cards) {
 			break
 		}
-		pre, err := GroupContext(ctx, cols[:l], cards[:l], Options{Workers: opt.Workers, RowIDs: true,
+		pre, err := GroupContext(ctx, cols[:l], cards[:l], Options{Workers: opt.Workers, RowIDs: true, NoFirst: true,
 			minRows: opt.minRows, force: opt.force, pbits: opt.pbits, rangeRows: opt.rangeRows})
 		if err != nil {
 			return nil, renumber(err, orig)
@@ -145,8 +168,20 @@ func GroupContext(ctx context.Context, cols [][]uint32, cards []uint32, opt Opti
 		cards = append([]uint32{uint32(pre.N)}, cards[l:]...)
 		orig = append([]int{-1}, orig[l:]...)
 	}
-	g, err := group(ctx, cols, cards, n, opt)
-	return g, renumber(err, orig)
+	// Codes come straight from the counter unless a prefix was re-coded
+	// (its codes are group ids, not the caller's).
+	codes := opt.Codes && orig[0] >= 0
+	g, err := group(ctx, cols, cards, n, opt, codes, !opt.NoFirst || (opt.Codes && !codes))
+	if err != nil {
+		return nil, renumber(err, orig)
+	}
+	if opt.Codes && g.Codes == nil {
+		g.Codes = gather(callerCols, g.First, opt.Workers)
+	}
+	if opt.NoFirst {
+		g.First = nil
+	}
+	return g, nil
 }
 
 // renumber maps the column of a range error back to the caller's index.
@@ -203,6 +238,8 @@ type job struct {
 	pbits   int    // forced partition bits + 1, or 0
 	dense   bool   // partitions are dense arrays, not hash tables
 	ranges  int    // rows per range, 0 for the counter's default
+	codes   bool   // plain partitioned counting: Groups.Codes wanted
+	first   bool   // plain partitioned counting: Groups.First wanted
 }
 
 // errCanceled marks a worker stopped by the context.
@@ -219,8 +256,10 @@ func (e *CodeError) Error() string {
 	return fmt.Sprintf("groupby: row %d column %d: code %d not below cardinality %d", e.Row, e.Column, e.Code, e.Card)
 }
 
-func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Options) (*Groups, error) {
-	j := &job{cols: cols, weights: opt.Weights, done: ctx.Done(), space: 1}
+// group counts with codes and first asking for Groups.Codes and
+// Groups.First (which only the plain partitioned counter may leave out).
+func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Options, codes, first bool) (*Groups, error) {
+	j := &job{cols: cols, weights: opt.Weights, done: ctx.Done(), space: 1, codes: codes, first: first}
 	j.cards = make([]uint64, len(cards))
 	for i, c := range cards {
 		j.cards[i] = uint64(c)
@@ -255,9 +294,13 @@ func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Opti
 	j.ranges = opt.rangeRows // 0: by counter
 	var g *Groups
 	var err error
-	if counter == 1 {
+	switch {
+	case counter == 1:
 		g, err = j.runDense(n, w)
-	} else {
+	case j.weights == nil && j.rowIDs == nil:
+		j.dense = counter == 3
+		g, err = j.runPlain(n, w)
+	default:
 		j.dense = counter == 3
 		g, err = j.runParts(n, w)
 	}
@@ -271,6 +314,30 @@ func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Opti
 	}
 	g.RowIDs = j.rowIDs
 	return g, nil
+}
+
+// gather returns cols[j][rows[g]] for every column j and row g, the
+// columns spread over workers (0: GOMAXPROCS).
+func gather(cols [][]uint32, rows []int, workers int) [][]uint32 {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if len(rows) < 1<<16 {
+		workers = 1
+	}
+	out := make([][]uint32, len(cols))
+	w := min(workers, len(cols))
+	_ = parallel(max(w, 1), func(k int) error {
+		for c := k; c < len(cols); c += w {
+			col, dst := cols[c], make([]uint32, len(rows))
+			for g, r := range rows {
+				dst[g] = col[r]
+			}
+			out[c] = dst
+		}
+		return nil
+	})
+	return out
 }
 
 // bounds splits n rows into w contiguous ranges.

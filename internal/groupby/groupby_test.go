@@ -72,6 +72,28 @@ func check(t *testing.T, cols [][]uint32, cards []uint32, n int, opt Options) {
 		t.Fatal(err)
 	}
 	ids, sizes, first := reference(cols, n, opt.Weights)
+	if opt.Codes {
+		if len(g.Codes) != len(cols) {
+			t.Fatalf("cards %v n %d opt %+v: %d code columns for %d columns", cards, n, opt, len(g.Codes), len(cols))
+		}
+		for j, col := range cols {
+			for k, f := range first {
+				if k >= len(g.Codes[j]) || g.Codes[j][k] != col[f] {
+					t.Fatalf("cards %v n %d opt %+v: column %d: codes %v, want the codes at rows %v",
+						cards, n, opt, j, head(g.Codes[j]), head(first))
+				}
+			}
+			if len(g.Codes[j]) != len(first) {
+				t.Fatalf("cards %v n %d opt %+v: column %d: %d codes for %d groups", cards, n, opt, j, len(g.Codes[j]), len(first))
+			}
+		}
+	}
+	if opt.NoFirst {
+		if g.First != nil {
+			t.Fatalf("cards %v n %d opt %+v: First is set", cards, n, opt)
+		}
+		first = nil
+	}
 	if g.N != len(sizes) || !slices.Equal(g.Sizes, sizes) || !slices.Equal(g.First, first) {
 		t.Fatalf("cards %v n %d opt %+v: got %d groups sizes %v first %v, want %d sizes %v first %v",
 			cards, n, opt, g.N, head(g.Sizes), head(g.First), len(sizes), head(sizes), head(first))
@@ -100,6 +122,8 @@ func TestGroupMatchesMap(t *testing.T) {
 			minRows: 1 + r.IntN(2000),
 			force:   trial % 4,
 			pbits:   r.IntN(5),
+			Codes:   r.IntN(2) == 0,
+			NoFirst: r.IntN(3) == 0,
 		}
 		if r.IntN(2) == 0 {
 			opt.rangeRows = 1 + r.IntN(1000)
@@ -132,6 +156,8 @@ func TestGroupLargeAuto(t *testing.T) {
 		for _, w := range []int{1, 2, 3} {
 			check(t, cols, cards, n, Options{Workers: w, minRows: 1000})
 			check(t, cols, cards, n, Options{Workers: w, minRows: 1000, RowIDs: true})
+			check(t, cols, cards, n, Options{Workers: w, minRows: 1000, Codes: true, NoFirst: true})
+			check(t, cols, cards, n, Options{Workers: w, minRows: 1000, Codes: true, rangeRows: 7000})
 		}
 	}
 }

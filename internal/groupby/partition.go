@@ -38,6 +38,16 @@ type layout struct {
 	dense bool
 	pbits uint // hash: log2 of the number of partitions
 	parts int
+
+	// compact (plain hash counting only): keys hash to B bits,
+	// h = key·mulB mod 2^B, a bijection on [0, 2^B) ⊇ [0, space); the top
+	// pbits of h are the partition and the other vb = B-pbits ≤ 32 bits,
+	// which identify the key within it, are buffered in place of a dense
+	// partition's key, shifted to the top of the uint32.
+	compact bool
+	vb      uint
+	mulB    uint64
+	hmask   uint64
 }
 
 func (j *job) layout(rows int, dense bool) layout {
@@ -51,9 +61,10 @@ func (j *job) layout(rows int, dense bool) layout {
 	return layout{pbits: pb, parts: 1 << pb}
 }
 
-// hentry and dentry are buffered rows: key (or key within a dense
-// partition) and row number. hentry holds the key as two halves so that
-// it takes 12 bytes, not 16.
+// hentry is a buffered row of a hash partition: key and row number, the
+// key as two halves so that it takes 12 bytes, not 16. Rows of dense (and
+// compact hash) partitions are buffered as pairs of uint32 in a []uint32:
+// key within the partition (or hash bits), then row number.
 type hentry struct {
 	lo, hi, row uint32
 }
@@ -64,14 +75,12 @@ func mkHentry(key uint64, row uint32) hentry {
 
 func (e hentry) key() uint64 { return uint64(e.hi)<<32 | uint64(e.lo) }
 
-type dentry struct {
-	sub, row uint32
-}
-
-// slot is one open-addressing slot: key+1 (0 when free) and a group id.
+// slot is one open-addressing slot: key+1 (0 when free) and a group id;
+// in plain counting (runPlain), the group's first row and count instead.
 type slot struct {
 	key uint64
 	id  uint32
+	cnt uint32
 }
 
 // part is one partition: its groups, numbered in order of first row, and
@@ -87,6 +96,19 @@ type part struct {
 	base  uint64
 	slots []slot
 	shift uint // 64 - log2(len(slots))
+
+	// Plain counting in a hash table (runPlain): the groups and rows
+	// counted, and the groups of more than one row, once finished.
+	ngroups, nrows int
+	multi          []multi
+	cslots         []cslot // compact layout's table
+	cshift         uint    // 32 - log2(len(cslots))
+}
+
+// cslot is a slot of a compact table: a key's hash bits within its
+// partition, the group's first row and its count (0 when free).
+type cslot struct {
+	v, first, cnt uint32
 }
 
 // newPart makes partition p's index, reusing (and taking) spare's when
@@ -111,17 +133,9 @@ func newPart(l layout, p int, space uint64, spare *part) part {
 	return part{slots: make([]slot, minSlots), shift: 64 - 6}
 }
 
-// finish is called once t has counted all its rows: plain dense counts
-// move to cnts, by group id (hash counts are there already), and t's index
-// goes to spare for the next partition.
-func (t *part) finish(plain bool, spare *part) {
-	if plain && t.dense != nil {
-		cnt := make([]uint32, len(t.first))
-		for id, sub := range t.subs {
-			cnt[id] = t.dense[sub]
-		}
-		t.cnts = cnt
-	}
+// finish is called once t has counted all its rows: t's index goes to
+// spare for the next partition.
+func (t *part) finish(spare *part) {
 	if cap(t.dense) > cap(spare.dense) {
 		spare.dense = t.dense
 	}
@@ -132,15 +146,12 @@ func (t *part) finish(plain bool, spare *part) {
 }
 
 // reserve makes room for n groups in all.
-func (t *part) reserve(n int, pbits uint, plain bool) {
+func (t *part) reserve(n int, pbits uint) {
 	if 4*n > 3*len(t.slots) {
 		t.resize(1<<bits.Len(uint((4*n+2)/3)), pbits)
 	}
 	if n > cap(t.first) {
 		t.first = slices.Grow(t.first, n-len(t.first))
-	}
-	if plain && n > cap(t.cnts) {
-		t.cnts = slices.Grow(t.cnts, n-len(t.cnts))
 	}
 }
 
@@ -160,53 +171,6 @@ func (t *part) resize(size int, pbits uint) {
 		}
 		t.slots[i] = s
 	}
-}
-
-// countHash counts unweighted rows, in the slots.
-func (t *part) countHash(es []hentry, pbits uint) {
-	for _, e := range es {
-		if 4*(len(t.first)+1) > 3*len(t.slots) {
-			t.resize(2*len(t.slots), pbits)
-		}
-		slots := t.slots
-		mask := uint64(len(slots) - 1)
-		key := e.key()
-		i := ((key * mul) << pbits) >> t.shift
-		k1 := key + 1
-		for {
-			s := &slots[i&mask]
-			if s.key == k1 {
-				t.cnts[s.id]++
-				break
-			}
-			if s.key == empty {
-				*s = slot{key: k1, id: uint32(len(t.first))}
-				t.first = append(t.first, e.row)
-				t.cnts = append(t.cnts, 1)
-				break
-			}
-			i++
-		}
-	}
-}
-
-// countDense counts unweighted rows in the dense array, noting new keys
-// without a branch.
-func (t *part) countDense(es []dentry) {
-	n := len(t.first)
-	// Room for every row to be new, without clearing it: only the first
-	// n entries are ever read.
-	first := slices.Grow(t.first, len(es))[:n+len(es)]
-	subs := slices.Grow(t.subs, len(es))[:n+len(es)]
-	d := t.dense
-	for _, e := range es {
-		c := d[e.sub]
-		first[n] = e.row
-		subs[n] = e.sub
-		n += int(1 - (c|-c)>>31)
-		d[e.sub] = c + 1
-	}
-	t.first, t.subs = first[:n], subs[:n]
 }
 
 // find returns the id of key, adding a group first seen at row if absent.
@@ -280,16 +244,15 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 	if j.rowIDs != nil && P > 1 {
 		j.parts = make([]uint16, n)
 	}
-	plain := j.weights == nil && j.rowIDs == nil
 	parts := make([]part, P)
 	est := min(n, chunk)/w/P*9/8 + 16
 	hbufs := make([][][]hentry, w)
-	dbufs := make([][][]dentry, w)
+	dbufs := make([][][]uint32, w)
 	for k := range w {
 		if l.dense {
-			dbufs[k] = make([][]dentry, P)
+			dbufs[k] = make([][]uint32, P)
 			for p := range P {
-				dbufs[k][p] = make([]dentry, 0, est)
+				dbufs[k][p] = make([]uint32, 0, 2*est)
 			}
 		} else {
 			hbufs[k] = make([][]hentry, P)
@@ -318,14 +281,12 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 				before := len(t.first)
 				rows, counted := 0, 0
 				for s := range w {
-					switch {
-					case l.dense && plain:
-						t.countDense(dbufs[s][p])
-					case l.dense:
-						for _, e := range dbufs[s][p] {
-							j.add(t, p, e.row, t.base+uint64(e.sub), 0)
+					if l.dense {
+						es := dbufs[s][p]
+						for i := 0; i+1 < len(es); i += 2 {
+							j.add(t, p, es[i+1], t.base+uint64(es[i]), 0)
 						}
-					default:
+					} else {
 						es := hbufs[s][p]
 						// Size the table ahead from the share of new groups
 						// among rows seen so far (all new at first), for
@@ -338,19 +299,15 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 						}
 						left := max(len(es), (n-c)/P-counted)
 						counted += len(es)
-						t.reserve(len(t.first)+int(float64(left)*min(ratio, 1)), l.pbits, plain)
-						if plain {
-							t.countHash(es, l.pbits)
-						} else {
-							for _, e := range es {
-								j.add(t, p, e.row, e.key(), l.pbits)
-							}
+						t.reserve(len(t.first)+int(float64(left)*min(ratio, 1)), l.pbits)
+						for _, e := range es {
+							j.add(t, p, e.row, e.key(), l.pbits)
 						}
 					}
 				}
 				for s := range w {
 					if l.dense {
-						rows += len(dbufs[s][p])
+						rows += len(dbufs[s][p]) / 2
 						dbufs[s][p] = dbufs[s][p][:0]
 					} else {
 						rows += len(hbufs[s][p])
@@ -360,7 +317,7 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 				seenRows += rows
 				seenGroups += len(t.first) - before
 				if last {
-					t.finish(plain, &spare)
+					t.finish(&spare)
 				}
 			}
 			return nil
@@ -390,14 +347,9 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 		r += uint32(bits.OnesCount64(word))
 	}
 	out := &Groups{N: total, Sizes: make([]int64, total), First: make([]int, total)}
-	var newID, cnt []uint32
+	var newID []uint32
 	if j.rowIDs != nil {
 		newID = make([]uint32, total)
-	}
-	if plain {
-		// Plain counts are placed as uint32, half the memory the
-		// scattered writes touch, and widened in order below.
-		cnt = make([]uint32, total)
 	}
 	_ = parallel(w, func(k int) error {
 		for p := k; p < P; p += w {
@@ -405,7 +357,7 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 			if newID != nil {
 				ids = newID[off[p]:off[p+1]]
 			}
-			parts[p].place(bitmap, rank, cnt, out.Sizes, ids)
+			parts[p].place(bitmap, rank, out.Sizes, ids)
 			parts[p] = part{}
 		}
 		return nil
@@ -422,12 +374,6 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 				out.First[at] = (lo+wi)<<6 + bits.TrailingZeros64(word)
 				word &= word - 1
 				at++
-			}
-		}
-		if cnt != nil {
-			from := int(rank[lo])
-			for g, c := range cnt[from:at] {
-				out.Sizes[from+g] = int64(c)
 			}
 		}
 		return nil
@@ -449,18 +395,11 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 	return out, nil
 }
 
-// place writes the size of each group of t at the rank of its first row:
-// to cnt when counting plainly (cnt not nil), to sizes otherwise (and that
-// rank to ids[id] when ids is not nil).
-func (t *part) place(bitmap []uint64, rank []uint32, cnt []uint32, sizes []int64, ids []uint32) {
+// place writes the size of each group of t at the rank of its first row
+// (and that rank to ids[id] when ids is not nil).
+func (t *part) place(bitmap []uint64, rank []uint32, sizes []int64, ids []uint32) {
 	at := func(f uint32) int {
 		return int(rank[f>>6]) + bits.OnesCount64(bitmap[f>>6]&(1<<(f&63)-1))
-	}
-	if cnt != nil {
-		for id, f := range t.first {
-			cnt[at(f)] = t.cnts[id]
-		}
-		return
 	}
 	for id, f := range t.first {
 		g := at(f)
@@ -472,7 +411,7 @@ func (t *part) place(bitmap []uint64, rank []uint32, cnt []uint32, sizes []int64
 }
 
 // scatter appends rows [lo, hi) to the buffers of their partitions.
-func (j *job) scatter(l layout, hbufs [][]hentry, dbufs [][]dentry, lo, hi int) error {
+func (j *job) scatter(l layout, hbufs [][]hentry, dbufs [][]uint32, lo, hi int) error {
 	pshift := 64 - l.pbits
 	var kb [batchSize]uint64
 	for b := lo; b < hi; b += batchSize {
@@ -488,7 +427,14 @@ func (j *job) scatter(l layout, hbufs [][]hentry, dbufs [][]dentry, lo, hi int) 
 		case l.dense:
 			for _, key := range k {
 				p := key >> subBits
-				dbufs[p] = append(dbufs[p], dentry{uint32(key & (1<<subBits - 1)), row})
+				dbufs[p] = append(dbufs[p], uint32(key&(1<<subBits-1)), row)
+				row++
+			}
+		case l.compact:
+			for _, key := range k {
+				h := (key * l.mulB) & l.hmask
+				p := h >> l.vb
+				dbufs[p] = append(dbufs[p], uint32((h<<(64-l.vb))>>32), row)
 				row++
 			}
 		case len(hbufs) == 1:
