@@ -121,16 +121,11 @@ func histogram(ctx context.Context, name string, dict *quasiid.Dictionary, class
 		return m, nil
 	}
 	g, err := groupby.GroupContext(ctx, [][]uint32{class, values}, []uint32{uint32(nclass), uint32(dict.Len())},
-		groupby.Options{Workers: workers, Weights: weights})
+		groupby.Options{Workers: workers, Weights: weights, Codes: true, NoFirst: true})
 	if err != nil {
 		return nil, err
 	}
-	pc := make([]uint32, g.N)
-	pv := make([]uint32, g.N)
-	for k, f := range g.First {
-		pc[k], pv[k] = class[f], values[f]
-	}
-	fillCSR(m, pc, pv, g.Sizes, dict.Len())
+	fillCSR(m, g.Codes[0], g.Codes[1], g.Sizes, dict.Len())
 	return m, nil
 }
 
