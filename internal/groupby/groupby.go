@@ -13,7 +13,7 @@
 //   - K ≤ 2^17: an array of K counters per worker (it fits in a core's
 //     cache); per-worker arrays merge at the end.
 //   - K ≤ 2^26 and not far above the rows: keys are scattered by their top
-//     bits into partitions of 2^16 keys, each counted in its own array.
+//     bits into partitions of 2^15 keys, each counted in its own array.
 //   - otherwise: keys are scattered by the top bits of a Fibonacci hash
 //     into up to 1024 partitions, each counted in an open-addressing table
 //     specialised for uint64 keys, small enough to stay in cache.

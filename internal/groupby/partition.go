@@ -18,8 +18,10 @@ const (
 	// partRows is the number of rows per hash partition aimed at, so that
 	// a partition's table stays within a core's cache.
 	partRows = 8192
-	// subBits sizes a dense partition: 2^16 keys, 256 KiB of counters.
-	subBits = 16
+	// subBits sizes a dense partition: 2^15 keys, 128 KiB of counters,
+	// which stay in a core's L2 cache next to the streams of buffered rows
+	// and marks.
+	subBits = 15
 	// rangeRows bounds the rows a goroutine buffers at once: larger inputs
 	// are counted in chunks of workers × rangeRows rows.
 	rangeRows = 1 << 21
