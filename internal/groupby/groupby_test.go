@@ -241,3 +241,19 @@ func TestGroupAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupTablesGrow makes hash tables grow while counting: the first
+// rows repeat one key, so tables are sized for few groups, and every later
+// row is new.
+func TestGroupTablesGrow(t *testing.T) {
+	const n = 6000
+	cols := [][]uint32{make([]uint32, n), make([]uint32, n)}
+	for i := 2000; i < n; i++ {
+		cols[0][i], cols[1][i] = uint32(i), uint32(i%7)
+	}
+	cards := []uint32{n, 7}
+	for _, w := range []int{1, 2} {
+		check(t, cols, cards, n, Options{Workers: w, minRows: 1, force: 2, pbits: 3, rangeRows: 500, Codes: true})
+		check(t, cols, cards, n, Options{Workers: w, minRows: 1, force: 2, pbits: 3, rangeRows: 500, RowIDs: true})
+	}
+}
