@@ -88,13 +88,14 @@ type slot struct {
 // part is one partition: its groups, numbered in order of first row, and
 // its index from key to group. A dense index holds, per key, the group's
 // count (plain counting) or id+1; a hash index is an open-addressing table
-// (linear probing, load at most 3/4) of key+1.
+// (linear probing, load at most 3/4) of key+1. Plain counting (runPlain)
+// keeps no first rows.
 type part struct {
 	first []uint32
 	subs  []uint32 // dense: key - base of each group
 	sizes []int64  // weighted counting or row ids
 	dense []uint32
-	cnts  []uint32 // plain counting: count of each group (dense: once finished)
+	cnts  []uint32 // plain dense counting, once finished: count of each group (in subs' memory)
 	base  uint64
 	slots []slot
 	shift uint // 64 - log2(len(slots))
