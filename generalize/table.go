@@ -80,15 +80,16 @@ type roller struct {
 	groups [][]int  // QIs of each group, ascending
 	where  [][2]int // where[j]: group of QI j and its position in the group
 
-	trans     [][]uint32 // per group: new combination of each source combination
-	slot      []int32    // combination key → new combination, -1 when unused
-	ident     []uint32   // 0, 1, 2, …: the translation of an unchanged group
-	ckey      []uint64   // per source combination: key of its new codes
-	keys      []uint64   // per source class: mixed-radix key of its new ids
-	dense     []int32    // 1 + group of a key (dense path), 0 when unused
-	dense16   []uint16   // the same for fewer than 65,535 source classes
-	sum       []int64    // per new class: records (scratch)
-	slotKey   []uint64   // open addressing (hash path)
+	trans     [][]uint32 // per group: new combination of each source combination (shared)
+	mapped    map[mappedKey]mapping
+	slot      []int32  // combination key → new combination, -1 when unused
+	ident     []uint32 // 0, 1, 2, …: the translation of an unchanged group
+	ckey      []uint64 // per source combination: key of its new codes
+	keys      []uint64 // per source class: mixed-radix key of its new ids
+	dense     []int32  // 1 + group of a key (dense path), 0 when unused
+	dense16   []uint16 // the same for fewer than 65,535 source classes
+	sum       []int64  // per new class: records (scratch)
+	slotKey   []uint64 // open addressing (hash path)
 	slotGroup []int32
 	first     []int32 // per new class: a source class in it
 	child     []int32
@@ -213,6 +214,18 @@ func (r *roller) mapCombos(src *table, g int, dst []int) *combos {
 		r.trans[g] = nil
 		return sc
 	}
+	// The same combinations are often mapped to the same levels again
+	// (tables share the combinations of unchanged groups): reuse.
+	mk, cache := mappedKey{from: sc}, len(qs) <= 8
+	for i, j := range qs {
+		if i < 8 {
+			mk.levels |= uint64(dst[j]) << (8 * i)
+		}
+	}
+	if m, ok := r.mapped[mk]; ok && cache {
+		r.trans[g] = m.trans
+		return m.out
+	}
 	r.ckey = grow(r.ckey, sc.n)
 	keys := r.ckey
 	clear(keys)
@@ -231,7 +244,7 @@ func (r *roller) mapCombos(src *table, g int, dst []int) *combos {
 			keys[x] = keys[x]*card + uint64(mp[v])
 		}
 	}
-	tr := grow(r.trans[g], sc.n)
+	tr := make([]uint32, sc.n)
 	r.trans[g] = tr
 	out := &combos{codes: make([][]uint32, len(qs))}
 	var firsts []int32
@@ -263,7 +276,28 @@ func (r *roller) mapCombos(src *table, g int, dst []int) *combos {
 		}
 		out.codes[i] = codes
 	}
+	if cache {
+		if r.mapped == nil {
+			r.mapped = make(map[mappedKey]mapping)
+		}
+		r.mapped[mk] = mapping{tr, out}
+	}
 	return out
+}
+
+// mappedKey identifies a mapping of combinations: the source combinations
+// and the new levels of their group's QIs, one byte each (groups of up to
+// eight QIs).
+type mappedKey struct {
+	from   *combos
+	levels uint64
+}
+
+// mapping is the outcome of mapCombos: the new combination of each source
+// combination, and the new combinations. Both are shared, never written.
+type mapping struct {
+	trans []uint32
+	out   *combos
 }
 
 // rollUp returns the table of node dst (≥ src.levels componentwise).
@@ -387,12 +421,7 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 	}
 	out.sizes = sizes
 	groups := len(r.first)
-	out.from, out.first, out.trans = src, slices.Clone(r.first), make([][]uint32, G)
-	for g, tr := range r.trans {
-		if tr != nil {
-			out.trans[g] = slices.Clone(tr)
-		}
-	}
+	out.from, out.first, out.trans = src, slices.Clone(r.first), slices.Clone(r.trans)
 	if src.subj != nil || src.sens != nil {
 		r.sortByChild(child, groups)
 		if src.subj != nil {
