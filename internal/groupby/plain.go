@@ -72,9 +72,12 @@ func (j *job) runPlain(n, w int) (*Groups, error) {
 	markAll = nil
 	var denseAll, subsAll []uint32
 	subCap := min(1<<subBits, n)
-	if l.dense {
-		// Dense partitions keep their arrays from chunk to chunk; a
-		// partition has at most one group per key.
+	// With one chunk, a partition is counted in one go and hands its
+	// array on to the worker's next partition; with more, dense
+	// partitions keep their arrays from chunk to chunk. A partition has
+	// at most one group per key.
+	oneChunk := n <= chunk
+	if l.dense && !oneChunk {
 		denseAll = make([]uint32, j.space)
 		subsAll = make([]uint32, (P-1)*subCap+min(int(j.space-uint64(P-1)<<subBits), n))
 	}
@@ -116,6 +119,13 @@ func (j *job) runPlain(n, w int) (*Groups, error) {
 				switch {
 				case l.compact && t.cslots == nil:
 					t.newCompact(&spare)
+				case l.dense && oneChunk:
+					*t = newPart(l, p, j.space, &spare)
+					rows := 0
+					for s := range w {
+						rows += len(dbufs[s][p]) / 2
+					}
+					t.subs = make([]uint32, 0, min(len(t.dense), rows))
 				case l.dense && t.dense == nil:
 					base := p << subBits
 					size := min(1<<subBits, int(j.space)-base)
