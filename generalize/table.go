@@ -456,10 +456,21 @@ func (r *roller) pack(src, out *table, keys []uint64) {
 		g = 1
 	case G > 1:
 		ids0, ids1 := src.ids[0][:len(keys)], src.ids[1][:len(keys)]
-		t0, t1 := tr(0), tr(1)
 		card := uint64(max(out.combos[1].n, 1))
-		for c, x := range ids0 {
-			keys[c] = uint64(t0[x])*card + uint64(t1[ids1[c]])
+		switch t0, t1 := r.trans[0], r.trans[1]; {
+		case t0 == nil:
+			t1 = tr(1)
+			for c, x := range ids0 {
+				keys[c] = uint64(x)*card + uint64(t1[ids1[c]])
+			}
+		case t1 == nil:
+			for c, x := range ids0 {
+				keys[c] = uint64(t0[x])*card + uint64(ids1[c])
+			}
+		default:
+			for c, x := range ids0 {
+				keys[c] = uint64(t0[x])*card + uint64(t1[ids1[c]])
+			}
 		}
 		g = 2
 	}
