@@ -49,17 +49,42 @@ func (t *table) gather() {
 	block := make([]uint32, G*groups)
 	t.ids = make([][]uint32, G)
 	for g := range G {
-		ids, sids, tr := block[g*groups:(g+1)*groups:(g+1)*groups], src.ids[g], t.trans[g]
-		if tr == nil {
-			for y, c := range t.first {
-				ids[y] = sids[c]
+		t.ids[g] = block[g*groups : (g+1)*groups : (g+1)*groups]
+	}
+	// Two groups per pass over first (one read of each source class).
+	for g := 0; g < G; g += 2 {
+		a, sa, ta := t.ids[g], src.ids[g], t.trans[g]
+		if g+1 == G {
+			if ta == nil {
+				for y, c := range t.first {
+					a[y] = sa[c]
+				}
+			} else {
+				for y, c := range t.first {
+					a[y] = ta[sa[c]]
+				}
 			}
-		} else {
+			break
+		}
+		b, sb, tb := t.ids[g+1][:len(a)], src.ids[g+1], t.trans[g+1]
+		switch {
+		case ta == nil && tb == nil:
 			for y, c := range t.first {
-				ids[y] = tr[sids[c]]
+				a[y], b[y] = sa[c], sb[c]
+			}
+		case ta == nil:
+			for y, c := range t.first {
+				a[y], b[y] = sa[c], tb[sb[c]]
+			}
+		case tb == nil:
+			for y, c := range t.first {
+				a[y], b[y] = ta[sa[c]], sb[c]
+			}
+		default:
+			for y, c := range t.first {
+				a[y], b[y] = ta[sa[c]], tb[sb[c]]
 			}
 		}
-		t.ids[g] = ids
 	}
 	t.from, t.first, t.trans = nil, nil, nil
 }
