@@ -19,6 +19,15 @@
 // data: the integer figures exactly, the per-class floating-point figures
 // (entropy l, t-closeness) up to the order of a floating-point sum.
 //
+// Event logs take the same route: TemporalRows, TemporalFiles and
+// TemporalStreams digest each bundle's events per subject, by value (each
+// event key with the ISO weeks it occurs in, and the subject's trace
+// points; temporal.NewDigest), and TemporalMeasures merges the digests of
+// a subject wherever they were read, decides its habits, counts the
+// subjects of every habit and of every trace point on hashed shards, and
+// combines habit anonymity a(s), its shares and the exact p = 1 trace
+// unicity into one TemporalSummary, equal to temporal.Analyze's figures.
+//
 // The package is its own Go module so that importing the core library never
 // pulls Beam's dependencies. Its name collides with Apache Beam's package;
 // import it under another name:
