@@ -104,14 +104,18 @@ type part struct {
 	// counted, and the groups of more than one row, once finished.
 	ngroups, nrows int
 	multi          []multi
-	cslots         []cslot // compact layout's table
-	cshift         uint    // 32 - log2(len(cslots))
+	cslots         []cslot  // compact layout's table
+	cmore          []uint32 // count - 1 of the group in each cslot
+	cshift         uint     // 32 - log2(len(cslots))
 }
 
 // cslot is a slot of a compact table: a key's hash bits within its
-// partition, the group's first row and its count (0 when free).
+// partition and the group's first row + 1 (0 when free). Counts beyond
+// the first row are kept apart (part.cmore), so that a probe, which
+// rarely finds the key again when keys are nearly all distinct, reads 8
+// bytes a slot.
 type cslot struct {
-	v, first, cnt uint32
+	v, first1 uint32
 }
 
 // newPart makes partition p's index, reusing (and taking) spare's when

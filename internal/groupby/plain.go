@@ -369,14 +369,15 @@ func (t *part) countHashMark(es []hentry, pbits uint, mark []uint64) {
 
 // newCompact gives t a compact table, spare's if it has one.
 func (t *part) newCompact(spare *part) {
-	s := spare.cslots
+	s, m := spare.cslots, spare.cmore
 	if s == nil {
-		s = make([]cslot, minSlots)
+		s, m = make([]cslot, minSlots), make([]uint32, minSlots)
 	} else {
-		spare.cslots = nil
+		spare.cslots, spare.cmore = nil, nil
 		clear(s)
+		clear(m)
 	}
-	t.cslots, t.cshift = s, uint(32-bits.TrailingZeros(uint(len(s))))
+	t.cslots, t.cmore, t.cshift = s, m, uint(32-bits.TrailingZeros(uint(len(s))))
 }
 
 // countCompact counts unweighted rows, whose keys es[i].sub are hash
@@ -392,14 +393,14 @@ func (t *part) countCompact(es []uint32, mark []uint64) {
 		i := v >> t.cshift
 		for {
 			s := &slots[i]
-			if s.cnt == 0 {
-				*s = cslot{v, row, 1}
+			if s.first1 == 0 {
+				*s = cslot{v, row + 1}
 				t.ngroups++
 				mark[row>>6] |= 1 << (row & 63)
 				break
 			}
 			if s.v == v {
-				s.cnt++
+				t.cmore[i]++
 				break
 			}
 			i = (i + 1) & mask
@@ -417,19 +418,19 @@ func (t *part) reserveCompact(n int) {
 // resizeCompact rehashes t's compact table into size slots, a power of
 // two.
 func (t *part) resizeCompact(size int) {
-	old := t.cslots
-	t.cslots = make([]cslot, size)
+	old, more := t.cslots, t.cmore
+	t.cslots, t.cmore = make([]cslot, size), make([]uint32, size)
 	t.cshift = uint(32 - bits.TrailingZeros(uint(size)))
 	mask := uint32(size - 1)
-	for _, s := range old {
-		if s.cnt == 0 {
+	for k, s := range old {
+		if s.first1 == 0 {
 			continue
 		}
 		i := s.v >> t.cshift
-		for t.cslots[i].cnt != 0 {
+		for t.cslots[i].first1 != 0 {
 			i = (i + 1) & mask
 		}
-		t.cslots[i] = s
+		t.cslots[i], t.cmore[i] = s, more[k]
 	}
 }
 
@@ -458,8 +459,8 @@ func (t *part) finishPlain(spare *part) {
 				m++
 			}
 		}
-		for _, s := range t.cslots {
-			if s.cnt > 1 {
+		for _, c := range t.cmore {
+			if c > 0 {
 				m++
 			}
 		}
@@ -469,16 +470,16 @@ func (t *part) finishPlain(spare *part) {
 				t.multi = append(t.multi, multi{s.id, s.cnt})
 			}
 		}
-		for _, s := range t.cslots {
-			if s.cnt > 1 {
-				t.multi = append(t.multi, multi{s.first, s.cnt})
+		for i, c := range t.cmore {
+			if c > 0 {
+				t.multi = append(t.multi, multi{t.cslots[i].first1 - 1, c + 1})
 			}
 		}
 	}
 	if len(t.cslots) > len(spare.cslots) {
-		spare.cslots = t.cslots
+		spare.cslots, spare.cmore = t.cslots, t.cmore
 	}
-	t.cslots = nil
+	t.cslots, t.cmore = nil, nil
 	if cap(t.dense) > cap(spare.dense) {
 		spare.dense = t.dense
 	}
