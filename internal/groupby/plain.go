@@ -318,8 +318,9 @@ func rankOf(mark []uint64, wrank []uint32, f int) int {
 // lists them in subs, a hash part counts them in ngroups.
 func (t *part) groups() int { return len(t.subs) + t.ngroups }
 
-// countDenseMark counts unweighted rows in the dense array and marks the
-// first row of each new key in mark, without a branch.
+// countDenseMark counts unweighted rows, buffered as (key within the
+// partition, row) pairs, in the dense array and marks the first row of
+// each new key in mark, without a branch.
 func (t *part) countDenseMark(es []uint32, mark []uint64) {
 	n := len(t.subs)
 	// Room for every row to be new, without clearing it: only the first
@@ -380,8 +381,8 @@ func (t *part) newCompact(spare *part) {
 	t.cslots, t.cmore, t.cshift = s, m, uint(32-bits.TrailingZeros(uint(len(s))))
 }
 
-// countCompact counts unweighted rows, whose keys es[i].sub are hash
-// bits (layout.compact), in t's compact table, and marks first rows.
+// countCompact counts unweighted rows, buffered as (hash bits, row)
+// pairs (layout.compact), in t's compact table, and marks first rows.
 func (t *part) countCompact(es []uint32, mark []uint64) {
 	for k := 0; k+1 < len(es); k += 2 {
 		v, row := es[k], es[k+1]
