@@ -473,3 +473,37 @@ func TestClassHashByValue(t *testing.T) {
 		t.Error("null and the empty string hash alike")
 	}
 }
+
+// TestMeasuresEmptyInput: an input of header-only files gives one summary
+// with rows 0, as the core reports an empty table.
+func TestMeasuresEmptyInput(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for _, name := range []string{"a.csv", "b.csv"} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("age,zip,person,diagnosis\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	opt := Options{QI: []string{"age", "zip"}, Sensitive: []string{"diagnosis"}, Subject: "person"}
+	out := filepath.Join(dir, "summary")
+	p, s := beam.NewPipelineWithRoot()
+	partials := CountFiles(s, beam.CreateList(s, paths), opt)
+	beam.ParDo0(s, &writeSummaryFn{Path: out}, Measures(s, partials, MeasureOptions{Shards: 3}))
+	if err := ptest.Run(p); err != nil {
+		t.Fatalf("pipeline: %v", err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("no summary: %v", err)
+	}
+	sum, err := decodeSummary(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rows != 0 || sum.Classes != 0 || sum.K != 0 || sum.KSubjects != 0 || len(sum.Histogram) != 0 ||
+		sum.SubjectsInSeveralClasses != 0 || len(sum.Sensitive) != 0 {
+		t.Errorf("summary of an empty input %+v, want zeros", sum)
+	}
+}

@@ -141,7 +141,7 @@ func Suggest(ctx context.Context, count func(s beam.Scope) beam.PCollection, opt
 		return nil, err
 	}
 	var written []string
-	defer func() { removeAll(context.WithoutCancel(ctx), written) }()
+	defer func() { removeDir(context.WithoutCancel(ctx), dir, written) }()
 
 	// Pipeline 1: the finest table, in shards, with its size and marginals.
 	index := dir + "/finest-index"
@@ -178,7 +178,7 @@ func Suggest(ctx context.Context, count func(s beam.Scope) beam.PCollection, opt
 		}
 		margs = append(margs, ms)
 	}
-	if len(paths) == 0 {
+	if len(paths) == 0 || sg.Classes == 0 {
 		return nil, fmt.Errorf("reidrisk/beam: the table has no rows")
 	}
 	sort.Strings(paths)
@@ -414,15 +414,17 @@ func (f *writeShardFn) ProcessElement(ctx context.Context, shard int, table []by
 
 func keyZeroBytes(b []byte, emit func(int, []byte)) { emit(0, b) }
 
-// writeListFn writes every element of its group to one file, as a gob
-// [][]byte.
+// writeListFn writes every non-empty element of its group to one file,
+// as a gob [][]byte.
 type writeListFn struct{ Path string }
 
 func (f *writeListFn) ProcessElement(ctx context.Context, _ int, elems func(*[]byte) bool) error {
-	var all [][]byte
+	all := [][]byte{}
 	var b []byte
 	for elems(&b) {
-		all = append(all, slices.Clone(b))
+		if len(b) > 0 {
+			all = append(all, slices.Clone(b))
+		}
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(all); err != nil {
@@ -431,11 +433,13 @@ func (f *writeListFn) ProcessElement(ctx context.Context, _ int, elems func(*[]b
 	return writeFile(ctx, f.Path, buf.Bytes())
 }
 
-// collect writes the elements of col ([]byte) to path as one list. An
-// empty col writes nothing.
+// collect writes the non-empty elements of col ([]byte) to path as one
+// list, an empty list when there are none: an impulse's empty element
+// keeps the group, and so the file, when col is empty.
 func collect(s beam.Scope, col beam.PCollection, path string) {
 	s = s.Scope("reidrisk.collect")
-	beam.ParDo0(s, &writeListFn{Path: path}, beam.GroupByKey(s, beam.ParDo(s, keyZeroBytes, col)))
+	all := beam.Flatten(s, col, beam.Impulse(s))
+	beam.ParDo0(s, &writeListFn{Path: path}, beam.GroupByKey(s, beam.ParDo(s, keyZeroBytes, all)))
 }
 
 // readList reads a list written by collect.
@@ -521,6 +525,22 @@ func removeAll(ctx context.Context, paths []string) {
 		}
 		fs.Close()
 	}
+}
+
+// removeDir removes what Suggest left in its directory dir (the files in
+// written, and any other, such as the shards of a pipeline that failed)
+// and then dir itself, where the filesystem can (a local directory is
+// removed once empty; object stores have none).
+func removeDir(ctx context.Context, dir string, written []string) {
+	removeAll(ctx, written)
+	if fs, err := filesystem.New(ctx, dir); err == nil {
+		left, err := fs.List(ctx, dir+"/*")
+		fs.Close()
+		if err == nil {
+			removeAll(ctx, left)
+		}
+	}
+	removeAll(ctx, []string{dir})
 }
 
 // Node states of the level-by-level search.

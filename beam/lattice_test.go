@@ -2,7 +2,10 @@ package beam
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +29,18 @@ func adultHierarchies(t *testing.T, qi []string) []*generalize.Hierarchy {
 }
 
 func ptestRun(_ context.Context, p *beam.Pipeline) error { return ptest.Run(p) }
+
+// emptyDir fails t unless Suggest left nothing in its TempDir dir.
+func emptyDir(t *testing.T, dir string) {
+	t.Helper()
+	left, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		t.Errorf("Suggest left %s in its TempDir", e.Name())
+	}
+}
 
 // suggestCase is one search compared with generalize.Search on the
 // core's class table.
@@ -53,13 +68,15 @@ func checkSuggest(t *testing.T, qi []string, maxClasses int64, shards int, cases
 			t.Fatal(err)
 		}
 		start := time.Now()
+		tmp := t.TempDir()
 		got, err := Suggest(context.Background(), func(s beam.Scope) beam.PCollection {
 			return CountFiles(s, beam.Reshuffle(s, beam.CreateList(s, paths)), opt)
 		}, SuggestOptions{Hierarchies: hs, Policy: tc.policy, Search: generalize.Options{Metric: tc.metric},
-			MaxClasses: maxClasses, Shards: shards, TempDir: t.TempDir(), Run: ptestRun})
+			MaxClasses: maxClasses, Shards: shards, TempDir: tmp, Run: ptestRun})
 		if err != nil {
 			t.Fatal(err)
 		}
+		emptyDir(t, tmp)
 		r := got.Result
 		t.Logf("%v %+v: local %v, finest %d classes %d bytes, %d pipelines, %d nodes evaluated (core %d) by height %v, %d feasible, %v",
 			qi, tc.policy, got.Local, got.Classes, got.Bytes, got.Pipelines, r.NodesEvaluated, want.NodesEvaluated, got.Evaluated, got.Feasible, time.Since(start))
@@ -135,4 +152,22 @@ func TestSuggestLevelsAdult(t *testing.T) {
 		t.Skip("Adult's whole lattice level by level")
 	}
 	checkSuggest(t, adultQI, -1, 4, adultCases)
+}
+
+// TestSuggestEmptyInput: a table without rows is refused with a clear
+// error, and nothing is left in the TempDir.
+func TestSuggestEmptyInput(t *testing.T) {
+	qi := []string{"age", "sex"}
+	path := filepath.Join(t.TempDir(), "empty.csv")
+	if err := os.WriteFile(path, []byte("age;sex;race\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	_, err := Suggest(context.Background(), func(s beam.Scope) beam.PCollection {
+		return CountFiles(s, beam.CreateList(s, []string{path}), Options{QI: qi, Delimiter: ';'})
+	}, SuggestOptions{Hierarchies: adultHierarchies(t, qi), Policy: generalize.Policy{K: 2}, Shards: 2, TempDir: tmp, Run: ptestRun})
+	if err == nil || !strings.Contains(err.Error(), "the table has no rows") {
+		t.Errorf("error %v, want \"the table has no rows\"", err)
+	}
+	emptyDir(t, tmp)
 }

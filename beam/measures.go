@@ -31,7 +31,7 @@ func init() {
 	register.DoFn2x0[totals, func(int, totals)](&broadcastFn{})
 	register.Function2x0[int64, func(int, int64)](keyZeroInt)
 	register.Function2x0[Summary, func(int, Summary)](keyZeroSummary)
-	register.Function4x1[int, func(*Summary) bool, func(*int64) bool, func(Summary), error](attachSeveral)
+	register.Function5x1[int, func(*Summary) bool, func(*int64) bool, func(*[]byte) bool, func(Summary), error](attachSeveral)
 	register.Emitter2[int, totals]()
 	register.Emitter2[int, int64]()
 	register.Emitter2[int, Summary]()
@@ -142,7 +142,8 @@ func (s Summary) Prosecutor(threshold float64) anonymity.ProsecutorRisk {
 // are sharded by value (ShardClasses), each shard computes its
 // contribution, and small combiners add them up: no worker holds more than
 // one shard of classes, and the driver holds the class-size histogram only.
-// The result is a PCollection with one Summary (none for an empty input).
+// The result is a PCollection with one Summary; for an input without rows
+// it is the zero Summary (Rows 0, an empty Histogram, no Sensitive).
 func Measures(s beam.Scope, partials beam.PCollection, opt MeasureOptions) beam.PCollection {
 	s = s.Scope("reidrisk.Measures")
 	shards := opt.Shards
@@ -162,7 +163,9 @@ func Measures(s beam.Scope, partials beam.PCollection, opt MeasureOptions) beam.
 	perShard, subjects := beam.ParDo2(s, &shardMeasuresFn{L: l}, joined)
 	summary := beam.Combine(s, &summaryFn{}, perShard)
 	several := stats.Sum(s, beam.ParDo(s, severalClasses, beam.GroupByKey(s, subjects)))
-	both := beam.CoGroupByKey(s, beam.ParDo(s, keyZeroSummary, summary), beam.ParDo(s, keyZeroInt, several))
+	// The impulse keeps the join's one group when the input is empty.
+	both := beam.CoGroupByKey(s, beam.ParDo(s, keyZeroSummary, summary), beam.ParDo(s, keyZeroInt, several),
+		beam.ParDo(s, keyZeroBytes, beam.Impulse(s)))
 	return beam.ParDo(s, attachSeveral, both)
 }
 
@@ -510,14 +513,16 @@ func severalClasses(_ int, lists func(*subjectClasses) bool, emit func(int64)) {
 	emit(n)
 }
 
-// attachSeveral sets Summary.SubjectsInSeveralClasses.
-func attachSeveral(_ int, summaries func(*Summary) bool, several func(*int64) bool, emit func(Summary)) error {
+// attachSeveral sets Summary.SubjectsInSeveralClasses; without a summary
+// (no rows) it emits the zero Summary.
+func attachSeveral(_ int, summaries func(*Summary) bool, several func(*int64) bool, _ func(*[]byte) bool, emit func(Summary)) error {
 	var s Summary
 	n := 0
 	for summaries(&s) {
 		n++
 	}
 	if n == 0 {
+		emit(Summary{Histogram: map[int64]int64{}})
 		return nil
 	}
 	if n > 1 {

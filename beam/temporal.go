@@ -154,7 +154,8 @@ func TemporalRows(s beam.Scope, rows beam.PCollection, opt TemporalOptions) beam
 
 // TemporalFiles digests the event logs in the files named by paths (a
 // path or URL per element, read through Beam's filesystems as in
-// CountFiles; CSV, Parquet or Arrow IPC), for TemporalMeasures. Each file
+// CountFiles; CSV, Parquet or Arrow IPC), for TemporalMeasures. A file
+// with a header and no rows (an empty shard) adds no events. Each file
 // is read, encoded and digested whole; the digests of one bundle are
 // merged by subject and leave it as one partial digest (or more, every
 // opt.FlushRows events).
@@ -186,7 +187,8 @@ func newDigester(o TemporalOptions) (*digester, error) {
 	return &digester{opt: to}, nil
 }
 
-// add reads, encodes and digests one event log.
+// add reads, encodes and digests one event log; a log with no rows
+// digests to no events.
 func (dg *digester) add(ctx context.Context, o TemporalOptions, name string, r io.Reader, ro quasiid.ReadOptions) error {
 	src, err := quasiid.Read(name, r, ro)
 	if err != nil {
@@ -196,6 +198,12 @@ func (dg *digester) add(ctx context.Context, o TemporalOptions, name string, r i
 	t, err := quasiid.Encode(ctx, src, o.spec(), quasiid.EncodeOptions{})
 	if err != nil {
 		return err
+	}
+	if t.Rows == 0 {
+		// A header without rows, such as an empty shard of a larger log,
+		// adds no events (its columns were checked by Encode).
+		dg.parts = append(dg.parts, &temporal.Digest{})
+		return nil
 	}
 	ev, err := temporal.FromTable(t, o.Subject, o.Time, o.Attrs, o.DurationColumn)
 	if err != nil {

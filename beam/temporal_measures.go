@@ -2,6 +2,7 @@ package beam
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/gob"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
@@ -35,7 +37,8 @@ func init() {
 // unicity of an event log: the figures temporal.Analyze reports in
 // temporal.Report, with the same definitions (see package temporal), from
 // the same events under the same options. JSON field names are those of
-// reidrisk's temporal report (schema/temporal-report.schema.json).
+// reidrisk's temporal report, but a summary is not an instance of
+// schema/temporal-report.schema.json, which requires the sampled figures.
 //
 // The sampled trace unicity ε_p (Report.Trace's FractionUnique and CI95,
 // and every p ≥ 2) is not computed: its sample is drawn from the subjects
@@ -93,18 +96,24 @@ type TemporalHabits struct {
 //     each key) and decides their habits (keys in ≥ MinWeeks weeks);
 //  2. habits and trace points are routed by a hash of their value: each
 //     habit shard counts |S(h)| and returns it to the subjects having h,
-//     each point shard counts the subjects holding a point and returns the
-//     points held by one subject only to that subject;
-//  3. the subject shards take a(s) as the least |S(h)| returned, the share
-//     of unique points, and send every pair of habits of the subjects with
-//     a(s) > 1 and two habits or more to pair shards, which return the
-//     pairs held by one subject only (the subjects with a(s) = 1 and two
-//     habits are pair-unique already);
+//     naming the habits held by one subject only; each point shard counts
+//     the subjects holding a point and returns the points held by one
+//     subject only to that subject;
+//  3. the subject shards take a(s) as the least |S(h)| returned and the
+//     share of unique points. A subject with two habits or more is
+//     pair-unique when a(s) = 1 (a pair with its own habit is its alone);
+//     whatever its a(s), it sends every pair of its habits held by two
+//     subjects or more to pair shards, which count the subjects holding
+//     each pair, S(h) ∩ S(h'), and return the pairs held by one subject
+//     only. Pairs with a habit held by one subject are not sent: no other
+//     subject holds them, so they cannot make another subject's pair
+//     shared;
 //  4. a small combiner adds up counts, the a(s) histogram and the shares
 //     (compensated sum).
 //
-// The result is a PCollection with one TemporalSummary (none for an empty
-// input). Integers equal temporal.Analyze's exactly; ExpectedUniqueP1 up
+// The result is a PCollection with one TemporalSummary (none when
+// partials is empty; event logs with a header and no rows give a summary
+// of zeros). Integers equal temporal.Analyze's exactly; ExpectedUniqueP1 up
 // to the order of a floating-point sum.
 func TemporalMeasures(s beam.Scope, partials beam.PCollection, opt TemporalOptions) beam.PCollection {
 	s = s.Scope("reidrisk.TemporalMeasures")
@@ -242,9 +251,11 @@ type holder struct{ shard, rank int }
 
 // keyShardFn counts the subjects of the habits and trace points of one
 // key shard and returns, to each subject shard, the least |S(h)| of each
-// of its subjects over the habits of this key shard and the ranks of the
+// of its subjects over the habits of this key shard, the ranks of the
 // subjects owning a point no other subject holds (a rank once per such
-// point). Message: the (rank, size) pairs, then the owners' ranks.
+// point) and the habits held by one subject only, with that subject's
+// rank. Message: the (rank, size) pairs, the owners' ranks, then the
+// (rank, habit) pairs.
 type keyShardFn struct{}
 
 func (f *keyShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn func(int, []byte), emitAcc func(temporalAcc)) error {
@@ -284,8 +295,12 @@ func (f *keyShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn f
 		}
 	}
 	least := make(map[int]map[int]int) // subject shard → rank → least |S(h)|
-	for _, hs := range habits {
+	alone := make(map[int][]heldKey)   // subject shard → habits held by one subject
+	for key, hs := range habits {
 		size := len(hs)
+		if size == 1 {
+			alone[hs[0].shard] = append(alone[hs[0].shard], heldKey{key, hs[0].rank})
+		}
 		for _, h := range hs {
 			m := least[h.shard]
 			if m == nil {
@@ -322,6 +337,15 @@ func (f *keyShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn f
 		for _, r := range owners[sh] {
 			e.int(r)
 		}
+		// Every holder of a habit has a least |S(h)| above, so its shard
+		// is among shards.
+		hk := alone[sh]
+		slices.SortFunc(hk, func(a, b heldKey) int { return cmp.Or(cmp.Compare(a.rank, b.rank), strings.Compare(a.key, b.key)) })
+		e.int(len(hk))
+		for _, k := range hk {
+			e.int(k.rank)
+			e.str(k.key)
+		}
 		emitReturn(sh, e.b)
 	}
 	emitAcc(temporalAcc{DistinctHabits: int64(len(habits))})
@@ -331,8 +355,10 @@ func (f *keyShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn f
 // anonymityFn joins a subject shard's base record with what the key
 // shards returned: a(s), the share of unique points and the pairs of
 // habits to check. Message to a pair shard: this shard, then (pair,
-// rank) entries; a pair is its two habits in ascending order, the first
-// preceded by its length.
+// holder) entries; a pair is its two habits in ascending order, the first
+// preceded by its length; the holder is 2·rank, plus 1 when the subject
+// is counted pair-unique already (a(s) = 1), so that the pair shard counts
+// it as a holder but does not return it.
 type anonymityFn struct{ Shards int }
 
 func (f *anonymityFn) ProcessElement(shard int, bases func(*[]byte) bool, returns func(*[]byte) bool, emitAcc func(temporalAcc), emitPairs func(int, []byte)) error {
@@ -367,6 +393,7 @@ func (f *anonymityFn) ProcessElement(shard int, bases func(*[]byte) bool, return
 	}
 	anon := make([]int, ns)
 	unique := make([]int, ns)
+	alone := make(map[int][]string) // rank → its habits no other subject has
 	for returns(&b) {
 		d := dec{b: b}
 		for range d.count() {
@@ -385,11 +412,18 @@ func (f *anonymityFn) ProcessElement(shard int, bases func(*[]byte) bool, return
 			}
 			unique[r]++
 		}
+		for range d.count() {
+			r, h := d.int(), d.str()
+			if r >= ns {
+				return errCorrupt
+			}
+			alone[r] = append(alone[r], h)
+		}
 		if err := d.done(); err != nil {
 			return err
 		}
 	}
-	entries := make([][]pairEntry, f.Shards)
+	entries := make([][]heldKey, f.Shards)
 	acc.Subjects = int64(ns)
 	for i := range ns {
 		if npoints[i] > 0 {
@@ -407,17 +441,24 @@ func (f *anonymityFn) ProcessElement(shard int, bases func(*[]byte) bool, return
 		if nhabits[i] < 2 {
 			continue
 		}
+		if (anon[i] == 1) != (len(alone[i]) > 0) {
+			return fmt.Errorf("reidrisk/beam: subject shard %d: subject %d has anonymity %d and %d habits of its own", shard, i, anon[i], len(alone[i]))
+		}
 		acc.TwoHabits++
+		code := 2 * i
 		if anon[i] == 1 {
 			acc.PairUnique++
-			continue
+			code++
 		}
 		hs := habits[i]
+		if len(alone[i]) > 0 {
+			hs = slices.DeleteFunc(slices.Clone(hs), func(h string) bool { return slices.Contains(alone[i], h) })
+		}
 		for j := range hs {
 			for k := j + 1; k < len(hs); k++ {
 				key := string(binary.AppendUvarint(nil, uint64(len(hs[j])))) + hs[j] + hs[k]
 				sh := shardOf(key, f.Shards)
-				entries[sh] = append(entries[sh], pairEntry{key, i})
+				entries[sh] = append(entries[sh], heldKey{key, code})
 			}
 		}
 	}
@@ -430,7 +471,7 @@ func (f *anonymityFn) ProcessElement(shard int, bases func(*[]byte) bool, return
 		e.int(shard)
 		e.int(len(es))
 		for _, pe := range es {
-			e.str(pe.pair)
+			e.str(pe.key)
 			e.int(pe.rank)
 		}
 		emitPairs(sh, e.b)
@@ -438,20 +479,24 @@ func (f *anonymityFn) ProcessElement(shard int, bases func(*[]byte) bool, return
 	return nil
 }
 
-type pairEntry struct {
-	pair string
+// heldKey is a habit or a pair of habits with the rank of a subject
+// holding it (in a message to a pair shard, the holder code).
+type heldKey struct {
+	key  string
 	rank int
 }
 
 // pairShardFn counts the subjects having each pair of habits of one pair
 // shard and returns, to each subject shard, the ranks of the subjects
-// owning a pair no other subject has.
+// owning a pair no other subject has, but for the subjects counted
+// pair-unique already.
 type pairShardFn struct{}
 
 func (f *pairShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn func(int, []byte)) error {
 	type pairCount struct {
-		n     int
-		owner holder
+		n       int
+		owner   holder
+		counted bool // the owner is pair-unique already
 	}
 	pairs := make(map[string]*pairCount)
 	var b []byte
@@ -459,11 +504,11 @@ func (f *pairShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn 
 		d := dec{b: b}
 		from := d.int()
 		for range d.count() {
-			p, r := d.str(), d.int()
+			p, code := d.str(), d.int()
 			if pc := pairs[p]; pc != nil {
 				pc.n++
 			} else {
-				pairs[p] = &pairCount{1, holder{from, r}}
+				pairs[p] = &pairCount{1, holder{from, code / 2}, code%2 == 1}
 			}
 		}
 		if err := d.done(); err != nil {
@@ -472,7 +517,7 @@ func (f *pairShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn 
 	}
 	owners := make(map[int][]int)
 	for _, pc := range pairs {
-		if pc.n == 1 {
+		if pc.n == 1 && !pc.counted {
 			owners[pc.owner.shard] = append(owners[pc.owner.shard], pc.owner.rank)
 		}
 	}

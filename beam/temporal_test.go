@@ -353,3 +353,145 @@ func TestDigestCodec(t *testing.T) {
 		}
 	}
 }
+
+// pairLog is a log (UTC, ISO weekday × 60-min slot, min weeks 2;
+// 2024-01-01 is a Monday, week w its Monday + 7w) where subjects singled
+// out by a habit of their own also hold pairs of shared habits:
+//
+//	s: Mon 20h and Tue 08h, weeks 0,1       habits Mon20, Tue08
+//	t: as s, plus Fri 18h weeks 0,1         habits Mon20, Tue08, Fri18
+//	u: Mon 20h, Wed 07h, Sat 10h, weeks 0,1 habits Mon20, Wed07, Sat10
+//	v: Wed 07h weeks 2,3                    habit Wed07
+//
+// S(Mon20) = {s,t,u}, S(Tue08) = {s,t}, S(Wed07) = {u,v}, S(Fri18) = {t},
+// S(Sat10) = {u}: a = s 2, t 1, u 1, v 2, histogram {1:2, 2:2}, unique_p1
+// 2/4, le_2 and lt_5 4/4. Of the three subjects with two habits, t and u
+// are pair-unique (a = 1); s is not, since t holds s's only pair {Mon20,
+// Tue08} too: unique_p2 2/3 (u's pair {Mon20, Wed07}, held by u alone,
+// must not count u twice). Trace points held by no other subject: s 0/4,
+// t 2/6, u 4/6 (Wed and Sat), v 2/2: p = 1 unicity (0 + 1/3 + 2/3 + 1) / 4
+// = 1/2. 18 events.
+func pairLog() [][]string {
+	var rows [][]string
+	add := func(subject string, weeks []int, weekday, hour int) {
+		for _, w := range weeks {
+			at := time.Date(2024, 1, 1+7*w+weekday-1, hour, 0, 0, 0, time.UTC)
+			rows = append(rows, []string{subject, at.Format(time.RFC3339)})
+		}
+	}
+	for _, sub := range []string{"s", "t", "u"} {
+		add(sub, []int{0, 1}, 1, 20)
+	}
+	add("s", []int{0, 1}, 2, 8)
+	add("t", []int{0, 1}, 2, 8)
+	add("t", []int{0, 1}, 5, 18)
+	add("u", []int{0, 1}, 3, 7)
+	add("u", []int{0, 1}, 6, 10)
+	add("v", []int{2, 3}, 3, 7)
+	return rows
+}
+
+// pairLogSummary is pairLog's hand-computed summary.
+var pairLogSummary = TemporalSummary{
+	Events: 18, Subjects: 4, SubjectsWithHabits: 4, DistinctHabits: 5,
+	Habits: TemporalHabits{
+		UniqueP1: 2.0 / 4, Le2: 1, Lt5: 1, UniqueP2: 2.0 / 3,
+		SingledOut: 2, Le2Subjects: 4, Lt5Subjects: 4, SubjectsWithTwoHabits: 3,
+		Histogram: map[int64]int64{1: 2, 2: 2},
+	},
+	ExpectedUniqueP1: 1.0 / 2,
+}
+
+// csvOf writes rows, without quoted fields, as CSV under header.
+func csvOf(header []string, rows [][]string) []byte {
+	var b strings.Builder
+	b.WriteString(strings.Join(header, ",") + "\n")
+	for _, r := range rows {
+		b.WriteString(strings.Join(r, ",") + "\n")
+	}
+	return []byte(b.String())
+}
+
+// sameTemporalSummary fails t unless got equals want (p = 1 unicity up to
+// rounding).
+func sameTemporalSummary(t *testing.T, got, want TemporalSummary) {
+	t.Helper()
+	if !closeFloat(got.ExpectedUniqueP1, want.ExpectedUniqueP1) {
+		t.Errorf("p = 1 unicity %v, want %v", got.ExpectedUniqueP1, want.ExpectedUniqueP1)
+	}
+	got.ExpectedUniqueP1 = want.ExpectedUniqueP1
+	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+// TestTemporalPairWithSingledOut: a subject singled out by a habit of its
+// own still holds its pairs of shared habits, so another subject's pair
+// it also holds is not unique (temporal.Analyze counts every holder). The
+// first log is the review's case, pairLog's s and t alone: a = s 2, t 1;
+// s's only pair is t's too, so unique_p2 is 1/2 (t only); p = 1 unicity
+// (0/4 + 2/6) / 2 = 1/6.
+func TestTemporalPairWithSingledOut(t *testing.T) {
+	var st [][]string
+	for _, r := range pairLog() {
+		if r[0] == "s" || r[0] == "t" {
+			st = append(st, r)
+		}
+	}
+	header := []string{"account", "time"}
+	for _, c := range []struct {
+		rows [][]string
+		want TemporalSummary
+	}{
+		{st, TemporalSummary{
+			Events: 10, Subjects: 2, SubjectsWithHabits: 2, DistinctHabits: 3,
+			Habits: TemporalHabits{
+				UniqueP1: 1.0 / 2, Le2: 1, Lt5: 1, UniqueP2: 1.0 / 2,
+				SingledOut: 1, Le2Subjects: 2, Lt5Subjects: 2, SubjectsWithTwoHabits: 2,
+				Histogram: map[int64]int64{1: 1, 2: 1},
+			},
+			ExpectedUniqueP1: 1.0 / 6,
+		}},
+		{pairLog(), pairLogSummary},
+	} {
+		for _, shards := range []int{1, 3} {
+			opt := TemporalOptions{Subject: "account", Time: "time", Columns: header, MinWeeks: 2, FlushRows: 3, Shards: shards}
+			got := runTemporal(t, func(s beam.Scope) beam.PCollection {
+				return TemporalRows(s, beam.CreateList(s, c.rows), opt)
+			}, opt)
+			sameTemporalSummary(t, got, c.want)
+			sameTemporal(t, got, coreTemporal(t, csvOf(header, c.rows), opt))
+		}
+	}
+}
+
+// TestTemporalEmptyFile: a file with a header and no rows among the
+// parts of a log adds no events; alone, it gives a summary of zeros.
+func TestTemporalEmptyFile(t *testing.T) {
+	header := []string{"account", "time"}
+	dir := t.TempDir()
+	var paths []string
+	for i, part := range append(dealRows(csvOf(header, pairLog()), 2), csvOf(header, nil)) {
+		p := filepath.Join(dir, fmt.Sprintf("part-%d.csv", i))
+		if err := os.WriteFile(p, part, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	opt := TemporalOptions{Subject: "account", Time: "time", MinWeeks: 2, Shards: 2}
+	for _, c := range []struct {
+		paths []string
+		want  TemporalSummary
+	}{
+		{paths, pairLogSummary},
+		{paths[2:], TemporalSummary{}},
+	} {
+		got := runTemporal(t, func(s beam.Scope) beam.PCollection {
+			return TemporalFiles(s, beam.CreateList(s, c.paths), opt)
+		}, opt)
+		if len(got.Habits.Histogram) == 0 {
+			got.Habits.Histogram = nil
+		}
+		sameTemporalSummary(t, got, c.want)
+	}
+}

@@ -13,10 +13,16 @@
 //	              [--day-level day|weekday_weekend|none] [--min-weeks 4] [--tz Europe/Amsterdam]
 //	              [--trace-attrs] [--shards 16] [--output temporal.json] [runner flags]
 //
-// --mode classes (the default) counts equivalence classes; --mode temporal
-// measures habit anonymity and the exact p = 1 trace unicity of an event
-// log (package temporal's definitions; the JSON uses the field names of
-// `reidrisk temporal`).
+// --mode classes (the default) counts equivalence classes; its JSON names
+// the figures as `reidrisk analyze --format json` does (rows, classes, k,
+// k_subjects with --subject only, prosecutor.risk_threshold, …), and
+// prints rows 0 for an input without rows. --mode temporal measures habit
+// anonymity and the exact p = 1 trace unicity of an event log (package
+// temporal's definitions); its JSON uses the field names of `reidrisk
+// temporal --format json` but is not an instance of
+// schema/temporal-report.schema.json: the sampled trace unicity is not
+// computed, so trace_unicity."1" holds only eligible and
+// expected_fraction_unique_all_subjects. --shards must be at least 1.
 //
 // The input pattern is expanded on the launching machine through Beam's
 // filesystems (local paths, gs://); every matching file (CSV, Parquet or
@@ -79,6 +85,14 @@ func init() {
 	register.DoFn2x1[context.Context, rbeam.Summary, error](&summaryFn{})
 }
 
+// checkShards rejects a --shards below 1.
+func checkShards() error {
+	if *shards < 1 {
+		return fmt.Errorf("--shards %d: want at least 1", *shards)
+	}
+	return nil
+}
+
 func main() {
 	flag.Lookup("mode").Usage = "what to compute: " + modeNames() // after every file's init
 	flag.Parse()
@@ -105,6 +119,9 @@ func run(ctx context.Context) error {
 	if *input == "" || *qi == "" {
 		return fmt.Errorf("--input and --qi are required")
 	}
+	if err := checkShards(); err != nil {
+		return err
+	}
 	opt := rbeam.Options{QI: split(*qi), Sensitive: split(*sensitive), Subject: *subject, NullValues: split(*nulls)}
 	if *delimiter != "" {
 		d := []rune(*delimiter)
@@ -130,19 +147,20 @@ func run(ctx context.Context) error {
 	files := beam.Reshuffle(s, beam.CreateList(s, paths))
 	partials := rbeam.CountFiles(s, files, opt)
 	summary := rbeam.Measures(s, partials, rbeam.MeasureOptions{Shards: *shards, L: *l})
-	beam.ParDo0(s, &summaryFn{Path: *output, Threshold: *threshold}, summary)
+	beam.ParDo0(s, &summaryFn{Path: *output, Threshold: *threshold, Subject: *subject != ""}, summary)
 	if *classes != "" {
 		beam.ParDo0(s, &writeFn{Path: *classes}, rbeam.MergeClasses(s, partials))
 	}
 	return beamx.Run(ctx, p)
 }
 
-// report is the JSON the command writes.
+// report is the JSON the command writes, with the names of `reidrisk
+// analyze --format json` for the same figures (but for sensitive).
 type report struct {
 	Rows                     int64           `json:"rows"`
 	Classes                  int64           `json:"classes"`
 	K                        int64           `json:"k"`
-	KSubjects                int64           `json:"k_subjects"`
+	KSubjects                *int64          `json:"k_subjects,omitempty"` // with a subject column only
 	SampleUniques            int64           `json:"sample_uniques"`
 	SubjectsInSeveralClasses int64           `json:"subjects_in_several_classes"`
 	Prosecutor               prosecutor      `json:"prosecutor"`
@@ -154,7 +172,7 @@ type prosecutor struct {
 	Highest       float64 `json:"highest"`
 	Average       float64 `json:"average"`
 	RecordsAtRisk float64 `json:"records_at_risk"`
-	Threshold     float64 `json:"threshold"`
+	RiskThreshold float64 `json:"risk_threshold"`
 }
 
 type sensitiveJSON struct {
@@ -184,21 +202,34 @@ func jsonFloat(f float64) any {
 type summaryFn struct {
 	Path      string
 	Threshold float64
+	Subject   bool // the table has a subject column
 }
 
-func (f *summaryFn) ProcessElement(ctx context.Context, s rbeam.Summary) error {
-	p := s.Prosecutor(f.Threshold)
+// classesReport builds the JSON report of s; k_subjects is set only with
+// a subject column.
+func classesReport(s rbeam.Summary, threshold float64, subject bool) report {
+	p := s.Prosecutor(threshold)
 	r := report{
-		Rows: s.Rows, Classes: s.Classes, K: s.K, KSubjects: s.KSubjects,
+		Rows: s.Rows, Classes: s.Classes, K: s.K,
 		SampleUniques: s.SampleUniques(), SubjectsInSeveralClasses: s.SubjectsInSeveralClasses,
 		Prosecutor:    prosecutor{p.Highest, p.Average, p.RecordsAtRisk, p.Threshold},
 		SizeHistogram: s.Histogram,
+	}
+	if subject {
+		r.KSubjects = &s.KSubjects
+	}
+	if r.SizeHistogram == nil {
+		r.SizeHistogram = map[int64]int64{}
 	}
 	for _, c := range s.Sensitive {
 		r.Sensitive = append(r.Sensitive, sensitiveJSON{c.Name, c.DistinctL, jsonFloat(c.EntropyL), c.L,
 			jsonFloat(c.RecursiveC), jsonFloat(c.TEqual), jsonFloat(c.TOrdered)})
 	}
-	b, err := json.MarshalIndent(r, "", "  ")
+	return r
+}
+
+func (f *summaryFn) ProcessElement(ctx context.Context, s rbeam.Summary) error {
+	b, err := json.MarshalIndent(classesReport(s, f.Threshold, f.Subject), "", "  ")
 	if err != nil {
 		return err
 	}

@@ -118,6 +118,9 @@ func runSuggest(ctx context.Context) error {
 	if *input == "" || *qi == "" {
 		return fmt.Errorf("--mode suggest needs --input, --qi and a --hierarchy per QI")
 	}
+	if err := checkShards(); err != nil {
+		return err
+	}
 	opt := rbeam.Options{QI: split(*qi), Sensitive: split(*sensitive), Subject: *subject, NullValues: split(*nulls)}
 	if *delimiter != "" {
 		d := []rune(*delimiter)
@@ -209,22 +212,23 @@ type suggestJSON struct {
 }
 
 type nodeJSON struct {
-	Levels      map[string]int `json:"levels"`
-	DM          int64          `json:"dm"`
-	DMStar      int64          `json:"dm_star"`
-	Loss        float64        `json:"loss"`
-	Precision   float64        `json:"precision"`
-	AECS        float64        `json:"aecs"`
-	Entropy     float64        `json:"entropy"`
-	Suppressed  int64          `json:"suppressed"`
-	Classes     int            `json:"classes"`
-	HighestRisk float64        `json:"highest_risk"`
-	AverageRisk float64        `json:"average_risk"`
+	Levels            map[string]int `json:"levels"`
+	DM                int64          `json:"dm"`
+	DMStar            int64          `json:"dm_star"`
+	Loss              float64        `json:"loss"`
+	Precision         float64        `json:"precision"`
+	AECS              float64        `json:"aecs"`
+	Entropy           float64        `json:"entropy"`
+	Suppressed        int64          `json:"suppressed"`
+	SuppressedClasses int            `json:"suppressed_classes"`
+	Classes           int            `json:"classes"`
+	HighestRisk       float64        `json:"highest_risk"`
+	AverageRisk       float64        `json:"average_risk"`
 }
 
 func nodeOf(qi []string, n *generalize.Node) nodeJSON {
 	out := nodeJSON{Levels: map[string]int{}, DM: n.DM, DMStar: n.DMStar, Loss: n.Loss, Precision: n.Precision,
-		AECS: n.AECS, Entropy: n.Entropy, Suppressed: n.Suppressed, Classes: n.Classes,
+		AECS: n.AECS, Entropy: n.Entropy, Suppressed: n.Suppressed, SuppressedClasses: n.SuppressedClasses, Classes: n.Classes,
 		HighestRisk: n.HighestRisk, AverageRisk: n.AverageRisk}
 	for j, q := range qi {
 		out.Levels[q] = n.Levels[j]

@@ -79,8 +79,8 @@ func temporalOptions(set map[string]bool) (rbeam.TemporalOptions, error) {
 	if _, err := temporal.LoadLocation(*tz); err != nil {
 		return opt, fmt.Errorf("--tz %q: not an IANA time zone name (e.g. Europe/Amsterdam, UTC)", *tz)
 	}
-	if *shards < 1 {
-		return opt, fmt.Errorf("--shards %d: want at least 1", *shards)
+	if err := checkShards(); err != nil {
+		return opt, err
 	}
 	opt = rbeam.TemporalOptions{
 		Subject: *subject, Time: *timeCol, Attrs: split(*attrs),
@@ -137,9 +137,11 @@ func expand(ctx context.Context, pattern string) ([]string, error) {
 }
 
 // temporalReport is the JSON of --mode temporal: the field names and
-// layout of `reidrisk temporal --format json`
-// (schema/temporal-report.schema.json), with only the figures computed on
-// Beam (no sampled ε_p: trace_unicity holds p = 1's exact expectation).
+// layout of `reidrisk temporal --format json`, with only the figures
+// computed on Beam. It is not an instance of
+// schema/temporal-report.schema.json, which requires the sampled ε_p
+// (sampled, fraction_unique, ci95): trace_unicity."1" holds only eligible
+// and expected_fraction_unique_all_subjects, p = 1's exact expectation.
 type temporalReport struct {
 	Source             string                   `json:"source"`
 	Events             int64                    `json:"events"`

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	rbeam "github.com/reidrisk/reidrisk/beam"
+	"github.com/reidrisk/reidrisk/generalize"
+)
+
+// decode marshals v and reads it back as generic JSON.
+func decode(t *testing.T, v any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestClassesReportNames checks the classes JSON against the names of
+// `reidrisk analyze --format json` (schema/analyze-report.schema.json) on
+// a hand-computed summary: classes of sizes 1 and 2, 3 rows; highest risk
+// 1/1, average 2/3, records at risk for threshold 0.6 (1/|E| > 0.6 only
+// for |E| = 1) 1/3.
+func TestClassesReportNames(t *testing.T) {
+	s := rbeam.Summary{Rows: 3, Classes: 2, K: 1, KSubjects: 1, Histogram: map[int64]int64{1: 1, 2: 1}}
+	for _, subject := range []bool{false, true} {
+		m := decode(t, classesReport(s, 0.6, subject))
+		p, _ := m["prosecutor"].(map[string]any)
+		want := map[string]float64{"highest": 1, "average": 2.0 / 3, "records_at_risk": 1.0 / 3, "risk_threshold": 0.6}
+		if len(p) != len(want) {
+			t.Errorf("prosecutor %v, want the fields %v", p, want)
+		}
+		for name, w := range want {
+			if got, ok := p[name].(float64); !ok || got != w {
+				t.Errorf("prosecutor.%s = %v, want %v", name, p[name], w)
+			}
+		}
+		if ks, ok := m["k_subjects"]; ok != subject || subject && ks != 1.0 {
+			t.Errorf("with a subject column %v: k_subjects %v (present %v)", subject, ks, ok)
+		}
+		if m["rows"] != 3.0 || m["classes"] != 2.0 || m["k"] != 1.0 || m["sample_uniques"] != 1.0 {
+			t.Errorf("report %v", m)
+		}
+	}
+	// An input without rows: rows 0 and an empty histogram, not null.
+	m := decode(t, classesReport(rbeam.Summary{}, 0.2, false))
+	if h, ok := m["class_size_histogram"].(map[string]any); m["rows"] != 0.0 || !ok || len(h) != 0 {
+		t.Errorf("report of an empty input %v", m)
+	}
+}
+
+// TestSuggestReportSuppressedClasses: the optimum carries
+// suppressed_classes, as in `reidrisk suggest --format json`.
+func TestSuggestReportSuppressedClasses(t *testing.T) {
+	sg := &rbeam.Suggestion{Local: true, Result: &generalize.Result{QI: []string{"age"}, Metric: generalize.DM,
+		Optimum: &generalize.Node{Levels: []int{2}, Suppressed: 7, SuppressedClasses: 3, Classes: 4}}}
+	o, _ := decode(t, suggestReport(sg))["optimum"].(map[string]any)
+	levels, _ := o["levels"].(map[string]any)
+	if o["suppressed_classes"] != 3.0 || o["suppressed"] != 7.0 || o["classes"] != 4.0 || levels["age"] != 2.0 {
+		t.Errorf("optimum %v", o)
+	}
+}
+
+// TestShardsRejected: every mode refuses --shards below 1 before it
+// starts a pipeline.
+func TestShardsRejected(t *testing.T) {
+	defer func(in, q, sub, tc string, n int) {
+		*input, *qi, *subject, *timeCol, *shards = in, q, sub, tc, n
+	}(*input, *qi, *subject, *timeCol, *shards)
+	*input, *qi, *subject, *timeCol = filepath.Join(t.TempDir(), "none-*.csv"), "age", "person", "time"
+	for _, n := range []int{0, -2} {
+		*shards = n
+		for name, runMode := range modes {
+			if err := runMode(context.Background()); err == nil || !strings.Contains(err.Error(), "--shards") {
+				t.Errorf("--mode %s --shards %d: error %v, want one naming --shards", name, n, err)
+			}
+		}
+	}
+}
