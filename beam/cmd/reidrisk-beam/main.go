@@ -123,13 +123,11 @@ func run(ctx context.Context) error {
 		return err
 	}
 	opt := rbeam.Options{QI: split(*qi), Sensitive: split(*sensitive), Subject: *subject, NullValues: split(*nulls)}
-	if *delimiter != "" {
-		d := []rune(*delimiter)
-		if len(d) != 1 {
-			return fmt.Errorf("--delimiter %q is not one character", *delimiter)
-		}
-		opt.Delimiter = d[0]
+	d, err := delimiterRune()
+	if err != nil {
+		return err
 	}
+	opt.Delimiter = d
 	fs, err := filesystem.New(ctx, *input)
 	if err != nil {
 		return err
@@ -229,16 +227,34 @@ func classesReport(s rbeam.Summary, threshold float64, subject bool) report {
 }
 
 func (f *summaryFn) ProcessElement(ctx context.Context, s rbeam.Summary) error {
-	b, err := json.MarshalIndent(classesReport(s, f.Threshold, f.Subject), "", "  ")
+	return writeJSON(ctx, f.Path, classesReport(s, f.Threshold, f.Subject))
+}
+
+// delimiterRune is --delimiter as a rune, 0 when not given (detect).
+func delimiterRune() (rune, error) {
+	if *delimiter == "" {
+		return 0, nil
+	}
+	d := []rune(*delimiter)
+	if len(d) != 1 {
+		return 0, fmt.Errorf("--delimiter %q is not one character", *delimiter)
+	}
+	return d[0], nil
+}
+
+// writeJSON writes v as indented JSON to path through Beam's filesystems,
+// or to standard output when path is empty.
+func writeJSON(ctx context.Context, path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
 	b = append(b, '\n')
-	if f.Path == "" {
+	if path == "" {
 		_, err = os.Stdout.Write(b)
 		return err
 	}
-	return (&writeFn{Path: f.Path}).ProcessElement(ctx, b)
+	return (&writeFn{Path: path}).ProcessElement(ctx, b)
 }
 
 // writeFn writes its element to Path through Beam's filesystems.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -122,13 +121,11 @@ func runSuggest(ctx context.Context) error {
 		return err
 	}
 	opt := rbeam.Options{QI: split(*qi), Sensitive: split(*sensitive), Subject: *subject, NullValues: split(*nulls)}
-	if *delimiter != "" {
-		d := []rune(*delimiter)
-		if len(d) != 1 {
-			return fmt.Errorf("--delimiter %q is not one character", *delimiter)
-		}
-		opt.Delimiter = d[0]
+	d, err := delimiterRune()
+	if err != nil {
+		return err
 	}
+	opt.Delimiter = d
 	var hs []*generalize.Hierarchy
 	for _, q := range opt.QI {
 		path, ok := hierarchies[q]
@@ -182,16 +179,7 @@ func runSuggest(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(suggestReport(sg), "", "  ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	if *output == "" {
-		_, err = os.Stdout.Write(b)
-		return err
-	}
-	return (&writeFn{Path: *output}).ProcessElement(ctx, b)
+	return writeJSON(ctx, *output, suggestReport(sg))
 }
 
 // suggestJSON is the JSON of --mode suggest: the fields of `reidrisk

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
@@ -88,14 +86,9 @@ func temporalOptions(set map[string]bool) (rbeam.TemporalOptions, error) {
 		SlotMinutes: n, Days: days, MinWeeks: *minWeeks, TimeZone: *tz, TraceAttrs: *traceAttrs,
 		NullValues: split(*nulls), Shards: *shards,
 	}
-	if *delimiter != "" {
-		d := []rune(*delimiter)
-		if len(d) != 1 {
-			return opt, fmt.Errorf("--delimiter %q is not one character", *delimiter)
-		}
-		opt.Delimiter = d[0]
-	}
-	return opt, nil
+	d, err := delimiterRune()
+	opt.Delimiter = d
+	return opt, err
 }
 
 // runTemporal builds and runs the temporal pipeline (--mode temporal):
@@ -191,14 +184,5 @@ func (f *temporalSummaryFn) ProcessElement(ctx context.Context, s rbeam.Temporal
 	if r.Key.TimeZone == "" {
 		r.Key.TimeZone = "UTC"
 	}
-	b, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	if f.Path == "" {
-		_, err = os.Stdout.Write(b)
-		return err
-	}
-	return (&writeFn{Path: f.Path}).ProcessElement(ctx, b)
+	return writeJSON(ctx, f.Path, r)
 }
