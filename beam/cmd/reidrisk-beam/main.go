@@ -122,12 +122,10 @@ func run(ctx context.Context) error {
 	if err := checkShards(); err != nil {
 		return err
 	}
-	opt := rbeam.Options{QI: split(*qi), Sensitive: split(*sensitive), Subject: *subject, NullValues: split(*nulls)}
-	d, err := delimiterRune()
+	opt, err := countOptions()
 	if err != nil {
 		return err
 	}
-	opt.Delimiter = d
 	fs, err := filesystem.New(ctx, *input)
 	if err != nil {
 		return err
@@ -228,6 +226,14 @@ func classesReport(s rbeam.Summary, threshold float64, subject bool) report {
 
 func (f *summaryFn) ProcessElement(ctx context.Context, s rbeam.Summary) error {
 	return writeJSON(ctx, f.Path, classesReport(s, f.Threshold, f.Subject))
+}
+
+// countOptions are the counting options given by --qi, --sensitive,
+// --subject, --null and --delimiter (classes and suggest modes).
+func countOptions() (rbeam.Options, error) {
+	d, err := delimiterRune()
+	return rbeam.Options{QI: split(*qi), Sensitive: split(*sensitive), Subject: *subject,
+		NullValues: split(*nulls), Delimiter: d}, err
 }
 
 // delimiterRune is --delimiter as a rune, 0 when not given (detect).

@@ -120,12 +120,10 @@ func runSuggest(ctx context.Context) error {
 	if err := checkShards(); err != nil {
 		return err
 	}
-	opt := rbeam.Options{QI: split(*qi), Sensitive: split(*sensitive), Subject: *subject, NullValues: split(*nulls)}
-	d, err := delimiterRune()
+	opt, err := countOptions()
 	if err != nil {
 		return err
 	}
-	opt.Delimiter = d
 	var hs []*generalize.Hierarchy
 	for _, q := range opt.QI {
 		path, ok := hierarchies[q]
