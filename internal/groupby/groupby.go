@@ -276,6 +276,7 @@ func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Opti
 	w = max(1, min(w, n/minRows))
 	if opt.RowIDs {
 		j.rowIDs = make([]uint32, n)
+		prefaultAll(j.rowIDs, w)
 	}
 	// Counter: a direct array while it fits in a core's cache, a dense
 	// array split into cache-sized partitions while the key space is not

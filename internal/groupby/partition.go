@@ -250,6 +250,7 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 	P := l.parts
 	if j.rowIDs != nil && P > 1 {
 		j.parts = make([]uint16, n)
+		prefaultAll(j.parts, w)
 	}
 	parts := make([]part, P)
 	est := min(n, chunk)/w/P*9/8 + 16
@@ -354,9 +355,12 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 		r += uint32(bits.OnesCount64(word))
 	}
 	out := &Groups{N: total, Sizes: make([]int64, total), First: make([]int, total)}
+	prefaultAll(out.Sizes, w)
+	prefaultAll(out.First, w)
 	var newID []uint32
 	if j.rowIDs != nil {
 		newID = make([]uint32, total)
+		prefaultAll(newID, w)
 	}
 	_ = parallel(w, func(k int) error {
 		for p := k; p < P; p += w {

@@ -85,23 +85,35 @@ func (j *job) runPlain(n, w int) (*Groups, error) {
 	hbufs := make([][][]hentry, w)
 	dbufs := make([][][]uint32, w)
 	// Dead scratch, reused for the output's code columns.
-	var spares [][]uint32
-	for k := range w {
+	spares := make([][]uint32, w)
+	// Each worker makes its own scratch and has it mapped at once (see
+	// prefault), as it will write it.
+	_ = parallel(w, func(k int) error {
+		prefault(marks[k])
 		if l.dense || l.compact {
 			dbufs[k] = make([][]uint32, P)
 			arena := make([]uint32, 2*P*est)
+			prefault(arena)
 			for p := range P {
 				dbufs[k][p] = arena[2*p*est : 2*p*est : 2*(p+1)*est]
 			}
-			spares = append(spares, arena)
+			spares[k] = arena
 		} else {
 			hbufs[k] = make([][]hentry, P)
 			arena := make([]hentry, P*est)
+			prefault(arena)
 			for p := range P {
 				hbufs[k][p] = arena[p*est : p*est : (p+1)*est]
 			}
 		}
-	}
+		if denseAll != nil {
+			a, b := len(denseAll)*k/w, len(denseAll)*(k+1)/w
+			prefault(denseAll[a:b])
+			a, b = len(subsAll)*k/w, len(subsAll)*(k+1)/w
+			prefault(subsAll[a:b])
+		}
+		return nil
+	})
 	for c, r0 := 0, 0; c < n; c, r0 = c+chunk, r0+w {
 		err := parallel(w, func(k int) error {
 			return j.scatter(l, hbufs[k], dbufs[k], lo[r0+k], lo[r0+k+1])
@@ -289,10 +301,13 @@ func (j *job) alloc(total, w int, spares [][]uint32) *Groups {
 			switch {
 			case i == 0:
 				out.Sizes = make([]int64, total)
+				prefault(out.Sizes)
 			case i == 1 && j.first:
 				out.First = make([]int, total)
+				prefault(out.First)
 			case i >= 2 && out.Codes[i-2] == nil:
 				out.Codes[i-2] = make([]uint32, total)
+				prefault(out.Codes[i-2])
 			}
 		}
 		return nil
