@@ -143,7 +143,7 @@ func run(ctx context.Context) error {
 	files := beam.Reshuffle(s, beam.CreateList(s, paths))
 	partials := rbeam.CountFiles(s, files, opt)
 	summary := rbeam.Measures(s, partials, rbeam.MeasureOptions{Shards: *shards, L: *l})
-	beam.ParDo0(s, &summaryFn{Path: *output, Threshold: *threshold, Subject: *subject != ""}, summary)
+	beam.ParDo0(s, &summaryFn{Path: *output, Threshold: *threshold, Subject: *subject != "", K: *k}, summary)
 	if *classes != "" {
 		beam.ParDo0(s, &writeFn{Path: *classes}, rbeam.MergeClasses(s, partials))
 	}
@@ -158,6 +158,8 @@ type report struct {
 	K                        int64           `json:"k"`
 	KSubjects                *int64          `json:"k_subjects,omitempty"` // with a subject column only
 	SampleUniques            int64           `json:"sample_uniques"`
+	SampleUniquesFraction    float64         `json:"sample_uniques_fraction"`
+	RecordsInClassesBelowK   map[int64]int64 `json:"records_in_classes_below_k"`
 	SubjectsInSeveralClasses int64           `json:"subjects_in_several_classes"`
 	Prosecutor               prosecutor      `json:"prosecutor"`
 	SizeHistogram            map[int64]int64 `json:"class_size_histogram"`
@@ -198,18 +200,29 @@ func jsonFloat(f float64) any {
 type summaryFn struct {
 	Path      string
 	Threshold float64
-	Subject   bool // the table has a subject column
+	Subject   bool  // the table has a subject column
+	K         int64 // --k: a further bound of records_in_classes_below_k
 }
 
 // classesReport builds the JSON report of s; k_subjects is set only with
-// a subject column.
-func classesReport(s rbeam.Summary, threshold float64, subject bool) report {
+// a subject column. records_in_classes_below_k holds k = 2, 3, 5, 10 and
+// k itself when it is above 0, as `reidrisk analyze` with --k.
+func classesReport(s rbeam.Summary, threshold float64, subject bool, k int64) report {
 	p := s.Prosecutor(threshold)
 	r := report{
 		Rows: s.Rows, Classes: s.Classes, K: s.K,
 		SampleUniques: s.SampleUniques(), SubjectsInSeveralClasses: s.SubjectsInSeveralClasses,
-		Prosecutor:    prosecutor{p.Highest, p.Average, p.RecordsAtRisk, p.Threshold},
-		SizeHistogram: s.Histogram,
+		RecordsInClassesBelowK: map[int64]int64{},
+		Prosecutor:             prosecutor{p.Highest, p.Average, p.RecordsAtRisk, p.Threshold},
+		SizeHistogram:          s.Histogram,
+	}
+	if s.Rows > 0 {
+		r.SampleUniquesFraction = float64(r.SampleUniques) / float64(s.Rows)
+	}
+	for _, b := range []int64{2, 3, 5, 10, k} {
+		if b > 0 {
+			r.RecordsInClassesBelowK[b] = s.RecordsBelow(b)
+		}
 	}
 	if subject {
 		r.KSubjects = &s.KSubjects
@@ -225,7 +238,7 @@ func classesReport(s rbeam.Summary, threshold float64, subject bool) report {
 }
 
 func (f *summaryFn) ProcessElement(ctx context.Context, s rbeam.Summary) error {
-	return writeJSON(ctx, f.Path, classesReport(s, f.Threshold, f.Subject))
+	return writeJSON(ctx, f.Path, classesReport(s, f.Threshold, f.Subject, f.K))
 }
 
 // countOptions are the counting options given by --qi, --sensitive,

@@ -29,11 +29,12 @@ func decode(t *testing.T, v any) map[string]any {
 // `reidrisk analyze --format json` (schema/analyze-report.schema.json) on
 // a hand-computed summary: classes of sizes 1 and 2, 3 rows; highest risk
 // 1/1, average 2/3, records at risk for threshold 0.6 (1/|E| > 0.6 only
-// for |E| = 1) 1/3.
+// for |E| = 1) 1/3; sample uniques 1 of 3 rows; records in classes below
+// k: 1 for k = 2, 3 for k = 3, 5, 10 and 4, and no key 0.
 func TestClassesReportNames(t *testing.T) {
 	s := rbeam.Summary{Rows: 3, Classes: 2, K: 1, KSubjects: 1, Histogram: map[int64]int64{1: 1, 2: 1}}
 	for _, subject := range []bool{false, true} {
-		m := decode(t, classesReport(s, 0.6, subject))
+		m := decode(t, classesReport(s, 0.6, subject, 4))
 		p, _ := m["prosecutor"].(map[string]any)
 		want := map[string]float64{"highest": 1, "average": 2.0 / 3, "records_at_risk": 1.0 / 3, "risk_threshold": 0.6}
 		if len(p) != len(want) {
@@ -47,12 +48,23 @@ func TestClassesReportNames(t *testing.T) {
 		if ks, ok := m["k_subjects"]; ok != subject || subject && ks != 1.0 {
 			t.Errorf("with a subject column %v: k_subjects %v (present %v)", subject, ks, ok)
 		}
-		if m["rows"] != 3.0 || m["classes"] != 2.0 || m["k"] != 1.0 || m["sample_uniques"] != 1.0 {
+		if m["rows"] != 3.0 || m["classes"] != 2.0 || m["k"] != 1.0 || m["sample_uniques"] != 1.0 ||
+			m["sample_uniques_fraction"] != 1.0/3 {
 			t.Errorf("report %v", m)
+		}
+		below, _ := m["records_in_classes_below_k"].(map[string]any)
+		wantBelow := map[string]float64{"2": 1, "3": 3, "4": 3, "5": 3, "10": 3}
+		if len(below) != len(wantBelow) {
+			t.Errorf("records_in_classes_below_k %v, want %v", below, wantBelow)
+		}
+		for k, w := range wantBelow {
+			if below[k] != w {
+				t.Errorf("records_in_classes_below_k[%s] = %v, want %v", k, below[k], w)
+			}
 		}
 	}
 	// An input without rows: rows 0 and an empty histogram, not null.
-	m := decode(t, classesReport(rbeam.Summary{}, 0.2, false))
+	m := decode(t, classesReport(rbeam.Summary{}, 0.2, false, 0))
 	if h, ok := m["class_size_histogram"].(map[string]any); m["rows"] != 0.0 || !ok || len(h) != 0 {
 		t.Errorf("report of an empty input %v", m)
 	}

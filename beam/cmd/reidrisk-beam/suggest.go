@@ -20,7 +20,7 @@ import (
 // here) and --output are shared.
 var (
 	hierarchies      = hierarchyFlag{}
-	k                = flag.Int64("k", 0, "suggest: least class size (in subjects when --subject is given)")
+	k                = flag.Int64("k", 0, "suggest: least class size (in subjects when --subject is given); classes: a further k of records_in_classes_below_k")
 	lVariant         = flag.String("l-variant", "distinct", "suggest: l-diversity variant for --l: distinct, entropy or recursive")
 	cParam           = flag.Float64("c", 0, "suggest: c of recursive (c,l)-diversity")
 	tParam           = flag.Float64("t", 0, "suggest: largest t-closeness distance of every sensitive column from the whole input's distribution")
