@@ -6,11 +6,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// prefault asks the kernel to map every page of s at
-// once (madvise MADV_POPULATE_WRITE, Linux 5.14), instead of one page
+// prefault asks the kernel to map the pages of s that are not mapped yet
+// at once (madvise MADV_POPULATE_WRITE, Linux 5.14), instead of one page
 // fault per 4 KiB page on first write: on the project's VM a fault costs
-// 0.7–2.6 ns per byte and populating 0.4–0.5. Contents are unchanged; on
-// a kernel without it, or on pages already mapped, it does nothing.
+// 0.7–2.6 ns per byte and populating 0.4–0.5. Pages already mapped, found
+// with mincore, are left alone: populating them again costs ~1 µs a page.
+// Contents are unchanged; on a kernel without these calls it does nothing.
 func prefault[T any](s []T) {
 	n := uintptr(len(s)) * unsafe.Sizeof(*new(T))
 	if n < prefaultMin {
@@ -27,5 +28,30 @@ func prefault[T any](s []T) {
 		return
 	}
 	b := unsafe.Slice((*byte)(unsafe.Add(base, lo-p)), hi-lo)
-	_ = unix.Madvise(b, unix.MADV_POPULATE_WRITE)
+	// One mincore call per window of pages, its vector on the stack.
+	var vec [4096]byte
+	w := int(page) * len(vec)
+	for len(b) > 0 {
+		win := b[:min(len(b), w)]
+		b = b[len(win):]
+		np := len(win) / int(page)
+		_, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&win[0])), uintptr(len(win)),
+			uintptr(unsafe.Pointer(&vec[0])))
+		if errno != 0 {
+			_ = unix.Madvise(win, unix.MADV_POPULATE_WRITE)
+			continue
+		}
+		for i := 0; i < np; {
+			if vec[i]&1 != 0 {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < np && vec[j]&1 == 0 {
+				j++
+			}
+			_ = unix.Madvise(win[i*int(page):j*int(page)], unix.MADV_POPULATE_WRITE)
+			i = j
+		}
+	}
 }
