@@ -9,11 +9,11 @@ import (
 	"os"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/reidrisk/reidrisk/anonymity"
+	"github.com/reidrisk/reidrisk/internal/rusage"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -76,27 +76,6 @@ func loadCount(name string, cards []uint32) *countTable {
 		countData.tables[name] = ct
 	}
 	return ct
-}
-
-// cpuTime is the user and system time of the process so far (all
-// threads): on a loaded machine it is steadier than wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// sysFaults is the system CPU time and the number of minor page faults
-// of the process so far: a fault is a page of memory touched for the
-// first time (4 KiB here), most of the system time here.
-func sysFaults() (time.Duration, int64) {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0, 0
-	}
-	return time.Duration(ru.Stime.Nano()), ru.Minflt
 }
 
 // sink keeps results alive.
@@ -189,14 +168,14 @@ func BenchmarkCount(b *testing.B) {
 					best = min(best, time.Since(t0))
 				}
 				t1 := time.Now()
-				c0 := cpuTime()
-				s0, f0 := sysFaults()
+				c0 := rusage.CPU()
+				s0, f0 := rusage.Faults()
 				c, err := anonymity.Count(context.Background(), ct.tbl, anonymity.CountOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
-				cpu += cpuTime() - c0
-				s1, f1 := sysFaults()
+				cpu += rusage.CPU() - c0
+				s1, f1 := rusage.Faults()
 				sys += s1 - s0
 				faults += f1 - f0
 				sum += best

@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/rusage"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -58,17 +58,6 @@ func loadSearchAdult(b *testing.B) (*anonymity.Classes, []*generalize.Hierarchy)
 	return searchAdult.c, searchAdult.hs
 }
 
-// searchCPU returns the process's user + system CPU seconds so far; on a
-// shared machine it measures the work where wall-clock time also measures
-// the queue.
-func searchCPU() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
-
 // reportSearch reports the search's work: nodes evaluated, class-table
 // entries rolled up, rows re-read (always 0: the rows are counted once,
 // before the search) and the ratio of rows a per-node rescan would read to
@@ -96,7 +85,7 @@ func BenchmarkSearchAdult(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("k=%d/supp=%g/%v", k, supp, metric), func(b *testing.B) {
 				var res *generalize.Result
-				cpu := searchCPU()
+				cpu := rusage.CPU().Seconds()
 				for b.Loop() {
 					var err error
 					res, err = generalize.Search(context.Background(), c, hs, generalize.Policy{K: k, MaxSuppression: supp},
@@ -105,7 +94,7 @@ func BenchmarkSearchAdult(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				reportSearch(b, res, c.Rows, searchCPU()-cpu)
+				reportSearch(b, res, c.Rows, rusage.CPU().Seconds()-cpu)
 			})
 		}
 	}
@@ -211,7 +200,7 @@ func BenchmarkSearchTelemetry(b *testing.B) {
 	for _, supp := range []float64{0, 0.01} {
 		b.Run(fmt.Sprintf("k=10/supp=%g", supp), func(b *testing.B) {
 			var res *generalize.Result
-			cpu := searchCPU()
+			cpu := rusage.CPU().Seconds()
 			for b.Loop() {
 				var err error
 				res, err = generalize.Search(context.Background(), c, hs, generalize.Policy{K: 10, MaxSuppression: supp},
@@ -222,7 +211,7 @@ func BenchmarkSearchTelemetry(b *testing.B) {
 			}
 			b.ReportMetric(float64(res.LatticeSize), "lattice")
 			b.ReportMetric(float64(c.Len()), "bottom-classes")
-			reportSearch(b, res, c.Rows, searchCPU()-cpu)
+			reportSearch(b, res, c.Rows, rusage.CPU().Seconds()-cpu)
 		})
 	}
 }
@@ -260,7 +249,7 @@ func BenchmarkSearchAdultSensitive(b *testing.B) {
 		tc.p.MaxSuppression = 0.05
 		b.Run(tc.name, func(b *testing.B) {
 			var res *generalize.Result
-			cpu := searchCPU()
+			cpu := rusage.CPU().Seconds()
 			for b.Loop() {
 				var err error
 				res, err = generalize.Search(context.Background(), c, hs, tc.p, generalize.Options{Metric: generalize.DMStar, Alternatives: -1})
@@ -268,7 +257,7 @@ func BenchmarkSearchAdultSensitive(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			reportSearch(b, res, c.Rows, searchCPU()-cpu)
+			reportSearch(b, res, c.Rows, rusage.CPU().Seconds()-cpu)
 			if res.Optimum != nil {
 				b.ReportMetric(float64(res.Optimum.DMStar), "dm*")
 			}

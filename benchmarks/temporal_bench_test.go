@@ -5,10 +5,10 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/reidrisk/reidrisk/internal/rusage"
 	"github.com/reidrisk/reidrisk/temporal"
 )
 
@@ -74,17 +74,6 @@ func heapPeak() (stop func() uint64) {
 
 func mb(b uint64) float64 { return float64(b) / (1 << 20) }
 
-// cpuSeconds returns the user + system CPU time of the process so far: on
-// a machine shared with other jobs it measures the work, where wall-clock
-// time measures the queue.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
-
 // benchTemporal times Analyze on the 10M-event log and reports events per
 // second, the peak live heap (the log itself included) and that of the
 // work alone.
@@ -96,13 +85,13 @@ func benchTemporal(b *testing.B, opt temporal.Options) {
 	runtime.ReadMemStats(&base)
 	stop := heapPeak()
 	b.ResetTimer()
-	cpu0 := cpuSeconds()
+	cpu0 := rusage.CPU().Seconds()
 	for range b.N {
 		if _, err := temporal.Analyze(ctx, ev, opt); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpu := cpuSeconds() - cpu0
+	cpu := rusage.CPU().Seconds() - cpu0
 	b.StopTimer()
 	peak := stop()
 	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
@@ -144,14 +133,14 @@ func BenchmarkTemporalCoarsen(b *testing.B) {
 	runtime.GC()
 	stop := heapPeak()
 	b.ResetTimer()
-	cpu0 := cpuSeconds()
+	cpu0 := rusage.CPU().Seconds()
 	var sg *temporal.Suggestion
 	for range b.N {
 		if sg, err = temporal.Coarsen(context.Background(), ev, opt); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpu := cpuSeconds() - cpu0
+	cpu := rusage.CPU().Seconds() - cpu0
 	b.StopTimer()
 	peak := stop()
 	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")

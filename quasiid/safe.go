@@ -121,21 +121,21 @@ func guard(f func() error) (err error) {
 // trust the lengths written in the file; a corrupt length would otherwise
 // make them ask for terabytes. 2 GiB is also the most a utf8 array's
 // int32 offsets can address.
-const maxAllocation = 2 << 30
+const maxAllocation int64 = 2 << 30
 
 // limitAllocator panics, for next and guard to turn into an error, when a
 // reader asks for an implausibly large buffer.
 type limitAllocator struct{ memory.Allocator }
 
 func (a limitAllocator) Allocate(size int) []byte {
-	if size < 0 || size > maxAllocation {
+	if size < 0 || int64(size) > maxAllocation {
 		panic(fmt.Sprintf("buffer of %d bytes requested", size))
 	}
 	return a.Allocator.Allocate(size)
 }
 
 func (a limitAllocator) Reallocate(size int, b []byte) []byte {
-	if size < 0 || size > maxAllocation {
+	if size < 0 || int64(size) > maxAllocation {
 		panic(fmt.Sprintf("buffer of %d bytes requested", size))
 	}
 	return a.Allocator.Reallocate(size, b)

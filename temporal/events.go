@@ -105,7 +105,7 @@ func (ev *Events) validate() error {
 	if ev.Valid != nil && len(ev.Valid) != n {
 		return fmt.Errorf("%s: %d validity flags for %d times", name, len(ev.Valid), n)
 	}
-	if n > math.MaxUint32 {
+	if uint64(n) > math.MaxUint32 {
 		return fmt.Errorf("%s: %d events exceed 2^32", name, n)
 	}
 	ns := ev.numSubjects()

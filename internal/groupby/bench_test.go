@@ -4,20 +4,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"syscall"
 	"testing"
-	"time"
-)
 
-// cpuTime is the user and system time of the process so far: on a loaded
-// machine it is steadier than wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+	"github.com/reidrisk/reidrisk/internal/rusage"
+)
 
 // benchCols draws n rows of uniform codes.
 func benchCols(cards []uint32, n int) [][]uint32 {
@@ -49,7 +39,7 @@ func BenchmarkGroup(b *testing.B) {
 	for _, reg := range regimes {
 		cols := benchCols(reg.cards, n)
 		b.Run(reg.name+"/sum", func(b *testing.B) {
-			cpu := cpuTime()
+			cpu := rusage.CPU()
 			var s uint64
 			for range b.N {
 				for _, c := range cols {
@@ -60,18 +50,18 @@ func BenchmarkGroup(b *testing.B) {
 			}
 			sink += s
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/row")
-			b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N)/n, "cpu-ns/row")
+			b.ReportMetric(float64((rusage.CPU()-cpu).Nanoseconds())/float64(b.N)/n, "cpu-ns/row")
 		})
 		b.Run(reg.name+"/one-table", func(b *testing.B) {
 			// One hash table for all keys (no partitions), for comparison.
-			cpu := cpuTime()
+			cpu := rusage.CPU()
 			for range b.N {
 				if _, err := Group(cols, reg.cards, Options{Workers: 1, force: 2, pbits: 1}); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/row")
-			b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N)/n, "cpu-ns/row")
+			b.ReportMetric(float64((rusage.CPU()-cpu).Nanoseconds())/float64(b.N)/n, "cpu-ns/row")
 		})
 		for _, w := range []int{1, 0} {
 			for _, force := range []int{0, 1, 2, 3} {
@@ -81,14 +71,14 @@ func BenchmarkGroup(b *testing.B) {
 					var ms runtime.MemStats
 					runtime.ReadMemStats(&ms)
 					mallocs := ms.Mallocs
-					cpu := cpuTime()
+					cpu := rusage.CPU()
 					for range b.N {
 						if _, err := Group(cols, reg.cards, Options{Workers: w, force: force}); err != nil {
 							b.Fatal(err)
 						}
 					}
 					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/row")
-					b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N)/n, "cpu-ns/row")
+					b.ReportMetric(float64((rusage.CPU()-cpu).Nanoseconds())/float64(b.N)/n, "cpu-ns/row")
 					runtime.ReadMemStats(&ms)
 					b.ReportMetric(float64(ms.Mallocs-mallocs)/float64(b.N)/n, "allocs/row")
 				})
