@@ -333,3 +333,60 @@ func TestTimeColumnDictionary(t *testing.T) {
 		t.Errorf("times %v valid %v", c.Times, c.Valid)
 	}
 }
+
+// TestArrowInvalidUTF8 checks that a utf8 column holding bytes that are
+// not UTF-8 (Arrow's readers do not check) is an error naming the row and
+// column, in a plain and in a dictionary-encoded column, and that a
+// binary column may hold any bytes.
+func TestArrowInvalidUTF8(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "a", Type: arrow.BinaryTypes.String},
+		{Name: "raw", Type: arrow.BinaryTypes.Binary},
+	}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	b.Field(0).(*array.StringBuilder).AppendValues([]string{"ok", "ok", "\xff", "\xfe"}, nil)
+	b.Field(1).(*array.BinaryBuilder).AppendValues([][]byte{{0xff}, {0xfe}, {0xff}, {0}}, nil)
+	rec := b.NewRecord()
+	defer rec.Release()
+	for _, tc := range []struct {
+		qi   string
+		want string
+	}{
+		{"a", `utf: row 3, column "a": invalid UTF-8`},
+		{"raw", ""},
+	} {
+		src := FromRecord("utf", rec)
+		tbl, err := Encode(context.Background(), src, Spec{QI: []string{tc.qi}}, EncodeOptions{})
+		src.Close()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.qi, err)
+		case tc.want == "" && tbl.Column("raw").Dict.Len() != 3:
+			t.Errorf("raw: %d distinct values, want 3", tbl.Column("raw").Dict.Len())
+		case tc.want != "" && (err == nil || err.Error() != tc.want):
+			t.Errorf("%s: error %v, want %s", tc.qi, err, tc.want)
+		}
+	}
+
+	typ := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+	db := array.NewDictionaryBuilder(mem, typ).(*array.BinaryDictionaryBuilder)
+	defer db.Release()
+	for _, v := range []string{"M", "F", "M", "\xc3"} {
+		if err := db.AppendString(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arr := db.NewArray()
+	defer arr.Release()
+	drec := array.NewRecord(arrow.NewSchema([]arrow.Field{{Name: "sex", Type: typ}}, nil), []arrow.Array{arr}, 4)
+	defer drec.Release()
+	src := FromRecord("dict", drec)
+	_, err := Encode(context.Background(), src, Spec{QI: []string{"sex"}}, EncodeOptions{})
+	src.Close()
+	if want := `dict: row 4, column "sex": invalid UTF-8`; err == nil || err.Error() != want {
+		t.Errorf("dictionary column: error %v, want %s", err, want)
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -187,6 +189,7 @@ func (e *columnEncoder) encode(arr arrow.Array, base int64, lines func(int) int6
 	}
 	out := codes[len(codes) : len(codes)+n]
 	nulls := arr.NullN() > 0
+	known := d.Len()
 	switch a := arr.(type) {
 	case *array.String:
 		for i := range out {
@@ -249,8 +252,35 @@ func (e *columnEncoder) encode(arr arrow.Array, base int64, lines func(int) int6
 			out[i] = d.codeBytes(e.scratch)
 		}
 	}
+	if !isBinary(arr.DataType()) {
+		// Arrow's readers do not check that utf8 data is UTF-8: check each
+		// value once, when it enters the dictionary.
+		for c := uint32(known); c < uint32(d.Len()); c++ {
+			if d.IsNull(c) || utf8.ValidString(d.Value(c)) {
+				continue
+			}
+			i := slices.Index(out, c)
+			ie := &InputError{File: e.file, Row: base + int64(i) + 1, Column: e.col.Name, Msg: "invalid UTF-8"}
+			if lines != nil {
+				ie.Line = lines(i)
+			}
+			return ie
+		}
+	}
 	e.col.Codes = codes[:len(codes)+n]
 	return nil
+}
+
+// isBinary reports whether values of type t are bytes rather than text.
+func isBinary(t arrow.DataType) bool {
+	if dt, ok := t.(*arrow.DictionaryType); ok {
+		t = dt.ValueType
+	}
+	switch t.ID() {
+	case arrow.BINARY, arrow.LARGE_BINARY, arrow.FIXED_SIZE_BINARY, arrow.BINARY_VIEW:
+		return true
+	}
+	return false
 }
 
 // encodeTimes appends the instants of arr to the Time column.
