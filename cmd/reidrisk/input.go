@@ -137,8 +137,6 @@ func openInput(e env, path, delim string) (*quasiid.Source, error) {
 	return quasiid.Open(path, opt)
 }
 
-// splitList splits a comma-separated flag value, trimming spaces and
-// dropping empty items.
 // roleFlag is one flag that names columns in a role.
 type roleFlag struct {
 	flag  string
@@ -166,14 +164,21 @@ func checkRoles(flags ...roleFlag) error {
 	return nil
 }
 
-func splitList(s string) []string {
+// splitList splits the comma-separated value s of flag, trimming spaces;
+// an empty item ("a,,b", "a,") is a usage error, not dropped, and an
+// empty s is an empty list.
+func splitList(flag, s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
 	var out []string
 	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+		if p = strings.TrimSpace(p); p == "" {
+			return nil, usagef("%s %q: an empty column name", flag, s)
 		}
+		out = append(out, p)
 	}
-	return out
+	return out, nil
 }
 
 // writeJSON writes v as indented JSON followed by a newline. Report types

@@ -91,9 +91,23 @@ func TestWriteJSONInfinity(t *testing.T) {
 	}
 }
 
+// TestSplitList: items are trimmed; an empty item is a usage error
+// naming the flag; an empty or blank value is no column.
 func TestSplitList(t *testing.T) {
-	if got := splitList(" a, b,,c "); !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
-		t.Errorf("got %q", got)
+	if got, err := splitList("--qi", " a, b,c "); err != nil || !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
+		t.Errorf("got %q, %v", got, err)
+	}
+	for _, s := range []string{"", "  "} {
+		if got, err := splitList("--qi", s); err != nil || got != nil {
+			t.Errorf("%q: got %q, %v; want no column", s, got, err)
+		}
+	}
+	for _, s := range []string{"a,,b", "a,", ",a", "a, ,b"} {
+		_, err := splitList("--sensitive", s)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), `--sensitive "`+s+`": an empty column name`) {
+			t.Errorf("%q: error %v, want a usage error naming --sensitive", s, err)
+		}
 	}
 }
 

@@ -73,11 +73,16 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	if err := f.in.check(); err != nil {
 		return opt, err
 	}
-	opt.QI = splitList(f.qi)
+	var err error
+	if opt.QI, err = splitList("--qi", f.qi); err != nil {
+		return opt, err
+	}
 	if len(opt.QI) == 0 {
 		return opt, usagef("--qi is required: name the quasi-identifier columns, e.g. --qi age,sex,zip")
 	}
-	opt.Sensitive = splitList(f.sensitive)
+	if opt.Sensitive, err = splitList("--sensitive", f.sensitive); err != nil {
+		return opt, err
+	}
 	opt.Subject = f.in.subject
 	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--sensitive", opt.Sensitive}, roleFlag{"--subject", []string{opt.Subject}}); err != nil {
 		return opt, err

@@ -118,8 +118,12 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 	if f.maxEvaluations < 1 {
 		return opt, usagef("--max-evaluations %d: want at least 1", f.maxEvaluations)
 	}
+	attrs, err := splitList("--attrs", f.attrs)
+	if err != nil {
+		return opt, err
+	}
 	opt = reidrisk.TemporalOptions{
-		Subject: f.in.subject, Time: f.time, Attrs: splitList(f.attrs),
+		Subject: f.in.subject, Time: f.time, Attrs: attrs,
 		DurationColumn: f.durationCol, DurationBucket: f.durationBucket,
 		SlotMinutes: slot, MinWeeks: f.minWeeks, TimeZone: f.tz,
 		MaxP: f.maxP, SampleSize: f.sampleSize, Seed: f.seed, TraceAttrs: f.traceAttrs,
