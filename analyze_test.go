@@ -317,3 +317,18 @@ func TestAnalyzeQI(t *testing.T) {
 		t.Errorf("4 QIs, QIMaxColumns 2: %d combinations, complete %v; want 4+6+4 = 14 (sizes ≤ 3) and false", len(r.QIAnalysis), r.QIAnalysisComplete)
 	}
 }
+
+// TestAnalyzeNoRows: a header without data rows is a report of zeros
+// that says so, not an error, and not a report without warning.
+func TestAnalyzeNoRows(t *testing.T) {
+	r, err := Analyze(context.Background(), source(t, "q1,q2\n"), Options{QI: []string{"q1", "q2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rows != 0 || r.Classes != 0 || r.K != 0 || len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], "no data rows") {
+		t.Errorf("rows %d classes %d k %d warnings %q", r.Rows, r.Classes, r.K, r.Warnings)
+	}
+	if r.Policy.Satisfied == nil || *r.Policy.Satisfied {
+		t.Errorf("policy satisfied %v, want false", r.Policy.Satisfied)
+	}
+}
