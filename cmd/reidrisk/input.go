@@ -137,6 +137,20 @@ func openInput(e env, path, delim string) (*quasiid.Source, error) {
 	return quasiid.Open(path, opt)
 }
 
+// qiLists splits --qi, which is required, and --sensitive.
+func qiLists(qi, sensitive string) (q, s []string, err error) {
+	if q, err = splitList("--qi", qi); err != nil {
+		return nil, nil, err
+	}
+	if len(q) == 0 {
+		return nil, nil, usagef("--qi is required: name the quasi-identifier columns, e.g. --qi age,sex,zip")
+	}
+	if s, err = splitList("--sensitive", sensitive); err != nil {
+		return nil, nil, err
+	}
+	return q, s, nil
+}
+
 // roleFlag is one flag that names columns in a role.
 type roleFlag struct {
 	flag  string

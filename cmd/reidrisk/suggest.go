@@ -74,13 +74,7 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 		return opt, err
 	}
 	var err error
-	if opt.QI, err = splitList("--qi", f.qi); err != nil {
-		return opt, err
-	}
-	if len(opt.QI) == 0 {
-		return opt, usagef("--qi is required: name the quasi-identifier columns, e.g. --qi age,sex,zip")
-	}
-	if opt.Sensitive, err = splitList("--sensitive", f.sensitive); err != nil {
+	if opt.QI, opt.Sensitive, err = qiLists(f.qi, f.sensitive); err != nil {
 		return opt, err
 	}
 	opt.Subject = f.in.subject
