@@ -301,17 +301,21 @@ func (j *job) alloc(total, w int, spares [][]uint32) *Groups {
 			switch {
 			case i == 0:
 				out.Sizes = make([]int64, total)
-				prefault(out.Sizes)
 			case i == 1 && j.first:
 				out.First = make([]int, total)
-				prefault(out.First)
 			case i >= 2 && out.Codes[i-2] == nil:
 				out.Codes[i-2] = make([]uint32, total)
-				prefault(out.Codes[i-2])
 			}
 		}
 		return nil
 	})
+	// Every goroutine maps its share of every column, so that the
+	// columns' sizes do not unbalance them.
+	prefaultAll(out.Sizes, w)
+	prefaultAll(out.First, w)
+	for _, c := range out.Codes {
+		prefaultAll(c, w)
+	}
 	return out
 }
 
