@@ -106,7 +106,10 @@ func (j *job) runPlain(n, w int) (*Groups, error) {
 				hbufs[k][p] = arena[p*est : p*est : (p+1)*est]
 			}
 		}
-		if denseAll != nil {
+		// A dense array is written only where keys occur: map it ahead
+		// only when there are at least as many rows as keys (uniform
+		// keys then reach nearly every page), never for a sparse few.
+		if denseAll != nil && uint64(n) >= j.space {
 			a, b := len(denseAll)*k/w, len(denseAll)*(k+1)/w
 			prefault(denseAll[a:b])
 			a, b = len(subsAll)*k/w, len(subsAll)*(k+1)/w
