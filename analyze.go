@@ -113,7 +113,7 @@ func progress(opt Options, stage string, done, total int64) {
 func (r *Report) summarise(c *anonymity.Classes, opt Options) {
 	r.Rows = c.Rows
 	if c.Rows == 0 {
-		r.Warnings = append(r.Warnings, "the table has no data rows (a header only?): every figure is 0 and the k policy cannot be met")
+		r.Warnings = append(r.Warnings, "the table has no data rows: every figure is 0 and the k policy cannot be met")
 	}
 	r.Classes = int64(c.Len())
 	r.K = anonymity.K(c)

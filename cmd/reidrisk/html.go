@@ -52,6 +52,9 @@ func writeHTML(w io.Writer, pg htmlPage) error {
 			return err
 		}
 		page.Sections = append(page.Sections, secs...)
+		for _, wn := range r.Warnings {
+			page.Footer = append(page.Footer, "Warning: "+wn+".")
+		}
 		page.Footer = append(page.Footer, "Nulls: "+r.NullRule+".")
 	}
 	if r := pg.Suggest; r != nil {

@@ -123,6 +123,21 @@ func TestAnalyzeHTML(t *testing.T) {
 	}
 }
 
+// TestAnalyzeHTMLWarnings: the report's warnings are in the HTML too.
+func TestAnalyzeHTMLWarnings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "header.csv")
+	if err := os.WriteFile(path, []byte("a,b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "", "analyze", path, "--qi", "a,b", "--format", "html")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if d := parseHTML(t, out); !strings.Contains(d.text, "Warning: the table has no data rows") {
+		t.Errorf("HTML lacks the no-rows warning")
+	}
+}
+
 // TestPlotBuckets pins the bars of the two distribution plots on the
 // hand-computed table of TestAnalyzeSmall: classes of 1, 2 and 3 rows.
 func TestPlotBuckets(t *testing.T) {
