@@ -47,6 +47,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
+	"github.com/reidrisk/reidrisk"
 	rbeam "github.com/reidrisk/reidrisk/beam"
 )
 
@@ -115,12 +116,30 @@ func split(s string) []string {
 	return strings.Split(s, ",")
 }
 
+// columns splits the comma-separated column names of flag, trimming
+// spaces; an empty item is an error, as in `reidrisk`.
+func columns(flag, s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	out := strings.Split(s, ",")
+	for i, c := range out {
+		if out[i] = strings.TrimSpace(c); out[i] == "" {
+			return nil, fmt.Errorf("%s %q: an empty column name", flag, s)
+		}
+	}
+	return out, nil
+}
+
 func run(ctx context.Context) error {
 	if *input == "" || *qi == "" {
 		return fmt.Errorf("--input and --qi are required")
 	}
 	if err := checkShards(); err != nil {
 		return err
+	}
+	if *k < 0 {
+		return fmt.Errorf("--k %d: want a class size of at least 1", *k)
 	}
 	opt, err := countOptions()
 	if err != nil {
@@ -159,10 +178,10 @@ type report struct {
 	KSubjects                *int64          `json:"k_subjects,omitempty"` // with a subject column only
 	SampleUniques            int64           `json:"sample_uniques"`
 	SampleUniquesFraction    float64         `json:"sample_uniques_fraction"`
-	RecordsInClassesBelowK   map[int64]int64 `json:"records_in_classes_below_k"`
+	RecordsInClassesBelowK   reidrisk.Counts `json:"records_in_classes_below_k"`
 	SubjectsInSeveralClasses int64           `json:"subjects_in_several_classes"`
 	Prosecutor               prosecutor      `json:"prosecutor"`
-	SizeHistogram            map[int64]int64 `json:"class_size_histogram"`
+	SizeHistogram            reidrisk.Counts `json:"class_size_histogram"`
 	Sensitive                []sensitiveJSON `json:"sensitive,omitempty"`
 }
 
@@ -212,7 +231,7 @@ func classesReport(s rbeam.Summary, threshold float64, subject bool, k int64) re
 	r := report{
 		Rows: s.Rows, Classes: s.Classes, K: s.K,
 		SampleUniques: s.SampleUniques(), SubjectsInSeveralClasses: s.SubjectsInSeveralClasses,
-		RecordsInClassesBelowK: map[int64]int64{},
+		RecordsInClassesBelowK: reidrisk.Counts{},
 		Prosecutor:             prosecutor{p.Highest, p.Average, p.RecordsAtRisk, p.Threshold},
 		SizeHistogram:          s.Histogram,
 	}
@@ -228,7 +247,7 @@ func classesReport(s rbeam.Summary, threshold float64, subject bool, k int64) re
 		r.KSubjects = &s.KSubjects
 	}
 	if r.SizeHistogram == nil {
-		r.SizeHistogram = map[int64]int64{}
+		r.SizeHistogram = reidrisk.Counts{}
 	}
 	for _, c := range s.Sensitive {
 		r.Sensitive = append(r.Sensitive, sensitiveJSON{c.Name, c.DistinctL, jsonFloat(c.EntropyL), c.L,
@@ -244,8 +263,16 @@ func (f *summaryFn) ProcessElement(ctx context.Context, s rbeam.Summary) error {
 // countOptions are the counting options given by --qi, --sensitive,
 // --subject, --null and --delimiter (classes and suggest modes).
 func countOptions() (rbeam.Options, error) {
+	q, err := columns("--qi", *qi)
+	if err != nil {
+		return rbeam.Options{}, err
+	}
+	sens, err := columns("--sensitive", *sensitive)
+	if err != nil {
+		return rbeam.Options{}, err
+	}
 	d, err := delimiterRune()
-	return rbeam.Options{QI: split(*qi), Sensitive: split(*sensitive), Subject: *subject,
+	return rbeam.Options{QI: q, Sensitive: sens, Subject: *subject,
 		NullValues: split(*nulls), Delimiter: d}, err
 }
 

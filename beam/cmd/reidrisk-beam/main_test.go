@@ -98,3 +98,19 @@ func TestShardsRejected(t *testing.T) {
 		}
 	}
 }
+
+// TestColumns: column lists are trimmed, and an empty item is an error
+// naming the flag, as in `reidrisk`; an empty value is no column.
+func TestColumns(t *testing.T) {
+	if got, err := columns("--qi", " age, sex "); err != nil || len(got) != 2 || got[0] != "age" || got[1] != "sex" {
+		t.Errorf("got %q, %v", got, err)
+	}
+	if got, err := columns("--qi", ""); err != nil || got != nil {
+		t.Errorf("empty: got %q, %v", got, err)
+	}
+	for _, s := range []string{"a,,b", "a,", " ,a"} {
+		if _, err := columns("--attrs", s); err == nil || !strings.Contains(err.Error(), "--attrs") {
+			t.Errorf("%q: error %v, want one naming --attrs", s, err)
+		}
+	}
+}

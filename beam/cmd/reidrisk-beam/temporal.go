@@ -80,8 +80,12 @@ func temporalOptions(set map[string]bool) (rbeam.TemporalOptions, error) {
 	if err := checkShards(); err != nil {
 		return opt, err
 	}
+	attrs, err := columns("--attrs", *attrs)
+	if err != nil {
+		return opt, err
+	}
 	opt = rbeam.TemporalOptions{
-		Subject: *subject, Time: *timeCol, Attrs: split(*attrs),
+		Subject: *subject, Time: *timeCol, Attrs: attrs,
 		DurationColumn: *durationCol, DurationBucket: *durationBucket,
 		SlotMinutes: n, Days: days, MinWeeks: *minWeeks, TimeZone: *tz, TraceAttrs: *traceAttrs,
 		NullValues: split(*nulls), Shards: *shards,
