@@ -145,17 +145,9 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fs, err := filesystem.New(ctx, *input)
+	paths, err := expand(ctx, *input)
 	if err != nil {
 		return err
-	}
-	paths, err := fs.List(ctx, *input)
-	fs.Close()
-	if err != nil {
-		return err
-	}
-	if len(paths) == 0 {
-		return fmt.Errorf("%s: no file matches", *input)
 	}
 
 	p, s := beam.NewPipelineWithRoot()

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 
 	rbeam "github.com/reidrisk/reidrisk/beam"
 	"github.com/reidrisk/reidrisk/generalize"
@@ -149,17 +148,9 @@ func runSuggest(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("--metric %q: want dm, dm_star, loss, precision, aecs or entropy", *metric)
 	}
-	fs, err := filesystem.New(ctx, *input)
+	paths, err := expand(ctx, *input)
 	if err != nil {
 		return err
-	}
-	paths, err := fs.List(ctx, *input)
-	fs.Close()
-	if err != nil {
-		return err
-	}
-	if len(paths) == 0 {
-		return fmt.Errorf("%s: no file matches", *input)
 	}
 	dir := *latticeDir
 	if dir == "" {
