@@ -106,17 +106,15 @@ func (j *job) runPlain(n, w int) (*Groups, error) {
 				hbufs[k][p] = arena[p*est : p*est : (p+1)*est]
 			}
 		}
-		// A dense array is written only where keys occur: map it ahead
-		// only when there are at least as many rows as keys (uniform
-		// keys then reach nearly every page), never for a sparse few.
-		if denseAll != nil && uint64(n) >= j.space {
-			a, b := len(denseAll)*k/w, len(denseAll)*(k+1)/w
-			prefault(denseAll[a:b])
-			a, b = len(subsAll)*k/w, len(subsAll)*(k+1)/w
-			prefault(subsAll[a:b])
-		}
 		return nil
 	})
+	// A dense array is written only where keys occur: map it ahead only
+	// when there are at least as many rows as keys (uniform keys then
+	// reach nearly every page), never for a sparse few.
+	if denseAll != nil && uint64(n) >= j.space {
+		prefaultAll(denseAll, w)
+		prefaultAll(subsAll, w)
+	}
 	for c, r0 := 0, 0; c < n; c, r0 = c+chunk, r0+w {
 		err := parallel(w, func(k int) error {
 			return j.scatter(l, hbufs[k], dbufs[k], lo[r0+k], lo[r0+k+1])
