@@ -235,7 +235,7 @@ type readAtSeeker interface {
 
 // randomAccess returns r itself when it offers random access (a regular
 // file, a bytes.Reader), else a temporary file holding everything buffered
-// in br and the rest of r.
+// in br and the rest of r, which the returned cleanup closes and removes.
 func randomAccess(r io.Reader, br *bufio.Reader) (readAtSeeker, func() error, error) {
 	if f, ok := r.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
@@ -252,9 +252,17 @@ func randomAccess(r io.Reader, br *bufio.Reader) (readAtSeeker, func() error, er
 	if err != nil {
 		return nil, nil, err
 	}
+	// The copy is personal data: unlink it at once, so that the open file
+	// is its only reference and nothing is left behind however the process
+	// ends (a signal, a crash). Where an open file cannot be removed
+	// (Windows), Close removes it.
+	unlinked := os.Remove(tmp.Name()) == nil
 	cleanup := func() error {
-		tmp.Close()
-		return os.Remove(tmp.Name())
+		err := tmp.Close()
+		if !unlinked {
+			err = os.Remove(tmp.Name())
+		}
+		return err
 	}
 	if _, err := io.Copy(tmp, br); err != nil {
 		cleanup()
