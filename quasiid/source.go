@@ -69,6 +69,12 @@ type ReadOptions struct {
 	// "NULL"). CSV has no null of its own: by default every field, the
 	// empty one included, is a string value.
 	NullValues []string
+	// MaxFieldBytes bounds a CSV field or column name, in bytes as
+	// written in the file (quotes included): a longer one is an
+	// *InputError naming its row and column, found while holding about
+	// this many bytes of it in memory. 0 means DefaultMaxFieldBytes (1 MiB);
+	// a negative value is an error.
+	MaxFieldBytes int64
 	// Allocator allocates the Arrow buffers; nil means memory.DefaultAllocator.
 	Allocator memory.Allocator
 }
