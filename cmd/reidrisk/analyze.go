@@ -192,7 +192,13 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := openInput(e, file, f.in.delimiter)
+	inputs := append(hierarchyInputs(f.hierarchies), namedPath{"", file}, namedPath{"--population", f.population})
+	outs, err := createOutputs(ctx, inputs, namedPath{"--records", f.records})
+	if err != nil {
+		return err
+	}
+	defer outs.Abort()
+	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
 	}
@@ -201,7 +207,7 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 		if f.population == "-" && file == "-" {
 			return usagef("--population - and FILE - cannot both read standard input")
 		}
-		pop, err := openInput(e, f.population, f.in.delimiter)
+		pop, err := openInput(e, f.population, f.in)
 		if err != nil {
 			return err
 		}
@@ -218,8 +224,8 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return reword(withLine(err, file), f.flagPhrases())
 	}
-	if f.records != "" {
-		if err := writeRecords(f.records, rep.Records); err != nil {
+	if outs[0] != nil {
+		if err := writeRecords(outs[0], rep.Records); err != nil {
 			return err
 		}
 	}

@@ -9,7 +9,15 @@
 //	reidrisk apply FILE --transform t.json --out FILE
 //	reidrisk temporal FILE --subject col --time col [flags]
 //
-// Exit status: 0 on success, 2 on bad usage, 1 on bad input or failure.
+// Exit status: 0 on success, 2 on bad usage, 1 on bad input or failure;
+// 130 after SIGINT (Ctrl-C) and 143 after SIGTERM, which stop the command.
+//
+// Output files (--out, --records, --save-transform, --write-csv,
+// --write-events) are written to a temporary file in the destination's
+// directory, created before the work starts, and renamed over the
+// destination only when complete: on an error or a signal the temporary
+// file is removed and an existing file is left as it was. An output that is
+// the same file as an input or as another output is a usage error.
 package main
 
 import (
@@ -50,7 +58,10 @@ func commands() []command {
 }
 
 func main() {
-	os.Exit(run(context.Background(), env{os.Stdin, os.Stdout, os.Stderr}, os.Args[1:]))
+	ctx, stop := withSignals(os.Stderr)
+	code := run(ctx, env{os.Stdin, os.Stdout, os.Stderr}, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 // run executes one command line and returns the exit status.
@@ -67,6 +78,10 @@ func run(ctx context.Context, e env, args []string) int {
 			err := c.run(ctx, e, args[1:])
 			if err == nil || errors.Is(err, flag.ErrHelp) {
 				return 0
+			}
+			if sig, ok := interruptedBy(ctx); ok {
+				fmt.Fprintf(e.stderr, "reidrisk %s: %v: stopped; unfinished output files removed\n", c.name, sig)
+				return sig.code()
 			}
 			fmt.Fprintf(e.stderr, "reidrisk %s: %v\n", c.name, err)
 			var ue usageError
