@@ -166,7 +166,7 @@ func (e *fieldTooLong) Error() string {
 
 // inputError names the field by its row and column.
 func (e *fieldTooLong) inputError(file string, header []string) *InputError {
-	limit := "longer than " + strconv.FormatInt(e.max, 10) + " bytes, the limit on a CSV field (ReadOptions.MaxFieldBytes)"
+	limit := "longer than " + strconv.FormatInt(e.max, 10) + " bytes, the limit on a CSV field"
 	if e.record <= 1 {
 		return &InputError{File: file, Line: e.line, Msg: fmt.Sprintf("header: column %d: name %s", e.field+1, limit)}
 	}

@@ -23,16 +23,16 @@ func TestCSVFieldTooLong(t *testing.T) {
 		want       InputError
 	}{
 		{"header", "a," + long + ",c\n1,2,3\n", 0,
-			InputError{File: "t.csv", Line: 1, Msg: "header: column 2: name longer than 10 bytes, the limit on a CSV field (ReadOptions.MaxFieldBytes)"}},
+			InputError{File: "t.csv", Line: 1, Msg: "header: column 2: name longer than 10 bytes, the limit on a CSV field"}},
 		{"unquoted", "a,b,c\n1,2,3\n\n\n4," + long + ",6\n", 0,
-			InputError{File: "t.csv", Row: 2, Line: 5, Column: "b", Msg: "field longer than 10 bytes, the limit on a CSV field (ReadOptions.MaxFieldBytes)"}},
+			InputError{File: "t.csv", Row: 2, Line: 5, Column: "b", Msg: "field longer than 10 bytes, the limit on a CSV field"}},
 		// 9 bytes inside the quotes, with a comma and a line break; 11 with them.
 		{"quoted", "a,b,c\n\"1,\n2\",2,3\n4,5,\"ab,\ncdefg\"\n", 0,
-			InputError{File: "t.csv", Row: 2, Line: 4, Column: "c", Msg: "field longer than 10 bytes, the limit on a CSV field (ReadOptions.MaxFieldBytes)"}},
+			InputError{File: "t.csv", Row: 2, Line: 4, Column: "c", Msg: "field longer than 10 bytes, the limit on a CSV field"}},
 		{"beyond the header", "a,b\n1,2," + long + "\n", 0,
-			InputError{File: "t.csv", Row: 1, Line: 2, Msg: "field 3 (beyond the header's 2): longer than 10 bytes, the limit on a CSV field (ReadOptions.MaxFieldBytes)"}},
+			InputError{File: "t.csv", Row: 1, Line: 2, Msg: "field 3 (beyond the header's 2): longer than 10 bytes, the limit on a CSV field"}},
 		{"multi-byte delimiter", "a→b→c\n1→2→3\n12345→1234567890→x\n4→5→" + long + "\n", '→',
-			InputError{File: "t.csv", Row: 3, Line: 4, Column: "c", Msg: "field longer than 10 bytes, the limit on a CSV field (ReadOptions.MaxFieldBytes)"}},
+			InputError{File: "t.csv", Row: 3, Line: 4, Column: "c", Msg: "field longer than 10 bytes, the limit on a CSV field"}},
 	} {
 		for _, path := range []string{"encode", "arrow"} {
 			opt := ReadOptions{MaxFieldBytes: 10, Delimiter: tc.delim}
