@@ -193,7 +193,7 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	inputs := append(hierarchyInputs(f.hierarchies), namedPath{"", file}, namedPath{"--population", f.population})
-	outs, err := createOutputs(ctx, inputs, namedPath{"--records", f.records})
+	outs, err := createOutputs(ctx, e, inputs, namedPath{"--records", f.records})
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return usagef("--out %s: %v", f.out, err)
 	}
-	outs, err := createOutputs(ctx, []namedPath{{"", file}, {"--transform", f.transform}}, namedPath{"--out", f.out})
+	outs, err := createOutputs(ctx, e, []namedPath{{"", file}, {"--transform", f.transform}}, namedPath{"--out", f.out})
 	if err != nil {
 		return err
 	}

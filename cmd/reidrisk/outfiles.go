@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 
 	"github.com/reidrisk/reidrisk/internal/safeout"
 )
@@ -11,6 +12,9 @@ import (
 type namedPath struct{ flag, path string }
 
 func (p namedPath) String() string {
+	if p.flag == "" && p.path == "-" {
+		return "standard input"
+	}
 	if p.flag == "" {
 		return "the input " + p.path
 	}
@@ -38,14 +42,19 @@ func (o outputs) Abort() {
 // destination's directory, so that one that cannot be written fails now,
 // and adds it to the set a signal aborts (see withSignals).
 // The result holds one File per output, nil where the path is "" (the flag
-// not given), in order. Standard input ("-") is no file.
-func createOutputs(ctx context.Context, inputs []namedPath, outs ...namedPath) (outputs, error) {
+// not given), in order. An input "-" is compared as the file standard
+// input was redirected from, if any.
+func createOutputs(ctx context.Context, e env, inputs []namedPath, outs ...namedPath) (outputs, error) {
 	for i, o := range outs {
 		if o.path == "" {
 			continue
 		}
 		for _, in := range inputs {
-			if in.path != "" && in.path != "-" && safeout.SameFile(o.path, in.path) {
+			same := in.path != "" && in.path != "-" && safeout.SameFile(o.path, in.path)
+			if in.path == "-" {
+				same = sameAsStdin(e, o.path)
+			}
+			if same {
 				return nil, usagef("%s is the same file as %s: it would be overwritten; write to another file", o, in)
 			}
 		}
@@ -80,4 +89,19 @@ func hierarchyInputs(h tHierarchies) []namedPath {
 		in = append(in, namedPath{"--hierarchy", path})
 	}
 	return in
+}
+
+// sameAsStdin reports whether standard input is the file path (as in
+// `reidrisk analyze - --records x.csv < x.csv`).
+func sameAsStdin(e env, path string) bool {
+	f, ok := e.stdin.(*os.File)
+	if !ok || f == nil {
+		return false
+	}
+	in, err := f.Stat()
+	if err != nil || !in.Mode().IsRegular() {
+		return false
+	}
+	out, err := os.Stat(path)
+	return err == nil && os.SameFile(in, out)
 }

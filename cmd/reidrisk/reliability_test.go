@@ -194,6 +194,17 @@ func TestReliabilitySameFile(t *testing.T) {
 		}
 		noTempFiles(t, dir, what)
 	}
+	// Standard input redirected from the output file.
+	f, err := os.Open(filepath.Join(dir, "x.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r = runBin(t, dir, f, "analyze", "-", "--qi", "age", "--records", "x.csv", "--quiet")
+	if r.code != 2 || !strings.Contains(r.stderr, "--records x.csv is the same file as standard input") {
+		t.Errorf("analyze - --records x.csv < x.csv: exit %d, stderr %q; want 2", r.code, r.stderr)
+	}
+	sameContent(t, dir, "x.csv", in, "analyze - --records x.csv < x.csv")
 }
 
 // TestReliabilityExistingOutputKept is issue 12 case 2: a command that

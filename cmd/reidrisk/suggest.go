@@ -187,7 +187,7 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	outs, err := createOutputs(ctx, append(hierarchyInputs(f.hierarchies), namedPath{"", file}),
+	outs, err := createOutputs(ctx, e, append(hierarchyInputs(f.hierarchies), namedPath{"", file}),
 		namedPath{"--out", f.out}, namedPath{"--save-transform", f.saveTransform})
 	if err != nil {
 		return err

@@ -151,7 +151,7 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	outs, err := createOutputs(ctx, []namedPath{{"", file}}, namedPath{"--out", f.out})
+	outs, err := createOutputs(ctx, e, []namedPath{{"", file}}, namedPath{"--out", f.out})
 	if err != nil {
 		return err
 	}
