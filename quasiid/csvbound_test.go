@@ -1,7 +1,9 @@
 package quasiid
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"io"
 	"runtime"
@@ -126,4 +128,65 @@ func TestCSVFieldTooLongBounded(t *testing.T) {
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
 		t.Errorf("%d MB allocated to find a field over 1 MiB, want under 32", alloc>>20)
 	}
+}
+
+// FuzzFieldBound checks the field limit against encoding/csv on its own:
+// a text whose every field is surely within the limit (its parsed length
+// plus what quoting may add) never fails for length, and one with a
+// parsed field over the limit always fails, no later than that field's row.
+func FuzzFieldBound(f *testing.F) {
+	for _, seed := range []string{
+		"a,b\n1,2\n",
+		"a,b\n\"1,\n2\",3\n",
+		"a,bbbbbbbbbbb\n1,2\n",
+		"a,b\n1,\"x\"\"y\"\"z\"\n\n3,4\r\n",
+		"a\n\"q\nq\nq\nq\nq\"\n",
+	} {
+		f.Add([]byte(seed), uint8(4))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, limit uint8) {
+		max := int64(limit%32) + 1
+		if bytes.HasPrefix(data, []byte("\ufeff")) {
+			return
+		}
+		r := csv.NewReader(bytes.NewReader(data))
+		r.FieldsPerRecord = -1
+		surelyWithin, firstOver := true, int64(-1) // firstOver: row (0 = header) of the first parsed field over max
+		for row := int64(0); ; row++ {
+			rec, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return // bad CSV: its own error may come first
+			}
+			for _, v := range rec {
+				if int64(len(v))+2+int64(strings.Count(v, "\"")+strings.Count(v, "\n"))+1 > max {
+					surelyWithin = false
+				}
+				if int64(len(v)) > max && firstOver < 0 {
+					firstOver = row
+				}
+			}
+		}
+		src, err := Read("f.csv", bytes.NewReader(data), ReadOptions{Format: CSV, Delimiter: ',', MaxFieldBytes: max})
+		if err == nil {
+			cols := src.Columns()
+			_, err = Encode(context.Background(), src, Spec{QI: cols[:1]}, EncodeOptions{})
+			src.Close()
+		}
+		var ie *InputError
+		long := errors.As(err, &ie) && strings.Contains(ie.Msg, "the limit on a CSV field")
+		if surelyWithin && long {
+			t.Fatalf("every field within %d bytes, yet: %v", max, err)
+		}
+		if firstOver >= 0 {
+			if err == nil {
+				t.Fatalf("a field of row %d is over %d bytes, yet no error", firstOver, max)
+			}
+			if long && ie.Row > firstOver {
+				t.Fatalf("a field of row %d is over %d bytes, yet the error is at row %d: %v", firstOver, max, ie.Row, err)
+			}
+		}
+	})
 }
