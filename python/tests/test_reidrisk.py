@@ -152,6 +152,14 @@ class NullTest(unittest.TestCase):
         self.assertEqual(reidrisk.analyze(text, qi=["a"])["classes"], 2)
         self.assertEqual(reidrisk.analyze(text, qi=["a"], null="NA")["class_size_histogram"], {"1": 1, "2": 1})
 
+    def test_temporal_null_times_skipped(self):
+        # A null subject or time is an event skipped and counted, not an error and not "".
+        rows = [{"account": "a", "time": "2024-03-04T20:00:00Z"}, {"account": "a", "time": None},
+                {"account": None, "time": "2024-03-04T20:00:00Z"}, {"account": "b", "time": "2024-03-11T20:00:00Z"}]
+        with without_pyarrow():
+            r = reidrisk.temporal(rows, subject="account", time="time")
+        self.assertEqual((r["events"], r["skipped_events"], r["subjects"]), (4, 2, 2))
+
     @unittest.skipIf(pd is None, "pandas is not installed")
     def test_dataframe_without_pyarrow(self):
         df = pd.DataFrame({"a": [None, "", None, math.nan, "x"], "n": [1.0, 1.0, math.nan, math.nan, 2.0]})
