@@ -8,6 +8,7 @@
 //	reidrisk suggest FILE --qi a,b,c --k 5 [flags]
 //	reidrisk apply FILE --transform t.json --out FILE
 //	reidrisk temporal FILE --subject col --time col [flags]
+//	reidrisk version
 //
 // Exit status: 0 on success, 2 on bad usage, 1 on bad input or failure;
 // 130 after SIGINT (Ctrl-C) and 143 after SIGTERM, which stop the command.
@@ -27,6 +28,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/reidrisk/reidrisk/internal/version"
 )
 
 // env is what a command may touch: no globals, so tests run commands in-process.
@@ -73,6 +76,10 @@ func run(ctx context.Context, e env, args []string) int {
 		}
 		return 0
 	}
+	if args[0] == "version" || args[0] == "--version" || args[0] == "-version" {
+		fmt.Fprintln(e.stdout, "reidrisk", version.Version)
+		return 0
+	}
 	for _, c := range commands() {
 		if c.name == args[0] {
 			err := c.run(ctx, e, args[1:])
@@ -101,5 +108,6 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
+	fmt.Fprintf(w, "  %-9s %s\n", "version", "print the version (also --version)")
 	fmt.Fprintln(w, "\nRun 'reidrisk COMMAND -h' for a command's flags.")
 }
