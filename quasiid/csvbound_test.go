@@ -9,8 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/apache/arrow/go/v15/arrow/array"
 )
 
 // TestCSVFieldTooLong pins the error of a field or column name longer than
@@ -72,7 +70,7 @@ func readAll(name, data string, opt ReadOptions) error {
 	}
 	for rr.Next() {
 	}
-	return rr.(array.RecordReader).Err()
+	return rr.Err()
 }
 
 // endless is a CSV text with a header, one row and then a field of n
