@@ -42,8 +42,8 @@ type File struct {
 // Create starts writing path: it creates the temporary file next to the
 // destination (next to its target when path is a symbolic link), so that a
 // directory that does not exist or is not writable fails now. An existing
-// destination is not touched until Commit, which keeps its permissions;
-// a new one gets 0666 less the umask, as os.Create.
+// destination must be writable, as for os.Create, but is not touched until
+// Commit, which keeps its permissions; a new one gets 0666 less the umask.
 func Create(path string) (*File, error) {
 	dest := path
 	var mode fs.FileMode
@@ -55,6 +55,13 @@ func Create(path string) (*File, error) {
 			dest = target
 		}
 		mode = st.Mode().Perm()
+		// A file the user may not write stays so, though the directory
+		// would allow replacing it. Opening without O_TRUNC changes nothing.
+		f, err := os.OpenFile(dest, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		f.Close()
 	}
 	dir, base := filepath.Split(dest)
 	if dir == "" {

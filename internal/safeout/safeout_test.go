@@ -108,6 +108,11 @@ func TestCreateFailsUpFront(t *testing.T) {
 	if runtime.GOOS == "windows" || os.Getuid() == 0 {
 		return // root writes in read-only directories
 	}
+	locked := filepath.Join(dir, "locked.csv")
+	os.WriteFile(locked, []byte("keep"), 0o444)
+	if _, err := Create(locked); err == nil {
+		t.Error("Create over a read-only file succeeded")
+	}
 	ro := filepath.Join(dir, "ro")
 	os.Mkdir(ro, 0o555)
 	if _, err := Create(filepath.Join(ro, "out.csv")); err == nil {
