@@ -157,6 +157,8 @@ func TestReliabilitySameFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	putFile(t, dir, "t.csv", string(tr)) // a transform whose name is a table's
+	hier := putFile(t, dir, "h.csv", "34;30-39;*\n35;30-39;*\n36;30-39;*\n37;30-39;*\n41;40-49;*\n42;40-49;*\n43;40-49;*\n44;40-49;*\n")
+	pop := putFile(t, dir, "p.csv", people)
 	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
 	links := []string{"sub/../x.csv", filepath.Join(dir, "x.csv")}
 	if os.Symlink("x.csv", filepath.Join(dir, "soft.csv")) == nil {
@@ -175,7 +177,8 @@ func TestReliabilitySameFile(t *testing.T) {
 	}
 	cases = append(cases,
 		[]string{"apply", "x.csv", "--transform", "t.csv", "--out", "t.csv"},
-		[]string{"suggest", "x.csv", "--qi", "age,sex", "--k", "2", "--hierarchy", "age=x.csv", "--auto-hierarchies", "--save-transform", "sub/../x.csv"},
+		[]string{"suggest", "x.csv", "--qi", "age,sex", "--k", "2", "--hierarchy", "age=h.csv", "--auto-hierarchies", "--save-transform", "sub/../h.csv"},
+		[]string{"analyze", "x.csv", "--qi", "age", "--population", "p.csv", "--records", "./p.csv"},
 		[]string{"suggest", "x.csv", "--qi", "age,sex", "--k", "2", "--auto-hierarchies", "--out", "o.csv", "--save-transform", "sub/../o.csv"},
 		[]string{"demo", "--write-csv", "d.csv", "--write-events", "./d.csv"},
 	)
@@ -187,6 +190,8 @@ func TestReliabilitySameFile(t *testing.T) {
 		}
 		sameContent(t, dir, "x.csv", in, what)
 		sameContent(t, dir, "t.csv", tr, what)
+		sameContent(t, dir, "h.csv", hier, what)
+		sameContent(t, dir, "p.csv", pop, what)
 		for _, name := range []string{"o.csv", "d.csv"} {
 			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 				t.Errorf("%s: %s written", what, name)
