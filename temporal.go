@@ -72,9 +72,9 @@ type TemporalReport struct {
 	// Suggestion is the least coarsening meeting Policy, if one was given.
 	Suggestion *TemporalSuggestion `json:"suggestion,omitempty"`
 	// Warnings name figures the suggested coarsening makes worse: more
-	// subjects with a(s) ≤ 2 or < 5, or singled out by a pair of habits
-	// (see temporal.Coarsen; a suggestion never singles out more subjects
-	// by one habit than the measured key).
+	// subjects with a(s) ≤ 2 or < 5 (see temporal.Coarsen; a suggestion
+	// that meets its policy never singles out more subjects by one habit
+	// or by a pair of habits than the measured key).
 	Warnings []string `json:"warnings,omitempty"`
 
 	events *temporal.Events
