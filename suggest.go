@@ -66,12 +66,15 @@ type SuggestReport struct {
 	// monotone for the search). An output with suppressed records removed,
 	// re-analysed on its own, is measured against the kept records and
 	// may exceed t; starred output keeps the input's distribution.
-	TReference   string                `json:"t_reference,omitempty"`
-	Before       Suggestion            `json:"before"` // the ungeneralised table, nothing suppressed
-	Optimum      *Suggestion           `json:"optimum"`
-	Alternatives []Suggestion          `json:"alternatives"`
-	Output       *ApplyReport          `json:"output,omitempty"`
-	Transform    *generalize.Transform `json:"-"`
+	TReference   string       `json:"t_reference,omitempty"`
+	Before       Suggestion   `json:"before"` // the ungeneralised table, nothing suppressed
+	Optimum      *Suggestion  `json:"optimum"`
+	Alternatives []Suggestion `json:"alternatives"`
+	Output       *ApplyReport `json:"output,omitempty"`
+	// Warnings say what the reader of the optimum must know: more than a
+	// tenth of the records suppressed (SuppressionWarningShare).
+	Warnings  []string              `json:"warnings,omitempty"`
+	Transform *generalize.Transform `json:"-"`
 }
 
 // HierarchyInfo describes the hierarchy used for one QI.
@@ -123,9 +126,18 @@ type ApplyReport struct {
 	Starred           bool  `json:"starred"`
 	// WithinLimit reports whether Suppressed is within the policy's
 	// suppression limit (it may not be on new data).
-	WithinLimit bool                   `json:"within_limit"`
-	K           int64                  `json:"k"` // smallest kept class
-	Uncovered   []generalize.Uncovered `json:"uncovered"`
+	WithinLimit bool `json:"within_limit"`
+	// PolicyMet reports whether the written table meets the transform's
+	// policy as the search checks a node (generalize.Check): suppression
+	// within the limit, some record kept, and the table-level criteria
+	// over the kept records. Err says what failed.
+	PolicyMet bool                   `json:"policy_met"`
+	K         int64                  `json:"k"` // smallest kept class
+	Uncovered []generalize.Uncovered `json:"uncovered"`
+	// Warnings: more than a tenth of the records suppressed.
+	Warnings []string `json:"warnings,omitempty"`
+
+	policy, unmet string // for Err
 }
 
 // Suggest reads src, counts its equivalence classes once and searches the
@@ -210,6 +222,9 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	}
 	o := suggestion(res.QI, res.Optimum)
 	r.Optimum = &o
+	if w := suppressionWarning(o.Suppressed, r.Rows); w != "" {
+		r.Warnings = append(r.Warnings, w)
+	}
 	for _, n := range res.Alternatives {
 		r.Alternatives = append(r.Alternatives, suggestion(res.QI, n))
 	}
@@ -395,12 +410,12 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		tbl.Release()
 		return nil, err
 	}
-	fail, err := generalize.Failing(c, tr.Policy)
+	fail, node, err := generalize.Check(c, tr.Policy)
 	if err != nil {
 		tbl.Release()
 		return nil, err
 	}
-	rep := &ApplyReport{Rows: c.Rows, Starred: opt.Star, Uncovered: g.Uncovered()}
+	rep := &ApplyReport{Rows: c.Rows, Starred: opt.Star, Uncovered: g.Uncovered(), PolicyMet: node.Feasible, policy: policyText(tr.Policy)}
 	if rep.Uncovered == nil {
 		rep.Uncovered = []generalize.Uncovered{}
 	}
@@ -413,5 +428,17 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		}
 	}
 	rep.WithinLimit = float64(rep.Suppressed) <= tr.Policy.MaxSuppression*float64(c.Rows)+1e-9
+	switch {
+	case node.Feasible:
+	case rep.Suppressed == c.Rows:
+		rep.unmet = fmt.Sprintf("every one of the %d records is suppressed", c.Rows)
+	case !rep.WithinLimit:
+		rep.unmet = fmt.Sprintf("%d of %d records suppressed, above the limit of %g of the records", rep.Suppressed, c.Rows, tr.Policy.MaxSuppression)
+	default:
+		rep.unmet = "a table-level criterion (average risk, records at risk or sample uniques) fails over the kept records"
+	}
+	if w := suppressionWarning(rep.Suppressed, c.Rows); w != "" {
+		rep.Warnings = append(rep.Warnings, w)
+	}
 	return &applied{tbl: tbl, rowClass: c.RowClass, fail: fail, rep: rep}, nil
 }

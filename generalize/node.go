@@ -178,8 +178,9 @@ func (e *NodeEvaluator) checkLevels(levels []int) error {
 //     t-closeness in a sensitive column (anonymity.DistinctL, EntropyL,
 //     RecursiveC, TCloseness; t against t's own distribution, which is the
 //     whole input's); its records are suppressed;
-//   - Feasible: suppressed ≤ ⌊MaxSuppression·N⌋ and the table-level
-//     criteria hold over the kept records;
+//   - Feasible: suppressed ≤ ⌊MaxSuppression·N⌋, at least one record kept
+//     (of a non-empty table) and the table-level criteria hold over the
+//     kept records;
 //   - DM* = Σ_E |E|², DM = Σ_{kept E} |E|² + suppressed·N;
 //   - Loss = Σ_records Σ_j (M_j(g) − 1)/(M_j − 1) / (N·m), a suppressed
 //     value counting 1; Precision = 1 − Σ_records Σ_j h_j/H_j / (N·m), a
@@ -304,7 +305,7 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 		node.HighestRisk = 1 / float64(minSize)
 		node.AverageRisk = float64(node.Classes) / float64(kept)
 	}
-	node.Feasible = node.Suppressed <= e.maxSupp
+	node.Feasible = node.Suppressed <= e.maxSupp && !keepsNone(kept, e.rows)
 	if node.Feasible && kept > 0 {
 		if p.MaxAverageRisk != nil && node.AverageRisk > *p.MaxAverageRisk*(1+1e-12) {
 			node.Feasible = false

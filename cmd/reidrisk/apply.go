@@ -72,9 +72,15 @@ func runApply(ctx context.Context, e env, args []string) error {
 	}
 	switch f.in.format {
 	case "json":
-		return writeJSON(e.stdout, rep)
+		if err := writeJSON(e.stdout, rep); err != nil {
+			return err
+		}
+		return rep.Err()
 	case "html":
-		return writeHTML(e.stdout, htmlPage{Title: "reidrisk apply", Apply: &applyPage{Source: src.Name(), Out: f.out, Transform: tr, Report: rep}})
+		if err := writeHTML(e.stdout, htmlPage{Title: "reidrisk apply", Apply: &applyPage{Source: src.Name(), Out: f.out, Transform: tr, Report: rep}}); err != nil {
+			return err
+		}
+		return rep.Err()
 	}
 	verb := "removed"
 	if rep.Starred {
@@ -86,7 +92,10 @@ func runApply(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "warning: %d suppressed records exceed the transform's suppression limit of %.4g of the records\n", rep.Suppressed, tr.Policy.MaxSuppression)
 	}
 	for _, u := range rep.Uncovered {
-		fmt.Fprintf(e.stdout, "warning: column %s: %d records hold values the hierarchy does not cover (generalised to *), e.g. %q\n", u.Column, u.Records, u.Values)
+		fmt.Fprintf(e.stdout, "warning: column %s: %d records hold values the hierarchy does not cover (generalised to *)\n", u.Column, u.Records)
 	}
-	return nil
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(e.stdout, "warning: %s\n", w)
+	}
+	return rep.Err()
 }

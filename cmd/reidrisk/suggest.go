@@ -58,7 +58,7 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.riskThreshold, "risk-threshold", reidrisk.DefaultRiskThreshold, "risk above which a record is at risk (for --max-records-at-risk)")
 	fs.Float64Var(&f.maxUniques, "max-sample-uniques", 0, "largest share of kept records alone in their class")
 	fs.Float64Var(&f.maxSuppression, "max-suppression", 0, "largest share of records that may be suppressed")
-	fs.StringVar(&f.metric, "metric", "dm_star", "utility metric: dm, dm_star, loss, aecs or entropy (lower is better, minimised) or precision (Sweeney's Prec, 1 = nothing generalised, higher is better, maximised)")
+	fs.StringVar(&f.metric, "metric", "dm", "utility metric: dm, dm_star, loss, aecs or entropy (lower is better, minimised) or precision (Sweeney's Prec, 1 = nothing generalised, higher is better, maximised); dm, loss, precision and entropy charge a suppressed record as much as a record can cost, dm_star and aecs do not (with --max-suppression they favour suppressing over generalising)")
 	fs.StringVar(&f.out, "out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows)")
 	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * instead of removing them")
 	fs.StringVar(&f.saveTransform, "save-transform", "", "save the chosen transformation as JSON to FILE (for reidrisk apply)")
@@ -239,7 +239,9 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 	}
 	switch f.in.format {
 	case "json":
-		return writeJSON(e.stdout, rep)
+		if err := writeJSON(e.stdout, rep); err != nil {
+			return err
+		}
 	case "html":
 		if err := writeHTML(e.stdout, htmlPage{Title: "reidrisk suggest: " + rep.Source, Suggest: rep}); err != nil {
 			return err
@@ -247,10 +249,7 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 	default:
 		writeSuggestText(e.stdout, rep, f.out, f.saveTransform)
 	}
-	if rep.Optimum == nil {
-		return fmt.Errorf("no generalisation meets the policy, even with every QI at its top level")
-	}
-	return nil
+	return rep.Err()
 }
 
 // writeSuggestText writes the human-readable suggestion.
@@ -292,6 +291,9 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 			float64(s.HighestRisk), float64(s.AverageRisk), s.DM, s.DMStar, float64(s.Loss), float64(s.Precision), float64(s.AECS), float64(s.Entropy))
 	}
 	line("optimum:", *r.Optimum)
+	for _, wn := range r.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", wn)
+	}
 	for i, a := range r.Alternatives {
 		line(fmt.Sprintf("alternative %d:", i+1), a)
 	}
@@ -301,6 +303,9 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 			verb = "starred"
 		}
 		fmt.Fprintf(w, "wrote %s: %d records, %d suppressed (%s), k = %d\n", out, r.Output.Written, r.Output.Suppressed, verb, r.Output.K)
+		if err := r.Output.Err(); err != nil {
+			fmt.Fprintf(w, "warning: %s\n", strings.TrimPrefix(err.Error(), "reidrisk: "))
+		}
 	}
 	if transform != "" {
 		fmt.Fprintf(w, "saved the transformation to %s\n", transform)

@@ -175,7 +175,7 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 		return withLine(err, file) // a bad duration: add the CSV line
 	}
 	var written *quasiid.RewriteStats
-	if f.out != "" {
+	if f.out != "" && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
 		st, err := writeSafe(ctx, rep, open, f.out)
 		if err != nil {
 			return err
@@ -184,11 +184,16 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 	}
 	switch f.in.format {
 	case "json":
-		return writeJSON(e.stdout, rep)
+		err = writeJSON(e.stdout, rep)
 	case "html":
-		return writeTemporalHTML(e.stdout, rep)
+		err = writeTemporalHTML(e.stdout, rep)
+	default:
+		err = writeTemporalText(e.stdout, rep, f.out, written)
 	}
-	return writeTemporalText(e.stdout, rep, f.out, written)
+	if err != nil {
+		return err
+	}
+	return rep.Err()
 }
 
 // writeSafe writes the coarsened table to path, removing a partial file on error.

@@ -209,7 +209,7 @@ func TestTemporalCLIHTML(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, want := range []string{"<!DOCTYPE html>", `id="plot-habits"`, `id="plot-trace-unicity"`, "<svg",
-		"Coarsen the event key to weekday/weekend × media_type (1.5 key parts given up).",
+		"Coarsen the event key to media_type (2 key parts given up).",
 		"subjects singled out by one habit</td><td>1</td><td>0</td>"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("HTML lacks %q", want)
