@@ -36,7 +36,10 @@ type SuggestOptions struct {
 	Output       io.Writer
 	OutputFormat quasiid.Format
 	Star         bool
-	Workers      int
+	// Identifiers and Keep say what Output does with the columns it would
+	// otherwise write unchanged (see ApplyOptions).
+	Identifiers, Keep []string
+	Workers           int
 	// Progress, if non-nil, is called from the calling goroutine with
 	// stage "read" (rows read), "search" (lattice nodes evaluated) and,
 	// with Output, "write" (rows written, of Total).
@@ -107,11 +110,25 @@ type Suggestion struct {
 type ApplyOptions struct {
 	// Star keeps suppressed records with every QI set to "*" instead of
 	// removing them.
-	Star    bool
-	Workers int
+	Star bool
+	// Identifiers names direct identifiers, dropped from the output. Keep
+	// names columns carried through unchanged on purpose (insensitive).
+	// Every other column that is neither a QI nor sensitive is written
+	// unchanged only if it does not look like a direct identifier: the
+	// subject column, or a column quasiid.Profile's rule at
+	// IdentifierRatio calls one, stops Apply with an *IdentifierError
+	// before anything is written. The subject may be dropped: it is used
+	// for counting first.
+	Identifiers, Keep []string
+	// ShowValues allows data values in the report (examples of values the
+	// hierarchies do not cover); without it the report holds counts only.
+	ShowValues bool
+	Workers    int
 	// Progress, if non-nil, is called from the calling goroutine with
 	// stage "read" (rows read) and "write" (rows written, of Total).
 	Progress func(Progress)
+
+	checked *passThrough // Identifiers and Keep, checked by Suggest
 }
 
 // progressEvery is how many rows pass between two progress calls.
@@ -134,6 +151,11 @@ type ApplyReport struct {
 	PolicyMet bool                   `json:"policy_met"`
 	K         int64                  `json:"k"` // smallest kept class
 	Uncovered []generalize.Uncovered `json:"uncovered"`
+	// IdentifiersDropped are the columns left out of the output
+	// (ApplyOptions.Identifiers); ColumnsKept the columns carried through
+	// unchanged on purpose (ApplyOptions.Keep).
+	IdentifiersDropped []string `json:"identifiers_dropped"`
+	ColumnsKept        []string `json:"columns_kept"`
 	// Warnings: more than a tenth of the records suppressed.
 	Warnings []string `json:"warnings,omitempty"`
 
@@ -155,12 +177,22 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 		return nil, fmt.Errorf("reidrisk: no quasi-identifier columns given")
 	}
 	var tbl arrow.Table
+	var checked *passThrough
 	if opt.Output != nil {
 		var err error
 		if tbl, err = buffer(ctx, src, nil, readProgress(opt.Progress)); err != nil {
 			return nil, err
 		}
 		defer tbl.Release()
+		// The columns written unchanged are checked before the search, so
+		// that a direct identifier stops Suggest before any work is done.
+		chk := quasiid.FromTable(src.Name(), tbl)
+		pt, err := checkPassThrough(ctx, chk, slices.Concat(opt.QI, opt.Sensitive), opt.Subject, opt.Identifiers, opt.Keep)
+		chk.Close()
+		if err != nil {
+			return nil, err
+		}
+		checked = &pt
 		src = quasiid.FromTable(src.Name(), tbl)
 		defer src.Close()
 	}
@@ -234,7 +266,7 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	if opt.Output != nil {
 		out := quasiid.FromTable(src.Name(), tbl)
 		defer out.Close()
-		if r.Output, err = Apply(ctx, out, r.Transform, opt.Output, opt.OutputFormat, ApplyOptions{Star: opt.Star, Workers: opt.Workers, Progress: opt.Progress}); err != nil {
+		if r.Output, err = Apply(ctx, out, r.Transform, opt.Output, opt.OutputFormat, ApplyOptions{Star: opt.Star, Workers: opt.Workers, Progress: opt.Progress, checked: checked}); err != nil {
 			return nil, err
 		}
 	}
@@ -320,7 +352,10 @@ func Apply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, w
 		return nil, err
 	}
 	defer p.tbl.Release()
-	out := quasiid.FromTable(src.Name(), p.tbl)
+	out, err := quasiid.Without(quasiid.FromTable(src.Name(), p.tbl), p.pass.drop)
+	if err != nil {
+		return nil, err
+	}
 	defer out.Close()
 	stats, err := quasiid.Rewrite(ctx, out, w, format, tr.QI, p.rowFunc(opt))
 	if opt.Progress != nil && err == nil {
@@ -341,7 +376,10 @@ func ApplyRecords(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		return nil, nil, err
 	}
 	defer p.tbl.Release()
-	out := quasiid.FromTable(src.Name(), p.tbl)
+	out, err := quasiid.Without(quasiid.FromTable(src.Name(), p.tbl), p.pass.drop)
+	if err != nil {
+		return nil, nil, err
+	}
 	defer out.Close()
 	recs, stats, err := quasiid.RewriteRecords(ctx, out, tr.QI, p.rowFunc(opt))
 	if err != nil {
@@ -357,6 +395,7 @@ type applied struct {
 	rowClass []uint32
 	fail     []bool
 	rep      *ApplyReport
+	pass     passThrough
 }
 
 // rowFunc keeps, stars or drops each row by its class.
@@ -398,6 +437,18 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 	if err != nil {
 		return nil, err
 	}
+	pass := passThrough{}
+	if opt.checked != nil {
+		pass = *opt.checked
+	} else {
+		chk := quasiid.FromTable(src.Name(), tbl)
+		pass, err = checkPassThrough(ctx, chk, slices.Concat(tr.QI, tr.Sensitive), tr.Subject, opt.Identifiers, opt.Keep)
+		chk.Close()
+		if err != nil {
+			tbl.Release()
+			return nil, err
+		}
+	}
 	counted := quasiid.FromTable(src.Name(), tbl)
 	t, err := quasiid.Encode(ctx, counted, quasiid.Spec{QI: tr.QI, Sensitive: tr.Sensitive, Subject: tr.Subject}, quasiid.EncodeOptions{})
 	counted.Close()
@@ -419,6 +470,12 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 	if rep.Uncovered == nil {
 		rep.Uncovered = []generalize.Uncovered{}
 	}
+	if !opt.ShowValues {
+		for i := range rep.Uncovered {
+			rep.Uncovered[i].Values = []string{}
+		}
+	}
+	pass.report(rep)
 	for k, f := range fail {
 		if f {
 			rep.Suppressed += c.Sizes[k]
@@ -440,5 +497,5 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 	if w := suppressionWarning(rep.Suppressed, c.Rows); w != "" {
 		rep.Warnings = append(rep.Warnings, w)
 	}
-	return &applied{tbl: tbl, rowClass: c.RowClass, fail: fail, rep: rep}, nil
+	return &applied{tbl: tbl, rowClass: c.RowClass, fail: fail, rep: rep, pass: pass}, nil
 }

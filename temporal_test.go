@@ -83,7 +83,7 @@ func TestTemporalHandComputed(t *testing.T) {
 func TestTemporalPolicyAndWriteSafe(t *testing.T) {
 	ctx := context.Background()
 	opt := TemporalOptions{Subject: "account", Time: "ts", SlotMinutes: 30, Attrs: []string{"media"},
-		DurationColumn: "minutes", DurationBucket: 15, Policy: "unique_p1<=0", MaxP: 1}
+		DurationColumn: "minutes", DurationBucket: 15, Policy: "unique_p1<=0", MaxP: 1, Keep: []string{"account"}}
 	r, err := Temporal(ctx, temporalSource(t), opt)
 	if err != nil {
 		t.Fatal(err)

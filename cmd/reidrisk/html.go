@@ -465,6 +465,11 @@ func suggestSections(r *reidrisk.SuggestReport) ([]htmlreport.Section, error) {
 		sum.Paragraphs = append(sum.Paragraphs, "Warning: "+w+".")
 		sum.Bad = true
 	}
+	if r.Output != nil {
+		if t := outputColumnsText(r.Output.IdentifiersDropped, r.Output.ColumnsKept); t != "" {
+			sum.Paragraphs = append(sum.Paragraphs, t)
+		}
+	}
 	t := &htmlreport.Table{Header: []string{"", "before", "suggested"}}
 	after := func(f func(reidrisk.Suggestion) string) string {
 		if r.Optimum == nil {
@@ -650,6 +655,9 @@ func applySections(a *applyPage) []htmlreport.Section {
 	for _, w := range r.Warnings {
 		sum.Paragraphs = append(sum.Paragraphs, "Warning: "+w+".")
 		sum.Bad = true
+	}
+	if t := outputColumnsText(r.IdentifiersDropped, r.ColumnsKept); t != "" {
+		sum.Paragraphs = append(sum.Paragraphs, t)
 	}
 	sum.Table = &htmlreport.Table{Header: []string{"", "records"}, Rows: [][]string{
 		{"rows read", textfmt.Thousands(r.Rows)},

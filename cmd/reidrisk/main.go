@@ -70,7 +70,7 @@ func run(ctx context.Context, e env, args []string) int {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			err := c.run(ctx, e, args[1:])
+			err := identifierUsage(c.run(ctx, e, args[1:]))
 			if err == nil || errors.Is(err, flag.ErrHelp) {
 				return 0
 			}

@@ -37,6 +37,7 @@ type suggestFlags struct {
 	saveTransform   string
 	budget          time.Duration
 	maxOptimalNodes int64
+	columns         outputColumnFlags
 }
 
 func (f *suggestFlags) register(fs *flag.FlagSet) {
@@ -60,6 +61,7 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.maxSuppression, "max-suppression", 0, "largest share of records that may be suppressed")
 	fs.StringVar(&f.metric, "metric", "dm", "utility metric: dm, dm_star, loss, aecs or entropy (lower is better, minimised) or precision (Sweeney's Prec, 1 = nothing generalised, higher is better, maximised); dm, loss, precision and entropy charge a suppressed record as much as a record can cost, dm_star and aecs do not (with --max-suppression they favour suppressing over generalising)")
 	fs.StringVar(&f.out, "out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows)")
+	f.columns.register(fs)
 	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * instead of removing them")
 	fs.StringVar(&f.saveTransform, "save-transform", "", "save the chosen transformation as JSON to FILE (for reidrisk apply)")
 	fs.DurationVar(&f.budget, "budget", 0, "time budget of the lattice search (0: none); a search cut short reports cut_short and is not proven optimal")
@@ -80,6 +82,16 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	opt.Subject = f.in.subject
 	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--sensitive", opt.Sensitive}, roleFlag{"--subject", []string{opt.Subject}}); err != nil {
 		return opt, err
+	}
+	if opt.Identifiers, opt.Keep, err = f.columns.lists(); err != nil {
+		return opt, err
+	}
+	// The subject may be dropped or kept: it is counted first.
+	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--sensitive", opt.Sensitive}, roleFlag{"--identifiers", opt.Identifiers}, roleFlag{"--keep", opt.Keep}); err != nil {
+		return opt, err
+	}
+	if (len(opt.Identifiers) > 0 || len(opt.Keep) > 0) && f.out == "" {
+		return opt, usagef("--identifiers and --keep need --out: they say what the anonymised table holds")
 	}
 	opt.AutoHierarchies = f.auto
 	for col := range f.hierarchies {
@@ -303,6 +315,7 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 			verb = "starred"
 		}
 		fmt.Fprintf(w, "wrote %s: %d records, %d suppressed (%s), k = %d\n", out, r.Output.Written, r.Output.Suppressed, verb, r.Output.K)
+		writeOutputColumns(func(format string, a ...any) { fmt.Fprintf(w, "  "+format, a...) }, r.Output.IdentifiersDropped, r.Output.ColumnsKept)
 		if err := r.Output.Err(); err != nil {
 			fmt.Fprintf(w, "warning: %s\n", strings.TrimPrefix(err.Error(), "reidrisk: "))
 		}

@@ -36,6 +36,7 @@ type temporalFlags struct {
 	policy         string
 	maxEvaluations int
 	out            string
+	columns        outputColumnFlags
 }
 
 func (f *temporalFlags) register(fs *flag.FlagSet) {
@@ -53,6 +54,7 @@ func (f *temporalFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.traceAttrs, "trace-attrs", false, "trace points carry the key's attributes and duration bucket")
 	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (shares unique_p1, le_2, lt_5, unique_p2, eps1…; counts of subjects singled_out, le_2_subjects, lt_5_subjects): search the least coarsening meeting it that singles out nobody more")
 	fs.IntVar(&f.maxEvaluations, "max-evaluations", 200, "at most this many generalizations measured by the --policy search")
+	f.columns.register(fs)
 	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv): times become their slot's start on the week's Monday (Saturday for weekends), durations their bucket's lower bound, so that reidrisk temporal can check it")
 }
 
@@ -132,6 +134,16 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 	if f.maxP == 0 {
 		opt.MaxP = -1
 	}
+	if opt.Identifiers, opt.Keep, err = f.columns.lists(); err != nil {
+		return opt, err
+	}
+	if (len(opt.Identifiers) > 0 || len(opt.Keep) > 0) && f.out == "" {
+		return opt, usagef("--identifiers and --keep need --out: they say what the coarsened event table holds")
+	}
+	if err := checkRoles(roleFlag{"--time", []string{opt.Time}}, roleFlag{"--duration-col", []string{opt.DurationColumn}}, roleFlag{"--attrs", opt.Attrs},
+		roleFlag{"--identifiers", opt.Identifiers}, roleFlag{"--keep", opt.Keep}); err != nil {
+		return opt, err
+	}
 	cols := append([]string{opt.Subject, opt.Time, opt.DurationColumn}, opt.Attrs...)
 	for i, c := range cols {
 		if c != "" && slices.Contains(cols[:i], c) {
@@ -176,6 +188,9 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 	}
 	var written *quasiid.RewriteStats
 	if f.out != "" && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
+		if err := rep.CheckOutput(); err != nil {
+			return err
+		}
 		st, err := writeSafe(ctx, rep, open, f.out)
 		if err != nil {
 			return err
@@ -320,6 +335,7 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 			"  (weekday or any day), Saturday (weekend) or the day itself, in %s; duration → lower bound of its bucket;\n"+
 			"  attributes left out of the key → null. Analyse it again with the same options to check the policy.\n",
 			out, textfmt.Thousands(written.Kept), r.Key.TimeZone)
+		writeOutputColumns(func(format string, a ...any) { p.f("  "+format, a...) }, r.IdentifiersDropped, r.ColumnsKept)
 	}
 	return p.err
 }
@@ -377,6 +393,9 @@ func writeTemporalHTML(w io.Writer, r *reidrisk.TemporalReport) error {
 				s.Verdict = "Coarsen the event key to " + key + " (" + costText(float64(sg.Cost)) + ")."
 			default:
 				s.Verdict = "No coarsening within the search budget meets the policy; the closest, " + key + ", is shown."
+			}
+			if t := outputColumnsText(r.IdentifiersDropped, r.ColumnsKept); t != "" {
+				s.Paragraphs = append(s.Paragraphs, t)
 			}
 			if s.Table != nil {
 				b, a := sg.Before, sg.After

@@ -102,7 +102,7 @@ func TestTemporalCLIOut(t *testing.T) {
 		out := filepath.Join(dir, name)
 		flags := []string{"--subject", "account", "--time", "time", "--attrs", "media_type,device",
 			"--duration-col", "duration", "--duration-bucket", "15", "--tz", "Europe/Amsterdam", "--max-p", "0", "--quiet", "--format", "json"}
-		code, js, errs := runCLI(t, csv, append([]string{"temporal", "-", "--policy", "lt_5<=0.05", "--out", out}, flags...)...)
+		code, js, errs := runCLI(t, csv, append([]string{"temporal", "-", "--policy", "lt_5<=0.05", "--out", out, "--keep", "account"}, flags...)...)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errs)
 		}
