@@ -106,7 +106,7 @@ func TestApplySubjectIdentifier(t *testing.T) {
 	ctx := context.Background()
 	age, _ := generalize.NewHierarchy("age", "age.csv", [][]string{{"30", "*"}, {"40", "*"}})
 	tr := &generalize.Transform{Version: generalize.TransformVersion, QI: []string{"age"}, Levels: []int{0}, Subject: "sex",
-		Policy: generalize.Policy{K: 1, SubjectK: true},
+		Policy:      generalize.Policy{K: 1, SubjectK: true},
 		Hierarchies: []generalize.TransformHierarchy{{Column: "age", Source: "age.csv", Rows: age.Rows()}}}
 	var out bytes.Buffer
 	_, err := Apply(ctx, idSource(t), tr, &out, quasiid.CSV, ApplyOptions{Identifiers: []string{"id", "name"}})
