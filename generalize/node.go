@@ -106,7 +106,7 @@ func NewNodeEvaluator(marginals []*anonymity.Classes, hs []*Hierarchy, p Policy)
 			for l := 1; l < len(levels); l++ {
 				g, ok := h.Label(hk, l)
 				if !ok {
-					return nil, fmt.Errorf("%s: value %q of column %q is not in the hierarchy", h.Source(), hk, h.Column())
+					return nil, missingValues(h, d)
 				}
 				s := levels[l][g]
 				levels[l][g] = labelStat{s.cover + 1, s.freq + f}
@@ -147,7 +147,7 @@ func (e *NodeEvaluator) RollUp(c *anonymity.Classes, levels []int) (*anonymity.C
 			hk := valueKey(d, code)
 			g, ok := h.Label(hk, l)
 			if !ok {
-				return nil, fmt.Errorf("%s: value %q of column %q is not in the hierarchy", h.Source(), hk, h.Column())
+				return nil, missingValues(h, d)
 			}
 			maps[j][code] = dicts[j].Code(g)
 		}
@@ -230,7 +230,7 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 			}
 			s, ok := e.stats[j][l][k]
 			if !ok {
-				return nil, fmt.Errorf("generalize: node %v: %q label %q is not a level-%d label of the input", levels, e.qi[j], d.Label(code), l)
+				return nil, fmt.Errorf("generalize: node %v: %q label (code %d) is not a level-%d label of the input", levels, e.qi[j], code, l)
 			}
 			byCode[code], known[code] = s, true
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"os"
 	"slices"
@@ -96,13 +97,13 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	opt.AutoHierarchies = f.auto
 	for col := range f.hierarchies {
 		if !slices.Contains(opt.QI, col) {
-			return opt, usagef("--hierarchy %s=…: %q is not in --qi", col, col)
+			return opt, usagef("--hierarchy %s=…: %s is not in --qi", textfmt.Name(col), textfmt.Name(col))
 		}
 	}
 	if !f.auto {
 		for _, q := range opt.QI {
 			if _, ok := f.hierarchies[q]; !ok {
-				return opt, usagef("no --hierarchy for quasi-identifier %q (give %s=FILE or --auto-hierarchies)", q, q)
+				return opt, usagef("no --hierarchy for quasi-identifier %s (give %s=FILE or --auto-hierarchies)", textfmt.Name(q), textfmt.Name(q))
 			}
 		}
 	}

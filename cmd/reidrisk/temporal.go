@@ -147,7 +147,7 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 	cols := append([]string{opt.Subject, opt.Time, opt.DurationColumn}, opt.Attrs...)
 	for i, c := range cols {
 		if c != "" && slices.Contains(cols[:i], c) {
-			return opt, usagef("column %q is named twice among --subject, --time, --duration-col and --attrs", c)
+			return opt, usagef("column %s is named twice among --subject, --time, --duration-col and --attrs", textfmt.Name(c))
 		}
 	}
 	return opt, nil

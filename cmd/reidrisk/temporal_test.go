@@ -186,7 +186,7 @@ func TestTemporalCLIUsage(t *testing.T) {
 	// A bad duration names file, row, line (after a blank one) and column like the loader.
 	bad := writeFile(t, "dur.csv", "a,t,d\nx,2024-01-01T00:00:00Z,12\n\ny,2024-01-02T00:00:00Z,abc\n")
 	code, _, errs = runCLI(t, "", "temporal", bad, "--subject", "a", "--time", "t", "--duration-col", "d", "--duration-bucket", "15")
-	if want := `dur.csv: row 2 (line 4), column "d": duration "abc" is not a finite number`; code != 1 || !strings.Contains(errs, want) {
+	if want := `dur.csv: row 2 (line 4), column "d": the duration is not a finite number`; code != 1 || !strings.Contains(errs, want) {
 		t.Errorf("bad duration: exit %d, %q, want %q", code, errs, want)
 	}
 	for _, args := range [][]string{
