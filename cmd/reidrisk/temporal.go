@@ -52,7 +52,7 @@ func (f *temporalFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.sampleSize, "sample-size", 2000, "subjects sampled per p for ε_p")
 	fs.Uint64Var(&f.seed, "seed", 1, "sampling seed")
 	fs.BoolVar(&f.traceAttrs, "trace-attrs", false, "trace points carry the key's attributes and duration bucket")
-	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (shares unique_p1, le_2, lt_5, unique_p2, eps1…; counts of subjects singled_out, le_2_subjects, lt_5_subjects): search the least coarsening meeting it that singles out nobody more")
+	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (shares unique_p1, le_2, lt_5, unique_p2, eps1…; counts of subjects singled_out, le_2_subjects, lt_5_subjects): search the least coarsening meeting it that singles out nobody more, by one habit or by a pair of habits (exit 3 when none is found)")
 	fs.IntVar(&f.maxEvaluations, "max-evaluations", 200, "at most this many generalizations measured by the --policy search")
 	f.columns.register(fs)
 	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv): times become their slot's start on the week's Monday (Saturday for weekends), durations their bucket's lower bound, so that reidrisk temporal can check it")
