@@ -28,11 +28,13 @@ _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 
 
 class ReidriskError(ValueError):
-    """The reidrisk program failed; ``exit_code`` is 2 for bad usage, 1 for bad input."""
+    """The reidrisk program failed; ``exit_code`` is 1 for bad input, 2 for bad usage, 3 when a
+    requested policy cannot be met (then ``report`` holds the parsed JSON report, else None)."""
 
-    def __init__(self, message, exit_code):
+    def __init__(self, message, exit_code, report=None):
         super().__init__(message)
         self.exit_code = exit_code
+        self.report = report
 
 
 def binary(rebuild=False):
@@ -144,7 +146,10 @@ def run(command, data=None, fmt="json", **flags):
     args += ["--format", fmt, "--quiet"]
     p = subprocess.run(args, input=stdin, capture_output=True)
     if p.returncode != 0:
-        raise ReidriskError(p.stderr.decode("utf-8", "replace").strip(), p.returncode)
+        report = None
+        if p.returncode == 3 and fmt == "json":
+            report = _floats(json.loads(p.stdout.decode("utf-8")))
+        raise ReidriskError(p.stderr.decode("utf-8", "replace").strip(), p.returncode, report)
     out = p.stdout.decode("utf-8")
     return _floats(json.loads(out)) if fmt == "json" else out
 
