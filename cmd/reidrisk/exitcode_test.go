@@ -154,6 +154,10 @@ func TestExitApplyPolicy(t *testing.T) {
 		if f == "json" && !strings.Contains(stdout, `"policy_met": false`) {
 			t.Errorf("JSON lacks \"policy_met\": false:\n%s", stdout)
 		}
+		// 2 of 5 suppressed is more than a tenth: a warning in every format.
+		if w := "2 of 5 records (40.0%) are suppressed, more than a tenth of the table"; !strings.Contains(stdout, w) {
+			t.Errorf("apply to new data, --format %s: no warning %q", f, w)
+		}
 	}
 }
 
