@@ -26,7 +26,10 @@ type SuggestOptions struct {
 	// without one (generalize.Auto); the report marks them "auto".
 	AutoHierarchies bool
 	Policy          generalize.Policy
-	Metric          generalize.Metric
+	// Metric is minimised; the zero value is generalize.DM, which charges
+	// a suppressed record the table size (see generalize.Metric for which
+	// metrics charge suppression).
+	Metric generalize.Metric
 	// Search tunes the lattice search (its Metric is overridden by Metric).
 	Search generalize.Options
 	// Output, if non-nil, receives the table anonymised with the optimum
