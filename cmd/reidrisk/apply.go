@@ -61,7 +61,7 @@ func runApply(ctx context.Context, e env, args []string) error {
 		roleFlag{"--identifiers", identifiers}, roleFlag{"--keep", keep}); err != nil {
 		return err
 	}
-	src, err := openInput(e, file, f.in.delimiter)
+	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@
 //	reidrisk suggest FILE --qi a,b,c --k 5 [flags]
 //	reidrisk apply FILE --transform t.json --out FILE
 //	reidrisk temporal FILE --subject col --time col [flags]
+//	reidrisk version
 //
 // Exit status, the same in every --format: 0 on success, 1 on bad input
 // or failure, 2 on bad usage (an output column that looks like a direct
@@ -25,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/internal/version"
 )
 
 // env is what a command may touch: no globals, so tests run commands in-process.
@@ -68,6 +70,10 @@ func run(ctx context.Context, e env, args []string) int {
 		}
 		return 0
 	}
+	if args[0] == "version" || args[0] == "--version" || args[0] == "-version" {
+		fmt.Fprintln(e.stdout, "reidrisk", version.Version)
+		return 0
+	}
 	for _, c := range commands() {
 		if c.name == args[0] {
 			err := identifierUsage(c.run(ctx, e, args[1:]))
@@ -102,5 +108,6 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
+	fmt.Fprintf(w, "  %-9s %s\n", "version", "print the version (also --version)")
 	fmt.Fprintln(w, "\nRun 'reidrisk COMMAND -h' for a command's flags.")
 }
