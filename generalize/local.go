@@ -120,8 +120,8 @@ func LocalSuppress(ctx context.Context, c *anonymity.Classes, opt LocalOptions) 
 	if whole, err := w.count(ctx, 0, all, opt.K); err != nil {
 		return nil, err
 	} else if whole < opt.K { // nothing can help
-		res.K = whole
-		return res, nil
+		res.K, err = w.least(ctx)
+		return res, err
 	}
 	type low struct {
 		c int
