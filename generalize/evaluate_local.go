@@ -9,7 +9,7 @@ import (
 
 // localEval is what evaluating a node with local suppression needs.
 type localEval struct {
-	maxCells int64               // ⌊MaxSuppression · rows · QIs⌋
+	maxCells int64 // ⌊MaxSuppression · rows · QIs⌋
 	qi       []string
 	subjects *quasiid.Dictionary // of the subject column, for SubjectK
 }
