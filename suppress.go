@@ -190,3 +190,22 @@ func suppressReport(source string, c *anonymity.Classes, res *generalize.Local, 
 	}
 	return r
 }
+
+// applyLocal finishes prepareApply for a transform whose policy blanks
+// cells (Policy.LocalSuppression): no class is removed, LocalSuppress
+// chooses the blanks of the generalised table, and the report counts them
+// against MaxSuppression of the QI cells.
+func applyLocal(ctx context.Context, tbl arrow.Table, c *anonymity.Classes, tr *generalize.Transform, g *generalize.Generalizer, opt ApplyOptions) (*applied, error) {
+	res, err := generalize.LocalSuppress(ctx, c, generalize.LocalOptions{K: tr.Policy.K, Subjects: tr.Policy.SubjectK})
+	if err != nil {
+		tbl.Release()
+		return nil, err
+	}
+	rep := &ApplyReport{Rows: c.Rows, Starred: opt.Star, Uncovered: g.Uncovered(), K: res.K, SuppressedCells: res.Cells}
+	if rep.Uncovered == nil {
+		rep.Uncovered = []generalize.Uncovered{}
+	}
+	cells := float64(c.Rows) * float64(len(c.QI))
+	rep.WithinLimit = res.K >= tr.Policy.K && float64(res.Cells) <= tr.Policy.MaxSuppression*cells+1e-9
+	return &applied{tbl: tbl, rowClass: c.RowClass, fail: make([]bool, c.Len()), masks: res.Masks, rep: rep}, nil
+}

@@ -170,3 +170,65 @@ func TestSuppressCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestSuggestLocalSuppression runs suggest --local-suppression on Adult
+// (k = 3, at most 0.2% of the QI cells blanked): the optimum is the node
+// generalize's TestSearchLocalSuppression pins, every row is written, and
+// the output holds as many * cells as the report's blanks; --l with
+// --local-suppression is a usage error.
+func TestSuggestLocalSuppression(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join("..", "..", "testdata", "adult", "adult.csv")
+	out := filepath.Join(dir, "out.csv")
+	qi := []string{"age", "sex", "race", "marital-status", "education"}
+	args := []string{"suggest", in, "--delimiter", ";", "--qi", strings.Join(qi, ","), "--k", "3", "--local-suppression",
+		"--max-suppression", "0.002", "--metric", "loss", "--format", "json", "--out", out}
+	for _, q := range qi {
+		args = append(args, "--hierarchy", q+"="+filepath.Join("..", "..", "testdata", "adult", "adult_hierarchy_"+q+".csv"))
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), env{nil, &stdout, &stderr}, args); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var rep struct {
+		Policy struct {
+			Local bool `json:"local_suppression"`
+		} `json:"policy"`
+		Optimum struct {
+			Levels     map[string]int `json:"levels"`
+			Suppressed int64          `json:"suppressed"`
+			Cells      int64          `json:"suppressed_cells"`
+		} `json:"optimum"`
+		Output struct {
+			Written    int64 `json:"written"`
+			Suppressed int64 `json:"suppressed"`
+			Cells      int64 `json:"suppressed_cells"`
+			K          int64 `json:"k"`
+			Within     bool  `json:"within_limit"`
+		} `json:"output"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	o := rep.Optimum
+	if !rep.Policy.Local || o.Cells != 264 || o.Suppressed != 0 || o.Levels["age"] != 1 || o.Levels["education"] != 2 || o.Levels["race"] != 0 ||
+		rep.Output.Written != 30162 || rep.Output.Suppressed != 0 || rep.Output.Cells != 264 || rep.Output.K < 3 || !rep.Output.Within {
+		t.Fatalf("report %s", stdout.String())
+	}
+	stars := 0
+	for _, row := range readCSV(t, out, ',')[1:] {
+		for _, v := range row {
+			if v == "*" {
+				stars++
+			}
+		}
+	}
+	if stars != 264 {
+		t.Errorf("%d * cells in the output, want 264", stars)
+	}
+	stderr.Reset()
+	bad := append(slices.Clone(args), "--l", "2", "--sensitive", "occupation")
+	if code := run(context.Background(), env{nil, &stdout, &stderr}, bad); code != 2 || !strings.Contains(stderr.String(), "--local-suppression supports --k as the only criterion") {
+		t.Errorf("--local-suppression with --l: exit %d, want 2: %s", code, stderr.String())
+	}
+}
