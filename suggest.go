@@ -99,8 +99,8 @@ type Suggestion struct {
 	// (Policy.LocalSuppression); absent when none.
 	SuppressedCells int64 `json:"suppressed_cells,omitempty"`
 	Classes         int   `json:"classes"`
-	HighestRisk       Float          `json:"highest_risk"`
-	AverageRisk       Float          `json:"average_risk"`
+	HighestRisk     Float `json:"highest_risk"`
+	AverageRisk     Float `json:"average_risk"`
 }
 
 // ApplyOptions control Apply.
