@@ -95,12 +95,13 @@ type Suggestion struct {
 	Entropy           Float          `json:"entropy"`
 	Suppressed        int64          `json:"suppressed"`
 	SuppressedClasses int            `json:"suppressed_classes"`
+	Classes           int            `json:"classes"`
+	HighestRisk       Float          `json:"highest_risk"`
+	AverageRisk       Float          `json:"average_risk"`
+
 	// SuppressedCells counts QI cells blanked by local suppression
 	// (Policy.LocalSuppression); absent when none.
 	SuppressedCells int64 `json:"suppressed_cells,omitempty"`
-	Classes         int   `json:"classes"`
-	HighestRisk     Float `json:"highest_risk"`
-	AverageRisk     Float `json:"average_risk"`
 }
 
 // ApplyOptions control Apply.
