@@ -161,6 +161,11 @@ func LocalSuppress(ctx context.Context, c *anonymity.Classes, opt LocalOptions) 
 	if opt.Progress != nil {
 		opt.Progress(len(lows), len(lows))
 	}
+	for _, l := range lows {
+		if err := restore(ctx, w, l.c, res.Order, opt.K); err != nil {
+			return nil, err
+		}
+	}
 	copy(res.Masks, w.mask)
 	for i, mk := range res.Masks {
 		if mk == 0 {
@@ -215,6 +220,33 @@ func cheapest(ctx context.Context, w *wildcards, i int, order []int, k int64) (u
 		}
 	}
 	return last, nil
+}
+
+// restore un-blanks the cells of class i that blanks made after them
+// have made unneeded, the most important QI first: a cell of QI j comes
+// back when class i still reaches k without it and every class that
+// matches i only through that blank still reaches k without i (each such
+// class then loses at most i's records, or i's distinct subjects).
+func restore(ctx context.Context, w *wildcards, i int, order []int, k int64) error {
+	for x := len(order) - 1; x >= 0; x-- {
+		j := order[x]
+		p := w.mask[i]
+		if p&(1<<j) == 0 {
+			continue
+		}
+		back := p &^ (1 << j)
+		if n, err := w.count(ctx, i, back, k); err != nil || n < k {
+			return err
+		}
+		ok, err := w.spare(ctx, i, j, k)
+		if err != nil {
+			return err
+		}
+		if ok {
+			w.move(i, back)
+		}
+	}
+	return nil
 }
 
 // nextCombination returns the next larger integer with as many set bits

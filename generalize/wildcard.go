@@ -3,6 +3,7 @@ package generalize
 import (
 	"context"
 	"math/bits"
+	"slices"
 
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/internal/groupby"
@@ -21,32 +22,59 @@ import (
 // is the sum over the present patterns Q of one bucket each, at most
 // 2^m buckets for m QIs, each read until the limit is reached.
 //
-// Patterns only grow: a class moving to a larger pattern is appended to
-// the buckets of its new pattern; its entries in the old pattern's
-// buckets become stale and are skipped (an entry counts only while its
-// class's pattern is the bucket's).
+// A class moving to another pattern (larger while blanking, smaller when
+// restore gives a cell back) is appended to the buckets of its new
+// pattern built so far; its older entries become stale and are skipped (an entry counts only while its
+// class has not moved since it was made).
 type wildcards struct {
-	c        *anonymity.Classes
-	subjects bool
-	mask     []uint32 // current pattern of each class
-	npat     map[uint32]int
-	pats     []uint32 // present patterns (npat > 0), kept in sync
-	proj     map[uint32][]uint32
-	buckets  map[[2]uint32]*bucket
-	stamp    []uint32 // per subject: last query that saw it
-	epoch    uint32
+	c         *anonymity.Classes
+	subjects  bool
+	mask      []uint32 // current pattern of each class
+	ver       []uint32 // moves of each class so far: entries of older moves are stale
+	npat      map[uint32]int
+	pats      []uint32 // present patterns (npat > 0), kept in sync
+	proj      map[uint32][]uint32
+	buckets   map[[2]uint32]*bucket
+	byPattern map[uint32][]uint32 // pattern -> unions of its built buckets
+	stamp     []uint32            // per subject: last query that saw it
+	epoch     uint32
 }
 
 // bucket holds the classes of one pattern grouped by projected id, as
 // compressed rows built once plus classes added later.
 type bucket struct {
-	off, items []int32
-	extra      map[uint32][]int32
+	off   []int32
+	items []entry
+	extra map[uint32][]entry
+}
+
+// entry is a class in a bucket, valid while the class has made no move
+// since (v is its ver then) — so a class moving back to a pattern it held
+// is never counted twice.
+type entry struct {
+	c int32
+	v uint32
+}
+
+// each calls fn with the valid classes of bucket b (pattern q) at
+// projected id, until fn returns true.
+func (w *wildcards) each(b *bucket, q, id uint32, fn func(d int32) bool) bool {
+	for _, e := range b.items[b.off[id]:b.off[id+1]] {
+		if w.mask[e.c] == q && w.ver[e.c] == e.v && fn(e.c) {
+			return true
+		}
+	}
+	for _, e := range b.extra[id] {
+		if w.mask[e.c] == q && w.ver[e.c] == e.v && fn(e.c) {
+			return true
+		}
+	}
+	return false
 }
 
 func newWildcards(c *anonymity.Classes, subjects bool) *wildcards {
-	w := &wildcards{c: c, subjects: subjects, mask: make([]uint32, c.Len()),
-		npat: map[uint32]int{}, proj: map[uint32][]uint32{}, buckets: map[[2]uint32]*bucket{}}
+	w := &wildcards{c: c, subjects: subjects, mask: make([]uint32, c.Len()), ver: make([]uint32, c.Len()),
+		npat: map[uint32]int{}, proj: map[uint32][]uint32{}, buckets: map[[2]uint32]*bucket{}, byPattern: map[uint32][]uint32{}}
 	if c.Len() > 0 {
 		w.npat[0] = c.Len()
 		w.pats = []uint32{0}
@@ -108,15 +136,16 @@ func (w *wildcards) bucket(ctx context.Context, q, u uint32) (*bucket, []uint32,
 	for i := 1; i <= n; i++ {
 		b.off[i] += b.off[i-1]
 	}
-	b.items = make([]int32, b.off[n])
+	b.items = make([]entry, b.off[n])
 	fill := append([]int32(nil), b.off[:n]...)
 	for c, m := range w.mask {
 		if m == q {
-			b.items[fill[p[c]]] = int32(c)
+			b.items[fill[p[c]]] = entry{int32(c), w.ver[c]}
 			fill[p[c]]++
 		}
 	}
 	w.buckets[[2]uint32{q, u}] = b
+	w.byPattern[q] = append(w.byPattern[q], u)
 	return b, p, nil
 }
 
@@ -151,22 +180,11 @@ func (w *wildcards) count(ctx context.Context, c int, pc uint32, limit int64) (i
 		if err != nil {
 			return 0, err
 		}
-		id := p[c]
-		for _, d := range b.items[b.off[id]:b.off[id+1]] {
-			if int(d) == c && pc != w.mask[c] {
-				continue // c is counted under its hypothetical pattern
-			}
-			if w.mask[d] == q && add(d) {
-				return limit, nil
-			}
-		}
-		for _, d := range b.extra[id] {
-			if int(d) == c && pc != w.mask[c] {
-				continue
-			}
-			if w.mask[d] == q && add(d) {
-				return limit, nil
-			}
+		if w.each(b, q, p[c], func(d int32) bool {
+			// c is counted under its hypothetical pattern, below
+			return (int(d) != c || pc == w.mask[c]) && add(d)
+		}) {
+			return limit, nil
 		}
 	}
 	if pc != w.mask[c] && add(int32(c)) {
@@ -175,13 +193,48 @@ func (w *wildcards) count(ctx context.Context, c int, pc uint32, limit int64) (i
 	return total, nil
 }
 
-// move gives class c the pattern to (a superset of its pattern).
+// spare reports whether every class that matches class c only through
+// c's blank in QI j would still match k records (subjects) without c.
+func (w *wildcards) spare(ctx context.Context, c, j int, k int64) (bool, error) {
+	pc := w.mask[c]
+	loss := w.c.Sizes[c]
+	if w.subjects {
+		loss = int64(w.c.Subjects.Offsets[c+1] - w.c.Subjects.Offsets[c])
+	}
+	code := w.c.Codes[j][c]
+	var err error
+	short := func(d int32) bool { // d would fall below k, or an error
+		if int(d) == c || w.c.Codes[j][d] == code {
+			return false
+		}
+		var n int64
+		n, err = w.count(ctx, int(d), w.mask[d], k+loss)
+		return err != nil || n < k+loss
+	}
+	for _, q := range slices.Clone(w.pats) {
+		if q&(1<<j) != 0 {
+			continue // d is blank in j: still matches c
+		}
+		b, p, berr := w.bucket(ctx, q, pc|q)
+		if berr != nil {
+			return false, berr
+		}
+		if w.each(b, q, p[c], short) {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// move gives class c the pattern to: c's entries so far become stale,
+// and c is added to the buckets of its new pattern built so far.
 func (w *wildcards) move(c int, to uint32) {
 	from := w.mask[c]
 	if from == to {
 		return
 	}
 	w.mask[c] = to
+	w.ver[c]++
 	if w.npat[from]--; w.npat[from] == 0 {
 		delete(w.npat, from)
 	}
@@ -191,15 +244,13 @@ func (w *wildcards) move(c int, to uint32) {
 		w.pats = append(w.pats, q)
 	}
 	sortPatterns(w.pats)
-	for key, b := range w.buckets {
-		if key[0] != to {
-			continue
-		}
-		id := w.proj[key[1]][c]
+	for _, u := range w.byPattern[to] {
+		b := w.buckets[[2]uint32{to, u}]
+		id := w.proj[u][c]
 		if b.extra == nil {
-			b.extra = map[uint32][]int32{}
+			b.extra = map[uint32][]entry{}
 		}
-		b.extra[id] = append(b.extra[id], int32(c))
+		b.extra[id] = append(b.extra[id], entry{int32(c), w.ver[c]})
 	}
 }
 
