@@ -89,6 +89,16 @@ func Suppress(ctx context.Context, src *quasiid.Source, opt SuppressOptions) (*S
 	if len(opt.QI) == 0 {
 		return nil, fmt.Errorf("reidrisk: no quasi-identifier columns given")
 	}
+	lo := generalize.LocalOptions{K: opt.K, Importance: opt.Importance, Subjects: opt.Subject != ""}
+	// Check the options before reading: against the QI names, with a
+	// subject table standing for the one Count will make.
+	shape := &anonymity.Classes{QI: opt.QI}
+	if lo.Subjects {
+		shape.Subjects = &anonymity.Multiset{}
+	}
+	if err := lo.Validate(shape); err != nil {
+		return nil, err
+	}
 	var tbl arrow.Table
 	if opt.Output != nil {
 		var err error
@@ -111,7 +121,6 @@ func Suppress(ctx context.Context, src *quasiid.Source, opt SuppressOptions) (*S
 	if err != nil {
 		return nil, err
 	}
-	lo := generalize.LocalOptions{K: opt.K, Importance: opt.Importance, Subjects: opt.Subject != ""}
 	if opt.Progress != nil {
 		lo.Progress = func(done, total int) {
 			opt.Progress(Progress{Stage: "suppress", Done: int64(done), Total: int64(total)})

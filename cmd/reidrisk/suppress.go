@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/generalize"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -46,23 +48,10 @@ func (f *suppressFlags) options() (reidrisk.SuppressOptions, error) {
 	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--subject", []string{opt.Subject}}); err != nil {
 		return opt, err
 	}
-	if f.k < 1 {
-		return opt, usagef("--k %d: want at least 1", f.k)
-	}
 	opt.K = f.k
 	if f.importance != "" {
 		if opt.Importance, err = splitList("--importance", f.importance); err != nil {
 			return opt, err
-		}
-		seen := map[string]bool{}
-		for _, c := range opt.Importance {
-			if !strings.Contains(","+strings.Join(opt.QI, ",")+",", ","+c+",") {
-				return opt, usagef("--importance: %q is not in --qi", c)
-			}
-			if seen[c] {
-				return opt, usagef("--importance: %q named twice", c)
-			}
-			seen[c] = true
 		}
 	}
 	if f.out != "" {
@@ -104,6 +93,11 @@ func runSuppress(ctx context.Context, e env, args []string) error {
 		if out != nil {
 			out.Close()
 			os.Remove(f.out)
+		}
+		var oe *generalize.OptionError
+		if errors.As(err, &oe) {
+			flags := map[string]string{"K": "--k", "Importance": "--importance", "QI": "--qi", "Subjects": "--subject"}
+			return usagef("%s: %s", flags[oe.Field], oe.Reason)
 		}
 		return err
 	}
