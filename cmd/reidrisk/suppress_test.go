@@ -174,15 +174,16 @@ func TestSuppressCommand(t *testing.T) {
 // TestSuggestLocalSuppression runs suggest --local-suppression on Adult
 // (k = 3, at most 0.2% of the QI cells blanked): the optimum is the node
 // generalize's TestSearchLocalSuppression pins, every row is written, and
-// the output holds as many * cells as the report's blanks; --l with
-// --local-suppression is a usage error.
+// the output holds as many * cells as the report's blanks; apply with the
+// saved transform writes the same table; --l with --local-suppression is
+// a usage error.
 func TestSuggestLocalSuppression(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join("..", "..", "testdata", "adult", "adult.csv")
 	out := filepath.Join(dir, "out.csv")
 	qi := []string{"age", "sex", "race", "marital-status", "education"}
 	args := []string{"suggest", in, "--delimiter", ";", "--qi", strings.Join(qi, ","), "--k", "3", "--local-suppression",
-		"--max-suppression", "0.002", "--metric", "loss", "--format", "json", "--out", out}
+		"--max-suppression", "0.002", "--metric", "loss", "--format", "json", "--out", out, "--save-transform", filepath.Join(dir, "t.json")}
 	for _, q := range qi {
 		args = append(args, "--hierarchy", q+"="+filepath.Join("..", "..", "testdata", "adult", "adult_hierarchy_"+q+".csv"))
 	}
@@ -225,6 +226,17 @@ func TestSuggestLocalSuppression(t *testing.T) {
 	}
 	if stars != 259 {
 		t.Errorf("%d * cells in the output, want 259", stars)
+	}
+	// apply with the saved transform blanks the same cells.
+	again := filepath.Join(dir, "again.csv")
+	if code := run(context.Background(), env{nil, &stdout, &stderr}, []string{"apply", in, "--delimiter", ";",
+		"--transform", filepath.Join(dir, "t.json"), "--out", again}); code != 0 {
+		t.Fatalf("apply: exit %d: %s", code, stderr.String())
+	}
+	a, _ := os.ReadFile(out)
+	b, _ := os.ReadFile(again)
+	if !bytes.Equal(a, b) || !strings.Contains(stdout.String(), "259 QI cells blanked") {
+		t.Errorf("apply wrote another table (%d and %d bytes): %s", len(a), len(b), stdout.String())
 	}
 	stderr.Reset()
 	bad := append(slices.Clone(args), "--l", "2", "--sensitive", "occupation")
