@@ -155,6 +155,16 @@ func TestSuppressCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(js), &rep); code != 0 || err != nil || rep.KAfter < 4 || rep.KCountedIn != "subjects" {
 		t.Errorf("subjects: exit %d %v %s %s", code, err, js, errs)
 	}
+	// A "*" already in the data is an ordinary value, counted and warned of.
+	starred := filepath.Join(dir, "star.csv")
+	if err := os.WriteFile(starred, []byte("a,b\n*,1\n*,1\nx,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var so, se bytes.Buffer
+	if code := run(context.Background(), env{nil, &so, &se}, []string{"suppress", starred, "--qi", "a,b", "--k", "1"}); code != 0 ||
+		!strings.Contains(so.String(), "warning: 2 QI cells already held *") {
+		t.Errorf("literal *: exit %d: %s%s", code, so.String(), se.String())
+	}
 	if code, _, errs := exec("--qi", "a,b", "--k", "5"); code != 1 || !strings.Contains(errs, "cannot be met") {
 		t.Errorf("k above the table: exit %d %s", code, errs)
 	}
