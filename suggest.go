@@ -107,6 +107,10 @@ type Suggestion struct {
 	Classes           int            `json:"classes"`
 	HighestRisk       Float          `json:"highest_risk"`
 	AverageRisk       Float          `json:"average_risk"`
+
+	// SuppressedCells counts QI cells blanked by local suppression
+	// (Policy.LocalSuppression); absent when none.
+	SuppressedCells int64 `json:"suppressed_cells,omitempty"`
 }
 
 // ApplyOptions control Apply.
@@ -150,10 +154,16 @@ type ApplyReport struct {
 	// PolicyMet reports whether the written table meets the transform's
 	// policy as the search checks a node (generalize.Check): suppression
 	// within the limit, some record kept, and the table-level criteria
-	// over the kept records. Err says what failed.
+	// over the kept records (with local suppression: k reached within the
+	// cell limit). Err says what failed.
 	PolicyMet bool                   `json:"policy_met"`
 	K         int64                  `json:"k"` // smallest kept class
 	Uncovered []generalize.Uncovered `json:"uncovered"`
+	// SuppressedCells counts QI cells blanked ("*") by local suppression
+	// (Policy.LocalSuppression; no record is then removed, and K is the
+	// least number of records, or subjects, a record matches with * as a
+	// wildcard); absent when none.
+	SuppressedCells int64 `json:"suppressed_cells,omitempty"`
 	// IdentifiersDropped are the columns left out of the output
 	// (ApplyOptions.Identifiers); ColumnsKept the columns carried through
 	// unchanged on purpose (ApplyOptions.Keep).
@@ -278,7 +288,7 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 
 func suggestion(qi []string, n *generalize.Node) Suggestion {
 	s := Suggestion{Levels: map[string]int{}, DM: n.DM, DMStar: n.DMStar, Loss: Float(n.Loss), Precision: Float(n.Precision),
-		AECS: Float(n.AECS), Entropy: Float(n.Entropy), Suppressed: n.Suppressed, SuppressedClasses: n.SuppressedClasses,
+		AECS: Float(n.AECS), Entropy: Float(n.Entropy), Suppressed: n.Suppressed, SuppressedClasses: n.SuppressedClasses, SuppressedCells: n.SuppressedCells,
 		Classes: n.Classes, HighestRisk: Float(n.HighestRisk), AverageRisk: Float(n.AverageRisk)}
 	for j, q := range qi {
 		s.Levels[q] = n.Levels[j]
@@ -397,6 +407,7 @@ type applied struct {
 	tbl      arrow.Table
 	rowClass []uint32
 	fail     []bool
+	masks    []uint32 // per class, QIs blanked by local suppression (nil: none)
 	rep      *ApplyReport
 	pass     passThrough
 }
@@ -406,6 +417,14 @@ func (p *applied) rowFunc(opt ApplyOptions) quasiid.RowFunc {
 	return func(row int64, values []string, nulls []bool) (bool, error) {
 		if opt.Progress != nil && row%progressEvery == 0 {
 			opt.Progress(Progress{Stage: "write", Done: row, Total: p.rep.Rows})
+		}
+		if p.masks != nil {
+			m := p.masks[p.rowClass[row]]
+			for j := range values {
+				if m&(1<<j) != 0 {
+					values[j], nulls[j] = SuppressedValue, false
+				}
+			}
 		}
 		if !p.fail[p.rowClass[row]] {
 			return true, nil
@@ -464,6 +483,15 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		tbl.Release()
 		return nil, err
 	}
+	if tr.Policy.LocalSuppression {
+		p, err := applyLocal(ctx, tbl, c, tr, g, opt)
+		if err != nil {
+			return nil, err
+		}
+		p.pass = pass
+		p.finish(tr, opt)
+		return p, nil
+	}
 	fail, node, err := generalize.Check(c, tr.Policy)
 	if err != nil {
 		tbl.Release()
@@ -501,4 +529,20 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		rep.Warnings = append(rep.Warnings, w)
 	}
 	return &applied{tbl: tbl, rowClass: c.RowClass, fail: fail, rep: rep, pass: pass}, nil
+}
+
+// finish completes the report of a locally suppressed table (applyLocal):
+// its policy is met when k is reached within the cell limit.
+func (p *applied) finish(tr *generalize.Transform, opt ApplyOptions) {
+	rep := p.rep
+	rep.PolicyMet, rep.policy = rep.WithinLimit, policyText(tr.Policy)
+	if !rep.PolicyMet {
+		rep.unmet = fmt.Sprintf("k = %d with %d cells blanked, want k ≥ %d with at most %g of the cells", rep.K, rep.SuppressedCells, tr.Policy.K, tr.Policy.MaxSuppression)
+	}
+	if !opt.ShowValues {
+		for i := range rep.Uncovered {
+			rep.Uncovered[i].Values = []string{}
+		}
+	}
+	p.pass.report(rep)
 }

@@ -11,9 +11,14 @@ import "github.com/reidrisk/reidrisk/anonymity"
 // MaxRecordsAtRisk, MaxSampleUniques) holding over the kept records. The
 // utility figures treat every QI as a one-level hierarchy (nothing is
 // generalised further), so only DM, DM*, AECS and the risks are meaningful.
+// A policy with LocalSuppression is an *OptionError: cells are blanked by
+// LocalSuppress, no class is removed.
 func Check(c *anonymity.Classes, p Policy) (fail []bool, n *Node, err error) {
 	if err := p.validate(); err != nil {
 		return nil, nil, err
+	}
+	if p.LocalSuppression {
+		return nil, nil, &OptionError{Field: "LocalSuppression", Reason: "not supported by Check (it sees classes, not the cells to blank)"}
 	}
 	bs := make([]*binding, len(c.QI))
 	for j, d := range c.Dicts {

@@ -177,6 +177,19 @@ func (g *Generalizer) Uncovered() []Uncovered {
 // per-class criteria (k, subjects, l, t, highest risk) and is therefore
 // suppressed. c is counted over data that is already generalised.
 func Failing(c *anonymity.Classes, p Policy) ([]bool, error) {
+	if p.LocalSuppression { // cells are blanked (LocalSuppress), no class removed
+		if err := p.validate(); err != nil {
+			return nil, err
+		}
+		bs := make([]*binding, len(c.QI))
+		for j, d := range c.Dicts {
+			bs[j] = identity(d)
+		}
+		if _, _, err := newEvaluator(c, newRoller(bs), p); err != nil {
+			return nil, err
+		}
+		return make([]bool, c.Len()), nil
+	}
 	fail, _, err := Check(c, p)
 	return fail, err
 }

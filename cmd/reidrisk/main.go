@@ -8,6 +8,7 @@
 //	reidrisk suggest FILE --qi a,b,c --k 5 [flags]
 //	reidrisk apply FILE --transform t.json --out FILE
 //	reidrisk temporal FILE --subject col --time col [flags]
+//	reidrisk suppress FILE --qi a,b,c --k 3 --out FILE [flags]
 //	reidrisk version
 //
 // Exit status, the same in every --format: 0 on success, 1 on bad input
@@ -54,6 +55,7 @@ func commands() []command {
 		{"suggest", "search the least generalisation that meets a policy", runSuggest},
 		{"apply", "apply a saved transformation to a table", runApply},
 		{"temporal", "measure weekly-habit and trace uniqueness in an event log", runTemporal},
+		{"suppress", "blank the fewest QI cells so every record matches k records (local suppression)", runSuppress},
 	}
 }
 
