@@ -173,6 +173,7 @@ func TestReliabilitySameFile(t *testing.T) {
 			[]string{"apply", "x.csv", "--transform", "t.json", "--out", out},
 			[]string{"suggest", "x.csv", "--qi", "age,sex", "--k", "2", "--auto-hierarchies", "--out", out},
 			[]string{"analyze", "x.csv", "--qi", "age", "--records", out},
+			[]string{"suppress", "x.csv", "--qi", "age,sex", "--k", "2", "--out", out},
 		)
 	}
 	cases = append(cases,
@@ -225,16 +226,18 @@ func TestReliabilityExistingOutputKept(t *testing.T) {
 		args []string
 		code int
 	}{
-		{[]string{"suggest", "x.csv", "--qi", "age,nope", "--k", "2", "--auto-hierarchies", "--out", "e.csv", "--save-transform", "e.json"}, 1},
-		{[]string{"suggest", "x.csv", "--qi", "age,sex", "--k", "1000000", "--auto-hierarchies", "--out", "e.csv", "--save-transform", "e.json"}, -1},
+		{[]string{"suggest", "x.csv", "--qi", "age,nope", "--k", "2", "--auto-hierarchies", "--identifiers", "name", "--out", "e.csv", "--save-transform", "e.json"}, 1},
+		{[]string{"suggest", "x.csv", "--qi", "age,sex", "--k", "1000000", "--auto-hierarchies", "--identifiers", "name", "--out", "e.csv", "--save-transform", "e.json"}, 3},
+		{[]string{"suggest", "x.csv", "--qi", "age,sex", "--k", "2", "--auto-hierarchies", "--out", "e.csv", "--save-transform", "e.json"}, 2}, // name is an identifier
 		{[]string{"analyze", "x.csv", "--qi", "age,nope", "--records", "e.csv"}, 1},
+		{[]string{"suppress", "x.csv", "--qi", "age,sex", "--k", "100", "--out", "e.csv"}, 1}, // k cannot be met
 		{[]string{"apply", "x.csv", "--transform", "missing.json", "--out", "e.csv"}, 1},
 		{[]string{"apply", "x.csv", "--transform", "x.csv", "--out", "e.csv"}, 1},
 		{[]string{"temporal", "x.csv", "--subject", "name", "--time", "age", "--policy", "lt_5<=0", "--out", "e.csv"}, 1},
 	} {
 		what := strings.Join(tc.args, " ")
 		r := runBin(t, dir, nil, append(tc.args, "--quiet")...)
-		if r.code == 0 || tc.code > 0 && r.code != tc.code {
+		if r.code != tc.code {
 			t.Errorf("%s: exit %d (%s), want %d", what, r.code, r.stderr, tc.code)
 		}
 		sameContent(t, dir, "e.csv", old, what)

@@ -67,7 +67,7 @@ func TestReliabilityInterruptDuringWrite(t *testing.T) {
 			putFile(t, dir, "ev.csv", buf.String())
 			old := putFile(t, dir, "out.csv", "old,content\n")
 			cmd := binCommand(t, dir, "", "temporal", "ev.csv", "--subject", "account", "--time", "time",
-				"--attrs", "media_type", "--policy", "lt_5<=0", "--out", "out.csv", "--quiet")
+				"--attrs", "media_type", "--identifiers", "account", "--policy", "lt_5<=0", "--out", "out.csv", "--quiet")
 			var errb bytes.Buffer
 			cmd.Stderr = &errb
 			if err := cmd.Start(); err != nil {
