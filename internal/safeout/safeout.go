@@ -74,6 +74,10 @@ func Create(path string) (*File, error) {
 			continue
 		}
 		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the temporary file's name says nothing to the user
+			}
 			return nil, fmt.Errorf("%s: cannot write in its directory: %w", path, err)
 		}
 		return &File{dest: dest, name: path, tmp: f, mode: mode}, nil
