@@ -119,10 +119,7 @@ func runSuppress(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if rep.KAfter < rep.K {
-		return fmt.Errorf("k = %d cannot be met: the table holds %d %s in all", rep.K, rep.KAfter, rep.KCountedIn)
-	}
-	return nil
+	return rep.Err()
 }
 
 // writeSuppressText writes the human-readable report of suppress.
