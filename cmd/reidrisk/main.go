@@ -8,6 +8,7 @@
 //	reidrisk suggest FILE --qi a,b,c --k 5 [flags]
 //	reidrisk apply FILE --transform t.json --out FILE
 //	reidrisk temporal FILE --subject col --time col [flags]
+//	reidrisk sets FILE --subject col --item col [--m 2] [--k 5] [flags]
 //
 // Exit status: 0 on success, 2 on bad usage, 1 on bad input or failure.
 package main
@@ -46,6 +47,7 @@ func commands() []command {
 		{"suggest", "search the least generalisation that meets a policy", runSuggest},
 		{"apply", "apply a saved transformation to a table", runApply},
 		{"temporal", "measure weekly-habit and trace uniqueness in an event log", runTemporal},
+		{"sets", "measure k^m-anonymity of the item sets per subject", runSets},
 	}
 }
 

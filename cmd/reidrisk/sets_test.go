@@ -1,0 +1,137 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// setsCSV: s1 {a,b,c} s2 {a,b} s3 {a,b} (a twice) s4 {a,""} s5 {c}
+// s6 {b,""}; supports a 4, b 4, c 2, "" 2; ab 3, other pairs 1; abc 1.
+const setsCSV = `account,device,minutes
+s1,a,1
+s1,b,2
+s1,c,3
+s2,b,4
+s2,a,5
+s3,a,6
+s3,b,7
+s3,a,8
+s4,a,9
+s4,,10
+s5,c,11
+s6,,13
+s6,b,14
+`
+
+// TestSetsCLIJSON pins the issue's JSON field names and their values on the
+// hand-computed table.
+func TestSetsCLIJSON(t *testing.T) {
+	path := writeFile(t, "sets.csv", setsCSV)
+	code, out, errs := runCLI(t, "", "sets", path, "--subject", "account", "--item", "device", "--k", "3", "--m", "3", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"subjects": 6.0, "items": 4.0, "m": 3.0, "k": 3.0, "subjects_in_violations": 4.0, "k_m_anonymous": false,
+		"rows": 13.0, "rows_without_subject": 0.0, "duplicate_rows": 1.0, "min_support": 1.0}
+	for f, v := range want {
+		if r[f] != v {
+			t.Errorf("%s = %v, want %v", f, r[f], v)
+		}
+	}
+	by, _ := r["violating_itemsets_by_size"].(map[string]any)
+	if by["1"] != 2.0 || by["2"] != 4.0 || by["3"] != 1.0 || len(by) != 3 {
+		t.Errorf("violating_itemsets_by_size %v, want {1: 2, 2: 4, 3: 1}", r["violating_itemsets_by_size"])
+	}
+	if _, ok := r["smallest_violating_itemsets"]; ok {
+		t.Error("item values reported without --show-values")
+	}
+	// With --show-values, from standard input.
+	code, out, errs = runCLI(t, setsCSV, "sets", "-", "--subject", "account", "--item", "device", "--k", "3", "--format", "json", "--show-values")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var s struct {
+		Smallest []struct {
+			Items    []string `json:"items"`
+			Subjects int      `json:"subjects"`
+		} `json:"smallest_violating_itemsets"`
+	}
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Smallest) != 6 || !slices.Equal(s.Smallest[0].Items, []string{"c"}) || s.Smallest[0].Subjects != 2 ||
+		!slices.Equal(s.Smallest[5].Items, []string{"b", ""}) || s.Smallest[5].Subjects != 1 {
+		t.Errorf("smallest_violating_itemsets %+v", s.Smallest)
+	}
+}
+
+// TestSetsCLISafe: the suggestion at level 1 is written, saved, applied
+// again with --transform, and the output measured again meets k^m.
+func TestSetsCLISafe(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, "sets.csv", setsCSV)
+	hier := writeFile(t, "device.csv", "a;ab;*\nb;ab;*\nc;cN;*\n;cN;*\n")
+	out, tr, out2 := filepath.Join(dir, "out.csv"), filepath.Join(dir, "t.json"), filepath.Join(dir, "out2.csv")
+	code, text, errs := runCLI(t, "", "sets", path, "--subject", "account", "--item", "device", "--k", "3",
+		"--hierarchy", "device="+hier, "--max-suppression", "0.1", "--out", out, "--save-transform", tr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(text, "items at level 1") || !strings.Contains(text, "NCP = 0.5000") {
+		t.Errorf("text report:\n%s", text)
+	}
+	code, _, errs = runCLI(t, "", "sets", path, "--subject", "account", "--item", "device", "--transform", tr, "--out", out2)
+	if code != 0 {
+		t.Fatalf("apply: exit %d: %s", code, errs)
+	}
+	a, _ := os.ReadFile(out)
+	b, _ := os.ReadFile(out2)
+	if string(a) != string(b) || strings.Count(string(a), ",ab,") != 9 || strings.Count(string(a), ",cN,") != 4 {
+		t.Errorf("written tables differ or are wrong:\n%s\n%s", a, b)
+	}
+	code, text, _ = runCLI(t, "", "sets", out, "--subject", "account", "--item", "device", "--k", "3", "--format", "json")
+	if code != 0 || !strings.Contains(text, `"k_m_anonymous": true`) {
+		t.Errorf("re-measured (exit %d):\n%s", code, text)
+	}
+	// Not met: exit 1 with the report, nothing written.
+	out3 := filepath.Join(dir, "out3.csv")
+	code, _, errs = runCLI(t, "", "sets", path, "--subject", "account", "--item", "device", "--k", "7", "--max-suppression", "0.1", "--out", out3)
+	if _, err := os.Stat(out3); code != 1 || err == nil || !strings.Contains(errs, "no item recoding meets") {
+		t.Errorf("k=7: exit %d, %s written: %v", code, out3, errs)
+	}
+	code, html, _ := runCLI(t, "", "sets", path, "--subject", "account", "--item", "device", "--format", "html", "--hierarchy", "device="+hier)
+	if code != 0 || !strings.Contains(html, "reidrisk sets report") || !strings.Contains(html, "<svg") {
+		t.Errorf("html: exit %d", code)
+	}
+}
+
+func TestSetsCLIErrors(t *testing.T) {
+	path := writeFile(t, "sets.csv", setsCSV)
+	for _, c := range []struct {
+		code int
+		args []string
+		msg  string
+	}{
+		{2, []string{"--item", "device"}, "--subject and --item are required"},
+		{2, []string{"--subject", "account", "--item", "account"}, "given to both"},
+		{2, []string{"--subject", "account", "--item", "device", "--m", "4"}, "--m 4"},
+		{2, []string{"--subject", "account", "--item", "device", "--k", "0"}, "--k 0"},
+		{2, []string{"--subject", "account", "--item", "device", "--hierarchy", "account=x.csv"}, "only the item column"},
+		{2, []string{"--subject", "account", "--item", "device", "--out", "x.csv"}, "--out needs"},
+		{2, []string{"--subject", "account", "--item", "device", "--max-suppression", "2"}, "--max-suppression 2"},
+		{1, []string{"--subject", "account", "--item", "nosuch"}, "nosuch"},
+	} {
+		code, _, errs := runCLI(t, "", append([]string{"sets", path}, c.args...)...)
+		if code != c.code || !strings.Contains(errs, c.msg) {
+			t.Errorf("%q: exit %d %q, want %d and %q", c.args, code, errs, c.code, c.msg)
+		}
+	}
+}
