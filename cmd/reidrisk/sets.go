@@ -111,7 +111,9 @@ func runSets(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("standard input: %v", err)
 		}
-		open = func() (*quasiid.Source, error) { return openInput(env{stdin: bytes.NewReader(data)}, "-", f.in.delimiter) }
+		open = func() (*quasiid.Source, error) {
+			return openInput(env{stdin: bytes.NewReader(data)}, "-", f.in.delimiter)
+		}
 	}
 	if f.transform != "" {
 		return applySetsTransform(ctx, e, f, open)
