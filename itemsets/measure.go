@@ -29,10 +29,10 @@ type Options struct {
 	Examples int
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
-	// MaxMapEntries bounds the itemsets counted in one hash map at a time;
-	// more are counted in several passes over the subjects (each pass
-	// takes a range of first items). 0 means 1<<22.
-	MaxMapEntries int
+	// PassSize bounds the itemset occurrences sorted in one pass (12
+	// bytes each, twice); more are counted in several passes over the
+	// subjects, each taking a range of smallest items. 0 means 1<<22.
+	PassSize int
 	// Progress, if not nil, is called as work advances: stage "pairs" or
 	// "triples" with the passes done out of all.
 	Progress func(stage string, done, total int)
@@ -40,7 +40,7 @@ type Options struct {
 
 // OptionError is the error of Measure for an option out of range.
 type OptionError struct {
-	Field string // "K", "M", "Examples", "Workers", "MaxMapEntries"
+	Field string // "K", "M", "Examples", "Workers", "PassSize"
 	Msg   string
 }
 
@@ -57,8 +57,8 @@ func (o Options) Validate() error {
 		return &OptionError{"Examples", fmt.Sprintf("%d: want 0 or more", o.Examples)}
 	case o.Workers < 0:
 		return &OptionError{"Workers", fmt.Sprintf("%d: want 0 or more", o.Workers)}
-	case o.MaxMapEntries < 0:
-		return &OptionError{"MaxMapEntries", fmt.Sprintf("%d: want 0 or more", o.MaxMapEntries)}
+	case o.PassSize < 0:
+		return &OptionError{"PassSize", fmt.Sprintf("%d: want 0 or more", o.PassSize)}
 	}
 	return nil
 }
@@ -128,8 +128,8 @@ func Measure(ctx context.Context, s *Sets, opt Options) (*Result, error) {
 	if opt.Workers == 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	if opt.MaxMapEntries == 0 {
-		opt.MaxMapEntries = 1 << 22
+	if opt.PassSize == 0 {
+		opt.PassSize = 1 << 22
 	}
 	m := &measurer{s: s, opt: opt, res: &Result{K: opt.K, M: opt.M, Subjects: s.Len(), Violating: make([]int64, opt.M)}}
 	m.postings()
@@ -139,8 +139,19 @@ func Measure(ctx context.Context, s *Sets, opt Options) (*Result, error) {
 			return nil, err
 		}
 		m.frequentSets()
-		for j := 2; j <= opt.M; j++ {
-			if err := m.frequentItemsets(ctx, j); err != nil {
+		m.shift = max(bits.Len(uint(s.NumItems-1)), 1)
+		outs, err := m.countRanges(ctx, 2, opt.M >= 3)
+		if err != nil {
+			return nil, err
+		}
+		if opt.M >= 3 {
+			m.indexPairs(outs)
+			outs = nil
+			m.markPairs()
+			if err := m.infrequentPairSupersets(ctx); err != nil {
+				return nil, err
+			}
+			if _, err := m.countRanges(ctx, 3, false); err != nil {
 				return nil, err
 			}
 		}
@@ -164,6 +175,11 @@ type measurer struct {
 	// fstart/fitems: each subject's frequent items only.
 	fstart []int
 	fitems []uint32
+	shift  int // bits per item in a key
+
+	pairs pairIndex // infrequent pairs of frequent items (m = 3)
+	boff  []int     // subject i's pair bits start at pbits bit boff[i]
+	pbits []uint64
 
 	mu       sync.Mutex
 	flagged  []uint64 // bitset of subjects in violations

@@ -75,7 +75,7 @@ func TestMeasureSmall(t *testing.T) {
 		{1, 3, []int64{0, 0, 0}, 0, 1}, // k = 1 always holds
 	} {
 		for _, workers := range []int{1, 3} {
-			r, err := Measure(context.Background(), s, Options{K: c.k, M: c.m, Workers: workers, MaxMapEntries: 1})
+			r, err := Measure(context.Background(), s, Options{K: c.k, M: c.m, Workers: workers, PassSize: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,6 +183,11 @@ func generated(seed uint64, n, nItems int) (subj, items []uint32) {
 	return subj, items
 }
 
+// TestMeasureBruteForce compares Measure with bruteForce on 20,000
+// generated accounts; the data holds violating triples of every kind the
+// fast path separates (with an infrequent item, with an infrequent pair of
+// frequent items, of frequent items with frequent pairs), checked by
+// TestGeneratedCoverage.
 func TestMeasureBruteForce(t *testing.T) {
 	subj, items := generated(14, 20000, 3000)
 	s, err := New(subj, items)
@@ -200,7 +205,7 @@ func TestMeasureBruteForce(t *testing.T) {
 			t.Fatalf("k=%d m=%d: generated data has no violations of every size: %v", c.k, c.m, viol)
 		}
 		t.Logf("k=%d m=%d: brute force violating %v, subjects %d, min support %d", c.k, c.m, viol, subjects, minSup)
-		for _, o := range []Options{{Workers: 1}, {Workers: 2, MaxMapEntries: 5000}} {
+		for _, o := range []Options{{Workers: 1}, {Workers: 2, PassSize: 5000}, {Workers: 3, PassSize: 300}} {
 			o.K, o.M = c.k, c.m
 			r, err := Measure(context.Background(), s, o)
 			if err != nil {
@@ -211,5 +216,49 @@ func TestMeasureBruteForce(t *testing.T) {
 					o, r.Violating, r.SubjectsInViolations, r.MinSupport, viol, subjects, minSup)
 			}
 		}
+	}
+}
+
+// TestGeneratedCoverage checks, by brute force, that the generated table of
+// TestMeasureBruteForce at k = 5 holds violating triples of each kind.
+func TestGeneratedCoverage(t *testing.T) {
+	subj, items := generated(14, 20000, 3000)
+	sets := map[uint32][]uint32{}
+	for i, s := range subj {
+		sets[s] = append(sets[s], items[i])
+	}
+	sup := map[[3]uint32]int{}
+	for _, set := range sets {
+		slices.Sort(set)
+		set = slices.Compact(set)
+		for x, a := range set {
+			sup[[3]uint32{a, a, a}]++
+			for y := x + 1; y < len(set); y++ {
+				sup[[3]uint32{a, set[y], set[y]}]++
+				for _, c := range set[y+1:] {
+					sup[[3]uint32{a, set[y], c}]++
+				}
+			}
+		}
+	}
+	const k = 5
+	var kinds [3]int
+	for key, n := range sup {
+		a, b, c := key[0], key[1], key[2]
+		if a == b || b == c || n >= k {
+			continue
+		}
+		switch {
+		case sup[[3]uint32{a, a, a}] < k || sup[[3]uint32{b, b, b}] < k || sup[[3]uint32{c, c, c}] < k:
+			kinds[0]++
+		case sup[[3]uint32{a, b, b}] < k || sup[[3]uint32{a, c, c}] < k || sup[[3]uint32{b, c, c}] < k:
+			kinds[1]++
+		default:
+			kinds[2]++
+		}
+	}
+	t.Logf("violating triples with an infrequent item %d, with an infrequent pair %d, candidates %d", kinds[0], kinds[1], kinds[2])
+	if kinds[0] == 0 || kinds[1] == 0 || kinds[2] == 0 {
+		t.Errorf("violating triples by kind %v: a kind is missing", kinds)
 	}
 }
