@@ -31,15 +31,21 @@
 //   - MinSupport is min sup(I) over the occurring itemsets with |I| ≤ m: the
 //     sets are k^m-anonymous exactly for k ≤ MinSupport.
 //
-// Algorithm. Item supports come from posting lists. An itemset holding an
-// infrequent item (sup < k) is violating and occurs only in the fewer than k
-// sets of that item: it is enumerated there, once, under its smallest
-// infrequent item, with its exact support, in memory bounded by those sets.
-// The itemsets of frequent items only are counted exactly in hash maps with
-// packed uint64 keys (32 bits per item for pairs, 21 for triples), in passes
-// over the subjects' frequent items, each pass taking a range of smallest
-// items so that a map holds at most Options.MaxMapEntries itemsets; passes
-// run in parallel. Itemsets of up to MaxM = 3 items are counted (the
-// attacker knowledge the paper studies; 2^21 distinct items at most for
-// m = 3).
+// Algorithm (Apriori's monotonicity used for the work, never for the
+// counts). Item supports come from posting lists. An itemset holding an
+// infrequent item a (sup(a) < k) is violating and occurs only in the fewer
+// than k sets holding a: it is enumerated there, once, under its smallest
+// infrequent item, with its exact support. Pairs of frequent items are
+// counted over all subjects; the infrequent ones keep their (fewer than k)
+// subjects. A triple of frequent items holding an infrequent pair is
+// violating and is enumerated, once, from the subjects of its smallest
+// infrequent pair. Only the remaining candidates — triples whose three pairs
+// are frequent — are counted over all subjects. Counting gathers (key,
+// subject) pairs, keys packing the item codes (⌈log2 items⌉ bits each; at
+// most 21 bits for m = 3), radix-sorts them and reads supports and the
+// violating subjects off the runs, in passes over ranges of 2-item prefixes
+// holding at most Options.PassSize occurrences each, so memory is bounded
+// by the sets, the posting lists, the infrequent pairs and the passes in
+// flight; passes run in parallel. Itemsets of up to MaxM = 3 items are
+// counted (the attacker knowledge the paper's experiments study).
 package itemsets

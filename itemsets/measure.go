@@ -110,11 +110,12 @@ func (r *Result) Anonymous() bool {
 // It counts, for each size j ≤ m, the violating itemsets (1 ≤ sup < k) —
 // every one of them, also those with a violating subset — and the subjects
 // whose set contains one. The counting follows Apriori's monotonicity
-// (sup(I) ≤ sup(J) for J ⊆ I): an itemset holding an infrequent item a
-// (sup(a) < k) is violating, and is enumerated only from the fewer than k
-// sets holding a, under its smallest infrequent item; only itemsets of
-// frequent items are counted in hash maps over all subjects, in passes of at
-// most Options.MaxMapEntries itemsets. See the package documentation.
+// (sup(I) ≤ sup(J) for J ⊆ I): an itemset holding an infrequent item or,
+// for triples, an infrequent pair is violating and is enumerated only from
+// the fewer than K sets holding that subset; only the candidates (itemsets
+// whose subsets are all frequent) are counted over all subjects, by radix
+// sort, in passes of at most Options.PassSize occurrences. See the package
+// documentation.
 func Measure(ctx context.Context, s *Sets, opt Options) (*Result, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
