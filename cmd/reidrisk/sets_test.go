@@ -39,6 +39,13 @@ func TestSetsCLIJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
+	v := loadSchema(t, "../../schema/sets-report.schema.json")
+	if errs := v.validate([]byte(out)); len(errs) > 0 {
+		t.Errorf("schema: %v", errs)
+	}
+	if errs := v.validate([]byte(strings.Replace(out, `"k_m_anonymous"`, `"km_anonymous"`, 1))); len(errs) == 0 {
+		t.Error("schema accepted km_anonymous")
+	}
 	want := map[string]any{"subjects": 6.0, "items": 4.0, "m": 3.0, "k": 3.0, "subjects_in_violations": 4.0, "k_m_anonymous": false,
 		"rows": 13.0, "rows_without_subject": 0.0, "duplicate_rows": 1.0, "min_support": 1.0}
 	for f, v := range want {
@@ -80,6 +87,14 @@ func TestSetsCLISafe(t *testing.T) {
 	path := writeFile(t, "sets.csv", setsCSV)
 	hier := writeFile(t, "device.csv", "a;ab;*\nb;ab;*\nc;cN;*\n;cN;*\n")
 	out, tr, out2 := filepath.Join(dir, "out.csv"), filepath.Join(dir, "t.json"), filepath.Join(dir, "out2.csv")
+	code, js, errs := runCLI(t, "", "sets", path, "--subject", "account", "--item", "device", "--k", "3", "--show-values",
+		"--hierarchy", "device="+hier, "--max-suppression", "0.1", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if errs := loadSchema(t, "../../schema/sets-report.schema.json").validate([]byte(js)); len(errs) > 0 {
+		t.Errorf("schema of a suggestion: %v", errs)
+	}
 	code, text, errs := runCLI(t, "", "sets", path, "--subject", "account", "--item", "device", "--k", "3",
 		"--hierarchy", "device="+hier, "--max-suppression", "0.1", "--out", out, "--save-transform", tr)
 	if code != 0 {
