@@ -47,8 +47,8 @@ type SetsOptions struct {
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
 	// Progress, if not nil, is called as work advances: stage "read" with
-	// rows; "pairs" and "triples" with counting passes; "recode" with
-	// hierarchy levels tried.
+	// rows; "pairs" and "triples" with counting passes done out of all
+	// (again for each hierarchy level a suggestion tries).
 	Progress func(Progress)
 }
 

@@ -152,3 +152,20 @@ func TestSetsOptions(t *testing.T) {
 		t.Errorf("missing column: %v", err)
 	}
 }
+
+// FuzzReadSetsTransform: any input gives a transform or an error, never a
+// panic, and an accepted transform applies without panicking.
+func FuzzReadSetsTransform(f *testing.F) {
+	f.Add(`{"version":1,"kind":"itemsets","subject":"account","item":"device","k":3,"m":2,"max_suppression":0.1,"level":1,` +
+		`"hierarchy":{"column":"device","source":"h.csv","rows":[["a","ab","*"],["b","ab","*"],["c","cN","*"],["NULL","cN","*"]]},"suppressed":["cN"]}`)
+	f.Add(`{"version":1,"kind":"itemsets","subject":"account","item":"device","k":3,"m":2,"level":0,"suppressed":["c","NULL"]}`)
+	f.Add(`{"version":1,"kind":"itemsets","subject":"account","item":"device","level":2,"hierarchy":{"column":"device","rows":[["a"]]}}`)
+	f.Fuzz(func(t *testing.T, text string) {
+		tr, err := ReadSetsTransform("fuzz.json", strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		var out bytes.Buffer
+		_, _ = ApplySets(context.Background(), setsSource(t, setsCSV), tr, &out, quasiid.CSV)
+	})
+}

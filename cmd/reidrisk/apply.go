@@ -51,7 +51,7 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := openInput(e, file, f.in.delimiter)
+	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
 	}

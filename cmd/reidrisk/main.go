@@ -9,6 +9,7 @@
 //	reidrisk apply FILE --transform t.json --out FILE
 //	reidrisk temporal FILE --subject col --time col [flags]
 //	reidrisk sets FILE --subject col --item col [--m 2] [--k 5] [flags]
+//	reidrisk version
 //
 // Exit status: 0 on success, 2 on bad usage, 1 on bad input or failure.
 package main
@@ -20,6 +21,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/reidrisk/reidrisk/internal/version"
 )
 
 // env is what a command may touch: no globals, so tests run commands in-process.
@@ -64,6 +67,10 @@ func run(ctx context.Context, e env, args []string) int {
 		}
 		return 0
 	}
+	if args[0] == "version" || args[0] == "--version" || args[0] == "-version" {
+		fmt.Fprintln(e.stdout, "reidrisk", version.Version)
+		return 0
+	}
 	for _, c := range commands() {
 		if c.name == args[0] {
 			err := c.run(ctx, e, args[1:])
@@ -88,5 +95,6 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
+	fmt.Fprintf(w, "  %-9s %s\n", "version", "print the version (also --version)")
 	fmt.Fprintln(w, "\nRun 'reidrisk COMMAND -h' for a command's flags.")
 }

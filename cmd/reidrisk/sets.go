@@ -105,14 +105,14 @@ func runSets(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	// With --out the input is read twice; standard input is kept in memory.
-	open := func() (*quasiid.Source, error) { return openInput(e, file, f.in.delimiter) }
+	open := func() (*quasiid.Source, error) { return openInput(e, file, f.in) }
 	if file == "-" && f.out != "" {
 		data, err := io.ReadAll(e.stdin)
 		if err != nil {
 			return fmt.Errorf("standard input: %v", err)
 		}
 		open = func() (*quasiid.Source, error) {
-			return openInput(env{stdin: bytes.NewReader(data)}, "-", f.in.delimiter)
+			return openInput(env{stdin: bytes.NewReader(data)}, "-", f.in)
 		}
 	}
 	if f.transform != "" {

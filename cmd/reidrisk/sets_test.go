@@ -78,6 +78,23 @@ func TestSetsCLIJSON(t *testing.T) {
 		!slices.Equal(s.Smallest[5].Items, []string{"b", ""}) || s.Smallest[5].Subjects != 1 {
 		t.Errorf("smallest_violating_itemsets %+v", s.Smallest)
 	}
+	// --null: a null subject's row is skipped and counted; a null item is
+	// a value (NULL), like the empty one it replaces here.
+	withNull := setsCSV + "NA,c,15\ns6,NA,16\n"
+	code, out, errs = runCLI(t, "", "sets", writeFile(t, "null.csv", withNull), "--subject", "account", "--item", "device",
+		"--k", "3", "--null", "NA", "--format", "json", "--show-values")
+	if code != 0 {
+		t.Fatalf("--null: exit %d: %s", code, errs)
+	}
+	var n map[string]any
+	if err := json.Unmarshal([]byte(out), &n); err != nil {
+		t.Fatal(err)
+	}
+	// s6 {b, "", NULL}: NULL is held by s6 alone, so 3 violating items.
+	if n["rows"] != 15.0 || n["rows_without_subject"] != 1.0 || n["subjects"] != 6.0 || n["items"] != 5.0 ||
+		n["violating_itemsets_by_size"].(map[string]any)["1"] != 3.0 || !strings.Contains(out, `"NULL"`) {
+		t.Errorf("--null NA: %s", out)
+	}
 }
 
 // TestSetsCLISafe: the suggestion at level 1 is written, saved, applied

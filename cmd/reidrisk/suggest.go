@@ -196,7 +196,7 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 		}
 		opt.Hierarchies[col] = h
 	}
-	src, err := openInput(e, file, f.in.delimiter)
+	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
 	}
