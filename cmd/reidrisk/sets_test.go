@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -165,5 +169,104 @@ func TestSetsCLIErrors(t *testing.T) {
 		if code != c.code || !strings.Contains(errs, c.msg) {
 			t.Errorf("%q: exit %d %q, want %d and %q", c.args, code, errs, c.code, c.msg)
 		}
+	}
+}
+
+// TestSetsCLIBruteForce: `reidrisk sets` on a seeded CSV of 20,000 accounts
+// (rows in shuffled order, repeated items, a null item NA, rows without an
+// account) equals a plain count of every subset of every set.
+func TestSetsCLIBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20000, 14))
+	z := rand.NewZipf(rng, 1.2, 2, 1999)
+	type row struct{ account, device string }
+	var rows []row
+	for a := range 20000 {
+		for range 1 + rng.IntN(7) {
+			d := fmt.Sprintf("d%d", z.Uint64())
+			if d == "d7" {
+				d = "NA"
+			}
+			rows = append(rows, row{fmt.Sprintf("u%d", a), d})
+		}
+	}
+	for range 50 {
+		rows = append(rows, row{"NA", "d1"})
+	}
+	rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	var b strings.Builder
+	b.WriteString("account,device\n")
+	sets := map[string]map[string]bool{}
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s,%s\n", r.account, r.device)
+		if r.account == "NA" {
+			continue
+		}
+		if sets[r.account] == nil {
+			sets[r.account] = map[string]bool{}
+		}
+		sets[r.account][r.device] = true
+	}
+	// Brute force: support of every subset of ≤ 3 items, as sorted tuples.
+	support := map[[3]string]int{}
+	subsets := map[string][][3]string{}
+	for acc, set := range sets {
+		items := slices.Sorted(maps.Keys(set))
+		for i, x := range items {
+			support[[3]string{x}]++
+			subsets[acc] = append(subsets[acc], [3]string{x})
+			for j := i + 1; j < len(items); j++ {
+				key := [3]string{x, items[j]}
+				support[key]++
+				subsets[acc] = append(subsets[acc], key)
+				for _, y := range items[j+1:] {
+					key := [3]string{x, items[j], y}
+					support[key]++
+					subsets[acc] = append(subsets[acc], key)
+				}
+			}
+		}
+	}
+	const k = 5
+	want := map[string]float64{"1": 0, "2": 0, "3": 0}
+	for key, n := range support {
+		if n < k {
+			size := 1
+			for _, v := range key[1:] {
+				if v != "" {
+					size++
+				}
+			}
+			want[strconv.Itoa(size)]++
+		}
+	}
+	inViolation := 0
+	for _, keys := range subsets {
+		for _, key := range keys {
+			if support[key] < k {
+				inViolation++
+				break
+			}
+		}
+	}
+	code, out, errs := runCLI(t, "", "sets", writeFile(t, "gen.csv", b.String()), "--subject", "account", "--item", "device",
+		"--m", "3", "--k", "5", "--null", "NA", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var r struct {
+		Subjects  int                `json:"subjects"`
+		Skipped   int                `json:"rows_without_subject"`
+		BySize    map[string]float64 `json:"violating_itemsets_by_size"`
+		InViol    int                `json:"subjects_in_violations"`
+		Anonymous bool               `json:"k_m_anonymous"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("brute force: violating %v, %d subjects in violations", want, inViolation)
+	if r.Subjects != 20000 || r.Skipped != 50 || !maps.Equal(r.BySize, want) || r.InViol != inViolation || r.Anonymous ||
+		want["1"] == 0 || want["3"] == 0 {
+		t.Errorf("reidrisk sets: %d subjects, %d skipped, violating %v, %d in violations; brute force 20000, 50, %v, %d",
+			r.Subjects, r.Skipped, r.BySize, r.InViol, want, inViolation)
 	}
 }
