@@ -166,7 +166,8 @@ func runSets(ctx context.Context, e env, args []string) error {
 		if f.out != "" || f.saveTransform != "" {
 			where += "; nothing written"
 		}
-		return fmt.Errorf("no item recoding meets k=%d, m=%d with at most %s of the occurrences suppressed%s", rep.K, rep.M, pct(f.maxSuppression), where)
+		return &reidrisk.PolicyError{Policy: fmt.Sprintf("k^m with k=%d, m=%d", rep.K, rep.M),
+			Reason: fmt.Sprintf("no item recoding meets it with at most %s of the occurrences suppressed%s", pct(f.maxSuppression), where)}
 	}
 	return nil
 }

@@ -137,10 +137,10 @@ func TestSetsCLISafe(t *testing.T) {
 	if code != 0 || !strings.Contains(text, `"k_m_anonymous": true`) {
 		t.Errorf("re-measured (exit %d):\n%s", code, text)
 	}
-	// Not met: exit 1 with the report, nothing written.
+	// Not met: exit 3 with the report, nothing written.
 	out3 := filepath.Join(dir, "out3.csv")
 	code, _, errs = runCLI(t, "", "sets", path, "--subject", "account", "--item", "device", "--k", "7", "--max-suppression", "0.1", "--out", out3)
-	if _, err := os.Stat(out3); code != 1 || err == nil || !strings.Contains(errs, "no item recoding meets") {
+	if _, err := os.Stat(out3); code != 3 || err == nil || !strings.Contains(errs, "no item recoding meets") {
 		t.Errorf("k=7: exit %d, %s written: %v", code, out3, errs)
 	}
 	code, html, _ := runCLI(t, "", "sets", path, "--subject", "account", "--item", "device", "--format", "html", "--hierarchy", "device="+hier)
