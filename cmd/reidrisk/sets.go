@@ -14,6 +14,7 @@ import (
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/generalize"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
+	"github.com/reidrisk/reidrisk/internal/safeout"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
@@ -101,9 +102,13 @@ func runSets(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("--hierarchy %s=%s: %w", col, path, err)
 		}
 	}
-	if err := sameFile(file, f.out); err != nil {
+	inputs := append([]namedPath{{"", file}, {"--transform", f.transform}}, hierarchyInputs(f.hierarchy)...)
+	outs, err := createOutputs(ctx, e, inputs, namedPath{"--out", f.out}, namedPath{"--save-transform", f.saveTransform})
+	if err != nil {
 		return err
 	}
+	defer outs.Abort()
+	out, saved := outs[0], outs[1]
 	// With --out the input is read twice; standard input is kept in memory.
 	open := func() (*quasiid.Source, error) { return openInput(e, file, f.in) }
 	if file == "-" && f.out != "" {
@@ -116,7 +121,7 @@ func runSets(ctx context.Context, e env, args []string) error {
 		}
 	}
 	if f.transform != "" {
-		return applySetsTransform(ctx, e, f, open)
+		return applySetsTransform(ctx, e, f, open, out)
 	}
 	src, err := open()
 	if err != nil {
@@ -136,13 +141,16 @@ func runSets(ctx context.Context, e env, args []string) error {
 		if tr, err = rep.Transform(); err != nil {
 			return err
 		}
-		if f.saveTransform != "" {
-			if err := writeOutputFile(f.saveTransform, tr.WriteJSON); err != nil {
+		if saved != nil {
+			if err := tr.WriteJSON(saved); err != nil {
+				return err
+			}
+			if err := saved.Commit(); err != nil {
 				return err
 			}
 		}
-		if f.out != "" {
-			if applied, err = writeSets(ctx, open, tr, f.out); err != nil {
+		if out != nil {
+			if applied, err = writeSets(ctx, open, tr, out); err != nil {
 				return err
 			}
 		}
@@ -172,38 +180,9 @@ func runSets(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// sameFile refuses an output path that names the input file.
-func sameFile(in, out string) error {
-	if out == "" || in == "-" {
-		return nil
-	}
-	a, err1 := os.Stat(in)
-	b, err2 := os.Stat(out)
-	if err1 == nil && err2 == nil && os.SameFile(a, b) {
-		return usagef("--out %s is the input file", out)
-	}
-	return nil
-}
-
-// writeOutputFile writes path with write, removing it on error.
-func writeOutputFile(path string, write func(io.Writer) error) error {
-	out, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	err = write(out)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return err
-}
-
-// writeSets writes the recoded table to path.
-func writeSets(ctx context.Context, open func() (*quasiid.Source, error), tr *reidrisk.SetsTransform, path string) (*reidrisk.SetsApplyReport, error) {
-	format, err := quasiid.FormatFromName(path)
+// writeSets writes the recoded table to out and commits it.
+func writeSets(ctx context.Context, open func() (*quasiid.Source, error), tr *reidrisk.SetsTransform, out *safeout.File) (*reidrisk.SetsApplyReport, error) {
+	format, err := quasiid.FormatFromName(out.Name())
 	if err != nil {
 		return nil, err
 	}
@@ -212,17 +191,15 @@ func writeSets(ctx context.Context, open func() (*quasiid.Source, error), tr *re
 		return nil, err
 	}
 	defer src.Close()
-	var rep *reidrisk.SetsApplyReport
-	err = writeOutputFile(path, func(w io.Writer) error {
-		var err error
-		rep, err = reidrisk.ApplySets(ctx, src, tr, w, format)
-		return err
-	})
-	return rep, err
+	rep, err := reidrisk.ApplySets(ctx, src, tr, out, format)
+	if err != nil {
+		return nil, err
+	}
+	return rep, out.Commit()
 }
 
 // applySetsTransform is `sets --transform FILE --out FILE`.
-func applySetsTransform(ctx context.Context, e env, f setsFlags, open func() (*quasiid.Source, error)) error {
+func applySetsTransform(ctx context.Context, e env, f setsFlags, open func() (*quasiid.Source, error), out *safeout.File) error {
 	tf, err := os.Open(f.transform)
 	if err != nil {
 		return err
@@ -235,7 +212,7 @@ func applySetsTransform(ctx context.Context, e env, f setsFlags, open func() (*q
 	if tr.Subject != f.in.subject || tr.Item != f.item {
 		return usagef("--transform %s is for --subject %s --item %s", f.transform, tr.Subject, tr.Item)
 	}
-	rep, err := writeSets(ctx, open, tr, f.out)
+	rep, err := writeSets(ctx, open, tr, out)
 	if err != nil {
 		return err
 	}
