@@ -69,6 +69,9 @@ type Options struct {
 	// when there are at most this many, combinations of up to
 	// anonymity.DefaultQIMaxSize QIs beyond (0: DefaultQIMaxColumns).
 	QIMaxColumns int
+	// SkipQIAnalysis turns the QI analysis off: Report.QIAnalysis is
+	// empty and Report.QIAnalysisComplete false.
+	SkipQIAnalysis bool
 
 	// Records asks for Report.Records, the per-record risk table.
 	Records bool
