@@ -135,4 +135,3 @@ func rankQI(c *Classes, scores []qiScored) []QIScore {
 	}
 	return ranked
 }
-
