@@ -78,7 +78,8 @@ type Options struct {
 	// ShowValues allows subject and QI values in the report (the riskiest
 	// classes). Without it the report holds counts and column names only.
 	ShowValues bool
-	// Workers bounds the goroutines used by counting (0: GOMAXPROCS).
+	// Workers bounds the goroutines used by counting and the QI analysis
+	// (0: GOMAXPROCS).
 	Workers int
 	// Progress, if non-nil, is called from the calling goroutine as work
 	// advances.

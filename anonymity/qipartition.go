@@ -44,14 +44,25 @@ type qiWalker struct {
 	// the next one goes, gid the group they form.
 	stamp, cnt, pos, gid []uint32
 	seen                 []uint32
+	root                 []uint32 // 0, 1, …: the items of the root partition
+	copyCodes            [][]uint32
+	copyWeights          []int64 // the buffers of sortedQIUniverse
 	sum                  []int64 // per code: the weight of its items in the group (count)
 	epoch                uint32
 }
 
-func newQIWalker(ctx context.Context, u *qiUniverse, limit int) *qiWalker {
-	d := int(slices.Max(u.cards))
-	return &qiWalker{ctx: ctx, u: u, limit: limit, parts: make([]qiPart, limit),
-		stamp: make([]uint32, d), cnt: make([]uint32, d), pos: make([]uint32, d), gid: make([]uint32, d)}
+func newQIWalker(ctx context.Context, limit int) *qiWalker {
+	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit)}
+}
+
+// use makes w walk u next, with w's buffers.
+func (w *qiWalker) use(u *qiUniverse) {
+	w.u, w.scores = u, nil
+	if d := int(slices.Max(u.cards)); d > len(w.stamp) {
+		w.stamp, w.cnt, w.pos, w.gid = make([]uint32, d), make([]uint32, d), make([]uint32, d), make([]uint32, d)
+		w.sum = nil
+		w.epoch = 0
+	}
 }
 
 // run scores every combination of at most w.limit columns of w.u whose
@@ -63,7 +74,10 @@ func (w *qiWalker) run() ([]qiScored, error) {
 	case n == 1:
 		root.alone, root.alonePairs = 1, pairsOf(w.u.weights[0])
 	case n > 1:
-		root.items, root.ends = make([]uint32, n), []int{n}
+		if cap(w.root) < n {
+			w.root = make([]uint32, n)
+		}
+		root.items, root.ends = w.root[:n], []int{n}
 		var s int64
 		for i, x := range w.u.weights {
 			root.items[i] = uint32(i)
@@ -137,8 +151,8 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 	q.alone, q.alonePairs = p.alone, p.alonePairs
 	if cap(q.items) < len(p.items) {
 		q.items = make([]uint32, 0, len(p.items))
-		q.ends = make([]int, 0, len(p.items)/2+1)
-		q.weights = make([]int64, 0, len(p.items)/2+1)
+		q.ends = make([]int, 0, len(p.items)/4+1)
+		q.weights = make([]int64, 0, len(p.items)/4+1)
 	}
 	q.items, q.ends, q.weights = q.items[:0], q.ends[:0], q.weights[:0]
 	lo := 0

@@ -63,8 +63,9 @@ func walkQI(ctx context.Context, c *Classes, limit, workers int) ([]qiScored, er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w := newQIWalker(ctx, limit)
 			for t := range next {
-				w := newQIWalker(ctx, sortedQIUniverse(t.u), limit)
+				w.use(w.sorted(t.u))
 				out[t.k], errs[t.k] = w.run()
 			}
 		}()
@@ -113,10 +114,10 @@ func (u *qiUniverse) next(ctx context.Context) (*qiUniverse, error) {
 	return v, nil
 }
 
-// sortedQIUniverse returns u with its items in order of their first
-// column's code (stably), so that the groups the walk refines lie in
-// short runs of items; u itself when the copy would exceed qiCopyBudget.
-func sortedQIUniverse(u *qiUniverse) *qiUniverse {
+// sorted returns u with its items in order of their first column's code
+// (stably), so that the groups the walk refines lie in short runs of
+// items, in w's buffers; u itself when the copy would exceed qiCopyBudget.
+func (w *qiWalker) sorted(u *qiUniverse) *qiUniverse {
 	n := u.len()
 	if n < 2 || uint64(len(u.cols))*uint64(n) > qiCopyBudget {
 		return u
@@ -128,17 +129,29 @@ func sortedQIUniverse(u *qiUniverse) *qiUniverse {
 	for c := 1; c < len(start); c++ {
 		start[c] += start[c-1]
 	}
-	perm := make([]uint32, n)
+	if cap(w.root) < n {
+		w.root = make([]uint32, n)
+	}
+	perm := w.root[:n] // run sets the root partition afresh
 	for i, c := range u.codes[0] {
 		perm[start[c]] = uint32(i)
 		start[c]++
 	}
-	s := &qiUniverse{cols: u.cols, cards: u.cards, codes: make([][]uint32, len(u.cols)), weights: make([]int64, n)}
+	if cap(w.copyWeights) < n {
+		w.copyWeights = make([]int64, n)
+	}
+	for len(w.copyCodes) < len(u.cols) {
+		w.copyCodes = append(w.copyCodes, nil)
+	}
+	s := &qiUniverse{cols: u.cols, cards: u.cards, codes: make([][]uint32, len(u.cols)), weights: w.copyWeights[:n]}
 	for i, p := range perm {
 		s.weights[i] = u.weights[p]
 	}
 	for k, col := range u.codes {
-		dst := make([]uint32, n)
+		if cap(w.copyCodes[k]) < n {
+			w.copyCodes[k] = make([]uint32, n)
+		}
+		dst := w.copyCodes[k][:n]
 		for i, p := range perm {
 			dst[i] = col[p]
 		}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,7 +89,8 @@ func uniformQITable(n, m int, card uint32, seed uint64) *quasiid.Table {
 // AnalyzeQI time / best Count time (issue 15's bound: at most 3 on the
 // 10M-row usage table), cpu-x-count the same in CPU time of the process,
 // qi-ms and count-ms the best times, combos the number of combinations
-// scored. The 500k-row cases show that 12 and 13 near-unique QIs (every
+// scored, peak-heap-MB the most the live heap grew during AnalyzeQI
+// (sampled every millisecond). The 500k-row cases show that 12 and 13 near-unique QIs (every
 // combination, then those of at most 3) cost alike.
 func BenchmarkQIAnalysis(b *testing.B) {
 	cases := []struct {
@@ -105,6 +109,8 @@ func BenchmarkQIAnalysis(b *testing.B) {
 			bestQI, bestCount := time.Duration(1<<62), time.Duration(1<<62)
 			cpuQI, cpuCount := time.Duration(1<<62), time.Duration(1<<62)
 			combos := 0
+			var peak atomic.Uint64
+			var grown uint64
 			for b.Loop() {
 				c0, t0 := rusage.CPU(), time.Now()
 				c, err := anonymity.Count(ctx, t, anonymity.CountOptions{})
@@ -112,12 +118,17 @@ func BenchmarkQIAnalysis(b *testing.B) {
 					b.Fatal(err)
 				}
 				bestCount, cpuCount = min(bestCount, time.Since(t0)), min(cpuCount, rusage.CPU()-c0)
+				runtime.GC()
+				base := heapObjects()
+				stop := sampleHeap(&peak)
 				c0, t0 = rusage.CPU(), time.Now()
 				s, err := anonymity.AnalyzeQI(ctx, c, anonymity.QIOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
 				bestQI, cpuQI = min(bestQI, time.Since(t0)), min(cpuQI, rusage.CPU()-c0)
+				stop()
+				grown = max(grown, peak.Load()-min(base, peak.Load()))
 				combos = len(s)
 			}
 			b.ReportMetric(float64(bestQI)/float64(bestCount), "x-count")
@@ -127,6 +138,33 @@ func BenchmarkQIAnalysis(b *testing.B) {
 			b.ReportMetric(bestQI.Seconds()*1e3, "qi-ms")
 			b.ReportMetric(bestCount.Seconds()*1e3, "count-ms")
 			b.ReportMetric(float64(combos), "combos")
+			b.ReportMetric(float64(grown)/(1<<20), "peak-heap-MB")
 		})
 	}
+}
+
+// heapObjects returns the bytes of live and not yet swept heap objects.
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// sampleHeap records the largest heapObjects in peak, every millisecond,
+// until the returned function is called.
+func sampleHeap(peak *atomic.Uint64) (stop func()) {
+	peak.Store(heapObjects())
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			peak.Store(max(peak.Load(), heapObjects()))
+			select {
+			case <-done:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
