@@ -53,12 +53,14 @@ type QIScore struct {
 // without looking at it again. Once no group of two remains, every larger
 // combination has exactly the same classes and pairs, and is scored
 // without work (supersets of a combination that singles out every row
-// have distinction 1 and separation 1). The QIs whose values multiply to
-// at most a quarter of c's classes are first grouped together once, and
-// their combinations are partitioned on that smaller table. Work is
-// proportional to the items left in groups of two or more, summed over
-// the combinations; memory to the number of classes times the largest
-// combination size, per worker, plus the result.
+// have distinction 1 and separation 1). The combinations whose first QI
+// is the k-th are walked on c's classes grouped on QIs k, k+1, … when
+// that at least halves the table (QIs of few values at the end), and each
+// walk runs on a copy of its table sorted on its first QI, so that groups
+// lie in short runs of memory. Work is proportional to the items left in
+// groups of two or more, summed over the combinations (it stays high for
+// combinations that split rows only partly); memory to the number of
+// classes times the number of QIs, per worker, plus the result.
 //
 // Figures count rows, not distinct subjects, even when c has subjects.
 // With 0 rows, both figures are 0; with 1 row, both are 1.

@@ -31,10 +31,9 @@ const qiCopyBudget = 1 << 27
 // walkQI scores every combination of at most limit of c's QIs. The QIs
 // are ordered by decreasing number of values; the combinations whose first
 // QI is the k-th are walked, depth first, on the universe of columns k, k+1,
-// …: c's classes grouped on those columns when their numbers of values
-// multiply to at most half the items of the universe before (a smaller
-// table with the same partitions), else the universe before, seen from
-// column k. Up to workers (0: GOMAXPROCS) universes are walked at once.
+// …: c's classes grouped on those columns when that halves the items of
+// the universe before (a smaller table with the same partitions), else the
+// universe before, seen from column k. Up to workers (0: GOMAXPROCS) universes are walked at once.
 func walkQI(ctx context.Context, c *Classes, limit, workers int) ([]qiScored, error) {
 	m := len(c.QI)
 	order := make([]int, m)
@@ -95,20 +94,25 @@ func walkQI(ctx context.Context, c *Classes, limit, workers int) ([]qiScored, er
 }
 
 // next returns the universe of u's columns but the first: u's items
-// grouped on them when their numbers of values multiply to at most half
-// u's items, else u seen without its first column.
+// grouped on them when that leaves at most half as many, else u seen
+// without its first column. Grouping is tried only when the columns'
+// numbers of values multiply to at most 4 × u's items (beyond, the rows
+// seldom repeat on them).
 func (u *qiUniverse) next(ctx context.Context) (*qiUniverse, error) {
 	v := &qiUniverse{cols: u.cols[1:], codes: u.codes[1:], cards: u.cards[1:], weights: u.weights}
 	prod := uint64(1)
 	for _, d := range v.cards {
 		prod *= uint64(max(d, 1))
-		if prod > uint64(u.len()/2) {
+		if prod > 4*uint64(u.len()) {
 			return v, nil
 		}
 	}
 	g, err := groupby.GroupContext(ctx, v.codes, v.cards, groupby.Options{Weights: u.weights, Codes: true, NoFirst: true})
 	if err != nil {
 		return nil, err
+	}
+	if g.N > u.len()/2 {
+		return v, nil
 	}
 	v.codes, v.weights = g.Codes, g.Sizes
 	return v, nil
