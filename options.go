@@ -66,8 +66,9 @@ type Options struct {
 	SUDAMaxSize int
 
 	// QIMaxColumns bounds the QI analysis: every combination of the QIs
-	// when there are at most this many, combinations of up to
-	// anonymity.DefaultQIMaxSize QIs beyond (0: DefaultQIMaxColumns).
+	// when there are at most this many; beyond, the combinations of up to
+	// anonymity.QISizeLimit QIs: as many sizes as keep their number within
+	// 2^QIMaxColumns − 1, and at least sizes 1 to 3 (0: DefaultQIMaxColumns).
 	QIMaxColumns int
 	// SkipQIAnalysis turns the QI analysis off: Report.QIAnalysis is
 	// empty and Report.QIAnalysisComplete false.

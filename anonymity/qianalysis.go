@@ -4,23 +4,53 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
 // QIOptions control AnalyzeQI.
 type QIOptions struct {
-	// MaxSize bounds the number of QIs in a combination. 0 means every
-	// combination when there are at most 12 QIs (4,095 combinations), and
-	// combinations of at most DefaultQIMaxSize QIs beyond.
+	// MaxSize bounds the number of QIs in a combination. 0 means
+	// QISizeLimit(number of QIs, 12): every combination when there are at
+	// most 12 QIs (4,095 combinations), and beyond, combinations of as
+	// many QIs as keep their number within 4,095 (at least those of up to
+	// DefaultQIMaxSize QIs).
 	MaxSize int
 	// Workers bounds the goroutines (0: GOMAXPROCS). The result does not
 	// depend on it.
 	Workers int
 }
 
-// DefaultQIMaxSize is the largest combination AnalyzeQI scores by default
-// when there are more than 12 QIs.
+// DefaultQIMaxSize is the combination size QISizeLimit never goes below.
 const DefaultQIMaxSize = 3
+
+// QISizeLimit returns the largest combination size scored for m QIs when
+// every combination is scored up to maxColumns QIs: m when m ≤ maxColumns;
+// beyond, the largest s ≥ DefaultQIMaxSize (and ≤ m) such that the
+// combinations of 1 to s of the m QIs number at most 2^maxColumns − 1, as
+// many as all those of maxColumns QIs. So the work grows smoothly with m
+// (13 QIs get the 4,095 combinations of up to 6 QIs, as 12 QIs get all
+// theirs) instead of dropping at maxColumns + 1.
+func QISizeLimit(m, maxColumns int) int {
+	if m <= maxColumns {
+		return max(m, 0)
+	}
+	budget := uint64(1)<<min(maxColumns, 62) - 1
+	s, total, binom := 0, uint64(0), uint64(1) // binom = C(m, s)
+	for s < m {
+		// C(m, s+1) = C(m, s)·(m−s)/(s+1), exact; stop before overflow.
+		hi, lo := bits.Mul64(binom, uint64(m-s))
+		if hi >= uint64(s+1) {
+			break
+		}
+		next, _ := bits.Div64(hi, lo, uint64(s+1))
+		if total+next > budget {
+			break
+		}
+		s, total, binom = s+1, total+next, next
+	}
+	return min(m, max(s, DefaultQIMaxSize))
+}
 
 // QIScore rates one combination of quasi-identifiers.
 type QIScore struct {
@@ -71,10 +101,7 @@ func AnalyzeQI(ctx context.Context, c *Classes, opt QIOptions) ([]QIScore, error
 	m := len(c.QI)
 	limit := opt.MaxSize
 	if limit <= 0 {
-		limit = m
-		if m > 12 {
-			limit = DefaultQIMaxSize
-		}
+		limit = QISizeLimit(m, 12)
 	}
 	limit = min(limit, m)
 	if m == 0 {

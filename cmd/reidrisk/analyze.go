@@ -85,7 +85,7 @@ func (f *analyzeFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.fraction, "sampling-fraction", 0, "fraction of the population in the sample, 0 < f ≤ 1")
 	fs.BoolVar(&f.suda, "suda", false, "compute SUDA2 minimal sample uniques and DIS-SUDA scores")
 	fs.IntVar(&f.sudaMax, "suda-max-size", 0, "largest minimal sample unique searched by --suda (default: all QIs)")
-	fs.IntVar(&f.qiMax, "qi-max-columns", reidrisk.DefaultQIMaxColumns, "score every combination of the QIs when there are at most this many (combinations of up to 3 beyond); 0 turns the QI analysis off")
+	fs.IntVar(&f.qiMax, "qi-max-columns", reidrisk.DefaultQIMaxColumns, "score every combination of the QIs when there are at most this many (beyond, combinations of up to as many QIs as keep their number within 2^N−1, at least 3); 0 turns the QI analysis off")
 	fs.BoolVar(&f.qiAnalysis, "qi-analysis", true, "rank the combinations of QIs by distinction and separation (--qi-analysis=false turns it off)")
 	f.hierarchies = tHierarchies{}
 	fs.Var(f.hierarchies, "hierarchy", "COLUMN=FILE: ARX hierarchy (value;level1;…;*) of a sensitive column, for hierarchical t-closeness; repeat per column")
