@@ -98,6 +98,10 @@ type Suggestion struct {
 	Classes           int            `json:"classes"`
 	HighestRisk       Float          `json:"highest_risk"`
 	AverageRisk       Float          `json:"average_risk"`
+
+	// SuppressedCells counts QI cells blanked by local suppression
+	// (Policy.LocalSuppression); absent when none.
+	SuppressedCells int64 `json:"suppressed_cells,omitempty"`
 }
 
 // ApplyOptions control Apply.
@@ -126,6 +130,11 @@ type ApplyReport struct {
 	WithinLimit bool                   `json:"within_limit"`
 	K           int64                  `json:"k"` // smallest kept class
 	Uncovered   []generalize.Uncovered `json:"uncovered"`
+	// SuppressedCells counts QI cells blanked ("*") by local suppression
+	// (Policy.LocalSuppression; no record is then removed, and K is the
+	// least number of records, or subjects, a record matches with * as a
+	// wildcard); absent when none.
+	SuppressedCells int64 `json:"suppressed_cells,omitempty"`
 }
 
 // Suggest reads src, counts its equivalence classes once and searches the
@@ -228,7 +237,7 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 
 func suggestion(qi []string, n *generalize.Node) Suggestion {
 	s := Suggestion{Levels: map[string]int{}, DM: n.DM, DMStar: n.DMStar, Loss: Float(n.Loss), Precision: Float(n.Precision),
-		AECS: Float(n.AECS), Entropy: Float(n.Entropy), Suppressed: n.Suppressed, SuppressedClasses: n.SuppressedClasses,
+		AECS: Float(n.AECS), Entropy: Float(n.Entropy), Suppressed: n.Suppressed, SuppressedClasses: n.SuppressedClasses, SuppressedCells: n.SuppressedCells,
 		Classes: n.Classes, HighestRisk: Float(n.HighestRisk), AverageRisk: Float(n.AverageRisk)}
 	for j, q := range qi {
 		s.Levels[q] = n.Levels[j]
@@ -341,6 +350,7 @@ type applied struct {
 	tbl      arrow.Table
 	rowClass []uint32
 	fail     []bool
+	masks    []uint32 // per class, QIs blanked by local suppression (nil: none)
 	rep      *ApplyReport
 }
 
@@ -349,6 +359,14 @@ func (p *applied) rowFunc(opt ApplyOptions) quasiid.RowFunc {
 	return func(row int64, values []string, nulls []bool) (bool, error) {
 		if opt.Progress != nil && row%progressEvery == 0 {
 			opt.Progress(Progress{Stage: "write", Done: row, Total: p.rep.Rows})
+		}
+		if p.masks != nil {
+			m := p.masks[p.rowClass[row]]
+			for j := range values {
+				if m&(1<<j) != 0 {
+					values[j], nulls[j] = SuppressedValue, false
+				}
+			}
 		}
 		if !p.fail[p.rowClass[row]] {
 			return true, nil
@@ -394,6 +412,9 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 	if err != nil {
 		tbl.Release()
 		return nil, err
+	}
+	if tr.Policy.LocalSuppression {
+		return applyLocal(ctx, tbl, c, tr, g, opt)
 	}
 	fail, err := generalize.Failing(c, tr.Policy)
 	if err != nil {

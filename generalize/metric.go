@@ -84,6 +84,9 @@ type Node struct {
 	Classes           int
 	Suppressed        int64
 	SuppressedClasses int
+	// SuppressedCells is the number of QI cells blanked by local
+	// suppression (Policy.LocalSuppression), else 0.
+	SuppressedCells int64
 	// Utility, see the Metric constants.
 	DM, DMStar int64
 	Loss       float64

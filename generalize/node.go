@@ -61,6 +61,9 @@ func NewNodeEvaluator(marginals []*anonymity.Classes, hs []*Hierarchy, p Policy)
 	if p.MaxRecordsAtRisk != nil && p.RiskThreshold <= 0 {
 		return nil, errors.New("generalize: records-at-risk share needs a risk threshold")
 	}
+	if p.LocalSuppression {
+		return nil, &OptionError{Field: "LocalSuppression", Reason: "not supported by NodeEvaluator (it sees class tables, not the cells to blank)"}
+	}
 	if len(marginals) == 0 {
 		return nil, errors.New("generalize: no quasi-identifier marginals")
 	}

@@ -188,8 +188,11 @@ func Failing(c *anonymity.Classes, p Policy) ([]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev.sensitive(t)
 	out := make([]bool, c.Len())
+	if p.LocalSuppression { // cells are blanked (LocalSuppress), no class removed
+		return out, nil
+	}
+	ev.sensitive(t)
 	for k := range out {
 		out[k] = ev.fails(t, k)
 	}

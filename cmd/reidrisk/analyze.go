@@ -195,7 +195,7 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := openInput(e, file, f.in.delimiter)
+	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 		if f.population == "-" && file == "-" {
 			return usagef("--population - and FILE - cannot both read standard input")
 		}
-		pop, err := openInput(e, f.population, f.in.delimiter)
+		pop, err := openInput(e, f.population, f.in)
 		if err != nil {
 			return err
 		}

@@ -51,7 +51,7 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := openInput(e, file, f.in.delimiter)
+	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,12 @@ func runApply(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s: %d records, %d written to %s, %d suppressed (%s, %d classes), k = %d\n",
 		src.Name(), rep.Rows, rep.Written, f.out, rep.Suppressed, verb, rep.SuppressedClasses, rep.K)
-	if !rep.WithinLimit {
+	if rep.SuppressedCells > 0 {
+		fmt.Fprintf(e.stdout, "%d QI cells blanked (*, matching any value; k counted so)\n", rep.SuppressedCells)
+	}
+	if !rep.WithinLimit && tr.Policy.LocalSuppression {
+		fmt.Fprintf(e.stdout, "warning: k = %d or the limit of %.4g of the QI cells blanked is not met on this table\n", tr.Policy.K, tr.Policy.MaxSuppression)
+	} else if !rep.WithinLimit {
 		fmt.Fprintf(e.stdout, "warning: %d suppressed records exceed the transform's suppression limit of %.4g of the records\n", rep.Suppressed, tr.Policy.MaxSuppression)
 	}
 	for _, u := range rep.Uncovered {

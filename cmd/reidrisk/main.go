@@ -8,6 +8,8 @@
 //	reidrisk suggest FILE --qi a,b,c --k 5 [flags]
 //	reidrisk apply FILE --transform t.json --out FILE
 //	reidrisk temporal FILE --subject col --time col [flags]
+//	reidrisk suppress FILE --qi a,b,c --k 3 --out FILE [flags]
+//	reidrisk version
 //
 // Exit status: 0 on success, 2 on bad usage, 1 on bad input or failure.
 package main
@@ -19,6 +21,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/reidrisk/reidrisk/internal/version"
 )
 
 // env is what a command may touch: no globals, so tests run commands in-process.
@@ -46,6 +50,7 @@ func commands() []command {
 		{"suggest", "search the least generalisation that meets a policy", runSuggest},
 		{"apply", "apply a saved transformation to a table", runApply},
 		{"temporal", "measure weekly-habit and trace uniqueness in an event log", runTemporal},
+		{"suppress", "blank the fewest QI cells so every record matches k records (local suppression)", runSuppress},
 	}
 }
 
@@ -60,6 +65,10 @@ func run(ctx context.Context, e env, args []string) int {
 		if len(args) == 0 {
 			return 2
 		}
+		return 0
+	}
+	if args[0] == "version" || args[0] == "--version" || args[0] == "-version" {
+		fmt.Fprintln(e.stdout, "reidrisk", version.Version)
 		return 0
 	}
 	for _, c := range commands() {
@@ -86,5 +95,6 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
+	fmt.Fprintf(w, "  %-9s %s\n", "version", "print the version (also --version)")
 	fmt.Fprintln(w, "\nRun 'reidrisk COMMAND -h' for a command's flags.")
 }

@@ -37,6 +37,7 @@ type suggestFlags struct {
 	saveTransform   string
 	budget          time.Duration
 	maxOptimalNodes int64
+	local           bool
 }
 
 func (f *suggestFlags) register(fs *flag.FlagSet) {
@@ -63,6 +64,7 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * instead of removing them")
 	fs.StringVar(&f.saveTransform, "save-transform", "", "save the chosen transformation as JSON to FILE (for reidrisk apply)")
 	fs.DurationVar(&f.budget, "budget", 0, "time budget of the lattice search (0: none); a search cut short reports cut_short and is not proven optimal")
+	fs.BoolVar(&f.local, "local-suppression", false, "with --k only: keep every record and blank single QI cells (*, matching any value) after generalising, as reidrisk suppress; --max-suppression is then the share of QI cells that may be blanked")
 	fs.Int64Var(&f.maxOptimalNodes, "max-optimal-nodes", 100_000, "largest lattice (product of hierarchy heights) searched optimally; larger ones are searched by a greedy best-first heuristic, not proven optimal")
 }
 
@@ -164,6 +166,12 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	if !criteria {
 		return opt, usagef("no privacy criterion: give --k and/or --l, --t, --max-risk, --max-average-risk, --max-records-at-risk, --max-sample-uniques")
 	}
+	if f.local {
+		if f.k < 1 || f.l != 0 || f.t != 0 || p.MaxRisk != nil || p.MaxAverageRisk != nil || p.MaxRecordsAtRisk != nil || p.MaxSampleUniques != nil {
+			return opt, usagef("--local-suppression supports --k as the only criterion")
+		}
+		p.LocalSuppression = true
+	}
 	m, err := generalize.ParseMetric(f.metric)
 	if err != nil {
 		return opt, usagef("--metric %q: want dm, dm_star, loss, precision, aecs or entropy", f.metric)
@@ -196,7 +204,7 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 		}
 		opt.Hierarchies[col] = h
 	}
-	src, err := openInput(e, file, f.in.delimiter)
+	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
 	}
@@ -287,8 +295,12 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 		for _, q := range r.QI {
 			lv = append(lv, fmt.Sprintf("%s=%d", q, s.Levels[q]))
 		}
-		fmt.Fprintf(w, "%s %s\n    %s %s, %d classes, %d suppressed; risk highest %.4g average %.4g; DM %d, DM* %d, loss %.4f, precision %.4f, AECS %.4g, entropy %.4g\n",
-			label, strings.Join(lv, " "), r.Metric, metricValue(r.Metric, s), s.Classes, s.Suppressed,
+		cells := ""
+		if s.SuppressedCells > 0 {
+			cells = fmt.Sprintf(", %d cells blanked", s.SuppressedCells)
+		}
+		fmt.Fprintf(w, "%s %s\n    %s %s, %d classes, %d suppressed%s; risk highest %.4g average %.4g; DM %d, DM* %d, loss %.4f, precision %.4f, AECS %.4g, entropy %.4g\n",
+			label, strings.Join(lv, " "), r.Metric, metricValue(r.Metric, s), s.Classes, s.Suppressed, cells,
 			float64(s.HighestRisk), float64(s.AverageRisk), s.DM, s.DMStar, float64(s.Loss), float64(s.Precision), float64(s.AECS), float64(s.Entropy))
 	}
 	line("optimum:", *r.Optimum)
@@ -299,6 +311,9 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 		verb := "removed"
 		if r.Output.Starred {
 			verb = "starred"
+		}
+		if r.Output.SuppressedCells > 0 {
+			verb += fmt.Sprintf("; %d QI cells blanked, * matching any value", r.Output.SuppressedCells)
 		}
 		fmt.Fprintf(w, "wrote %s: %d records, %d suppressed (%s), k = %d\n", out, r.Output.Written, r.Output.Suppressed, verb, r.Output.K)
 	}
