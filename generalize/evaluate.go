@@ -327,7 +327,7 @@ func (e *evaluator) measure(t *table, n *Node) {
 		n.HighestRisk = 1 / float64(minSize)
 		n.AverageRisk = float64(n.Classes) / float64(kept)
 	}
-	n.Feasible = n.Suppressed <= e.maxSupp
+	n.Feasible = n.Suppressed <= e.maxSupp && !keepsNone(kept, e.rows)
 	if n.Feasible && kept > 0 {
 		p := &e.p
 		if p.MaxAverageRisk != nil && n.AverageRisk > *p.MaxAverageRisk*(1+1e-12) {

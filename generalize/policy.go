@@ -39,7 +39,8 @@ const (
 // and nil thresholds are off; a threshold set to 0 is a real policy (no
 // sample uniques, no record at risk). Records in classes that fail a
 // per-class criterion (k, l, t, MaxRisk) are suppressed; a node is
-// feasible when at most MaxSuppression of the records are suppressed and
+// feasible when at most MaxSuppression of the records are suppressed, at
+// least one record is kept (suppressing every record meets no policy) and
 // the table-level criteria (MaxAverageRisk, MaxRecordsAtRisk,
 // MaxSampleUniques), evaluated over the records that are kept, hold. ARX
 // evaluates average risk over the kept records in the same way.

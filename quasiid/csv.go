@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"strconv"
 	"strings"
@@ -126,7 +127,11 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 	if delim == '"' || delim == '\r' || delim == '\n' || delim == utf8.RuneError || !utf8.ValidRune(delim) {
 		return nil, fmt.Errorf("%s: invalid CSV delimiter %q", name, delim)
 	}
-	r := csv.NewReader(br)
+	max, err := opt.maxFieldBytes()
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(bufio.NewReaderSize(newFieldBound(br, delim, max), 64<<10))
 	r.Comma = delim
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
@@ -149,7 +154,7 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 	c.header = make([]string, len(rec))
 	for i, h := range rec {
 		if !utf8.ValidString(h) {
-			return nil, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("header: column %d: invalid UTF-8 in column name %q", i+1, h)}
+			return nil, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("header: column %d: invalid UTF-8 in column name %s", i+1, textfmt.Name(h))}
 		}
 		if h == "" {
 			return nil, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("header: column %d has an empty name", i+1)}
@@ -169,6 +174,10 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 
 // parseError turns an encoding/csv error into an InputError.
 func (c *csvReader) parseError(err error) error {
+	var long *fieldTooLong
+	if errors.As(err, &long) {
+		return long.inputError(c.name, c.header)
+	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return &InputError{File: c.name, Row: c.rows + 1, Msg: err.Error()}

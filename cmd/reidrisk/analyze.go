@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"slices"
 	"strings"
 
@@ -43,7 +44,7 @@ func (h tHierarchies) Set(s string) error {
 		return fmt.Errorf("want COLUMN=FILE, got %q", s)
 	}
 	if _, dup := h[col]; dup {
-		return fmt.Errorf("column %q given twice", col)
+		return fmt.Errorf("column %s given twice", textfmt.Name(col))
 	}
 	h[col] = path
 	return nil
@@ -152,7 +153,7 @@ func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
 	}
 	for col := range f.hierarchies {
 		if !slices.Contains(opt.Sensitive, col) {
-			return opt, usagef("--hierarchy %s=…: %q is not a --sensitive column", col, col)
+			return opt, usagef("--hierarchy %s=…: %s is not a --sensitive column", textfmt.Name(col), textfmt.Name(col))
 		}
 	}
 	if f.records != "" {
@@ -195,6 +196,12 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	inputs := append(hierarchyInputs(f.hierarchies), namedPath{"", file}, namedPath{"--population", f.population})
+	outs, err := createOutputs(ctx, e, inputs, namedPath{"--records", f.records})
+	if err != nil {
+		return err
+	}
+	defer outs.Abort()
 	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
@@ -221,8 +228,8 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return reword(withLine(err, file), f.flagPhrases())
 	}
-	if f.records != "" {
-		if err := writeRecords(f.records, rep.Records); err != nil {
+	if outs[0] != nil {
+		if err := writeRecords(outs[0], rep.Records); err != nil {
 			return err
 		}
 	}

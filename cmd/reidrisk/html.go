@@ -467,6 +467,15 @@ func suggestSections(r *reidrisk.SuggestReport) ([]htmlreport.Section, error) {
 	}
 	sum.Paragraphs = []string{fmt.Sprintf("%s of %s lattice nodes evaluated by rolling up class tables (%s rows re-read).",
 		textfmt.Thousands(int64(r.NodesEvaluated)), textfmt.Thousands(r.LatticeSize), textfmt.Thousands(r.RowsRescanned))}
+	for _, w := range r.Warnings {
+		sum.Paragraphs = append(sum.Paragraphs, "Warning: "+w+".")
+		sum.Bad = true
+	}
+	if r.Output != nil {
+		if t := outputColumnsText(r.Output.IdentifiersDropped, r.Output.ColumnsKept); t != "" {
+			sum.Paragraphs = append(sum.Paragraphs, t)
+		}
+	}
 	t := &htmlreport.Table{Header: []string{"", "before", "suggested"}}
 	after := func(f func(reidrisk.Suggestion) string) string {
 		if r.Optimum == nil {
@@ -644,6 +653,17 @@ func applySections(a *applyPage) []htmlreport.Section {
 	if !r.WithinLimit {
 		sum.Verdict += fmt.Sprintf(" That exceeds the transform's suppression limit of %s of the records.", pct(a.Transform.Policy.MaxSuppression))
 		sum.Bad = true
+	}
+	if err := r.Err(); err != nil {
+		sum.Verdict += " The transform's policy is NOT met: " + strings.TrimPrefix(err.Error(), "reidrisk: ") + "."
+		sum.Bad = true
+	}
+	for _, w := range r.Warnings {
+		sum.Paragraphs = append(sum.Paragraphs, "Warning: "+w+".")
+		sum.Bad = true
+	}
+	if t := outputColumnsText(r.IdentifiersDropped, r.ColumnsKept); t != "" {
+		sum.Paragraphs = append(sum.Paragraphs, t)
 	}
 	sum.Table = &htmlreport.Table{Header: []string{"", "records"}, Rows: [][]string{
 		{"rows read", textfmt.Thousands(r.Rows)},

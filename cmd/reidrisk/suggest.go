@@ -4,8 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -37,6 +37,7 @@ type suggestFlags struct {
 	saveTransform   string
 	budget          time.Duration
 	maxOptimalNodes int64
+	columns         outputColumnFlags
 	local           bool
 }
 
@@ -59,8 +60,9 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.riskThreshold, "risk-threshold", reidrisk.DefaultRiskThreshold, "risk above which a record is at risk (for --max-records-at-risk)")
 	fs.Float64Var(&f.maxUniques, "max-sample-uniques", 0, "largest share of kept records alone in their class")
 	fs.Float64Var(&f.maxSuppression, "max-suppression", 0, "largest share of records that may be suppressed")
-	fs.StringVar(&f.metric, "metric", "dm_star", "utility metric: dm, dm_star, loss, aecs or entropy (lower is better, minimised) or precision (Sweeney's Prec, 1 = nothing generalised, higher is better, maximised)")
+	fs.StringVar(&f.metric, "metric", "dm", "utility metric: dm, dm_star, loss, aecs or entropy (lower is better, minimised) or precision (Sweeney's Prec, 1 = nothing generalised, higher is better, maximised); dm, loss, precision and entropy charge a suppressed record as much as a record can cost, dm_star and aecs do not (with --max-suppression they favour suppressing over generalising)")
 	fs.StringVar(&f.out, "out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows)")
+	f.columns.register(fs)
 	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * instead of removing them")
 	fs.StringVar(&f.saveTransform, "save-transform", "", "save the chosen transformation as JSON to FILE (for reidrisk apply)")
 	fs.DurationVar(&f.budget, "budget", 0, "time budget of the lattice search (0: none); a search cut short reports cut_short and is not proven optimal")
@@ -83,16 +85,26 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--sensitive", opt.Sensitive}, roleFlag{"--subject", []string{opt.Subject}}); err != nil {
 		return opt, err
 	}
+	if opt.Identifiers, opt.Keep, err = f.columns.lists(); err != nil {
+		return opt, err
+	}
+	// The subject may be dropped or kept: it is counted first.
+	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--sensitive", opt.Sensitive}, roleFlag{"--identifiers", opt.Identifiers}, roleFlag{"--keep", opt.Keep}); err != nil {
+		return opt, err
+	}
+	if (len(opt.Identifiers) > 0 || len(opt.Keep) > 0) && f.out == "" {
+		return opt, usagef("--identifiers and --keep need --out: they say what the anonymised table holds")
+	}
 	opt.AutoHierarchies = f.auto
 	for col := range f.hierarchies {
 		if !slices.Contains(opt.QI, col) {
-			return opt, usagef("--hierarchy %s=…: %q is not in --qi", col, col)
+			return opt, usagef("--hierarchy %s=…: %s is not in --qi", textfmt.Name(col), textfmt.Name(col))
 		}
 	}
 	if !f.auto {
 		for _, q := range opt.QI {
 			if _, ok := f.hierarchies[q]; !ok {
-				return opt, usagef("no --hierarchy for quasi-identifier %q (give %s=FILE or --auto-hierarchies)", q, q)
+				return opt, usagef("no --hierarchy for quasi-identifier %s (give %s=FILE or --auto-hierarchies)", textfmt.Name(q), textfmt.Name(q))
 			}
 		}
 	}
@@ -196,6 +208,13 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	outs, err := createOutputs(ctx, e, append(hierarchyInputs(f.hierarchies), namedPath{"", file}),
+		namedPath{"--out", f.out}, namedPath{"--save-transform", f.saveTransform})
+	if err != nil {
+		return err
+	}
+	defer outs.Abort()
+	out, transform := outs[0], outs[1]
 	opt.Hierarchies = map[string]*generalize.Hierarchy{}
 	for col, path := range f.hierarchies {
 		h, err := generalize.ReadHierarchyFile(col, path)
@@ -209,12 +228,7 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer src.Close()
-	var out *os.File
-	if f.out != "" {
-		if out, err = os.Create(f.out); err != nil {
-			return err
-		}
-		defer out.Close()
+	if out != nil {
 		opt.Output = out
 	}
 	bar := newProgress(e, f.in.quiet)
@@ -224,30 +238,26 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if out != nil {
-		if rep.Output == nil {
-			out.Close()
-			os.Remove(f.out)
-		} else if err := out.Close(); err != nil {
+	// Without a solution nothing is written: the deferred Abort leaves an
+	// existing --out and --save-transform as they were.
+	if out != nil && rep.Output != nil {
+		if err := out.Commit(); err != nil {
 			return err
 		}
 	}
-	if f.saveTransform != "" && rep.Transform != nil {
-		tf, err := os.Create(f.saveTransform)
-		if err != nil {
+	if transform != nil && rep.Transform != nil {
+		if err := rep.Transform.WriteJSON(transform); err != nil {
 			return err
 		}
-		if err := rep.Transform.WriteJSON(tf); err != nil {
-			tf.Close()
-			return err
-		}
-		if err := tf.Close(); err != nil {
+		if err := transform.Commit(); err != nil {
 			return err
 		}
 	}
 	switch f.in.format {
 	case "json":
-		return writeJSON(e.stdout, rep)
+		if err := writeJSON(e.stdout, rep); err != nil {
+			return err
+		}
 	case "html":
 		if err := writeHTML(e.stdout, htmlPage{Title: "reidrisk suggest: " + rep.Source, Suggest: rep}); err != nil {
 			return err
@@ -255,10 +265,7 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 	default:
 		writeSuggestText(e.stdout, rep, f.out, f.saveTransform)
 	}
-	if rep.Optimum == nil {
-		return fmt.Errorf("no generalisation meets the policy, even with every QI at its top level")
-	}
-	return nil
+	return rep.Err()
 }
 
 // writeSuggestText writes the human-readable suggestion.
@@ -304,6 +311,9 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 			float64(s.HighestRisk), float64(s.AverageRisk), s.DM, s.DMStar, float64(s.Loss), float64(s.Precision), float64(s.AECS), float64(s.Entropy))
 	}
 	line("optimum:", *r.Optimum)
+	for _, wn := range r.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", wn)
+	}
 	for i, a := range r.Alternatives {
 		line(fmt.Sprintf("alternative %d:", i+1), a)
 	}
@@ -316,6 +326,10 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 			verb += fmt.Sprintf("; %d QI cells blanked, * matching any value", r.Output.SuppressedCells)
 		}
 		fmt.Fprintf(w, "wrote %s: %d records, %d suppressed (%s), k = %d\n", out, r.Output.Written, r.Output.Suppressed, verb, r.Output.K)
+		writeOutputColumns(func(format string, a ...any) { fmt.Fprintf(w, "  "+format, a...) }, r.Output.IdentifiersDropped, r.Output.ColumnsKept)
+		if err := r.Output.Err(); err != nil {
+			fmt.Fprintf(w, "warning: %s\n", strings.TrimPrefix(err.Error(), "reidrisk: "))
+		}
 	}
 	if transform != "" {
 		fmt.Fprintf(w, "saved the transformation to %s\n", transform)

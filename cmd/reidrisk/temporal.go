@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
+	"github.com/reidrisk/reidrisk/internal/safeout"
 	"github.com/reidrisk/reidrisk/quasiid"
 	"github.com/reidrisk/reidrisk/temporal"
 )
@@ -36,6 +36,7 @@ type temporalFlags struct {
 	policy         string
 	maxEvaluations int
 	out            string
+	columns        outputColumnFlags
 }
 
 func (f *temporalFlags) register(fs *flag.FlagSet) {
@@ -51,8 +52,9 @@ func (f *temporalFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.sampleSize, "sample-size", 2000, "subjects sampled per p for ε_p")
 	fs.Uint64Var(&f.seed, "seed", 1, "sampling seed")
 	fs.BoolVar(&f.traceAttrs, "trace-attrs", false, "trace points carry the key's attributes and duration bucket")
-	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (shares unique_p1, le_2, lt_5, unique_p2, eps1…; counts of subjects singled_out, le_2_subjects, lt_5_subjects): search the least coarsening meeting it that singles out nobody more")
+	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (shares unique_p1, le_2, lt_5, unique_p2, eps1…; counts of subjects singled_out, le_2_subjects, lt_5_subjects): search the least coarsening meeting it that singles out nobody more, by one habit or by a pair of habits (exit 3 when none is found)")
 	fs.IntVar(&f.maxEvaluations, "max-evaluations", 200, "at most this many generalizations measured by the --policy search")
+	f.columns.register(fs)
 	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv): times become their slot's start on the week's Monday (Saturday for weekends), durations their bucket's lower bound, so that reidrisk temporal can check it")
 }
 
@@ -132,10 +134,20 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 	if f.maxP == 0 {
 		opt.MaxP = -1
 	}
+	if opt.Identifiers, opt.Keep, err = f.columns.lists(); err != nil {
+		return opt, err
+	}
+	if (len(opt.Identifiers) > 0 || len(opt.Keep) > 0) && f.out == "" {
+		return opt, usagef("--identifiers and --keep need --out: they say what the coarsened event table holds")
+	}
+	if err := checkRoles(roleFlag{"--time", []string{opt.Time}}, roleFlag{"--duration-col", []string{opt.DurationColumn}}, roleFlag{"--attrs", opt.Attrs},
+		roleFlag{"--identifiers", opt.Identifiers}, roleFlag{"--keep", opt.Keep}); err != nil {
+		return opt, err
+	}
 	cols := append([]string{opt.Subject, opt.Time, opt.DurationColumn}, opt.Attrs...)
 	for i, c := range cols {
 		if c != "" && slices.Contains(cols[:i], c) {
-			return opt, usagef("column %q is named twice among --subject, --time, --duration-col and --attrs", c)
+			return opt, usagef("column %s is named twice among --subject, --time, --duration-col and --attrs", textfmt.Name(c))
 		}
 	}
 	return opt, nil
@@ -151,6 +163,11 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	outs, err := createOutputs(ctx, e, []namedPath{{"", file}}, namedPath{"--out", f.out})
+	if err != nil {
+		return err
+	}
+	defer outs.Abort()
 	// With --out the input is read twice; standard input is kept in memory.
 	open := func() (*quasiid.Source, error) { return openInput(e, file, f.in) }
 	if file == "-" && f.out != "" {
@@ -175,8 +192,11 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 		return withLine(err, file) // a bad duration: add the CSV line
 	}
 	var written *quasiid.RewriteStats
-	if f.out != "" {
-		st, err := writeSafe(ctx, rep, open, f.out)
+	if outs[0] != nil && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
+		if err := rep.CheckOutput(); err != nil {
+			return err
+		}
+		st, err := writeSafe(ctx, rep, open, outs[0])
 		if err != nil {
 			return err
 		}
@@ -184,16 +204,23 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 	}
 	switch f.in.format {
 	case "json":
-		return writeJSON(e.stdout, rep)
+		err = writeJSON(e.stdout, rep)
 	case "html":
-		return writeTemporalHTML(e.stdout, rep)
+		err = writeTemporalHTML(e.stdout, rep)
+	default:
+		err = writeTemporalText(e.stdout, rep, f.out, written)
 	}
-	return writeTemporalText(e.stdout, rep, f.out, written)
+	if err != nil {
+		return err
+	}
+	return rep.Err()
 }
 
-// writeSafe writes the coarsened table to path, removing a partial file on error.
-func writeSafe(ctx context.Context, rep *reidrisk.TemporalReport, open func() (*quasiid.Source, error), path string) (quasiid.RewriteStats, error) {
+// writeSafe writes the coarsened table to out and commits it; on error
+// the caller's deferred Abort removes the partial file.
+func writeSafe(ctx context.Context, rep *reidrisk.TemporalReport, open func() (*quasiid.Source, error), out *safeout.File) (quasiid.RewriteStats, error) {
 	var st quasiid.RewriteStats
+	path := out.Name()
 	format, err := quasiid.FormatFromName(path)
 	if err != nil {
 		return st, err
@@ -206,18 +233,10 @@ func writeSafe(ctx context.Context, rep *reidrisk.TemporalReport, open func() (*
 		return st, err
 	}
 	defer src.Close()
-	out, err := os.Create(path)
-	if err != nil {
+	if st, err = rep.WriteSafe(ctx, src, out, format); err != nil {
 		return st, err
 	}
-	st, err = rep.WriteSafe(ctx, src, out, format)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return st, err
+	return st, out.Commit()
 }
 
 // keyText describes an event key in the report's terms (see
@@ -315,6 +334,7 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 			"  (weekday or any day), Saturday (weekend) or the day itself, in %s; duration → lower bound of its bucket;\n"+
 			"  attributes left out of the key → null. Analyse it again with the same options to check the policy.\n",
 			out, textfmt.Thousands(written.Kept), r.Key.TimeZone)
+		writeOutputColumns(func(format string, a ...any) { p.f("  "+format, a...) }, r.IdentifiersDropped, r.ColumnsKept)
 	}
 	return p.err
 }
@@ -372,6 +392,9 @@ func writeTemporalHTML(w io.Writer, r *reidrisk.TemporalReport) error {
 				s.Verdict = "Coarsen the event key to " + key + " (" + costText(float64(sg.Cost)) + ")."
 			default:
 				s.Verdict = "No coarsening within the search budget meets the policy; the closest, " + key + ", is shown."
+			}
+			if t := outputColumnsText(r.IdentifiersDropped, r.ColumnsKept); t != "" {
+				s.Paragraphs = append(s.Paragraphs, t)
 			}
 			if s.Table != nil {
 				b, a := sg.Before, sg.After
