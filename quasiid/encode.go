@@ -118,6 +118,9 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 		return nil, err
 	}
 	if c, ok := rr.(*csvReader); ok && c.cur == nil && c.rows == 0 {
+		if c.raw != nil && c.r == nil {
+			return encodeCSVParallel(ctx, c, t, encs, opt)
+		}
 		return encodeCSV(ctx, c, t, encs, opt)
 	}
 	if rr == nil && len(encs) > 0 {

@@ -140,6 +140,11 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 		if err != nil {
 			return nil, err
 		}
+		if f, ok := r.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+				cr.size = st.Size()
+			}
+		}
 		s.rr = cr
 	case IPCStream:
 		if err := checkStreamHead(br); err != nil {
