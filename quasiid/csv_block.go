@@ -201,3 +201,69 @@ func (p *csvFields) record(data []byte, pos int) (int, bool) {
 		}
 	}
 }
+
+// shortCodes caches the codes of fields of at most 7 bytes, each packed
+// with its length into a uint64, in an open-addressing table: for the
+// few short values of a typical quasi-identifier it is several times
+// faster than a map lookup by string.
+type shortCodes struct {
+	keys  []uint64 // 0 marks an empty slot; a packed key is never 0
+	codes []uint32
+	n     int
+}
+
+// packShort packs b, if at most 7 bytes long, with its length + 1 in the
+// top byte.
+func packShort(b []byte) (uint64, bool) {
+	if len(b) > 7 {
+		return 0, false
+	}
+	k := uint64(len(b)+1) << 56
+	for i, c := range b {
+		k |= uint64(c) << (8 * i)
+	}
+	return k, true
+}
+
+// slot returns the slot of key k: where it is, or the empty slot where
+// it would go.
+func (s *shortCodes) slot(k uint64) int {
+	mask := uint64(len(s.keys) - 1)
+	i := (k * 0x9e3779b97f4a7c15) >> 40 & mask
+	for s.keys[i] != 0 && s.keys[i] != k {
+		i = (i + 1) & mask
+	}
+	return int(i)
+}
+
+// get returns the code of key k.
+func (s *shortCodes) get(k uint64) (uint32, bool) {
+	if s.n == 0 {
+		return 0, false
+	}
+	i := s.slot(k)
+	return s.codes[i], s.keys[i] == k
+}
+
+// put records the code of key k, which is not in the table.
+func (s *shortCodes) put(k uint64, code uint32) {
+	if 2*(s.n+1) > len(s.keys) {
+		old, oldCodes := s.keys, s.codes
+		s.keys, s.codes = make([]uint64, max(64, 2*len(old))), make([]uint32, max(64, 2*len(old)))
+		s.n = 0
+		for i, k := range old {
+			if k != 0 {
+				s.put(k, oldCodes[i])
+			}
+		}
+	}
+	i := s.slot(k)
+	s.keys[i], s.codes[i] = k, code
+	s.n++
+}
+
+// clear empties the table.
+func (s *shortCodes) clear() {
+	clear(s.keys)
+	s.n = 0
+}

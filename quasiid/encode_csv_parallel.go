@@ -79,6 +79,7 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 			if err = ctx.Err(); err == nil {
 				err = m.merge(r)
 			}
+			recycle(r)
 			<-credit
 			if err != nil {
 				cancel()
@@ -107,6 +108,44 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 	return t, nil
 }
 
+// blockBuffers and codeBuffers recycle the blocks' bytes and codes once
+// merged: fewer page faults, less garbage, a smaller heap.
+var (
+	blockBuffers sync.Pool // *[]byte of capacity csvBlockSize
+	codeBuffers  sync.Pool // *[]uint32
+)
+
+// blockBuffer returns an empty buffer of capacity n, recycled when n is
+// csvBlockSize.
+func blockBuffer(n int) []byte {
+	if n == csvBlockSize {
+		if b, ok := blockBuffers.Get().(*[]byte); ok {
+			return (*b)[:0]
+		}
+	}
+	return make([]byte, 0, n)
+}
+
+// codeBuffer returns an empty code slice of capacity about n or more.
+func codeBuffer(n int) []uint32 {
+	if b, ok := codeBuffers.Get().(*[]uint32); ok && cap(*b) >= n/2 {
+		return (*b)[:0]
+	}
+	return make([]uint32, 0, n)
+}
+
+// recycle returns the buffers of a merged result to their pools.
+func recycle(r *csvResult) {
+	if b := r.block.data; cap(b) == csvBlockSize {
+		blockBuffers.Put(&b)
+	}
+	for _, c := range r.codes {
+		if c != nil {
+			codeBuffers.Put(&c)
+		}
+	}
+}
+
 // readBlocks cuts the input after the header into blocks of whole
 // records and sends them, taking a credit for each.
 func (c *csvReader) readBlocks(ctx context.Context, out chan<- *csvBlock, credit chan<- struct{}) error {
@@ -114,7 +153,7 @@ func (c *csvReader) readBlocks(ctx context.Context, out chan<- *csvBlock, credit
 	for seq := 0; ; seq++ {
 		size := csvBlockSize
 		for {
-			buf := make([]byte, len(carry), max(size, 2*len(carry)))
+			buf := blockBuffer(max(size, 2*len(carry)))[:len(carry)]
 			copy(buf, carry)
 			n, err := io.ReadFull(c.raw, buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
@@ -171,6 +210,7 @@ type csvWorker struct {
 	encs   []*columnEncoder
 	split  *csvFields
 	dicts  []*Dictionary
+	short  []shortCodes // per column: codes of short fields in dicts
 	times  []timeParser
 	nulls  map[string]struct{}
 	fields []int // the field of each column
@@ -178,7 +218,7 @@ type csvWorker struct {
 
 func newCSVWorker(id int, c *csvReader, encs []*columnEncoder) *csvWorker {
 	w := &csvWorker{id: id, c: c, encs: encs, split: newCSVFields(byte(c.delim), len(c.header)),
-		dicts: make([]*Dictionary, len(encs)), times: make([]timeParser, len(encs)), nulls: c.nulls,
+		dicts: make([]*Dictionary, len(encs)), short: make([]shortCodes, len(encs)), times: make([]timeParser, len(encs)), nulls: c.nulls,
 		fields: make([]int, len(encs))}
 	for k, e := range encs {
 		w.dicts[k] = NewDictionary()
@@ -196,7 +236,9 @@ func (w *csvWorker) parse(b *csvBlock) *csvResult {
 	nullBefore := make([]uint32, len(w.encs))
 	for k, d := range w.dicts {
 		if d.Len() > maxLocalDict {
-			w.dicts[k], d = NewDictionary(), NewDictionary()
+			d = NewDictionary()
+			w.dicts[k] = d
+			w.short[k].clear()
 			r.reset[k] = true
 		}
 		start[k], nullBefore[k] = d.Len(), d.null
@@ -207,7 +249,7 @@ func (w *csvWorker) parse(b *csvBlock) *csvResult {
 			r.times = make([][]int64, len(w.encs))
 			r.valid = make([][]bool, len(w.encs))
 		} else {
-			r.codes[k] = make([]uint32, 0, rowsGuess)
+			r.codes[k] = codeBuffer(rowsGuess)
 		}
 	}
 	bad := false
@@ -232,17 +274,26 @@ func (w *csvWorker) parse(b *csvBlock) *csvResult {
 				continue
 			}
 			d := w.dicts[k]
+			var code uint32
 			if null {
-				r.codes[k] = append(r.codes[k], d.NullCode())
+				code = d.NullCode()
+			} else if key, ok := packShort(v); ok {
+				var found bool
+				if code, found = w.short[k].get(key); !found {
+					code = d.codeBytes(v)
+					w.short[k].put(key, code)
+				}
 			} else {
-				r.codes[k] = append(r.codes[k], d.codeBytes(v))
+				code = d.codeBytes(v)
 			}
+			r.codes[k] = append(r.codes[k], code)
 		}
 		r.rows++
 	})
 	if !ok || bad {
 		for k, d := range w.dicts {
 			d.truncate(start[k], nullBefore[k])
+			w.short[k].clear()
 		}
 		r.slow, r.codes, r.times, r.valid = true, nil, nil, nil
 		return r
