@@ -211,6 +211,8 @@ type csvWorker struct {
 	split  *csvFields
 	dicts  []*Dictionary
 	short  []shortCodes // per column: codes of short fields in dicts
+	last   [][]byte     // per column: the last longer field, and its code
+	lastC  []uint32
 	times  []timeParser
 	nulls  map[string]struct{}
 	fields []int // the field of each column
@@ -218,7 +220,8 @@ type csvWorker struct {
 
 func newCSVWorker(id int, c *csvReader, encs []*columnEncoder) *csvWorker {
 	w := &csvWorker{id: id, c: c, encs: encs, split: newCSVFields(byte(c.delim), len(c.header)),
-		dicts: make([]*Dictionary, len(encs)), short: make([]shortCodes, len(encs)), times: make([]timeParser, len(encs)), nulls: c.nulls,
+		dicts: make([]*Dictionary, len(encs)), short: make([]shortCodes, len(encs)),
+		last: make([][]byte, len(encs)), lastC: make([]uint32, len(encs)), times: make([]timeParser, len(encs)), nulls: c.nulls,
 		fields: make([]int, len(encs))}
 	for k, e := range encs {
 		w.dicts[k] = NewDictionary()
@@ -239,6 +242,7 @@ func (w *csvWorker) parse(b *csvBlock) *csvResult {
 			d = NewDictionary()
 			w.dicts[k] = d
 			w.short[k].clear()
+			w.last[k] = nil
 			r.reset[k] = true
 		}
 		start[k], nullBefore[k] = d.Len(), d.null
@@ -283,8 +287,11 @@ func (w *csvWorker) parse(b *csvBlock) *csvResult {
 					code = d.codeBytes(v)
 					w.short[k].put(key, code)
 				}
+			} else if w.last[k] != nil && bytes.Equal(v, w.last[k]) {
+				code = w.lastC[k] // runs of one account, one id
 			} else {
 				code = d.codeBytes(v)
+				w.last[k], w.lastC[k] = append(w.last[k][:0], v...), code
 			}
 			r.codes[k] = append(r.codes[k], code)
 		}
@@ -294,6 +301,7 @@ func (w *csvWorker) parse(b *csvBlock) *csvResult {
 		for k, d := range w.dicts {
 			d.truncate(start[k], nullBefore[k])
 			w.short[k].clear()
+			w.last[k] = nil
 		}
 		r.slow, r.codes, r.times, r.valid = true, nil, nil, nil
 		return r
