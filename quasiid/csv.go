@@ -105,11 +105,13 @@ type csvReader struct {
 	// head the header's bytes, and r is made on first use, over head and
 	// raw. raw is nil when r was made at once (a delimiter that is not one
 	// ASCII byte, a header longer than the read buffer).
-	raw      *bufio.Reader
-	head     []byte
-	delim    rune
-	size     int64 // input size in bytes when known, else 0
-	lineBase int   // lines before the bytes r reads (a block of the fast path)
+	raw       *bufio.Reader
+	head      []byte
+	delim     rune
+	size      int64 // input size in bytes when known, else 0
+	lineBase  int   // lines before the bytes r reads (a block of the fast path)
+	maxBlock  int   // the most bytes the fast path holds for one record (0: maxCSVBlock)
+	blockSize int   // the fast path's block size (0: csvBlockSize)
 
 	refs  int64
 	cur   arrow.Record

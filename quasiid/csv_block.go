@@ -12,6 +12,7 @@ type csvBlock struct {
 	seq  int
 	data []byte
 	eof  bool // the last block
+	rest bool // the last block: encoding/csv reads it and the rest of the input
 }
 
 // recordEnd returns the length of the longest prefix of data that ends

@@ -182,3 +182,36 @@ func FuzzParallelCSV(f *testing.F) {
 		checkParallelCSV(t, data, []int{1, 0})
 	})
 }
+
+// TestParallelCSVLongRecord checks that a record longer than the fast
+// path holds hands the rest of the input to encoding/csv with the right
+// rows, lines and codes, and errors after it name their row and line.
+func TestParallelCSVLongRecord(t *testing.T) {
+	long := strings.Repeat("x", 5000)
+	data := "a,b\n1,p\n\n2,\"" + long + "\n" + long + "\"\n1,q\n3,p\n"
+	encode := func(data string) (*Table, error) {
+		src, err := Read("l.csv", strings.NewReader(data), ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer src.Close()
+		c := src.rr.(*csvReader)
+		c.maxBlock, c.blockSize = 1000, 100
+		return Encode(context.Background(), src, Spec{QI: []string{"a", "b"}}, EncodeOptions{})
+	}
+	tbl, err := encode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkParallelCSV(t, data, []int{1, 0}) // the usual path, for comparison
+	if got := values(tbl.Column("a")); !reflect.DeepEqual(got, []string{"1", "2", "1", "3"}) {
+		t.Errorf("a = %q", got)
+	}
+	if got := tbl.Column("b").Codes; !reflect.DeepEqual(got, []uint32{0, 1, 2, 0}) {
+		t.Errorf("b codes = %v", got)
+	}
+	_, err = encode(data + "4\n")
+	if want := `l.csv: row 5 (line 8), column "b": missing field: the row has 1 fields, the header 2`; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+}

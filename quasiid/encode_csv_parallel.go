@@ -10,6 +10,10 @@ import (
 	"sync"
 )
 
+// maxCSVBlock bounds the bytes the fast path holds for one record; a
+// longer record sends the rest of the input to encoding/csv.
+const maxCSVBlock = 64 << 20
+
 // csvBlockSize is the size of the blocks the CSV fast path reads and
 // hands to its workers.
 const csvBlockSize = 2 << 20
@@ -31,6 +35,12 @@ const maxLocalDict = 1 << 16
 // in its turn, and errors name the file, row, line and column as the
 // sequential reader does.
 func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*columnEncoder, opt EncodeOptions) (*Table, error) {
+	if c.maxBlock == 0 {
+		c.maxBlock = maxCSVBlock
+	}
+	if c.blockSize == 0 {
+		c.blockSize = csvBlockSize
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	nw := max(1, runtime.GOMAXPROCS(0))
@@ -55,7 +65,7 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
-	m := &csvMerge{c: c, t: t, encs: encs, workers: workers, line: int64(bytes.Count(c.head, []byte{'\n'}))}
+	m := &csvMerge{ctx: ctx, c: c, t: t, encs: encs, workers: workers, line: int64(bytes.Count(c.head, []byte{'\n'}))}
 	m.l2g = make([][][]uint32, nw)
 	for w := range m.l2g {
 		m.l2g[w] = make([][]uint32, len(encs))
@@ -151,7 +161,7 @@ func recycle(r *csvResult) {
 func (c *csvReader) readBlocks(ctx context.Context, out chan<- *csvBlock, credit chan<- struct{}) error {
 	var carry []byte
 	for seq := 0; ; seq++ {
-		size := csvBlockSize
+		size := c.blockSize
 		for {
 			buf := blockBuffer(max(size, 2*len(carry)))[:len(carry)]
 			copy(buf, carry)
@@ -168,6 +178,18 @@ func (c *csvReader) readBlocks(ctx context.Context, out chan<- *csvBlock, credit
 			if end == 0 && !eof {
 				carry = buf // no record ends in the block: read more
 				size = 2 * cap(buf)
+				if len(carry) > c.maxBlock {
+					// A record this long (a huge field, or quotes that
+					// never close): the rest of the input goes to
+					// encoding/csv as a stream, in the merge's turn.
+					select {
+					case credit <- struct{}{}:
+					case <-ctx.Done():
+						return ctx.Err()
+					}
+					out <- &csvBlock{seq: seq, data: carry, rest: true}
+					return nil
+				}
 				continue
 			}
 			carry = append([]byte(nil), buf[end:]...)
@@ -233,6 +255,9 @@ func newCSVWorker(id int, c *csvReader, encs []*columnEncoder) *csvWorker {
 // parse codes the rows of b; on a block it cannot split simply it leaves
 // its dictionaries as they were and marks the result slow.
 func (w *csvWorker) parse(b *csvBlock) *csvResult {
+	if b.rest {
+		return &csvResult{block: b, worker: w.id, slow: true}
+	}
 	r := &csvResult{block: b, worker: w.id, codes: make([][]uint32, len(w.encs)), fresh: make([][]string, len(w.encs)),
 		null: make([]int, len(w.encs)), reset: make([]bool, len(w.encs))}
 	start := make([]int, len(w.encs))
@@ -319,6 +344,7 @@ func (w *csvWorker) parse(b *csvBlock) *csvResult {
 
 // csvMerge merges the workers' results in block order.
 type csvMerge struct {
+	ctx     context.Context
 	c       *csvReader
 	t       *Table
 	encs    []*columnEncoder
@@ -412,14 +438,25 @@ func (m *csvMerge) appendTimes(c *Column, times []int64, valid []bool) {
 }
 
 // sequential parses block b with encoding/csv, as the sequential reader
-// would at this point of the file, and appends its rows.
+// would at this point of the file, and appends its rows; a rest block is
+// followed by the rest of the input, which no other goroutine reads any
+// more.
 func (m *csvMerge) sequential(b *csvBlock) error {
 	c := m.c
+	var in io.Reader = bytes.NewReader(b.data)
+	if b.rest {
+		in = io.MultiReader(in, c.raw)
+	}
 	s := &csvReader{name: c.name, header: c.header, nulls: c.nulls, batch: c.batch, rows: m.rows,
-		r: newCSVParser(bytes.NewReader(b.data), c.delim), lineBase: int(m.line),
+		r: newCSVParser(in, c.delim), lineBase: int(m.line),
 		next: int(m.line - m.trail + 1)}
 	rows0 := s.rows
 	for {
+		if s.rows%int64(c.batch) == 0 {
+			if err := m.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		rec := s.readRow()
 		if rec == nil {
 			break
@@ -434,7 +471,7 @@ func (m *csvMerge) sequential(b *csvBlock) error {
 	if s.err != nil {
 		return s.err
 	}
-	m.line += int64(bytes.Count(b.data, []byte{'\n'}))
+	m.line += int64(bytes.Count(b.data, []byte{'\n'})) // (the rest block is the last)
 	if s.rows > rows0 {
 		m.blank += s.blank
 	}
