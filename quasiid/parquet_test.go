@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -128,6 +129,46 @@ func TestParquetEncodeMatchesText(t *testing.T) {
 			if int(next) != c.Dict.Len() {
 				t.Fatalf("seed %d: column %s: %d codes used, dictionary of %d", seed, c.Name, next, c.Dict.Len())
 			}
+		}
+	}
+}
+
+// TestParquetWithout checks that Without works on a Parquet source, whose
+// record reader is made on first use: the dropped column is gone and the
+// others read as before.
+func TestParquetWithout(t *testing.T) {
+	rec := typedRecord(memory.DefaultAllocator)
+	defer rec.Release()
+	var buf bytes.Buffer
+	w, err := newRecordWriter(&buf, Parquet, rec.Schema(), memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	src, err := Read("w.parquet", bytes.NewReader(buf.Bytes()), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Without(src, []string{"score"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if got := out.Columns(); !reflect.DeepEqual(got, []string{"zip", "age", "flag", "day"}) {
+		t.Fatalf("columns %q", got)
+	}
+	tbl, err := Encode(context.Background(), out, Spec{QI: []string{"zip", "age"}}, EncodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"zip", "age"} {
+		if got := values(tbl.Column(name)); !reflect.DeepEqual(got, typedWant[name]) {
+			t.Errorf("%s: %q, want %q", name, got, typedWant[name])
 		}
 	}
 }
