@@ -65,15 +65,12 @@ func (p *parquetFile) reader(dict []int) (*pqarrow.FileReader, error) {
 }
 
 // records returns a record reader of every column.
-func (p *parquetFile) records(ctx context.Context) (array.RecordReader, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func (p *parquetFile) records() (array.RecordReader, error) {
 	fr, err := p.reader(nil)
 	if err != nil {
 		return nil, err
 	}
-	return fr.GetRecordReader(ctx, nil, nil)
+	return fr.GetRecordReader(context.Background(), nil, nil)
 }
 
 // rows returns the number of rows the metadata announces, and how many

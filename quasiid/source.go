@@ -431,7 +431,7 @@ func (s *Source) reader() (array.RecordReader, error) {
 func (s *Source) records() (array.RecordReader, error) {
 	if s.rr == nil {
 		err := guard(func() (err error) {
-			s.rr, err = s.pq.records(nil)
+			s.rr, err = s.pq.records()
 			return err
 		})
 		if err != nil {
