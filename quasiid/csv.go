@@ -113,6 +113,7 @@ type csvReader struct {
 	lineBase  int   // lines before the bytes r reads (a block of the fast path)
 	maxBlock  int   // the most bytes the fast path holds for one record (0: maxCSVBlock)
 	blockSize int   // the fast path's block size (0: csvBlockSize)
+	maxField  int64 // the longest field allowed (ReadOptions.MaxFieldBytes)
 
 	refs  int64
 	cur   arrow.Record
@@ -141,13 +142,17 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 	if delim == '"' || delim == '\r' || delim == '\n' || delim == utf8.RuneError || !utf8.ValidRune(delim) {
 		return nil, fmt.Errorf("%s: invalid CSV delimiter %q", name, delim)
 	}
-	c := &csvReader{name: name, batch: opt.batchSize(), mem: opt.allocator(), refs: 1, delim: delim}
+	max, err := opt.maxFieldBytes()
+	if err != nil {
+		return nil, err
+	}
+	c := &csvReader{name: name, batch: opt.batchSize(), mem: opt.allocator(), refs: 1, delim: delim, maxField: max}
 	var r *csv.Reader
 	if head, ok := headerBytes(br, delim); ok {
 		c.raw, c.head = br, head
-		r = newCSVParser(bytes.NewReader(head), delim)
+		r = c.newParser(bytes.NewReader(head), 0, 0)
 	} else {
-		r = newCSVParser(br, delim)
+		r = c.newParser(br, 0, 0)
 		c.r = r
 	}
 	if len(opt.NullValues) > 0 {
@@ -189,11 +194,17 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 	return c, nil
 }
 
-// newCSVParser returns an encoding/csv reader of r as this package reads
-// CSV.
-func newCSVParser(r io.Reader, delim rune) *csv.Reader {
-	p := csv.NewReader(r)
-	p.Comma = delim
+// newParser returns an encoding/csv reader of r as this package reads
+// CSV, under a fieldBound that stops any field longer than c.maxField;
+// r starts after rows data rows and lines lines of the file (a block of
+// the fast path), so that the bound's errors name the file's row and line.
+func (c *csvReader) newParser(r io.Reader, rows int64, lines int) *csv.Reader {
+	fb := newFieldBound(r, c.delim, c.maxField)
+	if rows > 0 || lines > 0 {
+		fb.record, fb.line = rows+1, int64(lines)+1
+	}
+	p := csv.NewReader(bufio.NewReaderSize(fb, 64<<10))
+	p.Comma = c.delim
 	p.FieldsPerRecord = -1
 	p.ReuseRecord = true
 	return p
@@ -204,7 +215,7 @@ func newCSVParser(r io.Reader, delim rune) *csv.Reader {
 // again, so that its line numbers count from the top of the file).
 func (c *csvReader) parser() *csv.Reader {
 	if c.r == nil {
-		c.r = newCSVParser(io.MultiReader(bytes.NewReader(c.head), c.raw), c.delim)
+		c.r = c.newParser(io.MultiReader(bytes.NewReader(c.head), c.raw), 0, 0)
 		c.r.Read()
 	}
 	return c.r
@@ -244,6 +255,10 @@ func headerBytes(br *bufio.Reader, delim rune) ([]byte, bool) {
 
 // parseError turns an encoding/csv error into an InputError.
 func (c *csvReader) parseError(err error) error {
+	var long *fieldTooLong
+	if errors.As(err, &long) {
+		return long.inputError(c.name, c.header)
+	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return &InputError{File: c.name, Row: c.rows + 1, Msg: err.Error()}

@@ -61,6 +61,7 @@ func recordEnd(data []byte) int {
 type csvFields struct {
 	delim  byte
 	ncol   int
+	max    int // the longest field in bytes as it is in the file (fieldBound)
 	fields [][]byte
 	quoted [][]byte // scratch for unquoted copies of quoted fields
 	lines  int      // newlines passed
@@ -69,8 +70,8 @@ type csvFields struct {
 	lead, inner, trail int
 }
 
-func newCSVFields(delim byte, ncol int) *csvFields {
-	return &csvFields{delim: delim, ncol: ncol, fields: make([][]byte, ncol), quoted: make([][]byte, ncol)}
+func newCSVFields(delim byte, ncol int, max int64) *csvFields {
+	return &csvFields{delim: delim, ncol: ncol, max: int(min(max, 1<<40)), fields: make([][]byte, ncol), quoted: make([][]byte, ncol)}
 }
 
 // each calls fn with the fields of every record of data, which must be
@@ -120,6 +121,7 @@ func (p *csvFields) record(data []byte, pos int) (int, bool) {
 			return pos, false
 		}
 		last := false
+		start := pos
 		if pos < len(data) && data[pos] == '"' {
 			buf := p.quoted[f][:0]
 			pos++
@@ -153,6 +155,9 @@ func (p *csvFields) record(data []byte, pos int) (int, bool) {
 				break
 			}
 			p.quoted[f], p.fields[f] = buf, buf
+			if pos-start > p.max {
+				return pos, false // encoding/csv's field bound names it
+			}
 			switch {
 			case pos == len(data):
 				last = true
@@ -173,7 +178,6 @@ func (p *csvFields) record(data []byte, pos int) (int, bool) {
 				return pos, false
 			}
 		} else {
-			start := pos
 			for pos < len(data) {
 				b := data[pos]
 				if b == p.delim || b == '\n' {
@@ -185,6 +189,9 @@ func (p *csvFields) record(data []byte, pos int) (int, bool) {
 				pos++
 			}
 			field := data[start:pos]
+			if len(field) > p.max {
+				return pos, false
+			}
 			if pos == len(data) || data[pos] == '\n' {
 				if n := len(field); n > 0 && field[n-1] == '\r' {
 					field = field[:n-1]

@@ -10,8 +10,9 @@ import (
 	"sync"
 )
 
-// maxCSVBlock bounds the bytes the fast path holds for one record; a
-// longer record sends the rest of the input to encoding/csv.
+// maxCSVBlock bounds the bytes the fast path holds for one record, below
+// the field limit; a longer record sends the rest of the input to
+// encoding/csv.
 const maxCSVBlock = 64 << 20
 
 // csvBlockSize is the size of the blocks the CSV fast path reads and
@@ -35,11 +36,15 @@ const maxLocalDict = 1 << 16
 // in its turn, and errors name the file, row, line and column as the
 // sequential reader does.
 func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*columnEncoder, opt EncodeOptions) (*Table, error) {
-	if c.maxBlock == 0 {
-		c.maxBlock = maxCSVBlock
-	}
+	// Blocks are no larger than the field limit, and a block in which no
+	// record ends sends the rest of the input to encoding/csv, whose field
+	// bound names a field over the limit: a huge field is read only to
+	// about the limit.
 	if c.blockSize == 0 {
-		c.blockSize = csvBlockSize
+		c.blockSize = int(min(int64(csvBlockSize), max(64<<10, c.maxField)))
+	}
+	if c.maxBlock == 0 {
+		c.maxBlock = max(c.blockSize, int(min(int64(maxCSVBlock), c.maxField)))
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -121,17 +126,15 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 // blockBuffers and codeBuffers recycle the blocks' bytes and codes once
 // merged: fewer page faults, less garbage, a smaller heap.
 var (
-	blockBuffers sync.Pool // *[]byte of capacity csvBlockSize
+	blockBuffers sync.Pool // *[]byte of capacity at most csvBlockSize
 	codeBuffers  sync.Pool // *[]uint32
 )
 
-// blockBuffer returns an empty buffer of capacity n, recycled when n is
-// csvBlockSize.
+// blockBuffer returns an empty buffer of capacity n, recycled when one of
+// that capacity is free.
 func blockBuffer(n int) []byte {
-	if n == csvBlockSize {
-		if b, ok := blockBuffers.Get().(*[]byte); ok {
-			return (*b)[:0]
-		}
+	if b, ok := blockBuffers.Get().(*[]byte); ok && cap(*b) == n {
+		return (*b)[:0]
 	}
 	return make([]byte, 0, n)
 }
@@ -146,7 +149,7 @@ func codeBuffer(n int) []uint32 {
 
 // recycle returns the buffers of a merged result to their pools.
 func recycle(r *csvResult) {
-	if b := r.block.data; cap(b) == csvBlockSize {
+	if b := r.block.data; cap(b) <= csvBlockSize {
 		blockBuffers.Put(&b)
 	}
 	for _, c := range r.codes {
@@ -163,7 +166,20 @@ func (c *csvReader) readBlocks(ctx context.Context, out chan<- *csvBlock, credit
 	for seq := 0; ; seq++ {
 		size := c.blockSize
 		for {
-			buf := blockBuffer(max(size, 2*len(carry)))[:len(carry)]
+			if len(carry) >= c.maxBlock {
+				// A record this long (a huge field, or quotes that never
+				// close): the rest of the input goes to encoding/csv as a
+				// stream, in the merge's turn.
+				select {
+				case credit <- struct{}{}:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				out <- &csvBlock{seq: seq, data: carry, rest: true}
+				return nil
+			}
+			// Never read past maxBlock bytes of one record.
+			buf := blockBuffer(min(max(size, 2*len(carry)), c.maxBlock))[:len(carry)]
 			copy(buf, carry)
 			n, err := io.ReadFull(c.raw, buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
@@ -178,18 +194,6 @@ func (c *csvReader) readBlocks(ctx context.Context, out chan<- *csvBlock, credit
 			if end == 0 && !eof {
 				carry = buf // no record ends in the block: read more
 				size = 2 * cap(buf)
-				if len(carry) > c.maxBlock {
-					// A record this long (a huge field, or quotes that
-					// never close): the rest of the input goes to
-					// encoding/csv as a stream, in the merge's turn.
-					select {
-					case credit <- struct{}{}:
-					case <-ctx.Done():
-						return ctx.Err()
-					}
-					out <- &csvBlock{seq: seq, data: carry, rest: true}
-					return nil
-				}
 				continue
 			}
 			carry = append([]byte(nil), buf[end:]...)
@@ -241,7 +245,7 @@ type csvWorker struct {
 }
 
 func newCSVWorker(id int, c *csvReader, encs []*columnEncoder) *csvWorker {
-	w := &csvWorker{id: id, c: c, encs: encs, split: newCSVFields(byte(c.delim), len(c.header)),
+	w := &csvWorker{id: id, c: c, encs: encs, split: newCSVFields(byte(c.delim), len(c.header), c.maxField),
 		dicts: make([]*Dictionary, len(encs)), short: make([]shortCodes, len(encs)),
 		last: make([][]byte, len(encs)), lastC: make([]uint32, len(encs)), times: make([]timeParser, len(encs)), nulls: c.nulls,
 		fields: make([]int, len(encs))}
@@ -448,7 +452,7 @@ func (m *csvMerge) sequential(b *csvBlock) error {
 		in = io.MultiReader(in, c.raw)
 	}
 	s := &csvReader{name: c.name, header: c.header, nulls: c.nulls, batch: c.batch, rows: m.rows,
-		r: newCSVParser(in, c.delim), lineBase: int(m.line),
+		r: c.newParser(in, m.rows, int(m.line)), lineBase: int(m.line),
 		next: int(m.line - m.trail + 1)}
 	rows0 := s.rows
 	for {

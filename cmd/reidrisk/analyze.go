@@ -193,6 +193,12 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	inputs := append(hierarchyInputs(f.hierarchies), namedPath{"", file}, namedPath{"--population", f.population})
+	outs, err := createOutputs(ctx, e, inputs, namedPath{"--records", f.records})
+	if err != nil {
+		return err
+	}
+	defer outs.Abort()
 	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
@@ -219,8 +225,8 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return reword(withLine(err, file), f.flagPhrases())
 	}
-	if f.records != "" {
-		if err := writeRecords(f.records, rep.Records); err != nil {
+	if outs[0] != nil {
+		if err := writeRecords(outs[0], rep.Records); err != nil {
 			return err
 		}
 	}
