@@ -215,3 +215,28 @@ func TestParallelCSVLongRecord(t *testing.T) {
 		t.Errorf("error %v, want %s", err, want)
 	}
 }
+
+// TestParallelCSVFieldLimit checks that a field over ReadOptions.MaxFieldBytes
+// in a later block is an error naming its row, line and column, as the
+// sequential reader names it.
+func TestParallelCSVFieldLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a,b\n")
+	for i := range 3000 {
+		if i == 2500 {
+			b.WriteString("1,\"0123456789\n\"\n") // 14 bytes in the file
+			continue
+		}
+		b.WriteString("1,22\n")
+	}
+	src, err := Read("m.csv", strings.NewReader(b.String()), ReadOptions{MaxFieldBytes: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	src.rr.(*csvReader).blockSize = 1000
+	_, err = Encode(context.Background(), src, Spec{QI: []string{"a"}}, EncodeOptions{})
+	if want := `m.csv: row 2501 (line 2502), column "b": field longer than 12 bytes, the limit on a CSV field`; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+}
