@@ -15,8 +15,8 @@ import (
 // encoding/csv.
 const maxCSVBlock = 64 << 20
 
-// csvBlockSize is the size of the blocks the CSV fast path reads and
-// hands to its workers.
+// csvBlockSize is the largest block the CSV fast path reads and hands to
+// its workers; blocks are no larger than the field limit either.
 const csvBlockSize = 2 << 20
 
 // maxLocalDict bounds a worker's dictionary of one column: past it the
