@@ -395,7 +395,7 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		tbl.Release()
 		return nil, err
 	}
-	fail, err := generalize.Failing(c, tr.Policy)
+	fail, err := tr.Failing(c)
 	if err != nil {
 		tbl.Release()
 		return nil, err

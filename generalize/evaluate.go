@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/reidrisk/reidrisk/anonymity"
-	"github.com/reidrisk/reidrisk/quasiid"
 )
 
 // evaluator holds what evaluating a node needs besides its class table.
@@ -19,14 +18,14 @@ type evaluator struct {
 	maxSupp int64
 	loss    [][][]float64              // loss[j][l][code] = (cover − 1)/(M − 1)
 	logf    [][][]float64              // logf[j][l][code] = log₂ of the label's frequency
-	dicts   []*quasiid.Dictionary      // of the sensitive columns
-	ground  []anonymity.GroundDistance // t-closeness distance per sensitive column
+	sens    []*anonymity.Multiset // the sensitive columns at the bottom (names, dictionaries)
+	crit    []criterion           // the policy's per-class criteria
 	fail    []bool
-	sfail   []bool // classes failing l or t
 }
 
-// newEvaluator prepares per-level lookup tables and the bottom table.
-func newEvaluator(c *anonymity.Classes, r *roller, p Policy) (*evaluator, *table, error) {
+// newEvaluator prepares per-level lookup tables and the bottom table;
+// sensH holds the hierarchies of sensitive columns (for hierarchical t).
+func newEvaluator(c *anonymity.Classes, r *roller, p Policy, sensH []*Hierarchy) (*evaluator, *table, error) {
 	bs := r.bs
 	e := &evaluator{p: p, bs: bs, r: r, rows: c.Rows}
 	e.maxSupp = int64(math.Floor(p.MaxSuppression*float64(c.Rows) + 1e-9))
@@ -79,14 +78,14 @@ func newEvaluator(c *anonymity.Classes, r *roller, p Policy) (*evaluator, *table
 		}
 		for _, ms := range c.Sensitive {
 			bottom.sens = append(bottom.sens, fromMultiset(ms))
-			e.dicts = append(e.dicts, ms.Dict)
-			g := anonymity.EqualDistance()
-			if p.T > 0 && p.TDistance == OrderedDistance {
-				g = anonymity.OrderedDistance(ms)
-			}
-			e.ground = append(e.ground, g)
 		}
+		e.sens = c.Sensitive
 	}
+	ground, err := p.groundDistances(e.sens, sensH)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.crit = p.criteria(ground)
 	return e, bottom, nil
 }
 
@@ -94,70 +93,24 @@ func fromMultiset(m *anonymity.Multiset) *hist {
 	return &hist{off: m.Offsets, vals: m.Values, cnts: m.Counts}
 }
 
-// fails reports whether class c of t fails a per-class criterion.
-func (e *evaluator) fails(t *table, c int) bool {
-	p := &e.p
-	size := t.sizes[c]
-	if p.K > 0 {
-		k := size
-		if p.SubjectK {
-			k = int64(t.subj.off[c+1] - t.subj.off[c])
-		}
-		if k < p.K {
-			return true
-		}
-	}
-	if p.MaxRisk != nil && 1/float64(size) > *p.MaxRisk*(1+1e-12) {
-		return true
-	}
-	return len(t.sens) > 0 && e.sfail[c]
-}
-
-// sensitive marks in e.sfail the classes of t that fail l-diversity or
-// t-closeness in some sensitive column, with the anonymity package's
-// measures (the node's histograms cover every record, suppressed ones
-// included, so t is measured against the whole input's distribution).
-func (e *evaluator) sensitive(t *table) {
-	if len(t.sens) == 0 {
-		return
-	}
-	p := &e.p
-	e.sfail = grow(e.sfail, t.len())
-	clear(e.sfail)
-	// mark fails class c when bad(c); a result of the wrong length (a
-	// malformed histogram, which the roll-ups never build) fails every
-	// class rather than passing them unchecked.
-	mark := func(n int, bad func(c int) bool) {
-		for c := range e.sfail {
-			e.sfail[c] = e.sfail[c] || n != len(e.sfail) || bad(c)
-		}
+// markFailing sets e.fail[c] for every class c of t that fails a
+// per-class criterion of the policy.
+func (e *evaluator) markFailing(t *table) error {
+	e.fail = grow(e.fail, t.len())
+	cs := classSet{sizes: t.sizes}
+	if t.subj != nil {
+		cs.subjects = t.subj.off
 	}
 	for s, h := range t.sens {
-		m := &anonymity.Multiset{Dict: e.dicts[s], Offsets: h.off, Values: h.vals, Counts: h.cnts}
-		if p.L > 0 {
-			switch p.LVariant {
-			case DistinctL:
-				ls := anonymity.DistinctL(m)
-				mark(len(ls), func(c int) bool { return float64(ls[c]) < p.L })
-			case EntropyL:
-				ls := anonymity.EntropyL(m)
-				mark(len(ls), func(c int) bool { return !(ls[c] >= p.L*(1-1e-12)) })
-			default:
-				cs := anonymity.RecursiveC(m, int(math.Ceil(p.L)))
-				mark(len(cs), func(c int) bool { return !(p.C > cs[c]) })
-			}
-		}
-		if p.T > 0 {
-			ds := anonymity.TCloseness(m, e.ground[s])
-			mark(len(ds), func(c int) bool { return !(ds[c] <= p.T+1e-12) })
-		}
+		cs.sens = append(cs.sens, &anonymity.Multiset{Name: e.sens[s].Name, Dict: e.sens[s].Dict, Offsets: h.off, Values: h.vals, Counts: h.cnts})
 	}
+	return markFailing(e.crit, &cs, e.fail[:t.len()])
 }
 
 // evaluate computes a node's feasibility, suppression and utility. Unless
 // full is set, a node that suppresses too many records is returned with
 // Feasible, Suppressed, SuppressedClasses and DMStar only.
-func (e *evaluator) evaluate(t *table, full bool) *Node {
+func (e *evaluator) evaluate(t *table, full bool) (*Node, error) {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
 	e.fail = grow(e.fail, t.len())
 	if p := &e.p; !p.SubjectK && p.MaxRisk == nil && !p.needsSensitive() {
@@ -172,30 +125,30 @@ func (e *evaluator) evaluate(t *table, full bool) *Node {
 			}
 		}
 		if !full && n.Suppressed > e.maxSupp {
-			return n
+			return n, nil
 		}
 		fail := e.fail[:len(t.sizes)]
 		for c, size := range t.sizes {
 			fail[c] = size < k
 		}
 		e.measure(t, n)
-		return n
+		return n, nil
 	}
-	e.sensitive(t)
+	if err := e.markFailing(t); err != nil {
+		return nil, err
+	}
 	for c, size := range t.sizes {
 		n.DMStar += size * size
-		f := e.fails(t, c)
-		e.fail[c] = f
-		if f {
+		if e.fail[c] {
 			n.Suppressed += size
 			n.SuppressedClasses++
 		}
 	}
 	if !full && n.Suppressed > e.maxSupp {
-		return n
+		return n, nil
 	}
 	e.measure(t, n)
-	return n
+	return n, nil
 }
 
 // before evaluates every metric of t with nothing suppressed: the table as
@@ -203,21 +156,22 @@ func (e *evaluator) evaluate(t *table, full bool) *Node {
 // Precision 1, Loss and Entropy 0, AECS = N/|classes|). Feasible reports
 // whether t meets the policy's table-level criteria without suppression
 // and its per-class criteria in every class.
-func (e *evaluator) before(t *table) *Node {
+func (e *evaluator) before(t *table) (*Node, error) {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
-	e.fail = grow(e.fail, t.len())
-	e.sensitive(t)
+	if err := e.markFailing(t); err != nil {
+		return nil, err
+	}
 	ok := true
 	for c, size := range t.sizes {
 		n.DMStar += size * size
-		if e.fails(t, c) {
+		if e.fail[c] {
 			ok = false
 		}
 		e.fail[c] = false
 	}
 	e.measure(t, n)
 	n.Feasible = n.Feasible && ok
-	return n
+	return n, nil
 }
 
 // measure computes n's utility, risk and feasibility from t and the

@@ -24,6 +24,7 @@ import (
 type NodeEvaluator struct {
 	qi      []string
 	hs      []*Hierarchy // in QI order
+	sensH   []*Hierarchy // of sensitive columns, for hierarchical t
 	p       Policy
 	rows    int64
 	maxSupp int64
@@ -53,7 +54,9 @@ func key0(d *quasiid.Dictionary, code uint32) string {
 // records: (*anonymity.Classes).Project of the finest table, or the
 // anonymity.Merge of the projections of its shards); the QIs are taken in
 // that order. hs holds one hierarchy per QI, matched by column name as in
-// Search; every value of the marginals must be in its hierarchy.
+// Search; every value of the marginals must be in its hierarchy. With
+// hierarchical t-closeness hs also holds one hierarchy per sensitive
+// column.
 func NewNodeEvaluator(marginals []*anonymity.Classes, hs []*Hierarchy, p Policy) (*NodeEvaluator, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -75,11 +78,11 @@ func NewNodeEvaluator(marginals []*anonymity.Classes, hs []*Hierarchy, p Policy)
 		e.rows = mg.Rows
 		e.qi = append(e.qi, mg.QI[0])
 	}
-	hs, err := matchHierarchies(e.qi, hs)
+	hs, sensH, err := matchHierarchies(e.qi, hs, p.hierarchicalT())
 	if err != nil {
 		return nil, err
 	}
-	e.hs = hs
+	e.hs, e.sensH = hs, sensH
 	e.maxSupp = int64(math.Floor(p.MaxSuppression*float64(e.rows) + 1e-9))
 	for j, mg := range marginals {
 		h, d := hs[j], mg.Dicts[0]
@@ -235,7 +238,7 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 		}
 		stat[j] = byCode
 	}
-	fail, err := e.sensitiveFailures(t)
+	fail, err := e.failing(t)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +259,7 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 		size := t.Sizes[c]
 		fs := float64(size)
 		node.DMStar += size * size
-		if e.fails(t, c, fail) {
+		if fail[c] {
 			node.Suppressed += size
 			node.SuppressedClasses++
 			loss += fs * float64(m)
@@ -319,72 +322,18 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 	return node, nil
 }
 
-// fails reports whether class c of t fails a per-class criterion; sfail
-// marks the classes failing l or t.
-func (e *NodeEvaluator) fails(t *anonymity.Classes, c int, sfail []bool) bool {
-	p := &e.p
-	size := t.Sizes[c]
-	if p.K > 0 {
-		k := size
-		if p.SubjectK {
-			k = int64(t.Subjects.Offsets[c+1] - t.Subjects.Offsets[c])
-		}
-		if k < p.K {
-			return true
-		}
+// failing returns, per class of t, whether it fails a per-class
+// criterion of the policy, t-closeness measured against t's own
+// distribution (the whole input's).
+func (e *NodeEvaluator) failing(t *anonymity.Classes) ([]bool, error) {
+	ground, err := e.p.groundDistances(t.Sensitive, e.sensH)
+	if err != nil {
+		return nil, err
 	}
-	if p.MaxRisk != nil && 1/float64(size) > *p.MaxRisk*(1+1e-12) {
-		return true
+	cs := classSet{sizes: t.Sizes, sens: t.Sensitive}
+	if t.Subjects != nil {
+		cs.subjects = t.Subjects.Offsets
 	}
-	return sfail != nil && sfail[c]
-}
-
-// sensitiveFailures marks the classes of t that fail l-diversity or
-// t-closeness in some sensitive column (nil when the policy has neither).
-func (e *NodeEvaluator) sensitiveFailures(t *anonymity.Classes) ([]bool, error) {
-	p := &e.p
-	if !p.needsSensitive() {
-		return nil, nil
-	}
-	n := len(t.Sizes)
-	fail := make([]bool, n)
-	mark := func(name string, got int, bad func(c int) bool) error {
-		if got != n {
-			return fmt.Errorf("generalize: sensitive column %q: malformed histogram (%d figures for %d classes)", name, got, n)
-		}
-		for c := range fail {
-			fail[c] = fail[c] || bad(c)
-		}
-		return nil
-	}
-	for _, ms := range t.Sensitive {
-		if p.L > 0 {
-			var err error
-			switch p.LVariant {
-			case DistinctL:
-				ls := anonymity.DistinctL(ms)
-				err = mark(ms.Name, len(ls), func(c int) bool { return float64(ls[c]) < p.L })
-			case EntropyL:
-				ls := anonymity.EntropyL(ms)
-				err = mark(ms.Name, len(ls), func(c int) bool { return !(ls[c] >= p.L*(1-1e-12)) })
-			default:
-				cs := anonymity.RecursiveC(ms, int(math.Ceil(p.L)))
-				err = mark(ms.Name, len(cs), func(c int) bool { return !(p.C > cs[c]) })
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		if p.T > 0 {
-			g := anonymity.EqualDistance()
-			if p.TDistance == OrderedDistance {
-				g = anonymity.OrderedDistance(ms)
-			}
-			ds := anonymity.TCloseness(ms, g)
-			if err := mark(ms.Name, len(ds), func(c int) bool { return !(ds[c] <= p.T+1e-12) }); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return fail, nil
+	fail := make([]bool, len(t.Sizes))
+	return fail, markFailing(e.p.criteria(ground), &cs, fail)
 }

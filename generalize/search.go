@@ -44,6 +44,9 @@ type Result struct {
 	Heights []int
 	// Hierarchies used, in QI order.
 	Hierarchies []*Hierarchy
+	// SensitiveHierarchies are the hierarchies given for sensitive
+	// columns (hierarchical t-closeness).
+	SensitiveHierarchies []*Hierarchy
 	Policy      Policy
 	Metric      Metric
 	// LatticeSize is Π Heights.
@@ -140,7 +143,9 @@ func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy
 	if res.Bottom, err = s.eval(make([]int, len(s.heights))); err != nil {
 		return nil, err
 	}
-	res.Before = s.ev.before(s.bottom)
+	if res.Before, err = s.ev.before(s.bottom); err != nil {
+		return nil, err
+	}
 	if res.LatticeSize <= opt.MaxOptimalNodes {
 		res.Optimal, err = s.flash(res)
 	} else {
@@ -189,9 +194,14 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 	if opt.Metric < DM || opt.Metric > Entropy {
 		return nil, nil, fmt.Errorf("generalize: unknown metric %d", opt.Metric)
 	}
-	ordered, err := matchHierarchies(c.QI, hs)
+	ordered, sensH, err := matchHierarchies(c.QI, hs, true)
 	if err != nil {
 		return nil, nil, err
+	}
+	for _, h := range sensH {
+		if !slices.ContainsFunc(c.Sensitive, func(m *anonymity.Multiset) bool { return m.Name == h.column }) {
+			return nil, nil, fmt.Errorf("generalize: hierarchy %s is for column %q, which is neither a quasi-identifier nor a sensitive column", h.source, h.column)
+		}
 	}
 	for _, h := range ordered {
 		if h.Levels() > 255 {
@@ -205,7 +215,7 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 		}
 	}
 	roll := newRoller(bs)
-	ev, bottom, err := newEvaluator(c, roll, p)
+	ev, bottom, err := newEvaluator(c, roll, p, sensH)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -223,7 +233,7 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 	}
 	s := &searcher{ctx: ctx, opt: opt, ev: ev, bottom: bottom, start: time.Now(), nodes: make(map[string]*Node)}
 	s.roll = roll
-	res := &Result{QI: append([]string(nil), c.QI...), Hierarchies: ordered, Policy: p, Metric: opt.Metric, LatticeSize: 1}
+	res := &Result{QI: append([]string(nil), c.QI...), Hierarchies: ordered, SensitiveHierarchies: sensH, Policy: p, Metric: opt.Metric, LatticeSize: 1}
 	for _, b := range bs {
 		s.heights = append(s.heights, len(b.dicts))
 		res.Heights = append(res.Heights, len(b.dicts))
@@ -233,30 +243,39 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 			res.LatticeSize *= int64(len(b.dicts))
 		}
 	}
-	res.MonotoneFeasibility = !(p.tableLevel() && p.MaxSuppression > 0)
+	res.MonotoneFeasibility = monotone(ev.crit) && !(p.tableLevel() && p.MaxSuppression > 0)
 	res.MonotoneMetric = opt.Metric.monotone(p.MaxSuppression)
 	return s, res, nil
 }
 
-// matchHierarchies orders hs like qi, by column name.
-func matchHierarchies(qi []string, hs []*Hierarchy) ([]*Hierarchy, error) {
+// matchHierarchies orders hs like qi, by column name. The hierarchies of
+// other columns are returned apart when extra is set (the sensitive
+// columns' hierarchies) and an error otherwise.
+func matchHierarchies(qi []string, hs []*Hierarchy, extra bool) (ordered, others []*Hierarchy, err error) {
 	out := make([]*Hierarchy, len(qi))
 	for _, h := range hs {
 		j := slices.Index(qi, h.column)
 		if j < 0 {
-			return nil, fmt.Errorf("generalize: hierarchy %s is for column %q, which is not a quasi-identifier", h.source, h.column)
+			if !extra {
+				return nil, nil, fmt.Errorf("generalize: hierarchy %s is for column %q, which is not a quasi-identifier", h.source, h.column)
+			}
+			if slices.ContainsFunc(others, func(o *Hierarchy) bool { return o.column == h.column }) {
+				return nil, nil, fmt.Errorf("generalize: two hierarchies for column %q", h.column)
+			}
+			others = append(others, h)
+			continue
 		}
 		if out[j] != nil {
-			return nil, fmt.Errorf("generalize: two hierarchies for column %q (%s and %s)", h.column, out[j].source, h.source)
+			return nil, nil, fmt.Errorf("generalize: two hierarchies for column %q (%s and %s)", h.column, out[j].source, h.source)
 		}
 		out[j] = h
 	}
 	for j, h := range out {
 		if h == nil {
-			return nil, fmt.Errorf("generalize: no hierarchy for quasi-identifier %q", qi[j])
+			return nil, nil, fmt.Errorf("generalize: no hierarchy for quasi-identifier %q", qi[j])
 		}
 	}
-	return out, nil
+	return out, others, nil
 }
 
 func key(levels []int) string {
@@ -281,7 +300,10 @@ func (s *searcher) eval(levels []int) (*Node, error) {
 		return nil, err
 	}
 	t := s.table(levels)
-	n := s.ev.evaluate(t, s.full)
+	n, err := s.ev.evaluate(t, s.full)
+	if err != nil {
+		return nil, err
+	}
 	s.nodes[k] = n
 	s.order = append(s.order, n)
 	if n.Feasible && (s.top == nil || s.better(n, s.top)) {
