@@ -16,8 +16,8 @@ type evaluator struct {
 	rows    int64
 	a       kahan // Σ over records of Σ_j log₂ f_j(original value)
 	maxSupp int64
-	loss    [][][]float64              // loss[j][l][code] = (cover − 1)/(M − 1)
-	logf    [][][]float64              // logf[j][l][code] = log₂ of the label's frequency
+	loss    [][][]float64         // loss[j][l][code] = (cover − 1)/(M − 1)
+	logf    [][][]float64         // logf[j][l][code] = log₂ of the label's frequency
 	sens    []*anonymity.Multiset // the sensitive columns at the bottom (names, dictionaries)
 	crit    []criterion           // the policy's per-class criteria
 	fail    []bool

@@ -47,8 +47,8 @@ type Result struct {
 	// SensitiveHierarchies are the hierarchies given for sensitive
 	// columns (hierarchical t-closeness).
 	SensitiveHierarchies []*Hierarchy
-	Policy      Policy
-	Metric      Metric
+	Policy               Policy
+	Metric               Metric
 	// LatticeSize is Π Heights.
 	LatticeSize int64
 	// NodesEvaluated counts nodes whose class table was built and checked;
