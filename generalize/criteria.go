@@ -38,13 +38,17 @@ type criterion interface {
 	// criterion meets it, so that feasibility can be propagated through
 	// the lattice.
 	monotone() bool
+	// readsHistograms reports whether the criterion reads the classes'
+	// subject or sensitive histograms, not their sizes alone.
+	readsHistograms() bool
 }
 
 // kAnonymity: every class has at least k records (Sweeney 2002).
 // Monotone: a union is larger than either part.
 type kAnonymity struct{ k int64 }
 
-func (x kAnonymity) monotone() bool { return true }
+func (x kAnonymity) monotone() bool        { return true }
+func (x kAnonymity) readsHistograms() bool { return false }
 func (x kAnonymity) mark(cs *classSet, fail []bool) error {
 	for c, size := range cs.sizes {
 		if size < x.k {
@@ -58,7 +62,8 @@ func (x kAnonymity) mark(cs *classSet, fail []bool) error {
 // rows). Monotone: a union holds every subject of either part.
 type subjectK struct{ k int64 }
 
-func (x subjectK) monotone() bool { return true }
+func (x subjectK) monotone() bool        { return true }
+func (x subjectK) readsHistograms() bool { return true }
 func (x subjectK) mark(cs *classSet, fail []bool) error {
 	if len(cs.subjects) != len(cs.sizes)+1 {
 		return fmt.Errorf("generalize: k counted in subjects needs a subject column")
@@ -75,7 +80,8 @@ func (x subjectK) mark(cs *classSet, fail []bool) error {
 // Monotone, as k-anonymity with k = ⌈1/r⌉.
 type maxRisk struct{ r float64 }
 
-func (x maxRisk) monotone() bool { return true }
+func (x maxRisk) monotone() bool        { return true }
+func (x maxRisk) readsHistograms() bool { return false }
 func (x maxRisk) mark(cs *classSet, fail []bool) error {
 	for c, size := range cs.sizes {
 		if 1/float64(size) > x.r*(1+1e-12) {
@@ -102,7 +108,8 @@ type sensitiveCriterion struct {
 // distribution is a convex combination of the parts'; Li et al. 2007) and
 // α of (α,k)-anonymity (a union's share of a value is a weighted mean of
 // the parts' shares).
-func (x sensitiveCriterion) monotone() bool { return true }
+func (x sensitiveCriterion) monotone() bool        { return true }
+func (x sensitiveCriterion) readsHistograms() bool { return true }
 
 func (x sensitiveCriterion) mark(cs *classSet, fail []bool) error {
 	if len(cs.sens) == 0 {

@@ -93,23 +93,47 @@ func fromMultiset(m *anonymity.Multiset) *hist {
 	return &hist{off: m.Offsets, vals: m.Values, cnts: m.Counts}
 }
 
-// markFailing sets e.fail[c] for every class c of t that fails a
-// per-class criterion of the policy.
-func (e *evaluator) markFailing(t *table) error {
-	e.fail = grow(e.fail, t.len())
-	cs := classSet{sizes: t.sizes}
+// classSet returns the view of t the criteria read, its histograms
+// merged first when withHists is set.
+func (e *evaluator) classSet(t *table, withHists bool) *classSet {
+	cs := &classSet{sizes: t.sizes}
+	if !withHists {
+		return cs
+	}
+	e.r.gatherHists(t)
 	if t.subj != nil {
 		cs.subjects = t.subj.off
 	}
 	for s, h := range t.sens {
 		cs.sens = append(cs.sens, &anonymity.Multiset{Name: e.sens[s].Name, Dict: e.sens[s].Dict, Offsets: h.off, Values: h.vals, Counts: h.cnts})
 	}
-	return markFailing(e.crit, &cs, e.fail[:t.len()])
+	return cs
+}
+
+// markFailing sets e.fail[c] for every class c of t that fails a
+// per-class criterion of the policy.
+func (e *evaluator) markFailing(t *table) error {
+	e.fail = grow(e.fail, t.len())
+	return markFailing(e.crit, e.classSet(t, true), e.fail[:t.len()])
+}
+
+// suppress counts into n the records and classes of t marked in e.fail.
+func (e *evaluator) suppress(t *table, n *Node) {
+	n.Suppressed, n.SuppressedClasses = 0, 0
+	for c, size := range t.sizes {
+		if e.fail[c] {
+			n.Suppressed += size
+			n.SuppressedClasses++
+		}
+	}
 }
 
 // evaluate computes a node's feasibility, suppression and utility. Unless
 // full is set, a node that suppresses too many records is returned with
-// Feasible, Suppressed, SuppressedClasses and DMStar only.
+// Feasible, Suppressed, SuppressedClasses and DMStar only, and when the
+// criteria that read class sizes alone (k, highest risk) already suppress
+// too many, its histograms are never merged and Suppressed counts only
+// their records (a lower bound).
 func (e *evaluator) evaluate(t *table, full bool) (*Node, error) {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
 	e.fail = grow(e.fail, t.len())
@@ -134,18 +158,26 @@ func (e *evaluator) evaluate(t *table, full bool) (*Node, error) {
 		e.measure(t, n)
 		return n, nil
 	}
-	if err := e.markFailing(t); err != nil {
-		return nil, err
-	}
-	for c, size := range t.sizes {
+	for _, size := range t.sizes {
 		n.DMStar += size * size
-		if e.fail[c] {
-			n.Suppressed += size
-			n.SuppressedClasses++
-		}
 	}
-	if !full && n.Suppressed > e.maxSupp {
-		return n, nil
+	// The criteria on sizes first, then those reading histograms.
+	fail := e.fail[:t.len()]
+	clear(fail)
+	for _, hists := range []bool{false, true} {
+		cs := e.classSet(t, hists)
+		for _, x := range e.crit {
+			if x.readsHistograms() != hists {
+				continue
+			}
+			if err := x.mark(cs, fail); err != nil {
+				return nil, err
+			}
+		}
+		e.suppress(t, n)
+		if !full && n.Suppressed > e.maxSupp {
+			return n, nil
+		}
 	}
 	e.measure(t, n)
 	return n, nil

@@ -140,7 +140,8 @@ func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy
 		return nil, err
 	}
 	opt = s.opt
-	if res.Bottom, err = s.eval(make([]int, len(s.heights))); err != nil {
+	// The bottom is measured in full: its suppression is reported exactly.
+	if res.Bottom, err = s.evalNow(make([]int, len(s.heights))); err != nil {
 		return nil, err
 	}
 	if res.Before, err = s.ev.before(s.bottom); err != nil {
@@ -394,6 +395,9 @@ func (s *searcher) cacheTable(t *table) *table {
 		for _, u := range s.cache {
 			if u.from == s.cache[i] {
 				u.gather()
+			}
+			if u.hsrc != nil && u.hsrc.src == s.cache[i] {
+				s.roll.gatherHists(u)
 			}
 		}
 		s.cached -= s.cache[i].len()
