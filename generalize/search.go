@@ -95,9 +95,8 @@ type searcher struct {
 	start   time.Time
 	evals   int
 	nodes   map[string]*Node
-	full    bool    // evaluate every metric of infeasible nodes too (heuristic order)
-	order   []*Node // evaluated nodes, in order
-	top     *Node   // best feasible node so far
+	full    bool // evaluate every metric of infeasible nodes too (heuristic order)
+	prune   *Pruning
 }
 
 // Search finds the feasible node of the generalisation lattice of c's
@@ -244,8 +243,14 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 			res.LatticeSize *= int64(len(b.dicts))
 		}
 	}
-	res.MonotoneFeasibility = monotone(ev.crit) && !(p.tableLevel() && p.MaxSuppression > 0)
-	res.MonotoneMetric = opt.Metric.monotone(p.MaxSuppression)
+	labels := make([][]int, len(bs))
+	for j, b := range bs {
+		for _, d := range b.dicts {
+			labels[j] = append(labels[j], d.Len())
+		}
+	}
+	s.prune = NewPruning(p, opt.Metric, c.Rows, labels)
+	res.MonotoneFeasibility, res.MonotoneMetric = s.prune.MonotoneFeasibility, s.prune.MonotoneMetric
 	return s, res, nil
 }
 
@@ -306,10 +311,7 @@ func (s *searcher) eval(levels []int) (*Node, error) {
 		return nil, err
 	}
 	s.nodes[k] = n
-	s.order = append(s.order, n)
-	if n.Feasible && (s.top == nil || s.better(n, s.top)) {
-		s.top = n
-	}
+	s.prune.Record(n)
 	s.evals++
 	if s.opt.Progress != nil {
 		s.opt.Progress(s.evals)
@@ -415,19 +417,6 @@ func below(a, b []int) bool {
 	return true
 }
 
-// better reports whether a is a better optimum than b.
-func (s *searcher) better(a, b *Node) bool {
-	va, vb := a.Value(s.opt.Metric), b.Value(s.opt.Metric)
-	if va != vb {
-		return va < vb
-	}
-	sa, sb := sum(a.Levels), sum(b.Levels)
-	if sa != sb {
-		return sa < sb
-	}
-	return slices.Compare(a.Levels, b.Levels) < 0
-}
-
 func sum(l []int) int {
 	t := 0
 	for _, v := range l {
@@ -440,7 +429,7 @@ func sum(l []int) int {
 func (s *searcher) best() *Node {
 	var b *Node
 	for _, n := range s.nodes {
-		if n.Feasible && (b == nil || s.better(n, b)) {
+		if n.Feasible && (b == nil || s.prune.Better(n, b)) {
 			b = n
 		}
 	}
@@ -456,7 +445,7 @@ func (s *searcher) pareto(opt *Node) []*Node {
 			fs = append(fs, n)
 		}
 	}
-	sort.Slice(fs, func(i, j int) bool { return s.better(fs[i], fs[j]) })
+	sort.Slice(fs, func(i, j int) bool { return s.prune.Better(fs[i], fs[j]) })
 	var out []*Node
 	risk := math.Inf(1)
 	for _, n := range fs {
@@ -480,47 +469,6 @@ const (
 	infeasible
 	pruned // cannot beat the best node found: not evaluated
 )
-
-// dominated reports whether no node at or above levels can beat the best
-// feasible node found so far, by the metric's monotonicity: the metric of
-// such a node is at least that of any evaluated node below it (DM* of any
-// evaluated node, the others' of feasible evaluated nodes).
-func (s *searcher) dominated(levels []int, monotone bool) bool {
-	if !monotone || s.top == nil {
-		return false
-	}
-	best := s.top.Value(s.opt.Metric)
-	if s.opt.Metric == DM || s.opt.Metric == DMStar {
-		// A node has at most Π_j (labels of QI j at its level) classes, so
-		// by Cauchy–Schwarz DM ≥ DM* = Σ|E|² ≥ N²/min(N, Π_j labels).
-		classes := 1.0
-		for j, l := range levels {
-			classes *= float64(s.roll.bs[j].dicts[l].Len())
-		}
-		N := float64(s.ev.rows)
-		if N*N/math.Min(N, classes) > best {
-			return true
-		}
-	}
-	for _, p := range s.order {
-		if !(p.Feasible || s.opt.Metric == DMStar) || !below(p.Levels, levels) {
-			continue
-		}
-		v := p.Value(s.opt.Metric)
-		if v > best {
-			return true
-		}
-		if v == best {
-			// A node x ≥ levels can only tie, and wins a tie only by being
-			// lower (then lexically smaller) than the best node.
-			sl, st := sum(levels), sum(s.top.Levels)
-			if sl > st || (sl == st && slices.Compare(levels, s.top.Levels) >= 0) {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // flash runs the optimal search; it reports whether the result is proven
 // optimal (false when the budget cut it short).
@@ -599,7 +547,7 @@ func (s *searcher) flash(res *Result) (bool, error) {
 	}
 	check := func(id int) (bool, error) {
 		lv := decode(id, make([]int, m))
-		if _, done := s.nodes[key(lv)]; !done && res.MonotoneFeasibility && s.dominated(lv, res.MonotoneMetric) {
+		if _, done := s.nodes[key(lv)]; !done && res.MonotoneFeasibility && s.prune.Dominated(lv) {
 			// Neither this node nor any above it can be the optimum: leave
 			// them unevaluated and search lower on the path.
 			tag(id, pruned)
@@ -711,7 +659,7 @@ func (s *searcher) bestFirst(res *Result) error {
 	expanded := map[string]bool{}
 	out := func() bool { return s.evals >= s.opt.MaxHeuristicNodes || s.overBudget() }
 	var last *Node
-	for s.top == nil && h.Len() > 0 && !out() {
+	for s.prune.best == nil && h.Len() > 0 && !out() {
 		x := heap.Pop(h).(*Node)
 		if x.Feasible {
 			break
@@ -737,7 +685,7 @@ func (s *searcher) bestFirst(res *Result) error {
 			heap.Push(h, n)
 		}
 	}
-	if s.top == nil {
+	if s.prune.best == nil {
 		if last == nil {
 			last = bottom
 		}
@@ -760,16 +708,16 @@ func (s *searcher) bestFirst(res *Result) error {
 // best node, when the queue is empty, or when out() reports the budget
 // spent.
 func (s *searcher) improve(out func() bool) error {
-	if s.top == nil {
+	if s.prune.best == nil {
 		return nil
 	}
 	m := len(s.heights)
 	q := &nodeHeap{s: s} // feasible nodes only: ordered by the metric
-	heap.Push(q, s.top)
-	queued := map[string]bool{key(s.top.Levels): true}
+	heap.Push(q, s.prune.best)
+	queued := map[string]bool{key(s.prune.best.Levels): true}
 	for stale := 0; q.Len() > 0 && stale < improvePatience && !out(); {
 		x := heap.Pop(q).(*Node)
-		top := s.top
+		top := s.prune.best
 		for j := range m {
 			if x.Levels[j]+1 < s.heights[j] {
 				up := slices.Clone(x.Levels)
@@ -810,7 +758,7 @@ func (s *searcher) improve(out func() bool) error {
 				}
 			}
 		}
-		if s.top == top {
+		if s.prune.best == top {
 			stale++
 		} else {
 			stale = 0
@@ -881,7 +829,7 @@ func (h *nodeHeap) less(a, b *Node) bool {
 	if ea != eb {
 		return ea < eb
 	}
-	return h.s.better(a, b)
+	return h.s.prune.Better(a, b)
 }
 
 func (h *nodeHeap) Len() int           { return len(h.nodes) }
