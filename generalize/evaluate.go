@@ -212,12 +212,6 @@ func (e *evaluator) measure(t *table, n *Node) {
 	t.gather()
 	n.Suppressed, n.SuppressedClasses = 0, 0
 	m := len(e.bs)
-	N := float64(e.rows)
-	log2N := math.Log2(N)
-	var kept, atRisk, uniques int64
-	minSize := int64(math.MaxInt64)
-	var loss, prec float64
-	var ent kahan     // Σ_records Σ_j log₂ f_j(label): a large sum, ≈ e.a
 	levelShare := 0.0 // Σ_j h_j/H_j at this node
 	for j, b := range e.bs {
 		if H := len(b.dicts) - 1; H > 0 {
@@ -237,84 +231,23 @@ func (e *evaluator) measure(t *table, n *Node) {
 	// value) and a kept record's entropy terms cancel out: only suppressed
 	// records count, each m·log₂ N − Σ_j log₂ f_j(v).
 	bottom := !slices.ContainsFunc(t.levels, func(l int) bool { return l != 0 })
-	logf := func(c int) float64 {
-		var g float64
-		for j := range m {
-			g += logfj[j][codes[j][ids[j][c]]]
-		}
-		return g
-	}
+	ty := newTally(m, e.rows, levelShare)
 	for c, size := range t.sizes {
-		fs := float64(size)
-		if e.fail[c] {
-			n.Suppressed += size
-			n.SuppressedClasses++
-			loss += fs * float64(m)
-			prec += fs * float64(m)
-			if bottom {
-				ent.add(fs * (float64(m)*log2N - logf(c)))
-			} else {
-				ent.add(fs * float64(m) * log2N)
-			}
-			continue
-		}
-		n.Classes++
-		kept += size
-		n.DM += size * size
-		minSize = min(minSize, size)
-		if !bottom {
-			var l, g float64
+		var l, g float64
+		if e.fail[c] == bottom { // suppressed at the bottom, kept elsewhere
 			for j := range m {
 				x := codes[j][ids[j][c]]
 				l += lossj[j][x]
 				g += logfj[j][x]
 			}
-			loss += fs * l
-			prec += fs * levelShare
-			ent.add(fs * g)
 		}
-		if e.p.RiskThreshold >= 0 && 1/fs > e.p.RiskThreshold {
-			atRisk += size
-		}
-		if size == 1 {
-			uniques++
+		if e.fail[c] {
+			ty.suppress(n, size, g, bottom)
+		} else {
+			ty.keep(n, size, l, g, bottom, e.p.RiskThreshold)
 		}
 	}
-	n.DM += n.Suppressed * e.rows
-	if m > 0 && N > 0 {
-		n.Loss = loss / (N * float64(m))
-		n.Precision = 1 - prec/(N*float64(m))
-	}
-	// The entropy of a node is a difference of sums of logarithms (the
-	// second, Σ_records Σ_j log₂ f_j(original value), is e.a); at the
-	// bottom it is 0 up to rounding, which is clamped to 0.
-	if !bottom {
-		ent.add(-e.a.sum)
-		ent.add(-e.a.c)
-	}
-	if ent := ent.value(); ent < 1e-9*N*float64(max(m, 1))*math.Max(log2N, 1) {
-		n.Entropy = 0
-	} else {
-		n.Entropy = ent
-	}
-	if kept > 0 {
-		n.AECS = float64(kept) / float64(n.Classes)
-		n.HighestRisk = 1 / float64(minSize)
-		n.AverageRisk = float64(n.Classes) / float64(kept)
-	}
-	n.Feasible = n.Suppressed <= e.maxSupp
-	if n.Feasible && kept > 0 {
-		p := &e.p
-		if p.MaxAverageRisk != nil && n.AverageRisk > *p.MaxAverageRisk*(1+1e-12) {
-			n.Feasible = false
-		}
-		if p.MaxRecordsAtRisk != nil && float64(atRisk)/float64(kept) > *p.MaxRecordsAtRisk*(1+1e-12) {
-			n.Feasible = false
-		}
-		if p.MaxSampleUniques != nil && float64(uniques)/float64(kept) > *p.MaxSampleUniques*(1+1e-12) {
-			n.Feasible = false
-		}
-	}
+	ty.finish(n, e.a, bottom, &e.p, e.maxSupp)
 }
 
 // kahan is a compensated sum (Neumaier's variant of Kahan summation): the

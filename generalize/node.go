@@ -243,8 +243,6 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 		return nil, err
 	}
 	m := len(e.qi)
-	N := float64(e.rows)
-	log2N := math.Log2(N)
 	levelShare := 0.0
 	for j, l := range levels {
 		if H := e.hs[j].Levels() - 1; H > 0 {
@@ -252,25 +250,14 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 		}
 	}
 	node := &Node{Levels: append([]int(nil), levels...)}
-	var kept, atRisk, uniques int64
-	minSize := int64(math.MaxInt64)
-	var loss, prec, ent float64
+	ty := newTally(m, e.rows, levelShare)
 	for c := range n {
 		size := t.Sizes[c]
-		fs := float64(size)
 		node.DMStar += size * size
 		if fail[c] {
-			node.Suppressed += size
-			node.SuppressedClasses++
-			loss += fs * float64(m)
-			prec += fs * float64(m)
-			ent += fs * float64(m) * log2N
+			ty.suppress(node, size, 0, false)
 			continue
 		}
-		node.Classes++
-		kept += size
-		node.DM += size * size
-		minSize = min(minSize, size)
 		var l, g float64
 		for j := range m {
 			s := stat[j][t.Codes[j][c]]
@@ -281,44 +268,9 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 				g += math.Log2(float64(s.freq))
 			}
 		}
-		loss += fs * l
-		prec += fs * levelShare
-		ent += fs * g
-		if p.RiskThreshold >= 0 && 1/fs > p.RiskThreshold {
-			atRisk += size
-		}
-		if size == 1 {
-			uniques++
-		}
+		ty.keep(node, size, l, g, false, p.RiskThreshold)
 	}
-	ent -= e.a
-	node.DM += node.Suppressed * e.rows
-	if m > 0 && N > 0 {
-		node.Loss = loss / (N * float64(m))
-		node.Precision = 1 - prec/(N*float64(m))
-	}
-	// At the bottom the entropy is 0 up to rounding; clamped as Search does.
-	if ent < 1e-9*N*float64(max(m, 1))*math.Max(log2N, 1) {
-		ent = 0
-	}
-	node.Entropy = ent
-	if kept > 0 {
-		node.AECS = float64(kept) / float64(node.Classes)
-		node.HighestRisk = 1 / float64(minSize)
-		node.AverageRisk = float64(node.Classes) / float64(kept)
-	}
-	node.Feasible = node.Suppressed <= e.maxSupp
-	if node.Feasible && kept > 0 {
-		if p.MaxAverageRisk != nil && node.AverageRisk > *p.MaxAverageRisk*(1+1e-12) {
-			node.Feasible = false
-		}
-		if p.MaxRecordsAtRisk != nil && float64(atRisk)/float64(kept) > *p.MaxRecordsAtRisk*(1+1e-12) {
-			node.Feasible = false
-		}
-		if p.MaxSampleUniques != nil && float64(uniques)/float64(kept) > *p.MaxSampleUniques*(1+1e-12) {
-			node.Feasible = false
-		}
-	}
+	ty.finish(node, kahan{sum: e.a}, false, p, e.maxSupp)
 	return node, nil
 }
 
