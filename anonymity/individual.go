@@ -4,9 +4,14 @@ import "math"
 
 // IndividualRiskOptions control IndividualRisk.
 type IndividualRiskOptions struct {
-	// MeasureRisk reproduces sdcMicro's measure_risk (its C++ code)
-	// instead of the documented indivRisk: p_k is lowered by 0.0001 and
-	// the rule r_k = 1/f_k for f_k = F_k is not applied.
+	// MeasureRisk applies the C++ branch of sdcMicro's measure_risk:
+	// p_k is lowered by 0.0001 and the rule r_k = 1/f_k for f_k = F_k is
+	// not applied.
+	//
+	// Deprecated: the branch matches no figure sdcMicro reports. Since
+	// 2015 measure_risk takes its individual risk from indivRisk (the
+	// default here); the C++ branch runs only with weighted = 1, which no
+	// R function passes. Kept for compatibility.
 	MeasureRisk bool
 }
 
@@ -34,9 +39,10 @@ type IndividualRiskEstimate struct {
 //	f_k = F_k (whatever f_k): r_k = 1/f_k
 //
 // The expected number of re-identifications is Σ_records r and the global
-// risk Σ r / n (sdcMicro's global_risk_ER and global_risk). With
-// MeasureRisk the figures are those of sdcMicro's measure_risk, whose C++
-// uses p_k − 0.0001 and no f_k = F_k rule. sdcMicro also counts missing
+// risk Σ r / n (sdcMicro's global_risk_ER and global_risk, which its
+// measure_risk reports too: it takes them from indivRisk). The deprecated
+// MeasureRisk uses p_k − 0.0001 and no f_k = F_k rule, the C++ branch of
+// measure_risk that no R function reaches. sdcMicro also counts missing
 // key values as wildcards when it forms classes; here null is a value
 // (see Count).
 func IndividualRisk(sample *Classes, F []float64, opt IndividualRiskOptions) (IndividualRiskEstimate, error) {

@@ -30,7 +30,8 @@ func TestIndividualRisk(t *testing.T) {
 		math.Abs(est.GlobalRisk-3.062098120373297/7) > 1e-12 {
 		t.Fatalf("ER %v global %v", est.ExpectedReidentifications, est.GlobalRisk)
 	}
-	// measure_risk: p − 0.0001 and no f = F rule. k2 (f = 2, p = 0.9999):
+	// MeasureRisk (deprecated; the C++ branch of measure_risk that no R function
+	// reaches): p − 0.0001 and no f = F rule. k2 (f = 2, p = 0.9999):
 	// r = 9999 − 9999²·ln(1/0.9999) = 0.49996667302…; k4 (f = 1, p = 0.9999):
 	// r = 9999·ln(1/0.9999) = 0.99994999833…
 	est, err = IndividualRisk(s, F, IndividualRiskOptions{MeasureRisk: true})
@@ -40,11 +41,11 @@ func TestIndividualRisk(t *testing.T) {
 	want = []float64{0.4619849897896194, 0.49996667302002606, 0.19996799871994878, 0.9999499983325312}
 	for i := range want {
 		if math.Abs(est.Class[i]-want[i]) > 1e-9 {
-			t.Fatalf("measure_risk r = %v, want %v", est.Class, want)
+			t.Fatalf("MeasureRisk r = %v, want %v", est.Class, want)
 		}
 	}
 	if math.Abs(est.ExpectedReidentifications-3.061772330322049) > 1e-9 {
-		t.Fatalf("measure_risk ER %v", est.ExpectedReidentifications)
+		t.Fatalf("MeasureRisk ER %v", est.ExpectedReidentifications)
 	}
 	// f = 2 with F = 8: p = 1/4, odds = 1/3: r = 1/3 − (1/9)·ln 4.
 	two := riskClasses([]string{"a"}, [][]string{{"x"}}, []int64{2})

@@ -21,6 +21,7 @@ type evaluator struct {
 	sens    []*anonymity.Multiset // the sensitive columns at the bottom (names, dictionaries)
 	crit    []criterion           // the policy's per-class criteria
 	fail    []bool
+	local   *localEval
 }
 
 // newEvaluator prepares per-level lookup tables and the bottom table;
@@ -71,6 +72,12 @@ func newEvaluator(c *anonymity.Classes, r *roller, p Policy, sensH []*Hierarchy)
 			return nil, nil, fmt.Errorf("generalize: k counted in subjects needs a subject column")
 		}
 		bottom.subj = fromMultiset(c.Subjects)
+	}
+	if p.LocalSuppression {
+		e.local = &localEval{qi: c.QI, maxCells: int64(math.Floor(p.MaxSuppression*float64(c.Rows)*float64(m) + 1e-9))}
+		if c.Subjects != nil {
+			e.local.subjects = c.Subjects.Dict
+		}
 	}
 	if p.needsSensitive() {
 		if len(c.Sensitive) == 0 {
@@ -137,6 +144,10 @@ func (e *evaluator) suppress(t *table, n *Node) {
 func (e *evaluator) evaluate(t *table, full bool) (*Node, error) {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
 	e.fail = grow(e.fail, t.len())
+	if e.p.LocalSuppression {
+		e.evaluateLocal(t, n)
+		return n, nil
+	}
 	if p := &e.p; !p.SubjectK && p.MaxRisk == nil && !p.needsSensitive() {
 		// Only k (or nothing) per class: decide on the sizes alone, and
 		// mark the failing classes only for a node to be measured.

@@ -13,9 +13,10 @@ import (
 // it feasible, an infeasible one every specialisation infeasible) when
 // every per-class criterion of the policy is monotone (see criteria.go)
 // and the table-level criteria (average risk, records at risk, sample
-// uniques) are used only without suppression. The metric is monotone
-// (never smaller at a generalisation of a feasible node) for DM*, and for
-// every metric without suppression.
+// uniques) are used only without suppression, and cells are not blanked
+// by local suppression (whose greedy is not proven monotone). The metric is
+// monotone (never smaller at a generalisation of a feasible node) for DM*,
+// and for every metric when no record is removed.
 type Pruning struct {
 	// MonotoneFeasibility and MonotoneMetric say which rules apply.
 	MonotoneFeasibility, MonotoneMetric bool
@@ -32,8 +33,9 @@ type Pruning struct {
 // distinct level-l labels of QI j among the input's values.
 func NewPruning(p Policy, m Metric, rows int64, labels [][]int) *Pruning {
 	return &Pruning{
-		MonotoneFeasibility: monotone(p.criteria(nil)) && !(p.tableLevel() && p.MaxSuppression > 0),
-		MonotoneMetric:      m.monotone(p.MaxSuppression),
+		MonotoneFeasibility: monotone(p.criteria(nil)) && !(p.tableLevel() && p.MaxSuppression > 0) && !p.LocalSuppression,
+		// Local suppression removes no record.
+		MonotoneMetric: p.LocalSuppression || m.monotone(p.MaxSuppression),
 		metric:              m,
 		rows:                float64(rows),
 		labels:              labels,

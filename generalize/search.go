@@ -571,6 +571,11 @@ func (s *searcher) flash(res *Result) (bool, error) {
 			if s.overBudget() {
 				return false, nil
 			}
+			if s.ev.local != nil && s.prune.Dominated(decode(id, make([]int, m))) {
+				// Nothing is removed, so the metric is monotone over every
+				// node: one no better than the best found is skipped.
+				continue
+			}
 			if _, err := check(id); err != nil {
 				return false, err
 			}
@@ -815,6 +820,9 @@ type nodeHeap struct {
 // excess is how far a node is from feasibility.
 func (h *nodeHeap) excess(n *Node) int64 {
 	e := n.Suppressed - h.s.ev.maxSupp
+	if l := h.s.ev.local; l != nil {
+		e = n.SuppressedCells - l.maxCells
+	}
 	if e < 0 {
 		e = 0
 	}

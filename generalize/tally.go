@@ -86,7 +86,7 @@ func (t *tally) finish(n *Node, a kahan, bottom bool, p *Policy, maxSupp int64) 
 		n.HighestRisk = 1 / float64(t.minSize)
 		n.AverageRisk = float64(n.Classes) / float64(t.kept)
 	}
-	n.Feasible = n.Suppressed <= maxSupp && p.tableHolds(n, t.kept, t.atRisk, t.uniques)
+	n.Feasible = n.Suppressed <= maxSupp && !keepsNone(t.kept, t.rows) && p.tableHolds(n, t.kept, t.atRisk, t.uniques)
 }
 
 // tableHolds reports whether the table-level criteria of p hold over the

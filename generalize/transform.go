@@ -137,6 +137,16 @@ func (t *Transform) Failing(c *anonymity.Classes) ([]bool, error) {
 	return Failing(c, t.Policy, hs...)
 }
 
+// Check is Check with the transform's policy and hierarchies of
+// sensitive columns.
+func (t *Transform) Check(c *anonymity.Classes) ([]bool, *Node, error) {
+	hs, err := t.sensitiveHierarchies("transform")
+	if err != nil {
+		return nil, nil, err
+	}
+	return Check(c, t.Policy, hs...)
+}
+
 // Uncovered counts the records of one column whose value the hierarchy
 // does not hold; they are generalised to the top label.
 type Uncovered struct {
@@ -217,21 +227,21 @@ func (g *Generalizer) Uncovered() []Uncovered {
 // generalised; hierarchical t-closeness reads the hierarchies of the
 // sensitive columns in sensitiveHierarchies.
 func Failing(c *anonymity.Classes, p Policy, sensitiveHierarchies ...*Hierarchy) ([]bool, error) {
-	if err := p.validate(); err != nil {
-		return nil, err
+	if p.LocalSuppression { // cells are blanked (LocalSuppress), no class removed
+		if err := p.validate(); err != nil {
+			return nil, err
+		}
+		bs := make([]*binding, len(c.QI))
+		for j, d := range c.Dicts {
+			bs[j] = identity(d)
+		}
+		if _, _, err := newEvaluator(c, newRoller(bs), p, sensitiveHierarchies); err != nil {
+			return nil, err
+		}
+		return make([]bool, c.Len()), nil
 	}
-	bs := make([]*binding, len(c.QI))
-	for j, d := range c.Dicts {
-		bs[j] = identity(d)
-	}
-	ev, t, err := newEvaluator(c, newRoller(bs), p, sensitiveHierarchies)
-	if err != nil {
-		return nil, err
-	}
-	if err := ev.markFailing(t); err != nil {
-		return nil, err
-	}
-	return slices.Clone(ev.fail[:c.Len()]), nil
+	fail, _, err := Check(c, p, sensitiveHierarchies...)
+	return fail, err
 }
 
 // identity is the one-level binding of a dictionary.

@@ -33,9 +33,10 @@
 //     singles out more subjects than the starting key.
 //   - Trace unicity ε_p (de Montjoye, Hidalgo, Verleysen, Blondel, "Unique in
 //     the Crowd: The privacy bounds of human mobility", Sci. Rep. 3, 1376,
-//     2013): a subject's points are its distinct time buckets
-//     ⌊(t − Unix epoch) / slot⌋ (optionally together with the event's
-//     attributes). For a seeded random sample of the subjects with at least p
+//     2013): a subject's points are its distinct (local calendar day,
+//     slot) pairs — in UTC, for a slot width dividing a day, the time
+//     buckets ⌊(t − Unix epoch) / slot⌋ relabelled; with a location, slots
+//     of the local day — optionally together with the event's attributes. For a seeded random sample of the subjects with at least p
 //     points, p of the subject's points are drawn at random; the subject is
 //     unique iff it is the only subject whose points contain all p.
 //     ε_p = share of unique sampled subjects, reported with a 95 % Wilson

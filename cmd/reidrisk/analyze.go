@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"slices"
 	"strings"
 
@@ -42,7 +43,7 @@ func (h tHierarchies) Set(s string) error {
 		return fmt.Errorf("want COLUMN=FILE, got %q", s)
 	}
 	if _, dup := h[col]; dup {
-		return fmt.Errorf("column %q given twice", col)
+		return fmt.Errorf("column %s given twice", textfmt.Name(col))
 	}
 	h[col] = path
 	return nil
@@ -150,7 +151,7 @@ func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
 	}
 	for col := range f.hierarchies {
 		if !slices.Contains(opt.Sensitive, col) {
-			return opt, usagef("--hierarchy %s=…: %q is not a --sensitive column", col, col)
+			return opt, usagef("--hierarchy %s=…: %s is not a --sensitive column", textfmt.Name(col), textfmt.Name(col))
 		}
 	}
 	if f.records != "" {
@@ -192,7 +193,7 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := openInput(e, file, f.in.delimiter)
+	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
 	}
@@ -201,7 +202,7 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 		if f.population == "-" && file == "-" {
 			return usagef("--population - and FILE - cannot both read standard input")
 		}
-		pop, err := openInput(e, f.population, f.in.delimiter)
+		pop, err := openInput(e, f.population, f.in)
 		if err != nil {
 			return err
 		}

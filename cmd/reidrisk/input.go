@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"os"
 	"strings"
@@ -17,6 +18,7 @@ import (
 // inputFlags are the flags every command shares.
 type inputFlags struct {
 	delimiter  string // CSV delimiter; "" detects
+	nulls      string // comma-separated CSV texts read as null
 	subject    string // subject (person/account) column
 	format     string // text, json or html
 	quiet      bool   // no progress bar
@@ -26,6 +28,7 @@ type inputFlags struct {
 // register adds the shared flags to fs.
 func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.delimiter, "delimiter", "", "CSV field delimiter (one character, or 'tab'); default: detect among , ; tab |")
+	fs.StringVar(&f.nulls, "null", "", "comma-separated CSV field texts read as null, e.g. NA or NA, (NA and the empty field); without it a CSV has no null and every field is a string")
 	fs.StringVar(&f.subject, "subject", "", "column naming the person or account each row belongs to")
 	fs.StringVar(&f.format, "format", "text", "output format: text, json or html")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
@@ -121,13 +124,19 @@ func parseDelimiter(s string) (rune, error) {
 }
 
 // openInput opens path ("-" is standard input) as a table source; the
-// format (CSV, Parquet, Arrow IPC file or stream) is detected.
-func openInput(e env, path, delim string) (*quasiid.Source, error) {
-	d, err := parseDelimiter(delim)
+// format (CSV, Parquet, Arrow IPC file or stream) is detected. The
+// delimiter and null texts of in apply to CSV.
+func openInput(e env, path string, in inputFlags) (*quasiid.Source, error) {
+	d, err := parseDelimiter(in.delimiter)
 	if err != nil {
 		return nil, err
 	}
 	opt := quasiid.ReadOptions{Delimiter: d}
+	if in.nulls != "" {
+		// Texts are data, not names: not trimmed, and an empty item
+		// (--null NA,) makes the empty field null, as in reidrisk-beam.
+		opt.NullValues = strings.Split(in.nulls, ",")
+	}
 	if path == "-" {
 		if e.stdin == nil {
 			return nil, errors.New("standard input: not available")
@@ -168,9 +177,9 @@ func checkRoles(flags ...roleFlag) error {
 			}
 			if prev, ok := seen[n]; ok {
 				if prev == g.flag {
-					return usagef("%s names column %q twice", g.flag, n)
+					return usagef("%s names column %s twice", g.flag, textfmt.Name(n))
 				}
-				return usagef("column %q is given to both %s and %s", n, prev, g.flag)
+				return usagef("column %s is given to both %s and %s", textfmt.Name(n), prev, g.flag)
 			}
 			seen[n] = g.flag
 		}

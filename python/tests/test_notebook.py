@@ -1,15 +1,16 @@
-"""Runs the code cells of python/media_server.ipynb, as a reader would, in a scratch directory."""
+"""Runs the code cells of python/media_server.ipynb, as a reader would, in a scratch directory.
+
+Like test_reidrisk.py it uses the installed reidrisk package (see .ci/python.sh).
+"""
 
 import contextlib
 import io
 import json
 import os
-import sys
 import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, ".."))
 NOTEBOOK = os.path.join(HERE, "..", "media_server.ipynb")
 
 
