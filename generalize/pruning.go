@@ -36,9 +36,9 @@ func NewPruning(p Policy, m Metric, rows int64, labels [][]int) *Pruning {
 		MonotoneFeasibility: monotone(p.criteria(nil)) && !(p.tableLevel() && p.MaxSuppression > 0) && !p.LocalSuppression,
 		// Local suppression removes no record.
 		MonotoneMetric: p.LocalSuppression || m.monotone(p.MaxSuppression),
-		metric:              m,
-		rows:                float64(rows),
-		labels:              labels,
+		metric:         m,
+		rows:           float64(rows),
+		labels:         labels,
 	}
 }
 
