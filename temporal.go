@@ -28,8 +28,13 @@ type TemporalOptions struct {
 	SlotMinutes int
 	// MinWeeks is the number of distinct ISO weeks making a habit; 0 means 4.
 	MinWeeks int
-	// TimeZone is an IANA zone for local weekday and time ("" = UTC).
+	// TimeZone is an IANA zone for local weekday and time ("" = UTC); times
+	// written without an offset are local times in it (see
+	// quasiid.EncodeOptions.Location for the DST rule).
 	TimeZone string
+	// TimeUnit is the unit of an integer time column: "s", "ms", "us", "ns",
+	// or "" to detect it from the magnitude (quasiid.EncodeOptions.TimeUnit).
+	TimeUnit string
 	// MaxP is the largest p of the trace unicity ε_p; 0 means 4, negative
 	// skips trace unicity.
 	MaxP int
@@ -59,6 +64,17 @@ type TemporalReport struct {
 	// Events is the number of rows; SkippedEvents had no subject or time.
 	Events        int64 `json:"events"`
 	SkippedEvents int64 `json:"skipped_events"`
+	// OffsetlessTimes says how times without an offset were read: "local"
+	// (in the zone of the key, with TimeZone given) or "utc".
+	OffsetlessTimes string `json:"offsetless_times"`
+	// DSTGapTimes and DSTRepeatedTimes count the offsetless local times the
+	// zone skips (moved forward by the gap) or shows twice (the earlier
+	// instant taken).
+	DSTGapTimes      int64 `json:"dst_gap_times"`
+	DSTRepeatedTimes int64 `json:"dst_repeated_times"`
+	// TimeUnit is the unit integer times were read in ("s", "ms", "us",
+	// "ns"), given or detected; absent when no integer time was read.
+	TimeUnit string `json:"time_unit,omitempty"`
 	// Key describes the event key measured.
 	Key TemporalKey `json:"key"`
 	// Subjects counts distinct subjects with events.
@@ -168,6 +184,9 @@ func (o TemporalOptions) check() (temporal.Options, temporal.Policy, *time.Locat
 	if o.DurationBucket < 0 || math.IsNaN(o.DurationBucket) || math.IsInf(o.DurationBucket, 0) {
 		return to, nil, nil, fmt.Errorf("reidrisk: duration bucket %v: want a positive width", o.DurationBucket)
 	}
+	if err := quasiid.CheckTimeUnit(o.TimeUnit); err != nil {
+		return to, nil, nil, fmt.Errorf("reidrisk: TimeUnit: %w", err)
+	}
 	if o.MinWeeks < 0 || o.SampleSize < 0 {
 		return to, nil, nil, errors.New("reidrisk: min weeks and sample size must not be negative")
 	}
@@ -213,7 +232,7 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 	if opt.DurationColumn != "" {
 		insensitive = append(insensitive, opt.DurationColumn)
 	}
-	var eopt quasiid.EncodeOptions
+	eopt := quasiid.EncodeOptions{TimeUnit: opt.TimeUnit, Location: loc}
 	if opt.Progress != nil {
 		eopt.Progress = func(rows int64) { opt.Progress(Progress{Stage: "read", Done: rows}) }
 	}
@@ -225,7 +244,18 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 	if err != nil {
 		return nil, err
 	}
-	return temporalReport(ctx, ev, to, pol, loc, opt)
+	r, err := temporalReport(ctx, ev, to, pol, loc, opt)
+	if err != nil {
+		return nil, err
+	}
+	r.OffsetlessTimes = "utc"
+	if loc != time.UTC {
+		r.OffsetlessTimes = "local"
+	}
+	if tc := tbl.Column(opt.Time); tc != nil {
+		r.DSTGapTimes, r.DSTRepeatedTimes, r.TimeUnit = tc.DSTGapTimes, tc.DSTRepeatedTimes, tc.TimeUnit
+	}
+	return r, nil
 }
 
 func temporalReport(ctx context.Context, ev *temporal.Events, to temporal.Options, pol temporal.Policy, loc *time.Location, opt TemporalOptions) (*TemporalReport, error) {

@@ -523,8 +523,8 @@ func temporalSections(r *reidrisk.TemporalReport) ([]htmlreport.Section, error) 
 	h := r.HabitAnonymity
 	sum := htmlreport.Section{ID: "temporal", Title: "Weekly habits and traces"}
 	k := r.Key
-	sum.Paragraphs = []string{fmt.Sprintf("Event key: weekday %s, %d-minute slots, attributes [%s]; a habit is a key seen in at least %d distinct weeks.",
-		k.Weekday, k.SlotMinutes, strings.Join(k.Attrs, ", "), k.MinWeeks)}
+	sum.Paragraphs = []string{fmt.Sprintf("Event key: weekday %s, %d-minute slots, attributes [%s]; a habit is a key seen in at least %d distinct weeks; times in %s, %s.",
+		k.Weekday, k.SlotMinutes, strings.Join(k.Attrs, ", "), k.MinWeeks, k.TimeZone, timeRule(r))}
 	sum.Table = &htmlreport.Table{Header: []string{"figure", "value"}, Rows: [][]string{
 		{"events (skipped)", fmt.Sprintf("%s (%s)", textfmt.Thousands(r.Events), textfmt.Thousands(r.SkippedEvents))},
 		{"subjects / with habits", fmt.Sprintf("%s / %s", textfmt.Thousands(int64(r.Subjects)), textfmt.Thousands(int64(r.SubjectsWithHabits)))},

@@ -29,6 +29,7 @@ type temporalFlags struct {
 	durationCol    string
 	durationBucket float64
 	tz             string
+	timeUnit       string
 	maxP           int
 	sampleSize     int
 	seed           uint64
@@ -40,13 +41,14 @@ type temporalFlags struct {
 
 func (f *temporalFlags) register(fs *flag.FlagSet) {
 	f.in.register(fs)
-	fs.StringVar(&f.time, "time", "", "timestamp column: ISO 8601 (offset honoured, none = UTC) or an Arrow timestamp (required)")
+	fs.StringVar(&f.time, "time", "", "timestamp column: ISO 8601 (offset honoured; none = UTC, or local with --tz), integer Unix time (see --time-unit) or an Arrow timestamp (required)")
 	fs.StringVar(&f.slot, "slot", "60m", "time-of-day slot width, dividing a day: 15m, 30m, 60m, 2h, … (or minutes)")
 	fs.IntVar(&f.minWeeks, "min-weeks", 4, "distinct ISO weeks in which an event key must occur to be a habit")
 	fs.StringVar(&f.attrs, "attrs", "", "attribute columns joining the event key, comma-separated (e.g. media_type)")
 	fs.StringVar(&f.durationCol, "duration-col", "", "duration column (numbers); needs --duration-bucket")
 	fs.Float64Var(&f.durationBucket, "duration-bucket", 0, "duration bucket width, in the duration column's unit")
-	fs.StringVar(&f.tz, "tz", "", "IANA time zone for local weekday and time of day (default UTC), e.g. Europe/Amsterdam")
+	fs.StringVar(&f.tz, "tz", "", "IANA time zone for local weekday and time of day (default UTC), e.g. Europe/Amsterdam; times written without an offset are local times in it")
+	fs.StringVar(&f.timeUnit, "time-unit", "", "unit of an integer (Unix epoch) time column: s, ms, us or ns (default: from the magnitude)")
 	fs.IntVar(&f.maxP, "max-p", 4, "trace unicity ε_p for p = 1..max-p (0: none)")
 	fs.IntVar(&f.sampleSize, "sample-size", 2000, "subjects sampled per p for ε_p")
 	fs.Uint64Var(&f.seed, "seed", 1, "sampling seed")
@@ -115,6 +117,9 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 	if _, err := temporal.LoadLocation(f.tz); err != nil {
 		return opt, usagef("--tz %q: not an IANA time zone name (e.g. Europe/Amsterdam, America/New_York, UTC)", f.tz)
 	}
+	if err := quasiid.CheckTimeUnit(f.timeUnit); err != nil {
+		return opt, usagef("--time-unit: %v", err)
+	}
 	if f.maxEvaluations < 1 {
 		return opt, usagef("--max-evaluations %d: want at least 1", f.maxEvaluations)
 	}
@@ -125,7 +130,7 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 	opt = reidrisk.TemporalOptions{
 		Subject: f.in.subject, Time: f.time, Attrs: attrs,
 		DurationColumn: f.durationCol, DurationBucket: f.durationBucket,
-		SlotMinutes: slot, MinWeeks: f.minWeeks, TimeZone: f.tz,
+		SlotMinutes: slot, MinWeeks: f.minWeeks, TimeZone: f.tz, TimeUnit: f.timeUnit,
 		MaxP: f.maxP, SampleSize: f.sampleSize, Seed: f.seed, TraceAttrs: f.traceAttrs,
 		Policy: f.policy, MaxEvaluations: f.maxEvaluations,
 	}
@@ -234,8 +239,8 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 	p := &printer{w: w}
 	k := r.Key
 	p.f("%s: %s events (%s skipped: no subject or time), %s subjects\n", r.Source, textfmt.Thousands(r.Events), textfmt.Thousands(r.SkippedEvents), textfmt.Thousands(int64(r.Subjects)))
-	p.f("  key = %s; habit = same key in ≥ %d distinct ISO weeks; times in %s\n\n",
-		keyText(k.SlotMinutes, k.Weekday, k.DurationBucket, k.Attrs), k.MinWeeks, k.TimeZone)
+	p.f("  key = %s; habit = same key in ≥ %d distinct ISO weeks; times in %s\n  %s\n\n",
+		keyText(k.SlotMinutes, k.Weekday, k.DurationBucket, k.Attrs), k.MinWeeks, k.TimeZone, timeRule(r))
 	h := r.HabitAnonymity
 	p.f("Weekly habits: %s (%s of all) %s one; %s.\n",
 		plural(int64(r.SubjectsWithHabits), "subject", "subjects"), tpct(ratio(int64(r.SubjectsWithHabits), int64(r.Subjects))),
