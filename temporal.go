@@ -126,7 +126,7 @@ type TemporalHabits struct {
 	// SubjectsWithTwoHabits is the denominator of UniqueP2.
 	SubjectsWithTwoHabits int `json:"subjects_with_two_habits"`
 	// MinAnonymityHistogram maps a(s) to the number of subjects.
-	MinAnonymityHistogram map[string]int `json:"min_anonymity_histogram"`
+	MinAnonymityHistogram Histogram `json:"min_anonymity_histogram"`
 }
 
 // TemporalTrace is ε_p with its sample and 95 % Wilson score interval.
