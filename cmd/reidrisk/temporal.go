@@ -42,7 +42,7 @@ type temporalFlags struct {
 func (f *temporalFlags) register(fs *flag.FlagSet) {
 	f.in.register(fs)
 	fs.StringVar(&f.time, "time", "", "timestamp column: ISO 8601 (offset honoured; none = UTC, or local with --tz), integer Unix time (see --time-unit) or an Arrow timestamp (required)")
-	fs.StringVar(&f.slot, "slot", "60m", "time-of-day slot width, dividing a day: 15m, 30m, 60m, 2h, … (or minutes)")
+	fs.StringVar(&f.slot, "slot", "60m", "time-of-day slot width, a whole number of minutes dividing a day: 1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 18, 20, 24, 30, 32, 36, 40, 45, 48, 60, 72, 80, 90, 96, 120, 144, 160, 180, 240, 288, 360 (day parts), 480, 720 or 1440 (no time of day); as minutes or a duration (30m, 2h)")
 	fs.IntVar(&f.minWeeks, "min-weeks", 4, "distinct ISO weeks in which an event key must occur to be a habit")
 	fs.StringVar(&f.attrs, "attrs", "", "attribute columns joining the event key, comma-separated (e.g. media_type)")
 	fs.StringVar(&f.durationCol, "duration-col", "", "duration column (numbers); needs --duration-bucket")

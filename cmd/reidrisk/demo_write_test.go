@@ -1,0 +1,45 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestDemoWriteEvents: --write-events writes the log, says so, and does not
+// retell the story.
+func TestDemoWriteEvents(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "events.csv")
+	code, out, errs := runCLI(t, "", "demo", "--quiet", "--accounts", "100", "--write-events", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Count(string(data), "\n") - 1
+	if !strings.HasPrefix(out, "wrote "+path+": ") || !strings.Contains(out, "events of 100 accounts") || !strings.Contains(out, "reidrisk temporal "+path) {
+		t.Errorf("output:\n%s", out)
+	}
+	if strings.Contains(out, "The rhythm") || strings.Contains(out, "Everything in the log") || lines < 100 {
+		t.Errorf("story retold or log short (%d events):\n%s", lines, out)
+	}
+}
+
+// TestSlotHelp: --slot's help lists the widths allowed, each dividing a day.
+func TestSlotHelp(t *testing.T) {
+	_, _, errs := runCLI(t, "", "temporal", "--help")
+	i := strings.Index(errs, "-slot")
+	if i < 0 {
+		t.Fatalf("no -slot in help:\n%s", errs)
+	}
+	help := errs[i:]
+	for n := 1; n <= 1440; n++ {
+		if 1440%n == 0 && !strings.Contains(help, " "+strconv.Itoa(n)+",") && !strings.Contains(help, " "+strconv.Itoa(n)+" ") {
+			t.Errorf("--slot help lacks %d", n)
+		}
+	}
+}
