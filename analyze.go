@@ -61,6 +61,7 @@ func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, 
 		QIAnalysis:  []QIScore{},
 	}
 	r.summarise(c, opt)
+	r.Warnings = append(r.Warnings, singleValueWarnings(t)...)
 	if err := r.qiAnalysis(ctx, c, opt); err != nil {
 		return nil, err
 	}

@@ -43,3 +43,18 @@ func TestSlotHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderOnlyText: a file with a header and no rows gets no sentences
+// about classes, uniques or risks that do not exist.
+func TestHeaderOnlyText(t *testing.T) {
+	path := writeFile(t, "empty.csv", "a,b\n")
+	_, out, _ := runCLI(t, "", "analyze", path, "--qi", "a,b")
+	if !strings.Contains(out, "No data rows") || !strings.Contains(out, "warning: the table has no data rows") {
+		t.Errorf("output:\n%s", out)
+	}
+	for _, s := range []string{"smallest class", "are unique", "Prosecutor", "distinction", "reidrisk suggest"} {
+		if strings.Contains(out, s) {
+			t.Errorf("header-only report says %q:\n%s", s, out)
+		}
+	}
+}

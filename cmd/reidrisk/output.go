@@ -32,6 +32,9 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	p.f("%s: %s, %s over %s\n  (%s)\n",
 		filepath.Base(r.Source), plural(r.Rows, "row", "rows"), plural(r.Classes, "equivalence class", "equivalence classes"),
 		plural(int64(len(r.QI)), "quasi-identifier", "quasi-identifiers"), strings.Join(r.QI, ", "))
+	if r.Rows == 0 {
+		return writeEmptyText(p, r)
+	}
 	p.f("\n")
 	verdict := func(k int64) string {
 		if k < int64(r.Policy.K) {

@@ -1,0 +1,24 @@
+package reidrisk
+
+import (
+	"fmt"
+
+	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+// singleValueWarnings names the quasi-identifiers of t that hold one value
+// in every row (all empty, all null, or one constant): such a column
+// separates nobody, which is most often a wrong column name, delimiter or
+// null rule. The value itself is not named.
+func singleValueWarnings(t *quasiid.Table) []string {
+	if t.Rows < 2 {
+		return nil
+	}
+	var out []string
+	for _, c := range t.ByRole(quasiid.QuasiIdentifier) {
+		if c.Dict != nil && c.Dict.Len() == 1 {
+			out = append(out, fmt.Sprintf("quasi-identifier %q holds one value in all %d rows (all empty, all null or a constant): it separates nobody; check the column, the delimiter and --null", c.Name, t.Rows))
+		}
+	}
+	return out
+}

@@ -1,0 +1,27 @@
+package reidrisk
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestSingleValueWarning: a QI that is empty in every row, and one that is
+// a constant, each get a warning naming the column (not the value); a QI
+// with two values does not.
+func TestSingleValueWarning(t *testing.T) {
+	r, err := Analyze(context.Background(), source(t, "q1,q2,q3\na,,k\nb,,k\na,,k\n"), Options{QI: []string{"q1", "q2", "q3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range r.Warnings {
+		if strings.Contains(w, "holds one value") {
+			got = append(got, w)
+		}
+	}
+	if len(got) != 2 || !strings.HasPrefix(got[0], `quasi-identifier "q2" holds one value in all 3 rows`) ||
+		!strings.HasPrefix(got[1], `quasi-identifier "q3" holds one value in all 3 rows`) || strings.Contains(strings.Join(got, ""), `"k"`) {
+		t.Errorf("warnings %q", r.Warnings)
+	}
+}
