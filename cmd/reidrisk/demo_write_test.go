@@ -58,3 +58,15 @@ func TestHeaderOnlyText(t *testing.T) {
 		}
 	}
 }
+
+// TestLAlone: --l without --c is a usage error (exit 2) saying it needs --c.
+func TestLAlone(t *testing.T) {
+	path := writeFile(t, "s.csv", "q,s\na,x\na,y\n")
+	code, _, errs := runCLI(t, "", "analyze", path, "--qi", "q", "--sensitive", "s", "--l", "3")
+	if code != 2 || !strings.Contains(errs, "needs --c") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "", "analyze", path, "--qi", "q", "--sensitive", "s", "--l", "2", "--c", "1"); code == 2 {
+		t.Errorf("--l with --c: exit %d: %s", code, errs)
+	}
+}
