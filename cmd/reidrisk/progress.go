@@ -47,7 +47,7 @@ func (b *progressBar) update(p reidrisk.Progress) {
 	}
 	b.last = now
 	b.shown = true
-	fmt.Fprint(b.w, "\r"+renderProgress(p, b.width-1))
+	fmt.Fprint(b.w, progressLine(p, b.width-1))
 }
 
 // done clears the bar's line.
@@ -92,4 +92,11 @@ func clip(s string, w int) string {
 		return s[:w]
 	}
 	return s
+}
+
+// progressLine is the text that redraws the bar's line with p: a carriage
+// return, then p padded with spaces to width, so that nothing of a longer
+// earlier line (another stage's "read 3,948,544") is left behind.
+func progressLine(p reidrisk.Progress, width int) string {
+	return fmt.Sprintf("\r%-*s", width, renderProgress(p, width))
 }

@@ -40,3 +40,19 @@ func TestProgressSilent(t *testing.T) {
 		t.Errorf("exit %d, stderr %q: want nothing on stderr", code, errs)
 	}
 }
+
+// TestProgressLineClears: a shorter line after a longer one overwrites all
+// of it, so "read 3,948,544" then "search 26" does not show "search 26948,544".
+func TestProgressLineClears(t *testing.T) {
+	long := progressLine(reidrisk.Progress{Stage: "read", Done: 3948544}, 40)
+	short := progressLine(reidrisk.Progress{Stage: "search", Done: 26}, 40)
+	if len(short) != len(long) || len(short) != 41 {
+		t.Fatalf("lines of %d and %d bytes, want 41", len(long), len(short))
+	}
+	// What a terminal shows: the second line written over the first.
+	screen := []byte(long[1:])
+	copy(screen, short[1:])
+	if got := strings.TrimRight(string(screen), " "); got != "search     26" {
+		t.Errorf("screen %q, want %q", got, "search     26")
+	}
+}
