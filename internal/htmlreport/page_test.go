@@ -65,3 +65,30 @@ func TestRender(t *testing.T) {
 		t.Error("page is not self-contained")
 	}
 }
+
+// TestScopedCSSAndCode: every CSS rule is under the .reidrisk-report
+// wrapper, so a page embedding the report (a Jupyter notebook) keeps its
+// own h1/h2/table styles; text between backticks becomes <code>, escaped.
+func TestScopedCSSAndCode(t *testing.T) {
+	var b strings.Builder
+	err := Render(&b, Page{Title: "t", Sections: []Section{{ID: "s", Title: "S",
+		Paragraphs: []string{"Try `reidrisk suggest --qi a<b` now; a lone ` stays."}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	css := out[strings.Index(out, "<style>")+len("<style>") : strings.Index(out, "</style>")]
+	for _, rule := range strings.Split(strings.TrimSpace(css), "\n") {
+		for _, sel := range strings.Split(rule[:strings.IndexByte(rule, '{')], ",") {
+			if !strings.HasPrefix(sel, ".reidrisk-report") {
+				t.Errorf("selector %q is not scoped", sel)
+			}
+		}
+	}
+	if !strings.Contains(out, `<div class="reidrisk-report">`) {
+		t.Error("no wrapper div")
+	}
+	if want := "<p>Try <code>reidrisk suggest --qi a&lt;b</code> now; a lone ` stays.</p>"; !strings.Contains(out, want) {
+		t.Errorf("paragraph not %s in\n%s", want, out)
+	}
+}
