@@ -70,3 +70,18 @@ func TestLAlone(t *testing.T) {
 		t.Errorf("--l with --c: exit %d: %s", code, errs)
 	}
 }
+
+// TestPopulationNote: with journalist risk and population uniques side by
+// side, the text and HTML reports say why they can disagree.
+func TestPopulationNote(t *testing.T) {
+	path := writeFile(t, "p.csv", "a,b\n1,x\n1,x\n2,y\n3,y\n3,y\n3,z\n")
+	for _, format := range []string{"text", "html"} {
+		code, out, errs := runCLI(t, "", "analyze", path, "--qi", "a,b", "--sampling-fraction", "0.1", "--format", format)
+		if code != 0 && code != 3 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), "come from different models and need not agree") {
+			t.Errorf("%s: no note on journalist risk vs population uniques", format)
+		}
+	}
+}

@@ -390,7 +390,11 @@ func populationSection(r *reidrisk.Report) htmlreport.Section {
 	if pu := r.PopulationUniqueness; pu != nil {
 		t.Rows = append(t.Rows, []string{"population uniques (" + pu.Model + ")", pct(float64(pu.Estimate))})
 	}
-	return htmlreport.Section{ID: "population", Title: "Risk against the population", Table: t}
+	sec := htmlreport.Section{ID: "population", Title: "Risk against the population", Table: t}
+	if note := populationNote(r); note != "" {
+		sec.Paragraphs = []string{note}
+	}
+	return sec
 }
 
 func sudaSection(r *reidrisk.Report) (htmlreport.Section, error) {

@@ -123,6 +123,9 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	if pu := r.PopulationUniqueness; pu != nil {
 		p.f("  population uniques: %s of the population estimated unique (%s model)\n", pct(float64(pu.Estimate)), pu.Model)
 	}
+	if note := populationNote(r); note != "" {
+		p.f("%s\n", wrap(note, 96, "  "))
+	}
 	if s := r.SUDA; s != nil {
 		p.f("\nSUDA2 (minimal sample uniques up to size %d): max score %s, mean DIS-SUDA %s\n",
 			s.MaxSize, num(s.MaxScore), num(s.MeanDIS))
