@@ -39,7 +39,11 @@ func Analyze(ctx context.Context, src *quasiid.Source, opt Options) (*Report, er
 	if err != nil {
 		return nil, err
 	}
-	return analyzeTable(ctx, t, opt)
+	r, err := analyzeTable(ctx, t, opt)
+	if r != nil {
+		r.Warnings = append(r.Warnings, blankLinesWarning(src)...)
+	}
+	return r, err
 }
 
 // analyzeTable runs the analysis on an encoded table; opt has its defaults.

@@ -6,6 +6,16 @@ import (
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
+// blankLinesWarning says how many blank lines between the rows of a CSV
+// source with two or more columns were skipped (such a line is no row; in
+// a one-column file it is a row holding "").
+func blankLinesWarning(src *quasiid.Source) []string {
+	if n := src.SkippedLines(); n > 0 {
+		return []string{fmt.Sprintf("%d blank lines between rows skipped: a blank line is no row of a file with two or more columns", n)}
+	}
+	return nil
+}
+
 // singleValueWarnings names the quasi-identifiers of t that hold one value
 // in every row (all empty, all null, or one constant): such a column
 // separates nobody, which is most often a wrong column name, delimiter or

@@ -2,6 +2,7 @@ package reidrisk
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -23,5 +24,17 @@ func TestSingleValueWarning(t *testing.T) {
 	if len(got) != 2 || !strings.HasPrefix(got[0], `quasi-identifier "q2" holds one value in all 3 rows`) ||
 		!strings.HasPrefix(got[1], `quasi-identifier "q3" holds one value in all 3 rows`) || strings.Contains(strings.Join(got, ""), `"k"`) {
 		t.Errorf("warnings %q", r.Warnings)
+	}
+}
+
+// TestBlankLinesWarning: blank lines between the rows of a two-column CSV
+// are not dropped silently.
+func TestBlankLinesWarning(t *testing.T) {
+	r, err := Analyze(context.Background(), source(t, "a,b\n1,x\n\n2,y\n\n\n3,z\n"), Options{QI: []string{"a", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Rows != 3 || !slices.Contains(r.Warnings, "3 blank lines between rows skipped: a blank line is no row of a file with two or more columns") {
+		t.Errorf("rows %d warnings %q", r.Rows, r.Warnings)
 	}
 }

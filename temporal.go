@@ -248,6 +248,7 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 	if err != nil {
 		return nil, err
 	}
+	r.Warnings = append(r.Warnings, blankLinesWarning(src)...)
 	r.OffsetlessTimes = "utc"
 	if loc != time.UTC {
 		r.OffsetlessTimes = "local"

@@ -399,10 +399,10 @@ func (s *Source) Columns() []string {
 }
 
 // SkippedLines returns how many blank lines between the rows of a CSV
-// source were skipped so far (encoding/csv skips them; in a one-column
-// file they may have been empty values, which must be written as ""). It
-// is 0 for other formats; blank lines at the end of the file are not
-// counted.
+// source with two or more columns were skipped so far (such a line cannot
+// be a row). In a one-column file a blank line between rows is a row
+// holding the empty value "", and is not counted here. It is 0 for other
+// formats; blank lines at the end of the file are not counted.
 func (s *Source) SkippedLines() int64 {
 	if c, ok := s.rr.(*csvReader); ok {
 		return c.blank

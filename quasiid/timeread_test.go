@@ -138,3 +138,47 @@ func TestTimeEpochArrow(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVOneColumnBlankLines: in a one-column file a blank line between
+// rows is a row holding "" (lines 3, 5 and 6 here), with its line number
+// kept for the rows after it; blank lines at the end are not rows.
+func TestCSVOneColumnBlankLines(t *testing.T) {
+	data := "a\nx\n\ny\n\n\nz\n\n"
+	for _, arrowPath := range []bool{false, true} {
+		src, err := Read("one.csv", strings.NewReader(data), ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if arrowPath { // the Arrow batch path: read one record first
+			if !src.rr.Next() {
+				t.Fatal("no batch")
+			}
+			src.rr.Retain()
+			rec := src.rr.Record()
+			col := rec.Column(0).(*array.String)
+			var got []string
+			for i := 0; i < col.Len(); i++ {
+				got = append(got, col.Value(i))
+			}
+			if want := []string{"x", "", "y", "", "", "z"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("arrow batch %q, want %q", got, want)
+			}
+			src.rr.Release()
+			src.Close()
+			continue
+		}
+		tbl, err := Encode(context.Background(), src, Spec{QI: []string{"a"}}, EncodeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := values(tbl.Column("a")), []string{"x", "", "y", "", "", "z"}; !reflect.DeepEqual(got, want) || src.SkippedLines() != 0 {
+			t.Errorf("values %q skipped %d, want %q 0", got, src.SkippedLines(), want)
+		}
+		src.Close()
+	}
+	// Line numbers after blank rows stay right: the bad time is on line 5.
+	_, err := encodeTimes(t, "ts\n2024-03-01\n\n\nbad-time-value\n", EncodeOptions{})
+	if err == nil || !strings.Contains(err.Error(), "row 4 (line 5)") {
+		t.Errorf("error %v, want row 4 (line 5)", err)
+	}
+}
