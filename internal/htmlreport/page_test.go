@@ -2,6 +2,7 @@ package htmlreport
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -90,5 +91,34 @@ func TestScopedCSSAndCode(t *testing.T) {
 	}
 	if want := "<p>Try <code>reidrisk suggest --qi a&lt;b</code> now; a lone ` stays.</p>"; !strings.Contains(out, want) {
 		t.Errorf("paragraph not %s in\n%s", want, out)
+	}
+}
+
+// TestLineChartLegendAbove: the legend of a line chart lies in a strip
+// above the plot area (SVG y flipped: |y| beyond the plot's 320 points),
+// so a rising curve ending top right cannot run under it.
+func TestLineChartLegendAbove(t *testing.T) {
+	svg, err := LineChart(Axes{Title: "ε", X: "p", Y: "ε", Share: true},
+		[]Series{{Name: "first curve", X: []float64{1, 2, 3}, Y: []float64{.2, .9, 1}}, {Name: "second curve", X: []float64{1, 3}, Y: []float64{.5, 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(svg)
+	if !strings.Contains(s, `height="354pt"`) {
+		t.Errorf("height not 320 + a legend strip of 34 points: %.200s", s)
+	}
+	for _, name := range []string{"first curve", "second curve"} {
+		i := strings.Index(s, ">"+name+"</text>")
+		if i < 0 {
+			t.Fatalf("no legend entry %q", name)
+		}
+		tag := s[strings.LastIndex(s[:i], "<text"):i]
+		var x, y float64
+		if _, err := fmt.Sscanf(tag[strings.Index(tag, "x="):], `x="%g" y="%g"`, &x, &y); err != nil {
+			t.Fatalf("%s: %v", tag, err)
+		}
+		if -y <= 320 {
+			t.Errorf("legend entry %q at y %g: inside the plot area", name, -y)
+		}
 	}
 }
