@@ -42,6 +42,7 @@ func Analyze(ctx context.Context, src *quasiid.Source, opt Options) (*Report, er
 	r, err := analyzeTable(ctx, t, opt)
 	if r != nil {
 		r.Warnings = append(r.Warnings, blankLinesWarning(src)...)
+		r.Provenance = provenance(src)
 	}
 	return r, err
 }

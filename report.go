@@ -166,6 +166,8 @@ type Report struct {
 	RiskiestClasses []ClassExample `json:"riskiest_classes,omitempty"`
 	// Warnings say what was skipped or could not be computed.
 	Warnings []string `json:"warnings,omitempty"`
+	// Provenance: reidrisk_version, generated_at, input_sha256.
+	Provenance
 
 	// Records is the per-record risk table (Options.Records); not in JSON.
 	Records *Records `json:"-"`

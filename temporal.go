@@ -92,6 +92,8 @@ type TemporalReport struct {
 	// (see temporal.Coarsen; a suggestion never singles out more subjects
 	// by one habit than the measured key).
 	Warnings []string `json:"warnings,omitempty"`
+	// Provenance: reidrisk_version, generated_at, input_sha256.
+	Provenance
 
 	events *temporal.Events
 	loc    *time.Location
@@ -249,6 +251,7 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 		return nil, err
 	}
 	r.Warnings = append(r.Warnings, blankLinesWarning(src)...)
+	r.Provenance = provenance(src)
 	r.OffsetlessTimes = "utc"
 	if loc != time.UTC {
 		r.OffsetlessTimes = "local"

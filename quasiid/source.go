@@ -71,6 +71,8 @@ type ReadOptions struct {
 	NullValues []string
 	// Allocator allocates the Arrow buffers; nil means memory.DefaultAllocator.
 	Allocator memory.Allocator
+	// SHA256 hashes the input while it is read (see Source.SHA256).
+	SHA256 bool
 }
 
 func (o ReadOptions) batchSize() int {
@@ -98,6 +100,7 @@ type Source struct {
 	closers []func() error
 	used    bool
 	closed  bool
+	hash    *hashingReader // nil: not hashed
 }
 
 // Open opens a file ("-" is standard input) as a Source.
@@ -123,7 +126,8 @@ func Open(path string, opt ReadOptions) (*Source, error) {
 // has ReadAt and Seek (like bytes.Reader), Read copies it to a temporary
 // file that Close removes, so memory stays bounded even on standard input.
 func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	s := &Source{name: name}
+	br := bufio.NewReaderSize(s.hashed(r, opt), 64<<10)
 	format := opt.Format
 	if format == Detect {
 		head, err := br.Peek(8)
@@ -133,7 +137,7 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 		format = detectFormat(head)
 	}
 	mem := opt.allocator()
-	s := &Source{name: name, format: format, mem: mem}
+	s.format, s.mem = format, mem
 	if format != CSV {
 		mem = limitAllocator{mem}
 	}

@@ -182,3 +182,27 @@ func TestCSVOneColumnBlankLines(t *testing.T) {
 		t.Errorf("error %v, want row 4 (line 5)", err)
 	}
 }
+
+// TestSourceSHA256: the hash of a CSV read to its end equals that of its
+// bytes (sha256sum); without the option, or before the end, there is none.
+func TestSourceSHA256(t *testing.T) {
+	data := "a\nx\ny\n"
+	const sum = "b724768fe8c900e0f717075adade97308ee03a339e2785733f4be1322179789b" // printf 'a\nx\ny\n' | sha256sum
+	src, err := Read("h.csv", strings.NewReader(data), ReadOptions{SHA256: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Encode(context.Background(), src, Spec{QI: []string{"a"}}, EncodeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := src.SHA256(); !ok || got != sum {
+		t.Errorf("sha256 %q %v, want %q", got, ok, sum)
+	}
+	src.Close()
+	src, _ = Read("h.csv", strings.NewReader(data), ReadOptions{})
+	Encode(context.Background(), src, Spec{QI: []string{"a"}}, EncodeOptions{})
+	if _, ok := src.SHA256(); ok {
+		t.Error("hash without ReadOptions.SHA256")
+	}
+	src.Close()
+}

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/reidrisk/reidrisk/internal/version"
 )
 
 // TestDemoWriteEvents: --write-events writes the log, says so, and does not
@@ -83,5 +89,32 @@ func TestPopulationNote(t *testing.T) {
 		if !strings.Contains(strings.Join(strings.Fields(out), " "), "come from different models and need not agree") {
 			t.Errorf("%s: no note on journalist risk vs population uniques", format)
 		}
+	}
+}
+
+// TestProvenance: JSON and HTML reports carry the version, the time (RFC
+// 3339 UTC) and the input's SHA-256, hashed while reading (sha256sum of the
+// file's bytes).
+func TestProvenance(t *testing.T) {
+	const data = "a,b\n1,x\n1,x\n2,y\n"
+	path := writeFile(t, "p.csv", data)
+	want := fmt.Sprintf("%x", sha256.Sum256([]byte(data)))
+	_, out, _ := runCLI(t, "", "analyze", path, "--qi", "a,b", "--k", "1", "--format", "json")
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	at, err := time.Parse(time.RFC3339, fmt.Sprint(r["generated_at"]))
+	if r["reidrisk_version"] != version.Version || r["input_sha256"] != want || err != nil || at.Location() != time.UTC {
+		t.Errorf("version %v time %v sha %v, want %s, RFC 3339 UTC, %s", r["reidrisk_version"], r["generated_at"], r["input_sha256"], version.Version, want)
+	}
+	// Standard input is hashed too.
+	_, out, _ = runCLI(t, data, "analyze", "-", "--qi", "a,b", "--k", "1", "--format", "json")
+	if !strings.Contains(out, `"input_sha256": "`+want+`"`) {
+		t.Errorf("stdin: no input_sha256 %s", want)
+	}
+	_, out, _ = runCLI(t, "", "analyze", path, "--qi", "a,b", "--k", "1", "--format", "html")
+	if !strings.Contains(out, "reidrisk "+version.Version+", generated at ") || !strings.Contains(out, "input SHA-256 "+want) {
+		t.Errorf("HTML footer lacks the provenance")
 	}
 }

@@ -130,7 +130,7 @@ func openInput(e env, path string, in inputFlags) (*quasiid.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt := quasiid.ReadOptions{Delimiter: d}
+	opt := quasiid.ReadOptions{Delimiter: d, SHA256: true}
 	if in.nulls != "" {
 		// Texts are data, not names: not trimmed, and an empty item
 		// (--null NA,) makes the empty field null, as in reidrisk-beam.
