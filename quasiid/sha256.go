@@ -5,19 +5,24 @@ import (
 	"encoding/hex"
 	"hash"
 	"io"
+	"sync/atomic"
 )
 
-// hashingReader passes r through, feeding every byte read to h, and
-// remembers whether r reached its end.
+// hashingReader passes r through, counting the bytes read, feeding them
+// to h if not nil, and remembering whether r reached its end.
 type hashingReader struct {
 	r   io.Reader
 	h   hash.Hash
+	n   atomic.Int64
 	eof bool
 }
 
 func (hr *hashingReader) Read(p []byte) (int, error) {
 	n, err := hr.r.Read(p)
-	hr.h.Write(p[:n])
+	hr.n.Add(int64(n))
+	if hr.h != nil {
+		hr.h.Write(p[:n])
+	}
 	if err == io.EOF {
 		hr.eof = true
 	}
@@ -32,17 +37,28 @@ func (hr *hashingReader) Read(p []byte) (int, error) {
 // them would mean reading them again. (Read from a stream, such a file is
 // copied whole to a temporary file and its hash is known.)
 func (s *Source) SHA256() (string, bool) {
-	if s.hash == nil || !s.hash.eof {
+	if s.hash == nil || s.hash.h == nil || !s.hash.eof {
 		return "", false
 	}
 	return hex.EncodeToString(s.hash.h.Sum(nil)), true
 }
 
-// hashed returns r wrapped to hash it for s when opt asks for it.
+// hashed returns r wrapped to count its bytes for s, and to hash them
+// when opt asks for it.
 func (s *Source) hashed(r io.Reader, opt ReadOptions) io.Reader {
-	if !opt.SHA256 {
-		return r
+	s.hash = &hashingReader{r: r}
+	if opt.SHA256 {
+		s.hash.h = sha256.New()
 	}
-	s.hash = &hashingReader{r: r, h: sha256.New()}
 	return s.hash
+}
+
+// BytesRead returns how many bytes of the input were read so far; it may
+// be called from another goroutine while the source is read. Parquet and
+// Arrow IPC files read in place count only their first bytes.
+func (s *Source) BytesRead() int64 {
+	if s.hash == nil {
+		return 0
+	}
+	return s.hash.n.Load()
 }

@@ -215,6 +215,7 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 		return reword(err, nil)
 	}
 	bar := newProgress(e, f.in.quiet)
+	bar.input(src, file)
 	opt.Progress = bar.update
 	rep, err := reidrisk.Analyze(ctx, src, opt)
 	bar.done()

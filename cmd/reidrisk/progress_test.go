@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/quasiid"
 )
 
 func TestRenderProgress(t *testing.T) {
@@ -54,5 +56,28 @@ func TestProgressLineClears(t *testing.T) {
 	copy(screen, short[1:])
 	if got := strings.TrimRight(string(screen), " "); got != "search     26" {
 		t.Errorf("screen %q, want %q", got, "search     26")
+	}
+}
+
+// TestReadPercent: with a file of known size the read stage shows the share
+// of its bytes read.
+func TestReadPercent(t *testing.T) {
+	if got := readPercent(375, 1000); got != "  37.5%" {
+		t.Errorf("readPercent = %q", got)
+	}
+	path := writeFile(t, "r.csv", "a,b\n1,x\n2,y\n")
+	src, err := quasiid.Open(path, quasiid.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var buf bytes.Buffer
+	b := &progressBar{w: &buf, width: 60}
+	b.input(src, path)
+	if _, err := reidrisk.Analyze(context.Background(), src, reidrisk.Options{QI: []string{"a"}, Progress: b.update}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "read") || !strings.Contains(buf.String(), "100.0%") {
+		t.Errorf("progress %q: no read percentage", buf.String())
 	}
 }

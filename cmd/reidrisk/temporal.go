@@ -172,6 +172,7 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	bar := newProgress(e, f.in.quiet)
+	bar.input(src, file)
 	opt.Progress = bar.update
 	rep, err := reidrisk.Temporal(ctx, src, opt)
 	bar.done()
