@@ -188,13 +188,16 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 		so := anonymity.SensitiveOptions{L: opt.L}
 		if h, ok := opt.Hierarchies[m.Name]; ok {
 			so.Hierarchy = make([][]string, m.Dict.Len())
+			missing := 0
 			for code := range so.Hierarchy {
-				v := m.Dict.Label(uint32(code))
-				p, ok := h[v]
+				p, ok := h[m.Dict.Label(uint32(code))]
 				if !ok {
-					return fmt.Errorf("reidrisk: hierarchy of column %q: no row for value %q", m.Name, v)
+					missing++
 				}
 				so.Hierarchy[code] = p
+			}
+			if missing > 0 { // values are data: counted, not shown
+				return fmt.Errorf("reidrisk: hierarchy of column %q: no row for %d of the column's %d distinct values", m.Name, missing, m.Dict.Len())
 			}
 		}
 		sum, err := anonymity.SummarizeSensitive(m, so)

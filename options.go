@@ -2,6 +2,7 @@ package reidrisk
 
 import (
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 
 	"github.com/reidrisk/reidrisk/quasiid"
 )
@@ -102,7 +103,7 @@ func (opt Options) withDefaults() (Options, error) {
 				continue
 			}
 			if r, ok := seen[n]; ok {
-				return fmt.Errorf("reidrisk: column %q given as %s and as %s", n, r, role)
+				return fmt.Errorf("reidrisk: column %s given as %s and as %s", textfmt.Name(n), r, role)
 			}
 			seen[n] = role
 		}

@@ -26,7 +26,10 @@ type SuggestOptions struct {
 	// without one (generalize.Auto); the report marks them "auto".
 	AutoHierarchies bool
 	Policy          generalize.Policy
-	Metric          generalize.Metric
+	// Metric is minimised; the zero value is generalize.DM, which charges
+	// a suppressed record the table size (see generalize.Metric for which
+	// metrics charge suppression).
+	Metric generalize.Metric
 	// Search tunes the lattice search (its Metric is overridden by Metric).
 	Search generalize.Options
 	// Output, if non-nil, receives the table anonymised with the optimum
@@ -36,7 +39,10 @@ type SuggestOptions struct {
 	Output       io.Writer
 	OutputFormat quasiid.Format
 	Star         bool
-	Workers      int
+	// Identifiers and Keep say what Output does with the columns it would
+	// otherwise write unchanged (see ApplyOptions).
+	Identifiers, Keep []string
+	Workers           int
 	// Progress, if non-nil, is called from the calling goroutine with
 	// stage "read" (rows read), "search" (lattice nodes evaluated) and,
 	// with Output, "write" (rows written, of Total).
@@ -66,12 +72,15 @@ type SuggestReport struct {
 	// monotone for the search). An output with suppressed records removed,
 	// re-analysed on its own, is measured against the kept records and
 	// may exceed t; starred output keeps the input's distribution.
-	TReference   string                `json:"t_reference,omitempty"`
-	Before       Suggestion            `json:"before"` // the ungeneralised table, nothing suppressed
-	Optimum      *Suggestion           `json:"optimum"`
-	Alternatives []Suggestion          `json:"alternatives"`
-	Output       *ApplyReport          `json:"output,omitempty"`
-	Transform    *generalize.Transform `json:"-"`
+	TReference   string       `json:"t_reference,omitempty"`
+	Before       Suggestion   `json:"before"` // the ungeneralised table, nothing suppressed
+	Optimum      *Suggestion  `json:"optimum"`
+	Alternatives []Suggestion `json:"alternatives"`
+	Output       *ApplyReport `json:"output,omitempty"`
+	// Warnings say what the reader of the optimum must know: more than a
+	// tenth of the records suppressed (SuppressionWarningShare).
+	Warnings  []string              `json:"warnings,omitempty"`
+	Transform *generalize.Transform `json:"-"`
 }
 
 // HierarchyInfo describes the hierarchy used for one QI.
@@ -98,17 +107,35 @@ type Suggestion struct {
 	Classes           int            `json:"classes"`
 	HighestRisk       Float          `json:"highest_risk"`
 	AverageRisk       Float          `json:"average_risk"`
+
+	// SuppressedCells counts QI cells blanked by local suppression
+	// (Policy.LocalSuppression); absent when none.
+	SuppressedCells int64 `json:"suppressed_cells,omitempty"`
 }
 
 // ApplyOptions control Apply.
 type ApplyOptions struct {
 	// Star keeps suppressed records with every QI set to "*" instead of
 	// removing them.
-	Star    bool
-	Workers int
+	Star bool
+	// Identifiers names direct identifiers, dropped from the output. Keep
+	// names columns carried through unchanged on purpose (insensitive).
+	// Every other column that is neither a QI nor sensitive is written
+	// unchanged only if it does not look like a direct identifier: the
+	// subject column, or a column quasiid.Profile's rule at
+	// IdentifierRatio calls one, stops Apply with an *IdentifierError
+	// before anything is written. The subject may be dropped: it is used
+	// for counting first.
+	Identifiers, Keep []string
+	// ShowValues allows data values in the report (examples of values the
+	// hierarchies do not cover); without it the report holds counts only.
+	ShowValues bool
+	Workers    int
 	// Progress, if non-nil, is called from the calling goroutine with
 	// stage "read" (rows read) and "write" (rows written, of Total).
 	Progress func(Progress)
+
+	checked *passThrough // Identifiers and Keep, checked by Suggest
 }
 
 // progressEvery is how many rows pass between two progress calls.
@@ -123,9 +150,29 @@ type ApplyReport struct {
 	Starred           bool  `json:"starred"`
 	// WithinLimit reports whether Suppressed is within the policy's
 	// suppression limit (it may not be on new data).
-	WithinLimit bool                   `json:"within_limit"`
-	K           int64                  `json:"k"` // smallest kept class
-	Uncovered   []generalize.Uncovered `json:"uncovered"`
+	WithinLimit bool `json:"within_limit"`
+	// PolicyMet reports whether the written table meets the transform's
+	// policy as the search checks a node (generalize.Check): suppression
+	// within the limit, some record kept, and the table-level criteria
+	// over the kept records (with local suppression: k reached within the
+	// cell limit). Err says what failed.
+	PolicyMet bool                   `json:"policy_met"`
+	K         int64                  `json:"k"` // smallest kept class
+	Uncovered []generalize.Uncovered `json:"uncovered"`
+	// SuppressedCells counts QI cells blanked ("*") by local suppression
+	// (Policy.LocalSuppression; no record is then removed, and K is the
+	// least number of records, or subjects, a record matches with * as a
+	// wildcard); absent when none.
+	SuppressedCells int64 `json:"suppressed_cells,omitempty"`
+	// IdentifiersDropped are the columns left out of the output
+	// (ApplyOptions.Identifiers); ColumnsKept the columns carried through
+	// unchanged on purpose (ApplyOptions.Keep).
+	IdentifiersDropped []string `json:"identifiers_dropped"`
+	ColumnsKept        []string `json:"columns_kept"`
+	// Warnings: more than a tenth of the records suppressed.
+	Warnings []string `json:"warnings,omitempty"`
+
+	policy, unmet string // for Err
 }
 
 // Suggest reads src, counts its equivalence classes once and searches the
@@ -143,12 +190,22 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 		return nil, fmt.Errorf("reidrisk: no quasi-identifier columns given")
 	}
 	var tbl arrow.Table
+	var checked *passThrough
 	if opt.Output != nil {
 		var err error
 		if tbl, err = buffer(ctx, src, nil, readProgress(opt.Progress)); err != nil {
 			return nil, err
 		}
 		defer tbl.Release()
+		// The columns written unchanged are checked before the search, so
+		// that a direct identifier stops Suggest before any work is done.
+		chk := quasiid.FromTable(src.Name(), tbl)
+		pt, err := checkPassThrough(ctx, chk, slices.Concat(opt.QI, opt.Sensitive), opt.Subject, opt.Identifiers, opt.Keep)
+		chk.Close()
+		if err != nil {
+			return nil, err
+		}
+		checked = &pt
 		src = quasiid.FromTable(src.Name(), tbl)
 		defer src.Close()
 	}
@@ -210,6 +267,9 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	}
 	o := suggestion(res.QI, res.Optimum)
 	r.Optimum = &o
+	if w := suppressionWarning(o.Suppressed, r.Rows); w != "" {
+		r.Warnings = append(r.Warnings, w)
+	}
 	for _, n := range res.Alternatives {
 		r.Alternatives = append(r.Alternatives, suggestion(res.QI, n))
 	}
@@ -219,7 +279,7 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	if opt.Output != nil {
 		out := quasiid.FromTable(src.Name(), tbl)
 		defer out.Close()
-		if r.Output, err = Apply(ctx, out, r.Transform, opt.Output, opt.OutputFormat, ApplyOptions{Star: opt.Star, Workers: opt.Workers, Progress: opt.Progress}); err != nil {
+		if r.Output, err = Apply(ctx, out, r.Transform, opt.Output, opt.OutputFormat, ApplyOptions{Star: opt.Star, Workers: opt.Workers, Progress: opt.Progress, checked: checked}); err != nil {
 			return nil, err
 		}
 	}
@@ -228,7 +288,7 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 
 func suggestion(qi []string, n *generalize.Node) Suggestion {
 	s := Suggestion{Levels: map[string]int{}, DM: n.DM, DMStar: n.DMStar, Loss: Float(n.Loss), Precision: Float(n.Precision),
-		AECS: Float(n.AECS), Entropy: Float(n.Entropy), Suppressed: n.Suppressed, SuppressedClasses: n.SuppressedClasses,
+		AECS: Float(n.AECS), Entropy: Float(n.Entropy), Suppressed: n.Suppressed, SuppressedClasses: n.SuppressedClasses, SuppressedCells: n.SuppressedCells,
 		Classes: n.Classes, HighestRisk: Float(n.HighestRisk), AverageRisk: Float(n.AverageRisk)}
 	for j, q := range qi {
 		s.Levels[q] = n.Levels[j]
@@ -305,7 +365,10 @@ func Apply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, w
 		return nil, err
 	}
 	defer p.tbl.Release()
-	out := quasiid.FromTable(src.Name(), p.tbl)
+	out, err := quasiid.Without(quasiid.FromTable(src.Name(), p.tbl), p.pass.drop)
+	if err != nil {
+		return nil, err
+	}
 	defer out.Close()
 	stats, err := quasiid.Rewrite(ctx, out, w, format, tr.QI, p.rowFunc(opt))
 	if opt.Progress != nil && err == nil {
@@ -326,7 +389,10 @@ func ApplyRecords(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		return nil, nil, err
 	}
 	defer p.tbl.Release()
-	out := quasiid.FromTable(src.Name(), p.tbl)
+	out, err := quasiid.Without(quasiid.FromTable(src.Name(), p.tbl), p.pass.drop)
+	if err != nil {
+		return nil, nil, err
+	}
 	defer out.Close()
 	recs, stats, err := quasiid.RewriteRecords(ctx, out, tr.QI, p.rowFunc(opt))
 	if err != nil {
@@ -341,7 +407,9 @@ type applied struct {
 	tbl      arrow.Table
 	rowClass []uint32
 	fail     []bool
+	masks    []uint32 // per class, QIs blanked by local suppression (nil: none)
 	rep      *ApplyReport
+	pass     passThrough
 }
 
 // rowFunc keeps, stars or drops each row by its class.
@@ -349,6 +417,14 @@ func (p *applied) rowFunc(opt ApplyOptions) quasiid.RowFunc {
 	return func(row int64, values []string, nulls []bool) (bool, error) {
 		if opt.Progress != nil && row%progressEvery == 0 {
 			opt.Progress(Progress{Stage: "write", Done: row, Total: p.rep.Rows})
+		}
+		if p.masks != nil {
+			m := p.masks[p.rowClass[row]]
+			for j := range values {
+				if m&(1<<j) != 0 {
+					values[j], nulls[j] = SuppressedValue, false
+				}
+			}
 		}
 		if !p.fail[p.rowClass[row]] {
 			return true, nil
@@ -383,6 +459,18 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 	if err != nil {
 		return nil, err
 	}
+	pass := passThrough{}
+	if opt.checked != nil {
+		pass = *opt.checked
+	} else {
+		chk := quasiid.FromTable(src.Name(), tbl)
+		pass, err = checkPassThrough(ctx, chk, slices.Concat(tr.QI, tr.Sensitive), tr.Subject, opt.Identifiers, opt.Keep)
+		chk.Close()
+		if err != nil {
+			tbl.Release()
+			return nil, err
+		}
+	}
 	counted := quasiid.FromTable(src.Name(), tbl)
 	t, err := quasiid.Encode(ctx, counted, quasiid.Spec{QI: tr.QI, Sensitive: tr.Sensitive, Subject: tr.Subject}, quasiid.EncodeOptions{})
 	counted.Close()
@@ -395,15 +483,30 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		tbl.Release()
 		return nil, err
 	}
-	fail, err := generalize.Failing(c, tr.Policy)
+	if tr.Policy.LocalSuppression {
+		p, err := applyLocal(ctx, tbl, c, tr, g, opt)
+		if err != nil {
+			return nil, err
+		}
+		p.pass = pass
+		p.finish(tr, opt)
+		return p, nil
+	}
+	fail, node, err := generalize.Check(c, tr.Policy)
 	if err != nil {
 		tbl.Release()
 		return nil, err
 	}
-	rep := &ApplyReport{Rows: c.Rows, Starred: opt.Star, Uncovered: g.Uncovered()}
+	rep := &ApplyReport{Rows: c.Rows, Starred: opt.Star, Uncovered: g.Uncovered(), PolicyMet: node.Feasible, policy: policyText(tr.Policy)}
 	if rep.Uncovered == nil {
 		rep.Uncovered = []generalize.Uncovered{}
 	}
+	if !opt.ShowValues {
+		for i := range rep.Uncovered {
+			rep.Uncovered[i].Values = []string{}
+		}
+	}
+	pass.report(rep)
 	for k, f := range fail {
 		if f {
 			rep.Suppressed += c.Sizes[k]
@@ -413,5 +516,33 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		}
 	}
 	rep.WithinLimit = float64(rep.Suppressed) <= tr.Policy.MaxSuppression*float64(c.Rows)+1e-9
-	return &applied{tbl: tbl, rowClass: c.RowClass, fail: fail, rep: rep}, nil
+	switch {
+	case node.Feasible:
+	case rep.Suppressed == c.Rows:
+		rep.unmet = fmt.Sprintf("every one of the %d records is suppressed", c.Rows)
+	case !rep.WithinLimit:
+		rep.unmet = fmt.Sprintf("%d of %d records suppressed, above the limit of %g of the records", rep.Suppressed, c.Rows, tr.Policy.MaxSuppression)
+	default:
+		rep.unmet = "a table-level criterion (average risk, records at risk or sample uniques) fails over the kept records"
+	}
+	if w := suppressionWarning(rep.Suppressed, c.Rows); w != "" {
+		rep.Warnings = append(rep.Warnings, w)
+	}
+	return &applied{tbl: tbl, rowClass: c.RowClass, fail: fail, rep: rep, pass: pass}, nil
+}
+
+// finish completes the report of a locally suppressed table (applyLocal):
+// its policy is met when k is reached within the cell limit.
+func (p *applied) finish(tr *generalize.Transform, opt ApplyOptions) {
+	rep := p.rep
+	rep.PolicyMet, rep.policy = rep.WithinLimit, policyText(tr.Policy)
+	if !rep.PolicyMet {
+		rep.unmet = fmt.Sprintf("k = %d with %d cells blanked, want k ≥ %d with at most %g of the cells", rep.K, rep.SuppressedCells, tr.Policy.K, tr.Policy.MaxSuppression)
+	}
+	if !opt.ShowValues {
+		for i := range rep.Uncovered {
+			rep.Uncovered[i].Values = []string{}
+		}
+	}
+	p.pass.report(rep)
 }

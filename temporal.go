@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -49,6 +50,14 @@ type TemporalOptions struct {
 	Policy string
 	// MaxEvaluations bounds the coarsening search; 0 means 200.
 	MaxEvaluations int
+	// Identifiers and Keep say what WriteSafe does with the columns it
+	// would otherwise write unchanged (every column but Time, Attrs and
+	// DurationColumn): Identifiers are dropped, Keep are carried through on
+	// purpose; the subject column, or another column quasiid.Profile's
+	// rule at IdentifierRatio calls a direct identifier, makes WriteSafe
+	// (and CheckOutput) return an *IdentifierError before writing. With a
+	// Policy, Temporal profiles those columns while it reads the events.
+	Identifiers, Keep []string
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
 	// Progress, if not nil, is called as work advances: stage "read" with
@@ -87,10 +96,15 @@ type TemporalReport struct {
 	TraceUnicity map[string]TemporalTrace `json:"trace_unicity"`
 	// Suggestion is the least coarsening meeting Policy, if one was given.
 	Suggestion *TemporalSuggestion `json:"suggestion,omitempty"`
+	// IdentifiersDropped and ColumnsKept are TemporalOptions.Identifiers
+	// and Keep: the columns WriteSafe leaves out and those it carries
+	// through unchanged on purpose.
+	IdentifiersDropped []string `json:"identifiers_dropped"`
+	ColumnsKept        []string `json:"columns_kept"`
 	// Warnings name figures the suggested coarsening makes worse: more
-	// subjects with a(s) ≤ 2 or < 5, or singled out by a pair of habits
-	// (see temporal.Coarsen; a suggestion never singles out more subjects
-	// by one habit than the measured key).
+	// subjects with a(s) ≤ 2 or < 5 (see temporal.Coarsen; a suggestion
+	// that meets its policy never singles out more subjects by one habit
+	// or by a pair of habits than the measured key).
 	Warnings []string `json:"warnings,omitempty"`
 	// Provenance: reidrisk_version, generated_at, input_sha256.
 	Provenance
@@ -98,6 +112,7 @@ type TemporalReport struct {
 	events *temporal.Events
 	loc    *time.Location
 	opt    TemporalOptions
+	pass   error // why WriteSafe must not write (an *IdentifierError), or nil
 }
 
 // TemporalKey describes an event key and how habits were counted. Weekday
@@ -238,9 +253,29 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 	if opt.Progress != nil {
 		eopt.Progress = func(rows int64) { opt.Progress(Progress{Stage: "read", Done: rows}) }
 	}
-	tbl, err := quasiid.Encode(ctx, src, quasiid.Spec{Subject: opt.Subject, Time: opt.Time, Insensitive: insensitive}, eopt)
+	// With a policy WriteSafe may write the events: the columns it would
+	// pass through unchanged are encoded too, to be profiled.
+	rewritten := append([]string{opt.Time}, insensitive...)
+	check, pass := planPassThrough(src.Name(), src.Columns(), rewritten, opt.Subject, opt.Identifiers, opt.Keep)
+	var ie *IdentifierError
+	if pass != nil && !errors.As(pass, &ie) {
+		return nil, pass
+	}
+	if pol == nil {
+		check = nil
+	}
+	tbl, err := quasiid.Encode(ctx, src, quasiid.Spec{Subject: opt.Subject, Time: opt.Time, Insensitive: append(insensitive, check...)}, eopt)
 	if err != nil {
 		return nil, err
+	}
+	if pass == nil && len(check) > 0 {
+		var ps []quasiid.ColumnProfile
+		for _, p := range quasiid.ProfileTable(tbl, quasiid.ProfileOptions{IdentifierRatio: IdentifierRatio}) {
+			if slices.Contains(check, p.Name) {
+				ps = append(ps, p)
+			}
+		}
+		pass = identifierIn(ps)
 	}
 	ev, err := temporal.FromTable(tbl, opt.Subject, opt.Time, opt.Attrs, opt.DurationColumn)
 	if err != nil {
@@ -250,6 +285,7 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 	if err != nil {
 		return nil, err
 	}
+	r.pass = pass
 	r.Warnings = append(r.Warnings, blankLinesWarning(src)...)
 	r.Provenance = provenance(src)
 	r.OffsetlessTimes = "utc"
@@ -261,6 +297,12 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 	}
 	return r, nil
 }
+
+// CheckOutput returns the *IdentifierError WriteSafe would return, before
+// anything is opened for writing: a column it would pass through
+// unchanged looks like a direct identifier (see
+// TemporalOptions.Identifiers).
+func (r *TemporalReport) CheckOutput() error { return r.pass }
 
 func temporalReport(ctx context.Context, ev *temporal.Events, to temporal.Options, pol temporal.Policy, loc *time.Location, opt TemporalOptions) (*TemporalReport, error) {
 	if opt.Progress != nil {
@@ -302,8 +344,9 @@ func temporalReport(ctx context.Context, ev *temporal.Events, to temporal.Option
 			SingledOut: r.Habits.SingledOut, Le2Subjects: r.Habits.Le2Subjects, Lt5Subjects: r.Habits.Lt5Subjects,
 			MinAnonymityHistogram: map[string]int{},
 		},
-		TraceUnicity: map[string]TemporalTrace{},
-		events:       ev, loc: loc, opt: opt,
+		TraceUnicity:       map[string]TemporalTrace{},
+		IdentifiersDropped: nonNil(slices.Clone(opt.Identifiers)), ColumnsKept: nonNil(slices.Clone(opt.Keep)),
+		events: ev, loc: loc, opt: opt,
 	}
 	if out.Key.MinWeeks == 0 {
 		out.Key.MinWeeks = 4
@@ -361,9 +404,11 @@ func figures(r *temporal.Report) TemporalFigures {
 // and DurationStart), so that the table analysed again with the same
 // options shows the suggestion's habit figures; attributes left out of the
 // key become null; every
-// other column and every row passes through; rows the analysis skipped (no
+// other column but TemporalOptions.Identifiers (dropped) and every row
+// passes through; rows the analysis skipped (no
 // subject or no time) get a null time. It fails without a suggestion or
-// when the suggestion does not meet its policy.
+// when the suggestion does not meet its policy, and with an
+// *IdentifierError (see CheckOutput) before writing anything.
 func (r *TemporalReport) WriteSafe(ctx context.Context, src *quasiid.Source, w io.Writer, format quasiid.Format) (quasiid.RewriteStats, error) {
 	var stats quasiid.RewriteStats
 	if r.Suggestion == nil {
@@ -372,9 +417,18 @@ func (r *TemporalReport) WriteSafe(ctx context.Context, src *quasiid.Source, w i
 	if !r.Suggestion.Met {
 		return stats, fmt.Errorf("reidrisk: no coarsening within %d trials meets %s: nothing written", r.Suggestion.Evaluated, r.Suggestion.Policy)
 	}
+	if r.pass != nil {
+		return stats, r.pass
+	}
 	rw, err := temporal.NewRewriter(r.events, r.Suggestion.gen, r.loc)
 	if err != nil {
 		return stats, err
+	}
+	if len(r.opt.Identifiers) > 0 {
+		if src, err = quasiid.Without(src, r.opt.Identifiers); err != nil {
+			return stats, err
+		}
+		defer src.Close()
 	}
 	cols := []string{r.opt.Time}
 	if r.opt.DurationColumn != "" {

@@ -83,13 +83,17 @@ func valueKey(b *strings.Builder, d *quasiid.Dictionary, code uint32) {
 	b.WriteString(v)
 }
 
-// classLabel shows a class's values for messages.
+// classLabel names a class for messages by its index and, when the rows'
+// classes are known, its first row (1-based): never by its values, which
+// are data.
 func classLabel(c *Classes, class int) string {
-	parts := make([]string, len(c.QI))
-	for j, name := range c.QI {
-		parts[j] = name + "=" + strconv.Quote(c.Dicts[j].Label(c.Codes[j][class]))
+	s := "#" + strconv.Itoa(class+1) + " of " + strconv.Itoa(c.Len())
+	for i, k := range c.RowClass {
+		if int(k) == class {
+			return s + " (first row " + strconv.Itoa(i+1) + ")"
+		}
 	}
-	return "{" + strings.Join(parts, ", ") + "}"
+	return s
 }
 
 // WeightedFrequencies returns F_k = Σ_{records i in class k} w_i, the
@@ -98,7 +102,7 @@ func classLabel(c *Classes, class int) string {
 // RowClass) and one weight per counted row; weights must be finite and
 // positive, and each class's weights must sum to at least its number of
 // records (a record stands for itself at least), else the error names the
-// class by its quasi-identifier values.
+// class by its index and first row (never by its values).
 func WeightedFrequencies(sample *Classes, weights []float64) ([]float64, error) {
 	if sample == nil {
 		return nil, fmt.Errorf("anonymity: WeightedFrequencies: nil classes")
@@ -167,7 +171,7 @@ func ColumnWeights(source string, c *quasiid.Column) ([]float64, error) {
 	for i, code := range c.Codes {
 		if !ok[code] {
 			return nil, &quasiid.InputError{File: source, Row: int64(i) + 1, Column: c.Name,
-				Msg: fmt.Sprintf("weight %q is not a positive number", c.Dict.Label(code))}
+				Msg: "the weight is not a positive number"}
 		}
 		w[i] = parsed[code]
 	}

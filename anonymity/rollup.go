@@ -33,8 +33,8 @@ func (c *Classes) RollUp(maps [][]uint32, dicts []*quasiid.Dictionary) (*Classes
 		col := make([]uint32, len(c.Codes[j]))
 		for k, v := range c.Codes[j] {
 			if int(v) >= len(m) {
-				return nil, fmt.Errorf("anonymity: RollUp: QI %q: code %d (%q) has no image in a map of %d codes",
-					c.QI[j], v, c.Dicts[j].Label(v), len(m))
+				return nil, fmt.Errorf("anonymity: RollUp: QI %q: code %d has no image in a map of %d codes",
+					c.QI[j], v, len(m))
 			}
 			col[k] = m[v]
 		}

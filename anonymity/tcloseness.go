@@ -158,12 +158,8 @@ func HierarchicalDistance(m *Multiset, paths [][]string) (GroundDistance, error)
 		return GroundDistance{}, err
 	}
 	td := tableDistribution(m)
-	label := func(code int) string {
-		if m.Dict != nil && code < m.Dict.Len() {
-			return fmt.Sprintf("%q", m.Dict.Label(uint32(code)))
-		}
-		return fmt.Sprintf("code %d", code)
-	}
+	// Values are data: messages name them by dictionary code.
+	label := func(code int) string { return fmt.Sprintf("code %d", code) }
 	height := -1
 	for code, t := range td.total {
 		if t == 0 {
@@ -202,7 +198,7 @@ func HierarchicalDistance(m *Multiset, paths [][]string) (GroundDistance, error)
 			return GroundDistance{}, fmt.Errorf("anonymity: hierarchy of %q: value %s has %d levels, others %d", m.Name, label(code), len(path), height)
 		}
 		if root := paths[firstPresent(td)][height-1]; path[height-1] != root {
-			return GroundDistance{}, fmt.Errorf("anonymity: hierarchy of %q: value %s has root %q, others %q", m.Name, label(code), path[height-1], root)
+			return GroundDistance{}, fmt.Errorf("anonymity: hierarchy of %q: value %s has another root than the others", m.Name, label(code))
 		}
 		leaf := int32(len(d.parent[0]))
 		d.leaf[code] = leaf
@@ -218,7 +214,7 @@ func HierarchicalDistance(m *Multiset, paths [][]string) (GroundDistance, error)
 				}
 			}
 			if p := d.parent[childLevel][child]; p >= 0 && p != id {
-				return GroundDistance{}, fmt.Errorf("anonymity: hierarchy of %q: %q at level %d has two parents", m.Name, path[h-2], h-1)
+				return GroundDistance{}, fmt.Errorf("anonymity: hierarchy of %q: the level-%d label of value %s has two parents", m.Name, h-1, label(code))
 			}
 			d.parent[childLevel][child] = id
 			child, childLevel = id, h

@@ -3,6 +3,7 @@ package generalize
 import (
 	"fmt"
 
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -44,7 +45,7 @@ func bind(h *Hierarchy, dict *quasiid.Dictionary) (*binding, error) {
 		key := valueKey(dict, c)
 		i, ok := h.index[key]
 		if !ok {
-			return nil, fmt.Errorf("%s: value %q of column %q is not in the hierarchy", h.source, key, h.column)
+			return nil, missingValues(h, dict)
 		}
 		up[0][c] = c
 		for l := 1; l < levels; l++ {
@@ -80,4 +81,16 @@ func (b *binding) label(l int, x uint32) string {
 		return valueKey(b.dicts[0], x)
 	}
 	return b.dicts[l].Value(x)
+}
+
+// missingValues is the error for values of dict that h does not hold. It
+// counts them and never shows them: they are data.
+func missingValues(h *Hierarchy, dict *quasiid.Dictionary) error {
+	missing := 0
+	for c := range uint32(dict.Len()) {
+		if _, ok := h.index[valueKey(dict, c)]; !ok {
+			missing++
+		}
+	}
+	return fmt.Errorf("%s: %d of the %d distinct values of column %s are not in the hierarchy", h.source, missing, dict.Len(), textfmt.Name(h.column))
 }

@@ -2,6 +2,7 @@ package generalize
 
 import (
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"math"
 	"net/netip"
 	"strconv"
@@ -38,7 +39,7 @@ func IPv4(column string, values []string) (*Hierarchy, error) {
 	for i, v := range values {
 		a, err := netip.ParseAddr(strings.TrimSpace(v))
 		if err != nil || !a.Is4() {
-			return nil, fmt.Errorf("generalize: column %q: value %q is not an IPv4 address", column, v)
+			return nil, fmt.Errorf("generalize: column %s: value %d of %d is not an IPv4 address", textfmt.Name(column), i+1, len(values))
 		}
 		row := []string{v}
 		for _, bits := range []int{24, 16, 8} {
@@ -125,7 +126,7 @@ func Timestamps(column string, values []string, levels ...TimeLevel) (*Hierarchy
 	for i, v := range values {
 		t, ok := parseTime(v)
 		if !ok {
-			return nil, fmt.Errorf("generalize: column %q: value %q is not an ISO-8601 date or timestamp", column, v)
+			return nil, fmt.Errorf("generalize: column %s: value %d of %d is not an ISO-8601 date or timestamp", textfmt.Name(column), i+1, len(values))
 		}
 		row := []string{v}
 		for _, l := range levels {
@@ -144,7 +145,7 @@ func TimeOfDay(column string, values []string) (*Hierarchy, error) {
 	for i, v := range values {
 		h, ok := hourOf(v)
 		if !ok {
-			return nil, fmt.Errorf("generalize: column %q: value %q is not a time of day", column, v)
+			return nil, fmt.Errorf("generalize: column %s: value %d of %d is not a time of day", textfmt.Name(column), i+1, len(values))
 		}
 		block := func(n int) string { return fmt.Sprintf("%02d-%02d", h/n*n, h/n*n+n) }
 		rows[i] = []string{v, fmt.Sprintf("%02d", h), block(2), block(4), dayPart(h), "*"}
@@ -171,7 +172,7 @@ func Weekday(column string, values []string) (*Hierarchy, error) {
 	for i, v := range values {
 		d, ok := weekdayOf(v)
 		if !ok {
-			return nil, fmt.Errorf("generalize: column %q: value %q is not a day of the week", column, v)
+			return nil, fmt.Errorf("generalize: column %s: value %d of %d is not a day of the week", textfmt.Name(column), i+1, len(values))
 		}
 		kind := "weekday"
 		if d == time.Saturday || d == time.Sunday {
@@ -223,7 +224,8 @@ func Ordered(column string, order []string, fanout int) (*Hierarchy, error) {
 // Taxonomy builds a hierarchy from explicit parent maps: parents[0] maps
 // each value to its level-1 label, parents[1] each level-1 label to its
 // level-2 label, and so on (e.g. device type → device class); "*" is
-// added on top. A value or label without a parent is an error naming it.
+// added on top. A value or label without a parent is an error naming its
+// position (values are data: never shown in messages).
 func Taxonomy(column string, values []string, parents ...map[string]string) (*Hierarchy, error) {
 	rows := make([][]string, len(values))
 	for i, v := range values {
@@ -232,7 +234,7 @@ func Taxonomy(column string, values []string, parents ...map[string]string) (*Hi
 		for l, p := range parents {
 			up, ok := p[cur]
 			if !ok {
-				return nil, fmt.Errorf("generalize: column %q: %q has no parent at level %d", column, cur, l+1)
+				return nil, fmt.Errorf("generalize: column %s: the level-%d label of value %d of %d has no parent at level %d", textfmt.Name(column), l, i+1, len(values), l+1)
 			}
 			row = append(row, up)
 			cur = up

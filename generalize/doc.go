@@ -15,6 +15,10 @@
 // the number of nodes. Records in classes that fail the [Policy] are
 // suppressed, up to Policy.MaxSuppression.
 //
+// [LocalSuppress] blanks single QI cells instead (sdcMicro's local
+// suppression, a blank matching any value), on its own or, with
+// Policy.LocalSuppression, as the last step of the search.
+//
 // A [Transform] records the chosen levels, hierarchies and policy as JSON
 // so that the same generalisation can be reapplied to new data of the same
 // schema; values the hierarchies do not cover are counted, never dropped

@@ -23,6 +23,7 @@ type evaluator struct {
 	ground  []anonymity.GroundDistance // t-closeness distance per sensitive column
 	fail    []bool
 	sfail   []bool // classes failing l or t
+	local   *localEval
 }
 
 // newEvaluator prepares per-level lookup tables and the bottom table.
@@ -72,6 +73,12 @@ func newEvaluator(c *anonymity.Classes, r *roller, p Policy) (*evaluator, *table
 			return nil, nil, fmt.Errorf("generalize: k counted in subjects needs a subject column")
 		}
 		bottom.subj = fromMultiset(c.Subjects)
+	}
+	if p.LocalSuppression {
+		e.local = &localEval{qi: c.QI, maxCells: int64(math.Floor(p.MaxSuppression*float64(c.Rows)*float64(m) + 1e-9))}
+		if c.Subjects != nil {
+			e.local.subjects = c.Subjects.Dict
+		}
 	}
 	if p.needsSensitive() {
 		if len(c.Sensitive) == 0 {
@@ -160,6 +167,10 @@ func (e *evaluator) sensitive(t *table) {
 func (e *evaluator) evaluate(t *table, full bool) *Node {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
 	e.fail = grow(e.fail, t.len())
+	if e.p.LocalSuppression {
+		e.evaluateLocal(t, n)
+		return n
+	}
 	if p := &e.p; !p.SubjectK && p.MaxRisk == nil && !p.needsSensitive() {
 		// Only k (or nothing) per class: decide on the sizes alone, and
 		// mark the failing classes only for a node to be measured.
@@ -316,7 +327,7 @@ func (e *evaluator) measure(t *table, n *Node) {
 		n.HighestRisk = 1 / float64(minSize)
 		n.AverageRisk = float64(n.Classes) / float64(kept)
 	}
-	n.Feasible = n.Suppressed <= e.maxSupp
+	n.Feasible = n.Suppressed <= e.maxSupp && !keepsNone(kept, e.rows)
 	if n.Feasible && kept > 0 {
 		p := &e.p
 		if p.MaxAverageRisk != nil && n.AverageRisk > *p.MaxAverageRisk*(1+1e-12) {

@@ -42,7 +42,7 @@ func NewHierarchy(column, source string, rows [][]string) (*Hierarchy, error) {
 			return nil, fmt.Errorf("%s: row %d: %d levels, want %d as in row 1", source, i+1, len(r), n)
 		}
 		if j, dup := h.index[r[0]]; dup {
-			return nil, fmt.Errorf("%s: row %d: value %q already given in row %d", source, i+1, r[0], j+1)
+			return nil, fmt.Errorf("%s: row %d: its value is already given in row %d", source, i+1, j+1)
 		}
 		h.index[r[0]] = i
 	}
@@ -52,8 +52,8 @@ func NewHierarchy(column, source string, rows [][]string) (*Hierarchy, error) {
 		for i, r := range rows {
 			if j, ok := up[r[l]]; ok {
 				if rows[j][l+1] != r[l+1] {
-					return nil, fmt.Errorf("%s: rows %d and %d: level-%d label %q generalises to both %q and %q at level %d",
-						source, j+1, i+1, l, r[l], rows[j][l+1], r[l+1], l+1)
+					return nil, fmt.Errorf("%s: rows %d and %d: the same level-%d label generalises to two labels at level %d",
+						source, j+1, i+1, l, l+1)
 				}
 				continue
 			}

@@ -36,8 +36,8 @@ func TestReadHierarchy(t *testing.T) {
 func TestReadHierarchyErrors(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"a;x;*\nb;*\n", "h.csv:2: 2 fields, want 3"},
-		{"a;x;*\na;y;*\n", "h.csv: row 2: value \"a\" already given in row 1"},
-		{"a;x;p\nb;x;q\n", "level-1 label \"x\" generalises to both \"p\" and \"q\""},
+		{"a;x;*\na;y;*\n", "h.csv: row 2: its value is already given in row 1"},
+		{"a;x;p\nb;x;q\n", "h.csv: rows 1 and 2: the same level-1 label generalises to two labels at level 2"},
 		{"", "has no rows"},
 		{"a;\"x\n", "h.csv:1:"},
 	} {
@@ -57,7 +57,7 @@ func TestBindMissingValue(t *testing.T) {
 	d.Code("Male")
 	d.Code("Other")
 	_, err = bind(h, d)
-	if err == nil || err.Error() != `sex.csv: value "Other" of column "sex" is not in the hierarchy` {
+	if err == nil || err.Error() != `sex.csv: 1 of the 2 distinct values of column "sex" are not in the hierarchy` {
 		t.Errorf("bind error %v", err)
 	}
 	d.NullCode()

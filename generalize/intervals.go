@@ -2,6 +2,7 @@ package generalize
 
 import (
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"math"
 	"slices"
 	"sort"
@@ -15,7 +16,7 @@ func parseNumbers(column string, values []string) ([]float64, error) {
 	for i, v := range values {
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("generalize: column %q: value %q is not a finite number", column, v)
+			return nil, fmt.Errorf("generalize: column %s: value %d of %d is not a finite number", textfmt.Name(column), i+1, len(values))
 		}
 		xs[i] = x
 	}

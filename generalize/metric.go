@@ -7,6 +7,17 @@ import (
 
 // Metric is a utility measure the search minimises. Every value is
 // computed over the whole table, suppressed records included as stated.
+//
+// What a suppressed record costs decides whether suppression is a real
+// trade-off or a free way out. DM (ARX's DM), Loss, Precision and Entropy
+// charge a suppressed record as the most a record can cost (N, the table
+// size, in DM; every QI at the top in the others), so a node that deletes
+// many records to keep the rest raw pays for it. DMStar and AECS do not
+// charge suppression: DMStar counts a suppressed class as if it were kept
+// (|E|², which keeps it monotone for pruning) and AECS averages over the
+// kept classes only, so with a large suppression limit they favour
+// suppressing over generalising. DM is the default of Suggest (the zero
+// Metric) and of the command.
 type Metric int
 
 const (
@@ -66,6 +77,14 @@ func ParseMetric(s string) (Metric, error) {
 	return 0, fmt.Errorf("generalize: unknown metric %q (want dm, dm_star, loss, precision, aecs or entropy)", s)
 }
 
+// keepsNone reports whether a node that keeps kept of the table's rows
+// records releases nothing although the table has rows. Such a node meets
+// no policy, whatever the suppression limit: deleting every record is not
+// an anonymisation. (Every per-class criterion fails on the subclasses of
+// a failing class, so a node keeping nothing has only such nodes below it:
+// feasibility stays monotone.)
+func keepsNone(kept, rows int64) bool { return kept == 0 && rows > 0 }
+
 // monotone reports whether the metric never decreases from a node to a
 // generalisation of it among feasible nodes. DM* always is; the others are
 // when nothing is suppressed.
@@ -84,6 +103,9 @@ type Node struct {
 	Classes           int
 	Suppressed        int64
 	SuppressedClasses int
+	// SuppressedCells is the number of QI cells blanked by local
+	// suppression (Policy.LocalSuppression), else 0.
+	SuppressedCells int64
 	// Utility, see the Metric constants.
 	DM, DMStar int64
 	Loss       float64

@@ -61,6 +61,9 @@ func NewNodeEvaluator(marginals []*anonymity.Classes, hs []*Hierarchy, p Policy)
 	if p.MaxRecordsAtRisk != nil && p.RiskThreshold <= 0 {
 		return nil, errors.New("generalize: records-at-risk share needs a risk threshold")
 	}
+	if p.LocalSuppression {
+		return nil, &OptionError{Field: "LocalSuppression", Reason: "not supported by NodeEvaluator (it sees class tables, not the cells to blank)"}
+	}
 	if len(marginals) == 0 {
 		return nil, errors.New("generalize: no quasi-identifier marginals")
 	}
@@ -106,7 +109,7 @@ func NewNodeEvaluator(marginals []*anonymity.Classes, hs []*Hierarchy, p Policy)
 			for l := 1; l < len(levels); l++ {
 				g, ok := h.Label(hk, l)
 				if !ok {
-					return nil, fmt.Errorf("%s: value %q of column %q is not in the hierarchy", h.Source(), hk, h.Column())
+					return nil, missingValues(h, d)
 				}
 				s := levels[l][g]
 				levels[l][g] = labelStat{s.cover + 1, s.freq + f}
@@ -147,7 +150,7 @@ func (e *NodeEvaluator) RollUp(c *anonymity.Classes, levels []int) (*anonymity.C
 			hk := valueKey(d, code)
 			g, ok := h.Label(hk, l)
 			if !ok {
-				return nil, fmt.Errorf("%s: value %q of column %q is not in the hierarchy", h.Source(), hk, h.Column())
+				return nil, missingValues(h, d)
 			}
 			maps[j][code] = dicts[j].Code(g)
 		}
@@ -178,8 +181,9 @@ func (e *NodeEvaluator) checkLevels(levels []int) error {
 //     t-closeness in a sensitive column (anonymity.DistinctL, EntropyL,
 //     RecursiveC, TCloseness; t against t's own distribution, which is the
 //     whole input's); its records are suppressed;
-//   - Feasible: suppressed ≤ ⌊MaxSuppression·N⌋ and the table-level
-//     criteria hold over the kept records;
+//   - Feasible: suppressed ≤ ⌊MaxSuppression·N⌋, at least one record kept
+//     (of a non-empty table) and the table-level criteria hold over the
+//     kept records;
 //   - DM* = Σ_E |E|², DM = Σ_{kept E} |E|² + suppressed·N;
 //   - Loss = Σ_records Σ_j (M_j(g) − 1)/(M_j − 1) / (N·m), a suppressed
 //     value counting 1; Precision = 1 − Σ_records Σ_j h_j/H_j / (N·m), a
@@ -229,7 +233,7 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 			}
 			s, ok := e.stats[j][l][k]
 			if !ok {
-				return nil, fmt.Errorf("generalize: node %v: %q label %q is not a level-%d label of the input", levels, e.qi[j], d.Label(code), l)
+				return nil, fmt.Errorf("generalize: node %v: %q label (code %d) is not a level-%d label of the input", levels, e.qi[j], code, l)
 			}
 			byCode[code], known[code] = s, true
 		}
@@ -304,7 +308,7 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 		node.HighestRisk = 1 / float64(minSize)
 		node.AverageRisk = float64(node.Classes) / float64(kept)
 	}
-	node.Feasible = node.Suppressed <= e.maxSupp
+	node.Feasible = node.Suppressed <= e.maxSupp && !keepsNone(kept, e.rows)
 	if node.Feasible && kept > 0 {
 		if p.MaxAverageRisk != nil && node.AverageRisk > *p.MaxAverageRisk*(1+1e-12) {
 			node.Feasible = false

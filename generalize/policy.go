@@ -39,7 +39,8 @@ const (
 // and nil thresholds are off; a threshold set to 0 is a real policy (no
 // sample uniques, no record at risk). Records in classes that fail a
 // per-class criterion (k, l, t, MaxRisk) are suppressed; a node is
-// feasible when at most MaxSuppression of the records are suppressed and
+// feasible when at most MaxSuppression of the records are suppressed, at
+// least one record is kept (suppressing every record meets no policy) and
 // the table-level criteria (MaxAverageRisk, MaxRecordsAtRisk,
 // MaxSampleUniques), evaluated over the records that are kept, hold. ARX
 // evaluates average risk over the kept records in the same way.
@@ -74,8 +75,19 @@ type Policy struct {
 	// alone in their class.
 	MaxSampleUniques *float64 `json:"max_sample_uniques,omitempty"`
 	// MaxSuppression is the largest share of all records that may be
-	// suppressed (0 = none).
+	// suppressed (0 = none); with LocalSuppression, the largest share of
+	// all QI cells (records × QIs) that may be blanked.
 	MaxSuppression float64 `json:"max_suppression"`
+	// LocalSuppression, with K as the only criterion, keeps every record
+	// and instead blanks single QI cells of the generalised table with
+	// LocalSuppress: a node is feasible when every record then matches at
+	// least K records (subjects with SubjectK), a blank matching any value,
+	// with at most MaxSuppression of the QI cells blanked. Utility metrics
+	// are those of the generalised table with nothing removed (the blanks
+	// are counted in Node.SuppressedCells, not in the metrics). The greedy
+	// blanking is not proven monotone under generalisation, so the search
+	// evaluates every node.
+	LocalSuppression bool `json:"local_suppression,omitempty"`
 }
 
 // Share returns a pointer to v, for the threshold fields of Policy.
@@ -102,6 +114,8 @@ func (p Policy) validate() error {
 		return errors.New("generalize: sample-unique share must lie in [0, 1]")
 	case !(p.MaxSuppression >= 0 && p.MaxSuppression <= 1):
 		return fmt.Errorf("generalize: suppression limit %g, want a share in [0, 1]", p.MaxSuppression)
+	case p.LocalSuppression && (p.K < 1 || p.L > 0 || p.T > 0 || p.MaxRisk != nil || p.tableLevel()):
+		return &OptionError{Field: "LocalSuppression", Reason: "supports k (in records or subjects) as the only criterion"}
 	}
 	return nil
 }

@@ -233,8 +233,11 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 			res.LatticeSize *= int64(len(b.dicts))
 		}
 	}
-	res.MonotoneFeasibility = !(p.tableLevel() && p.MaxSuppression > 0)
+	res.MonotoneFeasibility = !(p.tableLevel() && p.MaxSuppression > 0) && !p.LocalSuppression
 	res.MonotoneMetric = opt.Metric.monotone(p.MaxSuppression)
+	if p.LocalSuppression { // no record is removed
+		res.MonotoneMetric = opt.Metric.monotone(0)
+	}
 	return s, res, nil
 }
 
@@ -597,6 +600,11 @@ func (s *searcher) flash(res *Result) (bool, error) {
 			if s.overBudget() {
 				return false, nil
 			}
+			if s.ev.local != nil && s.dominated(decode(id, make([]int, m)), res.MonotoneMetric) {
+				// Nothing is removed, so the metric is monotone over every
+				// node: one no better than the best found is skipped.
+				continue
+			}
 			if _, err := check(id); err != nil {
 				return false, err
 			}
@@ -841,6 +849,9 @@ type nodeHeap struct {
 // excess is how far a node is from feasibility.
 func (h *nodeHeap) excess(n *Node) int64 {
 	e := n.Suppressed - h.s.ev.maxSupp
+	if l := h.s.ev.local; l != nil {
+		e = n.SuppressedCells - l.maxCells
+	}
 	if e < 0 {
 		e = 0
 	}

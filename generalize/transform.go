@@ -177,23 +177,21 @@ func (g *Generalizer) Uncovered() []Uncovered {
 // per-class criteria (k, subjects, l, t, highest risk) and is therefore
 // suppressed. c is counted over data that is already generalised.
 func Failing(c *anonymity.Classes, p Policy) ([]bool, error) {
-	if err := p.validate(); err != nil {
-		return nil, err
+	if p.LocalSuppression { // cells are blanked (LocalSuppress), no class removed
+		if err := p.validate(); err != nil {
+			return nil, err
+		}
+		bs := make([]*binding, len(c.QI))
+		for j, d := range c.Dicts {
+			bs[j] = identity(d)
+		}
+		if _, _, err := newEvaluator(c, newRoller(bs), p); err != nil {
+			return nil, err
+		}
+		return make([]bool, c.Len()), nil
 	}
-	bs := make([]*binding, len(c.QI))
-	for j, d := range c.Dicts {
-		bs[j] = identity(d)
-	}
-	ev, t, err := newEvaluator(c, newRoller(bs), p)
-	if err != nil {
-		return nil, err
-	}
-	ev.sensitive(t)
-	out := make([]bool, c.Len())
-	for k := range out {
-		out[k] = ev.fails(t, k)
-	}
-	return out, nil
+	fail, _, err := Check(c, p)
+	return fail, err
 }
 
 // identity is the one-level binding of a dictionary.

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"strconv"
 	"strings"
@@ -154,7 +155,7 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 	c.header = make([]string, len(rec))
 	for i, h := range rec {
 		if !utf8.ValidString(h) {
-			return nil, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("header: column %d: invalid UTF-8 in column name %q", i+1, h)}
+			return nil, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("header: column %d: invalid UTF-8 in column name %s", i+1, textfmt.Name(h))}
 		}
 		if h == "" {
 			return nil, &InputError{File: name, Line: 1, Msg: fmt.Sprintf("header: column %d has an empty name", i+1)}

@@ -211,7 +211,7 @@ func TestCSVBadInput(t *testing.T) {
 		{name: "empty column name", data: "a,,c\n", spec: Spec{QI: []string{"a"}},
 			want: `in.csv: line 1: header: column 2 has an empty name`},
 		{name: "unknown column", data: "age,zip\n1,2\n", spec: Spec{QI: []string{"age", "sex"}},
-			want: `in.csv: column "sex": no such column; available: age, zip`},
+			want: `in.csv: column "sex": no such column; available: "age", "zip"`},
 		{name: "identifier as QI", data: "name,zip\na,1\n", spec: Spec{QI: []string{"zip", "name"}, Identifiers: []string{"name"}},
 			want: `in.csv: spec: column "name" is a direct identifier and cannot be used as a quasi-identifier`},
 		{name: "QI twice", data: "zip\n1\n", spec: Spec{QI: []string{"zip", "zip"}},
@@ -221,7 +221,7 @@ func TestCSVBadInput(t *testing.T) {
 		{name: "unterminated quote", data: "a,b\n1,\"2\n3,4\n", spec: Spec{QI: []string{"a"}},
 			want: `in.csv: row 1 (line 2): extraneous or missing " in quoted-field (at line 3, byte 5)`},
 		{name: "bad time", data: "ts,a\n2024-03-01,x\nyesterday,y\n", spec: Spec{QI: []string{"a"}, Time: "ts"},
-			want: `in.csv: row 2 (line 3), column "ts": cannot read "yesterday" as a time (want RFC 3339 / ISO 8601, "YYYY-MM-DD HH:MM[:SS]", "YYYY-MM-DD" or an integer Unix time)`},
+			want: `in.csv: row 2 (line 3), column "ts": cannot read the value as a time (want RFC 3339 / ISO 8601, "YYYY-MM-DD HH:MM[:SS]", "YYYY-MM-DD" or an integer Unix time)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var src *Source

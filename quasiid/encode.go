@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"slices"
 	"strings"
 	"time"
@@ -62,12 +63,12 @@ func plan(spec Spec) ([]plannedColumn, error) {
 		}
 		if r, dup := seen[c.name]; dup {
 			if r == QuasiIdentifier && c.role == Identifier {
-				return nil, fmt.Errorf("spec: column %q is a direct identifier and cannot be used as a quasi-identifier", c.name)
+				return nil, fmt.Errorf("spec: column %s is a direct identifier and cannot be used as a quasi-identifier", textfmt.Name(c.name))
 			}
 			if r == c.role {
-				return nil, fmt.Errorf("spec: column %q is named twice as %s", c.name, r)
+				return nil, fmt.Errorf("spec: column %s is named twice as %s", textfmt.Name(c.name), r)
 			}
-			return nil, fmt.Errorf("spec: column %q is named both as %s and as %s", c.name, r, c.role)
+			return nil, fmt.Errorf("spec: column %s is named both as %s and as %s", textfmt.Name(c.name), r, c.role)
 		}
 		seen[c.name] = c.role
 	}
@@ -81,9 +82,13 @@ func columnIndex(file string, schema *arrow.Schema, name string) (int, error) {
 	case 1:
 		return idx[0], nil
 	case 0:
-		names := make([]string, schema.NumFields())
+		var names []string
 		for i, f := range schema.Fields() {
-			names[i] = f.Name
+			if i == 50 {
+				names = append(names, fmt.Sprintf("… (%d in all)", schema.NumFields()))
+				break
+			}
+			names = append(names, textfmt.Name(f.Name))
 		}
 		return -1, &InputError{File: file, Column: name, Msg: "no such column; available: " + strings.Join(names, ", ")}
 	}
@@ -392,9 +397,10 @@ func (e *columnEncoder) encodeTimes(arr arrow.Array, base int64, lines func(int)
 // errNullTime marks a null value found inside an Arrow dictionary.
 var errNullTime = errors.New("null time")
 
-// timeSyntax is the message for a text that is not a time.
-func timeSyntax(s string) string {
-	return fmt.Sprintf("cannot read %q as a time (want RFC 3339 / ISO 8601, \"YYYY-MM-DD HH:MM[:SS]\", \"YYYY-MM-DD\" or an integer Unix time)", s)
+// timeSyntax is the message for a text that is not a time; the text, a
+// data value, is not in it (the error names the row and column).
+func timeSyntax(string) string {
+	return "cannot read the value as a time (want RFC 3339 / ISO 8601, \"YYYY-MM-DD HH:MM[:SS]\", \"YYYY-MM-DD\" or an integer Unix time)"
 }
 
 // parseTime parses the text time s of batch row i.

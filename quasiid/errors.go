@@ -1,6 +1,7 @@
 package quasiid
 
 import (
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"strconv"
 	"strings"
 )
@@ -19,7 +20,8 @@ type InputError struct {
 }
 
 // Error formats the error as `file: row R (line L), column "C": msg`,
-// leaving out the parts that are unknown.
+// leaving out the parts that are unknown; the column name is quoted and cut
+// to a bounded length (textfmt.Name).
 func (e *InputError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -43,7 +45,7 @@ func (e *InputError) Error() string {
 	if e.Column != "" {
 		b.WriteString(sep)
 		b.WriteString("column ")
-		b.WriteString(strconv.Quote(e.Column))
+		b.WriteString(textfmt.Name(e.Column))
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Msg)

@@ -32,6 +32,9 @@ type ProfileOptions struct {
 	// IdentifierRatio is the uniqueness at or above which a column that is
 	// not continuous is suggested as a direct identifier; 0 means 0.95.
 	IdentifierRatio float64
+	// Columns, if not empty, names the columns to profile (in this order);
+	// the others are read but not profiled.
+	Columns []string
 	// Progress, if non-nil, is called after each batch with the rows read so far.
 	Progress func(rows int64)
 }
@@ -65,15 +68,29 @@ func Profile(ctx context.Context, src *Source, opt ProfileOptions) ([]ColumnProf
 		return nil, err
 	}
 	schema := rr.Schema()
-	n := schema.NumFields()
+	fields := make([]int, schema.NumFields())
+	for i := range fields {
+		fields[i] = i
+	}
+	if len(opt.Columns) > 0 {
+		fields = fields[:0]
+		for _, name := range opt.Columns {
+			i, err := columnIndex(src.name, schema, name)
+			if err != nil {
+				return nil, err
+			}
+			fields = append(fields, i)
+		}
+	}
+	n := len(fields)
 	encs := make([]*columnEncoder, n)
 	nulls := make([]int64, n)
-	for i, f := range schema.Fields() {
-		encs[i] = &columnEncoder{file: src.name, field: i, col: &Column{Name: f.Name, Role: Insensitive, Dict: NewDictionary()}}
+	for k, i := range fields {
+		encs[k] = &columnEncoder{file: src.name, field: i, col: &Column{Name: schema.Field(i).Name, Role: Insensitive, Dict: NewDictionary()}}
 	}
 	rows, err := eachBatch(ctx, src.name, rr, func(rec arrow.Record, before int64) error {
 		for i, e := range encs {
-			if err := e.encodeGuarded(rec.Column(i), before, nil); err != nil {
+			if err := e.encodeGuarded(rec.Column(fields[i]), before, nil); err != nil {
 				return err
 			}
 			if null := e.col.Dict.Null(); null != NoCode {
@@ -95,7 +112,7 @@ func Profile(ctx context.Context, src *Source, opt ProfileOptions) ([]ColumnProf
 	}
 	out := make([]ColumnProfile, n)
 	for i, e := range encs {
-		out[i] = profileColumn(e.col.Name, schema.Field(i).Type.String(), rows, nulls[i], e.col.Dict, opt.ratio())
+		out[i] = profileColumn(e.col.Name, schema.Field(fields[i]).Type.String(), rows, nulls[i], e.col.Dict, opt.ratio())
 	}
 	return out, nil
 }

@@ -87,7 +87,7 @@ func TestTimeEpoch(t *testing.T) {
 		{"ts\n12345\n", "", nil, "", `t.csv: row 1 (line 2), column "ts": integer time too small to tell its unit`},
 		{"ts\n1709287200\n1709287200000\n", "", nil, "", `t.csv: row 2 (line 3), column "ts": integer time in the range of unit ms but the column's first integer time was in s`},
 		{"ts\n1709287200000\n", "s", nil, "", `t.csv: row 1 (line 2), column "ts": integer time in unit s is outside the years 0001–9999`},
-		{"ts\n99999999999999999999\n", "", nil, "", `cannot read "99999999999999999999" as a time`},
+		{"ts\n99999999999999999999\n", "", nil, "", `row 1 (line 2), column "ts": cannot read the value as a time`},
 		{"ts\n1\n", "minutes", nil, "", `t.csv: time unit "minutes": want s, ms, us or ns`},
 	} {
 		c, err := encodeTimes(t, tc.data, EncodeOptions{TimeUnit: tc.unit})

@@ -143,7 +143,7 @@ func TestRewriteErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = Rewrite(context.Background(), src, &bytes.Buffer{}, CSV, []string{"postcode"}, bandAge)
-	if want := `people.csv: column "postcode": no such column; available: zip, age, name`; err == nil || err.Error() != want {
+	if want := `people.csv: column "postcode": no such column; available: "zip", "age", "name"`; err == nil || err.Error() != want {
 		t.Errorf("error %v, want %s", err, want)
 	}
 	src.Close()

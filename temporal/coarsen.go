@@ -42,7 +42,7 @@ type Suggestion struct {
 	Before, After *Report
 	// Warnings name figures that are worse at Generalization than at the
 	// start although the policy is met: more subjects with a(s) ≤ 2 or
-	// < 5, or more subjects singled out by a pair of habits.
+	// < 5 (never more singled out by one habit or by a pair of habits).
 	Warnings []string
 }
 
@@ -76,12 +76,15 @@ type node struct {
 // The shares unique_p1, le_2 and lt_5 are of the subjects with habits, and
 // coarsening usually gives many more subjects habits: a share can fall
 // while more people are singled out. So a node counts as meeting the
-// policy only if, besides every limit, its number of singled-out subjects
-// (a(s) = 1) is at most that of the start; the excess over it (divided by
-// the number of subjects) adds to the node's distance from the policy.
-// Other counts that rise (a(s) ≤ 2, a(s) < 5, pair-unique subjects) do not
-// block a node but are reported in Suggestion.Warnings; policies on the
-// counts (singled_out, le_2_subjects, lt_5_subjects) bound them outright.
+// policy only if, besides every limit, its number of subjects singled out
+// by one habit (a(s) = 1) and its number singled out by a pair of habits
+// (counted in unique_p2) are each at most that of the start; the excess
+// over them (divided by the number of subjects) adds to the node's
+// distance from the policy. When no node within the budget qualifies,
+// Suggestion.Met is false. Other counts that rise (a(s) ≤ 2, a(s) < 5) do
+// not block a node but are reported in Suggestion.Warnings; policies on
+// the counts (singled_out, le_2_subjects, lt_5_subjects) bound them
+// outright.
 func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, error) {
 	if ev == nil {
 		return nil, errors.New("temporal: nil events")
@@ -176,8 +179,10 @@ func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, 
 	sg := &Suggestion{Before: before, Evaluated: 1}
 	excess := func(r *Report) float64 {
 		e := opt.Policy.Excess(r)
-		if up := r.Habits.SingledOut - before.Habits.SingledOut; up > 0 {
-			e += float64(up) / float64(max(r.Subjects, 1))
+		for _, up := range []int{r.Habits.SingledOut - before.Habits.SingledOut, pairUnique(r) - pairUnique(before)} {
+			if up > 0 {
+				e += float64(up) / float64(max(r.Subjects, 1))
+			}
 		}
 		return e
 	}

@@ -154,7 +154,7 @@ func NewDigest(ctx context.Context, ev *Events, opt Options) (*Digest, error) {
 	slices.SortFunc(d.Subjects, func(a, b SubjectDigest) int { return strings.Compare(a.Subject, b.Subject) })
 	for i := 1; i < len(d.Subjects); i++ {
 		if d.Subjects[i].Subject == d.Subjects[i-1].Subject {
-			return nil, fmt.Errorf("temporal: two subject codes share the label %q", d.Subjects[i].Subject)
+			return nil, fmt.Errorf("temporal: two subject codes share a label (subjects %d and %d in label order)", i, i+1)
 		}
 	}
 	return d, nil

@@ -243,7 +243,7 @@ func parseDuration(d *quasiid.Dictionary, code uint32) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("duration %q is not a finite number", s)
+		return 0, errors.New("the duration is not a finite number")
 	}
 	return v, nil
 }

@@ -91,7 +91,7 @@ func ExampleCoarsen() {
 	fmt.Printf("singled out %d of %d with habits → %d of %d\n", sg.Before.Habits.SingledOut, sg.Before.SubjectsWithHabits,
 		sg.After.Habits.SingledOut, sg.After.SubjectsWithHabits)
 	// Output:
-	// slot=1440m days=weekday_weekend attrs=[media_type] met: true
+	// slot=1440m days=none attrs=[media_type] met: true
 	// unique_p1 0.036 → 0.000
-	// singled out 1 of 28 with habits → 0 of 968
+	// singled out 1 of 28 with habits → 0 of 1000
 }

@@ -60,7 +60,7 @@ func Story(ctx context.Context, ev *Events, truth *Truth, opt Options) (string, 
 					names = append(names, "…")
 					break
 				}
-				names = append(names, ev.SubjectLabel(s))
+				names = append(names, textfmt.Escape(ev.SubjectLabel(s)))
 			}
 			who += " (" + strings.Join(names, ", ") + ")"
 		}

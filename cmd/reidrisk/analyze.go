@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"slices"
 	"strings"
 
@@ -42,7 +43,7 @@ func (h tHierarchies) Set(s string) error {
 		return fmt.Errorf("want COLUMN=FILE, got %q", s)
 	}
 	if _, dup := h[col]; dup {
-		return fmt.Errorf("column %q given twice", col)
+		return fmt.Errorf("column %s given twice", textfmt.Name(col))
 	}
 	h[col] = path
 	return nil
@@ -153,7 +154,7 @@ func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
 	}
 	for col := range f.hierarchies {
 		if !slices.Contains(opt.Sensitive, col) {
-			return opt, usagef("--hierarchy %s=…: %q is not a --sensitive column", col, col)
+			return opt, usagef("--hierarchy %s=…: %s is not a --sensitive column", textfmt.Name(col), textfmt.Name(col))
 		}
 	}
 	if f.records != "" {

@@ -302,11 +302,11 @@ func TestAnalyzeOptionFileErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{wbad, "--qi", "a", "--weights", "w"}, wbad + `: row 1 (line 2), column "w": weight "x" is not a positive number`},
-		{[]string{wml, "--qi", "a", "--weights", "w"}, wml + `: row 2 (line 4), column "w": weight "x\ny" is not a positive number`},
-		{[]string{wlow, "--qi", "a", "--weights", "w"}, `--weights w: class {a="1"}: weights sum to 0.5 over its 1 record: want at least 1 per record`},
-		{[]string{samp, "--qi", "a,b", "--population", pop}, "--population " + pop + `: sample class {a="1", b="2"} has 2 records, the population only 1`},
-		{[]string{hs, "--qi", "a", "--sensitive", "s", "--hierarchy", "s=" + h}, "--hierarchy s=" + h + ": " + h + `: no row for value "y"`},
+		{[]string{wbad, "--qi", "a", "--weights", "w"}, wbad + `: row 1 (line 2), column "w": the weight is not a positive number`},
+		{[]string{wml, "--qi", "a", "--weights", "w"}, wml + `: row 2 (line 4), column "w": the weight is not a positive number`},
+		{[]string{wlow, "--qi", "a", "--weights", "w"}, `--weights w: class #1 of 2 (first row 1): weights sum to 0.5 over its 1 record: want at least 1 per record`},
+		{[]string{samp, "--qi", "a,b", "--population", pop}, "--population " + pop + `: sample class #1 of 1 has 2 records, the population only 1`},
+		{[]string{hs, "--qi", "a", "--sensitive", "s", "--hierarchy", "s=" + h}, "--hierarchy s=" + h + ": " + h + `: no row for 1 of the column's 2 distinct values`},
 		{[]string{hs, "--qi", "a", "--sensitive", "s", "--hierarchy", "s=" + dir + "/none.csv"}, "--hierarchy s=" + dir + "/none.csv: open " + dir + "/none.csv: no such file or directory"},
 	} {
 		code, out, errs := runCLI(t, "", append([]string{"analyze"}, tc.args...)...)
@@ -317,7 +317,7 @@ func TestAnalyzeOptionFileErrors(t *testing.T) {
 	// From standard input the row is named without a line.
 	code, _, errs := runCLI(t, "w,a\nx,1\n", "analyze", "-", "--qi", "a", "--weights", "w")
 	require.Equal(t, 1, code)
-	require.Equal(t, "reidrisk analyze: stdin: row 1, column \"w\": weight \"x\" is not a positive number\n", errs)
+	require.Equal(t, "reidrisk analyze: stdin: row 1, column \"w\": the weight is not a positive number\n", errs)
 }
 
 func TestCSVRowLine(t *testing.T) {

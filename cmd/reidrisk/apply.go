@@ -17,6 +17,7 @@ type applyFlags struct {
 	transform string
 	out       string
 	star      bool
+	columns   outputColumnFlags
 }
 
 func (f *applyFlags) register(fs *flag.FlagSet) {
@@ -24,6 +25,7 @@ func (f *applyFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.transform, "transform", "", "transformation saved by reidrisk suggest --save-transform (required)")
 	fs.StringVar(&f.out, "out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows) (required)")
 	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * (default: as saved in the transform)")
+	f.columns.register(fs)
 }
 
 func runApply(ctx context.Context, e env, args []string) error {
@@ -42,6 +44,10 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return usagef("--out %s: %v", f.out, err)
 	}
+	identifiers, keep, err := f.columns.lists()
+	if err != nil {
+		return err
+	}
 	tf, err := os.Open(f.transform)
 	if err != nil {
 		return err
@@ -49,6 +55,10 @@ func runApply(ctx context.Context, e env, args []string) error {
 	tr, err := generalize.ReadTransform(f.transform, tf)
 	tf.Close()
 	if err != nil {
+		return err
+	}
+	if err := checkRoles(roleFlag{"the transform's quasi-identifiers", tr.QI}, roleFlag{"the transform's sensitive columns", tr.Sensitive},
+		roleFlag{"--identifiers", identifiers}, roleFlag{"--keep", keep}); err != nil {
 		return err
 	}
 	src, err := openInput(e, file, f.in)
@@ -62,7 +72,7 @@ func runApply(ctx context.Context, e env, args []string) error {
 	}
 	defer out.Close()
 	bar := newProgress(e, f.in.quiet)
-	rep, err := reidrisk.Apply(ctx, src, tr, out, format, reidrisk.ApplyOptions{Star: f.star || tr.Star, Progress: bar.update})
+	rep, err := reidrisk.Apply(ctx, src, tr, out, format, reidrisk.ApplyOptions{Star: f.star || tr.Star, Identifiers: identifiers, Keep: keep, ShowValues: f.in.showValues, Progress: bar.update})
 	bar.done()
 	if err != nil {
 		return err
@@ -72,9 +82,15 @@ func runApply(ctx context.Context, e env, args []string) error {
 	}
 	switch f.in.format {
 	case "json":
-		return writeJSON(e.stdout, rep)
+		if err := writeJSON(e.stdout, rep); err != nil {
+			return err
+		}
+		return rep.Err()
 	case "html":
-		return writeHTML(e.stdout, htmlPage{Title: "reidrisk apply", Apply: &applyPage{Source: src.Name(), Out: f.out, Transform: tr, Report: rep}})
+		if err := writeHTML(e.stdout, htmlPage{Title: "reidrisk apply", Apply: &applyPage{Source: src.Name(), Out: f.out, Transform: tr, Report: rep}}); err != nil {
+			return err
+		}
+		return rep.Err()
 	}
 	verb := "removed"
 	if rep.Starred {
@@ -82,11 +98,24 @@ func runApply(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s: %d records, %d written to %s, %d suppressed (%s, %d classes), k = %d\n",
 		src.Name(), rep.Rows, rep.Written, f.out, rep.Suppressed, verb, rep.SuppressedClasses, rep.K)
-	if !rep.WithinLimit {
+	if rep.SuppressedCells > 0 {
+		fmt.Fprintf(e.stdout, "%d QI cells blanked (*, matching any value; k counted so)\n", rep.SuppressedCells)
+	}
+	if !rep.WithinLimit && tr.Policy.LocalSuppression {
+		fmt.Fprintf(e.stdout, "warning: k = %d or the limit of %.4g of the QI cells blanked is not met on this table\n", tr.Policy.K, tr.Policy.MaxSuppression)
+	} else if !rep.WithinLimit {
 		fmt.Fprintf(e.stdout, "warning: %d suppressed records exceed the transform's suppression limit of %.4g of the records\n", rep.Suppressed, tr.Policy.MaxSuppression)
 	}
+	writeOutputColumns(func(format string, a ...any) { fmt.Fprintf(e.stdout, format, a...) }, rep.IdentifiersDropped, rep.ColumnsKept)
 	for _, u := range rep.Uncovered {
-		fmt.Fprintf(e.stdout, "warning: column %s: %d records hold values the hierarchy does not cover (generalised to *), e.g. %q\n", u.Column, u.Records, u.Values)
+		fmt.Fprintf(e.stdout, "warning: column %s: %d records hold values the hierarchy does not cover (generalised to *)", u.Column, u.Records)
+		if len(u.Values) > 0 { // --show-values
+			fmt.Fprintf(e.stdout, ", e.g. %s", escapedList(u.Values))
+		}
+		fmt.Fprintln(e.stdout)
 	}
-	return nil
+	for _, w := range rep.Warnings {
+		fmt.Fprintf(e.stdout, "warning: %s\n", w)
+	}
+	return rep.Err()
 }

@@ -57,7 +57,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	seed := fs.Uint64("seed", 1, "generator seed")
 	writeCSV := fs.String("write-csv", "", "write the generated usage table to `FILE`, to try reidrisk analyze on it, and stop (no story)")
 	writeEvents := fs.String("write-events", "", "write the generated event log to `FILE`, to try reidrisk temporal on it, and stop (no story)")
-	showValues := fs.Bool("show-values", false, "name the planted accounts of the event log by their account ids")
+	showValues := fs.Bool("show-values", false, "show the QI values of the smallest classes and name the planted accounts of the event log by their account ids")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		defer src.Close()
 		return reidrisk.Analyze(ctx, src, reidrisk.Options{
 			QI: qi, Subject: "account_id", QIMaxColumns: qiMax, Progress: bar.update,
-			ShowValues: true, // QI values of the smallest classes; account ids are never shown
+			ShowValues: *showValues, // QI values of the smallest classes; account ids are never shown
 		})
 	}
 	steps := []struct {
@@ -206,7 +206,8 @@ func wrap(s string, width int, prefix string) string {
 	return b.String()
 }
 
-// smallestStory names a few of the smallest classes by their QI values.
+// smallestStory names a few of the smallest classes by their QI values
+// (only with --show-values: without it the report holds none).
 func smallestStory(r *reidrisk.Report) string {
 	if len(r.RiskiestClasses) == 0 {
 		return ""
@@ -215,7 +216,7 @@ func smallestStory(r *reidrisk.Report) string {
 	for _, c := range r.RiskiestClasses[:min(3, len(r.RiskiestClasses))] {
 		var kv []string
 		for _, q := range r.QI {
-			kv = append(kv, c.Values[q])
+			kv = append(kv, textfmt.Escape(c.Values[q]))
 		}
 		ex = append(ex, strings.Join(kv, "/"))
 	}

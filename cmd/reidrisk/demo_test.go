@@ -108,7 +108,7 @@ func TestDemo(t *testing.T) {
 		t.Error("demo html shows account ids")
 	}
 	// The suggested event key in words, not as flag values.
-	require.Regexp(t, `Coarsen the event key to [^<.]*×`, page)
+	require.Regexp(t, `Coarsen the event key to [^<.]*media_type`, page)
 	require.NotContains(t, page, "weekday_weekend")
 	if code, _, _ := runCLI(t, "", "demo", "some.csv"); code != 2 {
 		t.Errorf("demo FILE: exit %d, want 2", code)

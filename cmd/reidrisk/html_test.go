@@ -231,7 +231,8 @@ func TestSuggestTemporalHTML(t *testing.T) {
 // On the new rows Paris,F / Marseille,F / Lyon,M ×2 / Paris,M the classes
 // are (France,F) 1, (*,F) 1 and (France,M) 3: 2 records in 2 classes
 // fail k = 2 and are removed, 3 are written, k = 3, and the 2 suppressed
-// exceed the transform's limit of 0.
+// exceed the transform's limit of 0: the saved policy is not met (exit 3,
+// the report written first).
 func TestApplyHTML(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, s string) string {
@@ -251,9 +252,9 @@ func TestApplyHTML(t *testing.T) {
 		t.Fatalf("suggest: exit %d: %s", code, errs)
 	}
 	next := write("next.csv", "city,sex\nParis,F\nMarseille,F\nLyon,M\nLyon,M\nParis,M\n")
-	code, out, errs := runCLI(t, "", "apply", next, "--transform", tr, "--out", filepath.Join(dir, "out.csv"), "--format", "html")
-	if code != 0 {
-		t.Fatalf("apply: exit %d: %s", code, errs)
+	code, out, errs := runCLI(t, "", "apply", next, "--transform", tr, "--out", filepath.Join(dir, "out.csv"), "--format", "html", "--show-values")
+	if code != 3 || !strings.Contains(errs, "2 of 5 records suppressed, above the limit of 0 of the records") {
+		t.Fatalf("apply: exit %d, want 3 (the saved policy is not met): %s", code, errs)
 	}
 	d := parseHTML(t, out)
 	for _, id := range []string{"apply", "apply-levels", "apply-uncovered"} {
@@ -264,7 +265,7 @@ func TestApplyHTML(t *testing.T) {
 	for _, want := range []string{
 		"3 of 5 records written, 2 suppressed (removed); smallest class k = 3.",
 		"rows read5", "rows written3", "rows suppressed2", "classes suppressed2", "smallest kept class (k)3",
-		"exceeds the transform's suppression limit of 0.0% of the records.",
+		"exceeds the transform's suppression limit of 0.0% of the records. The transform's policy is NOT met",
 		"city12city.csv1", "sex01sex.csv0", // column, level, of, hierarchy, uncovered records
 		"city1Marseille",
 	} {

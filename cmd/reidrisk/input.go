@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"os"
 	"strings"
@@ -176,9 +177,9 @@ func checkRoles(flags ...roleFlag) error {
 			}
 			if prev, ok := seen[n]; ok {
 				if prev == g.flag {
-					return usagef("%s names column %q twice", g.flag, n)
+					return usagef("%s names column %s twice", g.flag, textfmt.Name(n))
 				}
-				return usagef("column %q is given to both %s and %s", n, prev, g.flag)
+				return usagef("column %s is given to both %s and %s", textfmt.Name(n), prev, g.flag)
 			}
 			seen[n] = g.flag
 		}

@@ -8,9 +8,13 @@
 //	reidrisk suggest FILE --qi a,b,c --k 5 [flags]
 //	reidrisk apply FILE --transform t.json --out FILE
 //	reidrisk temporal FILE --subject col --time col [flags]
+//	reidrisk suppress FILE --qi a,b,c --k 3 --out FILE [flags]
 //	reidrisk version
 //
-// Exit status: 0 on success, 2 on bad usage, 1 on bad input or failure.
+// Exit status, the same in every --format: 0 on success, 1 on bad input
+// or failure, 2 on bad usage (an output column that looks like a direct
+// identifier included), 3 when a requested policy cannot be met (the
+// report is written first).
 package main
 
 import (
@@ -20,7 +24,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/internal/version"
 )
 
@@ -49,6 +55,7 @@ func commands() []command {
 		{"suggest", "search the least generalisation that meets a policy", runSuggest},
 		{"apply", "apply a saved transformation to a table", runApply},
 		{"temporal", "measure weekly-habit and trace uniqueness in an event log", runTemporal},
+		{"suppress", "blank the fewest QI cells so every record matches k records (local suppression)", runSuppress},
 	}
 }
 
@@ -71,21 +78,31 @@ func run(ctx context.Context, e env, args []string) int {
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			err := c.run(ctx, e, args[1:])
+			err := identifierUsage(c.run(ctx, e, args[1:]))
 			if err == nil || errors.Is(err, flag.ErrHelp) {
 				return 0
 			}
-			fmt.Fprintf(e.stderr, "reidrisk %s: %v\n", c.name, err)
-			var ue usageError
-			if errors.As(err, &ue) {
-				return 2
-			}
-			return 1
+			fmt.Fprintf(e.stderr, "reidrisk %s: %s\n", c.name, strings.TrimPrefix(err.Error(), "reidrisk: "))
+			return exitCode(err)
 		}
 	}
 	fmt.Fprintf(e.stderr, "reidrisk: unknown command %q\n", args[0])
 	printUsage(e.stderr)
 	return 2
+}
+
+// exitCode maps a command's error to the exit status: 3 for a
+// *reidrisk.PolicyError, 2 for a usage error, 1 otherwise.
+func exitCode(err error) int {
+	var pe *reidrisk.PolicyError
+	var ue usageError
+	switch {
+	case errors.As(err, &pe):
+		return 3
+	case errors.As(err, &ue):
+		return 2
+	}
+	return 1
 }
 
 func printUsage(w io.Writer) {

@@ -140,7 +140,7 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 		for _, c := range r.RiskiestClasses {
 			var kv []string
 			for _, q := range r.QI {
-				kv = append(kv, q+"="+c.Values[q])
+				kv = append(kv, q+"="+textfmt.Escape(c.Values[q]))
 			}
 			p.f("  %s  %s\n", plural(c.Size, "row ", "rows"), strings.Join(kv, " "))
 		}

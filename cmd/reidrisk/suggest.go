@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"os"
 	"slices"
@@ -37,6 +38,8 @@ type suggestFlags struct {
 	saveTransform   string
 	budget          time.Duration
 	maxOptimalNodes int64
+	columns         outputColumnFlags
+	local           bool
 }
 
 func (f *suggestFlags) register(fs *flag.FlagSet) {
@@ -58,11 +61,13 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.riskThreshold, "risk-threshold", reidrisk.DefaultRiskThreshold, "risk above which a record is at risk (for --max-records-at-risk)")
 	fs.Float64Var(&f.maxUniques, "max-sample-uniques", 0, "largest share of kept records alone in their class")
 	fs.Float64Var(&f.maxSuppression, "max-suppression", 0, "largest share of records that may be suppressed")
-	fs.StringVar(&f.metric, "metric", "dm_star", "utility metric: dm, dm_star, loss, aecs or entropy (lower is better, minimised) or precision (Sweeney's Prec, 1 = nothing generalised, higher is better, maximised)")
+	fs.StringVar(&f.metric, "metric", "dm", "utility metric: dm, dm_star, loss, aecs or entropy (lower is better, minimised) or precision (Sweeney's Prec, 1 = nothing generalised, higher is better, maximised); dm, loss, precision and entropy charge a suppressed record as much as a record can cost, dm_star and aecs do not (with --max-suppression they favour suppressing over generalising)")
 	fs.StringVar(&f.out, "out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows)")
+	f.columns.register(fs)
 	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * instead of removing them")
 	fs.StringVar(&f.saveTransform, "save-transform", "", "save the chosen transformation as JSON to FILE (for reidrisk apply)")
 	fs.DurationVar(&f.budget, "budget", 0, "time budget of the lattice search (0: none); a search cut short reports cut_short and is not proven optimal")
+	fs.BoolVar(&f.local, "local-suppression", false, "with --k only: keep every record and blank single QI cells (*, matching any value) after generalising, as reidrisk suppress; --max-suppression is then the share of QI cells that may be blanked")
 	fs.Int64Var(&f.maxOptimalNodes, "max-optimal-nodes", 100_000, "largest lattice (product of hierarchy heights) searched optimally; larger ones are searched by a greedy best-first heuristic, not proven optimal")
 }
 
@@ -81,16 +86,26 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--sensitive", opt.Sensitive}, roleFlag{"--subject", []string{opt.Subject}}); err != nil {
 		return opt, err
 	}
+	if opt.Identifiers, opt.Keep, err = f.columns.lists(); err != nil {
+		return opt, err
+	}
+	// The subject may be dropped or kept: it is counted first.
+	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--sensitive", opt.Sensitive}, roleFlag{"--identifiers", opt.Identifiers}, roleFlag{"--keep", opt.Keep}); err != nil {
+		return opt, err
+	}
+	if (len(opt.Identifiers) > 0 || len(opt.Keep) > 0) && f.out == "" {
+		return opt, usagef("--identifiers and --keep need --out: they say what the anonymised table holds")
+	}
 	opt.AutoHierarchies = f.auto
 	for col := range f.hierarchies {
 		if !slices.Contains(opt.QI, col) {
-			return opt, usagef("--hierarchy %s=…: %q is not in --qi", col, col)
+			return opt, usagef("--hierarchy %s=…: %s is not in --qi", textfmt.Name(col), textfmt.Name(col))
 		}
 	}
 	if !f.auto {
 		for _, q := range opt.QI {
 			if _, ok := f.hierarchies[q]; !ok {
-				return opt, usagef("no --hierarchy for quasi-identifier %q (give %s=FILE or --auto-hierarchies)", q, q)
+				return opt, usagef("no --hierarchy for quasi-identifier %s (give %s=FILE or --auto-hierarchies)", textfmt.Name(q), textfmt.Name(q))
 			}
 		}
 	}
@@ -163,6 +178,12 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	}
 	if !criteria {
 		return opt, usagef("no privacy criterion: give --k and/or --l, --t, --max-risk, --max-average-risk, --max-records-at-risk, --max-sample-uniques")
+	}
+	if f.local {
+		if f.k < 1 || f.l != 0 || f.t != 0 || p.MaxRisk != nil || p.MaxAverageRisk != nil || p.MaxRecordsAtRisk != nil || p.MaxSampleUniques != nil {
+			return opt, usagef("--local-suppression supports --k as the only criterion")
+		}
+		p.LocalSuppression = true
 	}
 	m, err := generalize.ParseMetric(f.metric)
 	if err != nil {
@@ -239,7 +260,9 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 	}
 	switch f.in.format {
 	case "json":
-		return writeJSON(e.stdout, rep)
+		if err := writeJSON(e.stdout, rep); err != nil {
+			return err
+		}
 	case "html":
 		if err := writeHTML(e.stdout, htmlPage{Title: "reidrisk suggest: " + rep.Source, Suggest: rep}); err != nil {
 			return err
@@ -247,10 +270,7 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 	default:
 		writeSuggestText(e.stdout, rep, f.out, f.saveTransform)
 	}
-	if rep.Optimum == nil {
-		return fmt.Errorf("no generalisation meets the policy, even with every QI at its top level")
-	}
-	return nil
+	return rep.Err()
 }
 
 // writeSuggestText writes the human-readable suggestion.
@@ -287,11 +307,18 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 		for _, q := range r.QI {
 			lv = append(lv, fmt.Sprintf("%s=%d", q, s.Levels[q]))
 		}
-		fmt.Fprintf(w, "%s %s\n    %s %s, %d classes, %d suppressed; risk highest %.4g average %.4g; DM %d, DM* %d, loss %.4f, precision %.4f, AECS %.4g, entropy %.4g\n",
-			label, strings.Join(lv, " "), r.Metric, metricValue(r.Metric, s), s.Classes, s.Suppressed,
+		cells := ""
+		if s.SuppressedCells > 0 {
+			cells = fmt.Sprintf(", %d cells blanked", s.SuppressedCells)
+		}
+		fmt.Fprintf(w, "%s %s\n    %s %s, %d classes, %d suppressed%s; risk highest %.4g average %.4g; DM %d, DM* %d, loss %.4f, precision %.4f, AECS %.4g, entropy %.4g\n",
+			label, strings.Join(lv, " "), r.Metric, metricValue(r.Metric, s), s.Classes, s.Suppressed, cells,
 			float64(s.HighestRisk), float64(s.AverageRisk), s.DM, s.DMStar, float64(s.Loss), float64(s.Precision), float64(s.AECS), float64(s.Entropy))
 	}
 	line("optimum:", *r.Optimum)
+	for _, wn := range r.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", wn)
+	}
 	for i, a := range r.Alternatives {
 		line(fmt.Sprintf("alternative %d:", i+1), a)
 	}
@@ -300,7 +327,14 @@ func writeSuggestText(w io.Writer, r *reidrisk.SuggestReport, out, transform str
 		if r.Output.Starred {
 			verb = "starred"
 		}
+		if r.Output.SuppressedCells > 0 {
+			verb += fmt.Sprintf("; %d QI cells blanked, * matching any value", r.Output.SuppressedCells)
+		}
 		fmt.Fprintf(w, "wrote %s: %d records, %d suppressed (%s), k = %d\n", out, r.Output.Written, r.Output.Suppressed, verb, r.Output.K)
+		writeOutputColumns(func(format string, a ...any) { fmt.Fprintf(w, "  "+format, a...) }, r.Output.IdentifiersDropped, r.Output.ColumnsKept)
+		if err := r.Output.Err(); err != nil {
+			fmt.Fprintf(w, "warning: %s\n", strings.TrimPrefix(err.Error(), "reidrisk: "))
+		}
 	}
 	if transform != "" {
 		fmt.Fprintf(w, "saved the transformation to %s\n", transform)

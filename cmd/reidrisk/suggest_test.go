@@ -265,7 +265,7 @@ func TestSuggestHierarchyMissingValue(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), env{strings.NewReader("city\nParis\nLyon\n"), &stdout, &stderr},
 		[]string{"suggest", "-", "--qi", "city", "--hierarchy", "city=" + hf, "--k", "2"})
-	if want := hf + `: value "Lyon" of column "city" is not in the hierarchy`; code != 1 || !strings.Contains(stderr.String(), want) {
+	if want := hf + `: 1 of the 2 distinct values of column "city" are not in the hierarchy`; code != 1 || !strings.Contains(stderr.String(), want) {
 		t.Errorf("exit %d, stderr %q, want %q", code, stderr.String(), want)
 	}
 }

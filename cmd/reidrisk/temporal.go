@@ -37,6 +37,7 @@ type temporalFlags struct {
 	policy         string
 	maxEvaluations int
 	out            string
+	columns        outputColumnFlags
 }
 
 func (f *temporalFlags) register(fs *flag.FlagSet) {
@@ -53,8 +54,9 @@ func (f *temporalFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.sampleSize, "sample-size", 2000, "subjects sampled per p for ε_p")
 	fs.Uint64Var(&f.seed, "seed", 1, "sampling seed")
 	fs.BoolVar(&f.traceAttrs, "trace-attrs", false, "trace points carry the key's attributes and duration bucket")
-	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (shares unique_p1, le_2, lt_5, unique_p2, eps1…; counts of subjects singled_out, le_2_subjects, lt_5_subjects): search the least coarsening meeting it that singles out nobody more")
+	fs.StringVar(&f.policy, "policy", "", "temporal policy, e.g. 'unique_p1<=0.01,eps2<=0.2' (shares unique_p1, le_2, lt_5, unique_p2, eps1…; counts of subjects singled_out, le_2_subjects, lt_5_subjects): search the least coarsening meeting it that singles out nobody more, by one habit or by a pair of habits (exit 3 when none is found)")
 	fs.IntVar(&f.maxEvaluations, "max-evaluations", 200, "at most this many generalizations measured by the --policy search")
+	f.columns.register(fs)
 	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv): times become their slot's start on the week's Monday (Saturday for weekends), durations their bucket's lower bound, so that reidrisk temporal can check it")
 }
 
@@ -137,10 +139,20 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 	if f.maxP == 0 {
 		opt.MaxP = -1
 	}
+	if opt.Identifiers, opt.Keep, err = f.columns.lists(); err != nil {
+		return opt, err
+	}
+	if (len(opt.Identifiers) > 0 || len(opt.Keep) > 0) && f.out == "" {
+		return opt, usagef("--identifiers and --keep need --out: they say what the coarsened event table holds")
+	}
+	if err := checkRoles(roleFlag{"--time", []string{opt.Time}}, roleFlag{"--duration-col", []string{opt.DurationColumn}}, roleFlag{"--attrs", opt.Attrs},
+		roleFlag{"--identifiers", opt.Identifiers}, roleFlag{"--keep", opt.Keep}); err != nil {
+		return opt, err
+	}
 	cols := append([]string{opt.Subject, opt.Time, opt.DurationColumn}, opt.Attrs...)
 	for i, c := range cols {
 		if c != "" && slices.Contains(cols[:i], c) {
-			return opt, usagef("column %q is named twice among --subject, --time, --duration-col and --attrs", c)
+			return opt, usagef("column %s is named twice among --subject, --time, --duration-col and --attrs", textfmt.Name(c))
 		}
 	}
 	return opt, nil
@@ -181,7 +193,10 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 		return withLine(err, file) // a bad duration: add the CSV line
 	}
 	var written *quasiid.RewriteStats
-	if f.out != "" {
+	if f.out != "" && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
+		if err := rep.CheckOutput(); err != nil {
+			return err
+		}
 		st, err := writeSafe(ctx, rep, open, f.out)
 		if err != nil {
 			return err
@@ -190,11 +205,16 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 	}
 	switch f.in.format {
 	case "json":
-		return writeJSON(e.stdout, rep)
+		err = writeJSON(e.stdout, rep)
 	case "html":
-		return writeTemporalHTML(e.stdout, rep)
+		err = writeTemporalHTML(e.stdout, rep)
+	default:
+		err = writeTemporalText(e.stdout, rep, f.out, written)
 	}
-	return writeTemporalText(e.stdout, rep, f.out, written)
+	if err != nil {
+		return err
+	}
+	return rep.Err()
 }
 
 // writeSafe writes the coarsened table to path, removing a partial file on error.
@@ -321,6 +341,7 @@ func writeTemporalText(w io.Writer, r *reidrisk.TemporalReport, out string, writ
 			"  (weekday or any day), Saturday (weekend) or the day itself, in %s; duration → lower bound of its bucket;\n"+
 			"  attributes left out of the key → null. Analyse it again with the same options to check the policy.\n",
 			out, textfmt.Thousands(written.Kept), r.Key.TimeZone)
+		writeOutputColumns(func(format string, a ...any) { p.f("  "+format, a...) }, r.IdentifiersDropped, r.ColumnsKept)
 	}
 	return p.err
 }
@@ -378,6 +399,9 @@ func writeTemporalHTML(w io.Writer, r *reidrisk.TemporalReport) error {
 				s.Verdict = "Coarsen the event key to " + key + " (" + costText(float64(sg.Cost)) + ")."
 			default:
 				s.Verdict = "No coarsening within the search budget meets the policy; the closest, " + key + ", is shown."
+			}
+			if t := outputColumnsText(r.IdentifiersDropped, r.ColumnsKept); t != "" {
+				s.Paragraphs = append(s.Paragraphs, t)
 			}
 			if s.Table != nil {
 				b, a := sg.Before, sg.After

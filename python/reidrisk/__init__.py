@@ -73,13 +73,15 @@ class ReidriskError(ValueError):
 
     ``exit_code`` is the program's exit status: 2 for bad usage, 1 for bad
     input, 3 when a requested policy cannot be met; it is None when the
-    program did not run (missing, or of another version).
+    program did not run (missing, or of another version). With exit status
+    3 and JSON output, ``report`` holds the parsed report (else None).
     """
 
-    def __init__(self, message: str, exit_code: Optional[int]):
-        """Make the error with the program's message and exit status."""
+    def __init__(self, message: str, exit_code: Optional[int], report: Any = None):
+        """Make the error with the program's message, exit status and report."""
         super().__init__(message)
         self.exit_code = exit_code
+        self.report = report
 
 
 _checked: Dict[Tuple[str, int, int], str] = {}  # (path, mtime_ns, size) -> version, of programs that match
@@ -296,7 +298,10 @@ def run(command: str, data: Data = None, fmt: str = "json", **flags: Any) -> Any
     args += ["--format", fmt, "--quiet"]
     p = subprocess.run(args, input=stdin, capture_output=True)
     if p.returncode != 0:
-        raise ReidriskError(p.stderr.decode("utf-8", "replace").strip(), p.returncode)
+        report = None
+        if p.returncode == 3 and fmt == "json":
+            report = _floats(json.loads(p.stdout.decode("utf-8")))
+        raise ReidriskError(p.stderr.decode("utf-8", "replace").strip(), p.returncode, report)
     out = p.stdout.decode("utf-8")
     return _floats(json.loads(out)) if fmt == "json" else out
 

@@ -144,7 +144,8 @@ class SuggestReport(TypedDict, total=False):
     before: Suggestion
     optimum: Optional[Suggestion]
     alternatives: List[Suggestion]
-    output: Dict[str, Any]
+    output: Dict[str, Any]  # with --out: written, suppressed, policy_met, identifiers_dropped, columns_kept, …
+    warnings: List[str]
 
 
 class TemporalKey(TypedDict, total=False):
@@ -191,6 +192,8 @@ class TemporalReport(TypedDict, total=False):
     habit_anonymity: HabitAnonymity
     trace_unicity: Dict[str, TraceUnicity]
     suggestion: Dict[str, Any]
+    identifiers_dropped: List[str]
+    columns_kept: List[str]
     warnings: List[str]
 
 

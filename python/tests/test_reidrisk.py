@@ -77,6 +77,11 @@ class AnalyzeTest(unittest.TestCase):
         self.assertEqual(e.exception.exit_code, 2)
         with self.assertRaises(TypeError):
             reidrisk.analyze(42, qi=["q1"])
+        # A policy that cannot be met: exit 3, the report still parsed.
+        with self.assertRaises(reidrisk.ReidriskError) as e:
+            reidrisk.suggest(SMALL, qi=["q1"], k=1000000000, auto_hierarchies=True)
+        self.assertEqual(e.exception.exit_code, 3)
+        self.assertIsNone(e.exception.report["optimum"])
 
 
 class FlagTest(unittest.TestCase):

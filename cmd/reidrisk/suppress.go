@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/htmlreport"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
+	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+// suppressFlags are the flags of `reidrisk suppress`.
+type suppressFlags struct {
+	in         inputFlags
+	qi         string
+	k          int64
+	importance string
+	out        string
+}
+
+func (f *suppressFlags) register(fs *flag.FlagSet) {
+	f.in.register(fs)
+	fs.StringVar(&f.qi, "qi", "", "quasi-identifier columns, comma-separated (required)")
+	fs.Int64Var(&f.k, "k", 0, "every record must match at least k records (in subjects when --subject is given), * matching any value (required)")
+	fs.StringVar(&f.importance, "importance", "", "QIs from the most important (blanked last) to the least important, comma-separated, as sdcMicro's importance 1, 2, …; default: more distinct values, less important")
+	fs.StringVar(&f.out, "out", "", "write the table with blanked cells as * to FILE (.csv, .parquet, .arrow, .arrows); every row and non-QI value is kept")
+}
+
+// options checks the flags and turns them into reidrisk.SuppressOptions.
+func (f *suppressFlags) options() (reidrisk.SuppressOptions, error) {
+	var opt reidrisk.SuppressOptions
+	if err := f.in.check(); err != nil {
+		return opt, err
+	}
+	var err error
+	if opt.QI, _, err = qiLists(f.qi, ""); err != nil {
+		return opt, err
+	}
+	opt.Subject = f.in.subject
+	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--subject", []string{opt.Subject}}); err != nil {
+		return opt, err
+	}
+	opt.K = f.k
+	if f.importance != "" {
+		if opt.Importance, err = splitList("--importance", f.importance); err != nil {
+			return opt, err
+		}
+	}
+	if f.out != "" {
+		if opt.OutputFormat, err = quasiid.FormatFromName(f.out); err != nil {
+			return opt, usagef("--out %s: %v", f.out, err)
+		}
+	}
+	return opt, nil
+}
+
+func runSuppress(ctx context.Context, e env, args []string) error {
+	var f suppressFlags
+	file, _, err := parseCommand(e, "suppress", &f, args)
+	if err != nil {
+		return err
+	}
+	opt, err := f.options()
+	if err != nil {
+		return err
+	}
+	src, err := openInput(e, file, f.in)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	var out *os.File
+	if f.out != "" {
+		if out, err = os.Create(f.out); err != nil {
+			return err
+		}
+		defer out.Close()
+		opt.Output = out
+	}
+	bar := newProgress(e, f.in.quiet)
+	opt.Progress = bar.update
+	rep, err := reidrisk.Suppress(ctx, src, opt)
+	bar.done()
+	if err != nil {
+		if out != nil {
+			out.Close()
+			os.Remove(f.out)
+		}
+		var oe *generalize.OptionError
+		if errors.As(err, &oe) {
+			flags := map[string]string{"K": "--k", "Importance": "--importance", "QI": "--qi", "Subjects": "--subject"}
+			return usagef("%s: %s", flags[oe.Field], oe.Reason)
+		}
+		return err
+	}
+	if out != nil {
+		if err := out.Close(); err != nil {
+			return err
+		}
+	}
+	switch f.in.format {
+	case "json":
+		err = writeJSON(e.stdout, rep)
+	case "html":
+		err = writeHTML(e.stdout, htmlPage{Title: "reidrisk suppress: " + rep.Source, Suppress: rep})
+	default:
+		writeSuppressText(e.stdout, rep, f.out)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.KAfter < rep.K {
+		return fmt.Errorf("k = %d cannot be met: the table holds %d %s in all", rep.K, rep.KAfter, rep.KCountedIn)
+	}
+	return nil
+}
+
+// writeSuppressText writes the human-readable report of suppress.
+func writeSuppressText(w io.Writer, r *reidrisk.SuppressReport, out string) {
+	fmt.Fprintf(w, "%s: %s records, quasi-identifiers %s\n", r.Source, textfmt.Thousands(r.Rows), strings.Join(r.QI, ", "))
+	fmt.Fprintf(w, "k = %d counted in %s, * matching any value; importance (blanked last first): %s\n", r.K, r.KCountedIn, strings.Join(r.Importance, ", "))
+	fmt.Fprintf(w, "blanked %s cells in %s records (%.1f ms):", textfmt.Thousands(r.SuppressedCells), textfmt.Thousands(r.RecordsTouched), float64(r.Millis))
+	for _, q := range r.QI {
+		fmt.Fprintf(w, " %s %s", q, textfmt.Thousands(r.SuppressedByColumn[q]))
+	}
+	fmt.Fprintf(w, "\nk before %d (exact classes), after %d (* matching any value)\n", r.KBefore, r.KAfter)
+	if r.InputStarCells > 0 {
+		fmt.Fprintf(w, "warning: %s QI cells already held * in the input (an ordinary value here); the output cannot tell them from blanks\n", textfmt.Thousands(r.InputStarCells))
+	}
+	if out != "" {
+		fmt.Fprintf(w, "wrote %s: %s records, every column kept\n", out, textfmt.Thousands(r.Written))
+	}
+}
+
+// suppressSections are the HTML report's sections for suppress.
+func suppressSections(r *reidrisk.SuppressReport) []htmlreport.Section {
+	s := htmlreport.Section{ID: "suppress", Title: "Local suppression"}
+	s.Verdict = fmt.Sprintf("%s cells blanked in %s of %s records; every record now matches at least %d %s (k = %d asked).",
+		textfmt.Thousands(r.SuppressedCells), textfmt.Thousands(r.RecordsTouched), textfmt.Thousands(r.Rows), r.KAfter, r.KCountedIn, r.K)
+	s.Bad = r.KAfter < r.K
+	s.Paragraphs = []string{"A blanked cell is written * and matches any value (sdcMicro's localSuppression semantics); " +
+		"no row is removed and no other column changes. Importance, most important (blanked last) first: " + strings.Join(r.Importance, ", ") + "."}
+	t := &htmlreport.Table{Header: []string{"quasi-identifier", "cells blanked"}}
+	for _, q := range r.QI {
+		t.Rows = append(t.Rows, []string{q, textfmt.Thousands(r.SuppressedByColumn[q])})
+	}
+	t.Rows = append(t.Rows, []string{"all", textfmt.Thousands(r.SuppressedCells)},
+		[]string{"k before (exact classes)", fmt.Sprint(r.KBefore)}, []string{"k after (* matching any value)", fmt.Sprint(r.KAfter)})
+	s.Table = t
+	return []htmlreport.Section{s}
+}
+
+// suppressIntro is the HTML report's opening line for suppress.
+func suppressIntro(r *reidrisk.SuppressReport) string {
+	return fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), textfmt.Thousands(r.Rows), strings.Join(r.QI, ", "))
+}

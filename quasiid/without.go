@@ -1,0 +1,79 @@
+package quasiid
+
+import (
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+)
+
+// Without returns a Source that reads s without the columns drop (each
+// must be a column of s); every other column and every row passes through
+// unchanged. It takes s over: closing the result closes s, and s must not
+// be read or closed by the caller. With no column to drop it returns s.
+func Without(s *Source, drop []string) (*Source, error) {
+	if err := s.ready(); err != nil {
+		return nil, err
+	}
+	if len(drop) == 0 {
+		return s, nil
+	}
+	in := s.rr.Schema()
+	skip := make(map[int]bool, len(drop))
+	for _, name := range drop {
+		i, err := columnIndex(s.name, in, name)
+		if err != nil {
+			return nil, err
+		}
+		skip[i] = true
+	}
+	var keep []int
+	var fields []arrow.Field
+	for i, f := range in.Fields() {
+		if !skip[i] {
+			keep = append(keep, i)
+			fields = append(fields, f)
+		}
+	}
+	md := in.Metadata()
+	pr := &withoutReader{in: s.rr, keep: keep, schema: arrow.NewSchema(fields, &md), refs: 1}
+	return &Source{name: s.name, format: s.format, mem: s.mem, rr: pr, closers: []func() error{s.Close}}, nil
+}
+
+// withoutReader reads the columns keep of in. The Source that owns in
+// releases it; withoutReader releases only its own record.
+type withoutReader struct {
+	in     array.RecordReader
+	keep   []int
+	schema *arrow.Schema
+	cur    arrow.Record
+	refs   int64
+}
+
+func (r *withoutReader) Retain()               { r.refs++ }
+func (r *withoutReader) Schema() *arrow.Schema { return r.schema }
+func (r *withoutReader) Record() arrow.Record  { return r.cur }
+func (r *withoutReader) Err() error            { return r.in.Err() }
+
+func (r *withoutReader) Release() {
+	r.refs--
+	if r.refs == 0 && r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+}
+
+func (r *withoutReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if !r.in.Next() {
+		return false
+	}
+	rec := r.in.Record()
+	cols := make([]arrow.Array, len(r.keep))
+	for k, i := range r.keep {
+		cols[k] = rec.Column(i)
+	}
+	r.cur = array.NewRecord(r.schema, cols, rec.NumRows())
+	return true
+}
