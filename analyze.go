@@ -169,8 +169,16 @@ func (r *Report) subjects(c *anonymity.Classes) {
 	several := anonymity.SubjectsInSeveralClasses(c)
 	seen := map[uint32]bool{}
 	alone := map[uint32]bool{}
+	r.ClassSubjectsHistogram = Counts{}
 	for e := 0; e+1 < len(m.Offsets); e++ {
 		lo, hi := m.Offsets[e], m.Offsets[e+1]
+		d := int64(0)
+		for _, n := range m.Counts[lo:hi] {
+			if n > 0 {
+				d++
+			}
+		}
+		r.ClassSubjectsHistogram[d]++
 		for _, s := range m.Values[lo:hi] {
 			seen[s] = true
 		}

@@ -140,6 +140,9 @@ type Report struct {
 
 	// With a subject column.
 	KSubjects                *int64 `json:"k_subjects,omitempty"`
+	// ClassSubjectsHistogram maps a number of distinct subjects to the
+	// number of classes holding that many (with a subject column).
+	ClassSubjectsHistogram Counts `json:"class_subjects_histogram,omitempty"`
 	Subjects                 *int64 `json:"subjects,omitempty"`
 	SubjectsSingledOut       *int64 `json:"subjects_singled_out,omitempty"`
 	SubjectsInSeveralClasses *int64 `json:"subjects_in_several_classes,omitempty"`

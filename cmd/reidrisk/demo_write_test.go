@@ -118,3 +118,22 @@ func TestProvenance(t *testing.T) {
 		t.Errorf("HTML footer lacks the provenance")
 	}
 }
+
+// TestHTMLClassSizesBySubject: with --subject the policy counts people, and
+// the class-size chart counts people too: class (a) holds 3 rows of one
+// account u1, class (b) 2 rows of u2 and u3.
+func TestHTMLClassSizesBySubject(t *testing.T) {
+	path := writeFile(t, "s.csv", "id,q\nu1,a\nu1,a\nu1,a\nu2,b\nu3,b\n")
+	_, out, errs := runCLI(t, "", "analyze", path, "--qi", "q", "--subject", "id", "--k", "2", "--format", "html")
+	if !strings.Contains(out, "People by the number of people in their class") || strings.Contains(out, "Rows by the size of their class") {
+		t.Errorf("chart not by people: %s", errs)
+	}
+	_, out, _ = runCLI(t, "", "analyze", path, "--qi", "q", "--subject", "id", "--k", "2", "--format", "json")
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if h := r["class_subjects_histogram"].(map[string]any); len(h) != 2 || h["1"] != 1.0 || h["2"] != 1.0 {
+		t.Errorf("class_subjects_histogram %v, want {1:1, 2:1}", h)
+	}
+}

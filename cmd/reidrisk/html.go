@@ -211,6 +211,9 @@ func sizeBuckets(k, maxSize int64) []int64 {
 }
 
 func classSizePlot(r *reidrisk.Report) (htmlreport.Plot, error) {
+	if r.Policy.KCountedIn == reidrisk.KSubjects && len(r.ClassSubjectsHistogram) > 0 {
+		return classSubjectsPlot(r)
+	}
 	k := int64(r.Policy.K)
 	svg, err := htmlreport.BarChart(htmlreport.Axes{Title: "Rows by the size of their class", X: "class size (rows sharing the same QI values)", Y: "rows"}, classSizeBars(r), false)
 	return htmlreport.Plot{ID: "plot-class-sizes", SVG: svg,
