@@ -135,14 +135,15 @@ type Report struct {
 	Prosecutor             ProsecutorRisk `json:"prosecutor"`
 	QIAnalysis             []QIScore      `json:"qi_analysis"`
 	// QIAnalysisComplete is false when only some subsets of the QIs were
-	// scored (more QIs than Options.QIMaxColumns).
+	// scored (more QIs than Options.QIMaxColumns), or none
+	// (Options.SkipQIAnalysis).
 	QIAnalysisComplete bool `json:"qi_analysis_complete"`
 
 	// With a subject column.
-	KSubjects                *int64 `json:"k_subjects,omitempty"`
+	KSubjects *int64 `json:"k_subjects,omitempty"`
 	// ClassSubjectsHistogram maps a number of distinct subjects to the
 	// number of classes holding that many (with a subject column).
-	ClassSubjectsHistogram Counts `json:"class_subjects_histogram,omitempty"`
+	ClassSubjectsHistogram   Counts `json:"class_subjects_histogram,omitempty"`
 	Subjects                 *int64 `json:"subjects,omitempty"`
 	SubjectsSingledOut       *int64 `json:"subjects_singled_out,omitempty"`
 	SubjectsInSeveralClasses *int64 `json:"subjects_in_several_classes,omitempty"`

@@ -65,6 +65,16 @@ func (r *TemporalReport) Err() error {
 	return &PolicyError{Policy: r.Suggestion.Policy, Reason: fmt.Sprintf("no coarsening within %d trials meets it without singling out more subjects by one habit or by a pair of habits", r.Suggestion.Evaluated)}
 }
 
+// Err returns a *PolicyError when local suppression cannot bring every
+// record to k matches (the table holds fewer than k records or subjects in
+// all), nil otherwise.
+func (r *SuppressReport) Err() error {
+	if r.KAfter >= r.K {
+		return nil
+	}
+	return &PolicyError{Policy: fmt.Sprintf("{\"k\":%d}", r.K), Reason: fmt.Sprintf("the table holds %d %s in all", r.KAfter, r.KCountedIn)}
+}
+
 // policyText writes p as its JSON, e.g. {"k":5,"max_suppression":0.01}.
 func policyText(p generalize.Policy) string {
 	b, err := json.Marshal(p)

@@ -132,7 +132,11 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 	if delim == '"' || delim == '\r' || delim == '\n' || delim == utf8.RuneError || !utf8.ValidRune(delim) {
 		return nil, fmt.Errorf("%s: invalid CSV delimiter %q", name, delim)
 	}
-	r := csv.NewReader(br)
+	max, err := opt.maxFieldBytes()
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(bufio.NewReaderSize(newFieldBound(br, delim, max), 64<<10))
 	r.Comma = delim
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
@@ -175,6 +179,10 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 
 // parseError turns an encoding/csv error into an InputError.
 func (c *csvReader) parseError(err error) error {
+	var long *fieldTooLong
+	if errors.As(err, &long) {
+		return long.inputError(c.name, c.header)
+	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		return &InputError{File: c.name, Row: c.rows + 1, Msg: err.Error()}

@@ -69,6 +69,12 @@ type ReadOptions struct {
 	// "NULL"). CSV has no null of its own: by default every field, the
 	// empty one included, is a string value.
 	NullValues []string
+	// MaxFieldBytes bounds a CSV field or column name, in bytes as
+	// written in the file (quotes included): a longer one is an
+	// *InputError naming its row and column, found while holding about
+	// this many bytes of it in memory. 0 means DefaultMaxFieldBytes (1 MiB);
+	// a negative value is an error.
+	MaxFieldBytes int64
 	// Allocator allocates the Arrow buffers; nil means memory.DefaultAllocator.
 	Allocator memory.Allocator
 	// SHA256 hashes the input while it is read (see Source.SHA256).
@@ -239,7 +245,7 @@ type readAtSeeker interface {
 
 // randomAccess returns r itself when it offers random access (a regular
 // file, a bytes.Reader), else a temporary file holding everything buffered
-// in br and the rest of r.
+// in br and the rest of r, which the returned cleanup closes and removes.
 func randomAccess(r io.Reader, br *bufio.Reader) (readAtSeeker, func() error, error) {
 	if f, ok := r.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
@@ -256,9 +262,17 @@ func randomAccess(r io.Reader, br *bufio.Reader) (readAtSeeker, func() error, er
 	if err != nil {
 		return nil, nil, err
 	}
+	// The copy is personal data: unlink it at once, so that the open file
+	// is its only reference and nothing is left behind however the process
+	// ends (a signal, a crash). Where an open file cannot be removed
+	// (Windows), Close removes it.
+	unlinked := os.Remove(tmp.Name()) == nil
 	cleanup := func() error {
-		tmp.Close()
-		return os.Remove(tmp.Name())
+		err := tmp.Close()
+		if !unlinked {
+			err = os.Remove(tmp.Name())
+		}
+		return err
 	}
 	if _, err := io.Copy(tmp, br); err != nil {
 		cleanup()

@@ -48,6 +48,11 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	outs, err := createOutputs(ctx, e, []namedPath{{"", file}, {"--transform", f.transform}}, namedPath{"--out", f.out})
+	if err != nil {
+		return err
+	}
+	defer outs.Abort()
 	tf, err := os.Open(f.transform)
 	if err != nil {
 		return err
@@ -66,18 +71,13 @@ func runApply(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer src.Close()
-	out, err := os.Create(f.out)
-	if err != nil {
-		return err
-	}
-	defer out.Close()
 	bar := newProgress(e, f.in.quiet)
-	rep, err := reidrisk.Apply(ctx, src, tr, out, format, reidrisk.ApplyOptions{Star: f.star || tr.Star, Identifiers: identifiers, Keep: keep, ShowValues: f.in.showValues, Progress: bar.update})
+	rep, err := reidrisk.Apply(ctx, src, tr, outs[0], format, reidrisk.ApplyOptions{Star: f.star || tr.Star, Identifiers: identifiers, Keep: keep, ShowValues: f.in.showValues, Progress: bar.update})
 	bar.done()
 	if err != nil {
 		return err
 	}
-	if err := out.Close(); err != nil {
+	if err := outs[0].Commit(); err != nil {
 		return err
 	}
 	switch f.in.format {

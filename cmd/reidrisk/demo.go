@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/generalize"
 	"github.com/reidrisk/reidrisk/internal/demo"
+	"github.com/reidrisk/reidrisk/internal/safeout"
 	"github.com/reidrisk/reidrisk/quasiid"
 	"github.com/reidrisk/reidrisk/temporal"
 )
@@ -65,7 +65,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if len(pos) > 0 {
 		return usagef("demo takes no FILE (got %q); it builds its own table", pos)
 	}
-	in := inputFlags{format: *format}
+	in := inputFlags{format: *format, maxField: quasiid.DefaultMaxFieldBytes}
 	if err := in.check(); err != nil {
 		return err
 	}
@@ -73,13 +73,18 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if *accounts < 30 || *accounts > 1_000_000 {
 		return usagef("--accounts %d: want 30 to 1000000 (the event log plants habit groups of 1, 2, 5 and 20 accounts)", *accounts)
 	}
+	outs, err := createOutputs(ctx, e, nil, namedPath{"--write-csv", *writeCSV}, namedPath{"--write-events", *writeEvents})
+	if err != nil {
+		return err
+	}
+	defer outs.Abort()
 	sessions := demo.Generate(demo.Options{Seed: *seed, Accounts: *accounts})
 	var csv bytes.Buffer
 	if err := demo.WriteCSV(&csv, sessions); err != nil {
 		return err
 	}
-	if *writeCSV != "" || *writeEvents != "" {
-		return demoWrite(e, *writeCSV, *writeEvents, csv.Bytes(), len(sessions), *seed, *accounts)
+	if outs[0] != nil || outs[1] != nil {
+		return demoWrite(e, outs[0], outs[1], *writeCSV, *writeEvents, csv.Bytes(), len(sessions), *seed, *accounts)
 	}
 	res := demoResult{Dataset: "synthetic media-server usage log", Accounts: *accounts, Sessions: len(sessions), Seed: *seed}
 	bar := newProgress(e, *quiet)
@@ -136,7 +141,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res.Temporal, res.TemporalStory, res.Events, err = demoTemporal(ctx, *seed, *accounts, *showValues, bar, *writeEvents)
+	res.Temporal, res.TemporalStory, res.Events, err = demoTemporal(ctx, *seed, *accounts, *showValues, bar, outs[1])
 	if err != nil {
 		return err
 	}
@@ -298,8 +303,9 @@ func demoSuggest(ctx context.Context, src *quasiid.Source, sessions []demo.Sessi
 // planted weekly habits (the first group: one account watching a movie
 // every Monday at 20:00) and measures it: who is singled out by a habit,
 // and which coarsening hides everyone in a group of at least 5. The story
-// names planted accounts by their ids only when showValues is set.
-func demoTemporal(ctx context.Context, seed uint64, accounts int, showValues bool, bar *progressBar, writeEvents string) (*reidrisk.TemporalReport, string, int, error) {
+// names planted accounts by their ids only when showValues is set. The
+// log is written to writeEvents when not nil.
+func demoTemporal(ctx context.Context, seed uint64, accounts int, showValues bool, bar *progressBar, writeEvents *safeout.File) (*reidrisk.TemporalReport, string, int, error) {
 	ev, truth, err := temporal.Generate(temporal.GenerateOptions{Seed: seed, Subjects: accounts})
 	if err != nil {
 		return nil, "", 0, err
@@ -308,8 +314,11 @@ func demoTemporal(ctx context.Context, seed uint64, accounts int, showValues boo
 	if err := ev.WriteCSV(&buf, nil); err != nil {
 		return nil, "", 0, err
 	}
-	if writeEvents != "" {
-		if err := os.WriteFile(writeEvents, buf.Bytes(), 0o644); err != nil {
+	if writeEvents != nil {
+		if _, err := writeEvents.Write(buf.Bytes()); err != nil {
+			return nil, "", 0, err
+		}
+		if err := writeEvents.Commit(); err != nil {
 			return nil, "", 0, err
 		}
 	}

@@ -23,6 +23,7 @@ type inputFlags struct {
 	format     string // text, json or html
 	quiet      bool   // no progress bar
 	showValues bool   // allow identifier and subject values in reports
+	maxField   int64  // longest CSV field, in bytes
 }
 
 // register adds the shared flags to fs.
@@ -33,6 +34,7 @@ func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "format", "text", "output format: text, json or html")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
 	fs.BoolVar(&f.showValues, "show-values", false, "allow identifier and subject values in the report")
+	fs.Int64Var(&f.maxField, "max-field-bytes", quasiid.DefaultMaxFieldBytes, "longest CSV field or column name, in bytes: a longer one is an error naming its row and column")
 }
 
 // check validates the shared flags after parsing.
@@ -44,6 +46,9 @@ func (f *inputFlags) check() error {
 	}
 	if _, err := parseDelimiter(f.delimiter); err != nil {
 		return err
+	}
+	if f.maxField < 1 {
+		return usagef("--max-field-bytes %d: want at least 1", f.maxField)
 	}
 	return nil
 }
@@ -125,13 +130,13 @@ func parseDelimiter(s string) (rune, error) {
 
 // openInput opens path ("-" is standard input) as a table source; the
 // format (CSV, Parquet, Arrow IPC file or stream) is detected. The
-// delimiter and null texts of in apply to CSV.
+// delimiter, null texts and field limit of in apply to CSV.
 func openInput(e env, path string, in inputFlags) (*quasiid.Source, error) {
 	d, err := parseDelimiter(in.delimiter)
 	if err != nil {
 		return nil, err
 	}
-	opt := quasiid.ReadOptions{Delimiter: d, SHA256: true}
+	opt := quasiid.ReadOptions{Delimiter: d, MaxFieldBytes: in.maxField, SHA256: true}
 	if in.nulls != "" {
 		// Texts are data, not names: not trimmed, and an empty item
 		// (--null NA,) makes the empty field null, as in reidrisk-beam.

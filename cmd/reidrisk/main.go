@@ -8,13 +8,22 @@
 //	reidrisk suggest FILE --qi a,b,c --k 5 [flags]
 //	reidrisk apply FILE --transform t.json --out FILE
 //	reidrisk temporal FILE --subject col --time col [flags]
+//	reidrisk sets FILE --subject col --item col [--m 2] [--k 5] [flags]
 //	reidrisk suppress FILE --qi a,b,c --k 3 --out FILE [flags]
 //	reidrisk version
 //
 // Exit status, the same in every --format: 0 on success, 1 on bad input
 // or failure, 2 on bad usage (an output column that looks like a direct
 // identifier included), 3 when a requested policy cannot be met (the
-// report is written first).
+// report is written first); 130 after SIGINT (Ctrl-C) and 143 after
+// SIGTERM, which stop the command.
+//
+// Output files (--out, --records, --save-transform, --write-csv,
+// --write-events) are written to a temporary file in the destination's
+// directory, created before the work starts, and renamed over the
+// destination only when complete: on an error or a signal the temporary
+// file is removed and an existing file is left as it was. An output that is
+// the same file as an input or as another output is a usage error.
 package main
 
 import (
@@ -55,12 +64,16 @@ func commands() []command {
 		{"suggest", "search the least generalisation that meets a policy", runSuggest},
 		{"apply", "apply a saved transformation to a table", runApply},
 		{"temporal", "measure weekly-habit and trace uniqueness in an event log", runTemporal},
+		{"sets", "measure k^m-anonymity of the item sets per subject", runSets},
 		{"suppress", "blank the fewest QI cells so every record matches k records (local suppression)", runSuppress},
 	}
 }
 
 func main() {
-	os.Exit(run(context.Background(), env{os.Stdin, os.Stdout, os.Stderr}, os.Args[1:]))
+	ctx, stop := withSignals(os.Stderr)
+	code := run(ctx, env{os.Stdin, os.Stdout, os.Stderr}, os.Args[1:])
+	stop()
+	os.Exit(code)
 }
 
 // run executes one command line and returns the exit status.
@@ -81,6 +94,10 @@ func run(ctx context.Context, e env, args []string) int {
 			err := identifierUsage(c.run(ctx, e, args[1:]))
 			if err == nil || errors.Is(err, flag.ErrHelp) {
 				return 0
+			}
+			if sig, ok := interruptedBy(ctx); ok {
+				fmt.Fprintf(e.stderr, "reidrisk %s: %v: stopped; unfinished output files removed\n", c.name, sig)
+				return sig.code()
 			}
 			fmt.Fprintf(e.stderr, "reidrisk %s: %s\n", c.name, strings.TrimPrefix(err.Error(), "reidrisk: "))
 			return exitCode(err)

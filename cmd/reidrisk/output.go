@@ -5,13 +5,13 @@ import (
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/internal/safeout"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -80,6 +80,8 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	}
 	if len(r.QIAnalysis) > 0 {
 		p.qiStory(r)
+	} else {
+		p.f("\nQI analysis: off (--qi-analysis=false or --qi-max-columns 0).\n")
 	}
 	if l := r.LDiversity; l != nil {
 		p.f("\nSensitive columns (%s):\n", strings.Join(r.Sensitive, ", "))
@@ -286,11 +288,12 @@ func checkRecordsPath(path string) error {
 	return nil
 }
 
-// writeRecords writes the per-record risk table to path in the format its
-// extension names: row index, class id, class size, subjects in class (with
-// a subject column), prosecutor risk, at-risk flag, and the SUDA and
-// DIS-SUDA scores when computed.
-func writeRecords(path string, rec *reidrisk.Records) error {
+// writeRecords writes the per-record risk table to out in the format its
+// extension names, and commits it: row index, class id, class size,
+// subjects in class (with a subject column), prosecutor risk, at-risk
+// flag, and the SUDA and DIS-SUDA scores when computed.
+func writeRecords(out *safeout.File, rec *reidrisk.Records) error {
+	path := out.Name()
 	if rec == nil {
 		return fmt.Errorf("--records %s: no per-record table was computed", path)
 	}
@@ -315,13 +318,8 @@ func writeRecords(path string, rec *reidrisk.Records) error {
 	if rec.DIS != nil {
 		cols = append(cols, quasiid.OutColumn{Name: "dis_suda_score", Float64: rec.DIS})
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := quasiid.WriteTable(f, format, cols); err != nil {
-		f.Close()
+	if err := quasiid.WriteTable(out, format, cols); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	return f.Close()
+	return out.Commit()
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -209,6 +208,13 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	outs, err := createOutputs(ctx, e, append(hierarchyInputs(f.hierarchies), namedPath{"", file}),
+		namedPath{"--out", f.out}, namedPath{"--save-transform", f.saveTransform})
+	if err != nil {
+		return err
+	}
+	defer outs.Abort()
+	out, transform := outs[0], outs[1]
 	opt.Hierarchies = map[string]*generalize.Hierarchy{}
 	for col, path := range f.hierarchies {
 		h, err := generalize.ReadHierarchyFile(col, path)
@@ -222,12 +228,7 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer src.Close()
-	var out *os.File
-	if f.out != "" {
-		if out, err = os.Create(f.out); err != nil {
-			return err
-		}
-		defer out.Close()
+	if out != nil {
 		opt.Output = out
 	}
 	bar := newProgress(e, f.in.quiet)
@@ -237,24 +238,18 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if out != nil {
-		if rep.Output == nil {
-			out.Close()
-			os.Remove(f.out)
-		} else if err := out.Close(); err != nil {
+	// Without a solution nothing is written: the deferred Abort leaves an
+	// existing --out and --save-transform as they were.
+	if out != nil && rep.Output != nil {
+		if err := out.Commit(); err != nil {
 			return err
 		}
 	}
-	if f.saveTransform != "" && rep.Transform != nil {
-		tf, err := os.Create(f.saveTransform)
-		if err != nil {
+	if transform != nil && rep.Transform != nil {
+		if err := rep.Transform.WriteJSON(transform); err != nil {
 			return err
 		}
-		if err := rep.Transform.WriteJSON(tf); err != nil {
-			tf.Close()
-			return err
-		}
-		if err := tf.Close(); err != nil {
+		if err := transform.Commit(); err != nil {
 			return err
 		}
 	}

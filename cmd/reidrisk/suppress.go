@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -72,17 +71,18 @@ func runSuppress(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	outs, err := createOutputs(ctx, e, []namedPath{{"", file}}, namedPath{"--out", f.out})
+	if err != nil {
+		return err
+	}
+	defer outs.Abort()
 	src, err := openInput(e, file, f.in)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	var out *os.File
-	if f.out != "" {
-		if out, err = os.Create(f.out); err != nil {
-			return err
-		}
-		defer out.Close()
+	out := outs[0]
+	if out != nil {
 		opt.Output = out
 	}
 	bar := newProgress(e, f.in.quiet)
@@ -90,10 +90,6 @@ func runSuppress(ctx context.Context, e env, args []string) error {
 	rep, err := reidrisk.Suppress(ctx, src, opt)
 	bar.done()
 	if err != nil {
-		if out != nil {
-			out.Close()
-			os.Remove(f.out)
-		}
 		var oe *generalize.OptionError
 		if errors.As(err, &oe) {
 			flags := map[string]string{"K": "--k", "Importance": "--importance", "QI": "--qi", "Subjects": "--subject"}
@@ -101,8 +97,10 @@ func runSuppress(ctx context.Context, e env, args []string) error {
 		}
 		return err
 	}
-	if out != nil {
-		if err := out.Close(); err != nil {
+	// A table that cannot reach k is not written: the deferred Abort
+	// leaves an existing --out as it was.
+	if out != nil && rep.KAfter >= rep.K {
+		if err := out.Commit(); err != nil {
 			return err
 		}
 	}
@@ -112,15 +110,16 @@ func runSuppress(ctx context.Context, e env, args []string) error {
 	case "html":
 		err = writeHTML(e.stdout, htmlPage{Title: "reidrisk suppress: " + rep.Source, Suppress: rep})
 	default:
-		writeSuppressText(e.stdout, rep, f.out)
+		written := f.out
+		if rep.KAfter < rep.K {
+			written = ""
+		}
+		writeSuppressText(e.stdout, rep, written)
 	}
 	if err != nil {
 		return err
 	}
-	if rep.KAfter < rep.K {
-		return fmt.Errorf("k = %d cannot be met: the table holds %d %s in all", rep.K, rep.KAfter, rep.KCountedIn)
-	}
-	return nil
+	return rep.Err()
 }
 
 // writeSuppressText writes the human-readable report of suppress.

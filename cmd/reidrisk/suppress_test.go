@@ -165,7 +165,7 @@ func TestSuppressCommand(t *testing.T) {
 		!strings.Contains(so.String(), "warning: 2 QI cells already held *") {
 		t.Errorf("literal *: exit %d: %s%s", code, so.String(), se.String())
 	}
-	if code, _, errs := exec("--qi", "a,b", "--k", "5"); code != 1 || !strings.Contains(errs, "cannot be met") {
+	if code, _, errs := exec("--qi", "a,b", "--k", "5"); code != 3 || !strings.Contains(errs, "not met") {
 		t.Errorf("k above the table: exit %d %s", code, errs)
 	}
 	for _, bad := range [][]string{

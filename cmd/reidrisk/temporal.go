@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
+	"github.com/reidrisk/reidrisk/internal/safeout"
 	"github.com/reidrisk/reidrisk/quasiid"
 	"github.com/reidrisk/reidrisk/temporal"
 )
@@ -168,6 +168,11 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	outs, err := createOutputs(ctx, e, []namedPath{{"", file}}, namedPath{"--out", f.out})
+	if err != nil {
+		return err
+	}
+	defer outs.Abort()
 	// With --out the input is read twice; standard input is kept in memory.
 	open := func() (*quasiid.Source, error) { return openInput(e, file, f.in) }
 	if file == "-" && f.out != "" {
@@ -193,11 +198,11 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 		return withLine(err, file) // a bad duration: add the CSV line
 	}
 	var written *quasiid.RewriteStats
-	if f.out != "" && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
+	if outs[0] != nil && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
 		if err := rep.CheckOutput(); err != nil {
 			return err
 		}
-		st, err := writeSafe(ctx, rep, open, f.out)
+		st, err := writeSafe(ctx, rep, open, outs[0])
 		if err != nil {
 			return err
 		}
@@ -217,9 +222,11 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 	return rep.Err()
 }
 
-// writeSafe writes the coarsened table to path, removing a partial file on error.
-func writeSafe(ctx context.Context, rep *reidrisk.TemporalReport, open func() (*quasiid.Source, error), path string) (quasiid.RewriteStats, error) {
+// writeSafe writes the coarsened table to out and commits it; on error
+// the caller's deferred Abort removes the partial file.
+func writeSafe(ctx context.Context, rep *reidrisk.TemporalReport, open func() (*quasiid.Source, error), out *safeout.File) (quasiid.RewriteStats, error) {
 	var st quasiid.RewriteStats
+	path := out.Name()
 	format, err := quasiid.FormatFromName(path)
 	if err != nil {
 		return st, err
@@ -232,18 +239,10 @@ func writeSafe(ctx context.Context, rep *reidrisk.TemporalReport, open func() (*
 		return st, err
 	}
 	defer src.Close()
-	out, err := os.Create(path)
-	if err != nil {
+	if st, err = rep.WriteSafe(ctx, src, out, format); err != nil {
 		return st, err
 	}
-	st, err = rep.WriteSafe(ctx, src, out, format)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return st, err
+	return st, out.Commit()
 }
 
 // keyText describes an event key in the report's terms (see
