@@ -39,7 +39,12 @@ func Analyze(ctx context.Context, src *quasiid.Source, opt Options) (*Report, er
 	if err != nil {
 		return nil, err
 	}
-	return analyzeTable(ctx, t, opt)
+	r, err := analyzeTable(ctx, t, opt)
+	if r != nil {
+		r.Warnings = append(r.Warnings, blankLinesWarning(src)...)
+		r.Provenance = provenance(src)
+	}
+	return r, err
 }
 
 // analyzeTable runs the analysis on an encoded table; opt has its defaults.
@@ -61,6 +66,7 @@ func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, 
 		QIAnalysis:  []QIScore{},
 	}
 	r.summarise(c, opt)
+	r.Warnings = append(r.Warnings, singleValueWarnings(t)...)
 	if err := r.qiAnalysis(ctx, c, opt); err != nil {
 		return nil, err
 	}
@@ -163,8 +169,16 @@ func (r *Report) subjects(c *anonymity.Classes) {
 	several := anonymity.SubjectsInSeveralClasses(c)
 	seen := map[uint32]bool{}
 	alone := map[uint32]bool{}
+	r.ClassSubjectsHistogram = Counts{}
 	for e := 0; e+1 < len(m.Offsets); e++ {
 		lo, hi := m.Offsets[e], m.Offsets[e+1]
+		d := int64(0)
+		for _, n := range m.Counts[lo:hi] {
+			if n > 0 {
+				d++
+			}
+		}
+		r.ClassSubjectsHistogram[d]++
 		for _, s := range m.Values[lo:hi] {
 			seen[s] = true
 		}

@@ -140,7 +140,10 @@ type Report struct {
 	QIAnalysisComplete bool `json:"qi_analysis_complete"`
 
 	// With a subject column.
-	KSubjects                *int64 `json:"k_subjects,omitempty"`
+	KSubjects *int64 `json:"k_subjects,omitempty"`
+	// ClassSubjectsHistogram maps a number of distinct subjects to the
+	// number of classes holding that many (with a subject column).
+	ClassSubjectsHistogram   Counts `json:"class_subjects_histogram,omitempty"`
 	Subjects                 *int64 `json:"subjects,omitempty"`
 	SubjectsSingledOut       *int64 `json:"subjects_singled_out,omitempty"`
 	SubjectsInSeveralClasses *int64 `json:"subjects_in_several_classes,omitempty"`
@@ -168,6 +171,8 @@ type Report struct {
 	RiskiestClasses []ClassExample `json:"riskiest_classes,omitempty"`
 	// Warnings say what was skipped or could not be computed.
 	Warnings []string `json:"warnings,omitempty"`
+	// Provenance: reidrisk_version, generated_at, input_sha256.
+	Provenance
 
 	// Records is the per-record risk table (Options.Records); not in JSON.
 	Records *Records `json:"-"`

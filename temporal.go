@@ -29,8 +29,13 @@ type TemporalOptions struct {
 	SlotMinutes int
 	// MinWeeks is the number of distinct ISO weeks making a habit; 0 means 4.
 	MinWeeks int
-	// TimeZone is an IANA zone for local weekday and time ("" = UTC).
+	// TimeZone is an IANA zone for local weekday and time ("" = UTC); times
+	// written without an offset are local times in it (see
+	// quasiid.EncodeOptions.Location for the DST rule).
 	TimeZone string
+	// TimeUnit is the unit of an integer time column: "s", "ms", "us", "ns",
+	// or "" to detect it from the magnitude (quasiid.EncodeOptions.TimeUnit).
+	TimeUnit string
 	// MaxP is the largest p of the trace unicity ε_p; 0 means 4, negative
 	// skips trace unicity.
 	MaxP int
@@ -68,6 +73,17 @@ type TemporalReport struct {
 	// Events is the number of rows; SkippedEvents had no subject or time.
 	Events        int64 `json:"events"`
 	SkippedEvents int64 `json:"skipped_events"`
+	// OffsetlessTimes says how times without an offset were read: "local"
+	// (in the zone of the key, with TimeZone given) or "utc".
+	OffsetlessTimes string `json:"offsetless_times"`
+	// DSTGapTimes and DSTRepeatedTimes count the offsetless local times the
+	// zone skips (moved forward by the gap) or shows twice (the earlier
+	// instant taken).
+	DSTGapTimes      int64 `json:"dst_gap_times"`
+	DSTRepeatedTimes int64 `json:"dst_repeated_times"`
+	// TimeUnit is the unit integer times were read in ("s", "ms", "us",
+	// "ns"), given or detected; absent when no integer time was read.
+	TimeUnit string `json:"time_unit,omitempty"`
 	// Key describes the event key measured.
 	Key TemporalKey `json:"key"`
 	// Subjects counts distinct subjects with events.
@@ -90,6 +106,8 @@ type TemporalReport struct {
 	// that meets its policy never singles out more subjects by one habit
 	// or by a pair of habits than the measured key).
 	Warnings []string `json:"warnings,omitempty"`
+	// Provenance: reidrisk_version, generated_at, input_sha256.
+	Provenance
 
 	events *temporal.Events
 	loc    *time.Location
@@ -125,7 +143,7 @@ type TemporalHabits struct {
 	// SubjectsWithTwoHabits is the denominator of UniqueP2.
 	SubjectsWithTwoHabits int `json:"subjects_with_two_habits"`
 	// MinAnonymityHistogram maps a(s) to the number of subjects.
-	MinAnonymityHistogram map[string]int `json:"min_anonymity_histogram"`
+	MinAnonymityHistogram Histogram `json:"min_anonymity_histogram"`
 }
 
 // TemporalTrace is ε_p with its sample and 95 % Wilson score interval.
@@ -183,6 +201,9 @@ func (o TemporalOptions) check() (temporal.Options, temporal.Policy, *time.Locat
 	if o.DurationBucket < 0 || math.IsNaN(o.DurationBucket) || math.IsInf(o.DurationBucket, 0) {
 		return to, nil, nil, fmt.Errorf("reidrisk: duration bucket %v: want a positive width", o.DurationBucket)
 	}
+	if err := quasiid.CheckTimeUnit(o.TimeUnit); err != nil {
+		return to, nil, nil, fmt.Errorf("reidrisk: TimeUnit: %w", err)
+	}
 	if o.MinWeeks < 0 || o.SampleSize < 0 {
 		return to, nil, nil, errors.New("reidrisk: min weeks and sample size must not be negative")
 	}
@@ -228,7 +249,7 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 	if opt.DurationColumn != "" {
 		insensitive = append(insensitive, opt.DurationColumn)
 	}
-	var eopt quasiid.EncodeOptions
+	eopt := quasiid.EncodeOptions{TimeUnit: opt.TimeUnit, Location: loc}
 	if opt.Progress != nil {
 		eopt.Progress = func(rows int64) { opt.Progress(Progress{Stage: "read", Done: rows}) }
 	}
@@ -261,10 +282,20 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 		return nil, err
 	}
 	r, err := temporalReport(ctx, ev, to, pol, loc, opt)
-	if r != nil {
-		r.pass = pass
+	if err != nil {
+		return nil, err
 	}
-	return r, err
+	r.pass = pass
+	r.Warnings = append(r.Warnings, blankLinesWarning(src)...)
+	r.Provenance = provenance(src)
+	r.OffsetlessTimes = "utc"
+	if loc != time.UTC {
+		r.OffsetlessTimes = "local"
+	}
+	if tc := tbl.Column(opt.Time); tc != nil {
+		r.DSTGapTimes, r.DSTRepeatedTimes, r.TimeUnit = tc.DSTGapTimes, tc.DSTRepeatedTimes, tc.TimeUnit
+	}
+	return r, nil
 }
 
 // CheckOutput returns the *IdentifierError WriteSafe would return, before

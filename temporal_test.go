@@ -181,3 +181,20 @@ func TestTemporalBadDuration(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestHistogramOrder: min_anonymity_histogram lists a(s) in numeric order,
+// like class_size_histogram.
+func TestHistogramOrder(t *testing.T) {
+	h := TemporalHabits{MinAnonymityHistogram: map[string]int{"10": 3, "2": 5, "1": 7, "100": 1}}
+	b, err := json.Marshal(h.MinAnonymityHistogram)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"1":7,"2":5,"10":3,"100":1}`; string(b) != want {
+		t.Errorf("histogram %s, want %s", b, want)
+	}
+	var back map[string]int
+	if err := json.Unmarshal(b, &back); err != nil || back["10"] != 3 {
+		t.Errorf("round trip %v %v", back, err)
+	}
+}

@@ -45,8 +45,13 @@ type TemporalOptions struct {
 	// 0 means 4.
 	MinWeeks int
 	// TimeZone is an IANA zone for local weekday, time of day and weeks
-	// ("" = UTC).
+	// ("" = UTC); times written without an offset are local times in it
+	// (quasiid.EncodeOptions.Location).
 	TimeZone string
+	// TimeUnit is the unit of integer (Unix epoch) times: "s", "ms", "us",
+	// "ns", or "" to detect it from the magnitude of each input's first
+	// integer time (quasiid.EncodeOptions.TimeUnit).
+	TimeUnit string
 	// TraceAttrs makes trace points carry the key's attributes and
 	// duration bucket.
 	TraceAttrs bool
@@ -84,6 +89,9 @@ func (o TemporalOptions) core() (temporal.Options, error) {
 	loc, err := temporal.LoadLocation(o.TimeZone)
 	if err != nil {
 		return to, err
+	}
+	if err := quasiid.CheckTimeUnit(o.TimeUnit); err != nil {
+		return to, fmt.Errorf("reidrisk/beam: TimeUnit: %w", err)
 	}
 	slot := o.SlotMinutes
 	if slot == 0 {
@@ -195,7 +203,7 @@ func (dg *digester) add(ctx context.Context, o TemporalOptions, name string, r i
 		return err
 	}
 	defer src.Close()
-	t, err := quasiid.Encode(ctx, src, o.spec(), quasiid.EncodeOptions{})
+	t, err := quasiid.Encode(ctx, src, o.spec(), quasiid.EncodeOptions{TimeUnit: o.TimeUnit, Location: dg.opt.Location})
 	if err != nil {
 		return err
 	}

@@ -124,6 +124,11 @@ type csvReader struct {
 	lines []int64 // line where each row of the current batch starts
 	line  int64   // line where the row readRow returned last starts
 	done  bool
+	// In a one-column file a blank line between rows is a row holding "":
+	// pend such rows are due before held, the row read after them.
+	pend     int
+	held     []string
+	heldLine int
 }
 
 func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, error) {
@@ -296,7 +301,22 @@ func (c *csvReader) Release() {
 // file and on error, which it leaves in c.err. c.line is set to the line
 // where the row starts.
 func (c *csvReader) readRow() []string {
-	if c.done || c.err != nil {
+	if c.err != nil {
+		return nil
+	}
+	if c.pend > 0 {
+		c.pend--
+		c.line = int64(c.next)
+		c.next++
+		c.rows++
+		return []string{""}
+	}
+	if c.held != nil {
+		rec, line := c.held, c.heldLine
+		c.held = nil
+		return c.accept(rec, line)
+	}
+	if c.done {
 		return nil
 	}
 	rec, err := c.parser().Read()
@@ -330,8 +350,18 @@ func (c *csvReader) readRow() []string {
 		}
 	}
 	if c.next > 0 && line > c.next {
+		if ncol == 1 {
+			c.pend, c.held, c.heldLine = line-c.next, rec, line
+			return c.readRow()
+		}
 		c.blank += int64(line - c.next)
 	}
+	return c.accept(rec, line)
+}
+
+// accept counts rec, the row just read, starting at line.
+func (c *csvReader) accept(rec []string, line int) []string {
+	ncol := len(c.header)
 	last, _ := c.r.FieldPos(ncol - 1)
 	c.next = c.lineBase + last + strings.Count(rec[ncol-1], "\n") + 1
 	c.line = int64(line)

@@ -221,7 +221,7 @@ func TestCSVBadInput(t *testing.T) {
 		{name: "unterminated quote", data: "a,b\n1,\"2\n3,4\n", spec: Spec{QI: []string{"a"}},
 			want: `in.csv: row 1 (line 2): extraneous or missing " in quoted-field (at line 3, byte 5)`},
 		{name: "bad time", data: "ts,a\n2024-03-01,x\nyesterday,y\n", spec: Spec{QI: []string{"a"}, Time: "ts"},
-			want: `in.csv: row 2 (line 3), column "ts": cannot read the value as a time (want RFC 3339 / ISO 8601, "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DD")`},
+			want: `in.csv: row 2 (line 3), column "ts": cannot read the value as a time (want RFC 3339 / ISO 8601, "YYYY-MM-DD HH:MM[:SS]", "YYYY-MM-DD" or an integer Unix time)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var src *Source

@@ -7,6 +7,7 @@ import (
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -17,6 +18,17 @@ import (
 type EncodeOptions struct {
 	// Progress, if non-nil, is called after each batch with the rows read so far.
 	Progress func(rows int64)
+	// TimeUnit is the unit of integer times in the Time column: "s", "ms",
+	// "us" or "ns"; "" detects it from the magnitude of the first integer
+	// (seconds for 1e8 ≤ |v| < 1e11, milliseconds below 1e14, microseconds
+	// below 1e17, nanoseconds above; below 1e8 is an error asking for the
+	// unit). Arrow timestamps carry their own unit.
+	TimeUnit string
+	// Location is the zone of times written without an offset (text without
+	// "Z" or "+hh:mm", bare dates, Arrow timestamps without a time zone,
+	// dates); nil means UTC. Times with an offset and integer (epoch) times
+	// are absolute. See Column.DSTGapTimes for the times a zone skips or repeats.
+	Location *time.Location
 }
 
 // plannedColumn is a column of a Spec with its role.
@@ -89,14 +101,18 @@ func columnIndex(file string, schema *arrow.Schema, name string) (int, error) {
 // text (see the package documentation): codes are dense, in order of first
 // appearance, and null gets a code of its own, distinct from that of "".
 // The Time column is parsed into Unix seconds: text in RFC 3339 / ISO 8601
-// (an offset is honoured; without one the time is UTC), "YYYY-MM-DD
-// HH:MM[:SS]" or "YYYY-MM-DD"; Arrow timestamps of any unit, date32,
-// date64, and integers taken as Unix seconds. A null time has Valid false.
+// (an offset is honoured; without one the time is local in opt.Location,
+// UTC by default), "YYYY-MM-DD HH:MM[:SS]", "YYYY-MM-DD" or a decimal
+// integer; Arrow timestamps of any unit, date32, date64, and integers in
+// opt.TimeUnit (detected if not given). A null or empty time has Valid false.
 //
 // Encode consumes src; memory grows with the encoded columns only, one
 // record batch being held at a time. ctx is checked before each batch.
 func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Table, error) {
 	cols, err := plan(spec)
+	if err == nil {
+		err = CheckTimeUnit(opt.TimeUnit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", src.Name(), err)
 	}
@@ -117,6 +133,9 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 		}
 		t.Columns[k] = col
 		encs[k] = &columnEncoder{file: src.name, field: i, col: col}
+		if c.role == Time {
+			encs[k].times = newTimeReader(col, opt)
+		}
 	}
 	rr, err := src.encodeReader()
 	if err != nil {
@@ -170,7 +189,7 @@ type columnEncoder struct {
 	field   int
 	col     *Column
 	scratch []byte
-	times   timeParser
+	times   timeReader
 	dictMap []uint32 // Arrow dictionary index -> code, for the current batch
 	keys    keyCache // fixed-width value -> code
 }
@@ -323,18 +342,23 @@ func (e *columnEncoder) encodeTimes(arr arrow.Array, base int64, lines func(int)
 			return e.parseTime(string(e.scratch), i, bad)
 		}
 	case *array.Timestamp:
-		per := unitsPerSecond(a.DataType().(*arrow.TimestampType).Unit)
-		value = func(i int) (int64, error) { return floorDiv(int64(a.Value(i)), per), nil }
+		tt := a.DataType().(*arrow.TimestampType)
+		per := unitsPerSecond(tt.Unit)
+		if tt.TimeZone == "" { // a wall-clock time (Arrow's "naive" timestamp)
+			value = func(i int) (int64, error) { return e.times.local(floorDiv(int64(a.Value(i)), per)), nil }
+		} else {
+			value = func(i int) (int64, error) { return floorDiv(int64(a.Value(i)), per), nil }
+		}
 	case *array.Date32:
-		value = func(i int) (int64, error) { return int64(a.Value(i)) * 86400, nil }
+		value = func(i int) (int64, error) { return e.times.local(int64(a.Value(i)) * 86400), nil }
 	case *array.Date64:
-		value = func(i int) (int64, error) { return floorDiv(int64(a.Value(i)), 1000), nil }
+		value = func(i int) (int64, error) { return e.times.local(floorDiv(int64(a.Value(i)), 1000)), nil }
 	case *array.Int64:
-		value = func(i int) (int64, error) { return a.Value(i), nil }
+		value = func(i int) (int64, error) { return e.integerTime(a.Value(i), i, bad) }
 	case *array.Int32:
-		value = func(i int) (int64, error) { return int64(a.Value(i)), nil }
+		value = func(i int) (int64, error) { return e.integerTime(int64(a.Value(i)), i, bad) }
 	case *array.Uint32:
-		value = func(i int) (int64, error) { return int64(a.Value(i)), nil }
+		value = func(i int) (int64, error) { return e.integerTime(int64(a.Value(i)), i, bad) }
 	default:
 		return &InputError{File: e.file, Column: c.Name, Msg: fmt.Sprintf("Arrow type %s cannot be read as a time", arr.DataType())}
 	}
@@ -367,14 +391,26 @@ var errNullTime = errors.New("null time")
 // timeSyntax is the message for a text that is not a time; the text, a
 // data value, is not in it (the error names the row and column).
 func timeSyntax(string) string {
-	return "cannot read the value as a time (want RFC 3339 / ISO 8601, \"YYYY-MM-DD HH:MM[:SS]\" or \"YYYY-MM-DD\")"
+	return "cannot read the value as a time (want RFC 3339 / ISO 8601, \"YYYY-MM-DD HH:MM[:SS]\", \"YYYY-MM-DD\" or an integer Unix time)"
 }
 
 // parseTime parses the text time s of batch row i.
 func (e *columnEncoder) parseTime(s string, i int, bad func(int, string, ...any) error) (int64, error) {
-	t, ok := e.times.parse(s)
-	if !ok {
-		return 0, bad(i, "%s", timeSyntax(s))
+	t, null, msg := e.times.parse(s)
+	switch {
+	case null:
+		return 0, errNullTime
+	case msg != "":
+		return 0, bad(i, "%s", msg)
+	}
+	return t, nil
+}
+
+// integerTime reads the integer time v of batch row i.
+func (e *columnEncoder) integerTime(v int64, i int, bad func(int, string, ...any) error) (int64, error) {
+	t, msg := e.times.integer(v)
+	if msg != "" {
+		return 0, bad(i, "%s", msg)
 	}
 	return t, nil
 }

@@ -53,7 +53,16 @@ func (e *columnEncoder) encodeText(v string, null bool, row, line int64) error {
 		}
 		return nil
 	}
-	if null {
+	var sec int64
+	var empty bool
+	var msg string
+	if !null {
+		sec, empty, msg = e.times.parse(v)
+	}
+	if msg != "" {
+		return &InputError{File: e.file, Row: row, Line: line, Column: c.Name, Msg: msg}
+	}
+	if null || empty {
 		if c.Valid == nil {
 			c.Valid = make([]bool, len(c.Times), cap(c.Times)+1)
 			for k := range c.Valid {
@@ -63,10 +72,6 @@ func (e *columnEncoder) encodeText(v string, null bool, row, line int64) error {
 		c.Times = append(c.Times, 0)
 		c.Valid = append(c.Valid, false)
 		return nil
-	}
-	sec, ok := e.times.parse(v)
-	if !ok {
-		return &InputError{File: e.file, Row: row, Line: line, Column: c.Name, Msg: timeSyntax(v)}
 	}
 	c.Times = append(c.Times, sec)
 	if c.Valid != nil {

@@ -73,6 +73,8 @@ type ReadOptions struct {
 	MaxFieldBytes int64
 	// Allocator allocates the Arrow buffers; nil means memory.DefaultAllocator.
 	Allocator memory.Allocator
+	// SHA256 hashes the input while it is read (see Source.SHA256).
+	SHA256 bool
 }
 
 func (o ReadOptions) batchSize() int {
@@ -101,6 +103,7 @@ type Source struct {
 	closers []func() error
 	used    bool
 	closed  bool
+	hash    *hashingReader // nil: not hashed
 }
 
 // Open opens a file ("-" is standard input) as a Source.
@@ -126,7 +129,8 @@ func Open(path string, opt ReadOptions) (*Source, error) {
 // has ReadAt and Seek (like bytes.Reader), Read copies it to a temporary
 // file that Close removes, so memory stays bounded even on standard input.
 func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	s := &Source{name: name}
+	br := bufio.NewReaderSize(s.hashed(r, opt), 64<<10)
 	format := opt.Format
 	if format == Detect {
 		head, err := br.Peek(8)
@@ -136,7 +140,7 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 		format = detectFormat(head)
 	}
 	mem := opt.allocator()
-	s := &Source{name: name, format: format, mem: mem}
+	s.format, s.mem = format, mem
 	if format != CSV {
 		mem = limitAllocator{mem}
 	}
@@ -370,10 +374,10 @@ func (s *Source) Columns() []string {
 }
 
 // SkippedLines returns how many blank lines between the rows of a CSV
-// source were skipped so far (encoding/csv skips them; in a one-column
-// file they may have been empty values, which must be written as ""). It
-// is 0 for other formats; blank lines at the end of the file are not
-// counted.
+// source with two or more columns were skipped so far (such a line cannot
+// be a row). In a one-column file a blank line between rows is a row
+// holding the empty value "", and is not counted here. It is 0 for other
+// formats; blank lines at the end of the file are not counted.
 func (s *Source) SkippedLines() int64 {
 	if c, ok := s.rr.(*csvReader); ok {
 		return c.blank

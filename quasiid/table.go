@@ -60,6 +60,13 @@ type Column struct {
 	// (UTC); Valid reports which rows had a timestamp (nil: all).
 	Times []int64
 	Valid []bool
+	// TimeUnit is the unit integer times of a Time column were read in
+	// ("s", "ms", "us" or "ns": given or detected; "" if none was read).
+	TimeUnit string
+	// DSTGapTimes and DSTRepeatedTimes count, for a Time column read with
+	// EncodeOptions.Location, the offsetless local times the zone skips
+	// (moved forward by the gap) or shows twice (the earlier instant taken).
+	DSTGapTimes, DSTRepeatedTimes int64
 }
 
 // Table is an encoded table: the columns named by a Spec, all of length Rows.

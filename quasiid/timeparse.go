@@ -1,6 +1,7 @@
 package quasiid
 
 import (
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -8,9 +9,11 @@ import (
 
 // timeLayouts are the text forms a Time column may take: RFC 3339 / ISO
 // 8601 with "T" or a space between date and time, with or without seconds,
-// with an offset ("Z", "+01:00", "+0100", "+01") or without (then UTC), and
-// a bare date (midnight UTC). Fractional seconds are accepted after the
-// seconds by time.Parse.
+// with an offset ("Z", "+01:00", "+0100", "+01") or without (then a local
+// time in EncodeOptions.Location, UTC by default), and a bare date
+// (midnight). Fractional seconds are accepted after the seconds by
+// time.Parse; a lowercase "t" or "z", valid in RFC 3339, is read as "T" or
+// "Z".
 var timeLayouts = [...]string{
 	"2006-01-02T15:04:05Z07:00",
 	"2006-01-02T15:04:05",
@@ -31,13 +34,18 @@ var timeLayouts = [...]string{
 // timeParser parses text times, trying first the layout that worked last.
 type timeParser struct{ last int }
 
-// parse returns s as Unix seconds (floored), or false.
-func (p *timeParser) parse(s string) (int64, bool) {
+// offsetless reports whether layout has no zone offset.
+func offsetless(layout string) bool { return !strings.Contains(layout, "Z07") }
+
+// parse returns s as Unix seconds (floored), or false; offsetless reports
+// that s had no offset (its wall clock was read as UTC).
+func (p *timeParser) parse(s string) (sec int64, offsetless bool, ok bool) {
 	if len(s) < 10 {
-		return 0, false
+		return 0, false, false
 	}
+	s = upperTZ(s)
 	if t, err := time.Parse(timeLayouts[p.last], s); err == nil {
-		return t.Unix(), true
+		return t.Unix(), layoutOffsetless[p.last], true
 	}
 	for k, layout := range timeLayouts {
 		if k == p.last {
@@ -45,10 +53,35 @@ func (p *timeParser) parse(s string) (int64, bool) {
 		}
 		if t, err := time.Parse(layout, s); err == nil {
 			p.last = k
-			return t.Unix(), true
+			return t.Unix(), layoutOffsetless[k], true
 		}
 	}
-	return 0, false
+	return 0, false, false
+}
+
+// layoutOffsetless[k] reports whether timeLayouts[k] has no offset.
+var layoutOffsetless = func() (out [len(timeLayouts)]bool) {
+	for k, l := range timeLayouts {
+		out[k] = offsetless(l)
+	}
+	return out
+}()
+
+// upperTZ returns s with a lowercase "t" date-time separator and a trailing
+// lowercase "z" in upper case (RFC 3339 §5.6 allows both cases).
+func upperTZ(s string) string {
+	t, z := len(s) > 10 && s[10] == 't', s[len(s)-1] == 'z'
+	if !t && !z {
+		return s
+	}
+	b := []byte(s)
+	if t {
+		b[10] = 'T'
+	}
+	if z {
+		b[len(b)-1] = 'Z'
+	}
+	return string(b)
 }
 
 // unitsPerSecond returns how many ticks of u make a second.

@@ -78,7 +78,7 @@ func (f *analyzeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.identifiers, "identifiers", "", "direct-identifier columns, comma-separated: checked, never analysed or printed")
 	fs.IntVar(&f.k, "k", reidrisk.DefaultK, "smallest acceptable class size")
 	fs.Float64Var(&f.threshold, "risk-threshold", reidrisk.DefaultRiskThreshold, "prosecutor risk above which a record is at risk")
-	fs.IntVar(&f.l, "l", reidrisk.DefaultL, "l of recursive (c,l)-diversity")
+	fs.IntVar(&f.l, "l", reidrisk.DefaultL, "l of recursive (c,l)-diversity, checked with --c (alone: a usage error)")
 	fs.Float64Var(&f.c, "c", 0, "check recursive (c,l)-diversity with this c")
 	fs.Float64Var(&f.t, "t", 0, "check t-closeness (equal distance) with this t")
 	fs.StringVar(&f.population, "population", "", "population table FILE with the same QI columns (journalist/marketer risk)")
@@ -120,6 +120,9 @@ func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
 	}
 	if f.l < 1 {
 		return opt, usagef("--l %d: want at least 1", f.l)
+	}
+	if set["l"] && !set["c"] {
+		return opt, usagef("--l %d alone checks nothing: it is the l of recursive (c,l)-diversity and needs --c (distinct and entropy l are always reported for each --sensitive column)", f.l)
 	}
 	if set["c"] && !(f.c > 0) {
 		return opt, usagef("--c %g: want c > 0", f.c)
@@ -222,6 +225,7 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 		return reword(err, nil)
 	}
 	bar := newProgress(e, f.in.quiet)
+	bar.input(src, file)
 	opt.Progress = bar.update
 	rep, err := reidrisk.Analyze(ctx, src, opt)
 	bar.done()

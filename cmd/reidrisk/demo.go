@@ -55,8 +55,8 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
 	accounts := fs.Int("accounts", 1500, "number of synthetic accounts, in the usage table and in the event log")
 	seed := fs.Uint64("seed", 1, "generator seed")
-	writeCSV := fs.String("write-csv", "", "also write the generated usage table to `FILE`, to try reidrisk analyze on it")
-	writeEvents := fs.String("write-events", "", "also write the generated event log to `FILE`, to try reidrisk temporal on it")
+	writeCSV := fs.String("write-csv", "", "write the generated usage table to `FILE`, to try reidrisk analyze on it, and stop (no story)")
+	writeEvents := fs.String("write-events", "", "write the generated event log to `FILE`, to try reidrisk temporal on it, and stop (no story)")
 	showValues := fs.Bool("show-values", false, "show the QI values of the smallest classes and name the planted accounts of the event log by their account ids")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -83,13 +83,8 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err := demo.WriteCSV(&csv, sessions); err != nil {
 		return err
 	}
-	if outs[0] != nil {
-		if _, err := outs[0].Write(csv.Bytes()); err != nil {
-			return err
-		}
-		if err := outs[0].Commit(); err != nil {
-			return err
-		}
+	if outs[0] != nil || outs[1] != nil {
+		return demoWrite(e, outs[0], outs[1], *writeCSV, *writeEvents, csv.Bytes(), len(sessions), *seed, *accounts)
 	}
 	res := demoResult{Dataset: "synthetic media-server usage log", Accounts: *accounts, Sessions: len(sessions), Seed: *seed}
 	bar := newProgress(e, *quiet)

@@ -136,7 +136,7 @@ func openInput(e env, path string, in inputFlags) (*quasiid.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt := quasiid.ReadOptions{Delimiter: d, MaxFieldBytes: in.maxField}
+	opt := quasiid.ReadOptions{Delimiter: d, MaxFieldBytes: in.maxField, SHA256: true}
 	if in.nulls != "" {
 		// Texts are data, not names: not trimmed, and an empty item
 		// (--null NA,) makes the empty field null, as in reidrisk-beam.
@@ -192,19 +192,22 @@ func checkRoles(flags ...roleFlag) error {
 	return nil
 }
 
-// splitList splits the comma-separated value s of flag, trimming spaces;
+// splitList splits the comma-separated value s of flag, trimming spaces
+// (a name in double quotes is taken exactly, see columnItems);
 // an empty item ("a,,b", "a,") is a usage error, not dropped, and an
 // empty s is an empty list.
 func splitList(flag, s string) ([]string, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p == "" {
+	out, ok := columnItems(s)
+	if !ok {
+		return nil, usagef("%s %q: a quoted column name must end with a quote followed by a comma or the end", flag, s)
+	}
+	for _, p := range out {
+		if p == "" {
 			return nil, usagef("%s %q: an empty column name", flag, s)
 		}
-		out = append(out, p)
 	}
 	return out, nil
 }

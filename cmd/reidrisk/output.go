@@ -32,6 +32,9 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	p.f("%s: %s, %s over %s\n  (%s)\n",
 		filepath.Base(r.Source), plural(r.Rows, "row", "rows"), plural(r.Classes, "equivalence class", "equivalence classes"),
 		plural(int64(len(r.QI)), "quasi-identifier", "quasi-identifiers"), strings.Join(r.QI, ", "))
+	if r.Rows == 0 {
+		return writeEmptyText(p, r)
+	}
 	p.f("\n")
 	verdict := func(k int64) string {
 		if k < int64(r.Policy.K) {
@@ -124,6 +127,9 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	}
 	if pu := r.PopulationUniqueness; pu != nil {
 		p.f("  population uniques: %s of the population estimated unique (%s model)\n", pct(float64(pu.Estimate)), pu.Model)
+	}
+	if note := populationNote(r); note != "" {
+		p.f("%s\n", wrap(note, 96, "  "))
 	}
 	if s := r.SUDA; s != nil {
 		p.f("\nSUDA2 (minimal sample uniques up to size %d): max score %s, mean DIS-SUDA %s\n",

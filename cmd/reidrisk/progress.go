@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/quasiid"
 	"golang.org/x/term"
 )
 
@@ -18,6 +19,25 @@ type progressBar struct {
 	last  time.Time
 	shown bool
 	width int
+	// With an input of known size, the read stage shows a percentage.
+	src  interface{ BytesRead() int64 }
+	size int64
+}
+
+// input makes the read stage show how much of the file at path src has
+// read, when path is a regular file (not "-", not a pipe) and src is read
+// as a stream (CSV, Arrow IPC stream); Parquet and Arrow IPC files are
+// read in parts and show rows only.
+func (b *progressBar) input(src *quasiid.Source, path string) {
+	if b == nil || b.w == nil || path == "-" {
+		return
+	}
+	if f := src.Format(); f == quasiid.Parquet || f == quasiid.IPCFile {
+		return
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
+		b.src, b.size = src, st.Size()
+	}
 }
 
 // newProgress returns a bar drawing on e.stderr if it is a terminal.
@@ -47,7 +67,11 @@ func (b *progressBar) update(p reidrisk.Progress) {
 	}
 	b.last = now
 	b.shown = true
-	fmt.Fprint(b.w, "\r"+renderProgress(p, b.width-1))
+	line := progressLine(p, b.width-1)
+	if p.Stage == "read" && b.src != nil {
+		line = progressLine(p, b.width-8) + readPercent(b.src.BytesRead(), b.size)
+	}
+	fmt.Fprint(b.w, line)
 }
 
 // done clears the bar's line.
@@ -92,4 +116,16 @@ func clip(s string, w int) string {
 		return s[:w]
 	}
 	return s
+}
+
+// readPercent formats the share of size read: "  37.5 %".
+func readPercent(read, size int64) string {
+	return fmt.Sprintf(" %5.1f%%", 100*float64(min(read, size))/float64(size))
+}
+
+// progressLine is the text that redraws the bar's line with p: a carriage
+// return, then p padded with spaces to width, so that nothing of a longer
+// earlier line (another stage's "read 3,948,544") is left behind.
+func progressLine(p reidrisk.Progress, width int) string {
+	return fmt.Sprintf("\r%-*s", width, renderProgress(p, width))
 }

@@ -76,8 +76,27 @@ func newPlot(ax Axes) *plot.Plot {
 
 // svg renders p at w×h points as an inline <svg> element.
 func svg(p *plot.Plot, w, h vg.Length) (template.HTML, error) {
+	return svgLegendAbove(p, w, h, 0)
+}
+
+// svgLegendAbove is svg with the legend drawn in a strip legendH high
+// above the plot area, where no data can lie under it (0: the legend, if
+// any, is drawn inside the plot by gonum).
+func svgLegendAbove(p *plot.Plot, w, h, legendH vg.Length) (template.HTML, error) {
 	c := vgsvg.New(w, h)
-	p.Draw(draw.New(c))
+	dc := draw.New(c)
+	if legendH > 0 {
+		dc.SetColor(color.White) // the strip too, as gonum fills the plot's
+		dc.Fill(dc.Rectangle.Path())
+		leg := p.Legend
+		p.Legend = plot.NewLegend()
+		p.Draw(draw.Crop(dc, 0, 0, 0, -legendH))
+		p.Legend = leg
+		leg.Top, leg.Left = true, false
+		leg.Draw(draw.Crop(dc, 0, -vg.Points(8), h-legendH, 0))
+	} else {
+		p.Draw(dc)
+	}
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
 		return "", err
@@ -145,6 +164,7 @@ func BarChart(ax Axes, bars []Bar, horizontal bool) (template.HTML, error) {
 func LineChart(ax Axes, series []Series) (template.HTML, error) {
 	p := newPlot(ax)
 	palette := []color.Color{Blue, Red, Orange, Grey}
+	named := 0
 	for i, s := range series {
 		xy := make(plotter.XYs, len(s.X))
 		for j := range s.X {
@@ -163,6 +183,7 @@ func LineChart(ax Axes, series []Series) (template.HTML, error) {
 		p.Add(l)
 		if s.Name != "" {
 			p.Legend.Add(s.Name, l)
+			named++
 		}
 		if s.Points {
 			sc, err := plotter.NewScatter(xy)
@@ -186,8 +207,13 @@ func LineChart(ax Axes, series []Series) (template.HTML, error) {
 			p.Add(e)
 		}
 	}
-	p.Legend.Top = true
-	return svg(p, vg.Points(720), vg.Points(320))
+	// The legend goes above the plot area: rising curves such as ε_p end
+	// in the top right corner, where gonum would draw it over them.
+	legendH := vg.Length(0)
+	if named > 0 {
+		legendH = vg.Points(6 + 14*float64(named))
+	}
+	return svgLegendAbove(p, vg.Points(720), vg.Points(320)+legendH, legendH)
 }
 
 // yErrors adapts (x, y, below, above) tuples to plotter's interfaces.

@@ -87,6 +87,10 @@ class AnalyzeReport(TypedDict, total=False):
     sample_uniques: int
     sample_uniques_fraction: Optional[float]
     class_size_histogram: Dict[str, int]
+    class_subjects_histogram: Dict[str, int]
+    reidrisk_version: str
+    generated_at: str
+    input_sha256: Optional[str]
     records_in_classes_below_k: Dict[str, int]
     prosecutor: Risk
     qi_analysis: List[QIAnalysis]
@@ -196,6 +200,13 @@ class TemporalReport(TypedDict, total=False):
     identifiers_dropped: List[str]
     columns_kept: List[str]
     warnings: List[str]
+    offsetless_times: str
+    dst_gap_times: int
+    dst_repeated_times: int
+    time_unit: str
+    reidrisk_version: str
+    generated_at: str
+    input_sha256: Optional[str]
 
 
 class DemoStep(TypedDict, total=False):

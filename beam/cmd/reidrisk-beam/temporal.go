@@ -13,20 +13,22 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
 	rbeam "github.com/reidrisk/reidrisk/beam"
+	"github.com/reidrisk/reidrisk/quasiid"
 	"github.com/reidrisk/reidrisk/temporal"
 )
 
 // Flags of --mode temporal, named as in `reidrisk temporal`; --subject,
 // --input, --delimiter, --null, --shards and --output are shared.
 var (
-	timeCol        = flag.String("time", "", "temporal: timestamp column (ISO 8601, offset honoured, none = UTC; or an Arrow timestamp), required")
+	timeCol        = flag.String("time", "", "temporal: timestamp column (ISO 8601, offset honoured, none = UTC or local with --tz; integer Unix time, see --time-unit; or an Arrow timestamp), required")
 	attrs          = flag.String("attrs", "", "temporal: attribute columns joining the event key, comma-separated")
 	durationCol    = flag.String("duration-col", "", "temporal: duration column (numbers); needs --duration-bucket")
 	durationBucket = flag.Float64("duration-bucket", 0, "temporal: duration bucket width, in the duration column's unit")
 	slot           = flag.String("slot", "60m", "temporal: time-of-day slot width dividing a day: 15m, 30m, 60m, 2h, … (or minutes)")
 	dayLevel       = flag.String("day-level", "day", "temporal: day part of the key: day (ISO weekday), weekday_weekend or none")
 	minWeeks       = flag.Int("min-weeks", 4, "temporal: distinct ISO weeks in which an event key must occur to be a habit")
-	tz             = flag.String("tz", "", "temporal: IANA time zone for local weekday and time of day (default UTC)")
+	tz             = flag.String("tz", "", "temporal: IANA time zone for local weekday and time of day (default UTC); times written without an offset are local times in it")
+	timeUnit       = flag.String("time-unit", "", "temporal: unit of an integer (Unix epoch) time column: s, ms, us or ns (default: from the magnitude)")
 	traceAttrs     = flag.Bool("trace-attrs", false, "temporal: trace points carry the key's attributes and duration bucket")
 )
 
@@ -77,6 +79,9 @@ func temporalOptions(set map[string]bool) (rbeam.TemporalOptions, error) {
 	if _, err := temporal.LoadLocation(*tz); err != nil {
 		return opt, fmt.Errorf("--tz %q: not an IANA time zone name (e.g. Europe/Amsterdam, UTC)", *tz)
 	}
+	if err := quasiid.CheckTimeUnit(*timeUnit); err != nil {
+		return opt, fmt.Errorf("--time-unit: %v", err)
+	}
 	if err := checkShards(); err != nil {
 		return opt, err
 	}
@@ -87,7 +92,7 @@ func temporalOptions(set map[string]bool) (rbeam.TemporalOptions, error) {
 	opt = rbeam.TemporalOptions{
 		Subject: *subject, Time: *timeCol, Attrs: attrs,
 		DurationColumn: *durationCol, DurationBucket: *durationBucket,
-		SlotMinutes: n, Days: days, MinWeeks: *minWeeks, TimeZone: *tz, TraceAttrs: *traceAttrs,
+		SlotMinutes: n, Days: days, MinWeeks: *minWeeks, TimeZone: *tz, TimeUnit: *timeUnit, TraceAttrs: *traceAttrs,
 		NullValues: split(*nulls), Shards: *shards,
 	}
 	d, err := delimiterRune()
@@ -143,6 +148,7 @@ type temporalReport struct {
 	Source             string                   `json:"source"`
 	Events             int64                    `json:"events"`
 	SkippedEvents      int64                    `json:"skipped_events"`
+	OffsetlessTimes    string                   `json:"offsetless_times"`
 	Key                temporalKey              `json:"key"`
 	Subjects           int64                    `json:"subjects"`
 	SubjectsWithHabits int64                    `json:"subjects_with_habits"`
@@ -185,8 +191,9 @@ func (f *temporalSummaryFn) ProcessElement(ctx context.Context, s rbeam.Temporal
 	if r.Key.Attrs == nil {
 		r.Key.Attrs = []string{}
 	}
-	if r.Key.TimeZone == "" {
-		r.Key.TimeZone = "UTC"
+	r.OffsetlessTimes = "local"
+	if r.Key.TimeZone == "" || r.Key.TimeZone == "UTC" {
+		r.Key.TimeZone, r.OffsetlessTimes = "UTC", "utc"
 	}
 	return writeJSON(ctx, f.Path, r)
 }
