@@ -142,7 +142,9 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 		return nil, err
 	}
 	if c, ok := rr.(*csvReader); ok && c.cur == nil && c.rows == 0 {
-		if c.raw != nil && c.r == nil {
+		// One-column files are read sequentially: a blank line is a value
+		// there ("" or null), which the block splitter would skip.
+		if c.raw != nil && c.r == nil && len(c.header) > 1 {
 			return encodeCSVParallel(ctx, c, t, encs, opt)
 		}
 		return encodeCSV(ctx, c, t, encs, opt)

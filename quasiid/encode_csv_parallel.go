@@ -294,10 +294,18 @@ func (w *csvWorker) parse(b *csvBlock) *csvResult {
 			v := fields[f]
 			_, null := w.nulls[string(v)]
 			if w.encs[k].col.Role == Time {
+				// An empty cell is no time (skipped by its user). Text
+				// with an offset, or offsetless text read as UTC, is coded
+				// here; integers (whose unit may be detected from the
+				// column's first one) and offsetless times in a zone (with
+				// DST gaps and repeats counted) go to the sequential
+				// reader (timeReader), as does anything that is no time.
 				var sec int64
+				null = null || len(v) == 0
 				if !null {
-					var ok bool
-					if sec, ok = w.times[k].parse(string(v)); !ok {
+					var offsetless, ok bool
+					sec, offsetless, ok = w.times[k].parse(string(v))
+					if !ok || (offsetless && w.encs[k].times.zone != nil) {
 						bad = true
 						return
 					}
