@@ -54,7 +54,7 @@ func FuzzGroup(f *testing.F) {
 		}
 		opt := Options{
 			Workers: 1 + int(mode>>2&3),
-			force:   int(mode & 3),
+			force:   counterKind(mode & 3),
 			minRows: 1,
 			pbits:   int(mode >> 4 & 7), // 0 auto, else 2^(pbits-1) hash partitions
 			Codes:   mode&0x200 != 0,
