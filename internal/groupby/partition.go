@@ -234,19 +234,13 @@ func (j *job) add(t *part, p int, row uint32, key uint64, pbits uint) {
 
 // runParts counts keys in partitions, in chunks of rows. Each worker
 // scatters its share of a chunk's rows by partition; then each partition
-// is counted by one worker, taking the workers' buffers in row order,
-// while its index stays in cache. Groups of a partition are thus numbered
-// in order of first row, and partitions never need merging.
+// is counted by one worker (countParts), taking the workers' buffers in
+// row order, while its index stays in cache. Groups of a partition are
+// thus numbered in order of first row, and partitions never need
+// merging; numberParts then numbers all groups by first row.
 func (j *job) runParts(n, w int) (*Groups, error) {
 	l := j.layout(n, j.dense)
-	ranges := j.ranges
-	if ranges == 0 {
-		ranges = rangeRows
-		if !l.dense {
-			ranges = hashRangeRows
-		}
-	}
-	chunk := w * ranges
+	chunk := w * j.rangeRowsFor(l)
 	P := l.parts
 	if j.rowIDs != nil && P > 1 {
 		j.parts = make([]uint16, n)
@@ -279,64 +273,78 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 		}
 		last := c+chunk >= n
 		_ = parallel(w, func(k int) error {
-			var seenRows, seenGroups int
-			var spare part
-			for p := k; p < P; p += w {
-				t := &parts[p]
-				if t.dense == nil && t.slots == nil {
-					*t = newPart(l, p, j.space, &spare)
-				}
-				before := len(t.first)
-				rows, counted := 0, 0
-				for s := range w {
-					if l.dense {
-						es := dbufs[s][p]
-						for i := 0; i+1 < len(es); i += 2 {
-							j.add(t, p, es[i+1], t.base+uint64(es[i]), 0)
-						}
-					} else {
-						es := hbufs[s][p]
-						// Size the table ahead from the share of new groups
-						// among rows seen so far (all new at first), for
-						// the partition's rows still to come (the rest of this
-						// chunk and later ones), so that a table grows about
-						// once.
-						ratio := 1.0
-						if seenRows > 0 {
-							ratio = float64(seenGroups) / float64(seenRows) * 1.1
-						}
-						left := max(len(es), (n-c)/P-counted)
-						counted += len(es)
-						t.reserve(len(t.first)+int(float64(left)*min(ratio, 1)), l.pbits)
-						for _, e := range es {
-							j.add(t, p, e.row, e.key(), l.pbits)
-						}
-					}
-				}
-				for s := range w {
-					if l.dense {
-						rows += len(dbufs[s][p]) / 2
-						dbufs[s][p] = dbufs[s][p][:0]
-					} else {
-						rows += len(hbufs[s][p])
-						hbufs[s][p] = hbufs[s][p][:0]
-					}
-				}
-				seenRows += rows
-				seenGroups += len(t.first) - before
-				if last {
-					t.finish(&spare)
-				}
-			}
+			j.countParts(l, parts, hbufs, dbufs, k, w, n-c, last)
 			return nil
 		})
 	}
 	hbufs, dbufs = nil, nil
-	// Number groups by first row: a group's id is the rank of its first
-	// row among all first rows. A bitmap marks first rows and rank[i]
-	// counts the marks in words before i, so each partition writes the
-	// sizes of its groups straight to their final places, and First is
-	// the bitmap read in order; no key is recomputed.
+	return j.numberParts(parts, n, w), nil
+}
+
+// countParts has worker k (of w) count its partitions' buffered rows,
+// the workers' buffers in row order, and finish them on the last chunk;
+// left is the number of rows from this chunk's first to the end.
+func (j *job) countParts(l layout, parts []part, hbufs [][][]hentry, dbufs [][][]uint32, k, w, left int, last bool) {
+	P := len(parts)
+	var seenRows, seenGroups int
+	var spare part
+	for p := k; p < P; p += w {
+		t := &parts[p]
+		if t.dense == nil && t.slots == nil {
+			*t = newPart(l, p, j.space, &spare)
+		}
+		before := len(t.first)
+		rows, counted := 0, 0
+		for s := range w {
+			if l.dense {
+				es := dbufs[s][p]
+				for i := 0; i+1 < len(es); i += 2 {
+					j.add(t, p, es[i+1], t.base+uint64(es[i]), 0)
+				}
+			} else {
+				es := hbufs[s][p]
+				// Size the table ahead from the share of new groups
+				// among rows seen so far (all new at first), for the
+				// partition's rows still to come (the rest of this
+				// chunk and later ones), so that a table grows about
+				// once.
+				ratio := 1.0
+				if seenRows > 0 {
+					ratio = float64(seenGroups) / float64(seenRows) * 1.1
+				}
+				rest := max(len(es), left/P-counted)
+				counted += len(es)
+				t.reserve(len(t.first)+int(float64(rest)*min(ratio, 1)), l.pbits)
+				for _, e := range es {
+					j.add(t, p, e.row, e.key(), l.pbits)
+				}
+			}
+		}
+		for s := range w {
+			if l.dense {
+				rows += len(dbufs[s][p]) / 2
+				dbufs[s][p] = dbufs[s][p][:0]
+			} else {
+				rows += len(hbufs[s][p])
+				hbufs[s][p] = hbufs[s][p][:0]
+			}
+		}
+		seenRows += rows
+		seenGroups += len(t.first) - before
+		if last {
+			t.finish(&spare)
+		}
+	}
+}
+
+// numberParts numbers the groups of the counted partitions by first row:
+// a group's id is the rank of its first row among all first rows. A
+// bitmap marks first rows and rank[i] counts the marks in words before
+// i, so each partition writes the sizes of its groups straight to their
+// final places, and First is the bitmap read in order; no key is
+// recomputed. Row ids, local to their partitions, become final ids.
+func (j *job) numberParts(parts []part, n, w int) *Groups {
+	P := len(parts)
 	off := make([]int, P+1)
 	for p := range parts {
 		off[p+1] = off[p] + len(parts[p].first)
@@ -403,7 +411,7 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 			return nil
 		})
 	}
-	return out, nil
+	return out
 }
 
 // place writes the size of each group of t at the rank of its first row
