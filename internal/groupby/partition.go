@@ -235,50 +235,64 @@ func (j *job) add(t *part, p int, row uint32, key uint64, pbits uint) {
 // runParts counts keys in partitions, in chunks of rows. Each worker
 // scatters its share of a chunk's rows by partition; then each partition
 // is counted by one worker (countParts), taking the workers' buffers in
-// row order, while its index stays in cache. Groups of a partition are
-// thus numbered in order of first row, and partitions never need
-// merging; numberParts then numbers all groups by first row.
+// row order, while its index stays in cache (countChunks drives both).
+// Groups of a partition are thus numbered in order of first row, and
+// partitions never need merging; numberParts then numbers all groups by
+// first row.
 func (j *job) runParts(n, w int) (*Groups, error) {
 	l := j.layout(n, j.dense)
-	chunk := w * j.rangeRowsFor(l)
+	r := &partsRun{j: j, l: l, n: n, w: w, chunk: w * j.rangeRowsFor(l)}
+	r.lo = rangeStarts(n, w, r.chunk)
 	P := l.parts
 	if j.rowIDs != nil && P > 1 {
 		j.parts = make([]uint16, n)
 		prefaultAll(j.parts, w)
 	}
-	parts := make([]part, P)
-	est := min(n, chunk)/w/P*9/8 + 16
-	hbufs := make([][][]hentry, w)
-	dbufs := make([][][]uint32, w)
+	r.parts = make([]part, P)
+	est := min(n, r.chunk)/w/P*9/8 + 16
+	r.hbufs = make([][][]hentry, w)
+	r.dbufs = make([][][]uint32, w)
 	for k := range w {
 		if l.dense {
-			dbufs[k] = make([][]uint32, P)
+			r.dbufs[k] = make([][]uint32, P)
 			for p := range P {
-				dbufs[k][p] = make([]uint32, 0, 2*est)
+				r.dbufs[k][p] = make([]uint32, 0, 2*est)
 			}
 		} else {
-			hbufs[k] = make([][]hentry, P)
+			r.hbufs[k] = make([][]hentry, P)
 			for p := range P {
-				hbufs[k][p] = make([]hentry, 0, est)
+				r.hbufs[k][p] = make([]hentry, 0, est)
 			}
 		}
 	}
-	for c := 0; c < n; c += chunk {
-		b := bounds(min(n, c+chunk)-c, w)
-		err := parallel(w, func(k int) error {
-			return j.scatter(l, hbufs[k], dbufs[k], c+b[k], c+b[k+1])
-		})
-		if err != nil {
-			return nil, err
-		}
-		last := c+chunk >= n
-		_ = parallel(w, func(k int) error {
-			j.countParts(l, parts, hbufs, dbufs, k, w, n-c, last)
-			return nil
-		})
+	if err := countChunks(n, w, r.chunk, r); err != nil {
+		return nil, err
 	}
-	hbufs, dbufs = nil, nil
-	return j.numberParts(parts, n, w), nil
+	r.hbufs, r.dbufs = nil, nil
+	return j.numberParts(r.parts, n, w), nil
+}
+
+// partsRun is the state runParts' phases share.
+type partsRun struct {
+	j           *job
+	l           layout
+	n, w, chunk int
+	lo          []int // first row of each range, as in plainRun
+	parts       []part
+	hbufs       [][][]hentry
+	dbufs       [][][]uint32
+}
+
+// scatter buffers the rows of range x by partition, in worker k's
+// buffers.
+func (r *partsRun) scatter(k, x int) error {
+	return r.j.scatter(r.l, r.hbufs[k], r.dbufs[k], r.lo[x], r.lo[x+1])
+}
+
+// count has worker k count its partitions' buffered rows of the chunk
+// starting at row c.
+func (r *partsRun) count(k, c, _ int, last bool) {
+	r.j.countParts(r.l, r.parts, r.hbufs, r.dbufs, k, r.w, r.n-c, last)
 }
 
 // countParts has worker k (of w) count its partitions' buffered rows,

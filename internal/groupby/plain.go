@@ -18,23 +18,14 @@ import (
 // groups of each partition seen before each range is noted while
 // counting, so that ranges are read independently, by any worker.
 //
-// The phases: scatter and count each chunk (plainRun.count), merge and
-// rank the bitmaps (plainRun.rank), read the marked rows into the
-// output (plainRun.output).
+// The phases: scatter and count each chunk (countChunks driving
+// plainRun.scatter and plainRun.count), merge and rank the bitmaps
+// (plainRun.rank), read the marked rows into the output
+// (plainRun.output).
 func (j *job) runPlain(n, w int) (*Groups, error) {
 	r := j.newPlainRun(n, w)
-	for c, r0 := 0, 0; c < n; c, r0 = c+r.chunk, r0+w {
-		err := parallel(w, func(k int) error {
-			return j.scatter(r.l, r.hbufs[k], r.dbufs[k], r.lo[r0+k], r.lo[r0+k+1])
-		})
-		if err != nil {
-			return nil, err
-		}
-		last := c+r.chunk >= n
-		_ = parallel(w, func(k int) error {
-			r.count(k, c, r0, last)
-			return nil
-		})
+	if err := countChunks(n, w, r.chunk, r); err != nil {
+		return nil, err
 	}
 	r.hbufs, r.dbufs = nil, nil
 	if r.denseAll != nil {
@@ -178,6 +169,12 @@ func (j *job) newPlainRun(n, w int) *plainRun {
 		prefaultAll(r.subsAll, w)
 	}
 	return r
+}
+
+// scatter buffers the rows of range x by partition, in worker k's
+// buffers.
+func (r *plainRun) scatter(k, x int) error {
+	return r.j.scatter(r.l, r.hbufs[k], r.dbufs[k], r.lo[x], r.lo[x+1])
 }
 
 // count has worker k count its partitions' rows of the chunk starting at
