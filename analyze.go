@@ -132,15 +132,15 @@ func (r *Report) summarise(c *anonymity.Classes, opt Options) {
 
 // qiAnalysis ranks the combinations of QIs by distinction and separation:
 // every combination when there are at most opt.QIMaxColumns QIs, those of
-// up to anonymity.DefaultQIMaxSize QIs beyond.
+// up to anonymity.QISizeLimit QIs beyond.
 func (r *Report) qiAnalysis(ctx context.Context, c *anonymity.Classes, opt Options) error {
-	n := len(c.QI)
-	maxSize := n
-	if n > opt.QIMaxColumns {
-		maxSize = min(n, anonymity.DefaultQIMaxSize)
+	if opt.SkipQIAnalysis {
+		return nil
 	}
+	n := len(c.QI)
+	maxSize := anonymity.QISizeLimit(n, opt.QIMaxColumns)
 	progress(opt, "qi", 0, 1)
-	qs, err := anonymity.AnalyzeQI(ctx, c, anonymity.QIOptions{MaxSize: maxSize})
+	qs, err := anonymity.AnalyzeQI(ctx, c, anonymity.QIOptions{MaxSize: maxSize, Workers: opt.Workers})
 	if err != nil {
 		return err
 	}

@@ -67,16 +67,21 @@ type Options struct {
 	SUDAMaxSize int
 
 	// QIMaxColumns bounds the QI analysis: every combination of the QIs
-	// when there are at most this many, combinations of up to
-	// anonymity.DefaultQIMaxSize QIs beyond (0: DefaultQIMaxColumns).
+	// when there are at most this many; beyond, the combinations of up to
+	// anonymity.QISizeLimit QIs: as many sizes as keep their number within
+	// 2^QIMaxColumns − 1, and at least sizes 1 to 3 (0: DefaultQIMaxColumns).
 	QIMaxColumns int
+	// SkipQIAnalysis turns the QI analysis off: Report.QIAnalysis is
+	// empty and Report.QIAnalysisComplete false.
+	SkipQIAnalysis bool
 
 	// Records asks for Report.Records, the per-record risk table.
 	Records bool
 	// ShowValues allows subject and QI values in the report (the riskiest
 	// classes). Without it the report holds counts and column names only.
 	ShowValues bool
-	// Workers bounds the goroutines used by counting (0: GOMAXPROCS).
+	// Workers bounds the goroutines used by counting and the QI analysis
+	// (0: GOMAXPROCS).
 	Workers int
 	// Progress, if non-nil, is called from the calling goroutine as work
 	// advances.

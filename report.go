@@ -135,7 +135,8 @@ type Report struct {
 	Prosecutor             ProsecutorRisk `json:"prosecutor"`
 	QIAnalysis             []QIScore      `json:"qi_analysis"`
 	// QIAnalysisComplete is false when only some subsets of the QIs were
-	// scored (more QIs than Options.QIMaxColumns).
+	// scored (more QIs than Options.QIMaxColumns), or none
+	// (Options.SkipQIAnalysis).
 	QIAnalysisComplete bool `json:"qi_analysis_complete"`
 
 	// With a subject column.

@@ -4,22 +4,53 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
-
-	"github.com/reidrisk/reidrisk/internal/groupby"
 )
 
 // QIOptions control AnalyzeQI.
 type QIOptions struct {
-	// MaxSize bounds the number of QIs in a combination. 0 means every
-	// combination when there are at most 12 QIs (4,095 combinations), and
-	// combinations of at most DefaultQIMaxSize QIs beyond.
+	// MaxSize bounds the number of QIs in a combination. 0 means
+	// QISizeLimit(number of QIs, 12): every combination when there are at
+	// most 12 QIs (4,095 combinations), and beyond, combinations of as
+	// many QIs as keep their number within 4,095 (at least those of up to
+	// DefaultQIMaxSize QIs).
 	MaxSize int
+	// Workers bounds the goroutines (0: GOMAXPROCS). The result does not
+	// depend on it.
+	Workers int
 }
 
-// DefaultQIMaxSize is the largest combination AnalyzeQI scores by default
-// when there are more than 12 QIs.
+// DefaultQIMaxSize is the combination size QISizeLimit never goes below.
 const DefaultQIMaxSize = 3
+
+// QISizeLimit returns the largest combination size scored for m QIs when
+// every combination is scored up to maxColumns QIs: m when m ≤ maxColumns;
+// beyond, the largest s ≥ DefaultQIMaxSize (and ≤ m) such that the
+// combinations of 1 to s of the m QIs number at most 2^maxColumns − 1, as
+// many as all those of maxColumns QIs. So the work grows smoothly with m
+// (13 QIs get the 4,095 combinations of up to 6 QIs, as 12 QIs get all
+// theirs) instead of dropping at maxColumns + 1.
+func QISizeLimit(m, maxColumns int) int {
+	if m <= maxColumns {
+		return max(m, 0)
+	}
+	budget := uint64(1)<<min(maxColumns, 62) - 1
+	s, total, binom := 0, uint64(0), uint64(1) // binom = C(m, s)
+	for s < m {
+		// C(m, s+1) = C(m, s)·(m−s)/(s+1), exact; stop before overflow.
+		hi, lo := bits.Mul64(binom, uint64(m-s))
+		if hi >= uint64(s+1) {
+			break
+		}
+		next, _ := bits.Div64(hi, lo, uint64(s+1))
+		if total+next > budget {
+			break
+		}
+		s, total, binom = s+1, total+next, next
+	}
+	return min(m, max(s, DefaultQIMaxSize))
+}
 
 // QIScore rates one combination of quasi-identifiers.
 type QIScore struct {
@@ -40,13 +71,27 @@ type QIScore struct {
 // Motwani & Xu, "Efficient algorithms for masking and finding
 // quasi-identifiers" (2007), as ARX reports them, and ranks them most
 // identifying first: distinction descending, then separation descending,
-// then fewer QIs, then QI order.
+// then fewer QIs, then QI order. Every figure is exact.
 //
-// Rows are never rescanned: each combination's classes come from grouping,
-// weighted by class size, the classes of a combination with one QI more
-// (the one with fewest classes when several are at hand), or those of c
-// itself for the largest combinations scored; work is proportional to
-// numbers of classes, up to 4,095 groupings for 12 QIs.
+// Rows are never rescanned: the items partitioned are c's classes,
+// weighted by their sizes. A combination's partition refines that of the
+// combination without its QI of fewest values (QIs are taken in
+// decreasing order of their number of values, depth first, so only one
+// partition per combination size is held per worker), and only its groups
+// of two or more items are kept: an item alone in its group stays alone
+// in every larger combination, which counts it as a class of its own
+// without looking at it again. Once no group of two remains, every larger
+// combination has exactly the same classes and pairs, and is scored
+// without work (supersets of a combination that singles out every row
+// have distinction 1 and separation 1). The combinations whose first QI
+// is the k-th are walked on c's classes grouped on QIs k, k+1, … when
+// that at least halves the table (QIs of few values at the end), and each
+// walk runs on a copy of its table sorted on its first QI, so that groups
+// lie in short runs of memory. Work is proportional to the items left in
+// groups of two or more, summed over the combinations (it stays high for
+// combinations that split rows only partly); memory to the number of
+// classes times the number of QIs, per worker, plus the result.
+//
 // Figures count rows, not distinct subjects, even when c has subjects.
 // With 0 rows, both figures are 0; with 1 row, both are 1.
 func AnalyzeQI(ctx context.Context, c *Classes, opt QIOptions) ([]QIScore, error) {
@@ -56,208 +101,66 @@ func AnalyzeQI(ctx context.Context, c *Classes, opt QIOptions) ([]QIScore, error
 	m := len(c.QI)
 	limit := opt.MaxSize
 	if limit <= 0 {
-		limit = m
-		if m > 12 {
-			limit = DefaultQIMaxSize
-		}
+		limit = QISizeLimit(m, 12)
 	}
 	limit = min(limit, m)
 	if m == 0 {
 		return []QIScore{}, nil
 	}
-	a := &qiAnalysis{ctx: ctx, c: c}
-	a.cards = make([]uint32, m)
-	for j, d := range c.Dicts {
-		a.cards[j] = uint32(d.Len())
-	}
-	all := make([]int, m)
-	for j := range all {
-		all[j] = j
-	}
-	full := &qiTable{cols: all, codes: c.Codes, sizes: c.Sizes}
-	var err error
-	if limit == m {
-		err = a.descend(full, -1)
-	} else {
-		err = a.levels(full, limit)
-	}
+	scores, err := walkQI(ctx, c, limit, opt.Workers)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(a.scores, func(x, y qiScored) int {
+	return rankQI(c, scores), nil
+}
+
+// qiScored is a combination's exact figures: cols holds its QI indices,
+// ascending.
+type qiScored struct {
+	cols    []int
+	classes int64
+	pairs   uint64 // Σ_E C(|E|,2); |E| < 2^32 so no product overflows
+}
+
+// rankQI turns scores into QIScores, most identifying first.
+func rankQI(c *Classes, scores []qiScored) []QIScore {
+	rows := c.Rows
+	out := make([]QIScore, len(scores))
+	for i, s := range scores {
+		q := QIScore{Classes: int(s.classes), Columns: make([]string, len(s.cols))}
+		for k, j := range s.cols {
+			q.Columns[k] = c.QI[j]
+		}
+		switch {
+		case rows == 1:
+			q.Distinction, q.Separation = 1, 1
+		case rows > 1:
+			all := uint64(rows) * uint64(rows-1) / 2
+			q.Distinction = float64(s.classes) / float64(rows)
+			q.Separation = 1 - float64(s.pairs)/float64(all)
+		}
+		out[i] = q
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		x, y := &out[a], &out[b]
 		if d := cmp.Compare(y.Distinction, x.Distinction); d != 0 {
 			return d
 		}
 		if d := cmp.Compare(y.Separation, x.Separation); d != 0 {
 			return d
 		}
-		if d := cmp.Compare(len(x.cols), len(y.cols)); d != 0 {
+		if d := cmp.Compare(len(x.Columns), len(y.Columns)); d != 0 {
 			return d
 		}
-		return slices.Compare(x.cols, y.cols)
+		return slices.Compare(scores[a].cols, scores[b].cols)
 	})
-	out := make([]QIScore, len(a.scores))
-	for i, s := range a.scores {
-		out[i] = s.QIScore
+	ranked := make([]QIScore, len(out))
+	for i, k := range idx {
+		ranked[i] = out[k]
 	}
-	return out, nil
-}
-
-// qiTable is the class table of one combination of QIs.
-type qiTable struct {
-	cols  []int // QI indices, ascending
-	codes [][]uint32
-	sizes []int64
-}
-
-type qiScored struct {
-	QIScore
-	cols []int
-}
-
-type qiAnalysis struct {
-	ctx    context.Context
-	c      *Classes
-	cards  []uint32
-	scores []qiScored
-}
-
-// score records t's figures.
-func (a *qiAnalysis) score(t *qiTable) {
-	rows := a.c.Rows
-	s := QIScore{Classes: len(t.sizes), Columns: make([]string, len(t.cols))}
-	for i, j := range t.cols {
-		s.Columns[i] = a.c.QI[j]
-	}
-	switch {
-	case rows == 1:
-		s.Distinction, s.Separation = 1, 1
-	case rows > 1:
-		var pairs uint64 // Σ C(|E|,2); |E| < 2^32 so no product overflows
-		for _, n := range t.sizes {
-			pairs += uint64(n) * uint64(n-1) / 2
-		}
-		all := uint64(rows) * uint64(rows-1) / 2
-		s.Distinction = float64(len(t.sizes)) / float64(rows)
-		s.Separation = 1 - float64(pairs)/float64(all)
-	}
-	a.scores = append(a.scores, qiScored{QIScore: s, cols: t.cols})
-}
-
-// without groups t's classes on its QIs but the i-th.
-func (a *qiAnalysis) without(t *qiTable, i int) (*qiTable, error) {
-	if err := a.ctx.Err(); err != nil {
-		return nil, err
-	}
-	cols := slices.Delete(slices.Clone(t.cols), i, i+1)
-	codes := slices.Delete(slices.Clone(t.codes), i, i+1)
-	cards := make([]uint32, len(cols))
-	for k, j := range cols {
-		cards[k] = a.cards[j]
-	}
-	g, err := groupby.GroupContext(a.ctx, codes, cards, groupby.Options{Weights: t.sizes})
-	if err != nil {
-		return nil, err
-	}
-	return &qiTable{cols: cols, codes: pick(codes, g.First), sizes: g.Sizes}, nil
-}
-
-// descend scores t and every non-empty subset reached by removing QIs
-// with index above last, in increasing order, so that each subset is
-// visited once, from a parent with one QI more.
-func (a *qiAnalysis) descend(t *qiTable, last int) error {
-	a.score(t)
-	if len(t.cols) == 1 {
-		return nil
-	}
-	for i, j := range t.cols {
-		if j <= last {
-			continue
-		}
-		child, err := a.without(t, i)
-		if err != nil {
-			return err
-		}
-		if err := a.descend(child, j); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// levels scores every combination of at most limit QIs: those of limit
-// QIs from the full table, each smaller one from the combination of one
-// QI more with the fewest classes.
-func (a *qiAnalysis) levels(full *qiTable, limit int) error {
-	m := len(full.cols)
-	var level map[string]*qiTable
-	for size := limit; size >= 1; size-- {
-		next := map[string]*qiTable{}
-		for _, cols := range combinations(m, size) {
-			var t *qiTable
-			var err error
-			if level == nil {
-				t, err = a.project(full, cols)
-			} else {
-				// The parent: cols plus one QI, with the fewest classes.
-				var parent *qiTable
-				at := 0
-				for j := range m {
-					if slices.Contains(cols, j) {
-						continue
-					}
-					sup := append(slices.Clone(cols), j)
-					slices.Sort(sup)
-					if p := level[fmt.Sprint(sup)]; p != nil && (parent == nil || len(p.sizes) < len(parent.sizes)) {
-						parent, at = p, slices.Index(sup, j)
-					}
-				}
-				t, err = a.without(parent, at)
-			}
-			if err != nil {
-				return err
-			}
-			a.score(t)
-			next[fmt.Sprint(cols)] = t
-		}
-		level = next
-	}
-	return nil
-}
-
-// project groups the full table's classes on cols.
-func (a *qiAnalysis) project(full *qiTable, cols []int) (*qiTable, error) {
-	if err := a.ctx.Err(); err != nil {
-		return nil, err
-	}
-	codes := make([][]uint32, len(cols))
-	cards := make([]uint32, len(cols))
-	for k, j := range cols {
-		codes[k], cards[k] = full.codes[j], a.cards[j]
-	}
-	g, err := groupby.GroupContext(a.ctx, codes, cards, groupby.Options{Weights: full.sizes})
-	if err != nil {
-		return nil, err
-	}
-	return &qiTable{cols: cols, codes: pick(codes, g.First), sizes: g.Sizes}, nil
-}
-
-// combinations lists the ascending k-subsets of {0, …, m-1}.
-func combinations(m, k int) [][]int {
-	var out [][]int
-	cur := make([]int, 0, k)
-	var rec func(from int)
-	rec = func(from int) {
-		if len(cur) == k {
-			out = append(out, slices.Clone(cur))
-			return
-		}
-		for j := from; j <= m-(k-len(cur)); j++ {
-			cur = append(cur, j)
-			rec(j + 1)
-			cur = cur[:len(cur)-1]
-		}
-	}
-	rec(0)
-	return out
+	return ranked
 }

@@ -62,6 +62,25 @@ func TestAnalyzeQIHand(t *testing.T) {
 // TestAnalyzeQIMatchesRows checks every score against classes counted on
 // the rows with a map, for all subsets (5 QIs) and for the size limit of
 // 14 QIs.
+
+// TestQISizeLimit: the sizes scored beyond maxColumns keep the number of
+// combinations within 2^maxColumns − 1, and never drop below 3.
+func TestQISizeLimit(t *testing.T) {
+	for _, c := range []struct{ m, maxColumns, want int }{
+		{0, 12, 0}, {1, 12, 1}, {12, 12, 12},
+		{13, 12, 6},  // 13+78+286+715+1287+1716 = 4,095
+		{14, 12, 5},  // 3,472; with size 6, 6,475
+		{16, 12, 4},  // 2,516; with size 5, 6,884
+		{20, 12, 3},  // 1,350; with size 4, 6,195
+		{100, 12, 3}, // 166,750: never below 3
+		{4, 2, 3}, {3, 2, 3}, {2, 1, 2},
+		{62, 62, 62}, {80, 62, 19}, {200, 62, 11}, // no overflow
+	} {
+		if got := QISizeLimit(c.m, c.maxColumns); got != c.want {
+			t.Errorf("QISizeLimit(%d, %d) = %d, want %d", c.m, c.maxColumns, got, c.want)
+		}
+	}
+}
 func TestAnalyzeQIMatchesRows(t *testing.T) {
 	r := rand.New(rand.NewPCG(19, 20))
 	for _, m := range []int{5, 14} {
@@ -76,7 +95,9 @@ func TestAnalyzeQIMatchesRows(t *testing.T) {
 		}
 		wantN := 31 // 2^5 - 1
 		if m == 14 {
-			wantN = 14 + 91 + 364
+			// Sizes 1 to 5: 3,472 combinations ≤ 4,095 (with size 6,
+			// 6,475).
+			wantN = 14 + 91 + 364 + 1001 + 2002
 		}
 		if len(got) != wantN {
 			t.Fatalf("%d QIs: %d scores, want %d", m, len(got), wantN)

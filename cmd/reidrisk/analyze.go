@@ -28,6 +28,7 @@ type analyzeFlags struct {
 	suda        bool
 	sudaMax     int
 	qiMax       int
+	qiAnalysis  bool
 	records     string
 	hierarchies tHierarchies
 }
@@ -85,7 +86,8 @@ func (f *analyzeFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.fraction, "sampling-fraction", 0, "fraction of the population in the sample, 0 < f ≤ 1")
 	fs.BoolVar(&f.suda, "suda", false, "compute SUDA2 minimal sample uniques and DIS-SUDA scores")
 	fs.IntVar(&f.sudaMax, "suda-max-size", 0, "largest minimal sample unique searched by --suda (default: all QIs)")
-	fs.IntVar(&f.qiMax, "qi-max-columns", reidrisk.DefaultQIMaxColumns, "score every combination of the QIs when there are at most this many (combinations of up to 3 beyond)")
+	fs.IntVar(&f.qiMax, "qi-max-columns", reidrisk.DefaultQIMaxColumns, "score every combination of the QIs when there are at most this many (beyond, combinations of up to as many QIs as keep their number within 2^N−1, at least 3); 0 turns the QI analysis off")
+	fs.BoolVar(&f.qiAnalysis, "qi-analysis", true, "rank the combinations of QIs by distinction and separation (--qi-analysis=false turns it off)")
 	f.hierarchies = tHierarchies{}
 	fs.Var(f.hierarchies, "hierarchy", "COLUMN=FILE: ARX hierarchy (value;level1;…;*) of a sensitive column, for hierarchical t-closeness; repeat per column")
 	fs.StringVar(&f.records, "records", "", "write the per-record risk table to FILE (.arrow, .arrows, .parquet or .csv)")
@@ -134,8 +136,8 @@ func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
 	if set["suda-max-size"] && !f.suda {
 		return opt, usagef("--suda-max-size needs --suda")
 	}
-	if f.qiMax < 1 {
-		return opt, usagef("--qi-max-columns %d: want at least 1", f.qiMax)
+	if f.qiMax < 0 {
+		return opt, usagef("--qi-max-columns %d: want at least 1, or 0 to turn the QI analysis off", f.qiMax)
 	}
 	n := 0
 	for _, s := range []string{"population", "weights", "sampling-fraction"} {
@@ -162,6 +164,7 @@ func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
 	opt.K, opt.RiskThreshold, opt.L, opt.C, opt.T = f.k, f.threshold, f.l, f.c, f.t
 	opt.Weights, opt.SamplingFraction = f.weights, f.fraction
 	opt.SUDA, opt.SUDAMaxSize, opt.QIMaxColumns = f.suda, f.sudaMax, f.qiMax
+	opt.SkipQIAnalysis = !f.qiAnalysis || f.qiMax == 0
 	opt.Records = f.records != ""
 	opt.ShowValues = f.in.showValues
 	return opt, nil

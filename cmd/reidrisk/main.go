@@ -8,6 +8,7 @@
 //	reidrisk suggest FILE --qi a,b,c --k 5 [flags]
 //	reidrisk apply FILE --transform t.json --out FILE
 //	reidrisk temporal FILE --subject col --time col [flags]
+//	reidrisk sets FILE --subject col --item col [--m 2] [--k 5] [flags]
 //	reidrisk suppress FILE --qi a,b,c --k 3 --out FILE [flags]
 //	reidrisk version
 //
@@ -63,6 +64,7 @@ func commands() []command {
 		{"suggest", "search the least generalisation that meets a policy", runSuggest},
 		{"apply", "apply a saved transformation to a table", runApply},
 		{"temporal", "measure weekly-habit and trace uniqueness in an event log", runTemporal},
+		{"sets", "measure k^m-anonymity of the item sets per subject", runSets},
 		{"suppress", "blank the fewest QI cells so every record matches k records (local suppression)", runSuppress},
 	}
 }

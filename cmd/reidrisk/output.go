@@ -77,6 +77,8 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	}
 	if len(r.QIAnalysis) > 0 {
 		p.qiStory(r)
+	} else {
+		p.f("\nQI analysis: off (--qi-analysis=false or --qi-max-columns 0).\n")
 	}
 	if l := r.LDiversity; l != nil {
 		p.f("\nSensitive columns (%s):\n", strings.Join(r.Sensitive, ", "))

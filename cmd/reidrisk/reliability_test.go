@@ -174,6 +174,7 @@ func TestReliabilitySameFile(t *testing.T) {
 			[]string{"suggest", "x.csv", "--qi", "age,sex", "--k", "2", "--auto-hierarchies", "--out", out},
 			[]string{"analyze", "x.csv", "--qi", "age", "--records", out},
 			[]string{"suppress", "x.csv", "--qi", "age,sex", "--k", "2", "--out", out},
+			[]string{"sets", "x.csv", "--subject", "name", "--item", "sex", "--k", "1", "--max-suppression", "0.5", "--out", out},
 		)
 	}
 	cases = append(cases,
@@ -182,6 +183,7 @@ func TestReliabilitySameFile(t *testing.T) {
 		[]string{"analyze", "x.csv", "--qi", "age", "--population", "p.csv", "--records", "./p.csv"},
 		[]string{"suggest", "x.csv", "--qi", "age,sex", "--k", "2", "--auto-hierarchies", "--out", "o.csv", "--save-transform", "sub/../o.csv"},
 		[]string{"demo", "--write-csv", "d.csv", "--write-events", "./d.csv"},
+		[]string{"sets", "x.csv", "--subject", "name", "--item", "sex", "--k", "1", "--max-suppression", "0.5", "--out", "o.csv", "--save-transform", "./o.csv"},
 	)
 	for _, args := range cases {
 		r := runBin(t, dir, nil, append(args, "--quiet")...)

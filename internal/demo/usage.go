@@ -106,19 +106,32 @@ type account struct {
 // and a few habitual hours, so that the coarse fields are shared by many
 // accounts while exact durations and bit rates are nearly unique.
 func Generate(opt Options) []Session {
+	var out []Session
+	Each(opt, func(s Session) error {
+		out = append(out, s)
+		return nil
+	})
+	return out
+}
+
+// Each calls f with each session Generate returns, in the same order,
+// without holding them in memory; it stops at f's first error and returns
+// it.
+func Each(opt Options, f func(Session) error) error {
 	n := opt.Accounts
 	if n <= 0 {
 		n = 1500
 	}
 	r := rand.New(rand.NewPCG(opt.Seed, 0x5eed_da7a))
-	var out []Session
 	for i := 0; i < n; i++ {
 		a := newAccount(r, i)
 		for s := 0; s < a.sessN; s++ {
-			out = append(out, a.session(r))
+			if err := f(a.session(r)); err != nil {
+				return err
+			}
 		}
 	}
-	return out
+	return nil
 }
 
 func newAccount(r *rand.Rand, i int) *account {

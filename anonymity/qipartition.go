@@ -1,0 +1,331 @@
+package anonymity
+
+import (
+	"context"
+	"slices"
+)
+
+// qiPart is the partition of a universe's items on a combination of QIs,
+// less its groups of one item: those stay groups of their own in every
+// larger combination, so they are only counted.
+type qiPart struct {
+	alone      int64    // groups of one item
+	alonePairs uint64   // Σ C(weight,2) over those items
+	items      []uint32 // the items of the other groups, group after group
+	ends       []int    // ends[g]: end of group g in items
+	weights    []int64  // weights[g]: total weight of group g
+}
+
+func (p *qiPart) classes() int64 { return p.alone + int64(len(p.ends)) }
+
+func (p *qiPart) pairs() uint64 {
+	s := p.alonePairs
+	for _, w := range p.weights {
+		s += pairsOf(w)
+	}
+	return s
+}
+
+// pairsOf returns C(w,2); w < 2^32, so the product does not overflow.
+func pairsOf(w int64) uint64 { return uint64(w) * uint64(w-1) / 2 }
+
+// qiWalker enumerates combinations depth first, holding one partition per
+// combination size.
+type qiWalker struct {
+	ctx    context.Context
+	u      *qiUniverse
+	limit  int
+	parts  []qiPart // parts[d]: the partition of the current combination of d+1 columns
+	path   []int    // the current combination, as columns of u
+	scores []qiScored
+
+	// Per-group scratch, indexed by code: stamp marks the codes seen in
+	// the current group (epoch), cnt counts their items, pos is where
+	// the next one goes, gid the group they form.
+	stamp, cnt, pos, gid []uint32
+	seen                 []uint32
+	root                 []uint32 // 0, 1, …: the items of the root partition
+	copyCodes            [][]uint32
+	copyWeights          []int64 // the buffers of sortedQIUniverse
+	sum                  []int64 // per code: the weight of its items in the group (count)
+	epoch                uint32
+}
+
+func newQIWalker(ctx context.Context, limit int) *qiWalker {
+	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit)}
+}
+
+// use makes w walk u next, with w's buffers.
+func (w *qiWalker) use(u *qiUniverse) {
+	w.u, w.scores = u, nil
+	if d := int(slices.Max(u.cards)); d > len(w.stamp) {
+		w.stamp, w.cnt, w.pos, w.gid = make([]uint32, d), make([]uint32, d), make([]uint32, d), make([]uint32, d)
+		w.sum = nil
+		w.epoch = 0
+	}
+}
+
+// run scores every combination of at most w.limit columns of w.u whose
+// first column is column 0.
+func (w *qiWalker) run() ([]qiScored, error) {
+	n := w.u.len()
+	root := &qiPart{}
+	switch {
+	case n == 1:
+		root.alone, root.alonePairs = 1, pairsOf(w.u.weights[0])
+	case n > 1:
+		if cap(w.root) < n {
+			w.root = make([]uint32, n)
+		}
+		root.items, root.ends = w.root[:n], []int{n}
+		var s int64
+		for i, x := range w.u.weights {
+			root.items[i] = uint32(i)
+			s += x
+		}
+		root.weights = []int64{s}
+	}
+	if err := w.child(root, 0, 0); err != nil {
+		return nil, err
+	}
+	return w.scores, nil
+}
+
+// child partitions the combination path+k from p, its partition on path
+// (of d columns), scores it and walks on.
+func (w *qiWalker) child(p *qiPart, d, k int) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	w.path = append(w.path, k)
+	defer func() { w.path = w.path[:len(w.path)-1] }()
+	if d+1 == w.limit || k+1 == len(w.u.cols) {
+		// A leaf: only its figures are needed.
+		w.score(w.count(p, k))
+		return nil
+	}
+	q := &w.parts[d]
+	w.refine(p, k, q)
+	w.score(q.classes(), q.pairs())
+	if len(q.ends) == 0 {
+		// Nothing left to tell apart: every larger combination has
+		// the same classes and pairs.
+		w.same(q.classes(), q.pairs(), k+1)
+		return nil
+	}
+	for j := k + 1; j < len(w.u.cols); j++ {
+		if err := w.child(q, d+1, j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// same scores every combination that adds columns from from on to the
+// current path (up to w.limit columns) with the given figures.
+func (w *qiWalker) same(classes int64, pairs uint64, from int) {
+	if len(w.path) == w.limit {
+		return
+	}
+	for j := from; j < len(w.u.cols); j++ {
+		w.path = append(w.path, j)
+		w.score(classes, pairs)
+		w.same(classes, pairs, j+1)
+		w.path = w.path[:len(w.path)-1]
+	}
+}
+
+func (w *qiWalker) score(classes int64, pairs uint64) {
+	cols := make([]int, len(w.path))
+	for i, k := range w.path {
+		cols[i] = w.u.cols[k]
+	}
+	slices.Sort(cols)
+	w.scores = append(w.scores, qiScored{cols: cols, classes: classes, pairs: pairs})
+}
+
+// refine splits each group of p by column k into q, setting apart the
+// items left alone. Items keep their order within a group.
+func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
+	col, wt := w.u.codes[k], w.u.weights
+	q.alone, q.alonePairs = p.alone, p.alonePairs
+	if cap(q.items) < len(p.items) {
+		q.items = make([]uint32, 0, len(p.items))
+		q.ends = make([]int, 0, len(p.items)/4+1)
+		q.weights = make([]int64, 0, len(p.items)/4+1)
+	}
+	q.items, q.ends, q.weights = q.items[:0], q.ends[:0], q.weights[:0]
+	lo := 0
+	for g, hi := range p.ends {
+		grp := p.items[lo:hi]
+		lo = hi
+		if len(grp) == 2 {
+			a, b := grp[0], grp[1]
+			if col[a] == col[b] {
+				q.items = append(q.items, a, b)
+				q.ends = append(q.ends, len(q.items))
+				q.weights = append(q.weights, p.weights[g])
+			} else {
+				q.alone += 2
+				q.alonePairs += pairsOf(wt[a]) + pairsOf(wt[b])
+			}
+			continue
+		}
+		if len(grp) <= smallGroup {
+			w.refineSmall(grp, col, q)
+			continue
+		}
+		w.epoch++
+		if w.epoch == 0 {
+			clear(w.stamp)
+			w.epoch = 1
+		}
+		seen := w.seen[:0]
+		for _, it := range grp {
+			c := col[it]
+			if w.stamp[c] != w.epoch {
+				w.stamp[c] = w.epoch
+				w.cnt[c] = 0
+				seen = append(seen, c)
+			}
+			w.cnt[c]++
+		}
+		w.seen = seen
+		if len(seen) == 1 {
+			q.items = append(q.items, grp...)
+			q.ends = append(q.ends, len(q.items))
+			q.weights = append(q.weights, p.weights[g])
+			continue
+		}
+		at := len(q.items)
+		for _, c := range seen {
+			if n := w.cnt[c]; n > 1 {
+				w.pos[c] = uint32(at)
+				at += int(n)
+				w.gid[c] = uint32(len(q.ends))
+				q.ends = append(q.ends, at)
+				q.weights = append(q.weights, 0)
+			}
+		}
+		q.items = slices.Grow(q.items, at-len(q.items))[:at]
+		for _, it := range grp {
+			c := col[it]
+			if w.cnt[c] == 1 {
+				q.alone++
+				q.alonePairs += pairsOf(wt[it])
+				continue
+			}
+			q.items[w.pos[c]] = it
+			w.pos[c]++
+			q.weights[w.gid[c]] += wt[it]
+		}
+	}
+}
+
+// count returns the classes and pairs of the refinement of p by column k
+// without building it.
+func (w *qiWalker) count(p *qiPart, k int) (classes int64, pairs uint64) {
+	col, wt := w.u.codes[k], w.u.weights
+	classes, pairs = p.alone, p.alonePairs
+	if len(w.sum) < len(w.stamp) {
+		w.sum = make([]int64, len(w.stamp))
+	}
+	lo := 0
+	for g, hi := range p.ends {
+		grp := p.items[lo:hi]
+		lo = hi
+		if len(grp) == 2 {
+			a, b := grp[0], grp[1]
+			if col[a] == col[b] {
+				classes++
+				pairs += pairsOf(p.weights[g])
+			} else {
+				classes += 2
+				pairs += pairsOf(wt[a]) + pairsOf(wt[b])
+			}
+			continue
+		}
+		if len(grp) <= smallGroup {
+			var keys [smallGroup]uint64
+			ks := sortSmall(&keys, grp, col)
+			for i := 0; i < len(ks); {
+				j, s := i+1, wt[grp[uint32(ks[i])]]
+				for ; j < len(ks) && ks[j]>>32 == ks[i]>>32; j++ {
+					s += wt[grp[uint32(ks[j])]]
+				}
+				classes++
+				pairs += pairsOf(s)
+				i = j
+			}
+			continue
+		}
+		w.epoch++
+		if w.epoch == 0 {
+			clear(w.stamp)
+			w.epoch = 1
+		}
+		seen := w.seen[:0]
+		for _, it := range grp {
+			c := col[it]
+			if w.stamp[c] != w.epoch {
+				w.stamp[c] = w.epoch
+				w.sum[c] = 0
+				seen = append(seen, c)
+			}
+			w.sum[c] += wt[it]
+		}
+		w.seen = seen
+		classes += int64(len(seen))
+		for _, c := range seen {
+			pairs += pairsOf(w.sum[c])
+		}
+	}
+	return classes, pairs
+}
+
+// smallGroup is the largest group refined by sorting its few codes
+// rather than through the per-code scratch arrays.
+const smallGroup = 6
+
+// sortSmall returns, for the items of grp (at most smallGroup), their
+// codes in col shifted up 32 bits above their positions in grp, sorted.
+func sortSmall(keys *[smallGroup]uint64, grp []uint32, col []uint32) []uint64 {
+	ks := keys[:len(grp)]
+	for i, it := range grp {
+		k := uint64(col[it])<<32 | uint64(i)
+		j := i
+		for ; j > 0 && ks[j-1] > k; j-- {
+			ks[j] = ks[j-1]
+		}
+		ks[j] = k
+	}
+	return ks
+}
+
+// refineSmall splits a group of at most smallGroup items by sorting.
+func (w *qiWalker) refineSmall(grp []uint32, col []uint32, q *qiPart) {
+	wt := w.u.weights
+	var keys [smallGroup]uint64
+	ks := sortSmall(&keys, grp, col)
+	for i := 0; i < len(ks); {
+		j := i + 1
+		for j < len(ks) && ks[j]>>32 == ks[i]>>32 {
+			j++
+		}
+		if j == i+1 {
+			it := grp[uint32(ks[i])]
+			q.alone++
+			q.alonePairs += pairsOf(wt[it])
+		} else {
+			var s int64
+			for _, k := range ks[i:j] {
+				it := grp[uint32(k)]
+				q.items = append(q.items, it)
+				s += wt[it]
+			}
+			q.ends = append(q.ends, len(q.items))
+			q.weights = append(q.weights, s)
+		}
+		i = j
+	}
+}

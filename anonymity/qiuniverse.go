@@ -1,0 +1,165 @@
+package anonymity
+
+import (
+	"cmp"
+	"context"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/reidrisk/reidrisk/internal/groupby"
+)
+
+// qiUniverse is a table of weighted items the QI analysis partitions: c's
+// classes, or those grouped on a suffix of the QIs. Its columns are a
+// suffix of the QIs in decreasing order of their number of values; it
+// serves the combinations whose first column is its column 0.
+type qiUniverse struct {
+	cols    []int      // QI index of each column
+	codes   [][]uint32 // codes[k][item]
+	cards   []uint32
+	weights []int64
+}
+
+func (u *qiUniverse) len() int { return len(u.weights) }
+
+// qiCopyBudget bounds the codes (columns × items) of the copy of a
+// universe sorted on its first column; a larger universe is walked through
+// an index (the same figures, with less local memory access).
+const qiCopyBudget = 1 << 27
+
+// walkQI scores every combination of at most limit of c's QIs. The QIs
+// are ordered by decreasing number of values; the combinations whose first
+// QI is the k-th are walked, depth first, on the universe of columns k, k+1,
+// …: c's classes grouped on those columns when that halves the items of
+// the universe before (a smaller table with the same partitions), else the
+// universe before, seen from column k. Up to workers (0: GOMAXPROCS) universes are walked at once.
+func walkQI(ctx context.Context, c *Classes, limit, workers int) ([]qiScored, error) {
+	m := len(c.QI)
+	order := make([]int, m)
+	for j := range order {
+		order[j] = j
+	}
+	card := func(j int) uint32 { return uint32(c.Dicts[j].Len()) }
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(card(b), card(a)) })
+	u := &qiUniverse{cols: order, codes: make([][]uint32, m), cards: make([]uint32, m), weights: c.Sizes}
+	for k, j := range order {
+		u.codes[k], u.cards[k] = c.Codes[j], card(j)
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, m))
+	out := make([][]qiScored, m)
+	errs := make([]error, m)
+	type task struct {
+		k int
+		u *qiUniverse
+	}
+	next := make(chan task)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newQIWalker(ctx, limit)
+			for t := range next {
+				w.use(w.sorted(t.u))
+				out[t.k], errs[t.k] = w.run()
+			}
+		}()
+	}
+	var err error
+	for k := 0; k < m && err == nil; k++ {
+		if k > 0 {
+			u, err = u.next(ctx)
+		}
+		if err == nil {
+			next <- task{k, u}
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	var all []qiScored
+	for k := range m {
+		if errs[k] != nil {
+			return nil, errs[k]
+		}
+		all = append(all, out[k]...)
+	}
+	return all, nil
+}
+
+// next returns the universe of u's columns but the first: u's items
+// grouped on them when that leaves at most half as many, else u seen
+// without its first column. Grouping is tried only when the columns'
+// numbers of values multiply to at most 4 × u's items (beyond, the rows
+// seldom repeat on them).
+func (u *qiUniverse) next(ctx context.Context) (*qiUniverse, error) {
+	v := &qiUniverse{cols: u.cols[1:], codes: u.codes[1:], cards: u.cards[1:], weights: u.weights}
+	prod := uint64(1)
+	for _, d := range v.cards {
+		prod *= uint64(max(d, 1))
+		if prod > 4*uint64(u.len()) {
+			return v, nil
+		}
+	}
+	g, err := groupby.GroupContext(ctx, v.codes, v.cards, groupby.Options{Weights: u.weights, Codes: true, NoFirst: true})
+	if err != nil {
+		return nil, err
+	}
+	if g.N > u.len()/2 {
+		return v, nil
+	}
+	v.codes, v.weights = g.Codes, g.Sizes
+	return v, nil
+}
+
+// sorted returns u with its items in order of their first column's code
+// (stably), so that the groups the walk refines lie in short runs of
+// items, in w's buffers; u itself when the copy would exceed qiCopyBudget.
+func (w *qiWalker) sorted(u *qiUniverse) *qiUniverse {
+	n := u.len()
+	if n < 2 || uint64(len(u.cols))*uint64(n) > qiCopyBudget {
+		return u
+	}
+	start := make([]uint32, u.cards[0]+1)
+	for _, c := range u.codes[0] {
+		start[c+1]++
+	}
+	for c := 1; c < len(start); c++ {
+		start[c] += start[c-1]
+	}
+	if cap(w.root) < n {
+		w.root = make([]uint32, n)
+	}
+	perm := w.root[:n] // run sets the root partition afresh
+	for i, c := range u.codes[0] {
+		perm[start[c]] = uint32(i)
+		start[c]++
+	}
+	if cap(w.copyWeights) < n {
+		w.copyWeights = make([]int64, n)
+	}
+	for len(w.copyCodes) < len(u.cols) {
+		w.copyCodes = append(w.copyCodes, nil)
+	}
+	s := &qiUniverse{cols: u.cols, cards: u.cards, codes: make([][]uint32, len(u.cols)), weights: w.copyWeights[:n]}
+	for i, p := range perm {
+		s.weights[i] = u.weights[p]
+	}
+	for k, col := range u.codes {
+		if cap(w.copyCodes[k]) < n {
+			w.copyCodes[k] = make([]uint32, n)
+		}
+		dst := w.copyCodes[k][:n]
+		for i, p := range perm {
+			dst[i] = col[p]
+		}
+		s.codes[k] = dst
+	}
+	return s
+}
