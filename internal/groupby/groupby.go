@@ -8,7 +8,8 @@
 //
 //	key = ((c_0·card_1 + c_1)·card_2 + c_2)·… + c_{m-1}
 //
-// Keys are then counted by one of three counters, by key space K = Π card_j:
+// Keys are then counted by one of three counter kinds (counterKind, picked
+// by chooseCounter), by key space K = Π card_j:
 //
 //   - K ≤ 2^17: an array of K counters per worker (it fits in a core's
 //     cache); per-worker arrays merge at the end.
@@ -20,7 +21,7 @@
 //
 // With partitions, each worker scatters its share of the rows, then each
 // partition is counted by one worker taking the workers' buffers in row
-// order, so partitions never need merging. When Π card_j does not fit in
+// order (one driver loop, countChunks), so partitions never need merging. When Π card_j does not fit in
 // 64 bits, a prefix of the columns is first re-coded to its own dense
 // group ids (recursively), which is exact.
 //
