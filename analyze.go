@@ -204,6 +204,7 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 			TCloseness:      TCloseness{Equal: Float(sum.TEqual), Ordered: Float(sum.TOrdered), OrderedBy: orderedBy(m)},
 			BetaLikeness:    BetaLikeness{Float(sum.BetaBasic), Float(sum.BetaEnhanced)},
 			DeltaDisclosure: Float(sum.DeltaDisclosure),
+			Alpha:           Float(sum.Alpha),
 		}
 		if sum.HasHierarchical {
 			v := Float(sum.THierarchical)
@@ -217,7 +218,9 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 	// Table level: the worst column.
 	w := r.PerSensitive[0]
 	l, t, beta, delta := w.LDiversity, w.TCloseness, w.BetaLikeness, w.DeltaDisclosure
+	ak := AlphaK{Alpha: w.Alpha, K: r.K}
 	for _, s := range r.PerSensitive[1:] {
+		ak.Alpha = max(ak.Alpha, s.Alpha)
 		l.Distinct = min(l.Distinct, s.LDiversity.Distinct)
 		l.Entropy = Float(minFloat([]float64{float64(l.Entropy), float64(s.LDiversity.Entropy)}))
 		l.RecursiveC = Float(maxFloat([]float64{float64(l.RecursiveC), float64(s.LDiversity.RecursiveC)}))
@@ -235,7 +238,7 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 			}
 		}
 	}
-	r.LDiversity, r.TCloseness, r.BetaLikeness, r.DeltaDisclosure = &l, &t, &beta, &delta
+	r.LDiversity, r.TCloseness, r.BetaLikeness, r.DeltaDisclosure, r.AlphaK = &l, &t, &beta, &delta, &ak
 	if len(r.PerSensitive) == 1 {
 		r.PerSensitive = nil
 	}

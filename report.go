@@ -149,6 +149,7 @@ type Report struct {
 	// (smallest l, largest t, β and δ); PerSensitive has each column's
 	// figures when there are several.
 	LDiversity      *LDiversity       `json:"l_diversity,omitempty"`
+	AlphaK          *AlphaK           `json:"alpha_k,omitempty"`
 	TCloseness      *TCloseness       `json:"t_closeness,omitempty"`
 	BetaLikeness    *BetaLikeness     `json:"beta_likeness,omitempty"`
 	DeltaDisclosure *Float            `json:"delta_disclosure,omitempty"`
@@ -221,6 +222,15 @@ type LDiversity struct {
 	RecursiveC Float `json:"recursive_c"`
 }
 
+// AlphaK holds the figures of (α,k)-anonymity (Wong et al. 2006): Alpha
+// is the largest share of one sensitive value in a class, the maximum
+// over classes and sensitive columns (as pyCANON's alpha_k), and K the
+// report's k, the smallest class size.
+type AlphaK struct {
+	Alpha Float `json:"alpha"`
+	K     int64 `json:"k"`
+}
+
 // TCloseness holds the largest earth mover's distance between a class's
 // sensitive distribution and the table's, per ground distance.
 type TCloseness struct {
@@ -254,6 +264,8 @@ type SensitiveReport struct {
 	TCloseness      TCloseness   `json:"t_closeness"`
 	BetaLikeness    BetaLikeness `json:"beta_likeness"`
 	DeltaDisclosure Float        `json:"delta_disclosure"`
+	// Alpha is the column's α of (α,k)-anonymity (see AlphaK).
+	Alpha Float `json:"alpha"`
 }
 
 // IndividualRisk is sdcMicro's individual risk summary.

@@ -20,7 +20,8 @@ type SuggestOptions struct {
 	QI        []string
 	Sensitive []string // for l-diversity and t-closeness
 	Subject   string   // for k counted in subjects
-	// Hierarchies by QI name.
+	// Hierarchies by QI name, and by sensitive column name for
+	// hierarchical t-closeness.
 	Hierarchies map[string]*generalize.Hierarchy
 	// AutoHierarchies builds a hierarchy from the data for every QI
 	// without one (generalize.Auto); the report marks them "auto".
@@ -235,9 +236,13 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 			return nil, err
 		}
 	}
-	for name := range opt.Hierarchies {
-		if !slices.Contains(opt.QI, name) {
-			return nil, fmt.Errorf("reidrisk: hierarchy given for %q, which is not a quasi-identifier", name)
+	for name, h := range opt.Hierarchies {
+		switch {
+		case slices.Contains(opt.QI, name):
+		case slices.Contains(opt.Sensitive, name):
+			hs = append(hs, h) // for hierarchical t-closeness
+		default:
+			return nil, fmt.Errorf("reidrisk: hierarchy given for %q, which is neither a quasi-identifier nor a sensitive column", name)
 		}
 	}
 	so := opt.Search
@@ -259,7 +264,7 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	if opt.Policy.T > 0 {
 		r.TReference = "input"
 	}
-	for _, h := range hs {
+	for _, h := range hs[:len(opt.QI)] {
 		r.Hierarchies = append(r.Hierarchies, HierarchyInfo{Column: h.Column(), Source: h.Source(), Levels: h.Levels(), Auto: h.Auto()})
 	}
 	if res.Optimum == nil {
@@ -492,7 +497,7 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		p.finish(tr, opt)
 		return p, nil
 	}
-	fail, node, err := generalize.Check(c, tr.Policy)
+	fail, node, err := tr.Check(c)
 	if err != nil {
 		tbl.Release()
 		return nil, err

@@ -139,3 +139,22 @@ func TestMalformedMultiset(t *testing.T) {
 		}
 	}
 }
+
+// TestAlpha checks α per class on a hand-made multiset: counts {3, 1}
+// give 3/4, {2, 2} give 1/2, a single value 1, an empty class 0.
+func TestAlpha(t *testing.T) {
+	m := &anonymity.Multiset{
+		Name:    "disease",
+		Offsets: []int{0, 2, 4, 5, 5},
+		Values:  []uint32{0, 1, 0, 2, 1},
+		Counts:  []int64{3, 1, 2, 2, 4},
+	}
+	got := anonymity.Alpha(m)
+	want := []float64{0.75, 0.5, 1, 0}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Alpha = %v, want %v", got, want)
+	}
+	if anonymity.Alpha(&anonymity.Multiset{Offsets: []int{0, 2}, Values: []uint32{0}, Counts: []int64{1}}) != nil {
+		t.Error("a malformed multiset gave figures")
+	}
+}

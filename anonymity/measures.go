@@ -122,6 +122,18 @@ func RecordsBelow(c *Classes, k int64) int64 {
 	return n
 }
 
+// HistogramRecordsBelow is RecordsBelow computed from a class-size
+// histogram, h[s] = the number of classes of size s (SizeHistogram).
+func HistogramRecordsBelow(h map[int64]int64, k int64) int64 {
+	var n int64
+	for size, classes := range h {
+		if size < k {
+			n += size * classes
+		}
+	}
+	return n
+}
+
 // SubjectsInSeveralClasses returns the number of subjects whose rows fall
 // in more than one class,
 //

@@ -231,3 +231,22 @@ func TestSubjectsThroughCount(t *testing.T) {
 		t.Errorf("K, KSubjects = %d, %d, want 3, 2", k, ks)
 	}
 }
+
+// TestHistogramMeasures: the prosecutor risk and the records below k
+// computed from a class-size histogram equal those computed from the
+// classes: sizes 1, 1, 2, 5 (histogram {1: 2, 2: 1, 5: 1}) give highest
+// 1, average 4/9, records at risk (1/|E| > 0.2) 4/9, and 4 records below 5.
+func TestHistogramMeasures(t *testing.T) {
+	c := &anonymity.Classes{Sizes: []int64{1, 1, 2, 5}, Rows: 9}
+	h := anonymity.SizeHistogram(c)
+	got, want := anonymity.HistogramProsecutor(h, 0.2), anonymity.Prosecutor(c, 0.2)
+	if got != want || got.Highest != 1 || got.Average != 4.0/9 || got.RecordsAtRisk != 4.0/9 {
+		t.Errorf("HistogramProsecutor %+v, Prosecutor %+v; want highest 1, average and at risk 4/9", got, want)
+	}
+	if n := anonymity.HistogramRecordsBelow(h, 5); n != 4 || n != anonymity.RecordsBelow(c, 5) {
+		t.Errorf("HistogramRecordsBelow(5) = %d, want 4", n)
+	}
+	if r := anonymity.HistogramProsecutor(nil, 0.2); r != (anonymity.ProsecutorRisk{Threshold: 0.2}) {
+		t.Errorf("empty histogram: %+v", r)
+	}
+}

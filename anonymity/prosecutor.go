@@ -1,5 +1,7 @@
 package anonymity
 
+import "iter"
+
 // DefaultRiskThreshold is the re-identification probability above which a
 // record counts as at risk when no other threshold is given: 0.2, that is
 // classes of fewer than 5 records (ARX's default).
@@ -38,24 +40,58 @@ type ProsecutorRisk struct {
 // For a table of 0 rows every figure is 0 (no record, no risk) rather than
 // NaN.
 func Prosecutor(c *Classes, threshold float64) ProsecutorRisk {
-	r := ProsecutorRisk{Threshold: threshold}
 	if c == nil {
-		return r
+		return ProsecutorRisk{Threshold: threshold}
 	}
-	var rows, atRisk int64
-	for _, s := range c.Sizes {
-		rows += s
+	return prosecutor(func(yield func(int64, int64) bool) {
+		for _, s := range c.Sizes {
+			if !yield(s, 1) {
+				return
+			}
+		}
+	}, threshold)
+}
+
+// HistogramProsecutor is Prosecutor computed from a class-size histogram,
+// h[s] = the number of classes of size s (SizeHistogram): the same
+// figures for the same table, for callers that hold only the histogram
+// (a distributed count merges histograms, not classes).
+func HistogramProsecutor(h map[int64]int64, threshold float64) ProsecutorRisk {
+	return prosecutor(func(yield func(int64, int64) bool) {
+		for s, n := range h {
+			if !yield(s, n) {
+				return
+			}
+		}
+	}, threshold)
+}
+
+// prosecutor computes the prosecutor risk of the classes listed as (size,
+// number of classes of that size).
+func prosecutor(classes iter.Seq2[int64, int64], threshold float64) ProsecutorRisk {
+	r := ProsecutorRisk{Threshold: threshold}
+	var rows, atRisk, n int64
+	k := int64(-1)
+	for s, m := range classes {
+		if m <= 0 {
+			continue
+		}
+		rows += s * m
+		n += m
 		if s > 0 && 1/float64(s) > threshold {
-			atRisk += s
+			atRisk += s * m
+		}
+		if k < 0 || s < k {
+			k = s
 		}
 	}
 	if rows == 0 {
 		return r
 	}
-	if k := K(c); k > 0 {
+	if k > 0 {
 		r.Highest = 1 / float64(k)
 	}
-	r.Average = float64(len(c.Sizes)) / float64(rows)
+	r.Average = float64(n) / float64(rows)
 	r.RecordsAtRisk = float64(atRisk) / float64(rows)
 	return r
 }

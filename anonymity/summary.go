@@ -40,6 +40,9 @@ type SensitiveSummary struct {
 	// privacy (DeltaDisclosure).
 	BetaBasic, BetaEnhanced float64
 	DeltaDisclosure         float64
+	// Alpha is the largest share of one sensitive value in a class, the α
+	// of (α,k)-anonymity (Alpha).
+	Alpha float64
 }
 
 // SummarizeSensitive computes every sensitive-value measure of this
@@ -103,5 +106,6 @@ func SummarizeSensitive(m *Multiset, opt SensitiveOptions) (SensitiveSummary, er
 	basic, enhanced := BetaLikeness(m)
 	s.BetaBasic, s.BetaEnhanced = worst(basic), worst(enhanced)
 	s.DeltaDisclosure = worst(DeltaDisclosure(m))
+	s.Alpha = worst(Alpha(m))
 	return s, nil
 }

@@ -558,15 +558,13 @@ type levelSearch struct {
 	metric              generalize.Metric
 	heights, radix      []int
 	labels              [][]int // labels[j][l]: distinct level-l labels of QI j in the input
-	rows                int64
-	byHeight            []int // node ids by increasing height, then id
-	evaluated           []int // nodes evaluated per height
-	low                 int   // height of the nodes evaluated from below
-	foundBelow          bool  // a feasible node was found from below
+	byHeight            []int   // node ids by increasing height, then id
+	evaluated           []int   // nodes evaluated per height
+	low                 int     // height of the nodes evaluated from below
+	foundBelow          bool    // a feasible node was found from below
 	state               []uint8
 	nodes               map[int]*generalize.Node
-	order               []*generalize.Node // evaluated nodes
-	best                *generalize.Node
+	prune               *generalize.Pruning // the search's rules and the evaluated nodes
 	monoFeas, monoValue bool
 }
 
@@ -583,24 +581,21 @@ func newLevelSearch(marginals []*anonymity.Classes, opt SuggestOptions) (*levelS
 		qi[j] = m.QI[0]
 	}
 	hs := make([]*generalize.Hierarchy, len(qi))
+	var sensitive []*generalize.Hierarchy // for hierarchical t-closeness
 	for _, h := range opt.Hierarchies {
-		hs[slices.Index(qi, h.Column())] = h
+		if j := slices.Index(qi, h.Column()); j >= 0 {
+			hs[j] = h
+		} else {
+			sensitive = append(sensitive, h)
+		}
 	}
 	p := opt.Policy
 	l := &levelSearch{
 		metric: opt.Search.Metric,
-		res: &generalize.Result{QI: qi, Hierarchies: hs, Policy: p, Metric: opt.Search.Metric,
+		res: &generalize.Result{QI: qi, Hierarchies: hs, SensitiveHierarchies: sensitive, Policy: p, Metric: opt.Search.Metric,
 			LatticeSize: 1, Optimal: true},
-		rows:  marginals[0].Rows,
 		nodes: make(map[int]*generalize.Node),
 	}
-	// The rules of generalize.Search (Result.MonotoneFeasibility and
-	// MonotoneMetric): table-level criteria are not monotone once records
-	// are suppressed; DM*, or any metric without suppression, is.
-	tableLevel := p.MaxAverageRisk != nil || p.MaxRecordsAtRisk != nil || p.MaxSampleUniques != nil
-	l.monoFeas = !(tableLevel && p.MaxSuppression > 0)
-	l.monoValue = l.metric == generalize.DMStar || p.MaxSuppression == 0
-	l.res.MonotoneFeasibility, l.res.MonotoneMetric = l.monoFeas, l.monoValue
 	for j, h := range hs {
 		l.spec.Hierarchies = append(l.spec.Hierarchies, hierarchyRows{h.Column(), h.Source(), h.Rows()})
 		b, err := marginals[j].MarshalBinary()
@@ -636,6 +631,13 @@ func newLevelSearch(marginals []*anonymity.Classes, opt SuggestOptions) (*levelS
 		}
 		l.labels = append(l.labels, counts)
 	}
+	for _, h := range sensitive {
+		l.spec.Hierarchies = append(l.spec.Hierarchies, hierarchyRows{h.Column(), h.Source(), h.Rows()})
+	}
+	// The rules of generalize.Search.
+	l.prune = generalize.NewPruning(p, l.metric, marginals[0].Rows, l.labels)
+	l.monoFeas, l.monoValue = l.prune.MonotoneFeasibility, l.prune.MonotoneMetric
+	l.res.MonotoneFeasibility, l.res.MonotoneMetric = l.monoFeas, l.monoValue
 	l.spec.Policy = p
 	l.res.Heights = slices.Clone(l.heights)
 	limit := opt.Search.MaxOptimalNodes
@@ -709,7 +711,7 @@ func (l *levelSearch) pick() [][]int {
 						prunedBelow = true
 					}
 				}
-				if l.state[id] == pruned || prunedBelow || l.dominated(lv) {
+				if l.state[id] == pruned || prunedBelow || l.prune.Dominated(lv) {
 					l.state[id] = pruned
 					continue
 				}
@@ -756,42 +758,6 @@ func (l *levelSearch) pick() [][]int {
 	return todo
 }
 
-// dominated reports whether no node at or above levels can beat the best
-// feasible node found, by Search's rules (monotone feasibility and metric
-// only).
-func (l *levelSearch) dominated(levels []int) bool {
-	if !l.monoValue || l.best == nil {
-		return false
-	}
-	best := l.best.Value(l.metric)
-	if l.metric == generalize.DM || l.metric == generalize.DMStar {
-		classes := 1.0
-		for j, lv := range levels {
-			classes *= float64(l.labels[j][lv])
-		}
-		N := float64(l.rows)
-		if N*N/math.Min(N, classes) > best {
-			return true
-		}
-	}
-	for _, p := range l.order {
-		if !(p.Feasible || l.metric == generalize.DMStar) || !atOrBelow(p.Levels, levels) {
-			continue
-		}
-		v := p.Value(l.metric)
-		if v > best {
-			return true
-		}
-		if v == best {
-			sl, st := sum(levels), sum(l.best.Levels)
-			if sl > st || (sl == st && slices.Compare(levels, l.best.Levels) >= 0) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // record takes in an evaluated node.
 func (l *levelSearch) record(n *generalize.Node) {
 	id := 0
@@ -799,16 +765,13 @@ func (l *levelSearch) record(n *generalize.Node) {
 		id += lv * l.radix[j]
 	}
 	l.nodes[id] = n
-	l.order = append(l.order, n)
+	l.prune.Record(n)
 	l.res.NodesEvaluated++
 	if n.Feasible {
 		if sum(n.Levels) == l.low {
 			l.foundBelow = true
 		}
 		l.state[id] = feasible
-		if l.best == nil || l.better(n, l.best) {
-			l.best = n
-		}
 	} else {
 		l.state[id] = infeasible
 		if l.monoFeas {
@@ -843,22 +806,8 @@ func (l *levelSearch) tagBelow(id int) {
 	}
 }
 
-// better reports whether a is a better optimum than b: lower metric, then
-// lower height, then lexically lower levels, as generalize.Search.
-func (l *levelSearch) better(a, b *generalize.Node) bool {
-	va, vb := a.Value(l.metric), b.Value(l.metric)
-	if va != vb {
-		return va < vb
-	}
-	sa, sb := sum(a.Levels), sum(b.Levels)
-	if sa != sb {
-		return sa < sb
-	}
-	return slices.Compare(a.Levels, b.Levels) < 0
-}
-
 func (l *levelSearch) result() *generalize.Result {
-	l.res.Optimum = l.best
+	l.res.Optimum = l.prune.Best()
 	return l.res
 }
 
@@ -878,13 +827,4 @@ func sum(l []int) int {
 		t += v
 	}
 	return t
-}
-
-func atOrBelow(a, b []int) bool {
-	for j := range a {
-		if a[j] > b[j] {
-			return false
-		}
-	}
-	return true
 }

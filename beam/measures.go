@@ -103,38 +103,14 @@ type SensitiveFigures struct {
 // anonymity.SampleUniques.
 func (s Summary) SampleUniques() int64 { return s.Histogram[1] }
 
-// RecordsBelow returns Σ_{E : |E| < k} |E|, as anonymity.RecordsBelow.
-func (s Summary) RecordsBelow(k int64) int64 {
-	var n int64
-	for size, classes := range s.Histogram {
-		if size < k {
-			n += size * classes
-		}
-	}
-	return n
-}
+// RecordsBelow returns Σ_{E : |E| < k} |E|, anonymity.HistogramRecordsBelow.
+func (s Summary) RecordsBelow(k int64) int64 { return anonymity.HistogramRecordsBelow(s.Histogram, k) }
 
-// Prosecutor returns the prosecutor risk computed from the histogram with
-// the formulas of anonymity.Prosecutor: highest 1/min_E |E|, average
+// Prosecutor returns the prosecutor risk, anonymity.HistogramProsecutor
+// (the formulas of anonymity.Prosecutor): highest 1/min_E |E|, average
 // |classes|/n, records at risk Σ_{E : 1/|E| > t} |E| / n.
 func (s Summary) Prosecutor(threshold float64) anonymity.ProsecutorRisk {
-	r := anonymity.ProsecutorRisk{Threshold: threshold}
-	var rows, atRisk int64
-	for size, classes := range s.Histogram {
-		rows += size * classes
-		if size > 0 && 1/float64(size) > threshold {
-			atRisk += size * classes
-		}
-	}
-	if rows == 0 {
-		return r
-	}
-	if s.K > 0 {
-		r.Highest = 1 / float64(s.K)
-	}
-	r.Average = float64(s.Classes) / float64(rows)
-	r.RecordsAtRisk = float64(atRisk) / float64(rows)
-	return r
+	return anonymity.HistogramProsecutor(s.Histogram, threshold)
 }
 
 // Measures computes the Summary of the classes in partials (partial class

@@ -13,7 +13,10 @@ import "github.com/reidrisk/reidrisk/anonymity"
 // generalised further), so only DM, DM*, AECS and the risks are meaningful.
 // A policy with LocalSuppression is an *OptionError: cells are blanked by
 // LocalSuppress, no class is removed.
-func Check(c *anonymity.Classes, p Policy) (fail []bool, n *Node, err error) {
+//
+// Hierarchical t-closeness reads the hierarchies of the sensitive columns
+// in sensitiveHierarchies.
+func Check(c *anonymity.Classes, p Policy, sensitiveHierarchies ...*Hierarchy) (fail []bool, n *Node, err error) {
 	if err := p.validate(); err != nil {
 		return nil, nil, err
 	}
@@ -24,10 +27,12 @@ func Check(c *anonymity.Classes, p Policy) (fail []bool, n *Node, err error) {
 	for j, d := range c.Dicts {
 		bs[j] = identity(d)
 	}
-	ev, t, err := newEvaluator(c, newRoller(bs), p)
+	ev, t, err := newEvaluator(c, newRoller(bs), p, sensitiveHierarchies)
 	if err != nil {
 		return nil, nil, err
 	}
-	n = ev.evaluate(t, true)
+	if n, err = ev.evaluate(t, true); err != nil {
+		return nil, nil, err
+	}
 	return append([]bool(nil), ev.fail[:c.Len()]...), n, nil
 }

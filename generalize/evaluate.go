@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/reidrisk/reidrisk/anonymity"
-	"github.com/reidrisk/reidrisk/quasiid"
 )
 
 // evaluator holds what evaluating a node needs besides its class table.
@@ -17,17 +16,17 @@ type evaluator struct {
 	rows    int64
 	a       kahan // Σ over records of Σ_j log₂ f_j(original value)
 	maxSupp int64
-	loss    [][][]float64              // loss[j][l][code] = (cover − 1)/(M − 1)
-	logf    [][][]float64              // logf[j][l][code] = log₂ of the label's frequency
-	dicts   []*quasiid.Dictionary      // of the sensitive columns
-	ground  []anonymity.GroundDistance // t-closeness distance per sensitive column
+	loss    [][][]float64         // loss[j][l][code] = (cover − 1)/(M − 1)
+	logf    [][][]float64         // logf[j][l][code] = log₂ of the label's frequency
+	sens    []*anonymity.Multiset // the sensitive columns at the bottom (names, dictionaries)
+	crit    []criterion           // the policy's per-class criteria
 	fail    []bool
-	sfail   []bool // classes failing l or t
 	local   *localEval
 }
 
-// newEvaluator prepares per-level lookup tables and the bottom table.
-func newEvaluator(c *anonymity.Classes, r *roller, p Policy) (*evaluator, *table, error) {
+// newEvaluator prepares per-level lookup tables and the bottom table;
+// sensH holds the hierarchies of sensitive columns (for hierarchical t).
+func newEvaluator(c *anonymity.Classes, r *roller, p Policy, sensH []*Hierarchy) (*evaluator, *table, error) {
 	bs := r.bs
 	e := &evaluator{p: p, bs: bs, r: r, rows: c.Rows}
 	e.maxSupp = int64(math.Floor(p.MaxSuppression*float64(c.Rows) + 1e-9))
@@ -86,14 +85,14 @@ func newEvaluator(c *anonymity.Classes, r *roller, p Policy) (*evaluator, *table
 		}
 		for _, ms := range c.Sensitive {
 			bottom.sens = append(bottom.sens, fromMultiset(ms))
-			e.dicts = append(e.dicts, ms.Dict)
-			g := anonymity.EqualDistance()
-			if p.T > 0 && p.TDistance == OrderedDistance {
-				g = anonymity.OrderedDistance(ms)
-			}
-			e.ground = append(e.ground, g)
 		}
+		e.sens = c.Sensitive
 	}
+	ground, err := p.groundDistances(e.sens, sensH)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.crit = p.criteria(ground)
 	return e, bottom, nil
 }
 
@@ -101,75 +100,53 @@ func fromMultiset(m *anonymity.Multiset) *hist {
 	return &hist{off: m.Offsets, vals: m.Values, cnts: m.Counts}
 }
 
-// fails reports whether class c of t fails a per-class criterion.
-func (e *evaluator) fails(t *table, c int) bool {
-	p := &e.p
-	size := t.sizes[c]
-	if p.K > 0 {
-		k := size
-		if p.SubjectK {
-			k = int64(t.subj.off[c+1] - t.subj.off[c])
-		}
-		if k < p.K {
-			return true
-		}
+// classSet returns the view of t the criteria read, its histograms
+// merged first when withHists is set.
+func (e *evaluator) classSet(t *table, withHists bool) *classSet {
+	cs := &classSet{sizes: t.sizes}
+	if !withHists {
+		return cs
 	}
-	if p.MaxRisk != nil && 1/float64(size) > *p.MaxRisk*(1+1e-12) {
-		return true
-	}
-	return len(t.sens) > 0 && e.sfail[c]
-}
-
-// sensitive marks in e.sfail the classes of t that fail l-diversity or
-// t-closeness in some sensitive column, with the anonymity package's
-// measures (the node's histograms cover every record, suppressed ones
-// included, so t is measured against the whole input's distribution).
-func (e *evaluator) sensitive(t *table) {
-	if len(t.sens) == 0 {
-		return
-	}
-	p := &e.p
-	e.sfail = grow(e.sfail, t.len())
-	clear(e.sfail)
-	// mark fails class c when bad(c); a result of the wrong length (a
-	// malformed histogram, which the roll-ups never build) fails every
-	// class rather than passing them unchecked.
-	mark := func(n int, bad func(c int) bool) {
-		for c := range e.sfail {
-			e.sfail[c] = e.sfail[c] || n != len(e.sfail) || bad(c)
-		}
+	e.r.gatherHists(t)
+	if t.subj != nil {
+		cs.subjects = t.subj.off
 	}
 	for s, h := range t.sens {
-		m := &anonymity.Multiset{Dict: e.dicts[s], Offsets: h.off, Values: h.vals, Counts: h.cnts}
-		if p.L > 0 {
-			switch p.LVariant {
-			case DistinctL:
-				ls := anonymity.DistinctL(m)
-				mark(len(ls), func(c int) bool { return float64(ls[c]) < p.L })
-			case EntropyL:
-				ls := anonymity.EntropyL(m)
-				mark(len(ls), func(c int) bool { return !(ls[c] >= p.L*(1-1e-12)) })
-			default:
-				cs := anonymity.RecursiveC(m, int(math.Ceil(p.L)))
-				mark(len(cs), func(c int) bool { return !(p.C > cs[c]) })
-			}
-		}
-		if p.T > 0 {
-			ds := anonymity.TCloseness(m, e.ground[s])
-			mark(len(ds), func(c int) bool { return !(ds[c] <= p.T+1e-12) })
+		cs.sens = append(cs.sens, &anonymity.Multiset{Name: e.sens[s].Name, Dict: e.sens[s].Dict, Offsets: h.off, Values: h.vals, Counts: h.cnts})
+	}
+	return cs
+}
+
+// markFailing sets e.fail[c] for every class c of t that fails a
+// per-class criterion of the policy.
+func (e *evaluator) markFailing(t *table) error {
+	e.fail = grow(e.fail, t.len())
+	return markFailing(e.crit, e.classSet(t, true), e.fail[:t.len()])
+}
+
+// suppress counts into n the records and classes of t marked in e.fail.
+func (e *evaluator) suppress(t *table, n *Node) {
+	n.Suppressed, n.SuppressedClasses = 0, 0
+	for c, size := range t.sizes {
+		if e.fail[c] {
+			n.Suppressed += size
+			n.SuppressedClasses++
 		}
 	}
 }
 
 // evaluate computes a node's feasibility, suppression and utility. Unless
 // full is set, a node that suppresses too many records is returned with
-// Feasible, Suppressed, SuppressedClasses and DMStar only.
-func (e *evaluator) evaluate(t *table, full bool) *Node {
+// Feasible, Suppressed, SuppressedClasses and DMStar only, and when the
+// criteria that read class sizes alone (k, highest risk) already suppress
+// too many, its histograms are never merged and Suppressed counts only
+// their records (a lower bound).
+func (e *evaluator) evaluate(t *table, full bool) (*Node, error) {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
 	e.fail = grow(e.fail, t.len())
 	if e.p.LocalSuppression {
 		e.evaluateLocal(t, n)
-		return n
+		return n, nil
 	}
 	if p := &e.p; !p.SubjectK && p.MaxRisk == nil && !p.needsSensitive() {
 		// Only k (or nothing) per class: decide on the sizes alone, and
@@ -183,30 +160,38 @@ func (e *evaluator) evaluate(t *table, full bool) *Node {
 			}
 		}
 		if !full && n.Suppressed > e.maxSupp {
-			return n
+			return n, nil
 		}
 		fail := e.fail[:len(t.sizes)]
 		for c, size := range t.sizes {
 			fail[c] = size < k
 		}
 		e.measure(t, n)
-		return n
+		return n, nil
 	}
-	e.sensitive(t)
-	for c, size := range t.sizes {
+	for _, size := range t.sizes {
 		n.DMStar += size * size
-		f := e.fails(t, c)
-		e.fail[c] = f
-		if f {
-			n.Suppressed += size
-			n.SuppressedClasses++
+	}
+	// The criteria on sizes first, then those reading histograms.
+	fail := e.fail[:t.len()]
+	clear(fail)
+	for _, hists := range []bool{false, true} {
+		cs := e.classSet(t, hists)
+		for _, x := range e.crit {
+			if x.readsHistograms() != hists {
+				continue
+			}
+			if err := x.mark(cs, fail); err != nil {
+				return nil, err
+			}
+		}
+		e.suppress(t, n)
+		if !full && n.Suppressed > e.maxSupp {
+			return n, nil
 		}
 	}
-	if !full && n.Suppressed > e.maxSupp {
-		return n
-	}
 	e.measure(t, n)
-	return n
+	return n, nil
 }
 
 // before evaluates every metric of t with nothing suppressed: the table as
@@ -214,21 +199,22 @@ func (e *evaluator) evaluate(t *table, full bool) *Node {
 // Precision 1, Loss and Entropy 0, AECS = N/|classes|). Feasible reports
 // whether t meets the policy's table-level criteria without suppression
 // and its per-class criteria in every class.
-func (e *evaluator) before(t *table) *Node {
+func (e *evaluator) before(t *table) (*Node, error) {
 	n := &Node{Levels: append([]int(nil), t.levels...)}
-	e.fail = grow(e.fail, t.len())
-	e.sensitive(t)
+	if err := e.markFailing(t); err != nil {
+		return nil, err
+	}
 	ok := true
 	for c, size := range t.sizes {
 		n.DMStar += size * size
-		if e.fails(t, c) {
+		if e.fail[c] {
 			ok = false
 		}
 		e.fail[c] = false
 	}
 	e.measure(t, n)
 	n.Feasible = n.Feasible && ok
-	return n
+	return n, nil
 }
 
 // measure computes n's utility, risk and feasibility from t and the
@@ -237,12 +223,6 @@ func (e *evaluator) measure(t *table, n *Node) {
 	t.gather()
 	n.Suppressed, n.SuppressedClasses = 0, 0
 	m := len(e.bs)
-	N := float64(e.rows)
-	log2N := math.Log2(N)
-	var kept, atRisk, uniques int64
-	minSize := int64(math.MaxInt64)
-	var loss, prec float64
-	var ent kahan     // Σ_records Σ_j log₂ f_j(label): a large sum, ≈ e.a
 	levelShare := 0.0 // Σ_j h_j/H_j at this node
 	for j, b := range e.bs {
 		if H := len(b.dicts) - 1; H > 0 {
@@ -262,84 +242,23 @@ func (e *evaluator) measure(t *table, n *Node) {
 	// value) and a kept record's entropy terms cancel out: only suppressed
 	// records count, each m·log₂ N − Σ_j log₂ f_j(v).
 	bottom := !slices.ContainsFunc(t.levels, func(l int) bool { return l != 0 })
-	logf := func(c int) float64 {
-		var g float64
-		for j := range m {
-			g += logfj[j][codes[j][ids[j][c]]]
-		}
-		return g
-	}
+	ty := newTally(m, e.rows, levelShare)
 	for c, size := range t.sizes {
-		fs := float64(size)
-		if e.fail[c] {
-			n.Suppressed += size
-			n.SuppressedClasses++
-			loss += fs * float64(m)
-			prec += fs * float64(m)
-			if bottom {
-				ent.add(fs * (float64(m)*log2N - logf(c)))
-			} else {
-				ent.add(fs * float64(m) * log2N)
-			}
-			continue
-		}
-		n.Classes++
-		kept += size
-		n.DM += size * size
-		minSize = min(minSize, size)
-		if !bottom {
-			var l, g float64
+		var l, g float64
+		if e.fail[c] == bottom { // suppressed at the bottom, kept elsewhere
 			for j := range m {
 				x := codes[j][ids[j][c]]
 				l += lossj[j][x]
 				g += logfj[j][x]
 			}
-			loss += fs * l
-			prec += fs * levelShare
-			ent.add(fs * g)
 		}
-		if e.p.RiskThreshold >= 0 && 1/fs > e.p.RiskThreshold {
-			atRisk += size
-		}
-		if size == 1 {
-			uniques++
+		if e.fail[c] {
+			ty.suppress(n, size, g, bottom)
+		} else {
+			ty.keep(n, size, l, g, bottom, e.p.RiskThreshold)
 		}
 	}
-	n.DM += n.Suppressed * e.rows
-	if m > 0 && N > 0 {
-		n.Loss = loss / (N * float64(m))
-		n.Precision = 1 - prec/(N*float64(m))
-	}
-	// The entropy of a node is a difference of sums of logarithms (the
-	// second, Σ_records Σ_j log₂ f_j(original value), is e.a); at the
-	// bottom it is 0 up to rounding, which is clamped to 0.
-	if !bottom {
-		ent.add(-e.a.sum)
-		ent.add(-e.a.c)
-	}
-	if ent := ent.value(); ent < 1e-9*N*float64(max(m, 1))*math.Max(log2N, 1) {
-		n.Entropy = 0
-	} else {
-		n.Entropy = ent
-	}
-	if kept > 0 {
-		n.AECS = float64(kept) / float64(n.Classes)
-		n.HighestRisk = 1 / float64(minSize)
-		n.AverageRisk = float64(n.Classes) / float64(kept)
-	}
-	n.Feasible = n.Suppressed <= e.maxSupp && !keepsNone(kept, e.rows)
-	if n.Feasible && kept > 0 {
-		p := &e.p
-		if p.MaxAverageRisk != nil && n.AverageRisk > *p.MaxAverageRisk*(1+1e-12) {
-			n.Feasible = false
-		}
-		if p.MaxRecordsAtRisk != nil && float64(atRisk)/float64(kept) > *p.MaxRecordsAtRisk*(1+1e-12) {
-			n.Feasible = false
-		}
-		if p.MaxSampleUniques != nil && float64(uniques)/float64(kept) > *p.MaxSampleUniques*(1+1e-12) {
-			n.Feasible = false
-		}
-	}
+	ty.finish(n, e.a, bottom, &e.p, e.maxSupp)
 }
 
 // kahan is a compensated sum (Neumaier's variant of Kahan summation): the

@@ -24,6 +24,7 @@ import (
 type NodeEvaluator struct {
 	qi      []string
 	hs      []*Hierarchy // in QI order
+	sensH   []*Hierarchy // of sensitive columns, for hierarchical t
 	p       Policy
 	rows    int64
 	maxSupp int64
@@ -53,7 +54,9 @@ func key0(d *quasiid.Dictionary, code uint32) string {
 // records: (*anonymity.Classes).Project of the finest table, or the
 // anonymity.Merge of the projections of its shards); the QIs are taken in
 // that order. hs holds one hierarchy per QI, matched by column name as in
-// Search; every value of the marginals must be in its hierarchy.
+// Search; every value of the marginals must be in its hierarchy. With
+// hierarchical t-closeness hs also holds one hierarchy per sensitive
+// column.
 func NewNodeEvaluator(marginals []*anonymity.Classes, hs []*Hierarchy, p Policy) (*NodeEvaluator, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -78,11 +81,11 @@ func NewNodeEvaluator(marginals []*anonymity.Classes, hs []*Hierarchy, p Policy)
 		e.rows = mg.Rows
 		e.qi = append(e.qi, mg.QI[0])
 	}
-	hs, err := matchHierarchies(e.qi, hs)
+	hs, sensH, err := matchHierarchies(e.qi, hs, p.hierarchicalT())
 	if err != nil {
 		return nil, err
 	}
-	e.hs = hs
+	e.hs, e.sensH = hs, sensH
 	e.maxSupp = int64(math.Floor(p.MaxSuppression*float64(e.rows) + 1e-9))
 	for j, mg := range marginals {
 		h, d := hs[j], mg.Dicts[0]
@@ -239,13 +242,11 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 		}
 		stat[j] = byCode
 	}
-	fail, err := e.sensitiveFailures(t)
+	fail, err := e.failing(t)
 	if err != nil {
 		return nil, err
 	}
 	m := len(e.qi)
-	N := float64(e.rows)
-	log2N := math.Log2(N)
 	levelShare := 0.0
 	for j, l := range levels {
 		if H := e.hs[j].Levels() - 1; H > 0 {
@@ -253,25 +254,14 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 		}
 	}
 	node := &Node{Levels: append([]int(nil), levels...)}
-	var kept, atRisk, uniques int64
-	minSize := int64(math.MaxInt64)
-	var loss, prec, ent float64
+	ty := newTally(m, e.rows, levelShare)
 	for c := range n {
 		size := t.Sizes[c]
-		fs := float64(size)
 		node.DMStar += size * size
-		if e.fails(t, c, fail) {
-			node.Suppressed += size
-			node.SuppressedClasses++
-			loss += fs * float64(m)
-			prec += fs * float64(m)
-			ent += fs * float64(m) * log2N
+		if fail[c] {
+			ty.suppress(node, size, 0, false)
 			continue
 		}
-		node.Classes++
-		kept += size
-		node.DM += size * size
-		minSize = min(minSize, size)
 		var l, g float64
 		for j := range m {
 			s := stat[j][t.Codes[j][c]]
@@ -282,113 +272,24 @@ func (e *NodeEvaluator) Evaluate(t *anonymity.Classes, levels []int) (*Node, err
 				g += math.Log2(float64(s.freq))
 			}
 		}
-		loss += fs * l
-		prec += fs * levelShare
-		ent += fs * g
-		if p.RiskThreshold >= 0 && 1/fs > p.RiskThreshold {
-			atRisk += size
-		}
-		if size == 1 {
-			uniques++
-		}
+		ty.keep(node, size, l, g, false, p.RiskThreshold)
 	}
-	ent -= e.a
-	node.DM += node.Suppressed * e.rows
-	if m > 0 && N > 0 {
-		node.Loss = loss / (N * float64(m))
-		node.Precision = 1 - prec/(N*float64(m))
-	}
-	// At the bottom the entropy is 0 up to rounding; clamped as Search does.
-	if ent < 1e-9*N*float64(max(m, 1))*math.Max(log2N, 1) {
-		ent = 0
-	}
-	node.Entropy = ent
-	if kept > 0 {
-		node.AECS = float64(kept) / float64(node.Classes)
-		node.HighestRisk = 1 / float64(minSize)
-		node.AverageRisk = float64(node.Classes) / float64(kept)
-	}
-	node.Feasible = node.Suppressed <= e.maxSupp && !keepsNone(kept, e.rows)
-	if node.Feasible && kept > 0 {
-		if p.MaxAverageRisk != nil && node.AverageRisk > *p.MaxAverageRisk*(1+1e-12) {
-			node.Feasible = false
-		}
-		if p.MaxRecordsAtRisk != nil && float64(atRisk)/float64(kept) > *p.MaxRecordsAtRisk*(1+1e-12) {
-			node.Feasible = false
-		}
-		if p.MaxSampleUniques != nil && float64(uniques)/float64(kept) > *p.MaxSampleUniques*(1+1e-12) {
-			node.Feasible = false
-		}
-	}
+	ty.finish(node, kahan{sum: e.a}, false, p, e.maxSupp)
 	return node, nil
 }
 
-// fails reports whether class c of t fails a per-class criterion; sfail
-// marks the classes failing l or t.
-func (e *NodeEvaluator) fails(t *anonymity.Classes, c int, sfail []bool) bool {
-	p := &e.p
-	size := t.Sizes[c]
-	if p.K > 0 {
-		k := size
-		if p.SubjectK {
-			k = int64(t.Subjects.Offsets[c+1] - t.Subjects.Offsets[c])
-		}
-		if k < p.K {
-			return true
-		}
+// failing returns, per class of t, whether it fails a per-class
+// criterion of the policy, t-closeness measured against t's own
+// distribution (the whole input's).
+func (e *NodeEvaluator) failing(t *anonymity.Classes) ([]bool, error) {
+	ground, err := e.p.groundDistances(t.Sensitive, e.sensH)
+	if err != nil {
+		return nil, err
 	}
-	if p.MaxRisk != nil && 1/float64(size) > *p.MaxRisk*(1+1e-12) {
-		return true
+	cs := classSet{sizes: t.Sizes, sens: t.Sensitive}
+	if t.Subjects != nil {
+		cs.subjects = t.Subjects.Offsets
 	}
-	return sfail != nil && sfail[c]
-}
-
-// sensitiveFailures marks the classes of t that fail l-diversity or
-// t-closeness in some sensitive column (nil when the policy has neither).
-func (e *NodeEvaluator) sensitiveFailures(t *anonymity.Classes) ([]bool, error) {
-	p := &e.p
-	if !p.needsSensitive() {
-		return nil, nil
-	}
-	n := len(t.Sizes)
-	fail := make([]bool, n)
-	mark := func(name string, got int, bad func(c int) bool) error {
-		if got != n {
-			return fmt.Errorf("generalize: sensitive column %q: malformed histogram (%d figures for %d classes)", name, got, n)
-		}
-		for c := range fail {
-			fail[c] = fail[c] || bad(c)
-		}
-		return nil
-	}
-	for _, ms := range t.Sensitive {
-		if p.L > 0 {
-			var err error
-			switch p.LVariant {
-			case DistinctL:
-				ls := anonymity.DistinctL(ms)
-				err = mark(ms.Name, len(ls), func(c int) bool { return float64(ls[c]) < p.L })
-			case EntropyL:
-				ls := anonymity.EntropyL(ms)
-				err = mark(ms.Name, len(ls), func(c int) bool { return !(ls[c] >= p.L*(1-1e-12)) })
-			default:
-				cs := anonymity.RecursiveC(ms, int(math.Ceil(p.L)))
-				err = mark(ms.Name, len(cs), func(c int) bool { return !(p.C > cs[c]) })
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		if p.T > 0 {
-			g := anonymity.EqualDistance()
-			if p.TDistance == OrderedDistance {
-				g = anonymity.OrderedDistance(ms)
-			}
-			ds := anonymity.TCloseness(ms, g)
-			if err := mark(ms.Name, len(ds), func(c int) bool { return !(ds[c] <= p.T+1e-12) }); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return fail, nil
+	fail := make([]bool, len(t.Sizes))
+	return fail, markFailing(e.p.criteria(ground), &cs, fail)
 }

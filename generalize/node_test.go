@@ -183,9 +183,14 @@ func TestNodeEvaluatorPolicies(t *testing.T) {
 		{MaxRisk: Share(0.2), MaxAverageRisk: Share(0.1), MaxSuppression: 0.03},
 		{K: 2, MaxRecordsAtRisk: Share(0.05), RiskThreshold: 0.2},
 		{K: 2, MaxSampleUniques: Share(0.01), MaxSuppression: 0.01},
+		{K: 2, Alpha: 0.6, MaxSuppression: 0.05},
 	} {
 		compareLattice(t, c, hs, p, 4)
 	}
+	// Hierarchical t-closeness reads the sensitive columns' hierarchies,
+	// given beside the QIs'.
+	hsT := append(slices.Clone(hs), adultHierarchies(t, []string{"occupation", "education"})...)
+	compareLattice(t, c, hsT, Policy{K: 2, T: 0.3, TDistance: HierarchicalDistance, MaxSuppression: 0.1}, 4)
 }
 
 func TestNodeEvaluatorErrors(t *testing.T) {

@@ -33,6 +33,12 @@ const (
 	// values in order, as anonymity.OrderedDistance (numeric order when
 	// every non-null value is a number, else byte order; null last).
 	OrderedDistance
+	// HierarchicalDistance: EMD = Σ_N height(N)/H · min(pos_extra(N),
+	// neg_extra(N)) over the inner nodes N of the sensitive column's
+	// hierarchy (given beside the QIs' hierarchies, matched by column
+	// name), as anonymity.HierarchicalDistance and ARX's
+	// HierarchicalDistanceTCloseness.
+	HierarchicalDistance
 )
 
 // Policy is what every node of the lattice must meet. Zero K, L and T
@@ -62,6 +68,10 @@ type Policy struct {
 	// distance against its own distribution.
 	T         float64   `json:"t,omitempty"`
 	TDistance TDistance `json:"t_distance,omitempty"`
+	// Alpha, when positive, is the largest share of one sensitive value
+	// in a class (the α of (α,k)-anonymity, Wong et al. 2006, with k =
+	// K; see anonymity.Alpha).
+	Alpha float64 `json:"alpha,omitempty"`
 	// MaxRisk is the largest prosecutor risk 1/|E| of a kept class.
 	MaxRisk *float64 `json:"max_risk,omitempty"`
 	// MaxAverageRisk is the largest average prosecutor risk over the kept
@@ -106,6 +116,10 @@ func (p Policy) validate() error {
 		return errors.New("generalize: recursive (c,l)-diversity needs c > 0")
 	case p.T < 0 || p.T > 1:
 		return fmt.Errorf("generalize: t = %g, want 0 < t ≤ 1", p.T)
+	case p.TDistance < EqualDistance || p.TDistance > HierarchicalDistance:
+		return fmt.Errorf("generalize: unknown t-closeness distance %d", int(p.TDistance))
+	case !(p.Alpha >= 0 && p.Alpha <= 1):
+		return fmt.Errorf("generalize: alpha = %g, want 0 < α ≤ 1", p.Alpha)
 	case outside(p.MaxRisk), outside(p.MaxAverageRisk):
 		return errors.New("generalize: risk thresholds must lie in [0, 1]")
 	case outside(p.MaxRecordsAtRisk), p.RiskThreshold < 0 || p.RiskThreshold > 1:
@@ -121,7 +135,11 @@ func (p Policy) validate() error {
 }
 
 // needsSensitive reports whether the policy reads sensitive histograms.
-func (p Policy) needsSensitive() bool { return p.L > 0 || p.T > 0 }
+func (p Policy) needsSensitive() bool { return p.L > 0 || p.T > 0 || p.Alpha > 0 }
+
+// hierarchicalT reports whether the policy measures t-closeness with the
+// hierarchical distance, which needs the sensitive columns' hierarchies.
+func (p Policy) hierarchicalT() bool { return p.T > 0 && p.TDistance == HierarchicalDistance }
 
 // tableLevel reports whether the policy has criteria over the kept records
 // as a whole, which are not monotone once records are suppressed.
@@ -150,9 +168,9 @@ func (v *LVariant) UnmarshalText(b []byte) error {
 	return fmt.Errorf("generalize: unknown l-diversity variant %q (want distinct, entropy or recursive)", b)
 }
 
-var tDistanceNames = [...]string{"equal", "ordered"}
+var tDistanceNames = [...]string{"equal", "ordered", "hierarchical"}
 
-// MarshalText writes the distance's name: equal or ordered.
+// MarshalText writes the distance's name: equal, ordered or hierarchical.
 func (d TDistance) MarshalText() ([]byte, error) {
 	if d < 0 || int(d) >= len(tDistanceNames) {
 		return nil, fmt.Errorf("generalize: unknown t-closeness distance %d", int(d))
@@ -168,5 +186,5 @@ func (d *TDistance) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("generalize: unknown t-closeness distance %q (want equal or ordered)", b)
+	return fmt.Errorf("generalize: unknown t-closeness distance %q (want equal, ordered or hierarchical)", b)
 }

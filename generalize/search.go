@@ -44,8 +44,11 @@ type Result struct {
 	Heights []int
 	// Hierarchies used, in QI order.
 	Hierarchies []*Hierarchy
-	Policy      Policy
-	Metric      Metric
+	// SensitiveHierarchies are the hierarchies given for sensitive
+	// columns (hierarchical t-closeness).
+	SensitiveHierarchies []*Hierarchy
+	Policy               Policy
+	Metric               Metric
 	// LatticeSize is Π Heights.
 	LatticeSize int64
 	// NodesEvaluated counts nodes whose class table was built and checked;
@@ -92,9 +95,8 @@ type searcher struct {
 	start   time.Time
 	evals   int
 	nodes   map[string]*Node
-	full    bool    // evaluate every metric of infeasible nodes too (heuristic order)
-	order   []*Node // evaluated nodes, in order
-	top     *Node   // best feasible node so far
+	full    bool // evaluate every metric of infeasible nodes too (heuristic order)
+	prune   *Pruning
 }
 
 // Search finds the feasible node of the generalisation lattice of c's
@@ -137,10 +139,13 @@ func Search(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p Policy
 		return nil, err
 	}
 	opt = s.opt
-	if res.Bottom, err = s.eval(make([]int, len(s.heights))); err != nil {
+	// The bottom is measured in full: its suppression is reported exactly.
+	if res.Bottom, err = s.evalNow(make([]int, len(s.heights))); err != nil {
 		return nil, err
 	}
-	res.Before = s.ev.before(s.bottom)
+	if res.Before, err = s.ev.before(s.bottom); err != nil {
+		return nil, err
+	}
 	if res.LatticeSize <= opt.MaxOptimalNodes {
 		res.Optimal, err = s.flash(res)
 	} else {
@@ -189,9 +194,14 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 	if opt.Metric < DM || opt.Metric > Entropy {
 		return nil, nil, fmt.Errorf("generalize: unknown metric %d", opt.Metric)
 	}
-	ordered, err := matchHierarchies(c.QI, hs)
+	ordered, sensH, err := matchHierarchies(c.QI, hs, true)
 	if err != nil {
 		return nil, nil, err
+	}
+	for _, h := range sensH {
+		if !slices.ContainsFunc(c.Sensitive, func(m *anonymity.Multiset) bool { return m.Name == h.column }) {
+			return nil, nil, fmt.Errorf("generalize: hierarchy %s is for column %q, which is neither a quasi-identifier nor a sensitive column", h.source, h.column)
+		}
 	}
 	for _, h := range ordered {
 		if h.Levels() > 255 {
@@ -205,7 +215,7 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 		}
 	}
 	roll := newRoller(bs)
-	ev, bottom, err := newEvaluator(c, roll, p)
+	ev, bottom, err := newEvaluator(c, roll, p, sensH)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -223,7 +233,7 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 	}
 	s := &searcher{ctx: ctx, opt: opt, ev: ev, bottom: bottom, start: time.Now(), nodes: make(map[string]*Node)}
 	s.roll = roll
-	res := &Result{QI: append([]string(nil), c.QI...), Hierarchies: ordered, Policy: p, Metric: opt.Metric, LatticeSize: 1}
+	res := &Result{QI: append([]string(nil), c.QI...), Hierarchies: ordered, SensitiveHierarchies: sensH, Policy: p, Metric: opt.Metric, LatticeSize: 1}
 	for _, b := range bs {
 		s.heights = append(s.heights, len(b.dicts))
 		res.Heights = append(res.Heights, len(b.dicts))
@@ -233,33 +243,45 @@ func newSearcher(ctx context.Context, c *anonymity.Classes, hs []*Hierarchy, p P
 			res.LatticeSize *= int64(len(b.dicts))
 		}
 	}
-	res.MonotoneFeasibility = !(p.tableLevel() && p.MaxSuppression > 0) && !p.LocalSuppression
-	res.MonotoneMetric = opt.Metric.monotone(p.MaxSuppression)
-	if p.LocalSuppression { // no record is removed
-		res.MonotoneMetric = opt.Metric.monotone(0)
+	labels := make([][]int, len(bs))
+	for j, b := range bs {
+		for _, d := range b.dicts {
+			labels[j] = append(labels[j], d.Len())
+		}
 	}
+	s.prune = NewPruning(p, opt.Metric, c.Rows, labels)
+	res.MonotoneFeasibility, res.MonotoneMetric = s.prune.MonotoneFeasibility, s.prune.MonotoneMetric
 	return s, res, nil
 }
 
-// matchHierarchies orders hs like qi, by column name.
-func matchHierarchies(qi []string, hs []*Hierarchy) ([]*Hierarchy, error) {
+// matchHierarchies orders hs like qi, by column name. The hierarchies of
+// other columns are returned apart when extra is set (the sensitive
+// columns' hierarchies) and an error otherwise.
+func matchHierarchies(qi []string, hs []*Hierarchy, extra bool) (ordered, others []*Hierarchy, err error) {
 	out := make([]*Hierarchy, len(qi))
 	for _, h := range hs {
 		j := slices.Index(qi, h.column)
 		if j < 0 {
-			return nil, fmt.Errorf("generalize: hierarchy %s is for column %q, which is not a quasi-identifier", h.source, h.column)
+			if !extra {
+				return nil, nil, fmt.Errorf("generalize: hierarchy %s is for column %q, which is not a quasi-identifier", h.source, h.column)
+			}
+			if slices.ContainsFunc(others, func(o *Hierarchy) bool { return o.column == h.column }) {
+				return nil, nil, fmt.Errorf("generalize: two hierarchies for column %q", h.column)
+			}
+			others = append(others, h)
+			continue
 		}
 		if out[j] != nil {
-			return nil, fmt.Errorf("generalize: two hierarchies for column %q (%s and %s)", h.column, out[j].source, h.source)
+			return nil, nil, fmt.Errorf("generalize: two hierarchies for column %q (%s and %s)", h.column, out[j].source, h.source)
 		}
 		out[j] = h
 	}
 	for j, h := range out {
 		if h == nil {
-			return nil, fmt.Errorf("generalize: no hierarchy for quasi-identifier %q", qi[j])
+			return nil, nil, fmt.Errorf("generalize: no hierarchy for quasi-identifier %q", qi[j])
 		}
 	}
-	return out, nil
+	return out, others, nil
 }
 
 func key(levels []int) string {
@@ -284,12 +306,12 @@ func (s *searcher) eval(levels []int) (*Node, error) {
 		return nil, err
 	}
 	t := s.table(levels)
-	n := s.ev.evaluate(t, s.full)
-	s.nodes[k] = n
-	s.order = append(s.order, n)
-	if n.Feasible && (s.top == nil || s.better(n, s.top)) {
-		s.top = n
+	n, err := s.ev.evaluate(t, s.full)
+	if err != nil {
+		return nil, err
 	}
+	s.nodes[k] = n
+	s.prune.Record(n)
 	s.evals++
 	if s.opt.Progress != nil {
 		s.opt.Progress(s.evals)
@@ -376,6 +398,9 @@ func (s *searcher) cacheTable(t *table) *table {
 			if u.from == s.cache[i] {
 				u.gather()
 			}
+			if u.hsrc != nil && u.hsrc.src == s.cache[i] {
+				s.roll.gatherHists(u)
+			}
 		}
 		s.cached -= s.cache[i].len()
 		s.cache = slices.Delete(s.cache, i, i+1)
@@ -392,19 +417,6 @@ func below(a, b []int) bool {
 	return true
 }
 
-// better reports whether a is a better optimum than b.
-func (s *searcher) better(a, b *Node) bool {
-	va, vb := a.Value(s.opt.Metric), b.Value(s.opt.Metric)
-	if va != vb {
-		return va < vb
-	}
-	sa, sb := sum(a.Levels), sum(b.Levels)
-	if sa != sb {
-		return sa < sb
-	}
-	return slices.Compare(a.Levels, b.Levels) < 0
-}
-
 func sum(l []int) int {
 	t := 0
 	for _, v := range l {
@@ -417,7 +429,7 @@ func sum(l []int) int {
 func (s *searcher) best() *Node {
 	var b *Node
 	for _, n := range s.nodes {
-		if n.Feasible && (b == nil || s.better(n, b)) {
+		if n.Feasible && (b == nil || s.prune.Better(n, b)) {
 			b = n
 		}
 	}
@@ -433,7 +445,7 @@ func (s *searcher) pareto(opt *Node) []*Node {
 			fs = append(fs, n)
 		}
 	}
-	sort.Slice(fs, func(i, j int) bool { return s.better(fs[i], fs[j]) })
+	sort.Slice(fs, func(i, j int) bool { return s.prune.Better(fs[i], fs[j]) })
 	var out []*Node
 	risk := math.Inf(1)
 	for _, n := range fs {
@@ -457,47 +469,6 @@ const (
 	infeasible
 	pruned // cannot beat the best node found: not evaluated
 )
-
-// dominated reports whether no node at or above levels can beat the best
-// feasible node found so far, by the metric's monotonicity: the metric of
-// such a node is at least that of any evaluated node below it (DM* of any
-// evaluated node, the others' of feasible evaluated nodes).
-func (s *searcher) dominated(levels []int, monotone bool) bool {
-	if !monotone || s.top == nil {
-		return false
-	}
-	best := s.top.Value(s.opt.Metric)
-	if s.opt.Metric == DM || s.opt.Metric == DMStar {
-		// A node has at most Π_j (labels of QI j at its level) classes, so
-		// by Cauchy–Schwarz DM ≥ DM* = Σ|E|² ≥ N²/min(N, Π_j labels).
-		classes := 1.0
-		for j, l := range levels {
-			classes *= float64(s.roll.bs[j].dicts[l].Len())
-		}
-		N := float64(s.ev.rows)
-		if N*N/math.Min(N, classes) > best {
-			return true
-		}
-	}
-	for _, p := range s.order {
-		if !(p.Feasible || s.opt.Metric == DMStar) || !below(p.Levels, levels) {
-			continue
-		}
-		v := p.Value(s.opt.Metric)
-		if v > best {
-			return true
-		}
-		if v == best {
-			// A node x ≥ levels can only tie, and wins a tie only by being
-			// lower (then lexically smaller) than the best node.
-			sl, st := sum(levels), sum(s.top.Levels)
-			if sl > st || (sl == st && slices.Compare(levels, s.top.Levels) >= 0) {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // flash runs the optimal search; it reports whether the result is proven
 // optimal (false when the budget cut it short).
@@ -576,7 +547,7 @@ func (s *searcher) flash(res *Result) (bool, error) {
 	}
 	check := func(id int) (bool, error) {
 		lv := decode(id, make([]int, m))
-		if _, done := s.nodes[key(lv)]; !done && res.MonotoneFeasibility && s.dominated(lv, res.MonotoneMetric) {
+		if _, done := s.nodes[key(lv)]; !done && res.MonotoneFeasibility && s.prune.Dominated(lv) {
 			// Neither this node nor any above it can be the optimum: leave
 			// them unevaluated and search lower on the path.
 			tag(id, pruned)
@@ -600,7 +571,7 @@ func (s *searcher) flash(res *Result) (bool, error) {
 			if s.overBudget() {
 				return false, nil
 			}
-			if s.ev.local != nil && s.dominated(decode(id, make([]int, m)), res.MonotoneMetric) {
+			if s.ev.local != nil && s.prune.Dominated(decode(id, make([]int, m))) {
 				// Nothing is removed, so the metric is monotone over every
 				// node: one no better than the best found is skipped.
 				continue
@@ -693,7 +664,7 @@ func (s *searcher) bestFirst(res *Result) error {
 	expanded := map[string]bool{}
 	out := func() bool { return s.evals >= s.opt.MaxHeuristicNodes || s.overBudget() }
 	var last *Node
-	for s.top == nil && h.Len() > 0 && !out() {
+	for s.prune.best == nil && h.Len() > 0 && !out() {
 		x := heap.Pop(h).(*Node)
 		if x.Feasible {
 			break
@@ -719,7 +690,7 @@ func (s *searcher) bestFirst(res *Result) error {
 			heap.Push(h, n)
 		}
 	}
-	if s.top == nil {
+	if s.prune.best == nil {
 		if last == nil {
 			last = bottom
 		}
@@ -742,16 +713,16 @@ func (s *searcher) bestFirst(res *Result) error {
 // best node, when the queue is empty, or when out() reports the budget
 // spent.
 func (s *searcher) improve(out func() bool) error {
-	if s.top == nil {
+	if s.prune.best == nil {
 		return nil
 	}
 	m := len(s.heights)
 	q := &nodeHeap{s: s} // feasible nodes only: ordered by the metric
-	heap.Push(q, s.top)
-	queued := map[string]bool{key(s.top.Levels): true}
+	heap.Push(q, s.prune.best)
+	queued := map[string]bool{key(s.prune.best.Levels): true}
 	for stale := 0; q.Len() > 0 && stale < improvePatience && !out(); {
 		x := heap.Pop(q).(*Node)
-		top := s.top
+		top := s.prune.best
 		for j := range m {
 			if x.Levels[j]+1 < s.heights[j] {
 				up := slices.Clone(x.Levels)
@@ -792,7 +763,7 @@ func (s *searcher) improve(out func() bool) error {
 				}
 			}
 		}
-		if s.top == top {
+		if s.prune.best == top {
 			stale++
 		} else {
 			stale = 0
@@ -866,7 +837,7 @@ func (h *nodeHeap) less(a, b *Node) bool {
 	if ea != eb {
 		return ea < eb
 	}
-	return h.s.better(a, b)
+	return h.s.prune.Better(a, b)
 }
 
 func (h *nodeHeap) Len() int           { return len(h.nodes) }

@@ -29,6 +29,11 @@ type table struct {
 	sens   []*hist // sensitive histograms per column, if needed
 	mark   uint64  // cache clock
 
+	// The histograms of a rolled-up table are merged only when a
+	// criterion reads them (most nodes fail k first): until then subj and
+	// sens are nil and hsrc says how to merge them from its source.
+	hsrc *histSource
+
 	// The ids of a rolled-up table are gathered only when needed (as a
 	// roll-up source, or to measure a node's utility; most nodes are
 	// neither): until then ids is nil and ids[g][y] is
@@ -87,6 +92,34 @@ func (t *table) gather() {
 		}
 	}
 	t.from, t.first, t.trans = nil, nil, nil
+}
+
+// histSource is a pending histogram roll-up: class c of src goes into new
+// class child[c] of groups.
+type histSource struct {
+	src    *table
+	child  []int32
+	groups int
+}
+
+// hasHists reports whether t carries histograms, merged or pending.
+func (t *table) hasHists() bool { return t.subj != nil || t.sens != nil || t.hsrc != nil }
+
+// gatherHists merges t's pending histograms (and its sources' first).
+func (r *roller) gatherHists(t *table) {
+	p := t.hsrc
+	if p == nil {
+		return
+	}
+	r.gatherHists(p.src)
+	r.sortByChild(p.child, p.groups)
+	if p.src.subj != nil {
+		t.subj = r.mergeHist(p.src.subj, p.child, p.groups)
+	}
+	for _, h := range p.src.sens {
+		t.sens = append(t.sens, r.mergeHist(h, p.child, p.groups))
+	}
+	t.hsrc = nil
 }
 
 // combos lists the code combinations of one group of QIs that occur in a
@@ -447,14 +480,8 @@ func (r *roller) rollUp(src *table, dst []int) *table {
 	out.sizes = sizes
 	groups := len(r.first)
 	out.from, out.first, out.trans = src, slices.Clone(r.first), slices.Clone(r.trans)
-	if src.subj != nil || src.sens != nil {
-		r.sortByChild(child, groups)
-		if src.subj != nil {
-			out.subj = r.mergeHist(src.subj, groups)
-		}
-		for _, h := range src.sens {
-			out.sens = append(out.sens, r.mergeHist(h, groups))
-		}
+	if src.hasHists() {
+		out.hsrc = &histSource{src: src, child: slices.Clone(r.child[:n]), groups: groups}
 	}
 	return out
 }
@@ -596,10 +623,10 @@ func (r *roller) sortByChild(child []int32, groups int) {
 }
 
 // mergeHist sums the histograms of the source classes into their new
-// classes; r.order lists source classes grouped by new class, in order.
-func (r *roller) mergeHist(h *hist, groups int) *hist {
+// classes child[c]; r.order lists source classes grouped by new class, in
+// order (sortByChild).
+func (r *roller) mergeHist(h *hist, child []int32, groups int) *hist {
 	out := &hist{off: make([]int, 1, groups+1), vals: make([]uint32, 0, len(h.vals)), cnts: make([]int64, 0, len(h.vals))}
-	child := r.child
 	i := 0
 	for g := range groups {
 		begin := len(out.vals)

@@ -78,6 +78,7 @@ func testRollUp(t *testing.T, m, values, nrows, classes int) {
 		if tb.len() != len(order) {
 			t.Fatalf("%s %v: %d classes, want %d", name, tb.levels, tb.len(), len(order))
 		}
+		s.roll.gatherHists(tb) // histograms are merged on demand
 		h := tb.sens[0]
 		for g, k := range order {
 			var b strings.Builder

@@ -23,6 +23,9 @@ type Transform struct {
 	Levels      []int                `json:"levels"`
 	Hierarchies []TransformHierarchy `json:"hierarchies"`
 	Policy      Policy               `json:"policy"`
+	// SensitiveHierarchies are the hierarchies of the sensitive columns
+	// the policy's hierarchical t-closeness reads.
+	SensitiveHierarchies []TransformHierarchy `json:"sensitive_hierarchies,omitempty"`
 	// Sensitive and Subject name the columns the policy reads, if any.
 	Sensitive []string `json:"sensitive,omitempty"`
 	Subject   string   `json:"subject,omitempty"`
@@ -46,6 +49,9 @@ func NewTransform(res *Result, n *Node) *Transform {
 	for _, h := range res.Hierarchies {
 		t.Hierarchies = append(t.Hierarchies, TransformHierarchy{Column: h.column, Source: h.source, Auto: h.auto, Rows: h.rows})
 	}
+	for _, h := range res.SensitiveHierarchies {
+		t.SensitiveHierarchies = append(t.SensitiveHierarchies, TransformHierarchy{Column: h.column, Source: h.source, Auto: h.auto, Rows: h.rows})
+	}
 	return t
 }
 
@@ -58,6 +64,9 @@ func ReadTransform(name string, r io.Reader) (*Transform, error) {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	if _, err := t.hierarchies(name); err != nil {
+		return nil, err
+	}
+	if _, err := t.sensitiveHierarchies(name); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -97,6 +106,45 @@ func (t *Transform) hierarchies(name string) ([]*Hierarchy, error) {
 		hs[j] = h
 	}
 	return hs, nil
+}
+
+// sensitiveHierarchies rebuilds the transform's hierarchies of sensitive
+// columns.
+func (t *Transform) sensitiveHierarchies(name string) ([]*Hierarchy, error) {
+	var hs []*Hierarchy
+	for _, th := range t.SensitiveHierarchies {
+		h, err := NewHierarchy(th.Column, name+": "+th.Source, th.Rows)
+		if err != nil {
+			return nil, err
+		}
+		hs = append(hs, h)
+	}
+	if t.Policy.hierarchicalT() && len(hs) == 0 {
+		return nil, fmt.Errorf("%s: hierarchical t-closeness without sensitive_hierarchies", name)
+	}
+	return hs, nil
+}
+
+// Failing returns, per class of c (counted from data generalised by t,
+// with the sensitive columns and subject its policy reads), whether the
+// class fails a per-class criterion of t's policy: Failing with the
+// transform's hierarchies of sensitive columns.
+func (t *Transform) Failing(c *anonymity.Classes) ([]bool, error) {
+	hs, err := t.sensitiveHierarchies("transform")
+	if err != nil {
+		return nil, err
+	}
+	return Failing(c, t.Policy, hs...)
+}
+
+// Check is Check with the transform's policy and hierarchies of
+// sensitive columns.
+func (t *Transform) Check(c *anonymity.Classes) ([]bool, *Node, error) {
+	hs, err := t.sensitiveHierarchies("transform")
+	if err != nil {
+		return nil, nil, err
+	}
+	return Check(c, t.Policy, hs...)
 }
 
 // Uncovered counts the records of one column whose value the hierarchy
@@ -174,9 +222,11 @@ func (g *Generalizer) Uncovered() []Uncovered {
 }
 
 // Failing reports, for every class of c, whether it fails one of p's
-// per-class criteria (k, subjects, l, t, highest risk) and is therefore
-// suppressed. c is counted over data that is already generalised.
-func Failing(c *anonymity.Classes, p Policy) ([]bool, error) {
+// per-class criteria (k, subjects, l, t, α, highest risk) and is
+// therefore suppressed. c is counted over data that is already
+// generalised; hierarchical t-closeness reads the hierarchies of the
+// sensitive columns in sensitiveHierarchies.
+func Failing(c *anonymity.Classes, p Policy, sensitiveHierarchies ...*Hierarchy) ([]bool, error) {
 	if p.LocalSuppression { // cells are blanked (LocalSuppress), no class removed
 		if err := p.validate(); err != nil {
 			return nil, err
@@ -185,12 +235,12 @@ func Failing(c *anonymity.Classes, p Policy) ([]bool, error) {
 		for j, d := range c.Dicts {
 			bs[j] = identity(d)
 		}
-		if _, _, err := newEvaluator(c, newRoller(bs), p); err != nil {
+		if _, _, err := newEvaluator(c, newRoller(bs), p, sensitiveHierarchies); err != nil {
 			return nil, err
 		}
 		return make([]bool, c.Len()), nil
 	}
-	fail, _, err := Check(c, p)
+	fail, _, err := Check(c, p, sensitiveHierarchies...)
 	return fail, err
 }
 

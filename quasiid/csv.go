@@ -2,6 +2,7 @@ package quasiid
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -100,6 +101,20 @@ type csvReader struct {
 	mem    memory.Allocator
 	nulls  map[string]struct{}
 
+	// The fast path of Encode (encode_csv_parallel.go) reads the bytes
+	// after the header itself: raw is then the input after the header,
+	// head the header's bytes, and r is made on first use, over head and
+	// raw. raw is nil when r was made at once (a delimiter that is not one
+	// ASCII byte, a header longer than the read buffer).
+	raw       *bufio.Reader
+	head      []byte
+	delim     rune
+	size      int64 // input size in bytes when known, else 0
+	lineBase  int   // lines before the bytes r reads (a block of the fast path)
+	maxBlock  int   // the most bytes the fast path holds for one record (0: maxCSVBlock)
+	blockSize int   // the fast path's block size (0: csvBlockSize)
+	maxField  int64 // the longest field allowed (ReadOptions.MaxFieldBytes)
+
 	refs  int64
 	cur   arrow.Record
 	err   error
@@ -131,11 +146,15 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 	if err != nil {
 		return nil, err
 	}
-	r := csv.NewReader(bufio.NewReaderSize(newFieldBound(br, delim, max), 64<<10))
-	r.Comma = delim
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-	c := &csvReader{name: name, r: r, batch: opt.batchSize(), mem: opt.allocator(), refs: 1}
+	c := &csvReader{name: name, batch: opt.batchSize(), mem: opt.allocator(), refs: 1, delim: delim, maxField: max}
+	var r *csv.Reader
+	if head, ok := headerBytes(br, delim); ok {
+		c.raw, c.head = br, head
+		r = c.newParser(bytes.NewReader(head), 0, 0)
+	} else {
+		r = c.newParser(br, 0, 0)
+		c.r = r
+	}
 	if len(opt.NullValues) > 0 {
 		c.nulls = make(map[string]struct{}, len(opt.NullValues))
 		for _, v := range opt.NullValues {
@@ -169,7 +188,69 @@ func newCSVReader(name string, br *bufio.Reader, opt ReadOptions) (*csvReader, e
 	c.schema = arrow.NewSchema(fields, nil)
 	last, _ := r.FieldPos(len(rec) - 1)
 	c.next = last + strings.Count(rec[len(rec)-1], "\n") + 1
+	if c.raw != nil {
+		br.Discard(len(c.head))
+	}
 	return c, nil
+}
+
+// newParser returns an encoding/csv reader of r as this package reads
+// CSV, under a fieldBound that stops any field longer than c.maxField;
+// r starts after rows data rows and lines lines of the file (a block of
+// the fast path), so that the bound's errors name the file's row and line.
+func (c *csvReader) newParser(r io.Reader, rows int64, lines int) *csv.Reader {
+	fb := newFieldBound(r, c.delim, c.maxField)
+	if rows > 0 || lines > 0 {
+		fb.record, fb.line = rows+1, int64(lines)+1
+	}
+	p := csv.NewReader(bufio.NewReaderSize(fb, 64<<10))
+	p.Comma = c.delim
+	p.FieldsPerRecord = -1
+	p.ReuseRecord = true
+	return p
+}
+
+// parser returns the encoding/csv reader of the rows, making it on first
+// use over the header and the rest of the input (it reads the header
+// again, so that its line numbers count from the top of the file).
+func (c *csvReader) parser() *csv.Reader {
+	if c.r == nil {
+		c.r = c.newParser(io.MultiReader(bytes.NewReader(c.head), c.raw), 0, 0)
+		c.r.Read()
+	}
+	return c.r
+}
+
+// headerBytes returns the bytes of the header record of br, blank lines
+// before it included, without consuming them: they end after the first
+// newline outside quotes that ends a non-blank line, or at the end of the
+// input. It reports false when the delimiter is not a single ASCII byte or
+// the header does not fit in br's buffer.
+func headerBytes(br *bufio.Reader, delim rune) ([]byte, bool) {
+	if delim >= utf8.RuneSelf {
+		return nil, false
+	}
+	data, err := br.Peek(br.Size())
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, false
+	}
+	inQuotes := false
+	lineStart := 0
+	for i, b := range data {
+		switch {
+		case b == '"':
+			inQuotes = !inQuotes
+		case b == '\n' && !inQuotes:
+			if line := data[lineStart:i]; len(line) > 0 && !(len(line) == 1 && line[0] == '\r') {
+				return data[:i+1], true
+			}
+			lineStart = i + 1
+		}
+	}
+	if err == io.EOF {
+		return data, true
+	}
+	return nil, false
 }
 
 // parseError turns an encoding/csv error into an InputError.
@@ -188,14 +269,14 @@ func (c *csvReader) parseError(err error) error {
 	}
 	msg := pe.Err.Error()
 	if pe.Line != pe.StartLine {
-		msg += " (at line " + strconv.Itoa(pe.Line) + ", byte " + strconv.Itoa(pe.Column) + ")"
+		msg += " (at line " + strconv.Itoa(c.lineBase+pe.Line) + ", byte " + strconv.Itoa(pe.Column) + ")"
 	} else {
 		msg += " (at byte " + strconv.Itoa(pe.Column) + ")"
 	}
 	if row == 0 {
 		msg = "header: " + msg
 	}
-	return &InputError{File: c.name, Row: row, Line: int64(pe.StartLine), Msg: msg}
+	return &InputError{File: c.name, Row: row, Line: int64(c.lineBase + pe.StartLine), Msg: msg}
 }
 
 func (c *csvReader) Retain()               { c.refs++ }
@@ -218,7 +299,7 @@ func (c *csvReader) readRow() []string {
 	if c.done || c.err != nil {
 		return nil
 	}
-	rec, err := c.r.Read()
+	rec, err := c.parser().Read()
 	if err == io.EOF {
 		c.done = true
 		return nil
@@ -229,6 +310,7 @@ func (c *csvReader) readRow() []string {
 	}
 	ncol := len(c.header)
 	line, _ := c.r.FieldPos(0)
+	line += c.lineBase
 	if len(rec) != ncol {
 		e := &InputError{File: c.name, Row: c.rows + 1, Line: int64(line)}
 		if len(rec) < ncol {
@@ -243,7 +325,7 @@ func (c *csvReader) readRow() []string {
 	for i, v := range rec {
 		if !utf8.ValidString(v) {
 			fline, _ := c.r.FieldPos(i)
-			c.err = &InputError{File: c.name, Row: c.rows + 1, Line: int64(fline), Column: c.header[i], Msg: "invalid UTF-8"}
+			c.err = &InputError{File: c.name, Row: c.rows + 1, Line: int64(c.lineBase + fline), Column: c.header[i], Msg: "invalid UTF-8"}
 			return nil
 		}
 	}
@@ -251,7 +333,7 @@ func (c *csvReader) readRow() []string {
 		c.blank += int64(line - c.next)
 	}
 	last, _ := c.r.FieldPos(ncol - 1)
-	c.next = last + strings.Count(rec[ncol-1], "\n") + 1
+	c.next = c.lineBase + last + strings.Count(rec[ncol-1], "\n") + 1
 	c.line = int64(line)
 	c.rows++
 	return rec

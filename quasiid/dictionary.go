@@ -95,3 +95,13 @@ func (d *Dictionary) add(v string) uint32 {
 	d.index[v] = c
 	return c
 }
+
+// truncate forgets the codes from n on; null is the code null had then.
+func (d *Dictionary) truncate(n int, null uint32) {
+	for _, v := range d.values[n:] {
+		if c, ok := d.index[v]; ok && int(c) >= n {
+			delete(d.index, v)
+		}
+	}
+	d.values, d.null = d.values[:n], null
+}

@@ -30,6 +30,15 @@
 // booleans as true/false, dates as YYYY-MM-DD, timestamps in RFC 3339.
 // The Time column is parsed to Unix seconds instead.
 //
+// Encode reads only the named columns and uses every core: a Parquet file
+// column by column in parallel, dictionary-encoded chunks as dictionaries
+// (each dictionary entry is coded once, not each row), integers and
+// timestamps coded by value and formatted once per distinct value; a CSV
+// file in blocks of whole records split and coded by parallel workers and
+// merged in order. Codes and dictionaries are those of a sequential read
+// (dense, in order of first appearance), and errors name the same row,
+// line and column.
+//
 // Bad input gives an [*InputError] naming the file, the 1-based data row,
 // the line where that row starts (CSV) and the column.
 //

@@ -103,7 +103,7 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 	if err := src.ready(); err != nil {
 		return nil, err
 	}
-	schema := src.rr.Schema()
+	schema := src.Schema()
 	encs := make([]*columnEncoder, len(cols))
 	t := &Table{Source: src.name, Columns: make([]*Column, len(cols))}
 	for k, c := range cols {
@@ -118,12 +118,23 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 		t.Columns[k] = col
 		encs[k] = &columnEncoder{file: src.name, field: i, col: col}
 	}
-	rr, err := src.reader()
+	rr, err := src.encodeReader()
 	if err != nil {
 		return nil, err
 	}
 	if c, ok := rr.(*csvReader); ok && c.cur == nil && c.rows == 0 {
+		if c.raw != nil && c.r == nil {
+			return encodeCSVParallel(ctx, c, t, encs, opt)
+		}
 		return encodeCSV(ctx, c, t, encs, opt)
+	}
+	if rr == nil && len(encs) > 0 {
+		return encodeParquet(ctx, src.pq, t, encs, opt)
+	}
+	if rr == nil {
+		if rr, err = src.records(); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := eachBatch(ctx, src.name, rr, func(rec arrow.Record, before int64) error {
 		lines := lineFunc(rr)
@@ -161,6 +172,7 @@ type columnEncoder struct {
 	scratch []byte
 	times   timeParser
 	dictMap []uint32 // Arrow dictionary index -> code, for the current batch
+	keys    keyCache // fixed-width value -> code
 }
 
 // encodeGuarded is encode, with a panic on corrupt Arrow data (offsets or
@@ -221,32 +233,11 @@ func (e *columnEncoder) encode(arr arrow.Array, base int64, lines func(int) int6
 			out[i] = d.codeBytes(a.Value(i))
 		}
 	case *array.Dictionary:
-		dict := a.Dictionary()
-		format := formatter(dict)
-		m := e.dictMap[:0]
-		for range dict.Len() {
-			m = append(m, NoCode)
-		}
-		e.dictMap = m
-		for i := range out {
-			if nulls && a.IsNull(i) {
-				out[i] = d.NullCode()
-				continue
-			}
-			j := a.GetValueIndex(i)
-			c := m[j]
-			if c == NoCode {
-				if dict.IsNull(j) {
-					c = d.NullCode()
-				} else {
-					e.scratch = format(e.scratch[:0], j)
-					c = d.codeBytes(e.scratch)
-				}
-				m[j] = c
-			}
-			out[i] = c
-		}
+		e.encodeDict(a, out, nulls)
 	default:
+		if e.encodeKeyed(arr, out, nulls) {
+			break
+		}
 		format := formatter(arr)
 		for i := range out {
 			if nulls && a.IsNull(i) {

@@ -74,7 +74,7 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 	if err := src.ready(); err != nil {
 		return stats, err
 	}
-	in := src.rr.Schema()
+	in := src.Schema()
 	idx := make([]int, len(columns))
 	rewritten := make(map[int]int, len(columns)) // field -> position in columns
 	for k, name := range columns {

@@ -3,7 +3,6 @@ package quasiid
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -14,9 +13,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet"
-	"github.com/apache/arrow/go/v15/parquet/file"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 )
 
 // Format is a table file format.
@@ -101,6 +97,7 @@ type Source struct {
 	format  Format
 	mem     memory.Allocator
 	rr      array.RecordReader
+	pq      *parquetFile // for Parquet: rr is made on first use
 	closers []func() error
 	used    bool
 	closed  bool
@@ -149,6 +146,11 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 		if err != nil {
 			return nil, err
 		}
+		if f, ok := r.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+				cr.size = st.Size()
+			}
+		}
 		s.rr = cr
 	case IPCStream:
 		if err := checkStreamHead(br); err != nil {
@@ -184,16 +186,15 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 			s.closers = append(s.closers, fr.Close)
 			s.rr = &ipcFileReader{fr: fr, refs: 1}
 		} else {
-			var rr array.RecordReader
 			err := guard(func() (err error) {
-				rr, err = openParquet(ra, mem, opt.batchSize())
+				s.pq, err = openParquet(ra, mem, opt.batchSize())
 				return err
 			})
 			if err != nil {
 				s.Close()
 				return nil, fmt.Errorf("%s: reading Parquet: %w", name, err)
 			}
-			s.rr = rr
+			s.closers = append(s.closers, s.pq.pf.Close)
 		}
 	default:
 		return nil, fmt.Errorf("%s: unknown format %d", name, format)
@@ -281,50 +282,6 @@ func randomAccess(r io.Reader, br *bufio.Reader) (readAtSeeker, func() error, er
 	return tmp, cleanup, nil
 }
 
-func openParquet(ra readAtSeeker, mem memory.Allocator, batch int) (array.RecordReader, error) {
-	// Hide ra's Close: the Source closes the file itself.
-	props := parquet.NewReaderProperties(mem)
-	// Stream pages instead of reading each column chunk whole: a file
-	// written as one big row group must not need its size in memory.
-	props.BufferedStreamEnabled = true
-	pf, err := file.NewParquetReader(struct{ readAtSeeker }{ra}, file.WithReadProps(props))
-	if err != nil {
-		return nil, err
-	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: int64(batch)}, mem)
-	if err != nil {
-		pf.Close()
-		return nil, err
-	}
-	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
-	if err != nil {
-		pf.Close()
-		return nil, err
-	}
-	return &closingReader{RecordReader: rr, close: pf.Close}, nil
-}
-
-// closingReader closes an underlying resource after its last Release.
-type closingReader struct {
-	array.RecordReader
-	close func() error
-	refs  int64
-}
-
-func (c *closingReader) Retain() { c.refs++; c.RecordReader.Retain() }
-
-func (c *closingReader) Release() {
-	c.RecordReader.Release()
-	if c.refs == 0 {
-		if c.close != nil {
-			c.close()
-			c.close = nil
-		}
-		return
-	}
-	c.refs--
-}
-
 // ipcFileReader adapts ipc.FileReader, which reads records by index, to
 // array.RecordReader.
 type ipcFileReader struct {
@@ -401,10 +358,10 @@ func (s *Source) Format() Format { return s.format }
 
 // Columns returns the column names: the CSV header or the Arrow schema.
 func (s *Source) Columns() []string {
-	if s.rr == nil {
+	if s.rr == nil && s.pq == nil {
 		return nil
 	}
-	fs := s.rr.Schema().Fields()
+	fs := s.Schema().Fields()
 	out := make([]string, len(fs))
 	for i, f := range fs {
 		out[i] = f.Name
@@ -425,7 +382,12 @@ func (s *Source) SkippedLines() int64 {
 }
 
 // Schema returns the Arrow schema of the source's record batches.
-func (s *Source) Schema() *arrow.Schema { return s.rr.Schema() }
+func (s *Source) Schema() *arrow.Schema {
+	if s.pq != nil {
+		return s.pq.schema
+	}
+	return s.rr.Schema()
+}
 
 // Close releases the source.
 func (s *Source) Close() error {
@@ -449,7 +411,7 @@ func (s *Source) Close() error {
 
 // ready reports why the source cannot be read, if it cannot.
 func (s *Source) ready() error {
-	if s == nil || s.rr == nil {
+	if s == nil || (s.rr == nil && s.pq == nil) {
 		return errors.New("quasiid: nil source")
 	}
 	if s.closed {
@@ -461,11 +423,34 @@ func (s *Source) ready() error {
 	return nil
 }
 
-// reader hands out the record reader once.
-func (s *Source) reader() (array.RecordReader, error) {
+// encodeReader is reader for Encode, which reads a Parquet file itself:
+// it returns a nil reader for a Parquet source not yet read.
+func (s *Source) encodeReader() (array.RecordReader, error) {
 	if err := s.ready(); err != nil {
 		return nil, err
 	}
 	s.used = true
+	return s.rr, nil
+}
+
+// reader hands out the record reader once.
+func (s *Source) reader() (array.RecordReader, error) {
+	if _, err := s.encodeReader(); err != nil {
+		return nil, err
+	}
+	return s.records()
+}
+
+// records returns the record reader, making it for a Parquet source.
+func (s *Source) records() (array.RecordReader, error) {
+	if s.rr == nil {
+		err := guard(func() (err error) {
+			s.rr, err = s.pq.records()
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading Parquet: %w", s.name, err)
+		}
+	}
 	return s.rr, nil
 }

@@ -16,7 +16,7 @@ func Without(s *Source, drop []string) (*Source, error) {
 	if len(drop) == 0 {
 		return s, nil
 	}
-	in := s.rr.Schema()
+	in := s.Schema()
 	skip := make(map[int]bool, len(drop))
 	for _, name := range drop {
 		i, err := columnIndex(s.name, in, name)
@@ -33,8 +33,12 @@ func Without(s *Source, drop []string) (*Source, error) {
 			fields = append(fields, f)
 		}
 	}
+	rr, err := s.records() // a Parquet source makes its reader here
+	if err != nil {
+		return nil, err
+	}
 	md := in.Metadata()
-	pr := &withoutReader{in: s.rr, keep: keep, schema: arrow.NewSchema(fields, &md), refs: 1}
+	pr := &withoutReader{in: rr, keep: keep, schema: arrow.NewSchema(fields, &md), refs: 1}
 	return &Source{name: s.name, format: s.format, mem: s.mem, rr: pr, closers: []func() error{s.Close}}, nil
 }
 

@@ -359,15 +359,18 @@ func sensitiveSection(r *reidrisk.Report) htmlreport.Section {
 		if r.DeltaDisclosure != nil {
 			per[0].DeltaDisclosure = *r.DeltaDisclosure
 		}
+		if r.AlphaK != nil {
+			per[0].Alpha = r.AlphaK.Alpha
+		}
 	}
-	t := &htmlreport.Table{Header: []string{"column", "distinct l", "entropy l", fmt.Sprintf("recursive c (l=%d)", r.Policy.L), "t (equal)", "t (ordered)", "t (hierarchical)", "β basic", "β enhanced", "δ"}}
+	t := &htmlreport.Table{Header: []string{"column", "distinct l", "entropy l", fmt.Sprintf("recursive c (l=%d)", r.Policy.L), "t (equal)", "t (ordered)", "t (hierarchical)", "β basic", "β enhanced", "δ", "α"}}
 	for _, p := range per {
 		h := "–"
 		if p.TCloseness.Hierarchical != nil {
 			h = num(*p.TCloseness.Hierarchical)
 		}
 		t.Rows = append(t.Rows, []string{p.Column, strconv.FormatInt(p.LDiversity.Distinct, 10), num(p.LDiversity.Entropy), num(p.LDiversity.RecursiveC),
-			num(p.TCloseness.Equal), num(p.TCloseness.Ordered) + " (" + p.TCloseness.OrderedBy + " order)", h, num(p.BetaLikeness.Basic), num(p.BetaLikeness.Enhanced), num(p.DeltaDisclosure)})
+			num(p.TCloseness.Equal), num(p.TCloseness.Ordered) + " (" + p.TCloseness.OrderedBy + " order)", h, num(p.BetaLikeness.Basic), num(p.BetaLikeness.Enhanced), num(p.DeltaDisclosure), num(p.Alpha)})
 	}
 	s.Table = t
 	if r.LDiversity.Distinct <= 1 {
@@ -375,7 +378,8 @@ func sensitiveSection(r *reidrisk.Report) htmlreport.Section {
 		s.Bad = true
 	}
 	s.Paragraphs = []string{"l: at least this many (distinct, or exp-entropy) sensitive values in every class, higher is safer. " +
-		"c, t, β, δ: the largest over classes, lower is safer; ∞ means some class cannot meet the measure for any parameter."}
+		"c, t, β, δ, α: the largest over classes, lower is safer; ∞ means some class cannot meet the measure for any parameter. " +
+		fmt.Sprintf("α is the largest share of one sensitive value in a class: with k = %d the table is (α,k)-anonymous for this α.", r.K)}
 	return s
 }
 

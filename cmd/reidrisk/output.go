@@ -88,6 +88,9 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 			p.f("  some class holds a single sensitive value: knowing the QIs reveals it.\n")
 		}
 	}
+	if a := r.AlphaK; a != nil {
+		p.f("  (α,k)-anonymity: α = %s (largest share of one sensitive value in a class), k = %d\n", num(a.Alpha), a.K)
+	}
 	if t := r.TCloseness; t != nil {
 		p.f("  t-closeness: equal distance %s, ordered distance %s (%s order", num(t.Equal), num(t.Ordered), t.OrderedBy)
 		if t.OrderedBy == reidrisk.OrderedLexicographic {

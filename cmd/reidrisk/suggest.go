@@ -37,6 +37,7 @@ type suggestFlags struct {
 	saveTransform   string
 	budget          time.Duration
 	maxOptimalNodes int64
+	alpha           float64
 	columns         outputColumnFlags
 	local           bool
 }
@@ -45,7 +46,7 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 	f.in.register(fs)
 	f.hierarchies = tHierarchies{}
 	fs.StringVar(&f.qi, "qi", "", "quasi-identifier columns, comma-separated (required)")
-	fs.Var(f.hierarchies, "hierarchy", "COLUMN=FILE: ARX hierarchy (value;level1;…;*) for a QI; repeat per QI")
+	fs.Var(f.hierarchies, "hierarchy", "COLUMN=FILE: ARX hierarchy (value;level1;…;*) for a QI, or for a sensitive column with --t-distance hierarchical; repeat per column")
 	fs.BoolVar(&f.auto, "auto-hierarchies", false, "build a hierarchy from the data for every QI without one")
 	fs.Int64Var(&f.k, "k", 0, "least class size (in subjects when --subject is given)")
 	fs.StringVar(&f.sensitive, "sensitive", "", "sensitive columns, comma-separated (for --l and --t)")
@@ -53,7 +54,7 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.lVariant, "l-variant", "distinct", "l-diversity variant: distinct, entropy or recursive")
 	fs.Float64Var(&f.c, "c", 0, "c of recursive (c,l)-diversity")
 	fs.Float64Var(&f.t, "t", 0, "largest t-closeness distance of every sensitive column from the whole input's distribution (suppressed records included)")
-	fs.StringVar(&f.tDistance, "t-distance", "equal", "t-closeness ground distance: equal or ordered")
+	fs.StringVar(&f.tDistance, "t-distance", "equal", "t-closeness ground distance: equal, ordered or hierarchical (with --hierarchy SENSITIVE=FILE)")
 	fs.Float64Var(&f.maxRisk, "max-risk", 0, "largest prosecutor risk 1/|E| of a kept record")
 	fs.Float64Var(&f.maxAverageRisk, "max-average-risk", 0, "largest average prosecutor risk over kept records")
 	fs.Float64Var(&f.maxAtRisk, "max-records-at-risk", 0, "largest share of kept records whose risk exceeds --risk-threshold")
@@ -66,6 +67,7 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * instead of removing them")
 	fs.StringVar(&f.saveTransform, "save-transform", "", "save the chosen transformation as JSON to FILE (for reidrisk apply)")
 	fs.DurationVar(&f.budget, "budget", 0, "time budget of the lattice search (0: none); a search cut short reports cut_short and is not proven optimal")
+	fs.Float64Var(&f.alpha, "alpha", 0, "largest share of one sensitive value in a class ((α,k)-anonymity, k = --k)")
 	fs.BoolVar(&f.local, "local-suppression", false, "with --k only: keep every record and blank single QI cells (*, matching any value) after generalising, as reidrisk suppress; --max-suppression is then the share of QI cells that may be blanked")
 	fs.Int64Var(&f.maxOptimalNodes, "max-optimal-nodes", 100_000, "largest lattice (product of hierarchy heights) searched optimally; larger ones are searched by a greedy best-first heuristic, not proven optimal")
 }
@@ -96,10 +98,8 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 		return opt, usagef("--identifiers and --keep need --out: they say what the anonymised table holds")
 	}
 	opt.AutoHierarchies = f.auto
-	for col := range f.hierarchies {
-		if !slices.Contains(opt.QI, col) {
-			return opt, usagef("--hierarchy %s=…: %s is not in --qi", textfmt.Name(col), textfmt.Name(col))
-		}
+	if err := f.checkSensitiveHierarchies(opt); err != nil {
+		return opt, err
 	}
 	if !f.auto {
 		for _, q := range opt.QI {
@@ -123,7 +123,7 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 		{"max-suppression", f.maxSuppression, nil},
 		{"risk-threshold", f.riskThreshold, nil},
 	}
-	criteria := f.k != 0 || f.l != 0 || f.t != 0
+	criteria := f.k != 0 || f.l != 0 || f.t != 0 || f.alpha != 0
 	for _, sh := range shares {
 		if !set[sh.name] {
 			continue
@@ -142,6 +142,10 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 	if set["t"] && !(f.t > 0 && f.t <= 1) {
 		return opt, usagef("--t %g: want 0 < t ≤ 1", f.t)
 	}
+	if set["alpha"] && !(f.alpha > 0 && f.alpha <= 1) {
+		return opt, usagef("--alpha %g: want 0 < α ≤ 1", f.alpha)
+	}
+	p.Alpha = f.alpha
 	if set["l"] && !(f.l >= 1) {
 		return opt, usagef("--l %g: want at least 1", f.l)
 	}
@@ -166,20 +170,25 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 		p.TDistance = generalize.EqualDistance
 	case "ordered":
 		p.TDistance = generalize.OrderedDistance
+	case "hierarchical":
+		p.TDistance = generalize.HierarchicalDistance
 	default:
-		return opt, usagef("--t-distance %q: want equal or ordered", f.tDistance)
+		return opt, usagef("--t-distance %q: want equal, ordered or hierarchical", f.tDistance)
 	}
 	if (f.l > 0 || f.t > 0) && len(opt.Sensitive) == 0 {
 		return opt, usagef("--l and --t need --sensitive")
+	}
+	if f.alpha > 0 && len(opt.Sensitive) == 0 {
+		return opt, usagef("--alpha needs --sensitive")
 	}
 	if f.k < 0 || (set["k"] && f.k < 1) {
 		return opt, usagef("--k %d: want at least 1", f.k)
 	}
 	if !criteria {
-		return opt, usagef("no privacy criterion: give --k and/or --l, --t, --max-risk, --max-average-risk, --max-records-at-risk, --max-sample-uniques")
+		return opt, usagef("no privacy criterion: give --k and/or --l, --t, --alpha, --max-risk, --max-average-risk, --max-records-at-risk, --max-sample-uniques")
 	}
 	if f.local {
-		if f.k < 1 || f.l != 0 || f.t != 0 || p.MaxRisk != nil || p.MaxAverageRisk != nil || p.MaxRecordsAtRisk != nil || p.MaxSampleUniques != nil {
+		if f.k < 1 || f.l != 0 || f.t != 0 || f.alpha != 0 || p.MaxRisk != nil || p.MaxAverageRisk != nil || p.MaxRecordsAtRisk != nil || p.MaxSampleUniques != nil {
 			return opt, usagef("--local-suppression supports --k as the only criterion")
 		}
 		p.LocalSuppression = true
@@ -196,6 +205,30 @@ func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, er
 		}
 	}
 	return opt, nil
+}
+
+// checkSensitiveHierarchies checks that every --hierarchy names a QI or,
+// with --t-distance hierarchical, a sensitive column, and that every
+// sensitive column then has one.
+func (f *suggestFlags) checkSensitiveHierarchies(opt reidrisk.SuggestOptions) error {
+	hier := f.tDistance == "hierarchical"
+	for col := range f.hierarchies {
+		switch {
+		case slices.Contains(opt.QI, col):
+		case slices.Contains(opt.Sensitive, col) && !hier:
+			return usagef("--hierarchy %s=…: %s is a --sensitive column; its hierarchy is used only with --t-distance hierarchical", textfmt.Name(col), textfmt.Name(col))
+		case !slices.Contains(opt.Sensitive, col):
+			return usagef("--hierarchy %s=…: %s is not in --qi or --sensitive", textfmt.Name(col), textfmt.Name(col))
+		}
+	}
+	if hier && f.t > 0 {
+		for _, s := range opt.Sensitive {
+			if _, ok := f.hierarchies[s]; !ok {
+				return usagef("--t-distance hierarchical: no --hierarchy for sensitive column %s (give %s=FILE)", textfmt.Name(s), textfmt.Name(s))
+			}
+		}
+	}
+	return nil
 }
 
 func runSuggest(ctx context.Context, e env, args []string) error {

@@ -96,6 +96,7 @@ class AnalyzeReport(TypedDict, total=False):
     subjects_singled_out: int
     subjects_in_several_classes: int
     l_diversity: LDiversity
+    alpha_k: Dict[str, Any]  # {"alpha": largest share of one sensitive value in a class, "k": k}
     t_closeness: TCloseness
     beta_likeness: Dict[str, Optional[float]]
     delta_disclosure: Optional[float]

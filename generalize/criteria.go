@@ -1,0 +1,296 @@
+package generalize
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/reidrisk/reidrisk/anonymity"
+)
+
+// This file holds the privacy criteria of a Policy as types, in the manner
+// of ARX's criteria: each checks the equivalence classes of one node and
+// says whether it is monotone under generalisation, that is whether the
+// union of two classes that meet it meets it. Policy.criteria builds the
+// list; the search (evaluate.go), NodeEvaluator (node.go) and Failing
+// (transform.go) all decide a class through it.
+//
+// The per-class criteria mark the classes that fail them, whose records
+// are suppressed; the table-level criteria (average risk, records at risk,
+// sample uniques) are checked over the kept classes afterwards, from the
+// histogram of their sizes (see tableFigures).
+
+// classSet is the view of one node's classes that the criteria read:
+// class c has sizes[c] records, subjects[c+1]−subjects[c] distinct
+// subjects (when k counts subjects) and, per sensitive column s, the
+// histogram of class c in sens[s].
+type classSet struct {
+	sizes    []int64
+	subjects []int
+	sens     []*anonymity.Multiset
+}
+
+// criterion is one per-class privacy criterion.
+type criterion interface {
+	// mark sets fail[c] for every class c of cs that fails the criterion
+	// (and leaves the others as they are); len(fail) = len(cs.sizes).
+	mark(cs *classSet, fail []bool) error
+	// monotone reports whether the union of two classes that meet the
+	// criterion meets it, so that feasibility can be propagated through
+	// the lattice.
+	monotone() bool
+	// readsHistograms reports whether the criterion reads the classes'
+	// subject or sensitive histograms, not their sizes alone.
+	readsHistograms() bool
+}
+
+// kAnonymity: every class has at least k records (Sweeney 2002).
+// Monotone: a union is larger than either part.
+type kAnonymity struct{ k int64 }
+
+func (x kAnonymity) monotone() bool        { return true }
+func (x kAnonymity) readsHistograms() bool { return false }
+func (x kAnonymity) mark(cs *classSet, fail []bool) error {
+	for c, size := range cs.sizes {
+		if size < x.k {
+			fail[c] = true
+		}
+	}
+	return nil
+}
+
+// subjectK: every class holds at least k distinct subjects (persons, not
+// rows). Monotone: a union holds every subject of either part.
+type subjectK struct{ k int64 }
+
+func (x subjectK) monotone() bool        { return true }
+func (x subjectK) readsHistograms() bool { return true }
+func (x subjectK) mark(cs *classSet, fail []bool) error {
+	if len(cs.subjects) != len(cs.sizes)+1 {
+		return fmt.Errorf("generalize: k counted in subjects needs a subject column")
+	}
+	for c := range cs.sizes {
+		if int64(cs.subjects[c+1]-cs.subjects[c]) < x.k {
+			fail[c] = true
+		}
+	}
+	return nil
+}
+
+// maxRisk: the prosecutor risk 1/|E| of every class is at most r.
+// Monotone, as k-anonymity with k = ⌈1/r⌉.
+type maxRisk struct{ r float64 }
+
+func (x maxRisk) monotone() bool        { return true }
+func (x maxRisk) readsHistograms() bool { return false }
+func (x maxRisk) mark(cs *classSet, fail []bool) error {
+	for c, size := range cs.sizes {
+		if 1/float64(size) > x.r*(1+1e-12) {
+			fail[c] = true
+		}
+	}
+	return nil
+}
+
+// sensitiveCriterion is a criterion on the sensitive histograms: measure
+// returns, per class, its figure in sensitive column s, and ok tells a
+// passing figure from a failing one.
+type sensitiveCriterion struct {
+	name    string
+	measure func(s int, m *anonymity.Multiset) []float64
+	ok      func(v float64) bool
+}
+
+// sensitive criteria are all monotone: distinct l-diversity (a union
+// holds every value of either part), entropy l-diversity (entropy is
+// concave), recursive (c,l)-diversity (Machanavajjhala et al. 2007,
+// Theorem 3.4 and its recursive analogue), t-closeness under any ground
+// distance (the EMD is convex in the class distribution and the union's
+// distribution is a convex combination of the parts'; Li et al. 2007) and
+// α of (α,k)-anonymity (a union's share of a value is a weighted mean of
+// the parts' shares).
+func (x sensitiveCriterion) monotone() bool        { return true }
+func (x sensitiveCriterion) readsHistograms() bool { return true }
+
+func (x sensitiveCriterion) mark(cs *classSet, fail []bool) error {
+	if len(cs.sens) == 0 {
+		return fmt.Errorf("generalize: %s needs a sensitive column", x.name)
+	}
+	for s, m := range cs.sens {
+		vs := x.measure(s, m)
+		if len(vs) != len(fail) {
+			// A malformed histogram (which the roll-ups never build)
+			// fails every class rather than passing them unchecked.
+			return fmt.Errorf("generalize: sensitive column %q: malformed histogram (%d figures for %d classes)", m.Name, len(vs), len(fail))
+		}
+		for c, v := range vs {
+			if !x.ok(v) {
+				fail[c] = true
+			}
+		}
+	}
+	return nil
+}
+
+// distinctL: every class holds at least l distinct sensitive values
+// (anonymity.DistinctL).
+func distinctL(l float64) criterion {
+	return sensitiveCriterion{"l-diversity",
+		func(_ int, m *anonymity.Multiset) []float64 { return toFloats(anonymity.DistinctL(m)) },
+		func(v float64) bool { return v >= l }}
+}
+
+// entropyL: exp of every class's entropy is at least l (anonymity.EntropyL).
+func entropyL(l float64) criterion {
+	return sensitiveCriterion{"l-diversity",
+		func(_ int, m *anonymity.Multiset) []float64 { return anonymity.EntropyL(m) },
+		func(v float64) bool { return v >= l*(1-1e-12) }}
+}
+
+// recursiveCL: r₁ < c·(r_l + … + r_m) in every class (anonymity.RecursiveC,
+// with l rounded up).
+func recursiveCL(c, l float64) criterion {
+	return sensitiveCriterion{"l-diversity",
+		func(_ int, m *anonymity.Multiset) []float64 { return anonymity.RecursiveC(m, int(math.Ceil(l))) },
+		func(v float64) bool { return c > v }}
+}
+
+// tCloseness: the EMD of every class from the whole input's distribution
+// is at most t, ground[s] the distance of sensitive column s
+// (anonymity.TCloseness).
+func tCloseness(t float64, ground []anonymity.GroundDistance) criterion {
+	return sensitiveCriterion{"t-closeness",
+		func(s int, m *anonymity.Multiset) []float64 { return anonymity.TCloseness(m, ground[s]) },
+		func(v float64) bool { return v <= t+1e-12 }}
+}
+
+// alphaK: in every class no sensitive value has a share above α, the α of
+// (α,k)-anonymity (Wong, Li, Fu & Wang, "(α,k)-Anonymity: An Enhanced
+// k-Anonymity Model for Privacy-Preserving Data Publishing", KDD 2006;
+// anonymity.Alpha). Its k is the policy's K.
+func alphaK(alpha float64) criterion {
+	return sensitiveCriterion{"(α,k)-anonymity",
+		func(_ int, m *anonymity.Multiset) []float64 { return anonymity.Alpha(m) },
+		func(v float64) bool { return v <= alpha*(1+1e-12) }}
+}
+
+func toFloats(xs []int) []float64 {
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+// criteria returns the per-class criteria of p. ground holds the
+// t-closeness distance of each sensitive column (nil without t).
+func (p Policy) criteria(ground []anonymity.GroundDistance) []criterion {
+	var cs []criterion
+	switch {
+	case p.K > 0 && p.SubjectK:
+		cs = append(cs, subjectK{p.K})
+	case p.K > 0:
+		cs = append(cs, kAnonymity{p.K})
+	}
+	if p.MaxRisk != nil {
+		cs = append(cs, maxRisk{*p.MaxRisk})
+	}
+	if p.L > 0 {
+		switch p.LVariant {
+		case DistinctL:
+			cs = append(cs, distinctL(p.L))
+		case EntropyL:
+			cs = append(cs, entropyL(p.L))
+		default:
+			cs = append(cs, recursiveCL(p.C, p.L))
+		}
+	}
+	if p.T > 0 {
+		cs = append(cs, tCloseness(p.T, ground))
+	}
+	if p.Alpha > 0 {
+		cs = append(cs, alphaK(p.Alpha))
+	}
+	return cs
+}
+
+// groundDistances returns the t-closeness distance of each sensitive
+// column of ms under p (nil when p has no t): equal, ordered over the
+// column's values, or hierarchical with the hierarchy in hs named after
+// the column.
+func (p Policy) groundDistances(ms []*anonymity.Multiset, hs []*Hierarchy) ([]anonymity.GroundDistance, error) {
+	if p.T <= 0 {
+		return nil, nil
+	}
+	out := make([]anonymity.GroundDistance, len(ms))
+	for s, m := range ms {
+		switch p.TDistance {
+		case OrderedDistance:
+			out[s] = anonymity.OrderedDistance(m)
+		case HierarchicalDistance:
+			g, err := hierarchicalGround(m, hs)
+			if err != nil {
+				return nil, err
+			}
+			out[s] = g
+		default:
+			out[s] = anonymity.EqualDistance()
+		}
+	}
+	return out, nil
+}
+
+// hierarchicalGround builds the hierarchical distance of sensitive column
+// m from the hierarchy in hs named after it.
+func hierarchicalGround(m *anonymity.Multiset, hs []*Hierarchy) (anonymity.GroundDistance, error) {
+	var h *Hierarchy
+	for _, x := range hs {
+		if x.column == m.Name {
+			h = x
+		}
+	}
+	if h == nil {
+		return anonymity.GroundDistance{}, fmt.Errorf("generalize: hierarchical t-closeness needs a hierarchy of sensitive column %q", m.Name)
+	}
+	paths := make([][]string, m.Dict.Len())
+	present := make([]bool, m.Dict.Len())
+	for _, v := range m.Values {
+		present[v] = true
+	}
+	for code := range paths {
+		if !present[code] {
+			continue
+		}
+		r, ok := h.index[valueKey(m.Dict, uint32(code))]
+		if !ok {
+			return anonymity.GroundDistance{}, fmt.Errorf("%s: value %q of sensitive column %q is not in the hierarchy", h.source, valueKey(m.Dict, uint32(code)), m.Name)
+		}
+		paths[code] = h.rows[r][1:]
+	}
+	g, err := anonymity.HierarchicalDistance(m, paths)
+	if err != nil {
+		return g, fmt.Errorf("%s: %w", h.source, err)
+	}
+	return g, nil
+}
+
+// markFailing sets fail[c] for every class of cs failing one of the
+// criteria.
+func markFailing(crit []criterion, cs *classSet, fail []bool) error {
+	clear(fail)
+	for _, x := range crit {
+		if err := x.mark(cs, fail); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// monotone reports whether every criterion is monotone.
+func monotone(crit []criterion) bool {
+	for _, x := range crit {
+		if !x.monotone() {
+			return false
+		}
+	}
+	return true
+}

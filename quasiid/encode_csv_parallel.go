@@ -1,0 +1,485 @@
+package quasiid
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+)
+
+// maxCSVBlock bounds the bytes the fast path holds for one record, below
+// the field limit; a longer record sends the rest of the input to
+// encoding/csv.
+const maxCSVBlock = 64 << 20
+
+// csvBlockSize is the largest block the CSV fast path reads and hands to
+// its workers; blocks are no larger than the field limit either.
+const csvBlockSize = 2 << 20
+
+// maxLocalDict bounds a worker's dictionary of one column: past it the
+// worker starts afresh, so that a column of unique values is not held
+// once per worker.
+const maxLocalDict = 1 << 16
+
+// encodeCSVParallel is Encode for a CSV source whose header was read from
+// the buffer (c.raw is set): the input is cut into blocks of whole
+// records, found by quote parity; workers split the blocks into fields
+// and code them in dictionaries of their own; the blocks are then merged
+// in order, each worker's new values entering the column's dictionary in
+// their order of first appearance, so codes are those of a sequential
+// read. A block the workers cannot split simply (anything encoding/csv
+// reports as an error, a row of the wrong length, text that is not
+// UTF-8, a time that does not parse) is parsed again with encoding/csv
+// in its turn, and errors name the file, row, line and column as the
+// sequential reader does.
+func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*columnEncoder, opt EncodeOptions) (*Table, error) {
+	// Blocks are no larger than the field limit, and a block in which no
+	// record ends sends the rest of the input to encoding/csv, whose field
+	// bound names a field over the limit: a huge field is read only to
+	// about the limit.
+	if c.blockSize == 0 {
+		c.blockSize = int(min(int64(csvBlockSize), max(64<<10, c.maxField)))
+	}
+	if c.maxBlock == 0 {
+		c.maxBlock = max(c.blockSize, int(min(int64(maxCSVBlock), c.maxField)))
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	nw := max(1, runtime.GOMAXPROCS(0))
+	blocks := make(chan *csvBlock, nw)
+	results := make(chan *csvResult, nw)
+	credit := make(chan struct{}, 2*nw+2) // blocks in flight
+	var readErr error
+	go func() {
+		defer close(blocks)
+		readErr = c.readBlocks(ctx, blocks, credit)
+	}()
+	workers := make([]*csvWorker, nw)
+	var wg sync.WaitGroup
+	for w := range workers {
+		workers[w] = newCSVWorker(w, c, encs)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range blocks {
+				results <- workers[w].parse(b)
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+	m := &csvMerge{ctx: ctx, c: c, t: t, encs: encs, workers: workers, line: int64(bytes.Count(c.head, []byte{'\n'}))}
+	m.l2g = make([][][]uint32, nw)
+	for w := range m.l2g {
+		m.l2g[w] = make([][]uint32, len(encs))
+	}
+	pending := map[int]*csvResult{}
+	var err error
+	var reported int64 // progress is reported per batch of rows, as encodeCSV does
+	for r := range results {
+		if err != nil {
+			<-credit
+			continue
+		}
+		pending[r.block.seq] = r
+		for {
+			r, ok := pending[m.seq]
+			if !ok {
+				break
+			}
+			delete(pending, m.seq)
+			m.seq++
+			if err = ctx.Err(); err == nil {
+				err = m.merge(r)
+			}
+			recycle(r)
+			<-credit
+			if err != nil {
+				cancel()
+				break
+			}
+			for opt.Progress != nil && reported+int64(c.batch) <= m.rows {
+				reported += int64(c.batch)
+				opt.Progress(reported)
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if readErr != nil {
+		if errors.Is(readErr, context.Canceled) && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, readErr
+	}
+	if opt.Progress != nil && m.rows > reported {
+		opt.Progress(m.rows)
+	}
+	c.rows, c.blank, c.done = m.rows, m.blank, true
+	t.Rows = int(m.rows)
+	return t, nil
+}
+
+// blockBuffers and codeBuffers recycle the blocks' bytes and codes once
+// merged: fewer page faults, less garbage, a smaller heap.
+var (
+	blockBuffers sync.Pool // *[]byte of capacity at most csvBlockSize
+	codeBuffers  sync.Pool // *[]uint32
+)
+
+// blockBuffer returns an empty buffer of capacity n, recycled when one of
+// that capacity is free.
+func blockBuffer(n int) []byte {
+	if b, ok := blockBuffers.Get().(*[]byte); ok && cap(*b) == n {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, n)
+}
+
+// codeBuffer returns an empty code slice of capacity about n or more.
+func codeBuffer(n int) []uint32 {
+	if b, ok := codeBuffers.Get().(*[]uint32); ok && cap(*b) >= n/2 {
+		return (*b)[:0]
+	}
+	return make([]uint32, 0, n)
+}
+
+// recycle returns the buffers of a merged result to their pools.
+func recycle(r *csvResult) {
+	if b := r.block.data; cap(b) <= csvBlockSize {
+		blockBuffers.Put(&b)
+	}
+	for _, c := range r.codes {
+		if c != nil {
+			codeBuffers.Put(&c)
+		}
+	}
+}
+
+// readBlocks cuts the input after the header into blocks of whole
+// records and sends them, taking a credit for each.
+func (c *csvReader) readBlocks(ctx context.Context, out chan<- *csvBlock, credit chan<- struct{}) error {
+	var carry []byte
+	for seq := 0; ; seq++ {
+		size := c.blockSize
+		for {
+			if len(carry) >= c.maxBlock {
+				// A record this long (a huge field, or quotes that never
+				// close): the rest of the input goes to encoding/csv as a
+				// stream, in the merge's turn.
+				select {
+				case credit <- struct{}{}:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				out <- &csvBlock{seq: seq, data: carry, rest: true}
+				return nil
+			}
+			// Never read past maxBlock bytes of one record.
+			buf := blockBuffer(min(max(size, 2*len(carry)), c.maxBlock))[:len(carry)]
+			copy(buf, carry)
+			n, err := io.ReadFull(c.raw, buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			eof := err == io.EOF || err == io.ErrUnexpectedEOF
+			if err != nil && !eof {
+				return fmt.Errorf("%s: %w", c.name, err)
+			}
+			end := len(buf)
+			if !eof {
+				end = recordEnd(buf)
+			}
+			if end == 0 && !eof {
+				carry = buf // no record ends in the block: read more
+				size = 2 * cap(buf)
+				continue
+			}
+			carry = append([]byte(nil), buf[end:]...)
+			select {
+			case credit <- struct{}{}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			out <- &csvBlock{seq: seq, data: buf[:end], eof: eof}
+			if eof {
+				return nil
+			}
+			break
+		}
+	}
+}
+
+// csvResult is a worker's encoding of one block.
+type csvResult struct {
+	block  *csvBlock
+	worker int
+	slow   bool // parse the block again with encoding/csv
+	rows   int
+	lines  int // newlines in the block
+	// blank lines before the first row, between rows, after the last
+	lead, inner, trail int
+	codes              [][]uint32 // per column: local codes (nil for a time column)
+	times              [][]int64
+	valid              [][]bool
+	fresh              [][]string // per column: values new to the worker's dictionary
+	null               []int      // per column: index in fresh of null, or -1
+	reset              []bool     // per column: the worker's dictionary started afresh
+}
+
+// csvWorker splits blocks into fields and codes them in dictionaries of
+// its own.
+type csvWorker struct {
+	id     int
+	c      *csvReader
+	encs   []*columnEncoder
+	split  *csvFields
+	dicts  []*Dictionary
+	short  []shortCodes // per column: codes of short fields in dicts
+	last   [][]byte     // per column: the last longer field, and its code
+	lastC  []uint32
+	times  []timeParser
+	nulls  map[string]struct{}
+	fields []int // the field of each column
+}
+
+func newCSVWorker(id int, c *csvReader, encs []*columnEncoder) *csvWorker {
+	w := &csvWorker{id: id, c: c, encs: encs, split: newCSVFields(byte(c.delim), len(c.header), c.maxField),
+		dicts: make([]*Dictionary, len(encs)), short: make([]shortCodes, len(encs)),
+		last: make([][]byte, len(encs)), lastC: make([]uint32, len(encs)), times: make([]timeParser, len(encs)), nulls: c.nulls,
+		fields: make([]int, len(encs))}
+	for k, e := range encs {
+		w.dicts[k] = NewDictionary()
+		w.fields[k] = e.field
+	}
+	return w
+}
+
+// parse codes the rows of b; on a block it cannot split simply it leaves
+// its dictionaries as they were and marks the result slow.
+func (w *csvWorker) parse(b *csvBlock) *csvResult {
+	if b.rest {
+		return &csvResult{block: b, worker: w.id, slow: true}
+	}
+	r := &csvResult{block: b, worker: w.id, codes: make([][]uint32, len(w.encs)), fresh: make([][]string, len(w.encs)),
+		null: make([]int, len(w.encs)), reset: make([]bool, len(w.encs))}
+	start := make([]int, len(w.encs))
+	nullBefore := make([]uint32, len(w.encs))
+	for k, d := range w.dicts {
+		if d.Len() > maxLocalDict {
+			d = NewDictionary()
+			w.dicts[k] = d
+			w.short[k].clear()
+			w.last[k] = nil
+			r.reset[k] = true
+		}
+		start[k], nullBefore[k] = d.Len(), d.null
+	}
+	rowsGuess := len(b.data)/64 + 1
+	for k, e := range w.encs {
+		if e.col.Role == Time {
+			r.times = make([][]int64, len(w.encs))
+			r.valid = make([][]bool, len(w.encs))
+		} else {
+			r.codes[k] = codeBuffer(rowsGuess)
+		}
+	}
+	bad := false
+	ok := w.split.each(b.data, func(fields [][]byte) {
+		if bad {
+			return
+		}
+		for k, f := range w.fields {
+			v := fields[f]
+			_, null := w.nulls[string(v)]
+			if w.encs[k].col.Role == Time {
+				var sec int64
+				if !null {
+					var ok bool
+					if sec, ok = w.times[k].parse(string(v)); !ok {
+						bad = true
+						return
+					}
+				}
+				r.times[k] = append(r.times[k], sec)
+				r.valid[k] = append(r.valid[k], !null)
+				continue
+			}
+			d := w.dicts[k]
+			var code uint32
+			if null {
+				code = d.NullCode()
+			} else if key, ok := packShort(v); ok {
+				var found bool
+				if code, found = w.short[k].get(key); !found {
+					code = d.codeBytes(v)
+					w.short[k].put(key, code)
+				}
+			} else if w.last[k] != nil && bytes.Equal(v, w.last[k]) {
+				code = w.lastC[k] // runs of one account, one id
+			} else {
+				code = d.codeBytes(v)
+				w.last[k], w.lastC[k] = append(w.last[k][:0], v...), code
+			}
+			r.codes[k] = append(r.codes[k], code)
+		}
+		r.rows++
+	})
+	if !ok || bad {
+		for k, d := range w.dicts {
+			d.truncate(start[k], nullBefore[k])
+			w.short[k].clear()
+			w.last[k] = nil
+		}
+		r.slow, r.codes, r.times, r.valid = true, nil, nil, nil
+		return r
+	}
+	for k, d := range w.dicts {
+		r.fresh[k] = d.values[start[k]:d.Len()]
+		r.null[k] = -1
+		if d.null != nullBefore[k] {
+			r.null[k] = int(d.null) - start[k]
+		}
+	}
+	r.lines, r.lead, r.inner, r.trail = w.split.lines, w.split.lead, w.split.inner, w.split.trail
+	return r
+}
+
+// csvMerge merges the workers' results in block order.
+type csvMerge struct {
+	ctx     context.Context
+	c       *csvReader
+	t       *Table
+	encs    []*columnEncoder
+	workers []*csvWorker
+	l2g     [][][]uint32 // worker, column, local code -> code
+	seq     int          // next block to merge
+	rows    int64
+	line    int64 // newlines before the next block
+	blank   int64
+	trail   int64 // blank lines after the last row so far
+}
+
+// merge appends the codes of block result r to the table.
+func (m *csvMerge) merge(r *csvResult) error {
+	if r.slow {
+		return m.sequential(r.block)
+	}
+	for k, e := range m.encs {
+		col := e.col
+		if col.Role == Time {
+			m.appendTimes(col, r.times[k], r.valid[k])
+			continue
+		}
+		l2g := m.l2g[r.worker][k]
+		if r.reset[k] {
+			l2g = l2g[:0]
+		}
+		for i, v := range r.fresh[k] {
+			if i == r.null[k] {
+				l2g = append(l2g, col.Dict.NullCode())
+			} else {
+				l2g = append(l2g, col.Dict.Code(v))
+			}
+		}
+		m.l2g[r.worker][k] = l2g
+		codes := col.Codes
+		n := len(codes)
+		if cap(codes)-n < len(r.codes[k]) {
+			codes = m.grow(codes, len(r.codes[k]), len(r.block.data))
+		}
+		codes = codes[:n+len(r.codes[k])]
+		for i, lc := range r.codes[k] {
+			codes[n+i] = l2g[lc]
+		}
+		col.Codes = codes
+	}
+	if r.rows > 0 {
+		m.blank += m.trail + int64(r.lead+r.inner)
+		m.trail = int64(r.trail)
+	} else {
+		m.trail += int64(r.lead + r.trail)
+	}
+	m.rows += int64(r.rows)
+	m.line += int64(r.lines)
+	return nil
+}
+
+// grow returns codes with room for n more, reserving for the rest of the
+// input at the rows per byte of the block just read when the input's size
+// is known, else doubling.
+func (m *csvMerge) grow(codes []uint32, n, blockBytes int) []uint32 {
+	want := 2*len(codes) + n
+	if m.c.size > 0 && blockBytes > 0 {
+		if est := int(float64(m.c.size) / float64(blockBytes) * float64(n) * 1.02); est >= len(codes)+n {
+			want = est
+		}
+	}
+	grown := make([]uint32, len(codes), want)
+	copy(grown, codes)
+	return grown
+}
+
+// appendTimes appends a block's times to a Time column.
+func (m *csvMerge) appendTimes(c *Column, times []int64, valid []bool) {
+	start := len(c.Times)
+	c.Times = append(c.Times, times...)
+	allValid := true
+	for _, ok := range valid {
+		allValid = allValid && ok
+	}
+	if c.Valid == nil && allValid {
+		return
+	}
+	if c.Valid == nil {
+		c.Valid = make([]bool, start, cap(c.Times))
+		for i := range c.Valid {
+			c.Valid[i] = true
+		}
+	}
+	c.Valid = append(c.Valid, valid...)
+}
+
+// sequential parses block b with encoding/csv, as the sequential reader
+// would at this point of the file, and appends its rows; a rest block is
+// followed by the rest of the input, which no other goroutine reads any
+// more.
+func (m *csvMerge) sequential(b *csvBlock) error {
+	c := m.c
+	var in io.Reader = bytes.NewReader(b.data)
+	if b.rest {
+		in = io.MultiReader(in, c.raw)
+	}
+	s := &csvReader{name: c.name, header: c.header, nulls: c.nulls, batch: c.batch, rows: m.rows,
+		r: c.newParser(in, m.rows, int(m.line)), lineBase: int(m.line),
+		next: int(m.line - m.trail + 1)}
+	rows0 := s.rows
+	for {
+		if s.rows%int64(c.batch) == 0 {
+			if err := m.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		rec := s.readRow()
+		if rec == nil {
+			break
+		}
+		for _, e := range m.encs {
+			v := rec[e.field]
+			if err := e.encodeText(v, s.isNull(v), s.rows, s.line); err != nil {
+				return err
+			}
+		}
+	}
+	if s.err != nil {
+		return s.err
+	}
+	m.line += int64(bytes.Count(b.data, []byte{'\n'})) // (the rest block is the last)
+	if s.rows > rows0 {
+		m.blank += s.blank
+	}
+	m.trail = m.line + 1 - int64(s.next)
+	m.rows = s.rows
+	return nil
+}
