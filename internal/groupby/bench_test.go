@@ -64,7 +64,7 @@ func BenchmarkGroup(b *testing.B) {
 			b.ReportMetric(float64((rusage.CPU()-cpu).Nanoseconds())/float64(b.N)/n, "cpu-ns/row")
 		})
 		for _, w := range []int{1, 0} {
-			for _, force := range []int{0, 1, 2, 3} {
+			for _, force := range []counterKind{kindAuto, kindDirect, kindHash, kindDense} {
 				name := fmt.Sprintf("%s/workers=%d/counter=%d", reg.name, w, force)
 				b.Run(name, func(b *testing.B) {
 					b.ReportAllocs()

@@ -8,7 +8,8 @@
 //
 //	key = ((c_0·card_1 + c_1)·card_2 + c_2)·… + c_{m-1}
 //
-// Keys are then counted by one of three counters, by key space K = Π card_j:
+// Keys are then counted by one of three counter kinds (counterKind, picked
+// by chooseCounter), by key space K = Π card_j:
 //
 //   - K ≤ 2^17: an array of K counters per worker (it fits in a core's
 //     cache); per-worker arrays merge at the end.
@@ -20,7 +21,7 @@
 //
 // With partitions, each worker scatters its share of the rows, then each
 // partition is counted by one worker taking the workers' buffers in row
-// order, so partitions never need merging. When Π card_j does not fit in
+// order (one driver loop, countChunks), so partitions never need merging. When Π card_j does not fit in
 // 64 bits, a prefix of the columns is first re-coded to its own dense
 // group ids (recursively), which is exact.
 //
@@ -59,9 +60,10 @@ type Options struct {
 	NoFirst bool
 
 	// Test knobs: the fewest rows per worker (0: minWorkerRows), the
-	// counter (0 auto, 1 direct array, 2 hash, 3 dense partitions), the
-	// partition bits (0 auto, else bits+1) and the rows per range (0 auto).
-	minRows, force, pbits, rangeRows int
+	// counter kind (kindAuto: chooseCounter's), the partition bits (0
+	// auto, else bits+1) and the rows per range (0 auto).
+	minRows, pbits, rangeRows int
+	force                     counterKind
 }
 
 // Groups is the result of Group.
@@ -278,31 +280,18 @@ func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Opti
 		j.rowIDs = make([]uint32, n)
 		prefaultAll(j.rowIDs, w)
 	}
-	// Counter: a direct array while it fits in a core's cache, a dense
-	// array split into cache-sized partitions while the key space is not
-	// far above the rows, partitioned hash tables beyond.
-	counter := 2
-	switch {
-	case j.space <= directLimit:
-		counter = 1
-	case j.space <= denseLimit && j.space <= 4*uint64(n)+1<<16:
-		counter = 3
-	}
-	if opt.force != 0 && (opt.force == 2 || j.space <= denseLimit) {
-		counter = opt.force
-	}
+	kind := chooseCounter(j.space, n, opt.force)
 	j.pbits = opt.pbits
 	j.ranges = opt.rangeRows // 0: by counter
+	j.dense = kind == kindDense
 	var g *Groups
 	var err error
 	switch {
-	case counter == 1:
+	case kind == kindDirect:
 		g, err = j.runDense(n, w)
 	case j.weights == nil && j.rowIDs == nil:
-		j.dense = counter == 3
 		g, err = j.runPlain(n, w)
 	default:
-		j.dense = counter == 3
 		g, err = j.runParts(n, w)
 	}
 	if err != nil {
@@ -315,6 +304,45 @@ func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Opti
 	}
 	g.RowIDs = j.rowIDs
 	return g, nil
+}
+
+// counterKind names how keys are counted.
+type counterKind int
+
+const (
+	// kindAuto lets chooseCounter decide (the test knob's zero value).
+	kindAuto counterKind = iota
+	// kindDirect counts in one array of the whole key space per worker
+	// (runDense); the workers' arrays merge at the end.
+	kindDirect
+	// kindHash scatters keys by the top bits of their hash into
+	// partitions, each counted in an open-addressing table (runParts,
+	// runPlain; plain counting uses compact slots when the hash bits
+	// within a partition fit 32, see plainLayout).
+	kindHash
+	// kindDense scatters keys by their top bits into partitions of
+	// 2^subBits keys, each counted in its own array.
+	kindDense
+)
+
+// chooseCounter returns the counter kind for a key space of space keys
+// and n rows: a direct array while the key space fits in a core's cache
+// (space ≤ directLimit); dense partitions while the key space is at most
+// denseLimit and not far above the rows (space ≤ 4n + 2^16), so that
+// most of each partition's array is used; hash partitions otherwise.
+// force, when not kindAuto, overrides the choice, except that the array
+// kinds are never forced on a key space above denseLimit.
+func chooseCounter(space uint64, n int, force counterKind) counterKind {
+	if force == kindHash || force != kindAuto && space <= denseLimit {
+		return force
+	}
+	switch {
+	case space <= directLimit:
+		return kindDirect
+	case space <= denseLimit && space <= 4*uint64(n)+1<<16:
+		return kindDense
+	}
+	return kindHash
 }
 
 // gather returns cols[j][rows[g]] for every column j and row g, the

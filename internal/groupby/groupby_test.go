@@ -120,7 +120,7 @@ func TestGroupMatchesMap(t *testing.T) {
 			Workers: 1 + r.IntN(4),
 			RowIDs:  r.IntN(2) == 0,
 			minRows: 1 + r.IntN(2000),
-			force:   trial % 4,
+			force:   counterKind(trial % 4),
 			pbits:   r.IntN(5),
 			Codes:   r.IntN(2) == 0,
 			NoFirst: r.IntN(3) == 0,

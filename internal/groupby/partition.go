@@ -234,109 +234,131 @@ func (j *job) add(t *part, p int, row uint32, key uint64, pbits uint) {
 
 // runParts counts keys in partitions, in chunks of rows. Each worker
 // scatters its share of a chunk's rows by partition; then each partition
-// is counted by one worker, taking the workers' buffers in row order,
-// while its index stays in cache. Groups of a partition are thus numbered
-// in order of first row, and partitions never need merging.
+// is counted by one worker (countParts), taking the workers' buffers in
+// row order, while its index stays in cache (countChunks drives both).
+// Groups of a partition are thus numbered in order of first row, and
+// partitions never need merging; numberParts then numbers all groups by
+// first row.
 func (j *job) runParts(n, w int) (*Groups, error) {
 	l := j.layout(n, j.dense)
-	ranges := j.ranges
-	if ranges == 0 {
-		ranges = rangeRows
-		if !l.dense {
-			ranges = hashRangeRows
-		}
-	}
-	chunk := w * ranges
+	r := &partsRun{j: j, l: l, n: n, w: w, chunk: w * j.rangeRowsFor(l)}
+	r.lo = rangeStarts(n, w, r.chunk)
 	P := l.parts
 	if j.rowIDs != nil && P > 1 {
 		j.parts = make([]uint16, n)
 		prefaultAll(j.parts, w)
 	}
-	parts := make([]part, P)
-	est := min(n, chunk)/w/P*9/8 + 16
-	hbufs := make([][][]hentry, w)
-	dbufs := make([][][]uint32, w)
+	r.parts = make([]part, P)
+	est := min(n, r.chunk)/w/P*9/8 + 16
+	r.hbufs = make([][][]hentry, w)
+	r.dbufs = make([][][]uint32, w)
 	for k := range w {
 		if l.dense {
-			dbufs[k] = make([][]uint32, P)
+			r.dbufs[k] = make([][]uint32, P)
 			for p := range P {
-				dbufs[k][p] = make([]uint32, 0, 2*est)
+				r.dbufs[k][p] = make([]uint32, 0, 2*est)
 			}
 		} else {
-			hbufs[k] = make([][]hentry, P)
+			r.hbufs[k] = make([][]hentry, P)
 			for p := range P {
-				hbufs[k][p] = make([]hentry, 0, est)
+				r.hbufs[k][p] = make([]hentry, 0, est)
 			}
 		}
 	}
-	for c := 0; c < n; c += chunk {
-		b := bounds(min(n, c+chunk)-c, w)
-		err := parallel(w, func(k int) error {
-			return j.scatter(l, hbufs[k], dbufs[k], c+b[k], c+b[k+1])
-		})
-		if err != nil {
-			return nil, err
+	if err := countChunks(n, w, r.chunk, r); err != nil {
+		return nil, err
+	}
+	r.hbufs, r.dbufs = nil, nil
+	return j.numberParts(r.parts, n, w), nil
+}
+
+// partsRun is the state runParts' phases share.
+type partsRun struct {
+	j           *job
+	l           layout
+	n, w, chunk int
+	lo          []int // first row of each range, as in plainRun
+	parts       []part
+	hbufs       [][][]hentry
+	dbufs       [][][]uint32
+}
+
+// scatter buffers the rows of range x by partition, in worker k's
+// buffers.
+func (r *partsRun) scatter(k, x int) error {
+	return r.j.scatter(r.l, r.hbufs[k], r.dbufs[k], r.lo[x], r.lo[x+1])
+}
+
+// count has worker k count its partitions' buffered rows of the chunk
+// starting at row c.
+func (r *partsRun) count(k, c, _ int, last bool) {
+	r.j.countParts(r.l, r.parts, r.hbufs, r.dbufs, k, r.w, r.n-c, last)
+}
+
+// countParts has worker k (of w) count its partitions' buffered rows,
+// the workers' buffers in row order, and finish them on the last chunk;
+// left is the number of rows from this chunk's first to the end.
+func (j *job) countParts(l layout, parts []part, hbufs [][][]hentry, dbufs [][][]uint32, k, w, left int, last bool) {
+	P := len(parts)
+	var seenRows, seenGroups int
+	var spare part
+	for p := k; p < P; p += w {
+		t := &parts[p]
+		if t.dense == nil && t.slots == nil {
+			*t = newPart(l, p, j.space, &spare)
 		}
-		last := c+chunk >= n
-		_ = parallel(w, func(k int) error {
-			var seenRows, seenGroups int
-			var spare part
-			for p := k; p < P; p += w {
-				t := &parts[p]
-				if t.dense == nil && t.slots == nil {
-					*t = newPart(l, p, j.space, &spare)
+		before := len(t.first)
+		rows, counted := 0, 0
+		for s := range w {
+			if l.dense {
+				es := dbufs[s][p]
+				for i := 0; i+1 < len(es); i += 2 {
+					j.add(t, p, es[i+1], t.base+uint64(es[i]), 0)
 				}
-				before := len(t.first)
-				rows, counted := 0, 0
-				for s := range w {
-					if l.dense {
-						es := dbufs[s][p]
-						for i := 0; i+1 < len(es); i += 2 {
-							j.add(t, p, es[i+1], t.base+uint64(es[i]), 0)
-						}
-					} else {
-						es := hbufs[s][p]
-						// Size the table ahead from the share of new groups
-						// among rows seen so far (all new at first), for
-						// the partition's rows still to come (the rest of this
-						// chunk and later ones), so that a table grows about
-						// once.
-						ratio := 1.0
-						if seenRows > 0 {
-							ratio = float64(seenGroups) / float64(seenRows) * 1.1
-						}
-						left := max(len(es), (n-c)/P-counted)
-						counted += len(es)
-						t.reserve(len(t.first)+int(float64(left)*min(ratio, 1)), l.pbits)
-						for _, e := range es {
-							j.add(t, p, e.row, e.key(), l.pbits)
-						}
-					}
+			} else {
+				es := hbufs[s][p]
+				// Size the table ahead from the share of new groups
+				// among rows seen so far (all new at first), for the
+				// partition's rows still to come (the rest of this
+				// chunk and later ones), so that a table grows about
+				// once.
+				ratio := 1.0
+				if seenRows > 0 {
+					ratio = float64(seenGroups) / float64(seenRows) * 1.1
 				}
-				for s := range w {
-					if l.dense {
-						rows += len(dbufs[s][p]) / 2
-						dbufs[s][p] = dbufs[s][p][:0]
-					} else {
-						rows += len(hbufs[s][p])
-						hbufs[s][p] = hbufs[s][p][:0]
-					}
-				}
-				seenRows += rows
-				seenGroups += len(t.first) - before
-				if last {
-					t.finish(&spare)
+				rest := max(len(es), left/P-counted)
+				counted += len(es)
+				t.reserve(len(t.first)+int(float64(rest)*min(ratio, 1)), l.pbits)
+				for _, e := range es {
+					j.add(t, p, e.row, e.key(), l.pbits)
 				}
 			}
-			return nil
-		})
+		}
+		for s := range w {
+			if l.dense {
+				rows += len(dbufs[s][p]) / 2
+				dbufs[s][p] = dbufs[s][p][:0]
+			} else {
+				rows += len(hbufs[s][p])
+				hbufs[s][p] = hbufs[s][p][:0]
+			}
+		}
+		seenRows += rows
+		seenGroups += len(t.first) - before
+		if last {
+			t.finish(&spare)
+		}
 	}
-	hbufs, dbufs = nil, nil
-	// Number groups by first row: a group's id is the rank of its first
-	// row among all first rows. A bitmap marks first rows and rank[i]
-	// counts the marks in words before i, so each partition writes the
-	// sizes of its groups straight to their final places, and First is
-	// the bitmap read in order; no key is recomputed.
+}
+
+// numberParts numbers the groups of the counted partitions by first row:
+// a group's id is the rank of its first row among all first rows. A
+// bitmap marks first rows and rank[i] counts the marks in words before
+// i, so each partition writes the sizes of its groups straight to their
+// final places, and First is the bitmap read in order; no key is
+// recomputed. Row ids, local to their partitions, become final ids.
+func (j *job) numberParts(parts []part, n, w int) *Groups {
+	P := len(parts)
 	off := make([]int, P+1)
 	for p := range parts {
 		off[p+1] = off[p] + len(parts[p].first)
@@ -403,7 +425,7 @@ func (j *job) runParts(n, w int) (*Groups, error) {
 			return nil
 		})
 	}
-	return out, nil
+	return out
 }
 
 // place writes the size of each group of t at the rank of its first row

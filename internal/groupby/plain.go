@@ -17,34 +17,83 @@ import (
 // Rows are taken in ranges, one per chunk and worker; the number of
 // groups of each partition seen before each range is noted while
 // counting, so that ranges are read independently, by any worker.
+//
+// The phases: scatter and count each chunk (countChunks driving
+// plainRun.scatter and plainRun.count), merge and rank the bitmaps
+// (plainRun.rank), read the marked rows into the output
+// (plainRun.output).
 func (j *job) runPlain(n, w int) (*Groups, error) {
+	r := j.newPlainRun(n, w)
+	if err := countChunks(n, w, r.chunk, r); err != nil {
+		return nil, err
+	}
+	r.hbufs, r.dbufs = nil, nil
+	if r.denseAll != nil {
+		r.spares = append(r.spares, r.denseAll)
+		r.denseAll = nil
+	}
+	r.subsAll = nil
+	r.rank()
+	return r.output()
+}
+
+// plainRun is the state runPlain's phases share.
+type plainRun struct {
+	j                 *job
+	l                 layout
+	n, w, chunk, P    int
+	lo                []int // lo[r] is the first row of range r; range r of chunk c and worker k is r = c·w + k
+	starts            []uint32
+	parts             []part
+	oneChunk          bool
+	words             int
+	marks             [][]uint64 // per worker, merged into marks[0] by rank
+	denseAll, subsAll []uint32
+	subCap            int
+	hbufs             [][][]hentry
+	dbufs             [][][]uint32
+	spares            [][]uint32 // dead scratch, reused for the output's code columns
+	mark              []uint64   // once ranked: the bitmap of first rows
+	wrank             []uint32   // once ranked: wrank[i] is the number of first rows before word i
+	total             int        // once ranked: the number of groups
+}
+
+// plainLayout is layout for runPlain: hash entries are compact (8 bytes
+// instead of 12) when the hash bits left after the partition's fit in
+// 32, with more partitions if that is what it takes.
+func (j *job) plainLayout(n int) layout {
 	l := j.layout(n, j.dense)
-	if !l.dense {
-		// Compact hash entries (8 bytes instead of 12) when the hash bits
-		// left after the partition's fit in 32, with more partitions if
-		// that is what it takes.
-		B := uint(bits.Len64(j.space - 1))
-		if j.pbits == 0 && B > 32+l.pbits && B-32 <= maxPartBits {
-			l.pbits = B - 32
-			l.parts = 1 << l.pbits
-		}
-		if l.pbits <= B && B-l.pbits <= 32 {
-			l.compact, l.vb = true, B-l.pbits
-			l.mulB = mul>>(64-B) | 1
-			l.hmask = 1<<B - 1
-		}
+	if l.dense {
+		return l
 	}
-	ranges := j.ranges
-	if ranges == 0 {
-		ranges = rangeRows
-		if !l.dense {
-			ranges = hashRangeRows
-		}
+	B := uint(bits.Len64(j.space - 1))
+	if j.pbits == 0 && B > 32+l.pbits && B-32 <= maxPartBits {
+		l.pbits = B - 32
+		l.parts = 1 << l.pbits
 	}
-	chunk := w * ranges
-	P := l.parts
-	// lo[r] is the first row of range r; range r of chunk c and worker k
-	// is r = c·w + k.
+	if l.pbits <= B && B-l.pbits <= 32 {
+		l.compact, l.vb = true, B-l.pbits
+		l.mulB = mul>>(64-B) | 1
+		l.hmask = 1<<B - 1
+	}
+	return l
+}
+
+// rangeRowsFor returns the rows per range of a layout: the test knob's,
+// or the default of its counter.
+func (j *job) rangeRowsFor(l layout) int {
+	switch {
+	case j.ranges != 0:
+		return j.ranges
+	case l.dense:
+		return rangeRows
+	}
+	return hashRangeRows
+}
+
+// rangeStarts returns the first row of every range of chunks of chunk
+// rows split between w workers, then n.
+func rangeStarts(n, w, chunk int) []int {
 	var lo []int
 	for c := 0; c < n; c += chunk {
 		b := bounds(min(n, c+chunk)-c, w)
@@ -52,58 +101,62 @@ func (j *job) runPlain(n, w int) (*Groups, error) {
 			lo = append(lo, c+b[k])
 		}
 	}
-	lo = append(lo, n)
-	R := len(lo) - 1
+	return append(lo, n)
+}
+
+// newPlainRun lays out the partitions and ranges and allocates the
+// scratch: in a few large blocks, carved up, so that the blocks freed by
+// one call fit the next call's (and its output) again.
+func (j *job) newPlainRun(n, w int) *plainRun {
+	l := j.plainLayout(n)
+	r := &plainRun{j: j, l: l, n: n, w: w, P: l.parts}
+	r.chunk = w * j.rangeRowsFor(l)
+	r.lo = rangeStarts(n, w, r.chunk)
+	P := r.P
 	// Dense: starts[r·P+p] is the number of groups of partition p first
 	// seen before range r.
-	var starts []uint32
 	if l.dense {
-		starts = make([]uint32, R*P)
+		r.starts = make([]uint32, (len(r.lo)-1)*P)
 	}
-	parts := make([]part, P)
-	// Scratch is allocated in a few large blocks, carved up, so that the
-	// blocks freed by one call fit the next call's (and its output) again.
-	words := (n + 63) / 64
-	marks := make([][]uint64, w)
-	markAll := make([]uint64, w*words)
-	for k := range marks {
-		marks[k] = markAll[k*words : (k+1)*words]
+	r.parts = make([]part, P)
+	r.words = (n + 63) / 64
+	r.marks = make([][]uint64, w)
+	markAll := make([]uint64, w*r.words)
+	for k := range r.marks {
+		r.marks[k] = markAll[k*r.words : (k+1)*r.words]
 	}
-	markAll = nil
-	var denseAll, subsAll []uint32
-	subCap := min(1<<subBits, n)
+	r.subCap = min(1<<subBits, n)
 	// With one chunk, a partition is counted in one go and hands its
 	// array on to the worker's next partition; with more, dense
 	// partitions keep their arrays from chunk to chunk. A partition has
 	// at most one group per key.
-	oneChunk := n <= chunk
-	if l.dense && !oneChunk {
-		denseAll = make([]uint32, j.space)
-		subsAll = make([]uint32, (P-1)*subCap+min(int(j.space-uint64(P-1)<<subBits), n))
+	r.oneChunk = n <= r.chunk
+	if l.dense && !r.oneChunk {
+		r.denseAll = make([]uint32, j.space)
+		r.subsAll = make([]uint32, (P-1)*r.subCap+min(int(j.space-uint64(P-1)<<subBits), n))
 	}
-	est := min(n, chunk)/w/P*9/8 + 16
-	hbufs := make([][][]hentry, w)
-	dbufs := make([][][]uint32, w)
-	// Dead scratch, reused for the output's code columns.
-	spares := make([][]uint32, w)
+	est := min(n, r.chunk)/w/P*9/8 + 16
+	r.hbufs = make([][][]hentry, w)
+	r.dbufs = make([][][]uint32, w)
+	r.spares = make([][]uint32, w)
 	// Each worker makes its own scratch and has it mapped at once (see
 	// prefault), as it will write it.
 	_ = parallel(w, func(k int) error {
-		prefault(marks[k])
+		prefault(r.marks[k])
 		if l.dense || l.compact {
-			dbufs[k] = make([][]uint32, P)
+			r.dbufs[k] = make([][]uint32, P)
 			arena := make([]uint32, 2*P*est)
 			prefault(arena)
 			for p := range P {
-				dbufs[k][p] = arena[2*p*est : 2*p*est : 2*(p+1)*est]
+				r.dbufs[k][p] = arena[2*p*est : 2*p*est : 2*(p+1)*est]
 			}
-			spares[k] = arena
+			r.spares[k] = arena
 		} else {
-			hbufs[k] = make([][]hentry, P)
+			r.hbufs[k] = make([][]hentry, P)
 			arena := make([]hentry, P*est)
 			prefault(arena)
 			for p := range P {
-				hbufs[k][p] = arena[p*est : p*est : (p+1)*est]
+				r.hbufs[k][p] = arena[p*est : p*est : (p+1)*est]
 			}
 		}
 		return nil
@@ -111,102 +164,118 @@ func (j *job) runPlain(n, w int) (*Groups, error) {
 	// A dense array is written only where keys occur: map it ahead only
 	// when there are at least as many rows as keys (uniform keys then
 	// reach nearly every page), never for a sparse few.
-	if denseAll != nil && uint64(n) >= j.space {
-		prefaultAll(denseAll, w)
-		prefaultAll(subsAll, w)
+	if r.denseAll != nil && uint64(n) >= j.space {
+		prefaultAll(r.denseAll, w)
+		prefaultAll(r.subsAll, w)
 	}
-	for c, r0 := 0, 0; c < n; c, r0 = c+chunk, r0+w {
-		err := parallel(w, func(k int) error {
-			return j.scatter(l, hbufs[k], dbufs[k], lo[r0+k], lo[r0+k+1])
-		})
-		if err != nil {
-			return nil, err
+	return r
+}
+
+// scatter buffers the rows of range x by partition, in worker k's
+// buffers.
+func (r *plainRun) scatter(k, x int) error {
+	return r.j.scatter(r.l, r.hbufs[k], r.dbufs[k], r.lo[x], r.lo[x+1])
+}
+
+// count has worker k count its partitions' rows of the chunk starting at
+// row c (its ranges start at r0), buffered by all workers' scatter, and
+// finish them on the last chunk.
+func (r *plainRun) count(k, c, r0 int, last bool) {
+	mark := r.marks[k]
+	var seenRows, seenGroups int
+	var spare part
+	for p := k; p < r.P; p += r.w {
+		t := &r.parts[p]
+		r.open(t, p, &spare)
+		before := t.groups()
+		rows := r.countPart(t, p, c, r0, mark, seenRows, seenGroups)
+		t.nrows += rows
+		seenRows += rows
+		seenGroups += t.groups() - before
+		if last {
+			t.finishPlain(&spare)
 		}
-		last := c+chunk >= n
-		_ = parallel(w, func(k int) error {
-			mark := marks[k]
-			var seenRows, seenGroups int
-			var spare part
-			for p := k; p < P; p += w {
-				t := &parts[p]
-				switch {
-				case l.compact && t.cslots == nil:
-					t.newCompact(&spare)
-				case l.dense && oneChunk:
-					*t = newPart(l, p, j.space, &spare)
-					rows := 0
-					for s := range w {
-						rows += len(dbufs[s][p]) / 2
-					}
-					t.subs = make([]uint32, 0, min(len(t.dense), rows))
-				case l.dense && t.dense == nil:
-					base := p << subBits
-					size := min(1<<subBits, int(j.space)-base)
-					t.base, t.dense = uint64(base), denseAll[base:base+size]
-					t.subs = subsAll[p*subCap : p*subCap : p*subCap+min(size, n)]
-				case !l.dense && !l.compact && t.slots == nil:
-					*t = newPart(l, p, j.space, &spare)
-				}
-				before := t.groups()
-				rows, counted := 0, 0
-				for s := range w {
-					if l.dense {
-						starts[(r0+s)*P+p] = uint32(len(t.subs))
-						es := dbufs[s][p]
-						rows += len(es) / 2
-						t.countDenseMark(es, mark)
-						dbufs[s][p] = es[:0]
-						continue
-					}
-					var m int
-					if l.compact {
-						m = len(dbufs[s][p]) / 2
-					} else {
-						m = len(hbufs[s][p])
-					}
-					rows += m
-					// Reserve as runParts does, from the share of new
-					// groups among rows seen so far.
-					ratio := 1.0
-					if seenRows > 0 {
-						ratio = float64(seenGroups) / float64(seenRows) * 1.1
-					}
-					left := max(m, (n-c)/P-counted)
-					counted += m
-					reserve := t.ngroups + int(float64(left)*min(ratio, 1))
-					if l.compact {
-						t.reserveCompact(reserve)
-						t.countCompact(dbufs[s][p], mark)
-						dbufs[s][p] = dbufs[s][p][:0]
-						continue
-					}
-					t.reserveSlots(reserve, l.pbits)
-					t.countHashMark(hbufs[s][p], l.pbits, mark)
-					hbufs[s][p] = hbufs[s][p][:0]
-				}
-				t.nrows += rows
-				seenRows += rows
-				seenGroups += t.groups() - before
-				if last {
-					t.finishPlain(&spare)
-				}
-			}
-			return nil
-		})
 	}
-	hbufs, dbufs = nil, nil
-	if denseAll != nil {
-		spares = append(spares, denseAll)
-		denseAll = nil
+}
+
+// open gives partition p its index when it has none, spare's if it can.
+func (r *plainRun) open(t *part, p int, spare *part) {
+	l := r.l
+	switch {
+	case l.compact && t.cslots == nil:
+		t.newCompact(spare)
+	case l.dense && r.oneChunk:
+		*t = newPart(l, p, r.j.space, spare)
+		rows := 0
+		for s := range r.w {
+			rows += len(r.dbufs[s][p]) / 2
+		}
+		t.subs = make([]uint32, 0, min(len(t.dense), rows))
+	case l.dense && t.dense == nil:
+		base := p << subBits
+		size := min(1<<subBits, int(r.j.space)-base)
+		t.base, t.dense = uint64(base), r.denseAll[base:base+size]
+		t.subs = r.subsAll[p*r.subCap : p*r.subCap : p*r.subCap+min(size, r.n)]
+	case !l.dense && !l.compact && t.slots == nil:
+		*t = newPart(l, p, r.j.space, spare)
 	}
-	// One bitmap of first rows; wrank[i] is the number of first rows
-	// before word i.
-	mark := marks[0]
+}
+
+// countPart counts partition p's buffered rows of the chunk starting at
+// row c, the workers' buffers in row order, marking first rows in mark,
+// and returns their number. seenRows and seenGroups are the rows and new
+// groups the worker has counted in this chunk so far.
+func (r *plainRun) countPart(t *part, p, c, r0 int, mark []uint64, seenRows, seenGroups int) int {
+	l := r.l
+	rows, counted := 0, 0
+	for s := range r.w {
+		if l.dense {
+			r.starts[(r0+s)*r.P+p] = uint32(len(t.subs))
+			es := r.dbufs[s][p]
+			rows += len(es) / 2
+			t.countDenseMark(es, mark)
+			r.dbufs[s][p] = es[:0]
+			continue
+		}
+		var m int
+		if l.compact {
+			m = len(r.dbufs[s][p]) / 2
+		} else {
+			m = len(r.hbufs[s][p])
+		}
+		rows += m
+		// Reserve as runParts does, from the share of new groups among
+		// rows seen so far.
+		ratio := 1.0
+		if seenRows > 0 {
+			ratio = float64(seenGroups) / float64(seenRows) * 1.1
+		}
+		left := max(m, (r.n-c)/r.P-counted)
+		counted += m
+		reserve := t.ngroups + int(float64(left)*min(ratio, 1))
+		if l.compact {
+			t.reserveCompact(reserve)
+			t.countCompact(r.dbufs[s][p], mark)
+			r.dbufs[s][p] = r.dbufs[s][p][:0]
+			continue
+		}
+		t.reserveSlots(reserve, l.pbits)
+		t.countHashMark(r.hbufs[s][p], l.pbits, mark)
+		r.hbufs[s][p] = r.hbufs[s][p][:0]
+	}
+	return rows
+}
+
+// rank merges the workers' bitmaps of first rows into one, r.mark, and
+// counts the marks before every word (r.wrank) and in all (r.total).
+func (r *plainRun) rank() {
+	w, words := r.w, r.words
+	mark := r.marks[0]
 	wrank := make([]uint32, words+1)
 	sums := make([]int, w+1)
 	_ = parallel(w, func(k int) error {
 		a, b := words*k/w, words*(k+1)/w
-		for _, m := range marks[1:] {
+		for _, m := range r.marks[1:] {
 			for i, x := range m[a:b] {
 				mark[a+i] |= x
 			}
@@ -218,44 +287,53 @@ func (j *job) runPlain(n, w int) (*Groups, error) {
 		sums[k+1] = s
 		return nil
 	})
-	marks = nil
+	r.marks = nil
 	for k := range w {
 		sums[k+1] += sums[k]
 	}
 	_ = parallel(w, func(k int) error {
 		a, b := words*k/w, words*(k+1)/w
-		r := uint32(sums[k])
-		for i, x := range mark[a:b] {
-			wrank[a+i] = r
-			r += uint32(bits.OnesCount64(x))
+		x := uint32(sums[k])
+		for i, m := range mark[a:b] {
+			wrank[a+i] = x
+			x += uint32(bits.OnesCount64(m))
 		}
 		return nil
 	})
-	total := sums[w]
-	wrank[words] = uint32(total)
-	out := j.alloc(total, w, spares)
-	spares = nil
+	r.total = sums[w]
+	wrank[words] = uint32(r.total)
+	r.mark, r.wrank = mark, wrank
+}
+
+// output reads the marked rows, range by range, into the output; hash
+// groups of more than one row are then given their sizes.
+func (r *plainRun) output() (*Groups, error) {
+	j, l, w, P := r.j, r.l, r.w, r.P
+	mark, wrank := r.mark, r.wrank
+	out := j.alloc(r.total, w, r.spares)
+	r.spares = nil
 	var cnts [][]uint32
 	if l.dense {
 		cnts = make([][]uint32, P)
-		for p := range parts {
-			cnts[p] = parts[p].cnts
-			parts[p] = part{}
+		for p := range r.parts {
+			cnts[p] = r.parts[p].cnts
+			r.parts[p] = part{}
 		}
 	}
+	R := len(r.lo) - 1
 	err := parallel(w, func(k int) error {
 		var cur []uint32
 		if l.dense {
 			cur = make([]uint32, P)
 		}
-		for r := k; r < R; r += w {
+		for x := k; x < R; x += w {
 			if canceled(j.done) {
 				return errCanceled
 			}
 			if l.dense {
-				copy(cur, starts[r*P:(r+1)*P])
+				copy(cur, r.starts[x*P:(x+1)*P])
 			}
-			j.readRange(l, mark, lo[r], lo[r+1], rankOf(mark, wrank, lo[r]), cnts, cur, out)
+			j.readRange(l, mark, r.lo[x], r.lo[x+1], rankOf(mark, wrank, r.lo[x]), cnts, cur, out)
 		}
 		return nil
 	})
@@ -266,10 +344,10 @@ func (j *job) runPlain(n, w int) (*Groups, error) {
 		// Hash groups were read as single rows; correct the others.
 		_ = parallel(w, func(k int) error {
 			for p := k; p < P; p += w {
-				for _, m := range parts[p].multi {
+				for _, m := range r.parts[p].multi {
 					out.Sizes[rankOf(mark, wrank, int(m.first))] = int64(m.cnt)
 				}
-				parts[p] = part{}
+				r.parts[p] = part{}
 			}
 			return nil
 		})

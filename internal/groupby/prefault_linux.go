@@ -8,9 +8,9 @@ import (
 
 // prefault asks the kernel to map the pages of s that are not mapped yet
 // at once (madvise MADV_POPULATE_WRITE, Linux 5.14), instead of one page
-// fault per 4 KiB page on first write: on the project's VM a fault costs
-// 0.7–2.6 ns per byte and populating 0.4–0.5. Pages already mapped, found
-// with mincore, are left alone: populating them again costs ~1 µs a page.
+// fault per 4 KiB page on first write, which costs several times more per
+// byte (benchmarks/count.md has the figures). Pages already mapped, found
+// with mincore, are left alone: populating them again is not free.
 // Contents are unchanged; on a kernel without these calls it does nothing.
 func prefault[T any](s []T) {
 	n := uintptr(len(s)) * unsafe.Sizeof(*new(T))
