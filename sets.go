@@ -55,6 +55,8 @@ type SetsOptions struct {
 // SetsReport is the result of Sets; its JSON field names are a stable
 // contract.
 type SetsReport struct {
+	// Provenance: reidrisk_version, generated_at, input_sha256.
+	Provenance
 	Source   string `json:"source"`
 	Subject  string `json:"subject"` // the column's name, never its values
 	Item     string `json:"item"`
@@ -202,7 +204,12 @@ func Sets(ctx context.Context, src *quasiid.Source, opt SetsOptions) (*SetsRepor
 	if err != nil {
 		return nil, err
 	}
-	return setsReport(ctx, src.Name(), s, opt)
+	r, err := setsReport(ctx, src.Name(), s, opt)
+	if err != nil {
+		return nil, err
+	}
+	r.Provenance = provenance(src)
+	return r, nil
 }
 
 func setsReport(ctx context.Context, source string, s *itemsets.Sets, opt SetsOptions) (*SetsReport, error) {

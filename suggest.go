@@ -53,6 +53,8 @@ type SuggestOptions struct {
 // SuggestReport is the outcome of Suggest. Its JSON field names are a
 // stable contract.
 type SuggestReport struct {
+	// Provenance: reidrisk_version, generated_at, input_sha256.
+	Provenance
 	Source          string            `json:"source"`
 	Rows            int64             `json:"rows"`
 	QI              []string          `json:"qi"`
@@ -144,6 +146,8 @@ const progressEvery = 1 << 14
 
 // ApplyReport counts what Apply wrote.
 type ApplyReport struct {
+	// Provenance: reidrisk_version, generated_at, input_sha256.
+	Provenance
 	Rows              int64 `json:"rows"`
 	Written           int64 `json:"written"`
 	Suppressed        int64 `json:"suppressed"`
@@ -260,6 +264,7 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 		LatticeSize: res.LatticeSize, NodesEvaluated: res.NodesEvaluated, ClassesRolledUp: res.ClassesRolledUp,
 		Optimal: res.Optimal, Heuristic: res.Heuristic, CutShort: res.CutShort, SearchMillis: Float(time.Since(start).Seconds() * 1000),
 		Before: suggestion(res.QI, res.Before), Alternatives: []Suggestion{},
+		Provenance: provenance(src),
 	}
 	if opt.Policy.T > 0 {
 		r.TReference = "input"
@@ -383,6 +388,7 @@ func Apply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, w
 		return nil, err
 	}
 	p.rep.Written = stats.Kept
+	p.rep.Provenance = provenance(src)
 	return p.rep, nil
 }
 
@@ -404,6 +410,7 @@ func ApplyRecords(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 		return nil, nil, err
 	}
 	p.rep.Written = stats.Kept
+	p.rep.Provenance = provenance(src)
 	return recs, p.rep, nil
 }
 

@@ -47,6 +47,8 @@ type SuppressOptions struct {
 // SuppressReport is the outcome of Suppress. Its JSON field names are a
 // stable contract.
 type SuppressReport struct {
+	// Provenance: reidrisk_version, generated_at, input_sha256.
+	Provenance
 	Source string   `json:"source"`
 	Rows   int64    `json:"rows"`
 	QI     []string `json:"qi"`
@@ -132,6 +134,7 @@ func Suppress(ctx context.Context, src *quasiid.Source, opt SuppressOptions) (*S
 		return nil, err
 	}
 	r := suppressReport(t.Source, c, res, opt)
+	r.Provenance = provenance(src)
 	r.Millis = Float(time.Since(start).Seconds() * 1000)
 	if opt.Output == nil {
 		return r, nil

@@ -117,6 +117,24 @@ func TestProvenance(t *testing.T) {
 	if !strings.Contains(out, "reidrisk "+version.Version+", generated at ") || !strings.Contains(out, "input SHA-256 "+want) {
 		t.Errorf("HTML footer lacks the provenance")
 	}
+	// suggest, apply, sets and suppress carry it too.
+	dir := t.TempDir()
+	tr := filepath.Join(dir, "t.json")
+	for _, args := range [][]string{
+		{"suggest", path, "--qi", "a,b", "--k", "1", "--auto-hierarchies", "--save-transform", tr},
+		{"apply", path, "--transform", tr, "--out", filepath.Join(dir, "o.csv")},
+		{"sets", path, "--subject", "a", "--item", "b", "--k", "1"},
+		{"suppress", path, "--qi", "a,b", "--k", "1"},
+	} {
+		code, out, errs := runCLI(t, "", append(args, "--format", "json", "--quiet")...)
+		var r map[string]any
+		if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+			t.Fatalf("%s: exit %d, %v: %s", args[0], code, err, errs)
+		}
+		if _, err := time.Parse(time.RFC3339, fmt.Sprint(r["generated_at"])); err != nil || r["reidrisk_version"] != version.Version || r["input_sha256"] != want {
+			t.Errorf("%s: version %v time %v sha %v, want %s, RFC 3339, %s", args[0], r["reidrisk_version"], r["generated_at"], r["input_sha256"], version.Version, want)
+		}
+	}
 }
 
 // TestHTMLClassSizesBySubject: with --subject the policy counts people, and
