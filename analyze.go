@@ -146,7 +146,8 @@ func (r *Report) qiAnalysis(ctx context.Context, c *anonymity.Classes, opt Optio
 	n := len(c.QI)
 	maxSize := anonymity.QISizeLimit(n, opt.QIMaxColumns)
 	progress(opt, "qi", 0, 1)
-	qs, err := anonymity.AnalyzeQI(ctx, c, anonymity.QIOptions{MaxSize: maxSize, Workers: opt.Workers})
+	qs, err := anonymity.AnalyzeQI(ctx, c, anonymity.QIOptions{MaxSize: maxSize, Workers: opt.Workers,
+		Progress: func(done, total int64) { progress(opt, "qi", done, total) }})
 	if err != nil {
 		return err
 	}
@@ -155,7 +156,6 @@ func (r *Report) qiAnalysis(ctx context.Context, c *anonymity.Classes, opt Optio
 		r.QIAnalysis[i] = QIScore{Columns: q.Columns, Distinction: Float(q.Distinction), Separation: Float(q.Separation)}
 	}
 	r.QIAnalysisComplete = maxSize == n
-	progress(opt, "qi", 1, 1)
 	return nil
 }
 

@@ -19,6 +19,11 @@ type QIOptions struct {
 	// Workers bounds the goroutines (0: GOMAXPROCS). The result does not
 	// depend on it.
 	Workers int
+	// Progress, if not nil, is called from one goroutine at a time with
+	// the combinations scored so far and their total, as each QI's share
+	// (the combinations whose first QI, in descending order of values, it
+	// is) is done.
+	Progress func(done, total int64)
 }
 
 // DefaultQIMaxSize is the combination size QISizeLimit never goes below.
@@ -107,7 +112,7 @@ func AnalyzeQI(ctx context.Context, c *Classes, opt QIOptions) ([]QIScore, error
 	if m == 0 {
 		return []QIScore{}, nil
 	}
-	scores, err := walkQI(ctx, c, limit, opt.Workers)
+	scores, err := walkQI(ctx, c, limit, opt.Workers, opt.Progress)
 	if err != nil {
 		return nil, err
 	}

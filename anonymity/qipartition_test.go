@@ -251,3 +251,30 @@ func liveHeap() uint64 {
 	metrics.Read(s)
 	return s[0].Value.Uint64()
 }
+
+// TestAnalyzeQIProgress: the progress of the QI analysis rises to the
+// number of combinations scored (Σ_{s≤limit} C(m, s)), which is its total.
+func TestAnalyzeQIProgress(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	for _, tc := range []struct{ m, limit int }{{1, 1}, {3, 3}, {5, 2}, {7, 7}, {7, 3}} {
+		tbl, _ := qiRandomTable(r, 40, tc.m)
+		c, err := Count(context.Background(), tbl, CountOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last, total, calls int64
+		got, err := AnalyzeQI(context.Background(), c, QIOptions{MaxSize: tc.limit, Workers: 2, Progress: func(done, tot int64) {
+			if done <= last || (total != 0 && tot != total) {
+				t.Errorf("m %d limit %d: progress %d/%d after %d/%d", tc.m, tc.limit, done, tot, last, total)
+			}
+			last, total = done, tot
+			calls++
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last != int64(len(got)) || total != int64(len(got)) || calls != int64(tc.m) {
+			t.Errorf("m %d limit %d: progress ended at %d/%d after %d calls; %d combinations, %d QIs", tc.m, tc.limit, last, total, calls, len(got), tc.m)
+		}
+	}
+}

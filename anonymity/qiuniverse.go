@@ -34,7 +34,7 @@ const qiCopyBudget = 1 << 27
 // …: c's classes grouped on those columns when that halves the items of
 // the universe before (a smaller table with the same partitions), else the
 // universe before, seen from column k. Up to workers (0: GOMAXPROCS) universes are walked at once.
-func walkQI(ctx context.Context, c *Classes, limit, workers int) ([]qiScored, error) {
+func walkQI(ctx context.Context, c *Classes, limit, workers int, progress func(done, total int64)) ([]qiScored, error) {
 	m := len(c.QI)
 	order := make([]int, m)
 	for j := range order {
@@ -57,6 +57,7 @@ func walkQI(ctx context.Context, c *Classes, limit, workers int) ([]qiScored, er
 		u *qiUniverse
 	}
 	next := make(chan task)
+	report := qiProgress(m, limit, progress)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -66,6 +67,7 @@ func walkQI(ctx context.Context, c *Classes, limit, workers int) ([]qiScored, er
 			for t := range next {
 				w.use(w.sorted(t.u))
 				out[t.k], errs[t.k] = w.run()
+				report(t.k)
 			}
 		}()
 	}
@@ -91,6 +93,34 @@ func walkQI(ctx context.Context, c *Classes, limit, workers int) ([]qiScored, er
 		all = append(all, out[k]...)
 	}
 	return all, nil
+}
+
+// qiProgress returns a function to call as the share of the k-th QI (the
+// combinations of up to limit QIs whose first QI it is: Σ_{s<limit}
+// C(m−k−1, s)) is done; it calls progress with the running total, under a
+// lock. With a nil progress it does nothing.
+func qiProgress(m, limit int, progress func(done, total int64)) func(k int) {
+	if progress == nil {
+		return func(int) {}
+	}
+	share := make([]int64, m)
+	var total int64
+	for k := range m {
+		c := int64(1) // C(m−k−1, 0)
+		for s := 0; s < limit && s <= m-k-1; s++ {
+			share[k] += c
+			c = c * int64(m-k-1-s) / int64(s+1)
+		}
+		total += share[k]
+	}
+	var mu sync.Mutex
+	var done int64
+	return func(k int) {
+		mu.Lock()
+		defer mu.Unlock()
+		done += share[k]
+		progress(done, total)
+	}
 }
 
 // next returns the universe of u's columns but the first: u's items

@@ -387,7 +387,7 @@ def temporal(data: Data, subject: str, time: str, **flags: Any) -> TemporalRepor
     """Measure weekly-habit and trace uniqueness in an event log; return the temporal report.
 
     ``data`` is as for :func:`analyze`, one row per event. Keyword arguments
-    are flags of ``reidrisk temporal`` (attrs, slot, min_weeks, max_p, tz,
+    are flags of ``reidrisk temporal`` (attrs, slot, min_weeks, max_p, tz, time_unit,
     policy, ...).
     """
     flags.update(subject=subject, time=time)
