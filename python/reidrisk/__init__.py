@@ -398,7 +398,9 @@ def demo(**flags: Any) -> DemoReport:
     """Run the embedded media-server demo; return its steps and reports.
 
     Keyword arguments are flags of ``reidrisk demo`` (accounts, seed,
-    write_csv, write_events, ...).
+    show_values, ...). To write the demo's table or event log, call
+    ``run("demo", fmt="text", write_csv=PATH)`` (or ``write_events=PATH``):
+    the command then writes the file and says so, without the story.
     """
     return run("demo", None, **flags)
 
