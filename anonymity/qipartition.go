@@ -65,6 +65,16 @@ func (w *qiWalker) use(u *qiUniverse) {
 	}
 }
 
+// nextEpoch starts a new group: codes stamped with an older epoch count as
+// unseen. When the epoch wraps round, the stamps are cleared.
+func (w *qiWalker) nextEpoch() {
+	w.epoch++
+	if w.epoch == 0 {
+		clear(w.stamp)
+		w.epoch = 1
+	}
+}
+
 // run scores every combination of at most w.limit columns of w.u whose
 // first column is column 0.
 func (w *qiWalker) run() ([]qiScored, error) {
@@ -175,11 +185,7 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 			w.refineSmall(grp, col, q)
 			continue
 		}
-		w.epoch++
-		if w.epoch == 0 {
-			clear(w.stamp)
-			w.epoch = 1
-		}
+		w.nextEpoch()
 		seen := w.seen[:0]
 		for _, it := range grp {
 			c := col[it]
@@ -259,11 +265,7 @@ func (w *qiWalker) count(p *qiPart, k int) (classes int64, pairs uint64) {
 			}
 			continue
 		}
-		w.epoch++
-		if w.epoch == 0 {
-			clear(w.stamp)
-			w.epoch = 1
-		}
+		w.nextEpoch()
 		seen := w.seen[:0]
 		for _, it := range grp {
 			c := col[it]

@@ -119,10 +119,7 @@ func (m *measurer) countRanges(ctx context.Context, j int, keep bool) ([]rangeOu
 			m.mu.Lock()
 			defer m.mu.Unlock()
 			m.res.Violating[j-1] += viol
-			if minSup > 0 {
-				m.minSupport(minSup)
-			}
-			m.examples.merge(&top)
+			m.mergeWorker(minSup, &top)
 		}()
 	}
 	wg.Wait()

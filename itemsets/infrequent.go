@@ -98,10 +98,7 @@ func (m *measurer) infrequentSupersets(ctx context.Context) error {
 			if m.opt.M >= 3 {
 				m.res.Violating[2] += viol[1]
 			}
-			if minSup > 0 {
-				m.minSupport(minSup)
-			}
-			m.examples.merge(&top)
+			m.mergeWorker(minSup, &top)
 		}()
 	}
 	wg.Wait()

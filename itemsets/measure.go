@@ -236,10 +236,19 @@ func (m *measurer) singles() {
 	}
 }
 
+// minSupport lowers the result's least support of a violating itemset to
+// sup; 0 means none was seen and changes nothing.
 func (m *measurer) minSupport(sup int) {
-	if m.res.MinSupport == 0 || sup < m.res.MinSupport {
+	if sup > 0 && (m.res.MinSupport == 0 || sup < m.res.MinSupport) {
 		m.res.MinSupport = sup
 	}
+}
+
+// mergeWorker adds a worker's least support and examples to the result;
+// the caller holds m.mu.
+func (m *measurer) mergeWorker(minSup int, top *topN) {
+	m.minSupport(minSup)
+	m.examples.merge(top)
 }
 
 // frequentSets keeps, for every subject, its frequent items only.

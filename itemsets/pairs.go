@@ -168,10 +168,7 @@ func (m *measurer) infrequentPairSupersets(ctx context.Context) error {
 			m.mu.Lock()
 			defer m.mu.Unlock()
 			m.res.Violating[2] += viol
-			if minSup > 0 {
-				m.minSupport(minSup)
-			}
-			m.examples.merge(&top)
+			m.mergeWorker(minSup, &top)
 		}()
 	}
 	wg.Wait()
