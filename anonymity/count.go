@@ -3,7 +3,6 @@ package anonymity
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/reidrisk/reidrisk/internal/groupby"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -32,82 +31,11 @@ func Count(ctx context.Context, t *quasiid.Table, opt CountOptions) (*Classes, e
 	if t == nil {
 		return nil, errors.New("anonymity: Count of a nil table")
 	}
-	for _, col := range t.Columns {
-		if col.Role != quasiid.QuasiIdentifier && col.Role != quasiid.Subject && col.Role != quasiid.Sensitive {
-			continue
-		}
-		if col.Dict == nil || len(col.Codes) != t.Rows {
-			return nil, fmt.Errorf("anonymity: %s: column %q has %d codes for %d rows", t.Source, col.Name, len(col.Codes), t.Rows)
-		}
+	s := NewCounter(opt)
+	if err := s.Add(ctx, t); err != nil {
+		return nil, err
 	}
-	qis := t.ByRole(quasiid.QuasiIdentifier)
-	subjects := t.ByRole(quasiid.Subject)
-	if len(subjects) > 1 {
-		return nil, fmt.Errorf("anonymity: %s: %d subject columns; at most one is allowed", t.Source, len(subjects))
-	}
-	sensitive := t.ByRole(quasiid.Sensitive)
-	c := &Classes{
-		Rows:  int64(t.Rows),
-		QI:    make([]string, len(qis)),
-		Dicts: make([]*quasiid.Dictionary, len(qis)),
-		Codes: make([][]uint32, len(qis)),
-	}
-	cols := make([][]uint32, len(qis))
-	cards := make([]uint32, len(qis))
-	for j, q := range qis {
-		c.QI[j], c.Dicts[j] = q.Name, q.Dict
-		cols[j], cards[j] = q.Codes, uint32(q.Dict.Len())
-	}
-	needRows := opt.RowClass || len(subjects) > 0 || len(sensitive) > 0
-	var rowClass []uint32
-	if len(qis) == 0 {
-		c.Sizes = []int64{}
-		if t.Rows > 0 {
-			c.Sizes = []int64{int64(t.Rows)}
-		}
-		if needRows {
-			rowClass = make([]uint32, t.Rows)
-		}
-	} else {
-		g, err := groupby.GroupContext(ctx, cols, cards, groupby.Options{Workers: opt.Workers, RowIDs: needRows,
-			Codes: true, NoFirst: true})
-		if err != nil {
-			return nil, tableError(t, qis, err)
-		}
-		c.Sizes = g.Sizes
-		c.Codes = g.Codes
-		rowClass = g.RowIDs
-	}
-	if len(subjects) == 1 {
-		s := subjects[0]
-		m, err := histogram(ctx, s.Name, s.Dict, rowClass, c.Len(), s.Codes, nil, opt.Workers)
-		if err != nil {
-			return nil, tableError(t, []*quasiid.Column{s, s}, err)
-		}
-		c.Subjects = m
-	}
-	for _, s := range sensitive {
-		m, err := histogram(ctx, s.Name, s.Dict, rowClass, c.Len(), s.Codes, nil, opt.Workers)
-		if err != nil {
-			return nil, tableError(t, []*quasiid.Column{s, s}, err)
-		}
-		c.Sensitive = append(c.Sensitive, m)
-	}
-	if opt.RowClass {
-		c.RowClass = rowClass
-	}
-	return c, nil
-}
-
-// tableError names the file, row and column of a code out of its
-// dictionary's range.
-func tableError(t *quasiid.Table, cols []*quasiid.Column, err error) error {
-	var ce *groupby.CodeError
-	if errors.As(err, &ce) && ce.Column < len(cols) {
-		return fmt.Errorf("anonymity: %s: row %d, column %q: code %d outside its dictionary of %d values",
-			t.Source, ce.Row+1, cols[ce.Column].Name, ce.Code, ce.Card)
-	}
-	return err
+	return s.Classes(t)
 }
 
 // histogram builds the Multiset of (class[i], values[i]) pairs over
@@ -120,19 +48,35 @@ func histogram(ctx context.Context, name string, dict *quasiid.Dictionary, class
 		m.Values, m.Counts = []uint32{}, []int64{}
 		return m, nil
 	}
-	g, err := groupby.GroupContext(ctx, [][]uint32{class, values}, []uint32{uint32(nclass), uint32(dict.Len())},
-		groupby.Options{Workers: workers, Weights: weights, Codes: true, NoFirst: true})
+	pc, pv, n, err := pairs(ctx, class, nclass, values, weights, uint32(dict.Len()), workers)
 	if err != nil {
 		return nil, err
 	}
-	fillCSR(m, g.Codes[0], g.Codes[1], g.Sizes, dict.Len())
+	fillCSR(m, pc, pv, n, dict.Len(), false)
 	return m, nil
 }
 
-// fillCSR lays out pairs (class pc[k], value pv[k], count n[k]), each pair
-// distinct, as m's rows: sorted by class, then value, with two stable
-// counting sorts (by value, then by class).
-func fillCSR(m *Multiset, pc, pv []uint32, n []int64, card int) {
+// pairs groups the rows (class[i], values[i]), class below nclass and
+// value below card, into distinct pairs: pair k is class pc[k] and value
+// pv[k], over n[k] rows (the sum of their weights when weights is not nil).
+func pairs(ctx context.Context, class []uint32, nclass int, values []uint32, weights []int64, card uint32,
+	workers int) (pc, pv []uint32, n []int64, err error) {
+	if len(values) == 0 {
+		return nil, nil, nil, nil
+	}
+	g, err := groupby.GroupContext(ctx, [][]uint32{class, values}, []uint32{uint32(nclass), card},
+		groupby.Options{Workers: workers, Weights: weights, Codes: true, NoFirst: true})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return g.Codes[0], g.Codes[1], g.Sizes, nil
+}
+
+// fillCSR lays out pairs (class pc[k], value pv[k], count n[k]) as m's
+// rows: sorted by class, then value, with two stable counting sorts (by
+// value, then by class). With repeats a pair may occur more than once and
+// its counts are added up; otherwise each pair is distinct.
+func fillCSR(m *Multiset, pc, pv []uint32, n []int64, card int, repeats bool) {
 	p := len(pc)
 	byValue := make([]int, card+1)
 	for _, v := range pv {
@@ -163,4 +107,27 @@ func fillCSR(m *Multiset, pc, pv []uint32, n []int64, card int) {
 		next[c]++
 		m.Values[i], m.Counts[i] = pv[k], n[k]
 	}
+	if repeats {
+		addRepeats(m)
+	}
+}
+
+// addRepeats merges the equal values of each class of m (adjacent, values
+// being sorted within a class), adding their counts.
+func addRepeats(m *Multiset) {
+	w, lo := 0, 0
+	for c := 1; c < len(m.Offsets); c++ {
+		hi := m.Offsets[c]
+		start := w
+		for i := lo; i < hi; i++ {
+			if w > start && m.Values[w-1] == m.Values[i] {
+				m.Counts[w-1] += m.Counts[i]
+				continue
+			}
+			m.Values[w], m.Counts[w] = m.Values[i], m.Counts[i]
+			w++
+		}
+		m.Offsets[c], lo = w, hi
+	}
+	m.Values, m.Counts = m.Values[:w], m.Counts[:w]
 }
