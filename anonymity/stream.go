@@ -38,15 +38,15 @@ type Counter struct {
 	// identity: the classes of every chunk so far are numbered as their
 	// chunk numbers them (one chunk, or none)
 	identity bool
-	qi      []int // positions in Table.Columns
-	hists   []*pairCounts
-	rows    int64
-	sizes   []int64
-	codes   [][]uint32
-	index   classIndex
-	rowCls  []uint32
-	chunks  int
-	scratch struct {
+	qi       []int // positions in Table.Columns
+	hists    []*pairCounts
+	rows     int64
+	sizes    []int64
+	codes    [][]uint32
+	index    classIndex
+	rowCls   []uint32
+	chunks   int
+	scratch  struct {
 		cols  [][]uint32
 		cards []uint32
 		zeros []uint32
