@@ -35,11 +35,18 @@ func Analyze(ctx context.Context, src *quasiid.Source, opt Options) (*Report, er
 	if opt.Progress != nil {
 		eo.Progress = func(rows int64) { opt.Progress(Progress{Stage: "read", Done: rows}) }
 	}
-	t, err := quasiid.Encode(ctx, src, spec, eo)
+	co := anonymity.CountOptions{Workers: opt.Workers, RowClass: opt.Records || opt.Weights != ""}
+	k, err := startCount(ctx, src, spec, eo, co, !needsRows(opt))
 	if err != nil {
 		return nil, err
 	}
-	r, err := analyzeTable(ctx, t, opt)
+	progress(opt, "count", 0, int64(k.t.Rows))
+	c, err := k.classes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	progress(opt, "count", int64(k.t.Rows), int64(k.t.Rows))
+	r, err := analyzeClasses(ctx, k.t, c, opt)
 	if r != nil {
 		r.Warnings = append(r.Warnings, blankLinesWarning(src)...)
 		r.Provenance = provenance(src)
@@ -47,14 +54,10 @@ func Analyze(ctx context.Context, src *quasiid.Source, opt Options) (*Report, er
 	return r, err
 }
 
-// analyzeTable runs the analysis on an encoded table; opt has its defaults.
-func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, error) {
-	progress(opt, "count", 0, int64(t.Rows))
-	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: opt.Workers, RowClass: opt.Records || opt.Weights != ""})
-	if err != nil {
-		return nil, err
-	}
-	progress(opt, "count", int64(t.Rows), int64(t.Rows))
+// analyzeClasses runs the analysis on the classes c of the encoded table
+// t, which holds its rows' codes only when needsRows(opt); opt has its
+// defaults.
+func analyzeClasses(ctx context.Context, t *quasiid.Table, c *anonymity.Classes, opt Options) (*Report, error) {
 	r := &Report{
 		Source:      t.Source,
 		QI:          slices.Clone(opt.QI),
@@ -167,8 +170,9 @@ func (r *Report) subjects(c *anonymity.Classes) {
 	}
 	ks := anonymity.KSubjects(c)
 	several := anonymity.SubjectsInSeveralClasses(c)
-	seen := map[uint32]bool{}
-	alone := map[uint32]bool{}
+	// flags[s]: 1 once subject s is seen, 2 once it is alone in a class.
+	flags := make([]uint8, subjectCodes(m))
+	var seen, alone int64
 	r.ClassSubjectsHistogram = Counts{}
 	for e := 0; e+1 < len(m.Offsets); e++ {
 		lo, hi := m.Offsets[e], m.Offsets[e+1]
@@ -180,14 +184,30 @@ func (r *Report) subjects(c *anonymity.Classes) {
 		}
 		r.ClassSubjectsHistogram[d]++
 		for _, s := range m.Values[lo:hi] {
-			seen[s] = true
+			if flags[s]&1 == 0 {
+				flags[s] |= 1
+				seen++
+			}
 		}
-		if hi-lo == 1 {
-			alone[m.Values[lo]] = true
+		if hi-lo == 1 && flags[m.Values[lo]]&2 == 0 {
+			flags[m.Values[lo]] |= 2
+			alone++
 		}
 	}
-	n, a := int64(len(seen)), int64(len(alone))
-	r.KSubjects, r.Subjects, r.SubjectsSingledOut, r.SubjectsInSeveralClasses = &ks, &n, &a, &several
+	r.KSubjects, r.Subjects, r.SubjectsSingledOut, r.SubjectsInSeveralClasses = &ks, &seen, &alone, &several
+}
+
+// subjectCodes is the number of subject codes m may hold: its
+// dictionary's, or past the largest value.
+func subjectCodes(m *anonymity.Multiset) int {
+	n := 0
+	if m.Dict != nil {
+		n = m.Dict.Len()
+	}
+	for _, v := range m.Values {
+		n = max(n, int(v)+1)
+	}
+	return n
 }
 
 // sensitive fills l-diversity, t-closeness, β-likeness and δ-disclosure.
@@ -291,16 +311,16 @@ func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.
 		if opt.Progress != nil {
 			eo.Progress = func(rows int64) { opt.Progress(Progress{Stage: "population", Done: rows}) }
 		}
-		pt, err := quasiid.Encode(ctx, opt.Population, quasiid.Spec{QI: opt.QI}, eo)
+		pk, err := startCount(ctx, opt.Population, quasiid.Spec{QI: opt.QI}, eo, anonymity.CountOptions{Workers: opt.Workers}, true)
 		if err != nil {
 			return err
 		}
-		pc, err := anonymity.Count(ctx, pt, anonymity.CountOptions{Workers: opt.Workers})
+		pc, err := pk.classes(ctx)
 		if err != nil {
 			return err
 		}
 		if F, err = anonymity.PopulationFrequencies(c, pc); err != nil {
-			return fmt.Errorf("reidrisk: population %s: %w", pt.Source, err)
+			return fmt.Errorf("reidrisk: population %s: %w", pk.t.Source, err)
 		}
 	case opt.Weights != "":
 		w, err := anonymity.ColumnWeights(t.Source, t.Column(opt.Weights))
