@@ -109,33 +109,9 @@ func columnIndex(file string, schema *arrow.Schema, name string) (int, error) {
 // Encode consumes src; memory grows with the encoded columns only, one
 // record batch being held at a time. ctx is checked before each batch.
 func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Table, error) {
-	cols, err := plan(spec)
-	if err == nil {
-		err = CheckTimeUnit(opt.TimeUnit)
-	}
+	t, encs, err := newEncoders(src, spec, opt)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", src.Name(), err)
-	}
-	if err := src.ready(); err != nil {
 		return nil, err
-	}
-	schema := src.Schema()
-	encs := make([]*columnEncoder, len(cols))
-	t := &Table{Source: src.name, Columns: make([]*Column, len(cols))}
-	for k, c := range cols {
-		i, err := columnIndex(src.name, schema, c.name)
-		if err != nil {
-			return nil, err
-		}
-		col := &Column{Name: c.name, Role: c.role}
-		if c.role != Time {
-			col.Dict = NewDictionary()
-		}
-		t.Columns[k] = col
-		encs[k] = &columnEncoder{file: src.name, field: i, col: col}
-		if c.role == Time {
-			encs[k].times = newTimeReader(col, opt)
-		}
 	}
 	rr, err := src.encodeReader()
 	if err != nil {
@@ -157,23 +133,41 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 			return nil, err
 		}
 	}
-	rows, err := eachBatch(ctx, src.name, rr, func(rec arrow.Record, before int64) error {
-		lines := lineFunc(rr)
-		for _, e := range encs {
-			if err := e.encodeGuarded(rec.Column(e.field), before, lines); err != nil {
-				return err
-			}
-		}
-		if opt.Progress != nil {
-			opt.Progress(before + rec.NumRows())
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	return encodeRecords(ctx, src.name, rr, t, encs, opt, nil)
+}
+
+// newEncoders checks spec and opt against src and returns the empty Table
+// of the columns spec names and their encoders.
+func newEncoders(src *Source, spec Spec, opt EncodeOptions) (*Table, []*columnEncoder, error) {
+	cols, err := plan(spec)
+	if err == nil {
+		err = CheckTimeUnit(opt.TimeUnit)
 	}
-	t.Rows = int(rows)
-	return t, nil
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", src.Name(), err)
+	}
+	if err := src.ready(); err != nil {
+		return nil, nil, err
+	}
+	schema := src.Schema()
+	encs := make([]*columnEncoder, len(cols))
+	t := &Table{Source: src.name, Columns: make([]*Column, len(cols))}
+	for k, c := range cols {
+		i, err := columnIndex(src.name, schema, c.name)
+		if err != nil {
+			return nil, nil, err
+		}
+		col := &Column{Name: c.name, Role: c.role}
+		if c.role != Time {
+			col.Dict = NewDictionary()
+		}
+		t.Columns[k] = col
+		encs[k] = &columnEncoder{file: src.name, field: i, col: col}
+		if c.role == Time {
+			encs[k].times = newTimeReader(col, opt)
+		}
+	}
+	return t, encs, nil
 }
 
 // lineFunc returns, for CSV, the file line where each row of the current
