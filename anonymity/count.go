@@ -21,12 +21,12 @@ type CountOptions struct {
 // class. Classes are numbered in order of their first row. With a subject
 // column each class carries its distinct subjects (Classes.Subjects), and
 // each sensitive column gives a histogram per class (Classes.Sensitive);
-// both come from grouping the in-memory codes by (class, value), never by
-// reading the rows again.
+// both come from sorting the rows' (class, value) keys and counting each
+// run, never by reading the rows again.
 //
 // A table without QI columns has one class holding every row; a table
 // without rows has no class. The Dicts of the result are those of t,
-// shared and read-only.
+// shared and read-only. Count is a Counter fed t as one chunk.
 func Count(ctx context.Context, t *quasiid.Table, opt CountOptions) (*Classes, error) {
 	if t == nil {
 		return nil, errors.New("anonymity: Count of a nil table")
@@ -48,35 +48,19 @@ func histogram(ctx context.Context, name string, dict *quasiid.Dictionary, class
 		m.Values, m.Counts = []uint32{}, []int64{}
 		return m, nil
 	}
-	pc, pv, n, err := pairs(ctx, class, nclass, values, weights, uint32(dict.Len()), workers)
+	g, err := groupby.GroupContext(ctx, [][]uint32{class, values}, []uint32{uint32(nclass), uint32(dict.Len())},
+		groupby.Options{Workers: workers, Weights: weights, Codes: true, NoFirst: true})
 	if err != nil {
 		return nil, err
 	}
-	fillCSR(m, pc, pv, n, dict.Len(), false)
+	fillCSR(m, g.Codes[0], g.Codes[1], g.Sizes, dict.Len())
 	return m, nil
 }
 
-// pairs groups the rows (class[i], values[i]), class below nclass and
-// value below card, into distinct pairs: pair k is class pc[k] and value
-// pv[k], over n[k] rows (the sum of their weights when weights is not nil).
-func pairs(ctx context.Context, class []uint32, nclass int, values []uint32, weights []int64, card uint32,
-	workers int) (pc, pv []uint32, n []int64, err error) {
-	if len(values) == 0 {
-		return nil, nil, nil, nil
-	}
-	g, err := groupby.GroupContext(ctx, [][]uint32{class, values}, []uint32{uint32(nclass), card},
-		groupby.Options{Workers: workers, Weights: weights, Codes: true, NoFirst: true})
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return g.Codes[0], g.Codes[1], g.Sizes, nil
-}
-
-// fillCSR lays out pairs (class pc[k], value pv[k], count n[k]) as m's
-// rows: sorted by class, then value, with two stable counting sorts (by
-// value, then by class). With repeats a pair may occur more than once and
-// its counts are added up; otherwise each pair is distinct.
-func fillCSR(m *Multiset, pc, pv []uint32, n []int64, card int, repeats bool) {
+// fillCSR lays out pairs (class pc[k], value pv[k], count n[k]), each pair
+// distinct, as m's rows: sorted by class, then value, with two stable
+// counting sorts (by value, then by class).
+func fillCSR(m *Multiset, pc, pv []uint32, n []int64, card int) {
 	p := len(pc)
 	byValue := make([]int, card+1)
 	for _, v := range pv {
@@ -107,27 +91,4 @@ func fillCSR(m *Multiset, pc, pv []uint32, n []int64, card int, repeats bool) {
 		next[c]++
 		m.Values[i], m.Counts[i] = pv[k], n[k]
 	}
-	if repeats {
-		addRepeats(m)
-	}
-}
-
-// addRepeats merges the equal values of each class of m (adjacent, values
-// being sorted within a class), adding their counts.
-func addRepeats(m *Multiset) {
-	w, lo := 0, 0
-	for c := 1; c < len(m.Offsets); c++ {
-		hi := m.Offsets[c]
-		start := w
-		for i := lo; i < hi; i++ {
-			if w > start && m.Values[w-1] == m.Values[i] {
-				m.Counts[w-1] += m.Counts[i]
-				continue
-			}
-			m.Values[w], m.Counts[w] = m.Values[i], m.Counts[i]
-			w++
-		}
-		m.Offsets[c], lo = w, hi
-	}
-	m.Values, m.Counts = m.Values[:w], m.Counts[:w]
 }

@@ -12,19 +12,21 @@ import (
 // Counter counts the equivalence classes of a table handed over in
 // consecutive chunks of rows, as quasiid.EncodeChunks gives them: after the
 // last chunk, Classes returns exactly what Count returns on the whole table
-// (classes numbered in order of their first row, their QI codes and sizes,
-// the distinct subjects of each class with their row counts, each sensitive
-// column's histogram per class, and RowClass when asked for).
+// — the classes E of rows equal on every QI (Sweeney, "k-anonymity: a model
+// for protecting privacy", 2002), numbered in order of their first row,
+// with their QI codes and sizes |E|; with a subject column the distinct
+// subjects of each class with their rows, |{r ∈ E : subject(r) = u}|; per
+// sensitive column each class's histogram |{r ∈ E : s(r) = v}|; and
+// RowClass when asked for.
 //
 // Each chunk is grouped on its own (groupby.GroupContext, in parallel);
 // its classes are then matched to the classes seen so far through a hash
 // table keyed by the tuple of QI codes, so the cost of a chunk follows the
 // chunk and its classes, not the classes before it. Subjects and sensitive
-// values are counted per chunk as distinct (class, value) pairs with their
-// rows; pairs of different chunks are added up when Classes lays them out
-// in compressed sparse rows (and along the way, whenever they have doubled),
-// so memory holds the classes, their pairs and one chunk — never the rows,
-// unless CountOptions.RowClass asks for them.
+// values are counted per chunk as sorted runs of distinct (class, value)
+// keys with their rows, merged as they come (see pairCounts), so memory
+// holds the classes, their pairs and one chunk — never the rows, unless
+// CountOptions.RowClass asks for them. No memory is allocated per row.
 //
 // Codes are those of the chunks' dictionaries, which may grow between
 // chunks (codes already given never change): a class is its tuple of codes,
@@ -57,20 +59,6 @@ type Counter struct {
 // NewCounter returns a Counter with no rows counted.
 func NewCounter(opt CountOptions) *Counter {
 	return &Counter{opt: opt}
-}
-
-// pairCounts holds the distinct (class, value) pairs of one subject or
-// sensitive column with their rows; the pairs of different chunks may
-// repeat until compact adds them up.
-type pairCounts struct {
-	name    string
-	col     int // position in Table.Columns
-	dict    *quasiid.Dictionary
-	class   []uint32
-	value   []uint32
-	n       []int64
-	repeats bool // some (class, value) pair may be held twice
-	dense   int  // pairs after the last compaction
 }
 
 // setup finds the QI, subject and sensitive columns of t, the first chunk.
@@ -134,17 +122,16 @@ func (s *Counter) Add(ctx context.Context, chunk *quasiid.Table) error {
 	if err := s.check(chunk); err != nil {
 		return err
 	}
-	ids, nc, err := s.group(ctx, chunk)
+	ids, err := s.group(ctx, chunk)
 	if err != nil {
 		return err
 	}
 	for _, h := range s.hists {
 		col := chunk.Columns[h.col]
-		pc, pv, n, err := pairs(ctx, ids, nc, col.Codes, nil, uint32(col.Dict.Len()), s.opt.Workers)
-		if err != nil {
-			return s.codeError(chunk, []*quasiid.Column{col, col}, err)
+		if i := h.add(ids, s.scratch.cmap, col.Codes, uint32(col.Dict.Len())); i >= 0 {
+			return fmt.Errorf("anonymity: %s: row %d, column %q: code %d outside its dictionary of %d values",
+				chunk.Source, s.rows+int64(i)+1, col.Name, col.Codes[i], col.Dict.Len())
 		}
-		h.add(s.scratch.cmap, pc, pv, n, len(s.sizes))
 	}
 	switch {
 	case !s.opt.RowClass:
@@ -163,8 +150,8 @@ func (s *Counter) Add(ctx context.Context, chunk *quasiid.Table) error {
 // group groups the rows of chunk by their QI codes and numbers the chunk's
 // classes among all classes (s.scratch.cmap[chunk class] = class). It
 // returns the chunk class of each row when subjects, sensitive columns or
-// RowClass need it, and the number of chunk classes.
-func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, int, error) {
+// RowClass need it.
+func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, error) {
 	needRows := s.opt.RowClass || len(s.hists) > 0
 	if len(s.qi) == 0 { // one class holding every row
 		var ids []uint32
@@ -178,7 +165,7 @@ func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, int, e
 			ids = s.scratch.zeros[:t.Rows]
 		}
 		if t.Rows == 0 {
-			return ids, 0, nil
+			return ids, nil
 		}
 		s.identity = len(s.sizes) == 0
 		if s.identity {
@@ -186,7 +173,7 @@ func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, int, e
 		}
 		s.sizes[0] += int64(t.Rows)
 		s.scratch.cmap = append(s.scratch.cmap[:0], 0)
-		return ids, 1, nil
+		return ids, nil
 	}
 	cols, cards := s.scratch.cols[:0], s.scratch.cards[:0]
 	for _, k := range s.qi {
@@ -201,10 +188,10 @@ func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, int, e
 		for j, k := range s.qi {
 			qis[j] = t.Columns[k]
 		}
-		return nil, 0, s.codeError(t, qis, err)
+		return nil, s.codeError(t, qis, err)
 	}
 	s.number(g.Codes, g.Sizes)
-	return g.RowIDs, len(g.Sizes), nil
+	return g.RowIDs, nil
 }
 
 // number matches the classes of a chunk (codes[j][k], sizes[k]) with the
@@ -238,8 +225,8 @@ func (s *Counter) number(codes [][]uint32, sizes []int64) {
 	s.scratch.cmap = cmap
 }
 
-// codeError is tableError for a chunk: rows are numbered in the whole
-// table.
+// codeError names the file, row (in the whole table) and column of a QI
+// code out of its dictionary's range.
 func (s *Counter) codeError(t *quasiid.Table, cols []*quasiid.Column, err error) error {
 	var ce *groupby.CodeError
 	if errors.As(err, &ce) && ce.Column < len(cols) {
@@ -288,50 +275,4 @@ func (s *Counter) Classes(t *quasiid.Table) (*Classes, error) {
 		}
 	}
 	return c, nil
-}
-
-// add appends the pairs of a chunk, its classes mapped by cmap, among
-// nclass classes; pc, pv and n are the chunk's own (the first chunk's are
-// kept). When the pairs have doubled since they were last added up, they
-// are added up again.
-func (h *pairCounts) add(cmap, pc, pv []uint32, n []int64, nclass int) {
-	if h.class == nil {
-		for k, c := range pc {
-			pc[k] = cmap[c]
-		}
-		h.class, h.value, h.n, h.dense = pc, pv, n, len(pc)
-		return
-	}
-	for _, c := range pc {
-		h.class = append(h.class, cmap[c])
-	}
-	h.value = append(h.value, pv...)
-	h.n = append(h.n, n...)
-	h.repeats = true
-	if len(h.class) <= 2*h.dense+1<<16 {
-		return
-	}
-	m := h.multiset(nclass)
-	h.class = h.class[:0]
-	for c := range nclass {
-		for range m.Offsets[c+1] - m.Offsets[c] {
-			h.class = append(h.class, uint32(c))
-		}
-	}
-	h.value = append(h.value[:0], m.Values...)
-	h.n = append(h.n[:0], m.Counts...)
-	h.dense = len(h.class)
-}
-
-// multiset lays the pairs out as the Multiset of nclass classes, repeated
-// pairs added up.
-func (h *pairCounts) multiset(nclass int) *Multiset {
-	m := &Multiset{Name: h.name, Dict: h.dict, Offsets: make([]int, nclass+1)}
-	if len(h.class) == 0 {
-		m.Values, m.Counts = []uint32{}, []int64{}
-		return m
-	}
-	fillCSR(m, h.class, h.value, h.n, h.dict.Len(), h.repeats)
-	h.repeats = false
-	return m
 }
