@@ -198,7 +198,7 @@ func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, error)
 // classes counted so far, adds the new ones in order and fills
 // s.scratch.cmap.
 func (s *Counter) number(codes [][]uint32, sizes []int64) {
-	cmap := s.scratch.cmap[:0]
+	cmap := reserve(s.scratch.cmap[:0], len(sizes))
 	s.identity = len(s.sizes) == 0
 	if s.identity { // the first classes: taken as they are
 		s.sizes, s.codes = sizes, codes
@@ -209,6 +209,13 @@ func (s *Counter) number(codes [][]uint32, sizes []int64) {
 		return
 	}
 	s.index.build(s.codes, len(s.sizes))
+	// Room for every class of the chunk, doubling, so that appending
+	// never copies more than once per chunk.
+	s.sizes = reserve(s.sizes, len(sizes))
+	s.index.hashes = reserve(s.index.hashes, len(s.sizes)+len(sizes)-len(s.index.hashes))
+	for j := range s.codes {
+		s.codes[j] = reserve(s.codes[j], len(sizes))
+	}
 	for k, n := range sizes {
 		c, h, ok := s.index.find(s.codes, codes, k)
 		if !ok {
@@ -223,6 +230,17 @@ func (s *Counter) number(codes [][]uint32, sizes []int64) {
 		cmap = append(cmap, c)
 	}
 	s.scratch.cmap = cmap
+}
+
+// reserve returns s with room for n more elements: its capacity at least
+// doubled when it must grow.
+func reserve[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	grown := make([]T, len(s), max(2*cap(s), len(s)+n))
+	copy(grown, s)
+	return grown
 }
 
 // codeError names the file, row (in the whole table) and column of a QI

@@ -1,12 +1,13 @@
 package anonymity
 
 // classIndex finds a class by its tuple of QI codes: an open-addressing
-// hash table with linear probing, whose slots hold class+1 (0 is empty),
-// kept at most half full. The tuples themselves stay in the class table's
-// code columns; the index holds each class's hash, so growing never
-// rehashes a tuple.
+// hash table with linear probing, kept at most half full, whose slots hold
+// the top 32 bits of the tuple's hash and class+1 (0 is empty), so that
+// only a slot whose hash matches reads the tuple. The tuples themselves
+// stay in the class table's code columns; the index holds each class's
+// hash, so growing never rehashes a tuple.
 type classIndex struct {
-	slots  []uint32
+	slots  []uint64
 	hashes []uint64 // hashes[c]: the hash of class c's tuple
 	shift  uint     // slot of hash h: h >> shift
 }
@@ -39,8 +40,8 @@ func (x *classIndex) find(codes, q [][]uint32, k int) (uint32, uint64, bool) {
 		if s == 0 {
 			return 0, h, false
 		}
-		c := s - 1
-		if x.hashes[c] == h && sameTuple(codes, int(c), q, k) {
+		c := uint32(s) - 1
+		if s>>32 == h>>32 && sameTuple(codes, int(c), q, k) {
 			return c, h, true
 		}
 	}
@@ -72,13 +73,13 @@ func (x *classIndex) place(h uint64, c uint32) {
 	for x.slots[i] != 0 {
 		i = (i + 1) & mask
 	}
-	x.slots[i] = c + 1
+	x.slots[i] = h>>32<<32 | uint64(c+1)
 }
 
 // grow doubles the slots (at least 1024) and places every class again.
 func (x *classIndex) grow() {
 	n := max(2*len(x.slots), 1024)
-	x.slots = make([]uint32, n)
+	x.slots = make([]uint64, n)
 	x.shift = 64
 	for ; n > 1; n >>= 1 {
 		x.shift--
