@@ -57,22 +57,26 @@ func (h *pairCounts) add(class, cmap, values []uint32, card uint32) int {
 	return -1
 }
 
-// countRun returns the distinct keys of sorted keys with the number of
-// times each occurs, in slices of their own; keys is overwritten.
+// countRun returns the distinct keys of sorted keys (at least one) with
+// the number of times each occurs, sized exactly.
 func countRun(keys []uint64) pairRun {
-	d, n := 0, int64(0)
-	var counts []int64
-	for i, k := range keys {
-		if i > 0 && k != keys[d] {
+	d := 1
+	for i := 1; i < len(keys); i++ {
+		if keys[i] != keys[i-1] {
 			d++
-			keys[d] = k
-			counts = append(counts, n)
-			n = 0
 		}
-		n++
 	}
-	counts = append(counts, n)
-	return pairRun{keys: append([]uint64(nil), keys[:d+1]...), n: counts}
+	run := pairRun{keys: make([]uint64, d), n: make([]int64, d)}
+	j := 0
+	run.keys[0] = keys[0]
+	for _, k := range keys {
+		if k != run.keys[j] {
+			j++
+			run.keys[j] = k
+		}
+		run.n[j]++
+	}
+	return run
 }
 
 // radixDigit is the width in bits of one pass of radixSort.
