@@ -34,7 +34,6 @@ import (
 // concurrent use.
 type Counter struct {
 	opt     CountOptions
-	source  string
 	started bool
 	subject bool // hists[0] is the subject column
 	// identity: the classes of every chunk so far are numbered as their
@@ -47,7 +46,6 @@ type Counter struct {
 	codes    [][]uint32
 	index    classIndex
 	rowCls   []uint32
-	chunks   int
 	scratch  struct {
 		cols  [][]uint32
 		cards []uint32
@@ -63,7 +61,7 @@ func NewCounter(opt CountOptions) *Counter {
 
 // setup finds the QI, subject and sensitive columns of t, the first chunk.
 func (s *Counter) setup(t *quasiid.Table) error {
-	s.source, s.started = t.Source, true
+	s.started = true
 	var subj, sens []*pairCounts
 	for k, col := range t.Columns {
 		switch col.Role {
@@ -102,8 +100,10 @@ func (s *Counter) check(t *quasiid.Table) error {
 			return fmt.Errorf("anonymity: %s: chunk columns differ from those of the first chunk", t.Source)
 		}
 	}
-	if len(s.qi) > 0 && (s.qi[len(s.qi)-1] >= len(t.Columns) || t.Columns[s.qi[0]].Role != quasiid.QuasiIdentifier) {
-		return fmt.Errorf("anonymity: %s: chunk columns differ from those of the first chunk", t.Source)
+	for _, k := range s.qi {
+		if k >= len(t.Columns) || t.Columns[k].Role != quasiid.QuasiIdentifier {
+			return fmt.Errorf("anonymity: %s: chunk columns differ from those of the first chunk", t.Source)
+		}
 	}
 	return nil
 }
@@ -113,6 +113,9 @@ func (s *Counter) check(t *quasiid.Table) error {
 func (s *Counter) Add(ctx context.Context, chunk *quasiid.Table) error {
 	if chunk == nil {
 		return errors.New("anonymity: Counter.Add of a nil table")
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if !s.started {
 		if err := s.setup(chunk); err != nil {
@@ -143,7 +146,6 @@ func (s *Counter) Add(ctx context.Context, chunk *quasiid.Table) error {
 		}
 	}
 	s.rows += int64(chunk.Rows)
-	s.chunks++
 	return nil
 }
 
