@@ -40,6 +40,7 @@ func (h *pairCounts) add(class, cmap, values []uint32, card uint32) int {
 	}
 	keys := h.keys[:len(values)]
 	var or uint64
+	sorted, prev := true, uint32(0) // values already ascending, as in a file sorted by subject
 	for i, v := range values {
 		if v >= card {
 			return i
@@ -47,8 +48,13 @@ func (h *pairCounts) add(class, cmap, values []uint32, card uint32) int {
 		k := uint64(cmap[class[i]])<<32 | uint64(v)
 		keys[i] = k
 		or |= k
+		sorted, prev = sorted && v >= prev, v
 	}
-	keys = radixSort(keys, h.buf[:len(keys)], bits.Len32(uint32(or)), bits.Len32(uint32(or>>32)))
+	low := bits.Len32(uint32(or))
+	if sorted { // LSD passes are stable: the value passes would change nothing
+		low = 0
+	}
+	keys = radixSort(keys, h.buf[:len(keys)], low, bits.Len32(uint32(or>>32)))
 	h.runs = append(h.runs, countRun(keys))
 	for l := len(h.runs); l >= 2 && 2*len(h.runs[l-1].keys) >= len(h.runs[l-2].keys); l-- {
 		h.runs[l-2] = mergeRuns(h.runs[l-2], h.runs[l-1])
