@@ -15,9 +15,9 @@ import (
 // pqarrow, in batches of the source's batch size.
 type pqColumn struct {
 	r     *pqRead
-	k     int            // the column's index in the Table
-	dec   *pageDecoder   // when decoding pages; nil when reading through pqarrow
-	pages pageDecoder    // the decoder dec points to, kept for its buffers
+	k     int          // the column's index in the Table
+	dec   *pageDecoder // when decoding pages; nil when reading through pqarrow
+	pages pageDecoder  // the decoder dec points to, kept for its buffers
 	cr    *pqarrow.ColumnReader
 	enc   columnEncoder // the column's encoder onto the piece's local dictionary
 	g     int           // the row group

@@ -17,11 +17,11 @@ import (
 type pqKind uint8
 
 const (
-	pqNone   pqKind = iota // not decoded from the pages: read through pqarrow
-	pqText                 // BYTE_ARRAY read as Arrow strings: checked for UTF-8
-	pqBytes                // BYTE_ARRAY read as Arrow binary
-	pqInt32                // INT32 read as Arrow int32: decimal text
-	pqInt64                // INT64 read as Arrow int64: decimal text
+	pqNone  pqKind = iota // not decoded from the pages: read through pqarrow
+	pqText                // BYTE_ARRAY read as Arrow strings: checked for UTF-8
+	pqBytes               // BYTE_ARRAY read as Arrow binary
+	pqInt32               // INT32 read as Arrow int32: decimal text
+	pqInt64               // INT64 read as Arrow int64: decimal text
 )
 
 // pageKind returns how the leaf column c, all of top-level field i, can be
