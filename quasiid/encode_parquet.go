@@ -29,22 +29,28 @@ type pqColumn struct {
 func (c *pqColumn) open(ctx context.Context, g int, first int64) error {
 	c.close()
 	c.g, c.group, c.done = g, first, 0
-	p, k := c.r.p, c.k
-	if kind := c.r.kinds[k]; kind != pqNone && p.allDictionary(c.r.leaves[k][0], g) {
-		err := guard(func() error {
-			pr, err := p.pf.RowGroup(g).GetColumnPageReader(c.r.leaves[k][0])
-			if err == nil {
-				c.pages.reset(pr, kind, p.pf.MetaData().Schema.Column(c.r.leaves[k][0]).MaxDefinitionLevel())
-				c.dec = &c.pages
-			}
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("%s: after row %d: %w", c.r.file, first, err)
-		}
-		return nil
+	if c.r.kinds[c.k] != pqNone && c.r.p.allDictionary(c.r.leaves[c.k][0], g) {
+		return c.openPages(g)
 	}
 	return c.openArrow(ctx, g)
+}
+
+// openPages starts decoding the column's chunk of row group g from its
+// pages.
+func (c *pqColumn) openPages(g int) error {
+	p, leaf := c.r.p, c.r.leaves[c.k][0]
+	err := guard(func() error {
+		pr, err := p.pf.RowGroup(g).GetColumnPageReader(leaf)
+		if err == nil {
+			c.pages.reset(pr, c.r.kinds[c.k], p.pf.MetaData().Schema.Column(leaf).MaxDefinitionLevel())
+			c.dec = &c.pages
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: after row %d: %w", c.r.file, c.group, err)
+	}
+	return nil
 }
 
 // openArrow starts reading the column's chunk of row group g through

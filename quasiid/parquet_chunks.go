@@ -10,8 +10,9 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 )
 
-// pqChunkRows is the most rows a worker of readParquet decodes at a time:
-// a row group longer than this is handed over in several chunks.
+// pqChunkRows is the most rows a worker of readParquet decodes at a time,
+// and at most four batches: a longer row group is handed over in several
+// chunks.
 const pqChunkRows = 1 << 18
 
 // chunksPerWorker is how many chunks a worker may have decoded and not yet
@@ -30,6 +31,7 @@ type pqRead struct {
 	kinds  []pqKind         // how each column's dictionary chunks are decoded
 	leaves [][]int          // the leaf columns of each column
 	starts []int64          // the first row of each row group, then the number of rows
+	chunk  int64            // rows per chunk
 }
 
 func newPQRead(p *parquetFile, file string, encs []*columnEncoder) (*pqRead, error) {
@@ -37,7 +39,7 @@ func newPQRead(p *parquetFile, file string, encs []*columnEncoder) (*pqRead, err
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading Parquet: %w", file, err)
 	}
-	r := &pqRead{p: p, fr: fr, file: file, encs: encs}
+	r := &pqRead{p: p, fr: fr, file: file, encs: encs, chunk: min(pqChunkRows, 4*int64(p.batch))}
 	for _, e := range encs {
 		leaves := p.leaves(e.field)
 		kind := pqNone
@@ -136,7 +138,7 @@ func (w *pqWorker) group(ctx context.Context, g int, out chan<- *pqChunk) {
 		case <-ctx.Done():
 			return
 		}
-		n := int(min(rows-done, pqChunkRows))
+		n := int(min(rows-done, w.r.chunk))
 		c.first, c.group, c.rows, c.err = first+done, first, n, nil
 		for k := range w.cols {
 			col := &w.cols[k]

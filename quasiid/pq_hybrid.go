@@ -75,6 +75,21 @@ func (d *hybridDecoder) read(out []uint32) (int, error) {
 func (d *hybridDecoder) unpackGroups(out []uint32) (int, error) {
 	w := d.width
 	n := 0
+	if w <= 8 {
+		// Eight values of at most 8 bits are one little-endian word.
+		mask, shift := uint32(d.mask), uint(w)
+		for d.lit >= 8 && len(out)-n >= 8 && d.pos+8 <= len(d.data) {
+			v := binary.LittleEndian.Uint64(d.data[d.pos:])
+			o := (*[8]uint32)(out[n : n+8])
+			for i := range o {
+				o[i] = uint32(v) & mask
+				v >>= shift
+			}
+			d.pos += w
+			n += 8
+			d.lit -= 8
+		}
+	}
 	for d.lit >= 8 && len(out)-n >= 8 && d.pos+w <= len(d.data) {
 		unpack8(d.data[d.pos:d.pos+w], (*[8]uint32)(out[n:n+8]), w, d.mask)
 		d.pos += w

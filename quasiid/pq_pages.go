@@ -129,6 +129,8 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 		for _, l := range lv {
 			if l == d.maxDef {
 				m++
+			} else if l > d.maxDef {
+				return fmt.Errorf("definition level %d above %d", l, d.maxDef)
 			}
 		}
 	}
