@@ -10,9 +10,9 @@ import (
 )
 
 // pqColumn reads one named column of a row group, piece after piece, for
-// a worker of readParquet: from its pages when the column chunk is
-// dictionary-encoded and of a kind pageDecoder reads, else through
-// pqarrow, in batches of the source's batch size.
+// a worker of readParquet: from its pages when the column is of a kind
+// pageDecoder reads, else (and from the first page of an encoding it does
+// not read) through pqarrow, in batches of the source's batch size.
 type pqColumn struct {
 	r     *pqRead
 	k     int          // the column's index in the Table
@@ -29,7 +29,7 @@ type pqColumn struct {
 func (c *pqColumn) open(ctx context.Context, g int, first int64) error {
 	c.close()
 	c.g, c.group, c.done = g, first, 0
-	if c.r.kinds[c.k] != pqNone && c.r.p.allDictionary(c.r.leaves[c.k][0], g) {
+	if c.r.kinds[c.k] != pqNone {
 		return c.openPages(g)
 	}
 	return c.openArrow(ctx, g)

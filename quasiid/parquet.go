@@ -96,36 +96,3 @@ func (p *parquetFile) fieldReader(ctx context.Context, fr *pqarrow.FileReader, i
 	}
 	return fr.GetFieldReader(ctx, i, leaves, []int{g})
 }
-
-// allDictionary reports whether every data page of leaf column c in row
-// group g is dictionary-encoded, as far as the metadata tells: a chunk
-// whose dictionary grew too large falls back to plain pages, which the
-// page decoder leaves to pqarrow. The page encoding statistics say which
-// encodings the data pages use, but Arrow Go's writer does not always
-// list the plain pages there; the chunk's list of encodings then has
-// PLAIN a second time (once for the dictionary page).
-func (p *parquetFile) allDictionary(c, g int) bool {
-	md, err := p.pf.MetaData().RowGroup(g).ColumnChunk(c)
-	if err != nil || !md.HasDictionaryPage() {
-		return false
-	}
-	plain := 0
-	for _, enc := range md.Encodings() {
-		if enc == parquet.Encodings.Plain {
-			plain++
-		}
-	}
-	if plain > 1 {
-		return false
-	}
-	const dictionaryPage = 2 // PageType DICTIONARY_PAGE of the Parquet format
-	for _, st := range md.EncodingStats() {
-		if int(st.PageType) == dictionaryPage {
-			continue
-		}
-		if st.Encoding != parquet.Encodings.RLEDict && st.Encoding != parquet.Encodings.PlainDict {
-			return false
-		}
-	}
-	return true
-}

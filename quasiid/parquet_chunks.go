@@ -148,7 +148,11 @@ func (w *pqWorker) group(ctx context.Context, g int, out chan<- *pqChunk) {
 				err = col.open(ctx, g, first)
 			}
 			if err == nil {
-				at, err = col.fill(ctx, &c.cols[k], c.first, n)
+				// A decoder panic on corrupt input becomes an error.
+				err = guard(func() (err error) {
+					at, err = col.fill(ctx, &c.cols[k], c.first, n)
+					return err
+				})
 			}
 			if err != nil {
 				c.fail(batch, at, k, err)

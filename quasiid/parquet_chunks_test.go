@@ -191,9 +191,14 @@ func TestParquetPagesMatchArrow(t *testing.T) {
 		if seed%2 == 1 {
 			version = parquet.DataPageV2
 		}
-		data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(int64(1+r.IntN(1500))),
-			parquet.WithDictionaryPageSizeLimit(int64(64+r.IntN(300))), parquet.WithDataPageSize(int64(64+r.IntN(1000))),
-			parquet.WithDataPageVersion(version), parquet.WithCompression(codecs[seed%3]))
+		props := []parquet.WriterProperty{parquet.WithMaxRowGroupLength(int64(1 + r.IntN(1500))),
+			parquet.WithDictionaryPageSizeLimit(int64(64 + r.IntN(300))), parquet.WithDataPageSize(int64(64 + r.IntN(1000))),
+			parquet.WithDataPageVersion(version), parquet.WithCompression(codecs[seed%3])}
+		if seed%4 == 3 { // an encoding the page decoder leaves to pqarrow
+			props = append(props, parquet.WithDictionaryFor("high", false),
+				parquet.WithEncodingFor("high", parquet.Encodings.DeltaLengthByteArray))
+		}
+		data := pqTestFile(t, rec, props...)
 		rec.Release()
 		what := fmt.Sprintf("seed %d, %d rows", seed, n)
 		want, err := pqReference(t, data, pqTestSpec)
@@ -237,9 +242,9 @@ func TestParquetPagesInvalidUTF8(t *testing.T) {
 
 // TestParquetPagesFallBack decodes every column chunk of the kinds the
 // page decoder reads from its pages, whatever the metadata says, in
-// pieces of random length: chunks whose dictionary grew too large switch
-// to pqarrow at their first plain page, skipping the rows decoded. The
-// values must be those of the pqarrow record path.
+// pieces of random length: integer chunks whose dictionary grew too
+// large switch to pqarrow at their first plain page, skipping the rows
+// decoded. The values must be those of the pqarrow record path.
 func TestParquetPagesFallBack(t *testing.T) {
 	switched := 0
 	for seed := range uint64(6) {

@@ -51,16 +51,18 @@ func (p *parquetFile) pageKind(i int, leaves []int) pqKind {
 }
 
 // errNotDictionary says a column chunk has a page the page decoder does
-// not read (a plain page after the dictionary grew too large, another
-// encoding): the rest of the chunk is read through pqarrow.
+// not read (an encoding other than dictionary, or PLAIN for byte arrays):
+// the rest of the chunk is read through pqarrow.
 var errNotDictionary = errors.New("not a dictionary-encoded page")
 
 // errPagesEnd says a column chunk has fewer values than its row group.
 var errPagesEnd = errors.New("column chunk ends before its row group")
 
-// pageDecoder decodes one dictionary-encoded column chunk from its pages:
-// the dictionary page once, then each data page's definition levels (for
-// nulls) and dictionary indices, straight into local codes.
+// pageDecoder decodes one column chunk from its pages: the dictionary
+// page once, then each data page's definition levels (for nulls) and
+// dictionary indices, straight into local codes (an entry is looked up in
+// the local dictionary once per piece); byte arrays in PLAIN pages are
+// looked up one by one.
 type pageDecoder struct {
 	pr     file.PageReader
 	kind   pqKind
@@ -74,12 +76,14 @@ type pageDecoder struct {
 	defs   hybridDecoder
 	idx    hybridDecoder
 	levels []uint32
+	plain  []byte // the values left in a PLAIN page
+	plainP bool   // the current page is PLAIN-encoded
 }
 
 // reset starts decoding the column chunk of pr.
 func (d *pageDecoder) reset(pr file.PageReader, kind pqKind, maxDef int16) {
 	d.pr, d.kind, d.maxDef = pr, kind, uint32(maxDef)
-	d.dict, d.arena, d.left, d.read1 = d.dict[:0], d.arena[:0], 0, false
+	d.dict, d.arena, d.left, d.read1, d.plainP = d.dict[:0], d.arena[:0], 0, false, false
 }
 
 // newPiece forgets the local codes: the next read starts a new local
@@ -113,7 +117,7 @@ func (d *pageDecoder) read(out []uint32, local *Dictionary, first int64, file, n
 	return n, nil
 }
 
-// decode reads the levels and indices of len(out) rows of the current
+// decode reads the levels and values of len(out) rows of the current
 // page into local codes.
 func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file, name string) error {
 	m := len(out)
@@ -133,6 +137,9 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 				return fmt.Errorf("definition level %d above %d", l, d.maxDef)
 			}
 		}
+	}
+	if d.plainP {
+		return d.decodePlain(out, m < len(out), local, first, file, name)
 	}
 	idx := out[len(out)-m:] // the indices, moved to their rows below
 	if _, err := d.idx.read(idx); err != nil {
@@ -167,6 +174,30 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 				c = local.codeBytes(d.dict[v])
 			}
 			d.seen[v] = c
+		}
+		out[i] = c
+	}
+	return nil
+}
+
+// decodePlain reads the PLAIN-encoded byte arrays of len(out) rows (the
+// levels of the rows read when nulls) into local codes.
+func (d *pageDecoder) decodePlain(out []uint32, nulls bool, local *Dictionary, first int64, file, name string) error {
+	for i := range out {
+		if nulls && d.levels[i] != d.maxDef {
+			out[i] = local.NullCode()
+			continue
+		}
+		if len(d.plain) < 4 || int64(binary.LittleEndian.Uint32(d.plain)) > int64(len(d.plain)-4) {
+			return errors.New("plain values end before their page")
+		}
+		size := 4 + int(binary.LittleEndian.Uint32(d.plain))
+		v := d.plain[4:size]
+		d.plain = d.plain[size:]
+		known := uint32(local.Len())
+		c := local.codeBytes(v)
+		if c == known && d.kind == pqText && !utf8.Valid(v) {
+			return &InputError{File: file, Row: first + int64(i) + 1, Column: name, Msg: "invalid UTF-8"}
 		}
 		out[i] = c
 	}
@@ -217,14 +248,20 @@ func (d *pageDecoder) nextPage() error {
 	return errNotDictionary
 }
 
-// startValues starts reading the dictionary indices of a data page of n
-// values.
+// startValues starts reading the values of a data page of n values:
+// dictionary indices, or byte arrays in PLAIN encoding (the pages a writer
+// writes once the dictionary grew too large).
 func (d *pageDecoder) startValues(enc parquet.Encoding, data []byte, n int32) error {
-	if !d.read1 || (enc != parquet.Encodings.RLEDict && enc != parquet.Encodings.PlainDict) {
-		return errNotDictionary
-	}
 	if n < 0 {
 		return errors.New("negative number of values in a data page")
+	}
+	d.plain, d.plainP = data, enc == parquet.Encodings.Plain && (d.kind == pqText || d.kind == pqBytes)
+	if d.plainP {
+		d.left = int64(n)
+		return nil
+	}
+	if !d.read1 || (enc != parquet.Encodings.RLEDict && enc != parquet.Encodings.PlainDict) {
+		return errNotDictionary
 	}
 	if len(data) == 0 {
 		d.idx.reset(nil, 0)
