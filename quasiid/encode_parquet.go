@@ -19,7 +19,9 @@ type pqColumn struct {
 	dec   *pageDecoder // when decoding pages; nil when reading through pqarrow
 	pages pageDecoder  // the decoder dec points to, kept for its buffers
 	cr    *pqarrow.ColumnReader
-	enc   columnEncoder // the column's encoder onto the piece's local dictionary
+	local *Dictionary   // the worker's dictionary of the column
+	epoch int           // local's; a new local dictionary has a new epoch
+	enc   columnEncoder // the column's encoder onto local
 	g     int           // the row group
 	group int64         // first row of the row group
 	done  int64         // rows of the row group read
@@ -96,7 +98,16 @@ func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int)
 	if e.col.Role == Time {
 		return c.arrays(ctx, piece, n)
 	}
-	clearDictionary(piece.local)
+	if c.local == nil || c.local.Len() > c.r.maxLocal {
+		c.local = NewDictionary() // not cleared: the merger reads the values of the last pieces
+		c.epoch++
+		c.pages.newPiece()
+		c.enc.col = &Column{Name: e.col.Name, Role: e.col.Role, Dict: c.local}
+		c.enc.keys.typ = nil // the codes of the last local dictionary
+	}
+	defer func() {
+		piece.values, piece.null, piece.epoch = c.local.values, c.local.null, c.epoch
+	}()
 	codes := piece.codes[:0]
 	if cap(codes) < n {
 		codes = make([]uint32, 0, n)
@@ -104,9 +115,8 @@ func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int)
 	piece.codes = codes[:n]
 	filled := 0
 	if c.dec != nil {
-		c.dec.newPiece()
 		var err error
-		filled, err = c.dec.read(piece.codes, piece.local, first, c.r.file, e.col.Name)
+		filled, err = c.dec.read(piece.codes, c.local, first, c.r.file, e.col.Name)
 		c.done += int64(filled)
 		var ie *InputError
 		switch {
@@ -124,8 +134,7 @@ func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int)
 	if filled == n {
 		return 0, nil
 	}
-	c.enc.col = &Column{Name: e.col.Name, Role: e.col.Role, Dict: piece.local, Codes: piece.codes[:filled]}
-	c.enc.keys.typ = nil // the codes of the last piece's dictionary
+	c.enc.col.Codes = piece.codes[:filled]
 	for filled < n {
 		at := first + int64(filled)
 		if err := ctx.Err(); err != nil {

@@ -20,9 +20,9 @@ const pqChunkRows = 1 << 18
 const chunksPerWorker = 2
 
 // pqRead is the plan of a streaming read of the named columns of a
-// Parquet file: row groups are decoded on GOMAXPROCS workers, each
-// column of a chunk onto a local dictionary of its own, and a merger maps
-// the chunks, in row order, onto the columns' dictionaries.
+// Parquet file: row groups are decoded on GOMAXPROCS workers, each column
+// onto a dictionary local to the worker, and a merger maps the chunks, in
+// row order, onto the columns' dictionaries, each local code once.
 type pqRead struct {
 	p      *parquetFile
 	fr     *pqarrow.FileReader // for the column chunks not decoded from their pages
@@ -32,6 +32,9 @@ type pqRead struct {
 	leaves [][]int          // the leaf columns of each column
 	starts []int64          // the first row of each row group, then the number of rows
 	chunk  int64            // rows per chunk
+	// maxLocal bounds a worker's local dictionary of a column, to four
+	// chunks' worth: past it, the worker starts a new one.
+	maxLocal int
 }
 
 func newPQRead(p *parquetFile, file string, encs []*columnEncoder) (*pqRead, error) {
@@ -40,6 +43,7 @@ func newPQRead(p *parquetFile, file string, encs []*columnEncoder) (*pqRead, err
 		return nil, fmt.Errorf("%s: reading Parquet: %w", file, err)
 	}
 	r := &pqRead{p: p, fr: fr, file: file, encs: encs, chunk: min(pqChunkRows, 4*int64(p.batch))}
+	r.maxLocal = 4 * int(r.chunk)
 	for _, e := range encs {
 		leaves := p.leaves(e.field)
 		kind := pqNone
@@ -64,7 +68,9 @@ func newPQRead(p *parquetFile, file string, encs []*columnEncoder) (*pqRead, err
 // pqPiece is one column of a chunk as a worker decoded it.
 type pqPiece struct {
 	codes  []uint32      // local codes of the rows
-	local  *Dictionary   // their values, in order of first appearance
+	values []string      // the values of the local codes (a snapshot: the worker appends to the dictionary)
+	null   uint32        // the local code of null, or NoCode
+	epoch  int           // the local dictionary's: a new one has a new epoch
 	arrays []arrow.Array // for the Time column, its batches instead
 }
 
@@ -85,7 +91,7 @@ type pqChunk struct {
 	err   error // the error of the earliest failed batch, then of the first column
 	at    int64 // the first row of that batch
 	col   int   // that column
-	pool  chan *pqChunk
+	owner *pqWorker
 }
 
 // fail records the error err of column k in the batch holding row row
@@ -103,19 +109,20 @@ type pqWorker struct {
 	r    *pqRead
 	cols []pqColumn
 	pool chan *pqChunk // its chunks not handed to the merger
+	// For the merger only: the code of each local code of each column, or
+	// NoCode, and the epoch of the local dictionary they are of.
+	global [][]uint32
+	epochs []int
 }
 
 func (r *pqRead) newWorker() *pqWorker {
-	w := &pqWorker{r: r, cols: make([]pqColumn, len(r.encs)), pool: make(chan *pqChunk, chunksPerWorker)}
+	w := &pqWorker{r: r, cols: make([]pqColumn, len(r.encs)), pool: make(chan *pqChunk, chunksPerWorker),
+		global: make([][]uint32, len(r.encs)), epochs: make([]int, len(r.encs))}
 	for k, e := range r.encs {
 		w.cols[k] = pqColumn{r: r, k: k, enc: columnEncoder{file: r.file, field: e.field}}
 	}
 	for range chunksPerWorker {
-		c := &pqChunk{cols: make([]pqPiece, len(r.encs)), pool: w.pool}
-		for k := range c.cols {
-			c.cols[k].local = NewDictionary()
-		}
-		w.pool <- c
+		w.pool <- &pqChunk{cols: make([]pqPiece, len(r.encs)), owner: w}
 	}
 	return w
 }
@@ -224,7 +231,7 @@ func (r *pqRead) run(ctx context.Context, emit func(c *pqChunk) error) error {
 	for out := range order {
 		for c := range out {
 			err := emit(c)
-			c.pool <- c
+			c.owner.pool <- c
 			if err != nil {
 				return err
 			}
@@ -236,8 +243,8 @@ func (r *pqRead) run(ctx context.Context, emit func(c *pqChunk) error) error {
 // merge encodes the Time column of chunk c and maps its other columns'
 // local codes onto the Table's dictionaries (in row order, so codes are
 // those of a sequential read): into the pieces' codes when inPlace, else
-// appended to the Table's columns. maps is scratch, one per column.
-func (r *pqRead) merge(c *pqChunk, inPlace bool, maps [][]uint32) error {
+// appended to the Table's columns.
+func (r *pqRead) merge(c *pqChunk, inPlace bool) error {
 	for k, e := range r.encs {
 		if e.col.Role != Time {
 			continue
@@ -262,22 +269,31 @@ func (r *pqRead) merge(c *pqChunk, inPlace bool, maps [][]uint32) error {
 		if e.col.Role == Time {
 			continue
 		}
-		piece, d, m := &c.cols[k], e.col.Dict, maps[k][:0]
-		for l := range uint32(piece.local.Len()) {
-			if piece.local.IsNull(l) {
-				m = append(m, d.NullCode())
-			} else {
-				m = append(m, d.Code(piece.local.Value(l)))
-			}
+		piece, d := &c.cols[k], e.col.Dict
+		m := c.owner.global[k]
+		if c.owner.epochs[k] != piece.epoch {
+			m, c.owner.epochs[k] = m[:0], piece.epoch
 		}
-		maps[k] = m
+		for len(m) < len(piece.values) {
+			m = append(m, NoCode)
+		}
+		c.owner.global[k] = m
 		out := piece.codes[:c.rows]
 		if !inPlace {
 			e.col.Codes = extendCodes(e.col.Codes, c.rows)
 			out = e.col.Codes[len(e.col.Codes)-c.rows:]
 		}
 		for i, l := range piece.codes[:c.rows] {
-			out[i] = m[l]
+			g := m[l]
+			if g == NoCode {
+				if l == piece.null {
+					g = d.NullCode()
+				} else {
+					g = d.Code(piece.values[l])
+				}
+				m[l] = g
+			}
+			out[i] = g
 		}
 	}
 	return nil
@@ -291,12 +307,6 @@ func extendCodes(codes []uint32, n int) []uint32 {
 		codes = grown
 	}
 	return codes[:len(codes)+n]
-}
-
-// clearDictionary empties d, keeping its storage.
-func clearDictionary(d *Dictionary) {
-	clear(d.index)
-	d.values, d.null = d.values[:0], NoCode
 }
 
 // readParquet reads the named columns of p into t, streaming: with fn
@@ -319,13 +329,12 @@ func readParquet(ctx context.Context, p *parquetFile, t *Table, encs []*columnEn
 			}
 		}
 	}
-	maps := make([][]uint32, len(encs))
 	var rows int64
 	err = r.run(ctx, func(c *pqChunk) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := r.merge(c, fn != nil, maps); err != nil {
+		if err := r.merge(c, fn != nil); err != nil {
 			return err
 		}
 		rows = c.first + int64(c.rows)

@@ -86,7 +86,7 @@ func (d *pageDecoder) reset(pr file.PageReader, kind pqKind, maxDef int16) {
 	d.dict, d.arena, d.left, d.read1, d.plainP = d.dict[:0], d.arena[:0], 0, false, false
 }
 
-// newPiece forgets the local codes: the next read starts a new local
+// newPiece forgets the local codes: the next read is onto a new local
 // dictionary.
 func (d *pageDecoder) newPiece() {
 	for i := range d.seen {
