@@ -59,26 +59,17 @@ func (c *pqColumn) openPages(g int) error {
 // pqarrow, skipping the rows already read.
 func (c *pqColumn) openArrow(ctx context.Context, g int) error {
 	c.dec = nil
-	e := c.r.encs[c.k]
 	err := guard(func() (err error) {
-		c.cr, err = c.r.p.fieldReader(ctx, c.r.fr, e.field, g)
+		c.cr, err = c.r.p.fieldReader(ctx, c.r.fr, c.r.encs[c.k].field, g)
 		return err
 	})
-	for skipped := int64(0); err == nil && skipped < c.done; {
-		var ch *arrow.Chunked
-		ch, err = nextColumnBatch(c.cr, min(int64(c.r.p.batch), c.done-skipped), e.col.Name)
-		if ch == nil && err == nil {
-			err = errPagesEnd
-		}
-		if err == nil {
-			skipped += int64(ch.Len())
-			ch.Release()
-		}
-	}
 	if err != nil {
 		return fmt.Errorf("%s: after row %d: %w", c.r.file, c.group+c.done, err)
 	}
-	return nil
+	skip := c.done
+	c.done = 0
+	_, err = c.batches(ctx, int(skip), func(arrow.Array, int64) error { return nil })
+	return err
 }
 
 // close releases the pqarrow reader, if any.
@@ -135,61 +126,55 @@ func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int)
 		return 0, nil
 	}
 	c.enc.col.Codes = piece.codes[:filled]
-	for filled < n {
-		at := first + int64(filled)
-		if err := ctx.Err(); err != nil {
-			return at, err
-		}
-		ch, err := nextColumnBatch(c.cr, min(int64(c.r.p.batch), int64(n-filled)), e.col.Name)
-		if err == nil && ch == nil {
-			err = errPagesEnd
-		}
-		if err != nil {
-			return at, fmt.Errorf("%s: after row %d: %w", c.r.file, at, err)
-		}
-		for _, arr := range ch.Chunks() {
-			if err == nil && filled+arr.Len() <= n {
-				err = c.enc.encodeGuarded(arr, first+int64(filled), nil)
-				filled += arr.Len()
-			} else if err == nil {
-				err = fmt.Errorf("%s: after row %d: corrupt input: column %q: more rows than asked", c.r.file, at, e.col.Name)
-			}
-		}
-		ch.Release()
-		c.done = first + int64(filled) - c.group
-		if err != nil {
-			return at, err
-		}
-	}
-	return 0, nil
+	return c.batches(ctx, n-filled, func(arr arrow.Array, row int64) error {
+		return c.enc.encodeGuarded(arr, row, nil)
+	})
 }
 
 // arrays reads the next n rows of a Time column as Arrow batches, for the
 // merger to encode in row order.
 func (c *pqColumn) arrays(ctx context.Context, piece *pqPiece, n int) (int64, error) {
 	piece.release()
-	e := c.r.encs[c.k]
-	for filled := 0; filled < n; {
+	return c.batches(ctx, n, func(arr arrow.Array, _ int64) error {
+		arr.Retain()
+		piece.arrays = append(piece.arrays, arr)
+		return nil
+	})
+}
+
+// batches reads the next n rows through pqarrow, in batches of at most
+// the source's batch size, and calls each with every array and the file
+// row (0-based) of its first row. On error it returns the first row of
+// the batch that failed.
+func (c *pqColumn) batches(ctx context.Context, n int, each func(arr arrow.Array, row int64) error) (int64, error) {
+	name := c.r.encs[c.k].col.Name
+	for end := c.done + int64(n); c.done < end; {
 		at := c.group + c.done
 		if err := ctx.Err(); err != nil {
 			return at, err
 		}
-		ch, err := nextColumnBatch(c.cr, min(int64(c.r.p.batch), int64(n-filled)), e.col.Name)
+		ch, err := nextColumnBatch(c.cr, min(int64(c.r.p.batch), end-c.done), name)
 		if err == nil && ch == nil {
 			err = errPagesEnd
 		}
 		if err != nil {
 			return at, fmt.Errorf("%s: after row %d: %w", c.r.file, at, err)
 		}
-		for _, arr := range ch.Chunks() {
-			arr.Retain()
-			piece.arrays = append(piece.arrays, arr)
-			filled += arr.Len()
+		rows := int64(ch.Len())
+		if c.done+rows > end {
+			err = fmt.Errorf("%s: after row %d: corrupt input: column %q: more rows than asked", c.r.file, at, name)
 		}
-		c.done += int64(ch.Len())
+		row := at
+		for _, arr := range ch.Chunks() {
+			if err == nil {
+				err = each(arr, row)
+			}
+			row += int64(arr.Len())
+		}
 		ch.Release()
-		if filled > n {
-			return at, fmt.Errorf("%s: after row %d: corrupt input: column %q: more rows than asked", c.r.file, at, e.col.Name)
+		c.done += rows
+		if err != nil {
+			return at, err
 		}
 	}
 	return 0, nil
