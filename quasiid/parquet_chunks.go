@@ -182,7 +182,7 @@ func (w *pqWorker) group(ctx context.Context, g int, out chan<- *pqChunk) {
 
 // run decodes the row groups on GOMAXPROCS workers and calls emit with
 // each chunk in row order, from this goroutine; an error of emit stops
-// the read.
+// the read, and is returned once the workers stopped.
 func (r *pqRead) run(ctx context.Context, emit func(c *pqChunk) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -228,14 +228,22 @@ func (r *pqRead) run(ctx context.Context, emit func(c *pqChunk) error) error {
 			}
 		}()
 	}
+	var err error
 	for out := range order {
 		for c := range out {
-			err := emit(c)
-			c.owner.pool <- c
-			if err != nil {
-				return err
+			if err == nil {
+				if err = emit(c); err != nil {
+					cancel() // and take the chunks in flight, releasing them
+				}
 			}
+			for k := range c.cols {
+				c.cols[k].release()
+			}
+			c.owner.pool <- c
 		}
+	}
+	if err != nil {
+		return err
 	}
 	return ctx.Err()
 }

@@ -3,6 +3,7 @@ package quasiid
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -294,4 +295,44 @@ func TestParquetPagesFallBack(t *testing.T) {
 		src.Close()
 	}
 	require.NotZero(t, switched, "no chunk fell back to plain pages")
+}
+
+// TestParquetChunksStop checks that an error from fn, or a cancelled
+// context, stops a Parquet read with that error, the workers' chunks in
+// flight released (no Arrow memory left), and that Progress counts the
+// rows handed over.
+func TestParquetChunksStop(t *testing.T) {
+	rec := pqTestRecord(rand.New(rand.NewPCG(7, 8)), 5000, 4, nil)
+	data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(400))
+	rec.Release()
+	stop := errors.New("stop")
+	for _, cancelled := range []bool{false, true} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: 50, Allocator: mem})
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		var progress []int64
+		calls := 0
+		_, err = EncodeChunks(ctx, src, pqTestSpec, EncodeOptions{Progress: func(n int64) { progress = append(progress, n) }},
+			func(c *Table, first int64) error {
+				calls++
+				if calls < 3 {
+					return nil
+				}
+				if cancelled {
+					cancel()
+					return nil
+				}
+				return stop
+			})
+		if cancelled {
+			require.ErrorIs(t, err, context.Canceled)
+		} else {
+			require.ErrorIs(t, err, stop)
+		}
+		require.Equal(t, []int64{200, 400, 600}, progress)
+		cancel()
+		require.NoError(t, src.Close())
+		mem.AssertSize(t, 0)
+	}
 }
