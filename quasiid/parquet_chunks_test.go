@@ -336,3 +336,36 @@ func TestParquetChunksStop(t *testing.T) {
 		mem.AssertSize(t, 0)
 	}
 }
+
+// TestParquetPagesCorrupt flips bytes in the pages of Parquet files (not
+// compressed, so that page contents are read as they are): Encode must
+// give an error or a table of the announced rows, never panic.
+func TestParquetPagesCorrupt(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	rec := pqTestRecord(r, 600, 4, nil)
+	data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(250), parquet.WithDataPageSize(200),
+		parquet.WithDataPageVersion(parquet.DataPageV2), parquet.WithCompression(compress.Codecs.Uncompressed))
+	rec.Release()
+	spec := Spec{QI: []string{"low", "high", "req", "bin", "i32", "i64"}}
+	failed := 0
+	for range 300 {
+		bad := slices.Clone(data)
+		for range 1 + r.IntN(3) {
+			bad[4+r.IntN(len(data)/2)] ^= byte(1 + r.IntN(255))
+		}
+		src, err := Read("bad.parquet", bytes.NewReader(bad), ReadOptions{BatchSize: 1 + r.IntN(100)})
+		if err != nil {
+			continue
+		}
+		tbl, err := Encode(context.Background(), src, spec, EncodeOptions{})
+		src.Close()
+		if err != nil {
+			failed++
+			continue
+		}
+		for _, c := range tbl.Columns {
+			require.Len(t, c.Codes, tbl.Rows)
+		}
+	}
+	require.NotZero(t, failed)
+}
