@@ -112,7 +112,7 @@ func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int)
 		var ie *InputError
 		switch {
 		case errors.As(err, &ie):
-			return first + int64(filled), err
+			return ie.Row - 1, err
 		case errors.Is(err, errNotDictionary):
 			if err := c.openArrow(ctx, c.g); err != nil {
 				return first + int64(filled), err

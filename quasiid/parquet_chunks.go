@@ -28,7 +28,7 @@ type pqRead struct {
 	fr     *pqarrow.FileReader // for the column chunks not decoded from their pages
 	file   string
 	encs   []*columnEncoder // the Table's encoders
-	kinds  []pqKind         // how each column's dictionary chunks are decoded
+	kinds  []pqKind         // how each column's pages are decoded (pqNone: through pqarrow)
 	leaves [][]int          // the leaf columns of each column
 	starts []int64          // the first row of each row group, then the number of rows
 	chunk  int64            // rows per chunk
@@ -37,6 +37,8 @@ type pqRead struct {
 	maxLocal int
 }
 
+// newPQRead plans the read of the columns of encs from p, named file in
+// errors.
 func newPQRead(p *parquetFile, file string, encs []*columnEncoder) (*pqRead, error) {
 	fr, err := p.reader()
 	if err != nil {
@@ -115,6 +117,7 @@ type pqWorker struct {
 	epochs []int
 }
 
+// newWorker returns a worker with its chunks.
 func (r *pqRead) newWorker() *pqWorker {
 	w := &pqWorker{r: r, cols: make([]pqColumn, len(r.encs)), pool: make(chan *pqChunk, chunksPerWorker),
 		global: make([][]uint32, len(r.encs)), epochs: make([]int, len(r.encs))}
