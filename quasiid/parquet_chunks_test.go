@@ -51,21 +51,24 @@ var pqTestSpec = Spec{
 
 // pqTestRecord returns n random rows of pqTestSchema, about one value in
 // nulls null in each nullable column (none when nulls is 0); bad, if not
-// nil, is the value of column low in row n/2.
+// nil, is the value of column low in row n/2 and of column high 101 rows
+// before.
 func pqTestRecord(r *rand.Rand, n, nulls int, bad []byte) arrow.Record {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, pqTestSchema)
 	defer b.Release()
 	for i := range n {
 		for k, f := range pqTestSchema.Fields() {
 			fb := b.Field(k)
-			if f.Nullable && nulls > 0 && r.IntN(nulls) == 0 {
+			if f.Nullable && nulls > 0 && r.IntN(nulls) == 0 && (bad == nil || i != n/2 && i != n/2-101) {
 				fb.AppendNull()
 				continue
 			}
 			switch fb := fb.(type) {
 			case *array.StringBuilder:
 				v := []string{"a", "b", "", "ü", "c"}[r.IntN(5)]
-				if f.Name == "high" {
+				if f.Name == "high" && bad != nil && i == n/2-101 {
+					v = string(bad)
+				} else if f.Name == "high" {
 					v = fmt.Sprintf("id-%d", r.IntN(n))
 				} else if f.Name == "low" && bad != nil && i == n/2 {
 					v = string(bad)
@@ -238,6 +241,16 @@ func TestParquetPagesInvalidUTF8(t *testing.T) {
 		require.NoError(t, err)
 		_, err = Encode(context.Background(), src, spec, EncodeOptions{})
 		require.EqualError(t, err, want.Error())
+	}
+	// Two columns fail: the earliest batch wins, then the first column.
+	spec = Spec{QI: []string{"low", "high"}}
+	_, want = pqReference(t, data, spec)
+	require.ErrorContains(t, want, "t.parquet: row 1501, column \"low\"")
+	for batch, where := range map[int]string{1000: "row 1501, column \"low\"", 100: "row 1400, column \"high\""} {
+		src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: batch})
+		require.NoError(t, err)
+		_, err = Encode(context.Background(), src, spec, EncodeOptions{})
+		require.ErrorContains(t, err, where)
 	}
 }
 
