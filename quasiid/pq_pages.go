@@ -218,6 +218,9 @@ func (d *pageDecoder) nextPage() error {
 		if d.read1 {
 			return errors.New("a second dictionary page")
 		}
+		if enc := parquet.Encoding(pg.Encoding()); enc != parquet.Encodings.Plain && enc != parquet.Encodings.PlainDict {
+			return errNotDictionary
+		}
 		return d.readDictionary(pg.Data(), int(pg.NumValues()))
 	case *file.DataPageV1:
 		data := pg.Data()
