@@ -35,10 +35,6 @@ type Options struct {
 	// (subject codes); calls are serialised, done never decreases within a
 	// stage. Coarsen reports it for its first and last measurement only.
 	Progress func(stage string, done, total int)
-	// ShowSubjects lets Story name the planted subjects by their labels
-	// (Events.SubjectLabel). Subjects are identifiers: leave it false
-	// unless the user asked to see values (the CLI's --show-values).
-	ShowSubjects bool
 }
 
 func (o Options) withDefaults() Options {
