@@ -767,6 +767,17 @@ func (g *sudaGrouper) group(cols [][]uint32, cards []uint64, set uint64, list []
 	return g.assign(keys, radix)
 }
 
+// nextGeneration starts a new generation of stamps: entries stamped with
+// an older one count as unset. When gen wraps round, the stamps are
+// cleared.
+func nextGeneration(gen *uint32, stamps []uint32) {
+	*gen++
+	if *gen == 0 {
+		clear(stamps)
+		*gen = 1
+	}
+}
+
 // assign maps keys (each below radix) to dense ids in order of first
 // appearance, writing g.ids.
 func (g *sudaGrouper) assign(keys []uint64, radix uint64) ([]int32, int) {
@@ -779,11 +790,7 @@ func (g *sudaGrouper) assign(keys []uint64, radix uint64) ([]int32, int) {
 			g.dgen = make([]uint32, radix)
 			g.dcur = 0
 		}
-		g.dcur++
-		if g.dcur == 0 {
-			clear(g.dgen)
-			g.dcur = 1
-		}
+		nextGeneration(&g.dcur, g.dgen)
 		for x, k := range keys {
 			if g.dgen[k] != g.dcur {
 				g.dgen[k] = g.dcur
@@ -804,11 +811,7 @@ func (g *sudaGrouper) assign(keys []uint64, radix uint64) ([]int32, int) {
 		g.stamp = make([]uint32, size)
 		g.hgen = 0
 	}
-	g.hgen++
-	if g.hgen == 0 {
-		clear(g.stamp)
-		g.hgen = 1
-	}
+	nextGeneration(&g.hgen, g.stamp)
 	mask := uint64(size - 1)
 	shift := uint(64 - bits.TrailingZeros(uint(size)))
 	for x, k := range keys {

@@ -3,7 +3,6 @@ package itemsets
 import (
 	"context"
 	"slices"
-	"sync"
 	"sync/atomic"
 )
 
@@ -47,59 +46,50 @@ func (m *measurer) countRanges(ctx context.Context, j int, keep bool) ([]rangeOu
 	var (
 		next atomic.Int64
 		done int
-		wg   sync.WaitGroup
-		errs = make([]error, m.opt.Workers)
 		locs = make([][]uint64, m.opt.Workers)
 	)
-	for w := range m.opt.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			cw := &countWorker{local: make([]uint64, len(m.flagged)), top: topN{n: m.opt.Examples}}
-			var (
-				keys, tk []uint64
-				subs, ts []uint32
-			)
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(ranges) {
-					break
-				}
-				if ctx.Err() != nil {
-					errs[w] = ctx.Err()
-					return
-				}
-				if keys == nil {
-					// Sized once for the largest range: appends never regrow.
-					keys, subs = make([]uint64, 0, most), make([]uint32, 0, most)
-					tk, ts = make([]uint64, most), make([]uint32, most)
-				}
-				keys, subs = keys[:0], subs[:0]
-				for i := range m.s.Len() {
-					keys, subs = m.gather(j, i, ranges[k], keys, subs)
-				}
-				n := len(keys)
-				radixSort(keys, subs, tk[:n], ts[:n], j*m.shift)
-				outs[k] = m.supports(cw, j, keys, subs, keep)
-				if m.opt.Progress != nil {
-					m.mu.Lock()
-					done++
-					m.opt.Progress(stage, done, len(ranges))
-					m.mu.Unlock()
-				}
+	err := m.parallel(func(w int) error {
+		cw := &countWorker{local: make([]uint64, len(m.flagged)), top: topN{n: m.opt.Examples}}
+		var (
+			keys, tk []uint64
+			subs, ts []uint32
+		)
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(ranges) {
+				break
 			}
-			locs[w] = cw.local
-			m.mu.Lock()
-			defer m.mu.Unlock()
-			m.res.Violating[j-1] += cw.viol
-			m.mergeWorker(cw.minSup, &cw.top)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if keys == nil {
+				// Sized once for the largest range: appends never regrow.
+				keys, subs = make([]uint64, 0, most), make([]uint32, 0, most)
+				tk, ts = make([]uint64, most), make([]uint32, most)
+			}
+			keys, subs = keys[:0], subs[:0]
+			for i := range m.s.Len() {
+				keys, subs = m.gather(j, i, ranges[k], keys, subs)
+			}
+			n := len(keys)
+			radixSort(keys, subs, tk[:n], ts[:n], j*m.shift)
+			outs[k] = m.supports(cw, j, keys, subs, keep)
+			if m.opt.Progress != nil {
+				m.mu.Lock()
+				done++
+				m.opt.Progress(stage, done, len(ranges))
+				m.mu.Unlock()
+			}
 		}
+		locs[w] = cw.local
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.res.Violating[j-1] += cw.viol
+		m.mergeWorker(cw.minSup, &cw.top)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, local := range locs {
 		for x, b := range local {

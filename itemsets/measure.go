@@ -251,6 +251,27 @@ func (m *measurer) mergeWorker(minSup int, top *topN) {
 	m.examples.merge(top)
 }
 
+// parallel runs work(w) for w = 0 … Options.Workers−1, each on its own
+// goroutine, and returns the first error by worker.
+func (m *measurer) parallel(work func(w int) error) error {
+	errs := make([]error, m.opt.Workers)
+	var wg sync.WaitGroup
+	for w := range m.opt.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = work(w)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // frequentSets keeps, for every subject, its frequent items only.
 func (m *measurer) frequentSets() {
 	s := m.s

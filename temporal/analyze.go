@@ -117,13 +117,7 @@ type TraceUnicity struct {
 // Analyze computes the habit anonymity and the trace unicity of ev under
 // opt.Generalization.
 func Analyze(ctx context.Context, ev *Events, opt Options) (*Report, error) {
-	if ev == nil {
-		return nil, errors.New("temporal: nil events")
-	}
-	if err := ev.validate(); err != nil {
-		return nil, err
-	}
-	p, err := prepare(ctx, ev, opt.Location, opt.Workers)
+	p, err := checkPrepare(ctx, ev, opt.Location, opt.Workers)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +156,17 @@ func (p *prepared) overSubjects(ctx context.Context, stage string, fn func(w, lo
 		mu.Unlock()
 		return nil
 	})
+}
+
+// checkPrepare checks that ev is given and consistent, then prepares it.
+func checkPrepare(ctx context.Context, ev *Events, loc *time.Location, workers int) (*prepared, error) {
+	if ev == nil {
+		return nil, errors.New("temporal: nil events")
+	}
+	if err := ev.validate(); err != nil {
+		return nil, err
+	}
+	return prepare(ctx, ev, loc, workers)
 }
 
 func prepare(ctx context.Context, ev *Events, loc *time.Location, workers int) (*prepared, error) {
