@@ -252,24 +252,19 @@ func (m *measurer) mergeWorker(minSup int, top *topN) {
 }
 
 // parallel runs work(w) for w = 0 … Options.Workers−1, each on its own
-// goroutine, and returns the first error by worker.
+// goroutine, waits for all and returns the first error to arrive.
 func (m *measurer) parallel(work func(w int) error) error {
-	errs := make([]error, m.opt.Workers)
-	var wg sync.WaitGroup
+	errc := make(chan error, m.opt.Workers)
 	for w := range m.opt.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[w] = work(w)
-		}()
+		go func() { errc <- work(w) }()
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
+	var first error
+	for range m.opt.Workers {
+		if err := <-errc; err != nil && first == nil {
+			first = err
 		}
 	}
-	return nil
+	return first
 }
 
 // frequentSets keeps, for every subject, its frequent items only.
