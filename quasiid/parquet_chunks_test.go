@@ -382,3 +382,28 @@ func TestParquetPagesCorrupt(t *testing.T) {
 	}
 	require.NotZero(t, failed)
 }
+
+// TestParquetChunksBounded reads a Parquet file of one row group: the
+// chunks handed over are of four batches at most, however long the row
+// group, and each worker reuses its chunks' code buffers.
+func TestParquetChunksBounded(t *testing.T) {
+	rec := pqTestRecord(rand.New(rand.NewPCG(11, 12)), 5000, 4, nil)
+	data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(1<<20))
+	rec.Release()
+	src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: 50})
+	require.NoError(t, err)
+	require.Equal(t, 1, src.pq.pf.NumRowGroups())
+	buffers := map[*uint32]bool{}
+	chunks := 0
+	tbl, err := EncodeChunks(context.Background(), src, pqTestSpec, EncodeOptions{}, func(c *Table, first int64) error {
+		require.Equal(t, int64(200*chunks), first)
+		require.LessOrEqual(t, c.Rows, 200)
+		buffers[&c.Columns[0].Codes[0]] = true
+		chunks++
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, 5000, tbl.Rows)
+	require.Equal(t, 25, chunks)
+	require.LessOrEqual(t, len(buffers), chunksPerWorker)
+}
