@@ -213,40 +213,17 @@ func (e *columnEncoder) encode(arr arrow.Array, base int64, lines func(int) int6
 	}
 	n := arr.Len()
 	d := e.col.Dict
-	codes := e.col.Codes
-	if cap(codes)-len(codes) < n {
-		grown := make([]uint32, len(codes), 2*len(codes)+n)
-		copy(grown, codes)
-		codes = grown
-	}
-	out := codes[len(codes) : len(codes)+n]
+	codes := extendCodes(e.col.Codes, n)
+	out := codes[len(codes)-n:]
 	nulls := arr.NullN() > 0
 	known := d.Len()
 	switch a := arr.(type) {
 	case *array.String:
-		for i := range out {
-			if nulls && a.IsNull(i) {
-				out[i] = d.NullCode()
-				continue
-			}
-			out[i] = d.code(a.Value(i))
-		}
+		codeEach(out, nulls, a.IsNull, a.Value, d, d.code)
 	case *array.LargeString:
-		for i := range out {
-			if nulls && a.IsNull(i) {
-				out[i] = d.NullCode()
-				continue
-			}
-			out[i] = d.code(a.Value(i))
-		}
+		codeEach(out, nulls, a.IsNull, a.Value, d, d.code)
 	case *array.Binary:
-		for i := range out {
-			if nulls && a.IsNull(i) {
-				out[i] = d.NullCode()
-				continue
-			}
-			out[i] = d.codeBytes(a.Value(i))
-		}
+		codeEach(out, nulls, a.IsNull, a.Value, d, d.codeBytes)
 	case *array.Dictionary:
 		e.encodeDict(a, out, nulls)
 	default:
@@ -254,14 +231,10 @@ func (e *columnEncoder) encode(arr arrow.Array, base int64, lines func(int) int6
 			break
 		}
 		format := formatter(arr)
-		for i := range out {
-			if nulls && a.IsNull(i) {
-				out[i] = d.NullCode()
-				continue
-			}
+		codeEach(out, nulls, a.IsNull, func(i int) []byte {
 			e.scratch = format(e.scratch[:0], i)
-			out[i] = d.codeBytes(e.scratch)
-		}
+			return e.scratch
+		}, d, d.codeBytes)
 	}
 	if !isBinary(arr.DataType()) {
 		// Arrow's readers do not check that utf8 data is UTF-8: check each
@@ -278,8 +251,20 @@ func (e *columnEncoder) encode(arr arrow.Array, base int64, lines func(int) int6
 			return ie
 		}
 	}
-	e.col.Codes = codes[:len(codes)+n]
+	e.col.Codes = codes
 	return nil
+}
+
+// codeEach sets out[i] to the code of value(i), or of null where nulls
+// and null(i).
+func codeEach[V string | []byte](out []uint32, nulls bool, null func(int) bool, value func(int) V, d *Dictionary, code func(V) uint32) {
+	for i := range out {
+		if nulls && null(i) {
+			out[i] = d.NullCode()
+			continue
+		}
+		out[i] = code(value(i))
+	}
 }
 
 // isBinary reports whether values of type t are bytes rather than text.
