@@ -189,14 +189,12 @@ func FuzzCounter(f *testing.F) {
 		body := data[2:]
 		n := len(body) / width
 		cols := make([][]string, width)
-		for j := range cols {
-			cols[j] = make([]string, n)
-			for i := range n {
-				b := body[i*width+j]
-				if cols[j][i] = string(rune('a' + b%5)); b%7 == 0 {
-					cols[j][i] = "\x00"
-				}
+		for k, b := range body[:n*width] { // row k/width, column k%width
+			v := string(rune('a' + b%5))
+			if b%7 == 0 {
+				v = "\x00"
 			}
+			cols[k%width] = append(cols[k%width], v)
 		}
 		tbl := &quasiid.Table{Source: "fuzz", Rows: n}
 		for j := range width {
