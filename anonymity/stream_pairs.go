@@ -9,18 +9,21 @@ import (
 // pairCounts counts the (class, value) pairs of one subject or sensitive
 // column, chunk after chunk. A pair is the key class<<32 | value; each
 // chunk's keys are radix-sorted and run-length counted into a run of
-// distinct keys with their rows, and runs of similar length are merged
-// (adding up the keys they share) as they come, so at most about log₂ of
-// the chunks' runs are held, and never more pairs than they hold together.
-// Merged, the runs are the class histograms in compressed sparse rows:
-// sorted by class, then value.
+// distinct keys with their rows. Once the runs hold twice the pairs they
+// held after the last merge (four times, when that merge removed few),
+// they are merged into one, adding up the keys they share, in one k-way
+// pass: memory stays within a small multiple of the distinct pairs, and
+// each pair is written a few times in all. Merged, the runs are the class
+// histograms in compressed sparse rows: sorted by class, then value.
 type pairCounts struct {
 	name string
 	col  int // position in Table.Columns
 	dict *quasiid.Dictionary
-	runs []pairRun // each at most about half the one below it
-	keys []uint64  // scratch: a chunk's keys
-	buf  []uint64  // scratch: the radix sort's other half
+	runs []pairRun
+	held int      // pairs in runs
+	next int      // held at which the runs are merged
+	keys []uint64 // scratch: a chunk's keys
+	buf  []uint64 // scratch: the radix sort's other half
 }
 
 // pairRun holds distinct keys, ascending, and the rows of each.
@@ -55,13 +58,26 @@ func (h *pairCounts) add(class, cmap, values []uint32, card uint32) int {
 		low = 0
 	}
 	keys = radixSort(keys, h.buf[:len(keys)], low, bits.Len32(uint32(or>>32)))
-	h.runs = append(h.runs, countRun(keys))
-	for l := len(h.runs); l >= 2 && 2*len(h.runs[l-1].keys) >= len(h.runs[l-2].keys); l-- {
-		h.runs[l-2] = mergeRuns(h.runs[l-2], h.runs[l-1])
-		h.runs = h.runs[:l-1]
+	run := countRun(keys)
+	h.runs, h.held = append(h.runs, run), h.held+len(run.keys)
+	if h.next == 0 {
+		h.next = 2*h.held + mergeSlack
+	}
+	if h.held >= h.next {
+		before := h.held
+		h.runs = append(h.runs[:0], mergeRuns(h.runs))
+		h.held = len(h.runs[0].keys)
+		h.next = 2*h.held + mergeSlack
+		if h.held > before-before/8 { // few pairs repeated: merge less often
+			h.next += 2 * h.held
+		}
 	}
 	return -1
 }
+
+// mergeSlack is added to the pairs held before the runs are merged, so
+// that small tables are merged once, at the end (a variable for tests).
+var mergeSlack = 1 << 20
 
 // countRun returns the distinct keys of sorted keys (at least one) with
 // the number of times each occurs, sized exactly.
@@ -122,26 +138,59 @@ func radixSort(keys, buf []uint64, low, high int) []uint64 {
 	return keys
 }
 
-// mergeRuns merges two runs into a new one, adding up the rows of the keys
-// both hold.
-func mergeRuns(a, b pairRun) pairRun {
-	out := pairRun{keys: make([]uint64, 0, len(a.keys)+len(b.keys)), n: make([]int64, 0, len(a.keys)+len(b.keys))}
-	i, j := 0, 0
-	for i < len(a.keys) && j < len(b.keys) {
-		switch ka, kb := a.keys[i], b.keys[j]; {
-		case ka < kb:
-			out.keys, out.n = append(out.keys, ka), append(out.n, a.n[i])
-			i++
-		case kb < ka:
-			out.keys, out.n = append(out.keys, kb), append(out.n, b.n[j])
-			j++
-		default:
-			out.keys, out.n = append(out.keys, ka), append(out.n, a.n[i]+b.n[j])
-			i, j = i+1, j+1
+// mergeRuns merges runs into a new one, adding up the rows of the keys
+// several hold: a k-way merge over a binary min-heap of the runs' heads.
+func mergeRuns(runs []pairRun) pairRun {
+	if len(runs) == 1 {
+		return runs[0]
+	}
+	total := 0
+	for _, r := range runs {
+		total += len(r.keys)
+	}
+	out := pairRun{keys: make([]uint64, 0, total), n: make([]int64, 0, total)}
+	// heap holds the runs with keys left; head[r] is the key run r is at.
+	heap, pos, head := make([]int, 0, len(runs)), make([]int, len(runs)), make([]uint64, len(runs))
+	for r, run := range runs {
+		if len(run.keys) > 0 {
+			heap, head[r] = append(heap, r), run.keys[0]
 		}
 	}
-	out.keys, out.n = append(out.keys, a.keys[i:]...), append(out.n, a.n[i:]...)
-	out.keys, out.n = append(out.keys, b.keys[j:]...), append(out.n, b.n[j:]...)
+	down := func(i int) {
+		for {
+			l, m := 2*i+1, i
+			if l < len(heap) && head[heap[l]] < head[heap[m]] {
+				m = l
+			}
+			if l+1 < len(heap) && head[heap[l+1]] < head[heap[m]] {
+				m = l + 1
+			}
+			if m == i {
+				return
+			}
+			heap[i], heap[m] = heap[m], heap[i]
+			i = m
+		}
+	}
+	for i := len(heap)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for len(heap) > 0 {
+		r := heap[0]
+		k, n := head[r], runs[r].n[pos[r]]
+		if l := len(out.keys) - 1; l >= 0 && out.keys[l] == k {
+			out.n[l] += n
+		} else {
+			out.keys, out.n = append(out.keys, k), append(out.n, n)
+		}
+		if pos[r]++; pos[r] < len(runs[r].keys) {
+			head[r] = runs[r].keys[pos[r]]
+		} else {
+			heap[0] = heap[len(heap)-1]
+			heap = heap[:len(heap)-1]
+		}
+		down(0)
+	}
 	return out
 }
 
@@ -151,12 +200,7 @@ func (h *pairCounts) multiset(nclass int) *Multiset {
 	if len(h.runs) == 0 {
 		return m
 	}
-	for len(h.runs) > 1 {
-		l := len(h.runs)
-		h.runs[l-2] = mergeRuns(h.runs[l-2], h.runs[l-1])
-		h.runs = h.runs[:l-1]
-	}
-	run := h.runs[0]
+	run := mergeRuns(h.runs)
 	m.Values, m.Counts = make([]uint32, len(run.keys)), run.n
 	for i, k := range run.keys {
 		m.Values[i] = uint32(k)

@@ -131,9 +131,11 @@ func TestCounterEqualsCountRandom(t *testing.T) {
 	}
 }
 
-// TestCounterCompacts feeds many chunks that repeat the same few pairs, so
-// that the pairs are added up while chunks still come.
+// TestCounterCompacts feeds many chunks that repeat the same pairs, so
+// that the runs are merged while chunks still come.
 func TestCounterCompacts(t *testing.T) {
+	defer func(s int) { mergeSlack = s }(mergeSlack)
+	mergeSlack = 1000
 	n := 400_000
 	values := make([]string, n)
 	subj := make([]string, n)
