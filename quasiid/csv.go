@@ -266,7 +266,7 @@ func (c *csvReader) parseError(err error) error {
 	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
-		return &InputError{File: c.name, Row: c.rows + 1, Msg: err.Error()}
+		return &InputError{File: c.name, Row: c.rows + 1, Err: err}
 	}
 	row := c.rows + 1
 	if c.header == nil {
