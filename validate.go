@@ -32,48 +32,56 @@ type OptionError struct {
 }
 
 // Error writes `reidrisk: Field[ = Value]: Msg: Err` (Field["Key"] for a
-// map option), with the options named in Msg spelt as fields.
+// map option), with the options named in Msg spelt as fields; a Msg that
+// names Field itself is written alone.
 func (e *OptionError) Error() string {
-	return "reidrisk: " + e.Render(func(field string) string { return field })
+	detail := e.Detail(func(field string) string { return field })
+	if e.NamesField() {
+		return "reidrisk: " + detail
+	}
+	head := e.Field
+	switch {
+	case e.Key != "":
+		head += "[" + textfmt.Name(e.Key) + "]"
+	case e.Value != "":
+		head += " = " + e.Value
+	}
+	if detail == "" {
+		return "reidrisk: " + head
+	}
+	return "reidrisk: " + head + ": " + detail
 }
 
 // Unwrap returns the cause.
 func (e *OptionError) Unwrap() error { return e.Err }
 
-// Render writes the error without the "reidrisk: " prefix, spelling every
-// option (Field and the names in braces in Msg) with name. Field is written
-// first, with its value or key, unless Msg names it itself.
-func (e *OptionError) Render(name func(field string) string) string {
-	var b strings.Builder
+// NamesField reports whether Msg names Field itself ("{Field}"), so that
+// it reads without the field written first.
+func (e *OptionError) NamesField() bool { return strings.Contains(e.Msg, "{"+e.Field+"}") }
+
+// Detail returns Msg with every option "{Name}" spelt by name, followed
+// by the cause.
+func (e *OptionError) Detail(name func(field string) string) string {
 	msg := e.Msg
 	for {
 		i := strings.IndexByte(msg, '{')
-		j := strings.IndexByte(msg[i+1:], '}')
-		if i < 0 || j < 0 {
+		if i < 0 {
 			break
 		}
-		msg = msg[:i] + name(msg[i+1:i+1+j]) + msg[i+2+j:]
-	}
-	if !strings.Contains(e.Msg, "{"+e.Field+"}") {
-		b.WriteString(name(e.Field))
-		switch {
-		case e.Key != "":
-			b.WriteString("[" + textfmt.Name(e.Key) + "]")
-		case e.Value != "":
-			b.WriteString(" = " + e.Value)
+		j := strings.IndexByte(msg[i:], '}')
+		if j < 0 {
+			break
 		}
-		if msg != "" || e.Err != nil {
-			b.WriteString(": ")
-		}
+		msg = msg[:i] + name(msg[i+1:i+j]) + msg[i+j+1:]
 	}
-	b.WriteString(msg)
-	if e.Err != nil {
-		if msg != "" {
-			b.WriteString(": ")
-		}
-		b.WriteString(strings.TrimPrefix(e.Err.Error(), "reidrisk: "))
+	if e.Err == nil {
+		return msg
 	}
-	return b.String()
+	cause := strings.TrimPrefix(e.Err.Error(), "reidrisk: ")
+	if msg == "" {
+		return cause
+	}
+	return msg + ": " + cause
 }
 
 // optErr returns an *OptionError about field, with its value v when v is
@@ -145,7 +153,7 @@ func firstError(errs ...error) error {
 // stand for the defaults). Analyze calls it.
 func (opt Options) Validate() error {
 	if len(opt.QI) == 0 {
-		return optErr("QI", nil, "no quasi-identifier columns given")
+		return optErr("QI", nil, "{QI} is required: no quasi-identifier columns given")
 	}
 	if err := checkRoles(columnRole{"QI", opt.QI}, columnRole{"Sensitive", opt.Sensitive}, columnRole{"Subject", []string{opt.Subject}},
 		columnRole{"Identifiers", opt.Identifiers}, columnRole{"Weights", []string{opt.Weights}}); err != nil {
@@ -190,7 +198,7 @@ func (opt Options) Validate() error {
 // "Policy.K", …). Suggest calls it.
 func (opt SuggestOptions) Validate() error {
 	if len(opt.QI) == 0 {
-		return optErr("QI", nil, "no quasi-identifier columns given")
+		return optErr("QI", nil, "{QI} is required: no quasi-identifier columns given")
 	}
 	if err := checkRoles(columnRole{"QI", opt.QI}, columnRole{"Sensitive", opt.Sensitive}, columnRole{"Subject", []string{opt.Subject}}); err != nil {
 		return err
@@ -210,7 +218,7 @@ func (opt SuggestOptions) Validate() error {
 	case p.Alpha > 0 && len(opt.Sensitive) == 0:
 		return optErr("Policy.Alpha", nil, "{Policy.Alpha} needs {Sensitive}")
 	case p.K == 0 && p.L == 0 && p.T == 0 && p.Alpha == 0 && p.MaxRisk == nil && p.MaxAverageRisk == nil && p.MaxRecordsAtRisk == nil && p.MaxSampleUniques == nil:
-		return optErr("Policy", nil, "no privacy criterion: give {Policy.K} and/or {Policy.L}, {Policy.T}, {Policy.Alpha}, {Policy.MaxRisk}, {Policy.MaxAverageRisk}, {Policy.MaxRecordsAtRisk}, {Policy.MaxSampleUniques}")
+		return optErr("Policy.K", nil, "no privacy criterion: give {Policy.K} and/or {Policy.L}, {Policy.T}, {Policy.Alpha}, {Policy.MaxRisk}, {Policy.MaxAverageRisk}, {Policy.MaxRecordsAtRisk}, {Policy.MaxSampleUniques}")
 	case opt.Metric < generalize.DM || opt.Metric > generalize.Entropy:
 		return optErr("Metric", int(opt.Metric), "unknown metric")
 	case opt.Search.Budget < 0:
@@ -272,7 +280,7 @@ func fromPackage(prefix string, err error) error {
 // naming the field. Suppress calls it.
 func (opt SuppressOptions) Validate() error {
 	if len(opt.QI) == 0 {
-		return optErr("QI", nil, "no quasi-identifier columns given")
+		return optErr("QI", nil, "{QI} is required: no quasi-identifier columns given")
 	}
 	if err := checkRoles(columnRole{"QI", opt.QI}, columnRole{"Subject", []string{opt.Subject}}); err != nil {
 		return err
@@ -321,7 +329,7 @@ func (o TemporalOptions) Validate() error {
 	case o.SlotMinutes < 0 || o.SlotMinutes > temporal.WholeDay || (o.SlotMinutes > 0 && temporal.WholeDay%o.SlotMinutes != 0):
 		return optErr("SlotMinutes", o.SlotMinutes, "want a width in minutes dividing 1440 (15, 30, 60, …)")
 	case o.MaxP > 16:
-		return optErr("MaxP", o.MaxP, "want at most 16 (or negative: no trace unicity)")
+		return optErr("MaxP", o.MaxP, "want at most 16")
 	}
 	if err := firstError(
 		inRange("DurationBucket", o.DurationBucket, 0, math.MaxFloat64, "a width > 0"),

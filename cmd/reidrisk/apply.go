@@ -8,6 +8,7 @@ import (
 
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -30,7 +31,7 @@ func (f *applyFlags) register(fs *flag.FlagSet) {
 
 func runApply(ctx context.Context, e env, args []string) error {
 	var f applyFlags
-	file, _, err := parseCommand(e, "apply", &f, args)
+	file, _, _, err := parseCommand(e, "apply", &f, args)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	outs, err := createOutputs(ctx, e, []namedPath{{"", file}, {"--transform", f.transform}}, namedPath{"--out", f.out})
+	outs, err := createOutputs(ctx, e, []namedPath{{Path: file}, {Flag: "--transform", Path: f.transform}}, namedPath{Flag: "--out", Path: f.out})
 	if err != nil {
 		return err
 	}
@@ -62,8 +63,8 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkRoles(roleFlag{"the transform's quasi-identifiers", tr.QI}, roleFlag{"the transform's sensitive columns", tr.Sensitive},
-		roleFlag{"--identifiers", identifiers}, roleFlag{"--keep", keep}); err != nil {
+	if err := cliflags.CheckRoles(cliflags.Role{Flag: "the transform's quasi-identifiers", Names: tr.QI}, cliflags.Role{Flag: "the transform's sensitive columns", Names: tr.Sensitive},
+		cliflags.Role{Flag: "--identifiers", Names: identifiers}, cliflags.Role{Flag: "--keep", Names: keep}); err != nil {
 		return err
 	}
 	src, err := openInput(e, file, f.in)

@@ -45,13 +45,6 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-// usageError marks a mistake in the command line (exit status 2).
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
-
 type command struct {
 	name, summary string
 	run           func(ctx context.Context, e env, args []string) error

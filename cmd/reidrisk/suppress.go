@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/reidrisk/reidrisk"
-	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -19,7 +18,7 @@ import (
 // suppressFlags are the flags of `reidrisk suppress`.
 type suppressFlags struct {
 	in         inputFlags
-	qi         string
+	cols       cliflags.Columns // --qi only
 	k          int64
 	importance string
 	out        string
@@ -27,32 +26,26 @@ type suppressFlags struct {
 
 func (f *suppressFlags) register(fs *flag.FlagSet) {
 	f.in.register(fs)
-	fs.StringVar(&f.qi, "qi", "", "quasi-identifier columns, comma-separated (required)")
+	fs.StringVar(&f.cols.QI, "qi", "", "quasi-identifier columns, comma-separated (required)")
 	fs.Int64Var(&f.k, "k", 0, "every record must match at least k records (in subjects when --subject is given), * matching any value (required)")
 	fs.StringVar(&f.importance, "importance", "", "QIs from the most important (blanked last) to the least important, comma-separated, as sdcMicro's importance 1, 2, …; default: more distinct values, less important")
 	fs.StringVar(&f.out, "out", "", "write the table with blanked cells as * to FILE (.csv, .parquet, .arrow, .arrows); every row and non-QI value is kept")
 }
 
-// options checks the flags and turns them into reidrisk.SuppressOptions.
-func (f *suppressFlags) options() (reidrisk.SuppressOptions, error) {
+// options maps the flags to reidrisk.SuppressOptions (Validate checks them).
+func (f *suppressFlags) options(map[string]bool) (reidrisk.SuppressOptions, error) {
 	var opt reidrisk.SuppressOptions
 	if err := f.in.check(); err != nil {
 		return opt, err
 	}
 	var err error
-	if opt.QI, _, err = qiLists(f.qi, ""); err != nil {
+	if opt.QI, _, err = f.cols.Lists(); err != nil {
 		return opt, err
 	}
-	opt.Subject = f.in.subject
-	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--subject", []string{opt.Subject}}); err != nil {
+	if opt.Importance, err = splitList("--importance", f.importance); err != nil {
 		return opt, err
 	}
-	opt.K = f.k
-	if f.importance != "" {
-		if opt.Importance, err = splitList("--importance", f.importance); err != nil {
-			return opt, err
-		}
-	}
+	opt.Subject, opt.K = f.in.Subject, f.k
 	if f.out != "" {
 		if opt.OutputFormat, err = quasiid.FormatFromName(f.out); err != nil {
 			return opt, usagef("--out %s: %v", f.out, err)
@@ -61,27 +54,23 @@ func (f *suppressFlags) options() (reidrisk.SuppressOptions, error) {
 	return opt, nil
 }
 
+func (f *suppressFlags) files(file string) (inputs, outputs []namedPath) {
+	return []namedPath{{Path: file}}, []namedPath{{Flag: "--out", Path: f.out}}
+}
+
 func runSuppress(ctx context.Context, e env, args []string) error {
 	var f suppressFlags
-	file, _, err := parseCommand(e, "suppress", &f, args)
+	s, err := prologue(ctx, e, "suppress", &f, args)
 	if err != nil {
 		return err
 	}
-	opt, err := f.options()
-	if err != nil {
-		return err
-	}
-	outs, err := createOutputs(ctx, e, []namedPath{{"", file}}, namedPath{"--out", f.out})
-	if err != nil {
-		return err
-	}
-	defer outs.Abort()
-	src, err := openInput(e, file, f.in)
+	defer s.outs.Abort()
+	opt, out := s.opt, s.outs[0]
+	src, err := openInput(e, s.file, f.in)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	out := outs[0]
 	if out != nil {
 		opt.Output = out
 	}
@@ -90,11 +79,6 @@ func runSuppress(ctx context.Context, e env, args []string) error {
 	rep, err := reidrisk.Suppress(ctx, src, opt)
 	bar.done()
 	if err != nil {
-		var oe *generalize.OptionError
-		if errors.As(err, &oe) {
-			flags := map[string]string{"K": "--k", "Importance": "--importance", "QI": "--qi", "Subjects": "--subject"}
-			return usagef("%s: %s", flags[oe.Field], oe.Reason)
-		}
 		return err
 	}
 	// A table that cannot reach k is not written: the deferred Abort

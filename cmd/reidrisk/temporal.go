@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
 	"github.com/reidrisk/reidrisk/internal/safeout"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -76,32 +76,22 @@ func parseSlot(s string) (int, error) {
 	return int(d / time.Minute), nil
 }
 
+// options maps the flags to reidrisk.TemporalOptions (Validate checks
+// them); --slot is parsed here.
 func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, error) {
 	var opt reidrisk.TemporalOptions
 	if err := f.in.check(); err != nil {
 		return opt, err
 	}
-	if f.in.subject == "" || f.time == "" {
-		return opt, usagef("--subject and --time are required: name the account and timestamp columns")
-	}
 	slot, err := parseSlot(f.slot)
 	if err != nil {
 		return opt, err
 	}
-	if f.minWeeks < 1 {
-		return opt, usagef("--min-weeks %d: want at least 1", f.minWeeks)
-	}
-	if f.maxP < 0 || f.maxP > 16 {
+	if f.maxP < 0 {
 		return opt, usagef("--max-p %d: want 0 to 16", f.maxP)
-	}
-	if f.sampleSize < 1 {
-		return opt, usagef("--sample-size %d: want at least 1", f.sampleSize)
 	}
 	if (f.durationCol == "") != !set["duration-bucket"] {
 		return opt, usagef("--duration-col and --duration-bucket go together")
-	}
-	if set["duration-bucket"] && !(f.durationBucket > 0) {
-		return opt, usagef("--duration-bucket %g: want a width > 0", f.durationBucket)
 	}
 	if f.out != "" {
 		if f.policy == "" {
@@ -111,30 +101,16 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 			return opt, usagef("--out %s: want a .parquet, .arrow, .arrows or .csv file", f.out)
 		}
 	}
-	if f.policy != "" {
-		if _, err := temporal.ParsePolicy(f.policy); err != nil {
-			return opt, usagef("--policy: %v", err)
-		}
-	}
-	if _, err := temporal.LoadLocation(f.tz); err != nil {
-		return opt, usagef("--tz %q: not an IANA time zone name (e.g. Europe/Amsterdam, America/New_York, UTC)", f.tz)
-	}
-	if err := quasiid.CheckTimeUnit(f.timeUnit); err != nil {
-		return opt, usagef("--time-unit: %v", err)
-	}
-	if f.maxEvaluations < 1 {
-		return opt, usagef("--max-evaluations %d: want at least 1", f.maxEvaluations)
-	}
 	attrs, err := splitList("--attrs", f.attrs)
 	if err != nil {
 		return opt, err
 	}
 	opt = reidrisk.TemporalOptions{
-		Subject: f.in.subject, Time: f.time, Attrs: attrs,
-		DurationColumn: f.durationCol, DurationBucket: f.durationBucket,
-		SlotMinutes: slot, MinWeeks: f.minWeeks, TimeZone: f.tz, TimeUnit: f.timeUnit,
-		MaxP: f.maxP, SampleSize: f.sampleSize, Seed: f.seed, TraceAttrs: f.traceAttrs,
-		Policy: f.policy, MaxEvaluations: f.maxEvaluations,
+		Subject: f.in.Subject, Time: f.time, Attrs: attrs,
+		DurationColumn: f.durationCol, DurationBucket: cliflags.Given(set, "duration-bucket", f.durationBucket),
+		SlotMinutes: slot, MinWeeks: cliflags.Given(set, "min-weeks", f.minWeeks), TimeZone: f.tz, TimeUnit: f.timeUnit,
+		MaxP: f.maxP, SampleSize: cliflags.Given(set, "sample-size", f.sampleSize), Seed: f.seed, TraceAttrs: f.traceAttrs,
+		Policy: f.policy, MaxEvaluations: cliflags.Given(set, "max-evaluations", f.maxEvaluations),
 	}
 	if f.maxP == 0 {
 		opt.MaxP = -1
@@ -145,64 +121,44 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 	if (len(opt.Identifiers) > 0 || len(opt.Keep) > 0) && f.out == "" {
 		return opt, usagef("--identifiers and --keep need --out: they say what the coarsened event table holds")
 	}
-	if err := checkRoles(roleFlag{"--time", []string{opt.Time}}, roleFlag{"--duration-col", []string{opt.DurationColumn}}, roleFlag{"--attrs", opt.Attrs},
-		roleFlag{"--identifiers", opt.Identifiers}, roleFlag{"--keep", opt.Keep}); err != nil {
-		return opt, err
-	}
-	cols := append([]string{opt.Subject, opt.Time, opt.DurationColumn}, opt.Attrs...)
-	for i, c := range cols {
-		if c != "" && slices.Contains(cols[:i], c) {
-			return opt, usagef("column %s is named twice among --subject, --time, --duration-col and --attrs", textfmt.Name(c))
-		}
-	}
 	return opt, nil
+}
+
+func (f *temporalFlags) files(file string) (inputs, outputs []namedPath) {
+	return []namedPath{{Path: file}}, []namedPath{{Flag: "--out", Path: f.out}}
 }
 
 func runTemporal(ctx context.Context, e env, args []string) error {
 	var f temporalFlags
-	file, set, err := parseCommand(e, "temporal", &f, args)
+	s, err := prologue(ctx, e, "temporal", &f, args)
 	if err != nil {
 		return err
 	}
-	opt, err := f.options(set)
+	defer s.outs.Abort()
+	opt := s.opt
+	open, err := reopener(e, s.file, f.in, f.out != "")
 	if err != nil {
 		return err
-	}
-	outs, err := createOutputs(ctx, e, []namedPath{{"", file}}, namedPath{"--out", f.out})
-	if err != nil {
-		return err
-	}
-	defer outs.Abort()
-	// With --out the input is read twice; standard input is kept in memory.
-	open := func() (*quasiid.Source, error) { return openInput(e, file, f.in) }
-	if file == "-" && f.out != "" {
-		data, err := io.ReadAll(e.stdin)
-		if err != nil {
-			return fmt.Errorf("standard input: %v", err)
-		}
-		open = func() (*quasiid.Source, error) {
-			return openInput(env{stdin: bytes.NewReader(data)}, "-", f.in)
-		}
 	}
 	src, err := open()
 	if err != nil {
 		return err
 	}
 	bar := newProgress(e, f.in.quiet)
-	bar.input(src, file)
+	bar.input(src, s.file)
 	opt.Progress = bar.update
 	rep, err := reidrisk.Temporal(ctx, src, opt)
 	bar.done()
 	src.Close()
 	if err != nil {
-		return withLine(err, file) // a bad duration: add the CSV line
+		return s.flags.Map(err)
 	}
 	var written *quasiid.RewriteStats
-	if outs[0] != nil && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
+	if s.outs[0] != nil && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
 		if err := rep.CheckOutput(); err != nil {
 			return err
 		}
-		st, err := writeSafe(ctx, rep, open, outs[0])
+		st, err := writeSafe(ctx, rep, open, s.outs[0])
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,170 @@
+package cliflags
+
+import (
+	"flag"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/reidrisk/reidrisk/internal/textfmt"
+)
+
+// SplitList splits the comma-separated value s of flag, trimming spaces
+// (a name in double quotes is taken exactly, see columnItems); an empty
+// item ("a,,b", "a,") is a usage error, not dropped, and an empty s is an
+// empty list.
+func SplitList(flag, s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	out, ok := columnItems(s)
+	if !ok {
+		return nil, Usagef("%s %q: a quoted column name must end with a quote followed by a comma or the end", flag, s)
+	}
+	for _, p := range out {
+		if p == "" {
+			return nil, Usagef("%s %q: an empty column name", flag, s)
+		}
+	}
+	return out, nil
+}
+
+// columnItems splits a comma-separated column list. An item is trimmed of
+// surrounding spaces, unless it is written in double quotes: then it is
+// taken exactly, commas and spaces included, with "" for a quote
+// (`--qi '"a ",b'` names the column "a " and b). ok is false for an
+// unterminated quote or text after a closing quote.
+func columnItems(s string) (items []string, ok bool) {
+	for {
+		rest := strings.TrimLeft(s, " \t")
+		if !strings.HasPrefix(rest, `"`) {
+			item, after, more := strings.Cut(s, ",")
+			items = append(items, strings.TrimSpace(item))
+			if !more {
+				return items, true
+			}
+			s = after
+			continue
+		}
+		item, n, ok := quotedItem(rest)
+		if !ok {
+			return nil, false
+		}
+		items = append(items, item)
+		rest = strings.TrimLeft(rest[n:], " \t")
+		if rest == "" {
+			return items, true
+		}
+		if rest[0] != ',' {
+			return nil, false
+		}
+		s = rest[1:]
+	}
+}
+
+// quotedItem reads the quoted name at the start of s ("" for a quote) and
+// returns it with the bytes it takes; ok is false without a closing quote.
+func quotedItem(s string) (item string, n int, ok bool) {
+	var b strings.Builder
+	i := 1
+	for {
+		j := strings.IndexByte(s[i:], '"')
+		if j < 0 {
+			return "", 0, false
+		}
+		b.WriteString(s[i : i+j])
+		i += j + 1
+		if i < len(s) && s[i] == '"' {
+			b.WriteByte('"')
+			i++
+			continue
+		}
+		return b.String(), i, true
+	}
+}
+
+// Role is one flag that names columns in a role.
+type Role struct {
+	Flag  string
+	Names []string
+}
+
+// CheckRoles is a usage error when a flag names a column twice or two
+// flags give the same column different roles (an empty name is "not
+// given"); for flags whose options the library does not check together.
+func CheckRoles(roles ...Role) error {
+	seen := map[string]string{}
+	for _, g := range roles {
+		for _, n := range g.Names {
+			if n == "" {
+				continue
+			}
+			if prev, ok := seen[n]; ok {
+				if prev == g.Flag {
+					return Usagef("%s names column %s twice", g.Flag, textfmt.Name(n))
+				}
+				return Usagef("column %s is given to both %s and %s", textfmt.Name(n), prev, g.Flag)
+			}
+			seen[n] = g.Flag
+		}
+	}
+	return nil
+}
+
+// Delimiter turns the --delimiter flag into a rune; "" means detect.
+func Delimiter(s string) (rune, error) {
+	switch s {
+	case "":
+		return 0, nil
+	case "tab", `\t`, "\t":
+		return '\t', nil
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if n != len(s) || r == utf8.RuneError || r == '"' || r == '\n' || r == '\r' {
+		return 0, Usagef("--delimiter %q: want one character (or 'tab')", s)
+	}
+	return r, nil
+}
+
+// Nulls splits --null: texts are data, not names, so they are not trimmed,
+// and an empty item (--null NA,) makes the empty field null.
+func Nulls(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// Input are the flags of the input table both commands share.
+type Input struct {
+	Delimiter string // CSV delimiter; "" detects
+	Nulls     string // comma-separated CSV texts read as null
+	Subject   string // subject (person/account) column
+}
+
+// Register adds --delimiter, --null and --subject to fs, their help
+// starting with prefix.
+func (f *Input) Register(fs *flag.FlagSet, prefix string) {
+	fs.StringVar(&f.Delimiter, "delimiter", "", prefix+"CSV field delimiter (one character, or 'tab'); default: detect among , ; tab |")
+	fs.StringVar(&f.Nulls, "null", "", prefix+"comma-separated CSV field texts read as null, e.g. NA or NA, (NA and the empty field); without it a CSV has no null and every field is a string")
+	fs.StringVar(&f.Subject, "subject", "", prefix+"column naming the person or account each row belongs to")
+}
+
+// Columns are --qi and --sensitive.
+type Columns struct{ QI, Sensitive string }
+
+// Register adds --qi and --sensitive to fs.
+func (f *Columns) Register(fs *flag.FlagSet, prefix string) {
+	fs.StringVar(&f.QI, "qi", "", prefix+"quasi-identifier columns, comma-separated (required)")
+	fs.StringVar(&f.Sensitive, "sensitive", "", prefix+"sensitive columns, comma-separated (l-diversity, t-closeness, α; analyze: also β-likeness, δ-disclosure)")
+}
+
+// Lists splits --qi and --sensitive.
+func (f *Columns) Lists() (qi, sensitive []string, err error) {
+	if qi, err = SplitList("--qi", f.QI); err != nil {
+		return nil, nil, err
+	}
+	if sensitive, err = SplitList("--sensitive", f.Sensitive); err != nil {
+		return nil, nil, err
+	}
+	return qi, sensitive, nil
+}
