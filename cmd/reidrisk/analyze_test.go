@@ -319,7 +319,6 @@ func TestAnalyzeOptionFileErrors(t *testing.T) {
 	require.Equal(t, "reidrisk analyze: stdin: row 1, column \"w\": the weight is not a positive number\n", errs)
 }
 
-
 // TestAnalyzeRecords writes the per-record table as CSV and as Arrow IPC
 // and reads it back: one row per input row, in input order.
 func TestAnalyzeRecords(t *testing.T) {
