@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/internal/cliflags"
@@ -60,21 +59,6 @@ func (f *temporalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv): times become their slot's start on the week's Monday (Saturday for weekends), durations their bucket's lower bound, so that reidrisk temporal can check it")
 }
 
-// parseSlot reads --slot: a Go duration of whole minutes ("30m", "2h") or a
-// number of minutes.
-func parseSlot(s string) (int, error) {
-	if n, err := strconv.Atoi(s); err == nil {
-		if n > 0 && 1440%n == 0 {
-			return n, nil
-		}
-		return 0, usagef("--slot %s: want a width dividing a day (15m, 30m, 60m, 2h, …)", s)
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 || d%time.Minute != 0 || (24*time.Hour)%d != 0 {
-		return 0, usagef("--slot %q: want a width in whole minutes dividing a day (15m, 30m, 60m, 2h, …)", s)
-	}
-	return int(d / time.Minute), nil
-}
 
 // options maps the flags to reidrisk.TemporalOptions (Validate checks
 // them); --slot is parsed here.
@@ -83,7 +67,7 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 	if err := f.in.check(); err != nil {
 		return opt, err
 	}
-	slot, err := parseSlot(f.slot)
+	slot, err := cliflags.Slot(f.slot)
 	if err != nil {
 		return opt, err
 	}

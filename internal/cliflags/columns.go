@@ -2,7 +2,9 @@ package cliflags
 
 import (
 	"flag"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/reidrisk/reidrisk/internal/textfmt"
@@ -167,4 +169,20 @@ func (f *Columns) Lists() (qi, sensitive []string, err error) {
 		return nil, nil, err
 	}
 	return qi, sensitive, nil
+}
+
+// Slot reads --slot: a duration of whole minutes ("30m", "2h") or a
+// number of minutes, dividing a day.
+func Slot(s string) (int, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n > 0 && 1440%n == 0 {
+			return n, nil
+		}
+		return 0, Usagef("--slot %s: want a width dividing a day (15m, 30m, 60m, 2h, …)", s)
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 || d%time.Minute != 0 || (24*time.Hour)%d != 0 {
+		return 0, Usagef("--slot %q: want a width in whole minutes dividing a day (15m, 30m, 60m, 2h, …)", s)
+	}
+	return int(d / time.Minute), nil
 }

@@ -44,24 +44,8 @@ func (o Outputs) Abort() {
 // per output, nil where the path is "" (the flag not given), in order. An
 // input "-" is compared as the file stdin was redirected from, if any.
 func Create(set *safeout.Set, stdin io.Reader, inputs []Path, outs ...Path) (Outputs, error) {
-	for i, o := range outs {
-		if o.Path == "" {
-			continue
-		}
-		for _, in := range inputs {
-			same := in.Path != "" && in.Path != "-" && safeout.SameFile(o.Path, in.Path)
-			if in.Path == "-" {
-				same = sameAsStdin(stdin, o.Path)
-			}
-			if same {
-				return nil, Usagef("%s is the same file as %s: it would be overwritten; write to another file", o, in)
-			}
-		}
-		for _, prev := range outs[:i] {
-			if prev.Path != "" && safeout.SameFile(o.Path, prev.Path) {
-				return nil, Usagef("%s is the same file as %s: write them to two files", o, prev)
-			}
-		}
+	if err := Check(stdin, inputs, outs...); err != nil {
+		return nil, err
 	}
 	files := make(Outputs, len(outs))
 	for i, o := range outs {
@@ -79,6 +63,31 @@ func Create(set *safeout.Set, stdin io.Reader, inputs []Path, outs ...Path) (Out
 		files[i] = f
 	}
 	return files, nil
+}
+
+// Check is the first half of Create: a usage error when an output is the
+// same file as an input or as another output.
+func Check(stdin io.Reader, inputs []Path, outs ...Path) error {
+	for i, o := range outs {
+		if o.Path == "" {
+			continue
+		}
+		for _, in := range inputs {
+			same := in.Path != "" && in.Path != "-" && safeout.SameFile(o.Path, in.Path)
+			if in.Path == "-" {
+				same = sameAsStdin(stdin, o.Path)
+			}
+			if same {
+				return Usagef("%s is the same file as %s: it would be overwritten; write to another file", o, in)
+			}
+		}
+		for _, prev := range outs[:i] {
+			if prev.Path != "" && safeout.SameFile(o.Path, prev.Path) {
+				return Usagef("%s is the same file as %s: write them to two files", o, prev)
+			}
+		}
+	}
+	return nil
 }
 
 // HierarchyInputs lists the files of --hierarchy COLUMN=FILE.

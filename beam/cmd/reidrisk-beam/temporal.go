@@ -4,16 +4,15 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
+	"github.com/reidrisk/reidrisk"
 	rbeam "github.com/reidrisk/reidrisk/beam"
-	"github.com/reidrisk/reidrisk/quasiid"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/temporal"
 )
 
@@ -36,30 +35,15 @@ func init() {
 	register.DoFn2x1[context.Context, rbeam.TemporalSummary, error](&temporalSummaryFn{})
 }
 
-// parseSlot reads --slot: a duration of whole minutes ("30m", "2h") or a
-// number of minutes, dividing a day.
-func parseSlot(s string) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		d, derr := time.ParseDuration(s)
-		if derr != nil || d%time.Minute != 0 {
-			return 0, fmt.Errorf("--slot %q: want a width in whole minutes (15m, 30m, 60m, 2h, …)", s)
-		}
-		n = int(d / time.Minute)
-	}
-	if n <= 0 || temporal.WholeDay%n != 0 {
-		return 0, fmt.Errorf("--slot %s: want a width dividing a day (15m, 30m, 60m, 2h, …)", s)
-	}
-	return n, nil
-}
-
-// temporalOptions builds the transforms' options from the flags.
+// temporalOptions builds the transforms' options from the flags; the
+// values are checked by reidrisk.TemporalOptions.Validate, as `reidrisk
+// temporal`'s, and an error names the flags.
 func temporalOptions(set map[string]bool) (rbeam.TemporalOptions, error) {
 	var opt rbeam.TemporalOptions
-	if *input == "" || *subject == "" || *timeCol == "" {
+	if *input == "" || in.Subject == "" || *timeCol == "" {
 		return opt, fmt.Errorf("--mode temporal needs --input, --subject and --time")
 	}
-	n, err := parseSlot(*slot)
+	n, err := cliflags.Slot(*slot)
 	if err != nil {
 		return opt, err
 	}
@@ -67,36 +51,28 @@ func temporalOptions(set map[string]bool) (rbeam.TemporalOptions, error) {
 	if err != nil {
 		return opt, fmt.Errorf("--day-level %q: want day, weekday_weekend or none", *dayLevel)
 	}
-	if *minWeeks < 1 {
-		return opt, fmt.Errorf("--min-weeks %d: want at least 1", *minWeeks)
-	}
 	if (*durationCol == "") != !set["duration-bucket"] {
 		return opt, fmt.Errorf("--duration-col and --duration-bucket go together")
-	}
-	if set["duration-bucket"] && !(*durationBucket > 0) {
-		return opt, fmt.Errorf("--duration-bucket %g: want a width > 0", *durationBucket)
-	}
-	if _, err := temporal.LoadLocation(*tz); err != nil {
-		return opt, fmt.Errorf("--tz %q: not an IANA time zone name (e.g. Europe/Amsterdam, UTC)", *tz)
-	}
-	if err := quasiid.CheckTimeUnit(*timeUnit); err != nil {
-		return opt, fmt.Errorf("--time-unit: %v", err)
 	}
 	if err := checkShards(); err != nil {
 		return opt, err
 	}
-	attrs, err := columns("--attrs", *attrs)
+	attrs, err := cliflags.SplitList("--attrs", *attrs)
 	if err != nil {
 		return opt, err
 	}
 	opt = rbeam.TemporalOptions{
-		Subject: *subject, Time: *timeCol, Attrs: attrs,
-		DurationColumn: *durationCol, DurationBucket: *durationBucket,
-		SlotMinutes: n, Days: days, MinWeeks: *minWeeks, TimeZone: *tz, TimeUnit: *timeUnit, TraceAttrs: *traceAttrs,
-		NullValues: split(*nulls), Shards: *shards,
+		Subject: in.Subject, Time: *timeCol, Attrs: attrs,
+		DurationColumn: *durationCol, DurationBucket: cliflags.Given(set, "duration-bucket", *durationBucket),
+		SlotMinutes: n, Days: days, MinWeeks: cliflags.Given(set, "min-weeks", *minWeeks), TimeZone: *tz, TimeUnit: *timeUnit, TraceAttrs: *traceAttrs,
+		NullValues: cliflags.Nulls(in.Nulls), Shards: *shards,
 	}
-	d, err := delimiterRune()
-	opt.Delimiter = d
+	ro := reidrisk.TemporalOptions{Subject: opt.Subject, Time: opt.Time, Attrs: opt.Attrs, DurationColumn: opt.DurationColumn,
+		DurationBucket: opt.DurationBucket, SlotMinutes: n, MinWeeks: opt.MinWeeks, TimeZone: opt.TimeZone, TimeUnit: opt.TimeUnit}
+	if err := ro.Validate(); err != nil {
+		return opt, cliflags.Mapper{FS: flag.CommandLine}.Usage(err)
+	}
+	opt.Delimiter, err = cliflags.Delimiter(in.Delimiter)
 	return opt, err
 }
 
@@ -112,6 +88,9 @@ func runTemporal(ctx context.Context) error {
 	}
 	paths, err := expand(ctx, *input)
 	if err != nil {
+		return err
+	}
+	if err := checkOutputs(paths, nil); err != nil {
 		return err
 	}
 	p, s := beam.NewPipelineWithRoot()
