@@ -59,7 +59,6 @@ func (f *temporalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv): times become their slot's start on the week's Monday (Saturday for weekends), durations their bucket's lower bound, so that reidrisk temporal can check it")
 }
 
-
 // options maps the flags to reidrisk.TemporalOptions (Validate checks
 // them); --slot is parsed here.
 func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, error) {
