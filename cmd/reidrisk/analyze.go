@@ -6,6 +6,7 @@ import (
 
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/internal/cliflags"
+	"github.com/reidrisk/reidrisk/quasiid"
 )
 
 // analyzeFlags are the flags of `reidrisk analyze`.
@@ -123,39 +124,32 @@ func (f *analyzeFlags) files(file string) (inputs, outputs []namedPath) {
 }
 
 func runAnalyze(ctx context.Context, e env, args []string) error {
-	var f analyzeFlags
-	s, err := prologue(ctx, e, "analyze", &f, args)
-	if err != nil {
-		return err
-	}
-	defer s.outs.Abort()
-	opt, file := s.opt, s.file
-	src, err := openInput(e, file, f.in)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	if f.population != "" {
-		if f.population == "-" && file == "-" {
-			return usagef("--population - and FILE - cannot both read standard input")
-		}
-		pop, err := openInput(e, f.population, f.in)
-		if err != nil {
-			return err
-		}
-		defer pop.Close()
-		opt.Population = pop
-	}
+	return runCommand(ctx, e, "analyze", &analyzeFlags{}, args)
+}
+
+func (f *analyzeFlags) run(ctx context.Context, e env, s *started[reidrisk.Options]) error {
+	opt := s.opt
+	var err error
 	if opt.Hierarchies, err = loadHierarchies(f.hierarchies); err != nil {
 		return err
 	}
-	bar := newProgress(e, f.in.quiet)
-	bar.input(src, file)
-	opt.Progress = bar.update
-	rep, err := reidrisk.Analyze(ctx, src, opt)
-	bar.done()
+	if f.population == "-" && s.file == "-" {
+		return usagef("--population - and FILE - cannot both read standard input")
+	}
+	rep, err := onInput(e, s, f.in, nil, func(src *quasiid.Source, progress func(reidrisk.Progress)) (*reidrisk.Report, error) {
+		if f.population != "" {
+			pop, err := openInput(e, f.population, f.in)
+			if err != nil {
+				return nil, err
+			}
+			defer pop.Close()
+			opt.Population = pop
+		}
+		opt.Progress = progress
+		return reidrisk.Analyze(ctx, src, opt)
+	})
 	if err != nil {
-		return s.flags.Map(err)
+		return err
 	}
 	if s.outs[0] != nil {
 		if err := writeRecords(s.outs[0], rep.Records); err != nil {

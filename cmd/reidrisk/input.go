@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
@@ -83,44 +84,92 @@ func parseCommand(e env, name string, f interface{ register(*flag.FlagSet) }, ar
 	}
 }
 
+// validator is the library's options type of a command.
+type validator interface{ Validate() error }
+
 // commandFlags are the flags of a command whose options O the library
-// validates: options maps them (set: the flags given) and files names the
-// command's input and output files.
-type commandFlags[O interface{ Validate() error }] interface {
+// validates: options maps them (set: the flags given), files names the
+// command's input and output files, and run does the work.
+type commandFlags[O validator] interface {
 	register(*flag.FlagSet)
 	options(set map[string]bool) (O, error)
 	files(file string) (inputs, outputs []namedPath)
+	run(ctx context.Context, e env, s *started[O]) error
 }
 
 // started is a command after its prologue.
 type started[O any] struct {
 	file  string          // the input FILE
 	opt   O               // the options, validated
-	outs  outputs         // the output files, created; Abort them deferred
+	outs  outputs         // the output files, created
 	flags cliflags.Mapper // tells library errors in flags
 }
 
-// prologue is what every command does first: parse the command line, map
-// the flags to the library's options and validate them (an
-// *reidrisk.OptionError told in flags, a usage error), then create the
-// output files before any work.
-func prologue[O interface{ Validate() error }](ctx context.Context, e env, name string, f commandFlags[O], args []string) (*started[O], error) {
+// runCommand runs a command: first what every command does (parse the
+// command line, map the flags to the library's options and validate them,
+// an *reidrisk.OptionError told in flags as a usage error, create the
+// output files before any work), then f.run; the output files not
+// committed by then are removed.
+func runCommand[O validator](ctx context.Context, e env, name string, f commandFlags[O], args []string) error {
 	file, set, fs, err := parseCommand(e, name, f, args)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s := &started[O]{file: file, flags: cliflags.Mapper{FS: fs}}
 	if s.opt, err = f.options(set); err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.opt.Validate(); err != nil {
-		return nil, s.flags.Usage(err)
+		return s.flags.Usage(err)
 	}
 	in, out := f.files(file)
 	if s.outs, err = createOutputs(ctx, e, in, out...); err != nil {
-		return nil, err
+		return err
 	}
-	return s, nil
+	defer s.outs.Abort()
+	return f.run(ctx, e, s)
+}
+
+// onInput opens the input FILE (with open, or openInput when open is nil)
+// and runs the library's call on it under a progress bar; an error of
+// call is told in flags.
+func onInput[O, R any](e env, s *started[O], in inputFlags, open func() (*quasiid.Source, error), call func(*quasiid.Source, func(reidrisk.Progress)) (R, error)) (R, error) {
+	var zero R
+	if open == nil {
+		open = func() (*quasiid.Source, error) { return openInput(e, s.file, in) }
+	}
+	src, err := open()
+	if err != nil {
+		return zero, err
+	}
+	defer src.Close()
+	bar := newProgress(e, in.quiet)
+	bar.input(src, s.file)
+	r, err := call(src, bar.update)
+	bar.done()
+	if err != nil {
+		return zero, s.flags.Map(err)
+	}
+	return r, nil
+}
+
+// writeOut writes a command's report in --format: JSON, HTML with html, or
+// text with text; then it returns the report's own error (a policy not
+// met: exit status 3), if any.
+func writeOut(e env, format string, rep interface{ Err() error }, html, text func(io.Writer) error) error {
+	var err error
+	switch format {
+	case "json":
+		err = writeJSON(e.stdout, rep)
+	case "html":
+		err = html(e.stdout)
+	default:
+		err = text(e.stdout)
+	}
+	if err != nil {
+		return err
+	}
+	return rep.Err()
 }
 
 // parseInterleaved parses args with fs, allowing flags before and after

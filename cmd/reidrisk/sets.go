@@ -77,55 +77,34 @@ func (f *setsFlags) files(file string) (inputs, outputs []namedPath) {
 }
 
 func runSets(ctx context.Context, e env, args []string) error {
-	var f setsFlags
-	s, err := prologue(ctx, e, "sets", &f, args)
-	if err != nil {
-		return err
-	}
-	defer s.outs.Abort()
-	opt, file, out, saved := s.opt, s.file, s.outs[0], s.outs[1]
+	return runCommand(ctx, e, "sets", &setsFlags{}, args)
+}
+
+func (f *setsFlags) run(ctx context.Context, e env, s *started[reidrisk.SetsOptions]) error {
+	opt, out, saved := s.opt, s.outs[0], s.outs[1]
 	if hs, err := f.hierarchy.Read(); err != nil {
 		return err
 	} else if len(hs) > 0 {
 		opt.Hierarchy = hs[f.item]
 	}
-	open, err := reopener(e, file, f.in, f.out != "")
+	open, err := reopener(e, s.file, f.in, f.out != "")
 	if err != nil {
 		return err
 	}
 	if f.transform != "" {
 		return applySetsTransform(ctx, e, f, open, out)
 	}
-	src, err := open()
+	rep, err := onInput(e, s, f.in, open, func(src *quasiid.Source, progress func(reidrisk.Progress)) (*reidrisk.SetsReport, error) {
+		opt.Progress = progress
+		return reidrisk.Sets(ctx, src, opt)
+	})
 	if err != nil {
 		return err
 	}
-	bar := newProgress(e, f.in.quiet)
-	opt.Progress = bar.update
-	rep, err := reidrisk.Sets(ctx, src, opt)
-	bar.done()
-	src.Close()
-	if err != nil {
-		return err
-	}
-	var tr *reidrisk.SetsTransform
 	var applied *reidrisk.SetsApplyReport
 	if sg := rep.Suggestion; sg != nil && sg.Met {
-		if tr, err = rep.Transform(); err != nil {
+		if applied, err = f.writeSuggested(ctx, rep, open, out, saved); err != nil {
 			return err
-		}
-		if saved != nil {
-			if err := tr.WriteJSON(saved); err != nil {
-				return err
-			}
-			if err := saved.Commit(); err != nil {
-				return err
-			}
-		}
-		if out != nil {
-			if applied, err = writeSets(ctx, open, tr, out); err != nil {
-				return err
-			}
 		}
 	}
 	switch f.in.format {
@@ -134,7 +113,7 @@ func runSets(ctx context.Context, e env, args []string) error {
 	case "html":
 		err = writeSetsHTML(e.stdout, rep)
 	default:
-		err = writeSetsText(e.stdout, rep, f, applied)
+		err = writeSetsText(e.stdout, rep, *f, applied)
 	}
 	if err != nil {
 		return err
@@ -151,6 +130,27 @@ func runSets(ctx context.Context, e env, args []string) error {
 			Reason: fmt.Sprintf("no item recoding meets it with at most %s of the occurrences suppressed%s", pct(f.maxSuppression), where)}
 	}
 	return nil
+}
+
+// writeSuggested saves the suggested recoding to saved and writes the
+// recoded table to out, for those not nil.
+func (f *setsFlags) writeSuggested(ctx context.Context, rep *reidrisk.SetsReport, open func() (*quasiid.Source, error), out, saved *safeout.File) (*reidrisk.SetsApplyReport, error) {
+	tr, err := rep.Transform()
+	if err != nil {
+		return nil, err
+	}
+	if saved != nil {
+		if err := tr.WriteJSON(saved); err != nil {
+			return nil, err
+		}
+		if err := saved.Commit(); err != nil {
+			return nil, err
+		}
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return writeSets(ctx, open, tr, out)
 }
 
 // writeSets writes the recoded table to out and commits it.
@@ -172,7 +172,7 @@ func writeSets(ctx context.Context, open func() (*quasiid.Source, error), tr *re
 }
 
 // applySetsTransform is `sets --transform FILE --out FILE`.
-func applySetsTransform(ctx context.Context, e env, f setsFlags, open func() (*quasiid.Source, error), out *safeout.File) error {
+func applySetsTransform(ctx context.Context, e env, f *setsFlags, open func() (*quasiid.Source, error), out *safeout.File) error {
 	tf, err := os.Open(f.transform)
 	if err != nil {
 		return err

@@ -80,30 +80,24 @@ func (f *suggestFlags) files(file string) (inputs, outputs []namedPath) {
 }
 
 func runSuggest(ctx context.Context, e env, args []string) error {
-	var f suggestFlags
-	s, err := prologue(ctx, e, "suggest", &f, args)
-	if err != nil {
-		return err
-	}
-	defer s.outs.Abort()
+	return runCommand(ctx, e, "suggest", &suggestFlags{}, args)
+}
+
+func (f *suggestFlags) run(ctx context.Context, e env, s *started[reidrisk.SuggestOptions]) error {
 	opt, out, transform := s.opt, s.outs[0], s.outs[1]
+	var err error
 	if opt.Hierarchies, err = f.policy.Hierarchies.Read(); err != nil {
 		return err
 	}
-	src, err := openInput(e, s.file, f.in)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
 	if out != nil {
 		opt.Output = out
 	}
-	bar := newProgress(e, f.in.quiet)
-	opt.Progress = bar.update
-	rep, err := reidrisk.Suggest(ctx, src, opt)
-	bar.done()
+	rep, err := onInput(e, s, f.in, nil, func(src *quasiid.Source, progress func(reidrisk.Progress)) (*reidrisk.SuggestReport, error) {
+		opt.Progress = progress
+		return reidrisk.Suggest(ctx, src, opt)
+	})
 	if err != nil {
-		return s.flags.Map(err)
+		return err
 	}
 	// Without a solution nothing is written: the deferred Abort leaves an
 	// existing --out and --save-transform as they were.
@@ -120,18 +114,11 @@ func runSuggest(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
-	switch f.in.format {
-	case "json":
-		err = writeJSON(e.stdout, rep)
-	case "html":
-		err = writeHTML(e.stdout, htmlPage{Title: "reidrisk suggest: " + rep.Source, Suggest: rep})
-	default:
-		writeSuggestText(e.stdout, rep, f.out, f.saveTransform)
-	}
-	if err != nil {
-		return err
-	}
-	return rep.Err()
+	return writeOut(e, f.in.format, rep,
+		func(w io.Writer) error {
+			return writeHTML(w, htmlPage{Title: "reidrisk suggest: " + rep.Source, Suggest: rep})
+		},
+		func(w io.Writer) error { writeSuggestText(w, rep, f.out, f.saveTransform); return nil })
 }
 
 // writeSuggestText writes the human-readable suggestion.

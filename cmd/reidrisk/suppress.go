@@ -59,51 +59,36 @@ func (f *suppressFlags) files(file string) (inputs, outputs []namedPath) {
 }
 
 func runSuppress(ctx context.Context, e env, args []string) error {
-	var f suppressFlags
-	s, err := prologue(ctx, e, "suppress", &f, args)
-	if err != nil {
-		return err
-	}
-	defer s.outs.Abort()
+	return runCommand(ctx, e, "suppress", &suppressFlags{}, args)
+}
+
+func (f *suppressFlags) run(ctx context.Context, e env, s *started[reidrisk.SuppressOptions]) error {
 	opt, out := s.opt, s.outs[0]
-	src, err := openInput(e, s.file, f.in)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
 	if out != nil {
 		opt.Output = out
 	}
-	bar := newProgress(e, f.in.quiet)
-	opt.Progress = bar.update
-	rep, err := reidrisk.Suppress(ctx, src, opt)
-	bar.done()
+	rep, err := onInput(e, s, f.in, nil, func(src *quasiid.Source, progress func(reidrisk.Progress)) (*reidrisk.SuppressReport, error) {
+		opt.Progress = progress
+		return reidrisk.Suppress(ctx, src, opt)
+	})
 	if err != nil {
 		return err
 	}
 	// A table that cannot reach k is not written: the deferred Abort
 	// leaves an existing --out as it was.
-	if out != nil && rep.KAfter >= rep.K {
+	written := f.out
+	if rep.KAfter < rep.K {
+		written = ""
+	} else if out != nil {
 		if err := out.Commit(); err != nil {
 			return err
 		}
 	}
-	switch f.in.format {
-	case "json":
-		err = writeJSON(e.stdout, rep)
-	case "html":
-		err = writeHTML(e.stdout, htmlPage{Title: "reidrisk suppress: " + rep.Source, Suppress: rep})
-	default:
-		written := f.out
-		if rep.KAfter < rep.K {
-			written = ""
-		}
-		writeSuppressText(e.stdout, rep, written)
-	}
-	if err != nil {
-		return err
-	}
-	return rep.Err()
+	return writeOut(e, f.in.format, rep,
+		func(w io.Writer) error {
+			return writeHTML(w, htmlPage{Title: "reidrisk suppress: " + rep.Source, Suppress: rep})
+		},
+		func(w io.Writer) error { writeSuppressText(w, rep, written); return nil })
 }
 
 // writeSuppressText writes the human-readable report of suppress.

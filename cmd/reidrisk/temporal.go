@@ -112,29 +112,21 @@ func (f *temporalFlags) files(file string) (inputs, outputs []namedPath) {
 }
 
 func runTemporal(ctx context.Context, e env, args []string) error {
-	var f temporalFlags
-	s, err := prologue(ctx, e, "temporal", &f, args)
-	if err != nil {
-		return err
-	}
-	defer s.outs.Abort()
+	return runCommand(ctx, e, "temporal", &temporalFlags{}, args)
+}
+
+func (f *temporalFlags) run(ctx context.Context, e env, s *started[reidrisk.TemporalOptions]) error {
 	opt := s.opt
 	open, err := reopener(e, s.file, f.in, f.out != "")
 	if err != nil {
 		return err
 	}
-	src, err := open()
+	rep, err := onInput(e, s, f.in, open, func(src *quasiid.Source, progress func(reidrisk.Progress)) (*reidrisk.TemporalReport, error) {
+		opt.Progress = progress
+		return reidrisk.Temporal(ctx, src, opt)
+	})
 	if err != nil {
 		return err
-	}
-	bar := newProgress(e, f.in.quiet)
-	bar.input(src, s.file)
-	opt.Progress = bar.update
-	rep, err := reidrisk.Temporal(ctx, src, opt)
-	bar.done()
-	src.Close()
-	if err != nil {
-		return s.flags.Map(err)
 	}
 	var written *quasiid.RewriteStats
 	if s.outs[0] != nil && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
@@ -147,18 +139,9 @@ func runTemporal(ctx context.Context, e env, args []string) error {
 		}
 		written = &st
 	}
-	switch f.in.format {
-	case "json":
-		err = writeJSON(e.stdout, rep)
-	case "html":
-		err = writeTemporalHTML(e.stdout, rep)
-	default:
-		err = writeTemporalText(e.stdout, rep, f.out, written)
-	}
-	if err != nil {
-		return err
-	}
-	return rep.Err()
+	return writeOut(e, f.in.format, rep,
+		func(w io.Writer) error { return writeTemporalHTML(w, rep) },
+		func(w io.Writer) error { return writeTemporalText(w, rep, f.out, written) })
 }
 
 // writeSafe writes the coarsened table to out and commits it; on error
