@@ -10,25 +10,32 @@ import (
 	"github.com/reidrisk/reidrisk/generalize"
 )
 
-// withFlags parses args into the command's flags (flag.CommandLine) and
-// restores every flag's default value afterwards.
+// withFlags parses args into the command's flags, on a flag set of their
+// own standing for flag.CommandLine (so that flag.Visit sees these args
+// only), and restores the default value of the flags given, and
+// flag.CommandLine, afterwards. It returns the flags given.
 func withFlags(t *testing.T, args ...string) map[string]bool {
 	t.Helper()
+	orig := flag.CommandLine
+	fs := flag.NewFlagSet("reidrisk-beam", flag.ContinueOnError)
+	orig.VisitAll(func(f *flag.Flag) { fs.Var(f.Value, f.Name, f.Usage) })
+	flag.CommandLine = fs
 	t.Cleanup(func() {
-		flag.VisitAll(func(f *flag.Flag) {
-			if _, ok := f.Value.(interface{ Set(string) error }); ok && f.Name != "hierarchy" {
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name != "hierarchy" {
 				f.Value.Set(f.DefValue)
 			}
 		})
 		for col := range policy.Hierarchies {
 			delete(policy.Hierarchies, col)
 		}
+		flag.CommandLine = orig
 	})
-	if err := flag.CommandLine.Parse(args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
 	set := map[string]bool{}
-	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	return set
 }
 
