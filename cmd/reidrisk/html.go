@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
@@ -277,7 +278,7 @@ func riskBars(r *reidrisk.Report) []htmlreport.Bar {
 	uppers := []float64{0.5, 0.2, 0.1, 0.05, 0.01}
 	if t < 1 && !slices.Contains(uppers, t) {
 		uppers = append(uppers, t)
-		slices.SortFunc(uppers, func(a, b float64) int { return cmpF(b, a) })
+		slices.SortFunc(uppers, func(a, b float64) int { return cmp.Compare(b, a) })
 	}
 	lower := func(i int) float64 {
 		if i+1 < len(uppers) {
@@ -305,16 +306,6 @@ func riskBars(r *reidrisk.Report) []htmlreport.Bar {
 		bars[i].Value += 100 * float64(s*h[s]) / float64(max(r.Rows, 1))
 	}
 	return bars
-}
-
-func cmpF(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func trimF(f float64) string { return strconv.FormatFloat(f, 'g', 4, 64) }

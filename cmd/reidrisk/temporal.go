@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"slices"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
 	"github.com/reidrisk/reidrisk/internal/safeout"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"github.com/reidrisk/reidrisk/quasiid"
 	"github.com/reidrisk/reidrisk/temporal"
 )

@@ -162,13 +162,19 @@ func (f *Columns) Register(fs *flag.FlagSet, prefix string) {
 
 // Lists splits --qi and --sensitive.
 func (f *Columns) Lists() (qi, sensitive []string, err error) {
-	if qi, err = SplitList("--qi", f.QI); err != nil {
+	return SplitPair("--qi", f.QI, "--sensitive", f.Sensitive)
+}
+
+// SplitPair splits the column lists a and b of the flags named flagA and
+// flagB (see SplitList).
+func SplitPair(flagA, a, flagB, b string) (la, lb []string, err error) {
+	if la, err = SplitList(flagA, a); err != nil {
 		return nil, nil, err
 	}
-	if sensitive, err = SplitList("--sensitive", f.Sensitive); err != nil {
+	if lb, err = SplitList(flagB, b); err != nil {
 		return nil, nil, err
 	}
-	return qi, sensitive, nil
+	return la, lb, nil
 }
 
 // Slot reads --slot: a duration of whole minutes ("30m", "2h") or a

@@ -137,22 +137,33 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	paths, err := expand(ctx, *input)
+	paths, err := inputs(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := checkOutputs(paths, nil); err != nil {
-		return err
-	}
 	p, s := beam.NewPipelineWithRoot()
-	files := beam.Reshuffle(s, beam.CreateList(s, paths))
-	partials := rbeam.CountFiles(s, files, opt)
+	partials := rbeam.CountFiles(s, fileList(s, paths), opt)
 	summary := rbeam.Measures(s, partials, rbeam.MeasureOptions{Shards: *shards, L: int(policy.L)})
 	beam.ParDo0(s, &summaryFn{Path: *output, Threshold: *threshold, Subject: in.Subject != "", K: policy.K}, summary)
 	if *classes != "" {
 		beam.ParDo0(s, &writeFn{Path: *classes}, rbeam.MergeClasses(s, partials))
 	}
 	return beamx.Run(ctx, p)
+}
+
+// inputs expands the --input pattern and checks the outputs against the
+// files it names and the hierarchies h (see checkOutputs).
+func inputs(ctx context.Context, h cliflags.Hierarchies) ([]string, error) {
+	paths, err := expand(ctx, *input)
+	if err != nil {
+		return nil, err
+	}
+	return paths, checkOutputs(paths, h)
+}
+
+// fileList is the collection of the input files, spread over the workers.
+func fileList(s beam.Scope, paths []string) beam.PCollection {
+	return beam.Reshuffle(s, beam.CreateList(s, paths))
 }
 
 // checkOutputs refuses an --output or --classes on the local disk that is

@@ -73,11 +73,8 @@ func runSuggest(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	paths, err := expand(ctx, *input)
+	paths, err := inputs(ctx, policy.Hierarchies)
 	if err != nil {
-		return err
-	}
-	if err := checkOutputs(paths, policy.Hierarchies); err != nil {
 		return err
 	}
 	if so.TempDir = *latticeDir; so.TempDir == "" {
@@ -87,7 +84,7 @@ func runSuggest(ctx context.Context) error {
 		defer os.RemoveAll(so.TempDir)
 	}
 	sg, err := rbeam.Suggest(ctx, func(s beam.Scope) beam.PCollection {
-		return rbeam.CountFiles(s, beam.Reshuffle(s, beam.CreateList(s, paths)), opt)
+		return rbeam.CountFiles(s, fileList(s, paths), opt)
 	}, so)
 	if err != nil {
 		return err

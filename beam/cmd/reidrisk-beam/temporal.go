@@ -86,16 +86,12 @@ func runTemporal(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	paths, err := expand(ctx, *input)
+	paths, err := inputs(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := checkOutputs(paths, nil); err != nil {
-		return err
-	}
 	p, s := beam.NewPipelineWithRoot()
-	files := beam.Reshuffle(s, beam.CreateList(s, paths))
-	summary := rbeam.TemporalMeasures(s, rbeam.TemporalFiles(s, files, opt), opt)
+	summary := rbeam.TemporalMeasures(s, rbeam.TemporalFiles(s, fileList(s, paths), opt), opt)
 	beam.ParDo0(s, &temporalSummaryFn{Path: *output, Source: *input, Opt: opt}, summary)
 	return beamx.Run(ctx, p)
 }
@@ -128,21 +124,12 @@ type temporalReport struct {
 	Events             int64                    `json:"events"`
 	SkippedEvents      int64                    `json:"skipped_events"`
 	OffsetlessTimes    string                   `json:"offsetless_times"`
-	Key                temporalKey              `json:"key"`
+	Key                reidrisk.TemporalKey              `json:"key"`
 	Subjects           int64                    `json:"subjects"`
 	SubjectsWithHabits int64                    `json:"subjects_with_habits"`
 	DistinctHabits     int64                    `json:"distinct_habits"`
 	HabitAnonymity     rbeam.TemporalHabits     `json:"habit_anonymity"`
 	TraceUnicity       map[string]temporalTrace `json:"trace_unicity"`
-}
-
-type temporalKey struct {
-	SlotMinutes    int      `json:"slot_minutes"`
-	Weekday        string   `json:"weekday"`
-	DurationBucket float64  `json:"duration_bucket"`
-	Attrs          []string `json:"attrs"`
-	MinWeeks       int      `json:"min_weeks"`
-	TimeZone       string   `json:"time_zone"`
 }
 
 type temporalTrace struct {
@@ -161,7 +148,7 @@ func (f *temporalSummaryFn) ProcessElement(ctx context.Context, s rbeam.Temporal
 	o := f.Opt
 	r := temporalReport{
 		Source: f.Source, Events: s.Events, SkippedEvents: s.SkippedEvents,
-		Key: temporalKey{SlotMinutes: o.SlotMinutes, Weekday: o.Days.String(), DurationBucket: o.DurationBucket,
+		Key: reidrisk.TemporalKey{SlotMinutes: o.SlotMinutes, Weekday: o.Days.String(), DurationBucket: o.DurationBucket,
 			Attrs: o.Attrs, MinWeeks: o.MinWeeks, TimeZone: o.TimeZone},
 		Subjects: s.Subjects, SubjectsWithHabits: s.SubjectsWithHabits, DistinctHabits: s.DistinctHabits,
 		HabitAnonymity: s.Habits,
