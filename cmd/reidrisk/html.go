@@ -560,6 +560,24 @@ func temporalSections(r *reidrisk.TemporalReport) ([]htmlreport.Section, error) 
 		sum.Verdict = fmt.Sprintf("%s of the subjects with habits have a weekly habit no one else has.", pct(float64(h.UniqueP1)))
 		sum.Bad = true
 	}
+	plots, err := temporalPlots(r)
+	if err != nil {
+		return nil, err
+	}
+	secs := []htmlreport.Section{sum}
+	if len(plots) > 0 {
+		secs = append(secs, htmlreport.Section{ID: "temporal-plots", Title: "Habit anonymity and trace unicity", Plots: plots})
+	}
+	if sg := r.Suggestion; sg != nil {
+		secs = append(secs, temporalSuggestionSection(sg))
+	}
+	return secs, nil
+}
+
+// temporalPlots draws the habit anonymity histogram and the trace
+// unicity curve (before, and after the suggested coarsening).
+func temporalPlots(r *reidrisk.TemporalReport) ([]htmlreport.Plot, error) {
+	h := r.HabitAnonymity
 	var plots []htmlreport.Plot
 	if len(h.MinAnonymityHistogram) > 0 {
 		counts := reidrisk.Counts{}
@@ -617,32 +635,31 @@ func temporalSections(r *reidrisk.TemporalReport) ([]htmlreport.Section, error) 
 		plots = append(plots, htmlreport.Plot{ID: "plot-trace-unicity", SVG: svg,
 			How: "ε_p is the share of subjects singled out by p random points of their trace (de Montjoye et al. 2013); a curve rising fast to 1 means a few observations identify almost everyone."})
 	}
-	secs := []htmlreport.Section{sum}
-	if len(plots) > 0 {
-		secs = append(secs, htmlreport.Section{ID: "temporal-plots", Title: "Habit anonymity and trace unicity", Plots: plots})
-	}
-	if sg := r.Suggestion; sg != nil {
-		s := htmlreport.Section{ID: "temporal-suggestion", Title: "Coarsening that meets " + sg.Policy}
-		if sg.Met {
-			days, err := temporal.ParseDayLevel(sg.Weekday)
-			if err != nil {
-				days = temporal.AnyDay
-			}
-			key := temporal.Generalization{SlotMinutes: sg.SlotMinutes, Days: days, DurationBucket: sg.DurationBucket, Attrs: sg.Attrs}
-			s.Verdict = "Coarsen the event key to " + key.Describe() + "."
-		} else {
-			s.Verdict = "No coarsening within the search budget meets the policy; the closest is shown."
-			s.Bad = true
+	return plots, nil
+}
+
+// temporalSuggestionSection shows the coarsening found for the policy,
+// with the figures before and after.
+func temporalSuggestionSection(sg *reidrisk.TemporalSuggestion) htmlreport.Section {
+	s := htmlreport.Section{ID: "temporal-suggestion", Title: "Coarsening that meets " + sg.Policy}
+	if sg.Met {
+		days, err := temporal.ParseDayLevel(sg.Weekday)
+		if err != nil {
+			days = temporal.AnyDay
 		}
-		s.Table = &htmlreport.Table{Header: []string{"figure", "before", "after"}, Rows: [][]string{
-			{"subjects unique on one habit", pct(float64(sg.Before.UniqueP1)), pct(float64(sg.After.UniqueP1))},
-			{"subjects sharing a habit with at most one other", pct(float64(sg.Before.Le2)), pct(float64(sg.After.Le2))},
-			{"subjects unique on a pair of habits", pct(float64(sg.Before.UniqueP2)), pct(float64(sg.After.UniqueP2))},
-			{"distinct habits", textfmt.Thousands(int64(sg.Before.DistinctHabits)), textfmt.Thousands(int64(sg.After.DistinctHabits))},
-		}}
-		secs = append(secs, s)
+		key := temporal.Generalization{SlotMinutes: sg.SlotMinutes, Days: days, DurationBucket: sg.DurationBucket, Attrs: sg.Attrs}
+		s.Verdict = "Coarsen the event key to " + key.Describe() + "."
+	} else {
+		s.Verdict = "No coarsening within the search budget meets the policy; the closest is shown."
+		s.Bad = true
 	}
-	return secs, nil
+	s.Table = &htmlreport.Table{Header: []string{"figure", "before", "after"}, Rows: [][]string{
+		{"subjects unique on one habit", pct(float64(sg.Before.UniqueP1)), pct(float64(sg.After.UniqueP1))},
+		{"subjects sharing a habit with at most one other", pct(float64(sg.Before.Le2)), pct(float64(sg.After.Le2))},
+		{"subjects unique on a pair of habits", pct(float64(sg.Before.UniqueP2)), pct(float64(sg.After.UniqueP2))},
+		{"distinct habits", textfmt.Thousands(int64(sg.Before.DistinctHabits)), textfmt.Thousands(int64(sg.After.DistinctHabits))},
+	}}
+	return s
 }
 
 // applySections shows what applying a saved transform did: records read,
