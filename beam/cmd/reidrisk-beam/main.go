@@ -161,6 +161,23 @@ func inputs(ctx context.Context, h cliflags.Hierarchies) ([]string, error) {
 	return paths, checkOutputs(paths, h)
 }
 
+// expand lists the files matching a pattern through Beam's filesystems.
+func expand(ctx context.Context, pattern string) ([]string, error) {
+	fs, err := filesystem.New(ctx, pattern)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := fs.List(ctx, pattern)
+	fs.Close()
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("%s: no file matches", pattern)
+	}
+	return paths, nil
+}
+
 // fileList is the collection of the input files, spread over the workers.
 func fileList(s beam.Scope, paths []string) beam.PCollection {
 	return beam.Reshuffle(s, beam.CreateList(s, paths))

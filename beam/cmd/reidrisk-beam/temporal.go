@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
@@ -96,23 +95,6 @@ func runTemporal(ctx context.Context) error {
 	return beamx.Run(ctx, p)
 }
 
-// expand lists the files matching a pattern through Beam's filesystems.
-func expand(ctx context.Context, pattern string) ([]string, error) {
-	fs, err := filesystem.New(ctx, pattern)
-	if err != nil {
-		return nil, err
-	}
-	paths, err := fs.List(ctx, pattern)
-	fs.Close()
-	if err != nil {
-		return nil, err
-	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("%s: no file matches", pattern)
-	}
-	return paths, nil
-}
-
 // temporalReport is the JSON of --mode temporal: the field names and
 // layout of `reidrisk temporal --format json`, with only the figures
 // computed on Beam. It is not an instance of
@@ -124,7 +106,7 @@ type temporalReport struct {
 	Events             int64                    `json:"events"`
 	SkippedEvents      int64                    `json:"skipped_events"`
 	OffsetlessTimes    string                   `json:"offsetless_times"`
-	Key                reidrisk.TemporalKey              `json:"key"`
+	Key                reidrisk.TemporalKey     `json:"key"`
 	Subjects           int64                    `json:"subjects"`
 	SubjectsWithHabits int64                    `json:"subjects_with_habits"`
 	DistinctHabits     int64                    `json:"distinct_habits"`
