@@ -40,7 +40,10 @@
 // line and column.
 //
 // Bad input gives an [*InputError] naming the file, the 1-based data row,
-// the line where that row starts (CSV) and the column.
+// the line where that row starts (CSV) and the column, and wrapping its
+// cause, if any. An error found after encoding, which the encoded table
+// knows by row only (a bad weight, a bad duration), gets its line from
+// [Source.Locate].
 //
 // # Writing
 //
