@@ -450,6 +450,9 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 	if src == nil || tr == nil {
 		return nil, fmt.Errorf("reidrisk: Apply needs a source and a transform")
 	}
+	if err := opt.Validate(tr); err != nil {
+		return nil, err
+	}
 	g, err := tr.Generalizer()
 	if err != nil {
 		return nil, err

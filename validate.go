@@ -356,3 +356,12 @@ func (o TemporalOptions) Validate() error {
 	}
 	return nil
 }
+
+// Validate reports a column that Identifiers or Keep name twice, or that
+// has a role in the transform tr (its quasi-identifiers and sensitive
+// columns, fields "Transform.QI" and "Transform.Sensitive"), as an
+// *OptionError. Apply calls it.
+func (opt ApplyOptions) Validate(tr *generalize.Transform) error {
+	return checkRoles(columnRole{"Transform.QI", tr.QI}, columnRole{"Transform.Sensitive", tr.Sensitive},
+		columnRole{"Identifiers", opt.Identifiers}, columnRole{"Keep", opt.Keep})
+}

@@ -94,6 +94,8 @@ func TestOtherOptionsValidate(t *testing.T) {
 		{TemporalOptions{Subject: "s", Time: "t", MinWeeks: -1}.Validate(), "MinWeeks", "reidrisk: MinWeeks = -1: want at least 1"},
 		{TemporalOptions{Subject: "s", Time: "t", TimeZone: "Mars/Olympus"}.Validate(), "TimeZone", `reidrisk: TimeZone = "Mars/Olympus": not an IANA time zone name (e.g. Europe/Amsterdam, America/New_York, UTC)`},
 		{TemporalOptions{Subject: "s", Time: "t", DurationColumn: "d"}.Validate(), "DurationBucket", "reidrisk: DurationColumn and DurationBucket go together"},
+		{ApplyOptions{Keep: []string{"a"}}.Validate(&generalize.Transform{QI: []string{"a"}}), "Keep", `reidrisk: column "a" is given to both Transform.QI and Keep`},
+		{ApplyOptions{Identifiers: []string{"i", "i"}}.Validate(&generalize.Transform{QI: []string{"a"}}), "Identifiers", `reidrisk: Identifiers names column "i" twice`},
 	} {
 		wantField(t, tc.want, tc.err, tc.field, tc.want)
 	}

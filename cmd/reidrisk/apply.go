@@ -63,9 +63,9 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := cliflags.CheckRoles(cliflags.Role{Flag: "the transform's quasi-identifiers", Names: tr.QI}, cliflags.Role{Flag: "the transform's sensitive columns", Names: tr.Sensitive},
-		cliflags.Role{Flag: "--identifiers", Names: identifiers}, cliflags.Role{Flag: "--keep", Names: keep}); err != nil {
-		return err
+	opt := reidrisk.ApplyOptions{Star: f.star || tr.Star, Identifiers: identifiers, Keep: keep, ShowValues: f.in.showValues}
+	if err := opt.Validate(tr); err != nil {
+		return cliflags.Mapper{}.Usage(err)
 	}
 	src, err := openInput(e, file, f.in)
 	if err != nil {
@@ -73,7 +73,8 @@ func runApply(ctx context.Context, e env, args []string) error {
 	}
 	defer src.Close()
 	bar := newProgress(e, f.in.quiet)
-	rep, err := reidrisk.Apply(ctx, src, tr, outs[0], format, reidrisk.ApplyOptions{Star: f.star || tr.Star, Identifiers: identifiers, Keep: keep, ShowValues: f.in.showValues, Progress: bar.update})
+	opt.Progress = bar.update
+	rep, err := reidrisk.Apply(ctx, src, tr, outs[0], format, opt)
 	bar.done()
 	if err != nil {
 		return err

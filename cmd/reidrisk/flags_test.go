@@ -18,6 +18,8 @@ func TestBadFlagValues(t *testing.T) {
 	temporal := []string{"temporal", in, "--subject", "a", "--time", "t"}
 	sets := []string{"sets", in, "--subject", "a", "--item", "b"}
 	suppress := []string{"suppress", in, "--qi", "a,b"}
+	tr := writeFile(t, "t.json", `{"version":1,"qi":["a"],"levels":[0],"hierarchies":[{"column":"a","rows":[["1","*"]]}],"policy":{"k":1,"max_suppression":0}}`)
+	out := t.TempDir() + "/out.csv"
 	for _, tc := range []struct {
 		base []string
 		args []string
@@ -73,6 +75,7 @@ func TestBadFlagValues(t *testing.T) {
 		{temporal, []string{"--time-unit", "h"}, "--time-unit: "},
 		{temporal, []string{"--policy", "k>=2"}, "--policy: "},
 		{temporal, []string{"--attrs", "t"}, `column "t" is given to both --time and --attrs`},
+		{[]string{"apply", in, "--transform", tr, "--out", out}, []string{"--keep", "a"}, `column "a" is given to both the transform's quasi-identifiers and --keep`},
 	} {
 		args := append(append([]string{}, tc.base...), tc.args...)
 		code, _, errs := runCLI(t, "", args...)

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/reidrisk/reidrisk/internal/textfmt"
 )
 
 // SplitList splits the comma-separated value s of flag, trimming spaces
@@ -82,34 +80,6 @@ func quotedItem(s string) (item string, n int, ok bool) {
 		}
 		return b.String(), i, true
 	}
-}
-
-// Role is one flag that names columns in a role.
-type Role struct {
-	Flag  string
-	Names []string
-}
-
-// CheckRoles is a usage error when a flag names a column twice or two
-// flags give the same column different roles (an empty name is "not
-// given"); for flags whose options the library does not check together.
-func CheckRoles(roles ...Role) error {
-	seen := map[string]string{}
-	for _, g := range roles {
-		for _, n := range g.Names {
-			if n == "" {
-				continue
-			}
-			if prev, ok := seen[n]; ok {
-				if prev == g.Flag {
-					return Usagef("%s names column %s twice", g.Flag, textfmt.Name(n))
-				}
-				return Usagef("column %s is given to both %s and %s", textfmt.Name(n), prev, g.Flag)
-			}
-			seen[n] = g.Flag
-		}
-	}
-	return nil
 }
 
 // Delimiter turns the --delimiter flag into a rune; "" means detect.

@@ -30,6 +30,8 @@ var flagNames = map[string]string{
 	"Time": "--time", "Attrs": "--attrs", "DurationColumn": "--duration-col", "DurationBucket": "--duration-bucket",
 	"SlotMinutes": "--slot", "MinWeeks": "--min-weeks", "TimeZone": "--tz", "TimeUnit": "--time-unit",
 	"MaxP": "--max-p", "SampleSize": "--sample-size", "Policy": "--policy", "MaxEvaluations": "--max-evaluations",
+	// Not flags: the columns of a saved transform (reidrisk apply).
+	"Transform.QI": "the transform's quasi-identifiers", "Transform.Sensitive": "the transform's sensitive columns",
 }
 
 // FlagName returns the flag that sets an option field, or the field's
