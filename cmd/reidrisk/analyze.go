@@ -51,8 +51,9 @@ func loadHierarchies(h cliflags.Hierarchies) (map[string]map[string][]string, er
 	return out, nil
 }
 
+func (f *analyzeFlags) input() *inputFlags { return &f.in }
+
 func (f *analyzeFlags) register(fs *flag.FlagSet) {
-	f.in.register(fs)
 	f.cols.Register(fs, "")
 	fs.StringVar(&f.identifiers, "identifiers", "", "direct-identifier columns, comma-separated: checked, never analysed or printed")
 	fs.IntVar(&f.k, "k", reidrisk.DefaultK, "smallest acceptable class size")
@@ -76,9 +77,6 @@ func (f *analyzeFlags) register(fs *flag.FlagSet) {
 // set holds the names of the flags given on the command line.
 func (f *analyzeFlags) options(set map[string]bool) (reidrisk.Options, error) {
 	var opt reidrisk.Options
-	if err := f.in.check(); err != nil {
-		return opt, err
-	}
 	var err error
 	if opt.QI, opt.Sensitive, err = f.cols.Lists(); err != nil {
 		return opt, err
@@ -136,7 +134,7 @@ func (f *analyzeFlags) run(ctx context.Context, e env, s *started[reidrisk.Optio
 	if f.population == "-" && s.file == "-" {
 		return usagef("--population - and FILE - cannot both read standard input")
 	}
-	rep, err := onInput(e, s, f.in, nil, func(src *quasiid.Source, progress func(reidrisk.Progress)) (*reidrisk.Report, error) {
+	rep, err := onInput(e, s, f.in, nil, &opt.Progress, func(src *quasiid.Source) (*reidrisk.Report, error) {
 		if f.population != "" {
 			pop, err := openInput(e, f.population, f.in)
 			if err != nil {
@@ -145,7 +143,6 @@ func (f *analyzeFlags) run(ctx context.Context, e env, s *started[reidrisk.Optio
 			defer pop.Close()
 			opt.Population = pop
 		}
-		opt.Progress = progress
 		return reidrisk.Analyze(ctx, src, opt)
 	})
 	if err != nil {

@@ -21,8 +21,9 @@ type applyFlags struct {
 	columns   outputColumnFlags
 }
 
+func (f *applyFlags) input() *inputFlags { return &f.in }
+
 func (f *applyFlags) register(fs *flag.FlagSet) {
-	f.in.register(fs)
 	fs.StringVar(&f.transform, "transform", "", "transformation saved by reidrisk suggest --save-transform (required)")
 	fs.StringVar(&f.out, "out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows) (required)")
 	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * (default: as saved in the transform)")
@@ -33,9 +34,6 @@ func runApply(ctx context.Context, e env, args []string) error {
 	var f applyFlags
 	file, _, _, err := parseCommand(e, "apply", &f, args)
 	if err != nil {
-		return err
-	}
-	if err := f.in.check(); err != nil {
 		return err
 	}
 	if f.transform == "" || f.out == "" {

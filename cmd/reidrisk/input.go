@@ -59,17 +59,27 @@ func (f *inputFlags) check() error {
 	return nil
 }
 
-// parseCommand parses the arguments of the command name with the flags f
-// registers, flags before or after the FILE (see parseInterleaved). It
+// flagSet is a command's flags: the shared input flags and its own.
+type flagSet interface {
+	input() *inputFlags
+	register(*flag.FlagSet)
+}
+
+// parseCommand parses the arguments of the command name with the input
+// flags and those f registers (the input flags checked), flags before or after the FILE (see parseInterleaved). It
 // returns the one input FILE ("-" is standard input), the names of the
 // flags given on the command line, so that an option left out can differ
 // from one set to its default value, and the flag set.
-func parseCommand(e env, name string, f interface{ register(*flag.FlagSet) }, args []string) (file string, set map[string]bool, fs *flag.FlagSet, err error) {
+func parseCommand(e env, name string, f flagSet, args []string) (file string, set map[string]bool, fs *flag.FlagSet, err error) {
 	fs = flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	f.input().register(fs)
 	f.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
+		return "", nil, nil, err
+	}
+	if err := f.input().check(); err != nil {
 		return "", nil, nil, err
 	}
 	set = map[string]bool{}
@@ -91,7 +101,7 @@ type validator interface{ Validate() error }
 // validates: options maps them (set: the flags given), files names the
 // command's input and output files, and run does the work.
 type commandFlags[O validator] interface {
-	register(*flag.FlagSet)
+	flagSet
 	options(set map[string]bool) (O, error)
 	files(file string) (inputs, outputs []namedPath)
 	run(ctx context.Context, e env, s *started[O]) error
@@ -131,9 +141,10 @@ func runCommand[O validator](ctx context.Context, e env, name string, f commandF
 }
 
 // onInput opens the input FILE (with open, or openInput when open is nil)
-// and runs the library's call on it under a progress bar; an error of
-// call is told in flags.
-func onInput[O, R any](e env, s *started[O], in inputFlags, open func() (*quasiid.Source, error), call func(*quasiid.Source, func(reidrisk.Progress)) (R, error)) (R, error) {
+// and runs the library's call on it under a progress bar, which *progress
+// (the options' Progress field) is set to update; an error of call is told
+// in flags.
+func onInput[O, R any](e env, s *started[O], in inputFlags, open func() (*quasiid.Source, error), progress *func(reidrisk.Progress), call func(*quasiid.Source) (R, error)) (R, error) {
 	var zero R
 	if open == nil {
 		open = func() (*quasiid.Source, error) { return openInput(e, s.file, in) }
@@ -145,7 +156,8 @@ func onInput[O, R any](e env, s *started[O], in inputFlags, open func() (*quasii
 	defer src.Close()
 	bar := newProgress(e, in.quiet)
 	bar.input(src, s.file)
-	r, err := call(src, bar.update)
+	*progress = bar.update
+	r, err := call(src)
 	bar.done()
 	if err != nil {
 		return zero, s.flags.Map(err)

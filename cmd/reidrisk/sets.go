@@ -30,8 +30,9 @@ type setsFlags struct {
 	transform      string
 }
 
+func (f *setsFlags) input() *inputFlags { return &f.in }
+
 func (f *setsFlags) register(fs *flag.FlagSet) {
-	f.in.register(fs)
 	f.hierarchy = cliflags.Hierarchies{}
 	fs.StringVar(&f.item, "item", "", "column holding one item (device, format, title…) per row (required; --subject is required too)")
 	fs.IntVar(&f.m, "m", reidrisk.DefaultM, "largest number of items an attacker knows (1 to 3)")
@@ -46,9 +47,6 @@ func (f *setsFlags) register(fs *flag.FlagSet) {
 // options maps the flags to reidrisk.SetsOptions (Validate checks them).
 func (f *setsFlags) options(set map[string]bool) (reidrisk.SetsOptions, error) {
 	var opt reidrisk.SetsOptions
-	if err := f.in.check(); err != nil {
-		return opt, err
-	}
 	for col := range f.hierarchy {
 		if col != f.item {
 			return opt, usagef("--hierarchy %s=…: only the item column %q takes a hierarchy", col, f.item)
@@ -94,10 +92,7 @@ func (f *setsFlags) run(ctx context.Context, e env, s *started[reidrisk.SetsOpti
 	if f.transform != "" {
 		return applySetsTransform(ctx, e, f, open, out)
 	}
-	rep, err := onInput(e, s, f.in, open, func(src *quasiid.Source, progress func(reidrisk.Progress)) (*reidrisk.SetsReport, error) {
-		opt.Progress = progress
-		return reidrisk.Sets(ctx, src, opt)
-	})
+	rep, err := onInput(e, s, f.in, open, &opt.Progress, func(src *quasiid.Source) (*reidrisk.SetsReport, error) { return reidrisk.Sets(ctx, src, opt) })
 	if err != nil {
 		return err
 	}

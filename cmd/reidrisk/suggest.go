@@ -28,8 +28,9 @@ type suggestFlags struct {
 	local         bool
 }
 
+func (f *suggestFlags) input() *inputFlags { return &f.in }
+
 func (f *suggestFlags) register(fs *flag.FlagSet) {
-	f.in.register(fs)
 	f.cols.Register(fs, "")
 	f.policy.Register(fs, cliflags.PolicyDefaults{Metric: "dm"})
 	fs.BoolVar(&f.auto, "auto-hierarchies", false, "build a hierarchy from the data for every QI without one")
@@ -46,9 +47,6 @@ func (f *suggestFlags) register(fs *flag.FlagSet) {
 // exist.
 func (f *suggestFlags) options(set map[string]bool) (reidrisk.SuggestOptions, error) {
 	var opt reidrisk.SuggestOptions
-	if err := f.in.check(); err != nil {
-		return opt, err
-	}
 	var err error
 	if opt.QI, opt.Sensitive, err = f.cols.Lists(); err != nil {
 		return opt, err
@@ -92,10 +90,7 @@ func (f *suggestFlags) run(ctx context.Context, e env, s *started[reidrisk.Sugge
 	if out != nil {
 		opt.Output = out
 	}
-	rep, err := onInput(e, s, f.in, nil, func(src *quasiid.Source, progress func(reidrisk.Progress)) (*reidrisk.SuggestReport, error) {
-		opt.Progress = progress
-		return reidrisk.Suggest(ctx, src, opt)
-	})
+	rep, err := onInput(e, s, f.in, nil, &opt.Progress, func(src *quasiid.Source) (*reidrisk.SuggestReport, error) { return reidrisk.Suggest(ctx, src, opt) })
 	if err != nil {
 		return err
 	}

@@ -24,8 +24,9 @@ type suppressFlags struct {
 	out        string
 }
 
+func (f *suppressFlags) input() *inputFlags { return &f.in }
+
 func (f *suppressFlags) register(fs *flag.FlagSet) {
-	f.in.register(fs)
 	fs.StringVar(&f.cols.QI, "qi", "", "quasi-identifier columns, comma-separated (required)")
 	fs.Int64Var(&f.k, "k", 0, "every record must match at least k records (in subjects when --subject is given), * matching any value (required)")
 	fs.StringVar(&f.importance, "importance", "", "QIs from the most important (blanked last) to the least important, comma-separated, as sdcMicro's importance 1, 2, …; default: more distinct values, less important")
@@ -35,9 +36,6 @@ func (f *suppressFlags) register(fs *flag.FlagSet) {
 // options maps the flags to reidrisk.SuppressOptions (Validate checks them).
 func (f *suppressFlags) options(map[string]bool) (reidrisk.SuppressOptions, error) {
 	var opt reidrisk.SuppressOptions
-	if err := f.in.check(); err != nil {
-		return opt, err
-	}
 	var err error
 	if opt.QI, _, err = f.cols.Lists(); err != nil {
 		return opt, err
@@ -67,10 +65,7 @@ func (f *suppressFlags) run(ctx context.Context, e env, s *started[reidrisk.Supp
 	if out != nil {
 		opt.Output = out
 	}
-	rep, err := onInput(e, s, f.in, nil, func(src *quasiid.Source, progress func(reidrisk.Progress)) (*reidrisk.SuppressReport, error) {
-		opt.Progress = progress
-		return reidrisk.Suppress(ctx, src, opt)
-	})
+	rep, err := onInput(e, s, f.in, nil, &opt.Progress, func(src *quasiid.Source) (*reidrisk.SuppressReport, error) { return reidrisk.Suppress(ctx, src, opt) })
 	if err != nil {
 		return err
 	}

@@ -39,8 +39,9 @@ type temporalFlags struct {
 	columns        outputColumnFlags
 }
 
+func (f *temporalFlags) input() *inputFlags { return &f.in }
+
 func (f *temporalFlags) register(fs *flag.FlagSet) {
-	f.in.register(fs)
 	fs.StringVar(&f.time, "time", "", "timestamp column: ISO 8601 (offset honoured; none = UTC, or local with --tz), integer Unix time (see --time-unit) or an Arrow timestamp (required)")
 	fs.StringVar(&f.slot, "slot", "60m", "time-of-day slot width, a whole number of minutes dividing a day: 1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 18, 20, 24, 30, 32, 36, 40, 45, 48, 60, 72, 80, 90, 96, 120, 144, 160, 180, 240, 288, 360 (day parts), 480, 720 or 1440 (no time of day); as minutes or a duration (30m, 2h)")
 	fs.IntVar(&f.minWeeks, "min-weeks", 4, "distinct ISO weeks in which an event key must occur to be a habit")
@@ -63,9 +64,6 @@ func (f *temporalFlags) register(fs *flag.FlagSet) {
 // them); --slot is parsed here.
 func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, error) {
 	var opt reidrisk.TemporalOptions
-	if err := f.in.check(); err != nil {
-		return opt, err
-	}
 	slot, err := cliflags.Slot(f.slot)
 	if err != nil {
 		return opt, err
@@ -121,10 +119,7 @@ func (f *temporalFlags) run(ctx context.Context, e env, s *started[reidrisk.Temp
 	if err != nil {
 		return err
 	}
-	rep, err := onInput(e, s, f.in, open, func(src *quasiid.Source, progress func(reidrisk.Progress)) (*reidrisk.TemporalReport, error) {
-		opt.Progress = progress
-		return reidrisk.Temporal(ctx, src, opt)
-	})
+	rep, err := onInput(e, s, f.in, open, &opt.Progress, func(src *quasiid.Source) (*reidrisk.TemporalReport, error) { return reidrisk.Temporal(ctx, src, opt) })
 	if err != nil {
 		return err
 	}
