@@ -36,6 +36,11 @@ type applyPage struct {
 	Report    *reidrisk.ApplyReport
 }
 
+// rowsIntro is a report's opening line: the file, its rows and its QIs.
+func rowsIntro(source string, rows int64, qi []string) string {
+	return fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(source), textfmt.Thousands(rows), strings.Join(qi, ", "))
+}
+
 // writeHTML writes a self-contained HTML report with inline SVG plots.
 func writeHTML(w io.Writer, pg htmlPage) error {
 	page := htmlreport.Page{Title: pg.Title, Intro: pg.Intro}
@@ -45,39 +50,36 @@ func writeHTML(w io.Writer, pg htmlPage) error {
 	if len(pg.Demo) > 0 {
 		page.Sections = append(page.Sections, demoSection(pg.Demo))
 	}
-	if r := pg.Analyze; r != nil {
+	// add adds a command's sections, and its intro if the page has none.
+	add := func(intro string, secs []htmlreport.Section, err error) error {
 		if page.Intro == "" {
-			page.Intro = fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), textfmt.Thousands(r.Rows), strings.Join(r.QI, ", "))
-		}
-		secs, err := analyzeSections(r)
-		if err != nil {
-			return err
+			page.Intro = intro
 		}
 		page.Sections = append(page.Sections, secs...)
+		return err
+	}
+	if r := pg.Analyze; r != nil {
+		secs, err := analyzeSections(r)
+		if err := add(rowsIntro(r.Source, r.Rows, r.QI), secs, err); err != nil {
+			return err
+		}
 		for _, wn := range r.Warnings {
 			page.Footer = append(page.Footer, "Warning: "+wn+".")
 		}
 		page.Footer = append(page.Footer, "Nulls: "+r.NullRule+".")
 	}
 	if r := pg.Suggest; r != nil {
-		if page.Intro == "" {
-			page.Intro = fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), textfmt.Thousands(r.Rows), strings.Join(r.QI, ", "))
-		}
 		secs, err := suggestSections(r)
-		if err != nil {
+		if err := add(rowsIntro(r.Source, r.Rows, r.QI), secs, err); err != nil {
 			return err
 		}
-		page.Sections = append(page.Sections, secs...)
 	}
 	if r := pg.Temporal; r != nil {
-		if page.Intro == "" {
-			page.Intro = fmt.Sprintf("%s: %s events of %s subjects.", filepath.Base(r.Source), textfmt.Thousands(r.Events), textfmt.Thousands(int64(r.Subjects)))
-		}
 		secs, err := temporalSections(r)
-		if err != nil {
+		intro := fmt.Sprintf("%s: %s events of %s subjects.", filepath.Base(r.Source), textfmt.Thousands(r.Events), textfmt.Thousands(int64(r.Subjects)))
+		if err := add(intro, secs, err); err != nil {
 			return err
 		}
-		page.Sections = append(page.Sections, secs...)
 	}
 	if a := pg.Apply; a != nil {
 		if page.Intro == "" {
@@ -86,7 +88,7 @@ func writeHTML(w io.Writer, pg htmlPage) error {
 		page.Sections = append(page.Sections, applySections(a)...)
 	}
 	if r := pg.Suppress; r != nil {
-		page.Intro = suppressIntro(r)
+		page.Intro = rowsIntro(r.Source, r.Rows, r.QI)
 		page.Sections = append(page.Sections, suppressSections(r)...)
 		page.Footer = append(page.Footer, "Nulls: "+r.NullRule+".")
 	}

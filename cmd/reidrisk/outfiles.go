@@ -22,3 +22,8 @@ func createOutputs(ctx context.Context, e env, inputs []namedPath, outs ...named
 	set, _ := ctx.Value(outputsKey{}).(*safeout.Set)
 	return cliflags.Create(set, e.stdin, inputs, outs...)
 }
+
+// fileAndOut are the files of a command that reads FILE and writes --out.
+func fileAndOut(file, out string) (inputs, outputs []namedPath) {
+	return []namedPath{{Path: file}}, []namedPath{{Flag: "--out", Path: out}}
+}

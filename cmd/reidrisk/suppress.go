@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/reidrisk/reidrisk"
@@ -53,7 +52,7 @@ func (f *suppressFlags) options(map[string]bool) (reidrisk.SuppressOptions, erro
 }
 
 func (f *suppressFlags) files(file string) (inputs, outputs []namedPath) {
-	return []namedPath{{Path: file}}, []namedPath{{Flag: "--out", Path: f.out}}
+	return fileAndOut(file, f.out)
 }
 
 func runSuppress(ctx context.Context, e env, args []string) error {
@@ -119,9 +118,4 @@ func suppressSections(r *reidrisk.SuppressReport) []htmlreport.Section {
 		[]string{"k before (exact classes)", fmt.Sprint(r.KBefore)}, []string{"k after (* matching any value)", fmt.Sprint(r.KAfter)})
 	s.Table = t
 	return []htmlreport.Section{s}
-}
-
-// suppressIntro is the HTML report's opening line for suppress.
-func suppressIntro(r *reidrisk.SuppressReport) string {
-	return fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), textfmt.Thousands(r.Rows), strings.Join(r.QI, ", "))
 }

@@ -106,7 +106,7 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 }
 
 func (f *temporalFlags) files(file string) (inputs, outputs []namedPath) {
-	return []namedPath{{Path: file}}, []namedPath{{Flag: "--out", Path: f.out}}
+	return fileAndOut(file, f.out)
 }
 
 func runTemporal(ctx context.Context, e env, args []string) error {

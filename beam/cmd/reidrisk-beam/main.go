@@ -137,12 +137,11 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	paths, err := inputs(ctx, nil)
+	p, s, files, err := pipeline(ctx)
 	if err != nil {
 		return err
 	}
-	p, s := beam.NewPipelineWithRoot()
-	partials := rbeam.CountFiles(s, fileList(s, paths), opt)
+	partials := rbeam.CountFiles(s, files, opt)
 	summary := rbeam.Measures(s, partials, rbeam.MeasureOptions{Shards: *shards, L: int(policy.L)})
 	beam.ParDo0(s, &summaryFn{Path: *output, Threshold: *threshold, Subject: in.Subject != "", K: policy.K}, summary)
 	if *classes != "" {
@@ -176,6 +175,16 @@ func expand(ctx context.Context, pattern string) ([]string, error) {
 		return nil, fmt.Errorf("%s: no file matches", pattern)
 	}
 	return paths, nil
+}
+
+// pipeline starts a pipeline over the input files (see inputs).
+func pipeline(ctx context.Context) (*beam.Pipeline, beam.Scope, beam.PCollection, error) {
+	paths, err := inputs(ctx, nil)
+	if err != nil {
+		return nil, beam.Scope{}, beam.PCollection{}, err
+	}
+	p, s := beam.NewPipelineWithRoot()
+	return p, s, fileList(s, paths), nil
 }
 
 // fileList is the collection of the input files, spread over the workers.

@@ -85,12 +85,11 @@ func runTemporal(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	paths, err := inputs(ctx, nil)
+	p, s, files, err := pipeline(ctx)
 	if err != nil {
 		return err
 	}
-	p, s := beam.NewPipelineWithRoot()
-	summary := rbeam.TemporalMeasures(s, rbeam.TemporalFiles(s, fileList(s, paths), opt), opt)
+	summary := rbeam.TemporalMeasures(s, rbeam.TemporalFiles(s, files, opt), opt)
 	beam.ParDo0(s, &temporalSummaryFn{Path: *output, Source: *input, Opt: opt}, summary)
 	return beamx.Run(ctx, p)
 }
