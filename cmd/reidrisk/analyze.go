@@ -121,10 +121,6 @@ func (f *analyzeFlags) files(file string) (inputs, outputs []namedPath) {
 		[]namedPath{{Flag: "--records", Path: f.records}}
 }
 
-func runAnalyze(ctx context.Context, e env, args []string) error {
-	return runCommand(ctx, e, "analyze", &analyzeFlags{}, args)
-}
-
 func (f *analyzeFlags) run(ctx context.Context, e env, s *started[reidrisk.Options]) error {
 	opt := s.opt
 	var err error

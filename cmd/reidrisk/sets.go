@@ -74,10 +74,6 @@ func (f *setsFlags) files(file string) (inputs, outputs []namedPath) {
 		[]namedPath{{Flag: "--out", Path: f.out}, {Flag: "--save-transform", Path: f.saveTransform}}
 }
 
-func runSets(ctx context.Context, e env, args []string) error {
-	return runCommand(ctx, e, "sets", &setsFlags{}, args)
-}
-
 func (f *setsFlags) run(ctx context.Context, e env, s *started[reidrisk.SetsOptions]) error {
 	opt, out, saved := s.opt, s.outs[0], s.outs[1]
 	if hs, err := f.hierarchy.Read(); err != nil {

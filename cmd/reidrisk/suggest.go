@@ -77,10 +77,6 @@ func (f *suggestFlags) files(file string) (inputs, outputs []namedPath) {
 		[]namedPath{{Flag: "--out", Path: f.out}, {Flag: "--save-transform", Path: f.saveTransform}}
 }
 
-func runSuggest(ctx context.Context, e env, args []string) error {
-	return runCommand(ctx, e, "suggest", &suggestFlags{}, args)
-}
-
 func (f *suggestFlags) run(ctx context.Context, e env, s *started[reidrisk.SuggestOptions]) error {
 	opt, out, transform := s.opt, s.outs[0], s.outs[1]
 	var err error

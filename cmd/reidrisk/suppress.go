@@ -55,10 +55,6 @@ func (f *suppressFlags) files(file string) (inputs, outputs []namedPath) {
 	return fileAndOut(file, f.out)
 }
 
-func runSuppress(ctx context.Context, e env, args []string) error {
-	return runCommand(ctx, e, "suppress", &suppressFlags{}, args)
-}
-
 func (f *suppressFlags) run(ctx context.Context, e env, s *started[reidrisk.SuppressOptions]) error {
 	opt, out := s.opt, s.outs[0]
 	if out != nil {

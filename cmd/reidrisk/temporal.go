@@ -109,10 +109,6 @@ func (f *temporalFlags) files(file string) (inputs, outputs []namedPath) {
 	return fileAndOut(file, f.out)
 }
 
-func runTemporal(ctx context.Context, e env, args []string) error {
-	return runCommand(ctx, e, "temporal", &temporalFlags{}, args)
-}
-
 func (f *temporalFlags) run(ctx context.Context, e env, s *started[reidrisk.TemporalOptions]) error {
 	opt := s.opt
 	open, err := reopener(e, s.file, f.in, f.out != "")
