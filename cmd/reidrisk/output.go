@@ -278,13 +278,11 @@ func pct(f float64) string {
 // num formats a figure with up to 7 significant digits; ±Inf as "∞".
 func num(f reidrisk.Float) string {
 	v := float64(f)
-	switch {
-	case math.IsInf(v, 1):
-		return "∞"
-	case math.IsInf(v, -1):
-		return "-∞"
-	case math.IsNaN(v):
+	if math.IsNaN(v) {
 		return "n/a"
+	}
+	if math.IsInf(v, 0) {
+		return map[bool]string{true: "∞", false: "-∞"}[v > 0]
 	}
 	return strconv.FormatFloat(v, 'g', 7, 64)
 }
