@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/internal/cliflags"
@@ -259,7 +258,3 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
-
-// trimLib removes the library's "reidrisk: " prefix from a message (the
-// command prefixes "reidrisk COMMAND: " itself).
-func trimLib(s string) string { return strings.TrimPrefix(s, "reidrisk: ") }
