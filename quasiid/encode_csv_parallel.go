@@ -94,6 +94,9 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 			if err = ctx.Err(); err == nil {
 				err = m.merge(r)
 			}
+			if err == nil {
+				err = c.sink.flush(t, m.rows, false)
+			}
 			recycle(r)
 			<-credit
 			if err != nil {
@@ -117,6 +120,9 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 	}
 	if opt.Progress != nil && m.rows > reported {
 		opt.Progress(m.rows)
+	}
+	if err := c.sink.flush(t, m.rows, true); err != nil {
+		return nil, err
 	}
 	c.rows, c.blank, c.done = m.rows, m.blank, true
 	t.Rows = int(m.rows)
@@ -419,7 +425,9 @@ func (m *csvMerge) merge(r *csvResult) error {
 // is known, else doubling.
 func (m *csvMerge) grow(codes []uint32, n, blockBytes int) []uint32 {
 	want := 2*len(codes) + n
-	if m.c.size > 0 && blockBytes > 0 {
+	if k := m.c.sink; k.streaming() {
+		want = max(want, k.size+n) // a chunk, reused
+	} else if m.c.size > 0 && blockBytes > 0 {
 		if est := int(float64(m.c.size) / float64(blockBytes) * float64(n) * 1.02); est >= len(codes)+n {
 			want = est
 		}
@@ -461,27 +469,18 @@ func (m *csvMerge) sequential(b *csvBlock) error {
 	}
 	s := &csvReader{name: c.name, header: c.header, nulls: c.nulls, batch: c.batch, rows: m.rows,
 		r: c.newParser(in, m.rows, int(m.line)), lineBase: int(m.line),
-		next: int(m.line - m.trail + 1)}
+		next: int(m.line - m.trail + 1), sink: c.sink}
 	rows0 := s.rows
-	for {
+	for more := true; more; {
 		if s.rows%int64(c.batch) == 0 {
 			if err := m.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		rec := s.readRow()
-		if rec == nil {
-			break
+		var err error
+		if more, err = s.encodeRow(m.t, m.encs); err != nil {
+			return err
 		}
-		for _, e := range m.encs {
-			v := rec[e.field]
-			if err := e.encodeText(v, s.isNull(v), s.rows, s.line); err != nil {
-				return err
-			}
-		}
-	}
-	if s.err != nil {
-		return s.err
 	}
 	m.line += int64(bytes.Count(b.data, []byte{'\n'})) // (the rest block is the last)
 	if s.rows > rows0 {
