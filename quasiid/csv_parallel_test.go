@@ -95,18 +95,28 @@ func referenceCodes(t *testing.T, data string, cols []int) (codes [][]uint32, va
 	}
 }
 
-// checkParallelCSV encodes data through the fast path and compares it
-// with encoding/csv.
+// checkParallelCSV encodes data through the fast path, in blocks of the
+// usual size and in blocks of 64 bytes, and compares it with encoding/csv.
 func checkParallelCSV(t *testing.T, data string, cols []int) {
+	t.Helper()
+	checkParallelCSVBlocks(t, data, cols, 0)
+	checkParallelCSVBlocks(t, data, cols, 64)
+}
+
+// checkParallelCSVBlocks is checkParallelCSV with blocks of block bytes
+// (0: the usual size).
+func checkParallelCSVBlocks(t *testing.T, data string, cols []int, block int) {
 	t.Helper()
 	src, err := Read("p.csv", strings.NewReader(data), ReadOptions{Delimiter: ','})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	if c := src.rr.(*csvReader); c.raw == nil {
+	c := src.rr.(*csvReader)
+	if c.raw == nil {
 		t.Fatal("the fast path is not taken")
 	}
+	c.blockSize = block
 	names := src.Columns()
 	var spec Spec
 	for _, c := range cols {

@@ -91,6 +91,7 @@ func zeroBytes(x uint64) uint64 {
 type keyCodes struct {
 	slots []keySlot // hi == 0 marks an empty slot; a packed key's hi is never 0
 	n     int
+	shift uint // 64 - log2(len(slots)): the hash's top bits index the slots
 }
 
 type keySlot struct {
@@ -124,7 +125,7 @@ func packKey16(b []byte, n int) (lo, hi uint64) {
 func (t *keyCodes) slot(lo, hi uint64) int {
 	slots := t.slots
 	mask := uint64(len(slots) - 1)
-	i := ((lo ^ bits.RotateLeft64(hi, 29)) * 0x9e3779b97f4a7c15) >> 32 & mask
+	i := ((lo ^ bits.RotateLeft64(hi, 29)) * 0x9e3779b97f4a7c15) >> t.shift
 	for s := &slots[i]; s.hi != 0 && (s.hi != hi || s.lo != lo); s = &slots[i] {
 		i = (i + 1) & mask
 	}
@@ -145,6 +146,7 @@ func (t *keyCodes) put(lo, hi uint64, code uint32) {
 	if 2*(t.n+1) > len(t.slots) {
 		old := t.slots
 		t.slots, t.n = make([]keySlot, max(64, 2*len(old))), 0
+		t.shift = uint(64 - bits.TrailingZeros(uint(len(t.slots))))
 		for _, s := range old {
 			if s.hi != 0 {
 				t.put(s.lo, s.hi, s.code)

@@ -180,11 +180,19 @@ func (w *csvWorker) encodeBatch(data []byte, n int, r *csvResult) bool {
 		}
 		keys := &w.keys[k]
 		codes := r.codes[k]
+		var runLo, runHi uint64 // the last key, for runs of one account
+		var runCode uint32
 		for o := f; o < len(bounds); o += stride {
 			s, e := int(bounds[o]), int(bounds[o+1])-1
 			if s+16 <= len(data) && e-s <= 15 {
-				if code, ok := keys.get(packKey16(data[s:s+16], e-s)); ok {
+				lo, hi := packKey16(data[s:s+16], e-s)
+				if lo == runLo && hi == runHi {
+					codes = append(codes, runCode)
+					continue
+				}
+				if code, ok := keys.get(lo, hi); ok {
 					codes = append(codes, code)
+					runLo, runHi, runCode = lo, hi, code
 					continue
 				}
 			}
@@ -229,7 +237,10 @@ func (w *csvWorker) cell(k int, v []byte, r *csvResult) bool {
 		lo, hi := packKey(v)
 		var found bool
 		if code, found = w.keys[k].get(lo, hi); !found {
-			code = d.codeBytes(v)
+			// w.keys[k] alone indexes the short values of d: they are
+			// appended to it, not hashed into its map.
+			code = uint32(len(d.values))
+			d.values = append(d.values, string(v))
 			w.keys[k].put(lo, hi, code)
 		}
 	} else if w.last[k] != nil && bytes.Equal(v, w.last[k]) {
