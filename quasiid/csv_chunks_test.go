@@ -26,16 +26,13 @@ type chunkedCSV struct {
 // bytes and chunks of chunk rows, and appends the chunks.
 func readCSVChunks(t *testing.T, data string, spec Spec, block, chunk int, opt EncodeOptions, fn func(*Table, int64) error) (*chunkedCSV, error) {
 	t.Helper()
-	src, err := Read("c.csv", strings.NewReader(data), ReadOptions{Delimiter: ','})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := openCSVBlocks(t, "c.csv", data, block)
 	defer src.Close()
-	c := src.rr.(*csvReader)
-	c.blockSize, c.chunkRows = block, chunk
+	src.rr.(*csvReader).chunkRows = chunk
 	out := &chunkedCSV{}
 	var next int64
 	opt.Progress = func(rows int64) { out.progress = append(out.progress, rows) }
+	var err error
 	out.table, err = EncodeChunks(context.Background(), src, spec, opt, func(ch *Table, first int64) error {
 		if first != next {
 			t.Fatalf("chunk at row %d, want %d", first, next)
@@ -83,10 +80,7 @@ func readCSVChunks(t *testing.T, data string, spec Spec, block, chunk int, opt E
 // encodeCSVString is Encode of data.
 func encodeCSVString(t *testing.T, data string, spec Spec, opt EncodeOptions) (*Table, error) {
 	t.Helper()
-	src, err := Read("c.csv", strings.NewReader(data), ReadOptions{Delimiter: ','})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := openCSVBlocks(t, "c.csv", data, 0)
 	defer src.Close()
 	return Encode(context.Background(), src, spec, opt)
 }

@@ -103,20 +103,28 @@ func checkParallelCSV(t *testing.T, data string, cols []int) {
 	checkParallelCSVBlocks(t, data, cols, 64)
 }
 
-// checkParallelCSVBlocks is checkParallelCSV with blocks of block bytes
-// (0: the usual size).
-func checkParallelCSVBlocks(t *testing.T, data string, cols []int, block int) {
+// openCSVBlocks reads data as comma-separated CSV named name, to be read
+// by the fast path in blocks of block bytes (0: the usual size).
+func openCSVBlocks(t *testing.T, name, data string, block int) *Source {
 	t.Helper()
-	src, err := Read("p.csv", strings.NewReader(data), ReadOptions{Delimiter: ','})
+	src, err := Read(name, strings.NewReader(data), ReadOptions{Delimiter: ','})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
 	c := src.rr.(*csvReader)
 	if c.raw == nil {
 		t.Fatal("the fast path is not taken")
 	}
 	c.blockSize = block
+	return src
+}
+
+// checkParallelCSVBlocks is checkParallelCSV with blocks of block bytes
+// (0: the usual size).
+func checkParallelCSVBlocks(t *testing.T, data string, cols []int, block int) {
+	t.Helper()
+	src := openCSVBlocks(t, "p.csv", data, block)
+	defer src.Close()
 	names := src.Columns()
 	var spec Spec
 	for _, c := range cols {
