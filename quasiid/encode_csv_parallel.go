@@ -22,7 +22,7 @@ const csvBlockSize = 2 << 20
 // maxLocalDict bounds a worker's dictionary of one column: past it the
 // worker starts afresh, so that a column of unique values is not held
 // once per worker.
-const maxLocalDict = 1 << 16
+const maxLocalDict = 1 << 14
 
 // encodeCSVParallel is Encode for a CSV source whose header was read from
 // the buffer (c.raw is set): the input is cut into blocks of whole
