@@ -49,35 +49,67 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	nw := max(1, runtime.GOMAXPROCS(0))
-	blocks := make(chan *csvBlock, nw)
-	results := make(chan *csvResult, nw)
+	m := &csvMerge{ctx: ctx, c: c, t: t, encs: encs, workers: make([]*csvWorker, nw), line: int64(bytes.Count(c.head, []byte{'\n'}))}
+	m.l2g = make([][][]uint32, nw)
+	for w := range m.workers {
+		m.workers[w] = newCSVWorker(w, c, encs)
+		m.l2g[w] = make([][]uint32, len(encs))
+	}
 	credit := make(chan struct{}, 2*nw+2) // blocks in flight
-	var readErr error
+	results, readErr := c.parseBlocks(ctx, m.workers, credit)
+	if err := m.run(results, credit, cancel, opt); err != nil {
+		return nil, err
+	}
+	if err := *readErr; err != nil {
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	if opt.Progress != nil && m.rows > m.reported {
+		opt.Progress(m.rows)
+	}
+	if err := c.sink.flush(t, m.rows, true); err != nil {
+		return nil, err
+	}
+	c.rows, c.blank, c.done = m.rows, m.blank, true
+	t.Rows = int(m.rows)
+	return t, nil
+}
+
+// parseBlocks starts the goroutines of the fast path: one cuts the input
+// into blocks (readBlocks), taking a credit for each, and the workers
+// parse them. The results come in any order; the channel is closed when
+// every goroutine is done, and the reading error is then set.
+func (c *csvReader) parseBlocks(ctx context.Context, workers []*csvWorker, credit chan struct{}) (<-chan *csvResult, *error) {
+	blocks := make(chan *csvBlock, len(workers))
+	results := make(chan *csvResult, len(workers))
+	readErr := new(error)
 	go func() {
 		defer close(blocks)
-		readErr = c.readBlocks(ctx, blocks, credit)
+		*readErr = c.readBlocks(ctx, blocks, credit)
 	}()
-	workers := make([]*csvWorker, nw)
 	var wg sync.WaitGroup
-	for w := range workers {
-		workers[w] = newCSVWorker(w, c, encs)
+	for _, w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := range blocks {
-				results <- workers[w].parse(b)
+				results <- w.parse(b)
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
-	m := &csvMerge{ctx: ctx, c: c, t: t, encs: encs, workers: workers, line: int64(bytes.Count(c.head, []byte{'\n'}))}
-	m.l2g = make([][][]uint32, nw)
-	for w := range m.l2g {
-		m.l2g[w] = make([][]uint32, len(encs))
-	}
+	return results, readErr
+}
+
+// run merges the results in block order, handing chunks to the sink and
+// reporting progress per batch of rows, as encodeCSV does, until results
+// is closed. On an error it cancels the other goroutines and drains
+// results, returning a credit for each.
+func (m *csvMerge) run(results <-chan *csvResult, credit chan struct{}, cancel func(), opt EncodeOptions) error {
 	pending := map[int]*csvResult{}
 	var err error
-	var reported int64 // progress is reported per batch of rows, as encodeCSV does
 	for r := range results {
 		if err != nil {
 			<-credit
@@ -91,11 +123,11 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 			}
 			delete(pending, m.seq)
 			m.seq++
-			if err = ctx.Err(); err == nil {
+			if err = m.ctx.Err(); err == nil {
 				err = m.merge(r)
 			}
 			if err == nil {
-				err = c.sink.flush(t, m.rows, false)
+				err = m.c.sink.flush(m.t, m.rows, false)
 			}
 			recycle(r)
 			<-credit
@@ -103,30 +135,13 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 				cancel()
 				break
 			}
-			for opt.Progress != nil && reported+int64(c.batch) <= m.rows {
-				reported += int64(c.batch)
-				opt.Progress(reported)
+			for opt.Progress != nil && m.reported+int64(m.c.batch) <= m.rows {
+				m.reported += int64(m.c.batch)
+				opt.Progress(m.reported)
 			}
 		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	if readErr != nil {
-		if errors.Is(readErr, context.Canceled) && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, readErr
-	}
-	if opt.Progress != nil && m.rows > reported {
-		opt.Progress(m.rows)
-	}
-	if err := c.sink.flush(t, m.rows, true); err != nil {
-		return nil, err
-	}
-	c.rows, c.blank, c.done = m.rows, m.blank, true
-	t.Rows = int(m.rows)
-	return t, nil
+	return err
 }
 
 // blockBuffers and codeBuffers recycle the blocks' bytes and codes once
@@ -247,6 +262,8 @@ type csvMerge struct {
 	line    int64 // newlines before the next block
 	blank   int64
 	trail   int64 // blank lines after the last row so far
+	// rows reported to EncodeOptions.Progress so far
+	reported int64
 }
 
 // merge appends the codes of block result r to the table.
