@@ -4,8 +4,8 @@ import "context"
 
 // csvChunks is where the CSV encoders put the encoded rows: the columns of
 // the table, handed to fn and emptied each time they hold a chunk. With no
-// fn (Encode) the columns keep every row. Both Encode and EncodeChunks of a
-// CSV source go through it: one code path.
+// sink (Encode) the columns keep every row. Both Encode and EncodeChunks of
+// a CSV source go through it: one code path.
 type csvChunks struct {
 	fn    func(chunk *Table, first int64) error
 	size  int   // rows per chunk, about
@@ -41,20 +41,13 @@ func encodeCSVChunks(ctx context.Context, src *Source, c *csvReader, spec Spec, 
 	return t, nil
 }
 
-// streaming reports whether the rows go to a callback, not to the table.
-func (k *csvChunks) streaming() bool { return k != nil && k.fn != nil }
-
-// due reports whether rows, the rows encoded so far, fill a chunk.
-func (k *csvChunks) due(rows int64) bool {
-	return k.streaming() && rows-k.first >= int64(k.size)
-}
-
 // flush hands the rows of t's columns encoded since the last chunk, rows
 // in all so far, to fn if they fill a chunk (or if last and there are
-// any), then empties the columns for the next chunk. The chunk's columns
-// are views of t's: fn must not keep them.
+// any), then empties the columns for the next chunk, keeping their
+// buffers. The chunk's columns are views of t's: fn must not keep them. A
+// nil sink (Encode) keeps every row in the table.
 func (k *csvChunks) flush(t *Table, rows int64, last bool) error {
-	if !k.streaming() || rows == k.first || (!last && !k.due(rows)) {
+	if k == nil || rows == k.first || (!last && rows-k.first < int64(k.size)) {
 		return nil
 	}
 	chunk := &Table{Source: t.Source, Rows: int(rows - k.first), Columns: make([]*Column, len(t.Columns))}

@@ -316,7 +316,7 @@ func (m *csvMerge) merge(r *csvResult) error {
 // is known, else doubling.
 func (m *csvMerge) grow(codes []uint32, n, blockBytes int) []uint32 {
 	want := 2*len(codes) + n
-	if k := m.c.sink; k.streaming() {
+	if k := m.c.sink; k != nil {
 		want = max(want, k.size+n) // a chunk, reused
 	} else if m.c.size > 0 && blockBytes > 0 {
 		if est := int(float64(m.c.size) / float64(blockBytes) * float64(n) * 1.02); est >= len(codes)+n {
