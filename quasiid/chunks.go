@@ -29,6 +29,9 @@ func EncodeChunks(ctx context.Context, src *Source, spec Spec, opt EncodeOptions
 	if parquetStream(src, spec) {
 		return encodeParquetChunks(ctx, src, spec, opt, fn)
 	}
+	if c, ok := streamCSV(src); ok {
+		return encodeCSVChunks(ctx, src, c, spec, opt, fn)
+	}
 	return encodeChunks(ctx, src, spec, opt, ChunkRows, fn)
 }
 
