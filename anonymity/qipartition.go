@@ -40,15 +40,15 @@ type qiWalker struct {
 	scores []qiScored
 
 	// Per-group scratch, indexed by code: stamp marks the codes seen in
-	// the current group (epoch), cnt counts their items, pos is where
-	// the next one goes, gid the group they form.
-	stamp, cnt, pos, gid []uint32
-	seen                 []uint32
-	root                 []uint32 // 0, 1, …: the items of the root partition
-	copyCodes            [][]uint32
-	copyWeights          []int64 // the buffers of sortedQIUniverse
-	sum                  []int64 // per code: the weight of its items in the group (count)
-	epoch                uint32
+	// the current group (epoch), cnt counts their items, sum their
+	// weight, pos is where the next one goes.
+	stamp, cnt, pos []uint32
+	sum             []int64
+	seen            []uint32
+	root            []uint32 // 0, 1, …: the items of the root partition
+	copyCodes       [][]uint32
+	copyWeights     []int64 // the buffers of sortedQIUniverse
+	epoch           uint32
 }
 
 func newQIWalker(ctx context.Context, limit int) *qiWalker {
@@ -59,8 +59,8 @@ func newQIWalker(ctx context.Context, limit int) *qiWalker {
 func (w *qiWalker) use(u *qiUniverse) {
 	w.u, w.scores = u, nil
 	if d := int(slices.Max(u.cards)); d > len(w.stamp) {
-		w.stamp, w.cnt, w.pos, w.gid = make([]uint32, d), make([]uint32, d), make([]uint32, d), make([]uint32, d)
-		w.sum = nil
+		w.stamp, w.cnt, w.pos = make([]uint32, d), make([]uint32, d), make([]uint32, d)
+		w.sum = make([]int64, d)
 		w.epoch = 0
 	}
 }
@@ -185,18 +185,7 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 			w.refineSmall(grp, col, q)
 			continue
 		}
-		w.nextEpoch()
-		seen := w.seen[:0]
-		for _, it := range grp {
-			c := col[it]
-			if w.stamp[c] != w.epoch {
-				w.stamp[c] = w.epoch
-				w.cnt[c] = 0
-				seen = append(seen, c)
-			}
-			w.cnt[c]++
-		}
-		w.seen = seen
+		seen := w.tally(grp, col)
 		if len(seen) == 1 {
 			q.items = append(q.items, grp...)
 			q.ends = append(q.ends, len(q.items))
@@ -208,9 +197,8 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 			if n := w.cnt[c]; n > 1 {
 				w.pos[c] = uint32(at)
 				at += int(n)
-				w.gid[c] = uint32(len(q.ends))
 				q.ends = append(q.ends, at)
-				q.weights = append(q.weights, 0)
+				q.weights = append(q.weights, w.sum[c])
 			}
 		}
 		q.items = slices.Grow(q.items, at-len(q.items))[:at]
@@ -223,7 +211,6 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 			}
 			q.items[w.pos[c]] = it
 			w.pos[c]++
-			q.weights[w.gid[c]] += wt[it]
 		}
 	}
 }
@@ -233,9 +220,6 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 func (w *qiWalker) count(p *qiPart, k int) (classes int64, pairs uint64) {
 	col, wt := w.u.codes[k], w.u.weights
 	classes, pairs = p.alone, p.alonePairs
-	if len(w.sum) < len(w.stamp) {
-		w.sum = make([]int64, len(w.stamp))
-	}
 	lo := 0
 	for g, hi := range p.ends {
 		grp := p.items[lo:hi]
@@ -265,24 +249,34 @@ func (w *qiWalker) count(p *qiPart, k int) (classes int64, pairs uint64) {
 			}
 			continue
 		}
-		w.nextEpoch()
-		seen := w.seen[:0]
-		for _, it := range grp {
-			c := col[it]
-			if w.stamp[c] != w.epoch {
-				w.stamp[c] = w.epoch
-				w.sum[c] = 0
-				seen = append(seen, c)
-			}
-			w.sum[c] += wt[it]
-		}
-		w.seen = seen
+		seen := w.tally(grp, col)
 		classes += int64(len(seen))
 		for _, c := range seen {
 			pairs += pairsOf(w.sum[c])
 		}
 	}
 	return classes, pairs
+}
+
+// tally returns the distinct codes in col of the items of grp, in order
+// of first appearance, and sets w.cnt and w.sum of each to the number and
+// the total weight of its items.
+func (w *qiWalker) tally(grp, col []uint32) []uint32 {
+	wt := w.u.weights
+	w.nextEpoch()
+	seen := w.seen[:0]
+	for _, it := range grp {
+		c := col[it]
+		if w.stamp[c] != w.epoch {
+			w.stamp[c] = w.epoch
+			w.cnt[c], w.sum[c] = 0, 0
+			seen = append(seen, c)
+		}
+		w.cnt[c]++
+		w.sum[c] += wt[it]
+	}
+	w.seen = seen
+	return seen
 }
 
 // smallGroup is the largest group refined by sorting its few codes
