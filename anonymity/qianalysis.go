@@ -24,6 +24,8 @@ type QIOptions struct {
 	// (the combinations whose first QI, in descending order of values, it
 	// is) is done.
 	Progress func(done, total int64)
+
+	work qiWork // zero: the defaults (tests set smaller ones)
 }
 
 // DefaultQIMaxSize is the combination size QISizeLimit never goes below.
@@ -69,6 +71,11 @@ type QIScore struct {
 	Separation float64
 	// Classes is the number of equivalence classes on the combination.
 	Classes int
+	// Bounded reports that Classes, Distinction and Separation are upper
+	// bounds, not exact figures: AnalyzeQI did not afford to compute them
+	// (see there). The combination tells apart at most that share of
+	// rows and of pairs of rows.
+	Bounded bool
 }
 
 // AnalyzeQI scores every non-empty combination of c's QIs (up to
@@ -112,7 +119,7 @@ func AnalyzeQI(ctx context.Context, c *Classes, opt QIOptions) ([]QIScore, error
 	if m == 0 {
 		return []QIScore{}, nil
 	}
-	scores, err := walkQI(ctx, c, limit, opt.Workers, opt.Progress)
+	scores, err := walkQI(ctx, c, limit, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +132,9 @@ type qiScored struct {
 	cols    []int
 	classes int64
 	pairs   uint64 // Σ_E C(|E|,2); |E| < 2^32 so no product overflows
+	// bounded: classes is an upper bound and pairs a lower bound, not
+	// exact figures.
+	bounded bool
 }
 
 // rankQI turns scores into QIScores, most identifying first.
@@ -132,7 +142,7 @@ func rankQI(c *Classes, scores []qiScored) []QIScore {
 	rows := c.Rows
 	out := make([]QIScore, len(scores))
 	for i, s := range scores {
-		q := QIScore{Classes: int(s.classes), Columns: make([]string, len(s.cols))}
+		q := QIScore{Classes: int(s.classes), Columns: make([]string, len(s.cols)), Bounded: s.bounded}
 		for k, j := range s.cols {
 			q.Columns[k] = c.QI[j]
 		}
@@ -157,6 +167,12 @@ func rankQI(c *Classes, scores []qiScored) []QIScore {
 		}
 		if d := cmp.Compare(y.Separation, x.Separation); d != 0 {
 			return d
+		}
+		if x.Bounded != y.Bounded {
+			if y.Bounded {
+				return -1 // exact first
+			}
+			return 1
 		}
 		if d := cmp.Compare(len(x.Columns), len(y.Columns)); d != 0 {
 			return d

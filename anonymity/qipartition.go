@@ -38,6 +38,13 @@ type qiWalker struct {
 	parts  []qiPart // parts[d]: the partition of the current combination of d+1 columns
 	path   []int    // the current combination, as columns of u
 	scores []qiScored
+	top    qiScored // c's classes and pairs: bounds on every combination's
+
+	// budget is the item visits left to the walk of u before it bounds
+	// figures instead of computing them, unless unlimited (see qiWork).
+	work      qiWork
+	budget    int64
+	unlimited bool
 
 	// Per-group scratch, indexed by code: stamp marks the codes seen in
 	// the current group (epoch), cnt counts their items, sum their
@@ -51,13 +58,18 @@ type qiWalker struct {
 	epoch           uint32
 }
 
-func newQIWalker(ctx context.Context, limit int) *qiWalker {
-	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit)}
+func newQIWalker(ctx context.Context, limit int, top qiScored, work qiWork) *qiWalker {
+	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit), top: top, work: work}
 }
 
-// use makes w walk u next, with w's buffers.
+// use makes w walk u next (a copy sorted on its first column, in w's
+// buffers) with its budget.
 func (w *qiWalker) use(u *qiUniverse) {
-	w.u, w.scores = u, nil
+	n := int64(u.len())
+	combos := qiTreeSize(len(u.cols)-1, w.limit-1)
+	w.unlimited = n <= w.work.exactItems || combos <= w.work.exactWork/max(n, 1)
+	w.budget = w.work.perItem * n
+	w.u, w.scores = w.sorted(u), nil
 	if d := int(slices.Max(u.cards)); d > len(w.stamp) {
 		w.stamp, w.cnt, w.pos = make([]uint32, d), make([]uint32, d), make([]uint32, d)
 		w.sum = make([]int64, d)
@@ -109,18 +121,25 @@ func (w *qiWalker) child(p *qiPart, d, k int) error {
 	}
 	w.path = append(w.path, k)
 	defer func() { w.path = w.path[:len(w.path)-1] }()
+	if !w.afford(p, d) {
+		classes, pairs := w.boundOf(p, k)
+		w.score(classes, pairs, true)
+		w.same(w.top.classes, w.top.pairs, true, k+1)
+		return nil
+	}
 	if d+1 == w.limit || k+1 == len(w.u.cols) {
 		// A leaf: only its figures are needed.
-		w.score(w.count(p, k))
+		classes, pairs := w.count(p, k)
+		w.score(classes, pairs, false)
 		return nil
 	}
 	q := &w.parts[d]
 	w.refine(p, k, q)
-	w.score(q.classes(), q.pairs())
+	w.score(q.classes(), q.pairs(), false)
 	if len(q.ends) == 0 {
 		// Nothing left to tell apart: every larger combination has
 		// the same classes and pairs.
-		w.same(q.classes(), q.pairs(), k+1)
+		w.same(q.classes(), q.pairs(), false, k+1)
 		return nil
 	}
 	for j := k + 1; j < len(w.u.cols); j++ {
@@ -133,25 +152,57 @@ func (w *qiWalker) child(p *qiPart, d, k int) error {
 
 // same scores every combination that adds columns from from on to the
 // current path (up to w.limit columns) with the given figures.
-func (w *qiWalker) same(classes int64, pairs uint64, from int) {
+func (w *qiWalker) same(classes int64, pairs uint64, bounded bool, from int) {
 	if len(w.path) == w.limit {
 		return
 	}
 	for j := from; j < len(w.u.cols); j++ {
 		w.path = append(w.path, j)
-		w.score(classes, pairs)
-		w.same(classes, pairs, j+1)
+		w.score(classes, pairs, bounded)
+		w.same(classes, pairs, bounded, j+1)
 		w.path = w.path[:len(w.path)-1]
 	}
 }
 
-func (w *qiWalker) score(classes int64, pairs uint64) {
+func (w *qiWalker) score(classes int64, pairs uint64, bounded bool) {
 	cols := make([]int, len(w.path))
 	for i, k := range w.path {
 		cols[i] = w.u.cols[k]
 	}
 	slices.Sort(cols)
-	w.scores = append(w.scores, qiScored{cols: cols, classes: classes, pairs: pairs})
+	w.scores = append(w.scores, qiScored{cols: cols, classes: classes, pairs: pairs, bounded: bounded})
+}
+
+// afford reports whether the combination refining p (of d columns) is
+// computed: always for a single QI (d = 0) and when the walk is unlimited,
+// else when visiting p's items fits in what is left of the budget, which
+// it then takes.
+func (w *qiWalker) afford(p *qiPart, d int) bool {
+	cost := int64(len(p.items))
+	if w.unlimited || d == 0 || cost <= w.budget {
+		w.budget -= cost
+		return true
+	}
+	return false
+}
+
+// boundOf returns an upper bound on the classes and a lower bound on the
+// pairs of the refinement of p by column k from p's groups alone: a group
+// of n items and weight W splits into at most d = min(n, values of k)
+// classes, which hold at least the pairs of W split evenly d ways (C(w,2)
+// is convex).
+func (w *qiWalker) boundOf(p *qiPart, k int) (classes int64, pairs uint64) {
+	card := max(int64(w.u.cards[k]), 1)
+	classes, pairs = p.alone, p.alonePairs
+	lo := 0
+	for g, hi := range p.ends {
+		d := min(int64(hi-lo), card)
+		lo = hi
+		q, r := p.weights[g]/d, p.weights[g]%d
+		classes += d
+		pairs += uint64(r)*pairsOf(q+1) + uint64(d-r)*pairsOf(q)
+	}
+	return classes, pairs
 }
 
 // refine splits each group of p by column k into q, setting apart the

@@ -1,0 +1,126 @@
+package anonymity
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+// qiNoBudget makes every walk bounded, with no items to visit beyond the
+// single QIs it starts with.
+var qiNoBudget = qiWork{exactItems: 0, exactWork: 1, perItem: 0}
+
+func TestAnalyzeQIBoundedHand(t *testing.T) {
+	// The six rows of TestAnalyzeQIHand: 5 classes on A, B, C (by1 holds
+	// 2 rows; 1 pair). QIs by decreasing values: B (3), A (2), C (2).
+	// With no budget, B, A and C are computed and the rest bounded from
+	// the partition on their first QI:
+	//   B: x {ax1, ax2} (weight 2), y {ay1, by1} (weight 3), z alone.
+	//   B,A: each group splits in at most min(2 items, 2 values) = 2
+	//     classes: 1 + 2 + 2 = 5; pairs at least those of weight 2 split
+	//     in 2 (0) and of weight 3 split in 2 (1): 1. True: 4, 2 pairs.
+	//   B,C: the same: 5 classes, 1 pair. True: 4, 3 pairs.
+	//   A: a {ax1, ax2, ay1} (3), b {by1, bz2} (3). A,C: groups split in
+	//     at most 2: 4 classes; pairs at least 1 + 1 = 2 (true: 4, 2).
+	//   A,B,C: every QI, c's own figures: exact.
+	tbl := &quasiid.Table{Source: "hand", Rows: 6, Columns: []*quasiid.Column{
+		kernColumn("A", quasiid.QuasiIdentifier, []string{"a", "a", "a", "b", "b", "b"}),
+		kernColumn("B", quasiid.QuasiIdentifier, []string{"x", "x", "y", "y", "y", "z"}),
+		kernColumn("C", quasiid.QuasiIdentifier, []string{"1", "2", "1", "1", "1", "2"}),
+	}}
+	c, err := Count(context.Background(), tbl, CountOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		cols    string
+		classes int
+		sep     float64
+		bounded bool
+	}{
+		{"A,B,C", 5, 14.0 / 15, false}, {"A,B", 5, 14.0 / 15, true}, {"B,C", 5, 14.0 / 15, true},
+		{"A,C", 4, 13.0 / 15, true}, {"B", 3, 11.0 / 15, false}, {"A", 2, 9.0 / 15, false}, {"C", 2, 8.0 / 15, false},
+	}
+	for _, workers := range []int{1, 2} {
+		got, err := AnalyzeQI(context.Background(), c, QIOptions{Workers: workers, work: qiNoBudget})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d scores, want %d", len(got), len(want))
+		}
+		for i, s := range got {
+			w := want[i]
+			if strings.Join(s.Columns, ",") != w.cols || s.Classes != w.classes || s.Bounded != w.bounded ||
+				math.Abs(s.Distinction-float64(w.classes)/6) > 1e-12 || math.Abs(s.Separation-w.sep) > 1e-12 {
+				t.Errorf("%d workers, rank %d: got %+v, want %+v", workers, i, s, w)
+			}
+		}
+	}
+}
+
+// TestAnalyzeQIBoundedReference checks AnalyzeQI with small budgets against
+// qiReference on random tables: an exact figure equals the reference's, a
+// bounded one is no less than it, single QIs are always exact, and the
+// ranking follows the figures shown.
+func TestAnalyzeQIBoundedReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 5))
+	bounded, exactAfterAll := 0, 0
+	for trial := range 60 {
+		n := []int{2, 3, 17, 60, 300}[trial%5]
+		m := 2 + r.IntN(6)
+		tbl, rows := qiRandomTable(r, n, m)
+		names := make([]string, m)
+		for j := range names {
+			names[j] = fmt.Sprint("q", j)
+		}
+		c, err := Count(context.Background(), tbl, CountOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		limit := []int{m, 1 + r.IntN(m)}[trial%2]
+		truth := map[string]QIScore{}
+		for _, s := range qiReference(names, rows, limit) {
+			truth[strings.Join(s.Columns, ",")] = s
+		}
+		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(r.IntN(3))}
+		got, err := AnalyzeQI(context.Background(), c, QIOptions{MaxSize: limit, Workers: 1 + trial%2, work: work})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(truth) {
+			t.Fatalf("trial %d: %d combinations, want %d", trial, len(got), len(truth))
+		}
+		for i, g := range got {
+			w, ok := truth[strings.Join(g.Columns, ",")]
+			switch {
+			case !ok:
+				t.Fatalf("trial %d: %v scored twice or unknown", trial, g.Columns)
+			case g.Bounded && (len(g.Columns) == 1 || g.Classes < w.Classes || g.Separation < w.Separation-1e-12 ||
+				math.Abs(g.Distinction-float64(g.Classes)/float64(n)) > 1e-12):
+				t.Fatalf("trial %d (%d rows, %d QIs, %+v): bound %+v below %+v", trial, n, m, work, g, w)
+			case !g.Bounded && (g.Classes != w.Classes || math.Abs(g.Distinction-w.Distinction) > 1e-12 ||
+				math.Abs(g.Separation-w.Separation) > 1e-12):
+				t.Fatalf("trial %d (%d rows, %d QIs, %+v): %+v, want %+v", trial, n, m, work, g, w)
+			}
+			if i > 0 && (got[i-1].Distinction < g.Distinction ||
+				got[i-1].Distinction == g.Distinction && got[i-1].Separation < g.Separation) {
+				t.Fatalf("trial %d: rank %d %+v after %+v", trial, i, g, got[i-1])
+			}
+			delete(truth, strings.Join(g.Columns, ","))
+			if g.Bounded {
+				bounded++
+			} else if len(g.Columns) > 1 && len(g.Columns) < m && work.perItem == 0 {
+				exactAfterAll++
+			}
+		}
+	}
+	if bounded < 100 || exactAfterAll < 10 {
+		t.Fatalf("%d bounded figures, %d settled exact by a subset: the bounds were not exercised", bounded, exactAfterAll)
+	}
+}
