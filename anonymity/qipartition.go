@@ -45,6 +45,13 @@ type qiWalker struct {
 	work      qiWork
 	budget    int64
 	unlimited bool
+	// chains[d] bounds the combinations beyond parts[d−1] (parts[-1]:
+	// the root) that the walk bounds; gens[d] counts the refinements of
+	// that partition; chainBudget is the item visits left to them.
+	chains      []qiChain
+	gens        []uint64
+	chainBudget int64
+	keyed       []qiKeyed
 
 	// Per-group scratch, indexed by code: stamp marks the codes seen in
 	// the current group (epoch), cnt counts their items, sum their
@@ -59,7 +66,8 @@ type qiWalker struct {
 }
 
 func newQIWalker(ctx context.Context, limit int, top qiScored, work qiWork) *qiWalker {
-	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit), top: top, work: work}
+	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit), top: top, work: work,
+		chains: make([]qiChain, limit), gens: make([]uint64, limit+1)}
 }
 
 // use makes w walk u next (a copy sorted on its first column, in w's
@@ -69,6 +77,7 @@ func (w *qiWalker) use(u *qiUniverse) {
 	combos := qiTreeSize(len(u.cols)-1, w.limit-1)
 	w.unlimited = n <= w.work.exactItems || combos <= w.work.exactWork/max(n, 1)
 	w.budget = w.work.perItem * n
+	w.chainBudget = 2 * n
 	w.u, w.scores = w.sorted(u), nil
 	if d := int(slices.Max(u.cards)); d > len(w.stamp) {
 		w.stamp, w.cnt, w.pos = make([]uint32, d), make([]uint32, d), make([]uint32, d)
@@ -122,9 +131,7 @@ func (w *qiWalker) child(p *qiPart, d, k int) error {
 	w.path = append(w.path, k)
 	defer func() { w.path = w.path[:len(w.path)-1] }()
 	if !w.afford(p, d) {
-		classes, pairs := w.boundOf(p, k)
-		w.score(classes, pairs, true)
-		w.same(w.top.classes, w.top.pairs, true, k+1)
+		w.bound(p, d, k)
 		return nil
 	}
 	if d+1 == w.limit || k+1 == len(w.u.cols) {
@@ -135,6 +142,7 @@ func (w *qiWalker) child(p *qiPart, d, k int) error {
 	}
 	q := &w.parts[d]
 	w.refine(p, k, q)
+	w.gens[d+1]++
 	w.score(q.classes(), q.pairs(), false)
 	if len(q.ends) == 0 {
 		// Nothing left to tell apart: every larger combination has
@@ -176,14 +184,31 @@ func (w *qiWalker) score(classes int64, pairs uint64, bounded bool) {
 // afford reports whether the combination refining p (of d columns) is
 // computed: always for a single QI (d = 0) and when the walk is unlimited,
 // else when visiting p's items fits in what is left of the budget, which
-// it then takes.
+// they then take.
 func (w *qiWalker) afford(p *qiPart, d int) bool {
 	cost := int64(len(p.items))
-	if w.unlimited || d == 0 || cost <= w.budget {
+	switch {
+	case w.unlimited || d == 0:
+		return true
+	case cost <= w.budget:
 		w.budget -= cost
 		return true
 	}
 	return false
+}
+
+// bound scores the combination path (p's columns and k) and those that
+// add columns after k with bounds: the figures of p's chain from k (exact
+// when k is the last column), and for path itself those of boundOf.
+func (w *qiWalker) bound(p *qiPart, d, k int) {
+	classes, pairs, ok := w.chainBound(p, d, k)
+	if ok && k == len(w.u.cols)-1 {
+		w.score(classes, pairs, false)
+		return
+	}
+	c, s := w.boundOf(p, k)
+	w.score(min(classes, c), max(pairs, s), true)
+	w.same(classes, pairs, true, k+1)
 }
 
 // boundOf returns an upper bound on the classes and a lower bound on the

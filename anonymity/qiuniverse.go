@@ -33,7 +33,7 @@ type qiWork struct{ exactItems, exactWork, perItem int64 }
 
 func (q qiWork) orDefaults() qiWork {
 	if q == (qiWork{}) {
-		return qiWork{exactItems: 1 << 16, exactWork: 1 << 24, perItem: 4}
+		return qiWork{exactItems: 1 << 16, exactWork: 1 << 24, perItem: 2}
 	}
 	return q
 }
