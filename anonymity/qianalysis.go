@@ -83,7 +83,7 @@ type QIScore struct {
 // Motwani & Xu, "Efficient algorithms for masking and finding
 // quasi-identifiers" (2007), as ARX reports them, and ranks them most
 // identifying first: distinction descending, then separation descending,
-// then fewer QIs, then QI order. Every figure is exact.
+// then exact figures before bounds, then fewer QIs, then QI order.
 //
 // Rows are never rescanned: the items partitioned are c's classes,
 // weighted by their sizes. A combination's partition refines that of the
@@ -103,6 +103,26 @@ type QIScore struct {
 // groups of two or more, summed over the combinations (it stays high for
 // combinations that split rows only partly); memory to the number of
 // classes times the number of QIs, per worker, plus the result.
+//
+// Every figure is exact when a walk's table has at most 65,536 items or
+// its combinations times its items are at most 2^24 (Adult's 8 or 9 QIs,
+// 100 QIs on 10,000 rows). Beyond, the walk of each first QI visits at most
+// twice its table's items besides computing that QI alone, depth first
+// (the combinations of the QIs of most values, usually the most
+// identifying, first); a combination it cannot afford is scored with
+// bounds and marked Bounded: Classes at most min(items, values of the QI
+// added) summed over the groups of its parent's partition, and pairs at
+// least those of each group's weight split evenly that many ways (C(w,2)
+// is convex); it and the combinations that add later QIs to it have at
+// most the classes and at least the pairs of the parent refined by all the
+// QIs from its last one on (a chain: computed exactly once per parent, in
+// one sort of each group on the packed codes, for the suffixes that pack
+// into 64 bits, within one more pass over the items; the combination of
+// the parent and the last QI so comes out exact). Bounds are then
+// tightened over the combinations scored: at most the classes of a
+// superset, at most a subset's times the values of the QI added, at
+// least the pairs of a superset; a combination of every QI, or with no
+// more classes than an exact subset, is exact.
 //
 // Figures count rows, not distinct subjects, even when c has subjects.
 // With 0 rows, both figures are 0; with 1 row, both are 1.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,11 +77,12 @@ func TestAnalyzeQIBoundedReference(t *testing.T) {
 		n := []int{2, 3, 17, 60, 300}[trial%5]
 		m := 2 + r.IntN(6)
 		tbl, rows := qiRandomTable(r, n, m)
-		if trial%20 == 0 {
+		if trial%10 == 0 {
 			// Dictionaries of 2^17 values: the chains pack only the
 			// last three QIs' codes into 64 bits.
+			size := 1 << 17
 			for _, col := range tbl.Columns {
-				for i := 0; col.Dict.Len() < 1<<17; i++ {
+				for i := 0; col.Dict.Len() < size; i++ {
 					col.Dict.Code(fmt.Sprint("pad", i))
 				}
 			}
@@ -132,5 +134,72 @@ func TestAnalyzeQIBoundedReference(t *testing.T) {
 	}
 	if bounded < 100 || exactAfterAll < 10 {
 		t.Fatalf("%d bounded figures, %d settled exact by a subset: the bounds were not exercised", bounded, exactAfterAll)
+	}
+}
+
+// FuzzAnalyzeQIBounded checks AnalyzeQI on tables drawn from the input
+// (first byte: QIs and budget; then one byte per cell) against
+// qiReference: exact figures equal, bounded ones no less.
+func FuzzAnalyzeQIBounded(f *testing.F) {
+	f.Add([]byte{0x23, 1, 2, 3, 1, 2, 4, 1, 1, 3, 2, 2, 3, 0, 0, 0})
+	f.Add([]byte{0x04, 9, 9, 9, 9, 1, 2, 3, 4, 5, 6, 7, 8, 250, 251})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 2 || len(data) > 400 {
+			return
+		}
+		m := 1 + int(data[0]&7)%5
+		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(data[0] >> 4 & 3)}
+		data = data[1:]
+		n := len(data) / m
+		names := make([]string, m)
+		rows := make([][]string, n)
+		tbl := &quasiid.Table{Source: "fuzz", Rows: n}
+		for j := range m {
+			names[j] = fmt.Sprint("q", j)
+			values := make([]string, n)
+			for i := range n {
+				values[i] = fmt.Sprint(data[i*m+j] % (1 + byte(j)*3))
+				rows[i] = append(rows[i], values[i])
+			}
+			tbl.Columns = append(tbl.Columns, kernColumn(names[j], quasiid.QuasiIdentifier, values))
+		}
+		c, err := Count(context.Background(), tbl, CountOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := AnalyzeQI(context.Background(), c, QIOptions{Workers: 1, work: work})
+		if err != nil {
+			t.Fatal(err)
+		}
+		truth := map[string]QIScore{}
+		for _, s := range qiReference(names, rows, m) {
+			truth[strings.Join(s.Columns, ",")] = s
+		}
+		if len(got) != len(truth) {
+			t.Fatalf("%d combinations, want %d", len(got), len(truth))
+		}
+		for _, g := range got {
+			w := truth[strings.Join(g.Columns, ",")]
+			if g.Bounded && (g.Classes < w.Classes || g.Separation < w.Separation-1e-12) ||
+				!g.Bounded && (g.Classes != w.Classes || math.Abs(g.Separation-w.Separation) > 1e-12) {
+				t.Fatalf("%+v, truth %+v", g, w)
+			}
+		}
+	})
+}
+
+// TestQISortKeyed: the packed keys sort alike whether positions ride in
+// their free low bits or pairs go through a comparison.
+func TestQISortKeyed(t *testing.T) {
+	// Two columns: a (top 2 bits) and b (next 2 bits).
+	u := &qiUniverse{codes: [][]uint32{{3, 1, 3, 0, 1}, {2, 0, 1, 3, 0}}, weights: []int64{1, 2, 3, 4, 5}}
+	w := &qiWalker{u: u}
+	shift := []uint{62, 60}
+	want := []qiKeyed{{0<<62 | 3<<60, 4}, {1<<62 | 0<<60, 2}, {1<<62 | 0<<60, 5}, {3<<62 | 1<<60, 3}, {3<<62 | 2<<60, 1}}
+	for _, free := range []int{60, 0} {
+		got := slices.Clone(w.sortKeyed([]uint32{0, 1, 2, 3, 4}, 0, shift, free))
+		if !slices.Equal(got, want) {
+			t.Errorf("free %d: %v, want %v", free, got, want)
+		}
 	}
 }

@@ -71,20 +71,11 @@ func (w *qiWalker) chain(ch *qiChain, from int) {
 	n := last + 1 - first
 	ch.classes, ch.pairs = make([]int64, n), make([]uint64, n)
 	acc := make([]int64, n)
-	p, wt := ch.p, w.u.weights
+	p := ch.p
 	lo := 0
 	for _, hi := range p.ends {
-		kv := w.keyed[:0]
-		for _, it := range p.items[lo:hi] {
-			var key uint64
-			for s := first; s <= last; s++ {
-				key |= uint64(w.u.codes[s][it]) << shift[s-first]
-			}
-			kv = append(kv, qiKeyed{key, wt[it]})
-		}
+		kv := w.sortKeyed(p.items[lo:hi], first, shift, 64-used)
 		lo = hi
-		w.keyed = kv
-		slices.SortFunc(kv, func(a, b qiKeyed) int { return cmp.Compare(a.key, b.key) })
 		for i, x := range kv {
 			if i > 0 && x.key != kv[i-1].key {
 				split := colOf[bits.LeadingZeros64(x.key^kv[i-1].key)] // sets from ≤ split on
@@ -100,6 +91,40 @@ func (w *qiWalker) chain(ch *qiChain, from int) {
 		ch.classes[s] += p.alone
 		ch.pairs[s] += p.alonePairs
 	}
+}
+
+// sortKeyed returns the items of grp keyed on the packed codes of the
+// columns from first on (shifted by shift), with their weights, sorted by
+// key. When free low bits hold an item's position, packed keys are sorted
+// as integers, else pairs through a comparison.
+func (w *qiWalker) sortKeyed(grp []uint32, first int, shift []uint, free int) []qiKeyed {
+	kv := w.keyed[:0]
+	wt := w.u.weights
+	for _, it := range grp {
+		var key uint64
+		for s, sh := range shift {
+			key |= uint64(w.u.codes[first+s][it]) << sh
+		}
+		kv = append(kv, qiKeyed{key, wt[it]})
+	}
+	w.keyed = kv
+	if idx := bits.Len(uint(len(grp))); idx <= free {
+		packed := w.packed[:0]
+		for i, x := range kv {
+			packed = append(packed, x.key|uint64(i))
+		}
+		w.packed = packed
+		slices.Sort(packed)
+		mask := uint64(1)<<idx - 1
+		sorted := w.keyed2[:0]
+		for _, x := range packed {
+			sorted = append(sorted, qiKeyed{x &^ mask, kv[x&mask].weight})
+		}
+		w.keyed2 = sorted
+		return sorted
+	}
+	slices.SortFunc(kv, func(a, b qiKeyed) int { return cmp.Compare(a.key, b.key) })
+	return kv
 }
 
 // close ends the current class of each set whose weight is in acc (the

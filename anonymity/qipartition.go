@@ -51,7 +51,9 @@ type qiWalker struct {
 	chains      []qiChain
 	gens        []uint64
 	chainBudget int64
-	keyed       []qiKeyed
+	keyed       []qiKeyed // buffers of sortKeyed
+	keyed2      []qiKeyed
+	packed      []uint64
 
 	// Per-group scratch, indexed by code: stamp marks the codes seen in
 	// the current group (epoch), cnt counts their items, sum their
