@@ -30,15 +30,7 @@ func TestAnalyzeQIBoundedHand(t *testing.T) {
 	//     x1 x2 y1(3) z2 -> 4 classes, 3 pairs.
 	//   A,C: A's chain from C, exactly: a1(2) a2 b1(2) b2 -> 4, 2 pairs.
 	//   A,B,C: every QI, c's own figures: exact.
-	tbl := &quasiid.Table{Source: "hand", Rows: 6, Columns: []*quasiid.Column{
-		kernColumn("A", quasiid.QuasiIdentifier, []string{"a", "a", "a", "b", "b", "b"}),
-		kernColumn("B", quasiid.QuasiIdentifier, []string{"x", "x", "y", "y", "y", "z"}),
-		kernColumn("C", quasiid.QuasiIdentifier, []string{"1", "2", "1", "1", "1", "2"}),
-	}}
-	c, err := Count(context.Background(), tbl, CountOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := qiCount(t, qiHandTable())
 	want := []struct {
 		cols    string
 		classes int
@@ -87,14 +79,7 @@ func TestAnalyzeQIBoundedReference(t *testing.T) {
 				}
 			}
 		}
-		names := make([]string, m)
-		for j := range names {
-			names[j] = fmt.Sprint("q", j)
-		}
-		c, err := Count(context.Background(), tbl, CountOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		names, c := qiNames(m), qiCount(t, tbl)
 		limit := []int{m, 1 + r.IntN(m)}[trial%2]
 		truth := map[string]QIScore{}
 		for _, s := range qiReference(names, rows, limit) {
@@ -151,11 +136,10 @@ func FuzzAnalyzeQIBounded(f *testing.F) {
 		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(data[0] >> 4 & 3)}
 		data = data[1:]
 		n := len(data) / m
-		names := make([]string, m)
+		names := qiNames(m)
 		rows := make([][]string, n)
 		tbl := &quasiid.Table{Source: "fuzz", Rows: n}
 		for j := range m {
-			names[j] = fmt.Sprint("q", j)
 			values := make([]string, n)
 			for i := range n {
 				values[i] = fmt.Sprint(data[i*m+j] % (1 + byte(j)*3))
@@ -163,11 +147,7 @@ func FuzzAnalyzeQIBounded(f *testing.F) {
 			}
 			tbl.Columns = append(tbl.Columns, kernColumn(names[j], quasiid.QuasiIdentifier, values))
 		}
-		c, err := Count(context.Background(), tbl, CountOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := AnalyzeQI(context.Background(), c, QIOptions{Workers: 1, work: work})
+		got, err := AnalyzeQI(context.Background(), qiCount(t, tbl), QIOptions{Workers: 1, work: work})
 		if err != nil {
 			t.Fatal(err)
 		}
