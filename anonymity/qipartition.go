@@ -79,7 +79,7 @@ func (w *qiWalker) use(u *qiUniverse) {
 	combos := qiTreeSize(len(u.cols)-1, w.limit-1)
 	w.unlimited = n <= w.work.exactItems || combos <= w.work.exactWork/max(n, 1)
 	w.budget = w.work.perItem * n
-	w.chainBudget = 2 * n
+	w.chainBudget = n
 	w.u, w.scores = w.sorted(u), nil
 	if d := int(slices.Max(u.cards)); d > len(w.stamp) {
 		w.stamp, w.cnt, w.pos = make([]uint32, d), make([]uint32, d), make([]uint32, d)
