@@ -195,9 +195,12 @@ func (w *qiWalker) sorted(u *qiUniverse) *qiUniverse {
 	if cap(w.root) < n {
 		w.root = make([]uint32, n)
 	}
-	perm := w.root[:n] // run sets the root partition afresh
+	// dest[i]: where item i goes. Items are scattered, not gathered: the
+	// reads run in order and each code's writes fill one run, so the
+	// lines being written stay in cache (a gather reads at random).
+	dest := w.root[:n] // run sets the root partition afresh
 	for i, c := range u.codes[0] {
-		perm[start[c]] = uint32(i)
+		dest[i] = start[c]
 		start[c]++
 	}
 	if cap(w.copyWeights) < n {
@@ -207,16 +210,16 @@ func (w *qiWalker) sorted(u *qiUniverse) *qiUniverse {
 		w.copyCodes = append(w.copyCodes, nil)
 	}
 	s := &qiUniverse{cols: u.cols, cards: u.cards, codes: make([][]uint32, len(u.cols)), weights: w.copyWeights[:n]}
-	for i, p := range perm {
-		s.weights[i] = u.weights[p]
+	for i, d := range dest {
+		s.weights[d] = u.weights[i]
 	}
 	for k, col := range u.codes {
 		if cap(w.copyCodes[k]) < n {
 			w.copyCodes[k] = make([]uint32, n)
 		}
 		dst := w.copyCodes[k][:n]
-		for i, p := range perm {
-			dst[i] = col[p]
+		for i, d := range dest {
+			dst[d] = col[i]
 		}
 		s.codes[k] = dst
 	}
