@@ -72,10 +72,8 @@ func (w *qiWalker) chain(ch *qiChain, from int) {
 	ch.classes, ch.pairs = make([]int64, n), make([]uint64, n)
 	acc := make([]int64, n)
 	p := ch.p
-	lo := 0
-	for _, hi := range p.ends {
-		kv := w.sortKeyed(p.items[lo:hi], first, shift, 64-used)
-		lo = hi
+	for _, grp := range p.groups() {
+		kv := w.sortKeyed(grp, first, shift, 64-used)
 		for i, x := range kv {
 			if i > 0 && x.key != kv[i-1].key {
 				split := colOf[bits.LeadingZeros64(x.key^kv[i-1].key)] // sets from ≤ split on

@@ -2,6 +2,7 @@ package anonymity
 
 import (
 	"context"
+	"iter"
 	"slices"
 )
 
@@ -17,6 +18,19 @@ type qiPart struct {
 }
 
 func (p *qiPart) classes() int64 { return p.alone + int64(len(p.ends)) }
+
+// groups yields each group's index and items.
+func (p *qiPart) groups() iter.Seq2[int, []uint32] {
+	return func(yield func(int, []uint32) bool) {
+		lo := 0
+		for g, hi := range p.ends {
+			if !yield(g, p.items[lo:hi]) {
+				return
+			}
+			lo = hi
+		}
+	}
+}
 
 func (p *qiPart) pairs() uint64 {
 	s := p.alonePairs
@@ -221,10 +235,8 @@ func (w *qiWalker) bound(p *qiPart, d, k int) {
 func (w *qiWalker) boundOf(p *qiPart, k int) (classes int64, pairs uint64) {
 	card := max(int64(w.u.cards[k]), 1)
 	classes, pairs = p.alone, p.alonePairs
-	lo := 0
-	for g, hi := range p.ends {
-		d := min(int64(hi-lo), card)
-		lo = hi
+	for g, grp := range p.groups() {
+		d := min(int64(len(grp)), card)
 		q, r := p.weights[g]/d, p.weights[g]%d
 		classes += d
 		pairs += uint64(r)*pairsOf(q+1) + uint64(d-r)*pairsOf(q)
@@ -243,10 +255,7 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 		q.weights = make([]int64, 0, len(p.items)/4+1)
 	}
 	q.items, q.ends, q.weights = q.items[:0], q.ends[:0], q.weights[:0]
-	lo := 0
-	for g, hi := range p.ends {
-		grp := p.items[lo:hi]
-		lo = hi
+	for g, grp := range p.groups() {
 		if len(grp) == 2 {
 			a, b := grp[0], grp[1]
 			if col[a] == col[b] {
@@ -298,10 +307,7 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 func (w *qiWalker) count(p *qiPart, k int) (classes int64, pairs uint64) {
 	col, wt := w.u.codes[k], w.u.weights
 	classes, pairs = p.alone, p.alonePairs
-	lo := 0
-	for g, hi := range p.ends {
-		grp := p.items[lo:hi]
-		lo = hi
+	for g, grp := range p.groups() {
 		if len(grp) == 2 {
 			a, b := grp[0], grp[1]
 			if col[a] == col[b] {
