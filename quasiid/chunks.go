@@ -24,6 +24,9 @@ func EncodeChunks(ctx context.Context, src *Source, spec Spec, opt EncodeOptions
 	if parquetStream(src, spec) {
 		return encodeParquetChunks(ctx, src, spec, opt, fn)
 	}
+	if c, ok := streamCSV(src); ok {
+		return encodeCSVChunks(ctx, src, c, spec, opt, fn)
+	}
 	// Generic path: encode the whole table, then hand it over in slices.
 	// Formats with a streaming encoder replace this per format.
 	t, err := Encode(ctx, src, spec, opt)

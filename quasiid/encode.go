@@ -216,7 +216,7 @@ func (e *columnEncoder) encodeGuarded(arr arrow.Array, base int64, lines func(in
 		return nil
 	})
 	if err != nil {
-		return &InputError{File: e.file, Row: base + 1, Column: e.col.Name, Msg: "in the batch starting at this row: " + err.Error()}
+		return &InputError{File: e.file, Row: base + 1, Column: e.col.Name, Msg: "in the batch starting at this row", Err: err}
 	}
 	return inner
 }
