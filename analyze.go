@@ -157,7 +157,8 @@ func (r *Report) qiAnalysis(ctx context.Context, c *anonymity.Classes, opt Optio
 	}
 	r.QIAnalysis = make([]QIScore, len(qs))
 	for i, q := range qs {
-		r.QIAnalysis[i] = QIScore{Columns: q.Columns, Distinction: Float(q.Distinction), Separation: Float(q.Separation)}
+		r.QIAnalysis[i] = QIScore{Columns: q.Columns, Distinction: Float(q.Distinction), Separation: Float(q.Separation),
+			UpperBound: q.Bounded}
 	}
 	r.QIAnalysisComplete = maxSize == n
 	return nil

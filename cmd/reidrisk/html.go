@@ -166,6 +166,10 @@ func analyzeSections(r *reidrisk.Report) ([]htmlreport.Section, error) {
 			return nil, err
 		}
 		qi.Plots = []htmlreport.Plot{p}
+		if n := qiBounded(r.QIAnalysis); n > 0 {
+			qi.Paragraphs = []string{fmt.Sprintf("%d of %d combinations were not computed (too costly): their figures are upper bounds, marked ≤.",
+				n, len(r.QIAnalysis))}
+		}
 	} else {
 		qi.Paragraphs = []string{"No QI analysis in this report."}
 	}
@@ -327,7 +331,11 @@ func qiPlot(r *reidrisk.Report) (htmlreport.Plot, error) {
 	var bars []htmlreport.Bar
 	for n := 1; n <= maxN; n++ {
 		if q, ok := best[n]; ok {
-			bars = append(bars, htmlreport.Bar{Label: fmt.Sprintf("%d: %s", n, shorten(strings.Join(q.Columns, ", "), 60)), Value: float64(q.Distinction)})
+			label := fmt.Sprintf("%d: %s", n, shorten(strings.Join(q.Columns, ", "), 60))
+			if q.UpperBound {
+				label += " (≤, upper bound)"
+			}
+			bars = append(bars, htmlreport.Bar{Label: label, Value: float64(q.Distinction)})
 		}
 	}
 	for _, q := range r.QIAnalysis {

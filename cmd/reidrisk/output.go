@@ -203,7 +203,11 @@ func (p *printer) qiStory(r *reidrisk.Report) {
 	p.f("  %-6s %-11s %-10s %s\n", "#cols", "distinction", "separation", "most identifying combination")
 	for _, n := range sizes {
 		s := best[n]
-		p.f("  %-6d %-11s %-10s %s\n", n, fix(s.Distinction), fix(s.Separation), strings.Join(s.Columns, ", "))
+		d, sep := fix(s.Distinction), fix(s.Separation)
+		if s.UpperBound {
+			d, sep = "≤"+d, "≤"+sep
+		}
+		p.f("  %-6d %-11s %-10s %s\n", n, d, sep, strings.Join(s.Columns, ", "))
 	}
 	var singles []reidrisk.QIScore
 	for _, s := range r.QIAnalysis {
@@ -222,6 +226,21 @@ func (p *printer) qiStory(r *reidrisk.Report) {
 	if !r.QIAnalysisComplete {
 		p.f("  (only some combinations scored: more QIs than --qi-max-columns)\n")
 	}
+	if n := qiBounded(r.QIAnalysis); n > 0 {
+		p.f("  (%d of %d combinations not computed, too costly: their figures are upper bounds, marked ≤ here and upper_bound in JSON)\n",
+			n, len(r.QIAnalysis))
+	}
+}
+
+// qiBounded returns how many scores are upper bounds.
+func qiBounded(qs []reidrisk.QIScore) int {
+	n := 0
+	for _, q := range qs {
+		if q.UpperBound {
+			n++
+		}
+	}
+	return n
 }
 
 type printer struct {
