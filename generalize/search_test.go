@@ -297,7 +297,7 @@ func TestRollUpWideKeys(t *testing.T) {
 		}
 	}
 	c := classesOf(header, rows, header, nil, "")
-	s, _, err := newSearcher(context.Background(), c, hs, Policy{K: 1}, Options{})
+	s, err := newTableEvaluator(c, hs, Policy{K: 1}, 4<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
