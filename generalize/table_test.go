@@ -106,8 +106,18 @@ func testRollUp(t *testing.T, m, values, nrows, classes int) {
 			mid[j] = r.IntN(len(s.roll.bs[j].dicts))
 			top[j] = mid[j] + r.IntN(len(s.roll.bs[j].dicts)-mid[j])
 		}
-		x := s.roll.rollUp(s.bottom, mid)
+		x := mustRollUp(t, s.roll, s.bottom, mid)
 		check("from the bottom", x)
-		check("through "+fmt.Sprint(mid), s.roll.rollUp(x, top))
+		check("through "+fmt.Sprint(mid), mustRollUp(t, s.roll, x, top))
 	}
+}
+
+// mustRollUp is r.rollUp, failing t on an error.
+func mustRollUp(t *testing.T, r *roller, src *table, dst []int) *table {
+	t.Helper()
+	out, err := r.rollUp(src, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -75,7 +75,11 @@ func (t *tableEvaluator) Evaluate(ctx context.Context, levels [][]int, full bool
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		n, err := t.ev.evaluate(t.table(lv), full)
+		tb, err := t.table(lv)
+		if err != nil {
+			return nil, err
+		}
+		n, err := t.ev.evaluate(tb, full)
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +90,7 @@ func (t *tableEvaluator) Evaluate(ctx context.Context, levels [][]int, full bool
 
 // table rolls up the class table of levels from the cached table below it
 // with the fewest classes, and caches the result.
-func (t *tableEvaluator) table(levels []int) *table {
+func (t *tableEvaluator) table(levels []int) (*table, error) {
 	src := t.bottom
 	for _, u := range t.cache {
 		if u.len() < src.len() && below(u.levels, levels) {
@@ -94,13 +98,20 @@ func (t *tableEvaluator) table(levels []int) *table {
 		}
 	}
 	if slices.Equal(src.levels, levels) {
-		return src
+		return src, nil
 	}
 	if src == t.bottom {
-		src = t.hub(src, levels)
+		var err error
+		if src, err = t.hub(src, levels); err != nil {
+			return nil, err
+		}
 	}
 	src.mark = t.clock + 1
-	return t.cacheTable(t.roll.rollUp(src, levels))
+	u, err := t.roll.rollUp(src, levels)
+	if err != nil {
+		return nil, err
+	}
+	return t.cacheTable(u), nil
 }
 
 // hub returns the table to roll levels up from instead of the bottom src.
@@ -111,7 +122,7 @@ func (t *tableEvaluator) table(levels []int) *table {
 // large sources cost more than they saved). A hub that kept more than
 // 90 % of the bottom's classes saved little: step again from it (Adult at
 // 0 % suppression: 25 % fewer classes rolled).
-func (t *tableEvaluator) hub(src *table, levels []int) *table {
+func (t *tableEvaluator) hub(src *table, levels []int) (*table, error) {
 	for step := true; step && sum(levels)-sum(src.levels) > 1; {
 		hub, ratio := -1, 2.0
 		for j, l := range levels {
@@ -132,12 +143,16 @@ func (t *tableEvaluator) hub(src *table, levels []int) *table {
 		src.mark = t.clock + 1
 		next := t.cachedTable(hl)
 		if next == nil {
-			next = t.cacheTable(t.roll.rollUp(src, hl))
+			u, err := t.roll.rollUp(src, hl)
+			if err != nil {
+				return nil, err
+			}
+			next = t.cacheTable(u)
 		}
 		step = 10*next.len() > 9*src.len()
 		src = next
 	}
-	return src
+	return src, nil
 }
 
 // cachedTable returns the cached table of levels, or nil.
