@@ -143,10 +143,10 @@ type roller struct {
 
 	trans  [][]uint32 // per group: new combination of each source combination (shared)
 	mapped map[mappedKey]mapping
-	slot   []int32    // combination key → new combination, -1 when unused
-	ckey   []uint64   // per source combination: key of its new codes
-	cols   [][]uint32 // per group: new combination of each source class (scratch)
-	scr    []int32    // per histogram value: position in the current class, or -1
+	slot   []int32  // combination key → new combination, -1 when unused
+	ckey   []uint64 // per source combination: key of its new codes
+	gb     groupby.Roller
+	scr    []int32 // per histogram value: position in the current class, or -1
 	order  []int32
 	rolled int64 // class entries read by roll-ups
 }
@@ -354,7 +354,8 @@ type mapping struct {
 //
 // Each group's combinations are mapped to new combinations first
 // (mapCombos); then the source classes are grouped by their tuple of new
-// combination ids with internal/groupby, each weighted by its size: the
+// combination ids with internal/groupby's Roller (Group's result, with
+// counters kept between roll-ups), each weighted by its size: the
 // new classes are numbered in order of their first source class, as the
 // bottom's are in order of their first record.
 func (r *roller) rollUp(src *table, dst []int) (*table, error) {
@@ -363,23 +364,12 @@ func (r *roller) rollUp(src *table, dst []int) (*table, error) {
 	r.rolled += int64(n)
 	src.gather()
 	out := &table{levels: append([]int(nil), dst...), combos: make([]*combos, G)}
-	cols, cards := make([][]uint32, G), make([]uint32, G)
-	r.cols = grow(r.cols, G)
+	cards := make([]uint32, G)
 	for g := range G {
 		out.combos[g] = r.mapCombos(src, g, dst)
 		cards[g] = uint32(max(out.combos[g].n, 1))
-		ids, tr := src.ids[g][:n], r.trans[g]
-		if tr == nil {
-			cols[g] = ids
-			continue
-		}
-		col := grow(r.cols[g], n)
-		for c, x := range ids {
-			col[c] = tr[x]
-		}
-		r.cols[g], cols[g] = col, col
 	}
-	gr, err := groupby.Group(cols, cards, groupby.Options{Weights: src.sizes[:n], RowIDs: true})
+	gr, err := r.gb.RollUp(src.ids, r.trans, cards, src.sizes[:n], src.hasHists())
 	if err != nil {
 		return nil, fmt.Errorf("generalize: rolling up to %v: %w", dst, err)
 	}
