@@ -3,6 +3,7 @@ package generalize
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // LVariant selects the l-diversity definition (Machanavajjhala et al.,
@@ -72,6 +73,14 @@ type Policy struct {
 	// in a class (the α of (α,k)-anonymity, Wong et al. 2006, with k =
 	// K; see anonymity.Alpha).
 	Alpha float64 `json:"alpha,omitempty"`
+	// Beta, when positive, is the largest β of β-likeness of a class
+	// (Cao & Karras 2012; anonymity.BetaLikeness): basic, or enhanced
+	// with EnhancedBeta.
+	Beta         float64 `json:"beta,omitempty"`
+	EnhancedBeta bool    `json:"enhanced_beta,omitempty"`
+	// Delta, when positive, bounds δ-disclosure (Brickell & Shmatikov
+	// 2008; anonymity.DeltaDisclosure): every class has δ(E) < Delta.
+	Delta float64 `json:"delta,omitempty"`
 	// MaxRisk is the largest prosecutor risk 1/|E| of a kept class.
 	MaxRisk *float64 `json:"max_risk,omitempty"`
 	// MaxAverageRisk is the largest average prosecutor risk over the kept
@@ -120,6 +129,10 @@ func (p Policy) validate() error {
 		return fmt.Errorf("generalize: unknown t-closeness distance %d", int(p.TDistance))
 	case !(p.Alpha >= 0 && p.Alpha <= 1):
 		return fmt.Errorf("generalize: alpha = %g, want 0 < α ≤ 1", p.Alpha)
+	case !(p.Beta >= 0) || math.IsInf(p.Beta, 1):
+		return &OptionError{Field: "Beta", Reason: fmt.Sprintf("β = %g, want a finite β > 0", p.Beta)}
+	case !(p.Delta >= 0) || math.IsInf(p.Delta, 1):
+		return &OptionError{Field: "Delta", Reason: fmt.Sprintf("δ = %g, want a finite δ > 0", p.Delta)}
 	case outside(p.MaxRisk), outside(p.MaxAverageRisk):
 		return errors.New("generalize: risk thresholds must lie in [0, 1]")
 	case outside(p.MaxRecordsAtRisk), p.RiskThreshold < 0 || p.RiskThreshold > 1:
@@ -128,14 +141,16 @@ func (p Policy) validate() error {
 		return errors.New("generalize: sample-unique share must lie in [0, 1]")
 	case !(p.MaxSuppression >= 0 && p.MaxSuppression <= 1):
 		return fmt.Errorf("generalize: suppression limit %g, want a share in [0, 1]", p.MaxSuppression)
-	case p.LocalSuppression && (p.K < 1 || p.L > 0 || p.T > 0 || p.MaxRisk != nil || p.tableLevel()):
+	case p.LocalSuppression && (p.K < 1 || p.needsSensitive() || p.MaxRisk != nil || p.tableLevel()):
 		return &OptionError{Field: "LocalSuppression", Reason: "supports k (in records or subjects) as the only criterion"}
 	}
 	return nil
 }
 
 // needsSensitive reports whether the policy reads sensitive histograms.
-func (p Policy) needsSensitive() bool { return p.L > 0 || p.T > 0 || p.Alpha > 0 }
+func (p Policy) needsSensitive() bool {
+	return p.L > 0 || p.T > 0 || p.Alpha > 0 || p.Beta > 0 || p.Delta > 0
+}
 
 // hierarchicalT reports whether the policy measures t-closeness with the
 // hierarchical distance, which needs the sensitive columns' hierarchies.
@@ -143,9 +158,7 @@ func (p Policy) hierarchicalT() bool { return p.T > 0 && p.TDistance == Hierarch
 
 // tableLevel reports whether the policy has criteria over the kept records
 // as a whole, which are not monotone once records are suppressed.
-func (p Policy) tableLevel() bool {
-	return p.MaxAverageRisk != nil || p.MaxRecordsAtRisk != nil || p.MaxSampleUniques != nil
-}
+func (p Policy) tableLevel() bool { return len(p.tableCriteria()) > 0 }
 
 var lVariantNames = [...]string{"distinct", "entropy", "recursive"}
 
