@@ -54,57 +54,56 @@ type criterion interface {
 	readsHistograms() bool
 }
 
-// kAnonymity: every class has at least k records (Sweeney 2002).
+// kAnonymity: every class has at least k records (Sweeney 2002), or with
+// subjects set at least k distinct subjects (persons, not rows).
 // Monotone, with suppression too: a class is at least as large as any
-// class it holds.
-type kAnonymity struct{ k int64 }
-
-func (x kAnonymity) monotone() bool                { return true }
-func (x kAnonymity) monotoneWithSuppression() bool { return true }
-func (x kAnonymity) readsHistograms() bool         { return false }
-func (x kAnonymity) mark(cs *classSet, fail []bool) error {
-	for c, size := range cs.sizes {
-		if size < x.k {
-			fail[c] = true
-		}
-	}
-	return nil
+// class it holds, and holds every subject of it.
+type kAnonymity struct {
+	fullyMonotone
+	k        int64
+	subjects bool
 }
 
-// subjectK: every class holds at least k distinct subjects (persons, not
-// rows). Monotone, with suppression too: a class holds every subject of
-// the classes it holds.
-type subjectK struct{ k int64 }
-
-func (x subjectK) monotone() bool                { return true }
-func (x subjectK) monotoneWithSuppression() bool { return true }
-func (x subjectK) readsHistograms() bool         { return true }
-func (x subjectK) mark(cs *classSet, fail []bool) error {
+func (x kAnonymity) readsHistograms() bool { return x.subjects }
+func (x kAnonymity) mark(cs *classSet, fail []bool) error {
+	if !x.subjects {
+		markIf(fail, func(c int) bool { return cs.sizes[c] < x.k })
+		return nil
+	}
 	if len(cs.subjects) != len(cs.sizes)+1 {
 		return fmt.Errorf("generalize: k counted in subjects needs a subject column")
 	}
-	for c := range cs.sizes {
-		if int64(cs.subjects[c+1]-cs.subjects[c]) < x.k {
-			fail[c] = true
-		}
-	}
+	markIf(fail, func(c int) bool { return int64(cs.subjects[c+1]-cs.subjects[c]) < x.k })
 	return nil
 }
 
 // maxRisk: the prosecutor risk 1/|E| of every class is at most r.
-// Monotone, as k-anonymity with k = ⌈1/r⌉.
-type maxRisk struct{ r float64 }
+// Monotone, with suppression too, as k-anonymity with k = ⌈1/r⌉.
+type maxRisk struct {
+	fullyMonotone
+	r float64
+}
 
-func (x maxRisk) monotone() bool                { return true }
-func (x maxRisk) monotoneWithSuppression() bool { return true }
-func (x maxRisk) readsHistograms() bool         { return false }
+func (x maxRisk) readsHistograms() bool { return false }
 func (x maxRisk) mark(cs *classSet, fail []bool) error {
-	for c, size := range cs.sizes {
-		if 1/float64(size) > x.r*(1+1e-12) {
+	markIf(fail, func(c int) bool { return 1/float64(cs.sizes[c]) > x.r*(1+1e-12) })
+	return nil
+}
+
+// fullyMonotone is embedded by the criteria that are monotone, with
+// suppression too.
+type fullyMonotone struct{}
+
+func (fullyMonotone) monotone() bool                { return true }
+func (fullyMonotone) monotoneWithSuppression() bool { return true }
+
+// markIf sets fail[c] for every class c for which fails(c).
+func markIf(fail []bool, fails func(c int) bool) {
+	for c := range fail {
+		if fails(c) {
 			fail[c] = true
 		}
 	}
-	return nil
 }
 
 // sensitiveCriterion is a criterion on the sensitive histograms: measure
@@ -244,14 +243,11 @@ func toFloats(xs []int) []float64 {
 // t-closeness distance of each sensitive column (nil without t).
 func (p Policy) criteria(ground []anonymity.GroundDistance) []criterion {
 	var cs []criterion
-	switch {
-	case p.K > 0 && p.SubjectK:
-		cs = append(cs, subjectK{p.K})
-	case p.K > 0:
-		cs = append(cs, kAnonymity{p.K})
+	if p.K > 0 {
+		cs = append(cs, kAnonymity{k: p.K, subjects: p.SubjectK})
 	}
 	if p.MaxRisk != nil {
-		cs = append(cs, maxRisk{*p.MaxRisk})
+		cs = append(cs, maxRisk{r: *p.MaxRisk})
 	}
 	if p.L > 0 {
 		switch p.LVariant {

@@ -81,6 +81,18 @@ func (s *searcher) improve(out func() bool) error {
 	q := &nodeHeap{s: s} // feasible nodes only: ordered by the metric
 	heap.Push(q, s.prune.best)
 	queued := map[string]bool{key(s.prune.best.Levels): true}
+	// visit evaluates the node at lv and queues it if feasible.
+	visit := func(lv []int) error {
+		n, err := s.eval(lv)
+		if err != nil {
+			return err
+		}
+		if k := key(lv); n.Feasible && !queued[k] {
+			queued[k] = true
+			heap.Push(q, n)
+		}
+		return nil
+	}
 	for stale := 0; q.Len() > 0 && stale < improvePatience && !out(); {
 		x := heap.Pop(q).(*Node)
 		top := s.prune.best
@@ -88,13 +100,8 @@ func (s *searcher) improve(out func() bool) error {
 			if x.Levels[j]+1 < s.heights[j] {
 				up := slices.Clone(x.Levels)
 				up[j]++
-				n, err := s.eval(up)
-				if err != nil {
+				if err := visit(up); err != nil {
 					return err
-				}
-				if k := key(up); n.Feasible && !queued[k] {
-					queued[k] = true
-					heap.Push(q, n)
 				}
 			}
 			if x.Levels[j] == 0 {
@@ -114,13 +121,8 @@ func (s *searcher) improve(out func() bool) error {
 				if out() {
 					return nil
 				}
-				n, err := s.eval(c)
-				if err != nil {
+				if err := visit(c); err != nil {
 					return err
-				}
-				if k := key(c); n.Feasible && !queued[k] {
-					queued[k] = true
-					heap.Push(q, n)
 				}
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 )
 
 // LVariant selects the l-diversity definition (Machanavajjhala et al.,
@@ -160,44 +162,42 @@ func (p Policy) hierarchicalT() bool { return p.T > 0 && p.TDistance == Hierarch
 // as a whole, which are not monotone once records are suppressed.
 func (p Policy) tableLevel() bool { return len(p.tableCriteria()) > 0 }
 
-var lVariantNames = [...]string{"distinct", "entropy", "recursive"}
-
 // MarshalText writes the variant's name: distinct, entropy or recursive.
-func (v LVariant) MarshalText() ([]byte, error) {
-	if v < 0 || int(v) >= len(lVariantNames) {
-		return nil, fmt.Errorf("generalize: unknown l-diversity variant %d", int(v))
-	}
-	return []byte(lVariantNames[v]), nil
-}
+func (v LVariant) MarshalText() ([]byte, error) { return lVariants.marshal(int(v)) }
 
 // UnmarshalText reads a variant's name.
-func (v *LVariant) UnmarshalText(b []byte) error {
-	for i, n := range lVariantNames {
-		if string(b) == n {
-			*v = LVariant(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("generalize: unknown l-diversity variant %q (want distinct, entropy or recursive)", b)
-}
-
-var tDistanceNames = [...]string{"equal", "ordered", "hierarchical"}
+func (v *LVariant) UnmarshalText(b []byte) error { return lVariants.unmarshal(b, (*int)(v)) }
 
 // MarshalText writes the distance's name: equal, ordered or hierarchical.
-func (d TDistance) MarshalText() ([]byte, error) {
-	if d < 0 || int(d) >= len(tDistanceNames) {
-		return nil, fmt.Errorf("generalize: unknown t-closeness distance %d", int(d))
-	}
-	return []byte(tDistanceNames[d]), nil
-}
+func (d TDistance) MarshalText() ([]byte, error) { return tDistances.marshal(int(d)) }
 
 // UnmarshalText reads a distance's name.
-func (d *TDistance) UnmarshalText(b []byte) error {
-	for i, n := range tDistanceNames {
-		if string(b) == n {
-			*d = TDistance(i)
-			return nil
-		}
+func (d *TDistance) UnmarshalText(b []byte) error { return tDistances.unmarshal(b, (*int)(d)) }
+
+// enum names the values of an enumerated type, by value.
+type enum struct {
+	what  string
+	names []string
+}
+
+var (
+	lVariants  = enum{"l-diversity variant", []string{"distinct", "entropy", "recursive"}}
+	tDistances = enum{"t-closeness distance", []string{"equal", "ordered", "hierarchical"}}
+)
+
+func (e enum) marshal(i int) ([]byte, error) {
+	if i < 0 || i >= len(e.names) {
+		return nil, fmt.Errorf("generalize: unknown %s %d", e.what, i)
 	}
-	return fmt.Errorf("generalize: unknown t-closeness distance %q (want equal, ordered or hierarchical)", b)
+	return []byte(e.names[i]), nil
+}
+
+// unmarshal sets *dst to the value named b; an error lists the names.
+func (e enum) unmarshal(b []byte, dst *int) error {
+	if i := slices.Index(e.names, string(b)); i >= 0 {
+		*dst = i
+		return nil
+	}
+	n := len(e.names) - 1
+	return fmt.Errorf("generalize: unknown %s %q (want %s or %s)", e.what, b, strings.Join(e.names[:n], ", "), e.names[n])
 }

@@ -219,25 +219,38 @@ func (r *roller) bottom(codes [][]uint32, sizes []int64) *table {
 				keys[c] = keys[c]*card + uint64(x)
 			}
 		}
-		for c, k := range keys {
-			x := r.slot[k]
-			if x < 0 {
-				x = int32(cb.n)
-				r.slot[k] = x
-				cb.n++
-				for i, j := range qs {
-					cb.codes[i] = append(cb.codes[i], codes[j][c])
-				}
+		firsts := r.number(keys, ids)
+		cb.n = len(firsts)
+		for i, j := range qs {
+			cb.codes[i] = make([]uint32, cb.n)
+			for y, c := range firsts {
+				cb.codes[i][y] = codes[j][c]
 			}
-			ids[c] = uint32(x)
-		}
-		for _, k := range keys {
-			r.slot[k] = -1
 		}
 		t.ids = append(t.ids, ids)
 		t.combos = append(t.combos, cb)
 	}
 	return t
+}
+
+// number gives each distinct key of keys (below len(r.slot)) a dense id
+// in order of first occurrence, written to ids, and returns the index of
+// each id's first key; r.slot is left cleared.
+func (r *roller) number(keys []uint64, ids []uint32) []int32 {
+	var firsts []int32
+	for x, k := range keys {
+		y := r.slot[k]
+		if y < 0 {
+			y = int32(len(firsts))
+			r.slot[k] = y
+			firsts = append(firsts, int32(x))
+		}
+		ids[x] = uint32(y)
+	}
+	for _, x := range firsts {
+		r.slot[keys[x]] = -1
+	}
+	return firsts
 }
 
 // grow returns s resized to n, reusing its array when large enough.
@@ -297,20 +310,8 @@ func (r *roller) mapCombos(src *table, g int, dst []int) *combos {
 	tr := make([]uint32, sc.n)
 	r.trans[g] = tr
 	out := &combos{codes: make([][]uint32, len(qs))}
-	var firsts []int32
-	for x, k := range keys {
-		y := r.slot[k]
-		if y < 0 {
-			y = int32(out.n)
-			r.slot[k] = y
-			out.n++
-			firsts = append(firsts, int32(x))
-		}
-		tr[x] = uint32(y)
-	}
-	for _, x := range firsts {
-		r.slot[keys[x]] = -1
-	}
+	firsts := r.number(keys, tr)
+	out.n = len(firsts)
 	for i, j := range qs {
 		codes := make([]uint32, out.n)
 		cj := sc.codes[i]
