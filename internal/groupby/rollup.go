@@ -13,7 +13,8 @@ type Roller struct {
 	dense     []int32  // the same for more rows
 	slotKey   []uint64 // open addressing
 	slotGroup []int32
-	sizes     []int64
+	sizes     []int64  // per group (scratch)
+	first     []int    // per group (scratch)
 	ids       []uint32 // row ids when the caller does not keep them
 }
 
@@ -39,32 +40,34 @@ func (r *Roller) RollUp(cols, trans [][]uint32, cards []uint32, weights []int64,
 	if err := r.pack(cols, trans, cards, n); err != nil {
 		return nil, err
 	}
-	g := &Groups{First: make([]int, 0, min(n, 1024))}
+	g := &Groups{}
 	if rowIDs {
 		g.RowIDs = make([]uint32, n)
 	} else {
-		if cap(r.ids) < n {
-			r.ids = make([]uint32, n)
-		}
-		g.RowIDs = r.ids[:n]
+		r.ids = grow(r.ids, n)
+		g.RowIDs = r.ids
 	}
-	r.sizes = r.sizes[:0]
+	// At most one group per row: the groups' first rows and sizes are
+	// written by index into scratch space, then copied out.
+	r.first, r.sizes = grow(r.first, n), grow(r.sizes, n)
+	var groups int
 	switch {
 	case space <= uint64(max(16*n, 1<<16)) && n < 1<<16-1:
 		if uint64(len(r.dense16)) < space {
 			r.dense16 = make([]uint16, space)
 		}
-		groupDense(r.dense16, r.keys[:n], weights, g, &r.sizes)
+		groups = groupDense(r.dense16, r.keys[:n], weights, g.RowIDs, r.first, r.sizes)
 	case space <= uint64(max(16*n, 1<<16)):
 		if uint64(len(r.dense)) < space {
 			r.dense = make([]int32, space)
 		}
-		groupDense(r.dense, r.keys[:n], weights, g, &r.sizes)
+		groups = groupDense(r.dense, r.keys[:n], weights, g.RowIDs, r.first, r.sizes)
 	default:
-		r.groupHash(weights, g, n)
+		groups = r.groupHash(weights, g.RowIDs, n)
 	}
-	g.N = len(g.First)
-	g.Sizes = append([]int64(nil), r.sizes...)
+	g.N = groups
+	g.First = append([]int(nil), r.first[:groups]...)
+	g.Sizes = append([]int64(nil), r.sizes[:groups]...)
 	if !rowIDs {
 		g.RowIDs = nil
 	}
@@ -112,10 +115,8 @@ func (r *Roller) check(cols [][]uint32, cards []uint32, weights []int64) (n int,
 
 // pack writes each row's mixed-radix key into r.keys.
 func (r *Roller) pack(cols, trans [][]uint32, cards []uint32, n int) error {
-	if cap(r.keys) < n {
-		r.keys = make([]uint64, n)
-	}
-	keys := r.keys[:n]
+	r.keys = grow(r.keys, n)
+	keys := r.keys
 	clear(keys)
 	for j, col := range cols {
 		card := uint64(max(cards[j], 1))
@@ -153,42 +154,42 @@ func (r *Roller) badCode(cols, trans [][]uint32, cards []uint32, j int) error {
 }
 
 // groupDense groups keys in slot, indexed by key (1 + group, 0 when
-// unused), and leaves slot cleared.
-func groupDense[S uint16 | int32](slot []S, keys []uint64, weights []int64, g *Groups, sizes *[]int64) {
-	ids, sz := g.RowIDs, *sizes
+// unused), writing each row's group to ids and each group's first row and
+// size to first and sizes; it returns the number of groups and leaves slot
+// cleared.
+func groupDense[S uint16 | int32](slot []S, keys []uint64, weights []int64, ids []uint32, first []int, sizes []int64) int {
+	groups := 0
 	for i, k := range keys {
-		x := int32(slot[k]) - 1
+		x := int(slot[k]) - 1
 		if x < 0 {
-			x = int32(len(sz))
-			slot[k] = S(x + 1)
-			g.First = append(g.First, i)
-			sz = append(sz, 0)
+			x = groups
+			groups++
+			slot[k] = S(groups)
+			first[x], sizes[x] = i, 0
 		}
 		ids[i] = uint32(x)
-		sz[x] += weights[i]
+		sizes[x] += weights[i]
 	}
-	for _, i := range g.First {
+	for _, i := range first[:groups] {
 		slot[keys[i]] = 0
 	}
-	*sizes = sz
+	return groups
 }
 
-// groupHash groups r.keys in an open-addressing table of at least 2n
-// slots.
-func (r *Roller) groupHash(weights []int64, g *Groups, n int) {
+// groupHash groups r.keys as groupDense does, in an open-addressing table
+// of at least 2n slots.
+func (r *Roller) groupHash(weights []int64, ids []uint32, n int) int {
 	size := 1
 	for size < 2*n {
 		size <<= 1
 	}
-	if cap(r.slotKey) < size {
-		r.slotKey, r.slotGroup = make([]uint64, size), make([]int32, size)
-	}
-	sk, sg := r.slotKey[:size], r.slotGroup[:size]
+	r.slotKey, r.slotGroup = grow(r.slotKey, size), grow(r.slotGroup, size)
+	sk, sg := r.slotKey, r.slotGroup
 	for i := range sg {
 		sg[i] = -1
 	}
 	mask := uint64(size - 1)
-	ids, sz := g.RowIDs, r.sizes
+	first, sizes, groups := r.first, r.sizes, int32(0)
 	for c, k := range r.keys[:n] {
 		i := (k * 0x9e3779b97f4a7c15) >> 20 & mask
 		x := sg[i]
@@ -197,13 +198,21 @@ func (r *Roller) groupHash(weights []int64, g *Groups, n int) {
 			x = sg[i]
 		}
 		if x < 0 {
-			x = int32(len(sz))
+			x = groups
+			groups++
 			sg[i], sk[i] = x, k
-			g.First = append(g.First, c)
-			sz = append(sz, 0)
+			first[x], sizes[x] = c, 0
 		}
 		ids[c] = uint32(x)
-		sz[x] += weights[c]
+		sizes[x] += weights[c]
 	}
-	r.sizes = sz
+	return int(groups)
+}
+
+// grow returns s resized to n, reusing its array when large enough.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
