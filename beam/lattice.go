@@ -457,11 +457,11 @@ func writeFile(ctx context.Context, path string, b []byte) error {
 		if err != nil {
 			return err
 		}
-		if _, err := w.Write(b); err != nil {
-			w.Close()
-			return err
+		_, err = w.Write(b)
+		if cerr := w.Close(); err == nil {
+			err = cerr
 		}
-		return w.Close()
+		return err
 	})
 }
 

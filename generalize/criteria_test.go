@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/reidrisk/reidrisk/anonymity"
 )
 
 // alphaTable is a hand-made table: zip 1 holds flu, flu, cold (α = 2/3),
@@ -23,35 +25,53 @@ func alphaTable(t *testing.T) ([]*Hierarchy, [][]string) {
 	return []*Hierarchy{h}, rows
 }
 
+// checkOptimum fails t unless Search's DM* optimum under p is at levels
+// (nil: no feasible node) with suppressed records suppressed.
+func checkOptimum(t *testing.T, c *anonymity.Classes, hs []*Hierarchy, p Policy, levels []int, suppressed int64) {
+	t.Helper()
+	res, err := Search(context.Background(), c, hs, p, Options{Metric: DMStar})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := res.Optimum
+	switch {
+	case levels == nil && o != nil:
+		t.Errorf("%+v: optimum %v, want none", p, o.Levels)
+	case levels != nil && (o == nil || !slices.Equal(o.Levels, levels) || o.Suppressed != suppressed):
+		t.Errorf("%+v: optimum %+v, want levels %v with %d suppressed", p, o, levels, suppressed)
+	}
+}
+
+// optimumCase is a policy with Search's DM* optimum on alphaClasses:
+// its levels (nil: no feasible node), the records it suppresses and, if
+// not nil, Failing at the bottom (zip 1, zip 2).
+type optimumCase struct {
+	p          Policy
+	levels     []int
+	suppressed int64
+	fail       []bool
+}
+
+// alphaClasses is alphaTable counted, disease sensitive.
+func alphaClasses(t *testing.T) ([]*Hierarchy, *anonymity.Classes) {
+	hs, rows := alphaTable(t)
+	return hs, classesOf([]string{"zip", "disease"}, rows, []string{"zip"}, []string{"disease"}, "")
+}
+
 // TestSearchAlpha checks (α,k)-anonymity on the hand-made table: at α =
 // 0.7 the bottom holds (2/3 and 1/2); at α = 0.6 zip 1 fails and the
 // search generalises to * (3/7), unless 3 of the 7 records may be
 // suppressed; at α = 0.4 nothing holds (3/7 > 0.4).
 func TestSearchAlpha(t *testing.T) {
-	hs, rows := alphaTable(t)
-	c := classesOf([]string{"zip", "disease"}, rows, []string{"zip"}, []string{"disease"}, "")
-	for _, tc := range []struct {
-		p          Policy
-		levels     []int // nil: no feasible node
-		suppressed int64
-	}{
-		{Policy{K: 3, Alpha: 0.7}, []int{0}, 0},
-		{Policy{K: 3, Alpha: 0.6}, []int{1}, 0},
-		{Policy{K: 3, Alpha: 0.6, MaxSuppression: 3.0 / 7}, []int{0}, 3},
-		{Policy{K: 3, Alpha: 0.4}, nil, 0},
-		{Policy{K: 4, Alpha: 0.7}, []int{1}, 0},
+	hs, c := alphaClasses(t)
+	for _, tc := range []optimumCase{
+		{Policy{K: 3, Alpha: 0.7}, []int{0}, 0, nil},
+		{Policy{K: 3, Alpha: 0.6}, []int{1}, 0, nil},
+		{Policy{K: 3, Alpha: 0.6, MaxSuppression: 3.0 / 7}, []int{0}, 3, nil},
+		{Policy{K: 3, Alpha: 0.4}, nil, 0, nil},
+		{Policy{K: 4, Alpha: 0.7}, []int{1}, 0, nil},
 	} {
-		res, err := Search(context.Background(), c, hs, tc.p, Options{Metric: DMStar})
-		if err != nil {
-			t.Fatal(err)
-		}
-		o := res.Optimum
-		switch {
-		case tc.levels == nil && o != nil:
-			t.Errorf("%+v: optimum %v, want none", tc.p, o.Levels)
-		case tc.levels != nil && (o == nil || !slices.Equal(o.Levels, tc.levels) || o.Suppressed != tc.suppressed):
-			t.Errorf("%+v: optimum %+v, want levels %v with %d suppressed", tc.p, o, tc.levels, tc.suppressed)
-		}
+		checkOptimum(t, c, hs, tc.p, tc.levels, tc.suppressed)
 	}
 	// Failing on the bottom table: zip 1 (α 2/3) fails at 0.6.
 	fail, err := Failing(c, Policy{Alpha: 0.6})
@@ -90,14 +110,8 @@ func TestCriteriaMonotone(t *testing.T) {
 // = 1/6 and hiv (1/4 − 1/7)/(1/7) = 3/4; at * 0. δ: zip 1 lacks hiv, +Inf;
 // zip 2 max(|ln(7/12)|, ln(7/6), ln(7/4)) = ln(7/4) ≈ 0.5596; at * 0.
 func TestSearchBetaDelta(t *testing.T) {
-	hs, rows := alphaTable(t)
-	c := classesOf([]string{"zip", "disease"}, rows, []string{"zip"}, []string{"disease"}, "")
-	for _, tc := range []struct {
-		p          Policy
-		levels     []int // nil: no feasible node
-		suppressed int64
-		fail       []bool // Failing at the bottom (zip 1, zip 2)
-	}{
+	hs, c := alphaClasses(t)
+	for _, tc := range []optimumCase{
 		{Policy{Beta: 0.8}, []int{0}, 0, []bool{false, false}},
 		{Policy{Beta: 0.7}, []int{1}, 0, []bool{false, true}},
 		{Policy{Beta: 0.7, MaxSuppression: 4.0 / 7}, []int{0}, 4, []bool{false, true}},
@@ -107,17 +121,7 @@ func TestSearchBetaDelta(t *testing.T) {
 		{Policy{Delta: 0.6, MaxSuppression: 3.0 / 7}, []int{0}, 3, []bool{true, false}},
 		{Policy{Delta: 0.55, MaxSuppression: 1}, []int{1}, 0, []bool{true, true}},
 	} {
-		res, err := Search(context.Background(), c, hs, tc.p, Options{Metric: DMStar})
-		if err != nil {
-			t.Fatal(err)
-		}
-		o := res.Optimum
-		switch {
-		case tc.levels == nil && o != nil:
-			t.Errorf("%+v: optimum %v, want none", tc.p, o.Levels)
-		case tc.levels != nil && (o == nil || !slices.Equal(o.Levels, tc.levels) || o.Suppressed != tc.suppressed):
-			t.Errorf("%+v: optimum %+v, want levels %v with %d suppressed", tc.p, o, tc.levels, tc.suppressed)
-		}
+		checkOptimum(t, c, hs, tc.p, tc.levels, tc.suppressed)
 		fail, err := Failing(c, tc.p)
 		if err != nil {
 			t.Fatal(err)
