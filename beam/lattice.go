@@ -195,13 +195,9 @@ func countFinest(ctx context.Context, count func(s beam.Scope) beam.PCollection,
 		*written = append(*written, si.Path)
 		f.classes += si.Classes
 		f.bytes += si.Bytes
-		var ms []*anonymity.Classes
-		for _, mb := range si.Marginals {
-			m, err := Decode(mb)
-			if err != nil {
-				return nil, err
-			}
-			ms = append(ms, m)
+		ms, err := decodeAll(si.Marginals)
+		if err != nil {
+			return nil, err
 		}
 		margs = append(margs, ms)
 	}
@@ -246,15 +242,23 @@ func (sp *latticeSpec) evaluator() (*generalize.NodeEvaluator, error) {
 		}
 		hs = append(hs, g)
 	}
-	var ms []*anonymity.Classes
-	for _, b := range sp.Marginals {
-		m, err := Decode(b)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, m)
+	ms, err := decodeAll(sp.Marginals)
+	if err != nil {
+		return nil, err
 	}
 	return generalize.NewNodeEvaluator(ms, hs, sp.Policy)
+}
+
+// decodeAll decodes class tables (Decode).
+func decodeAll(bs [][]byte) ([]*anonymity.Classes, error) {
+	out := make([]*anonymity.Classes, len(bs))
+	for i, b := range bs {
+		var err error
+		if out[i], err = Decode(b); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // nodeKey writes levels as "1,3,0".
