@@ -40,6 +40,7 @@ func Analyze(ctx context.Context, src *quasiid.Source, opt Options) (*Report, er
 		return nil, err
 	}
 	r, err := analyzeTable(ctx, t, opt)
+	err = src.Locate(err) // a bad weight is known by its row
 	if r != nil {
 		r.Warnings = append(r.Warnings, blankLinesWarning(src)...)
 		r.Provenance = provenance(src)
@@ -205,7 +206,7 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 				so.Hierarchy[code] = p
 			}
 			if missing > 0 { // values are data: counted, not shown
-				return fmt.Errorf("reidrisk: hierarchy of column %q: no row for %d of the column's %d distinct values", m.Name, missing, m.Dict.Len())
+				return &OptionError{Field: "Hierarchies", Key: m.Name, Msg: fmt.Sprintf("no row for %d of the column's %d distinct values", missing, m.Dict.Len())}
 			}
 		}
 		sum, err := anonymity.SummarizeSensitive(m, so)
@@ -300,7 +301,7 @@ func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.
 			return err
 		}
 		if F, err = anonymity.PopulationFrequencies(c, pc); err != nil {
-			return fmt.Errorf("reidrisk: population %s: %w", pt.Source, err)
+			return &OptionError{Field: "Population", Value: pt.Source, Err: err}
 		}
 	case opt.Weights != "":
 		w, err := anonymity.ColumnWeights(t.Source, t.Column(opt.Weights))
@@ -308,7 +309,7 @@ func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.
 			return err // an InputError naming source, row and column
 		}
 		if F, err = anonymity.WeightedFrequencies(c, w); err != nil {
-			return fmt.Errorf("reidrisk: weights column %q: %w", opt.Weights, err)
+			return &OptionError{Field: "Weights", Value: opt.Weights, Err: err}
 		}
 	case opt.SamplingFraction > 0:
 		var err error

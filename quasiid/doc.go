@@ -31,16 +31,25 @@
 // The Time column is parsed to Unix seconds instead.
 //
 // Encode reads only the named columns and uses every core: a Parquet file
-// column by column in parallel, dictionary-encoded chunks as dictionaries
-// (each dictionary entry is coded once, not each row), integers and
-// timestamps coded by value and formatted once per distinct value; a CSV
+// row group by row group on parallel workers, decoding dictionary-encoded
+// and plain byte-array and dictionary-encoded integer pages itself (each
+// dictionary entry is coded once, not each row) and anything else through
+// Arrow, with integers and timestamps coded by value and formatted once
+// per distinct value, merged in order ([EncodeChunks] hands the chunks
+// over as they come, in memory bounded by a few chunks); a CSV
 // file in blocks of whole records split and coded by parallel workers and
 // merged in order. Codes and dictionaries are those of a sequential read
 // (dense, in order of first appearance), and errors name the same row,
-// line and column.
+// line and column. [EncodeChunks] hands a CSV file's rows over in chunks
+// as they are merged, its memory bounded by a few blocks and one chunk
+// whatever the length of the file; Encode is the same path keeping every
+// row.
 //
 // Bad input gives an [*InputError] naming the file, the 1-based data row,
-// the line where that row starts (CSV) and the column.
+// the line where that row starts (CSV) and the column, and wrapping its
+// cause, if any. An error found after encoding, which the encoded table
+// knows by row only (a bad weight, a bad duration), gets its line from
+// [Source.Locate].
 //
 // # Writing
 //
