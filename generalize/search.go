@@ -98,12 +98,14 @@ type Result struct {
 // feasibility is monotone, a feasible node tags every generalisation of it
 // feasible and an infeasible node tags every specialisation infeasible,
 // without evaluating them. Feasibility is monotone when every per-class
-// criterion holds for the union of two classes that hold it (k, subjects,
-// distinct, entropy and recursive l, t-closeness by convexity of the EMD,
-// highest risk) — then the suppressed records can only shrink upwards — and
-// the table-level criteria (average risk, records at risk, sample uniques)
-// are used only with MaxSuppression = 0; otherwise every node is
-// evaluated. When the metric is monotone (DM*, or any metric without
+// criterion holds for the union of two classes that hold it (all of them:
+// see criteria.go) and, with MaxSuppression > 0, also for any class holding
+// a class that holds it (k, subjects, highest risk, distinct l: then the
+// suppressed records can only shrink upwards), and the table-level
+// criteria (average risk, records at risk, sample uniques) are used only
+// with MaxSuppression = 0; otherwise every node is evaluated. The search
+// asks its Evaluator for nodes (see SearchWith); Search's rolls them up
+// from an in-memory class table. When the metric is monotone (DM*, or any metric without
 // suppression) nodes above a feasible node are not evaluated; otherwise
 // every feasible node is.
 //
