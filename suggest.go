@@ -7,8 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/generalize"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -194,24 +192,24 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
-	var tbl arrow.Table
 	var checked *passThrough
+	var tbl *quasiid.Buffered
 	if opt.Output != nil {
 		var err error
-		if tbl, err = buffer(ctx, src, nil, readProgress(opt.Progress)); err != nil {
+		if tbl, err = quasiid.Buffer(ctx, src, nil, readProgress(opt.Progress)); err != nil {
 			return nil, err
 		}
 		defer tbl.Release()
 		// The columns written unchanged are checked before the search, so
 		// that a direct identifier stops Suggest before any work is done.
-		chk := quasiid.FromTable(src.Name(), tbl)
+		chk := tbl.Source()
 		pt, err := checkPassThrough(ctx, chk, slices.Concat(opt.QI, opt.Sensitive), opt.Subject, opt.Identifiers, opt.Keep)
 		chk.Close()
 		if err != nil {
 			return nil, err
 		}
 		checked = &pt
-		src = quasiid.FromTable(src.Name(), tbl)
+		src = tbl.Source()
 		defer src.Close()
 	}
 	var eo quasiid.EncodeOptions
@@ -280,7 +278,7 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	r.Transform.Sensitive, r.Transform.Subject = slices.Clone(opt.Sensitive), opt.Subject
 	r.Transform.Star = opt.Star
 	if opt.Output != nil {
-		out := quasiid.FromTable(src.Name(), tbl)
+		out := tbl.Source()
 		defer out.Close()
 		if r.Output, err = Apply(ctx, out, r.Transform, opt.Output, opt.OutputFormat, ApplyOptions{Star: opt.Star, Workers: opt.Workers, Progress: opt.Progress, checked: checked}); err != nil {
 			return nil, err
@@ -325,36 +323,6 @@ func readProgress(progress func(Progress)) quasiid.RowFunc {
 	}
 }
 
-// buffer reads src into memory, rewriting columns with fn (nil: none).
-func buffer(ctx context.Context, src *quasiid.Source, columns []string, fn ...quasiid.RowFunc) (arrow.Table, error) {
-	f := quasiid.RowFunc(func(int64, []string, []bool) (bool, error) { return true, nil })
-	if len(fn) > 0 {
-		f = fn[0]
-	}
-	schema := src.Schema()
-	recs, _, err := quasiid.RewriteRecords(ctx, src, columns, f)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		for _, r := range recs {
-			r.Release()
-		}
-	}()
-	if len(recs) > 0 {
-		schema = recs[0].Schema()
-	} else if len(columns) > 0 {
-		fields := slices.Clone(schema.Fields())
-		for i := range fields {
-			if slices.Contains(columns, fields[i].Name) {
-				fields[i] = arrow.Field{Name: fields[i].Name, Type: arrow.BinaryTypes.String, Nullable: true}
-			}
-		}
-		schema = arrow.NewSchema(fields, nil)
-	}
-	return array.NewTableFromRecords(schema, recs), nil
-}
-
 // Apply writes src generalised by tr to w in format: every QI value is
 // replaced by its label at the transform's level (values the hierarchies
 // do not hold become "*" and are counted in Uncovered), the generalised
@@ -368,7 +336,7 @@ func Apply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, w
 		return nil, err
 	}
 	defer p.tbl.Release()
-	out, err := quasiid.Without(quasiid.FromTable(src.Name(), p.tbl), p.pass.drop)
+	out, err := quasiid.Without(p.tbl.Source(), p.pass.drop)
 	if err != nil {
 		return nil, err
 	}
@@ -387,13 +355,13 @@ func Apply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, w
 
 // ApplyRecords is Apply into memory: it returns the anonymised table as
 // Arrow record batches, which the caller must Release.
-func ApplyRecords(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, opt ApplyOptions) ([]arrow.Record, *ApplyReport, error) {
+func ApplyRecords(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, opt ApplyOptions) ([]quasiid.Record, *ApplyReport, error) {
 	p, err := prepareApply(ctx, src, tr, opt)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer p.tbl.Release()
-	out, err := quasiid.Without(quasiid.FromTable(src.Name(), p.tbl), p.pass.drop)
+	out, err := quasiid.Without(p.tbl.Source(), p.pass.drop)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -409,7 +377,7 @@ func ApplyRecords(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 
 // applied is a generalised table in memory with its suppression decision.
 type applied struct {
-	tbl      arrow.Table
+	tbl      *quasiid.Buffered
 	rowClass []uint32
 	fail     []bool
 	masks    []uint32 // per class, QIs blanked by local suppression (nil: none)
@@ -457,7 +425,7 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 	if err != nil {
 		return nil, err
 	}
-	tbl, err := buffer(ctx, src, tr.QI, func(row int64, values []string, nulls []bool) (bool, error) {
+	tbl, err := quasiid.Buffer(ctx, src, tr.QI, func(row int64, values []string, nulls []bool) (bool, error) {
 		if opt.Progress != nil && (row+1)%progressEvery == 0 {
 			opt.Progress(Progress{Stage: "read", Done: row + 1})
 		}
@@ -471,7 +439,7 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 	if opt.checked != nil {
 		pass = *opt.checked
 	} else {
-		chk := quasiid.FromTable(src.Name(), tbl)
+		chk := tbl.Source()
 		pass, err = checkPassThrough(ctx, chk, slices.Concat(tr.QI, tr.Sensitive), tr.Subject, opt.Identifiers, opt.Keep)
 		chk.Close()
 		if err != nil {
@@ -479,7 +447,7 @@ func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Trans
 			return nil, err
 		}
 	}
-	counted := quasiid.FromTable(src.Name(), tbl)
+	counted := tbl.Source()
 	t, err := quasiid.Encode(ctx, counted, quasiid.Spec{QI: tr.QI, Sensitive: tr.Sensitive, Subject: tr.Subject}, quasiid.EncodeOptions{})
 	counted.Close()
 	if err != nil {

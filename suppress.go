@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/generalize"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -92,14 +91,14 @@ func Suppress(ctx context.Context, src *quasiid.Source, opt SuppressOptions) (*S
 		return nil, err
 	}
 	lo := generalize.LocalOptions{K: opt.K, Importance: opt.Importance, Subjects: opt.Subject != ""}
-	var tbl arrow.Table
+	var tbl *quasiid.Buffered
 	if opt.Output != nil {
 		var err error
-		if tbl, err = buffer(ctx, src, nil, readProgress(opt.Progress)); err != nil {
+		if tbl, err = quasiid.Buffer(ctx, src, nil, readProgress(opt.Progress)); err != nil {
 			return nil, err
 		}
 		defer tbl.Release()
-		src = quasiid.FromTable(src.Name(), tbl)
+		src = tbl.Source()
 		defer src.Close()
 	}
 	var eo quasiid.EncodeOptions
@@ -130,7 +129,7 @@ func Suppress(ctx context.Context, src *quasiid.Source, opt SuppressOptions) (*S
 	if opt.Output == nil {
 		return r, nil
 	}
-	out := quasiid.FromTable(src.Name(), tbl)
+	out := tbl.Source()
 	defer out.Close()
 	stats, err := quasiid.Rewrite(ctx, out, opt.Output, opt.OutputFormat, opt.QI, func(row int64, values []string, nulls []bool) (bool, error) {
 		if opt.Progress != nil && row%progressEvery == 0 {
@@ -198,7 +197,7 @@ func suppressReport(source string, c *anonymity.Classes, res *generalize.Local, 
 // cells (Policy.LocalSuppression): no class is removed, LocalSuppress
 // chooses the blanks of the generalised table, and the report counts them
 // against MaxSuppression of the QI cells.
-func applyLocal(ctx context.Context, tbl arrow.Table, c *anonymity.Classes, tr *generalize.Transform, g *generalize.Generalizer, opt ApplyOptions) (*applied, error) {
+func applyLocal(ctx context.Context, tbl *quasiid.Buffered, c *anonymity.Classes, tr *generalize.Transform, g *generalize.Generalizer, opt ApplyOptions) (*applied, error) {
 	res, err := generalize.LocalSuppress(ctx, c, generalize.LocalOptions{K: tr.Policy.K, Subjects: tr.Policy.SubjectK})
 	if err != nil {
 		tbl.Release()

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -44,14 +43,14 @@ type SuggestOptions struct {
 	Hierarchies []*generalize.Hierarchy
 	// Policy is what the chosen node must meet.
 	Policy generalize.Policy
-	// Search holds the metric and the options of generalize.Search. The
-	// level-by-level path uses Metric only, and refuses lattices of more
-	// than MaxOptimalNodes nodes (0: 100,000).
+	// Search holds the metric and the options of generalize.Search. On
+	// Beam the search refuses lattices of more than MaxOptimalNodes nodes
+	// (0: 100,000): its heuristic would take one pipeline per node.
 	Search generalize.Options
 	// MaxClasses is the largest finest class table searched on the
-	// driver with generalize.Search; a larger one is searched level by
-	// level on Beam. 0 means DefaultMaxClasses; negative always searches
-	// level by level.
+	// driver with generalize.Search; a larger one is searched with its
+	// nodes evaluated on Beam. 0 means DefaultMaxClasses; negative always
+	// evaluates on Beam.
 	MaxClasses int64
 	// Shards is the number of shards the finest class table is written
 	// in; 0 means DefaultShards.
@@ -69,12 +68,9 @@ type SuggestOptions struct {
 // Suggestion is the outcome of Suggest.
 type Suggestion struct {
 	// Result is the search's result. On the local path it is
-	// generalize.Search's own. On the level-by-level path it holds QI,
-	// Heights, Hierarchies, Policy, Metric, LatticeSize, NodesEvaluated,
-	// ClassesRolledUp (the finest classes read by the roll-ups), Optimal
-	// (true: the lattice is evaluated exhaustively but for the nodes the
-	// search's monotonicity rules exclude), Optimum, Bottom and the
-	// Monotone flags; Alternatives and Before are not computed.
+	// generalize.Search's own; on Beam generalize.SearchWith's, with
+	// ClassesRolledUp the finest classes read by the roll-ups and Before
+	// not computed.
 	Result *generalize.Result
 	// Local reports whether the finest table was searched on the driver.
 	Local bool
@@ -83,14 +79,14 @@ type Suggestion struct {
 	// (*anonymity.Classes).MarshalBinary.
 	Classes, Bytes int64
 	// Pipelines counts the pipelines run: the first counts and shards the
-	// table, each further one evaluates one round of lattice nodes.
+	// table, each further one evaluates one batch of lattice nodes.
 	Pipelines int
 	// Evaluated[h] is the number of nodes of height h (Σ levels)
-	// evaluated on Beam (level-by-level path only).
+	// evaluated on Beam (not on the local path).
 	Evaluated []int
 	// Feasible counts the nodes found feasible, evaluated or implied by
-	// monotonicity (level-by-level path only). With pruning it may miss
-	// feasible nodes that cannot be the optimum.
+	// monotonicity (Result.FeasibleFound; not on the local path). With
+	// pruning it may miss feasible nodes that cannot be the optimum.
 	Feasible int
 }
 
@@ -104,37 +100,21 @@ type Suggestion struct {
 // into files under opt.TempDir and returns its size and its per-QI
 // marginals. When the table has at most opt.MaxClasses classes, the driver
 // merges the shards and runs generalize.Search on them (Suggestion.Local).
-// Otherwise the lattice is evaluated on Beam a height h = Σ levels at a
-// time (see below for the order): one pipeline per round rolls every shard
-// up to each node of the round's heights still worth evaluating
+// Otherwise the driver runs generalize's one search (generalize.SearchWith)
+// with an evaluator backed by pipelines: each batch of nodes the search
+// asks for is one pipeline, which rolls every shard up to each node
 // (generalize.NodeEvaluator.RollUp), merges the rolled tables of each node
 // by value (anonymity.Merge) and evaluates the node on a worker
 // (NodeEvaluator.Evaluate); only the nodes' figures return to the driver.
-// The driver skips the nodes Search's rules exclude: when feasibility is
-// monotone (Result.MonotoneFeasibility) a node above a feasible node is
-// feasible, and is not evaluated when the metric is monotone too
-// (Result.MonotoneMetric: it cannot beat the node below it); with both
-// monotone, a node that cannot beat the best node found (Search's bounds:
-// Σ|E|² ≥ N²/min(N, Π labels) for DM and DM*, and the metric of any
-// evaluated node below it) is skipped with everything above it. The
-// optimum is the feasible node of least metric, then least height, then
-// lexically least levels, as in Search. The rounds go up from the bottom;
-// without suppression they also come down from the top, where an
-// infeasible node tags every node below it infeasible; with a metric that
-// is not monotone they only come down (every feasible node is evaluated);
-// with feasibility that is not monotone one round evaluates every node.
-// Each node's class table must fit in one worker's memory.
+// The search's order, pruning and tie-breaking are Search's own; its
+// binary searches on Flash's paths go in batches of the paths starting at
+// one height. Each node's class table must fit in one worker's memory.
 func Suggest(ctx context.Context, count func(s beam.Scope) beam.PCollection, opt SuggestOptions) (*Suggestion, error) {
 	if opt.TempDir == "" {
 		return nil, fmt.Errorf("reidrisk/beam: Suggest needs a TempDir")
 	}
-	run := opt.Run
-	if run == nil {
-		run = beamx.Run
-	}
-	shards := opt.Shards
-	if shards <= 0 {
-		shards = DefaultShards
+	if opt.Run == nil {
+		opt.Run = beamx.Run
 	}
 	dir, err := runDir(opt.TempDir)
 	if err != nil {
@@ -142,54 +122,19 @@ func Suggest(ctx context.Context, count func(s beam.Scope) beam.PCollection, opt
 	}
 	var written []string
 	defer func() { removeDir(context.WithoutCancel(ctx), dir, written) }()
-
-	// Pipeline 1: the finest table, in shards, with its size and marginals.
-	index := dir + "/finest-index"
-	p, s := beam.NewPipelineWithRoot()
-	info := beam.ParDo(s, &writeShardFn{Dir: dir}, ShardClasses(s, count(s), shards))
-	collect(s, info, index)
-	if err := run(ctx, p); err != nil {
-		return nil, fmt.Errorf("reidrisk/beam: counting the finest class table: %w", err)
-	}
-	sg := &Suggestion{Pipelines: 1}
-	blobs, err := readList(ctx, index)
-	written = append(written, index)
+	f, err := countFinest(ctx, count, opt, dir, &written)
 	if err != nil {
 		return nil, err
 	}
-	var paths []string
-	var margs [][]*anonymity.Classes // per shard, per QI
-	for _, b := range blobs {
-		var si shardInfo
-		if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&si); err != nil {
-			return nil, fmt.Errorf("reidrisk/beam: reading the shard index: %w", err)
-		}
-		paths = append(paths, si.Path)
-		written = append(written, si.Path)
-		sg.Classes += si.Classes
-		sg.Bytes += si.Bytes
-		var ms []*anonymity.Classes
-		for _, mb := range si.Marginals {
-			m, err := Decode(mb)
-			if err != nil {
-				return nil, err
-			}
-			ms = append(ms, m)
-		}
-		margs = append(margs, ms)
-	}
-	if len(paths) == 0 || sg.Classes == 0 {
-		return nil, fmt.Errorf("reidrisk/beam: the table has no rows")
-	}
-	sort.Strings(paths)
+	sg := &Suggestion{Pipelines: 1, Classes: f.classes, Bytes: f.bytes}
 	limit := opt.MaxClasses
 	if limit == 0 {
 		limit = DefaultMaxClasses
 	}
 	if sg.Classes <= limit {
 		sg.Local = true
-		parts := make([]*anonymity.Classes, len(paths))
-		for i, path := range paths {
+		parts := make([]*anonymity.Classes, len(f.paths))
+		for i, path := range f.paths {
 			if parts[i], err = readClasses(ctx, path); err != nil {
 				return nil, err
 			}
@@ -201,56 +146,76 @@ func Suggest(ctx context.Context, count func(s beam.Scope) beam.PCollection, opt
 		sg.Result, err = generalize.Search(ctx, c, opt.Hierarchies, opt.Policy, opt.Search)
 		return sg, err
 	}
-	marginals := make([]*anonymity.Classes, len(margs[0]))
-	for j := range marginals {
+	ev, err := newPipelineEvaluator(f, opt, dir, sg, &written)
+	if err != nil {
+		return nil, err
+	}
+	if sg.Result, err = generalize.SearchWith(ctx, ev, opt.Policy, opt.Search); err != nil {
+		return nil, err
+	}
+	sg.Result.ClassesRolledUp = sg.Classes * int64(sg.Result.NodesEvaluated)
+	sg.Feasible = sg.Result.FeasibleFound
+	return sg, nil
+}
+
+// finest is the finest class table, written in shards.
+type finest struct {
+	paths          []string             // the shards, sorted
+	classes, bytes int64                // its size
+	marginals      []*anonymity.Classes // its class table over each QI alone
+}
+
+// countFinest runs the first pipeline: it writes the finest class table in
+// shards under dir and reads back their index.
+func countFinest(ctx context.Context, count func(s beam.Scope) beam.PCollection, opt SuggestOptions, dir string, written *[]string) (*finest, error) {
+	shards := opt.Shards
+	if shards <= 0 {
+		shards = DefaultShards
+	}
+	index := dir + "/finest-index"
+	p, s := beam.NewPipelineWithRoot()
+	info := beam.ParDo(s, &writeShardFn{Dir: dir}, ShardClasses(s, count(s), shards))
+	collect(s, info, index)
+	if err := opt.Run(ctx, p); err != nil {
+		return nil, fmt.Errorf("reidrisk/beam: counting the finest class table: %w", err)
+	}
+	blobs, err := readList(ctx, index)
+	*written = append(*written, index)
+	if err != nil {
+		return nil, err
+	}
+	f := &finest{}
+	var margs [][]*anonymity.Classes // per shard, per QI
+	for _, b := range blobs {
+		var si shardInfo
+		if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&si); err != nil {
+			return nil, fmt.Errorf("reidrisk/beam: reading the shard index: %w", err)
+		}
+		f.paths = append(f.paths, si.Path)
+		*written = append(*written, si.Path)
+		f.classes += si.Classes
+		f.bytes += si.Bytes
+		ms, err := decodeAll(si.Marginals)
+		if err != nil {
+			return nil, err
+		}
+		margs = append(margs, ms)
+	}
+	if len(f.paths) == 0 || f.classes == 0 {
+		return nil, fmt.Errorf("reidrisk/beam: the table has no rows")
+	}
+	sort.Strings(f.paths)
+	f.marginals = make([]*anonymity.Classes, len(margs[0]))
+	for j := range f.marginals {
 		var ms []*anonymity.Classes
 		for _, m := range margs {
 			ms = append(ms, m[j])
 		}
-		if marginals[j], err = mergeAll(ms); err != nil {
+		if f.marginals[j], err = mergeAll(ms); err != nil {
 			return nil, err
 		}
 	}
-	l, err := newLevelSearch(marginals, opt)
-	if err != nil {
-		return nil, err
-	}
-	for round := 0; ; round++ {
-		todo := l.pick()
-		if len(todo) == 0 {
-			break
-		}
-		out := fmt.Sprintf("%s/round-%03d", dir, round)
-		p, s := beam.NewPipelineWithRoot()
-		files := beam.Reshuffle(s, beam.CreateList(s, paths))
-		rolled := beam.ParDo(s, &rollFn{Spec: l.spec, Nodes: todo}, files)
-		merged := beam.CombinePerKey(s, &mergeFn{}, rolled)
-		collect(s, beam.ParDo(s, &evalNodeFn{Spec: l.spec}, merged), out)
-		if err := run(ctx, p); err != nil {
-			return nil, fmt.Errorf("reidrisk/beam: evaluating %d lattice nodes (heights %d to %d): %w", len(todo), sum(todo[0]), sum(todo[len(todo)-1]), err)
-		}
-		sg.Pipelines++
-		blobs, err := readList(ctx, out)
-		written = append(written, out)
-		if err != nil {
-			return nil, err
-		}
-		if len(blobs) != len(todo) {
-			return nil, fmt.Errorf("reidrisk/beam: %d lattice nodes evaluated, %d asked for", len(blobs), len(todo))
-		}
-		for _, b := range blobs {
-			var n generalize.Node
-			if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&n); err != nil {
-				return nil, fmt.Errorf("reidrisk/beam: reading a node: %w", err)
-			}
-			l.record(&n)
-		}
-		l.res.ClassesRolledUp += sg.Classes * int64(len(todo))
-	}
-	sg.Evaluated = l.evaluated
-	sg.Result = l.result()
-	sg.Feasible = l.feasible()
-	return sg, nil
+	return f, nil
 }
 
 // latticeSpec is what the workers need to roll up and evaluate nodes; it
@@ -277,15 +242,23 @@ func (sp *latticeSpec) evaluator() (*generalize.NodeEvaluator, error) {
 		}
 		hs = append(hs, g)
 	}
-	var ms []*anonymity.Classes
-	for _, b := range sp.Marginals {
-		m, err := Decode(b)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, m)
+	ms, err := decodeAll(sp.Marginals)
+	if err != nil {
+		return nil, err
 	}
 	return generalize.NewNodeEvaluator(ms, hs, sp.Policy)
+}
+
+// decodeAll decodes class tables (Decode).
+func decodeAll(bs [][]byte) ([]*anonymity.Classes, error) {
+	out := make([]*anonymity.Classes, len(bs))
+	for i, b := range bs {
+		var err error
+		if out[i], err = Decode(b); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // nodeKey writes levels as "1,3,0".
@@ -364,8 +337,13 @@ func (f *evalNodeFn) ProcessElement(key string, table []byte, emit func([]byte))
 	if err != nil {
 		return err
 	}
+	return emitGob(n, emit)
+}
+
+// emitGob emits v encoded with gob.
+func emitGob(v any, emit func([]byte)) error {
 	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(n); err != nil {
+	if err := gob.NewEncoder(&b).Encode(v); err != nil {
 		return err
 	}
 	emit(b.Bytes())
@@ -404,12 +382,7 @@ func (f *writeShardFn) ProcessElement(ctx context.Context, shard int, table []by
 	if err := writeFile(ctx, si.Path, table); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(si); err != nil {
-		return err
-	}
-	emit(b.Bytes())
-	return nil
+	return emitGob(si, emit)
 }
 
 func keyZeroBytes(b []byte, emit func(int, []byte)) { emit(0, b) }
@@ -468,40 +441,45 @@ func readClasses(ctx context.Context, path string) (*anonymity.Classes, error) {
 }
 
 // readFile reads a file through Beam's filesystems.
-func readFile(ctx context.Context, path string) ([]byte, error) {
-	fs, err := filesystem.New(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("reidrisk/beam: %s: %w", path, err)
-	}
-	defer fs.Close()
-	r, err := fs.OpenRead(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("reidrisk/beam: %s: %w", path, err)
-	}
-	defer r.Close()
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("reidrisk/beam: %s: %w", path, err)
-	}
-	return b, nil
+func readFile(ctx context.Context, path string) (b []byte, err error) {
+	err = onFS(ctx, path, func(fs filesystem.Interface) error {
+		r, err := fs.OpenRead(ctx, path)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		b, err = io.ReadAll(r)
+		return err
+	})
+	return b, err
 }
 
 // writeFile writes a file through Beam's filesystems.
 func writeFile(ctx context.Context, path string, b []byte) error {
+	return onFS(ctx, path, func(fs filesystem.Interface) error {
+		w, err := fs.OpenWrite(ctx, path)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+}
+
+// onFS runs f on the filesystem of path; an error names the path.
+func onFS(ctx context.Context, path string, f func(fs filesystem.Interface) error) error {
 	fs, err := filesystem.New(ctx, path)
+	if err == nil {
+		err = f(fs)
+		fs.Close()
+	}
 	if err != nil {
 		return fmt.Errorf("reidrisk/beam: %s: %w", path, err)
 	}
-	defer fs.Close()
-	w, err := fs.OpenWrite(ctx, path)
-	if err != nil {
-		return fmt.Errorf("reidrisk/beam: %s: %w", path, err)
-	}
-	if _, err := w.Write(b); err != nil {
-		w.Close()
-		return fmt.Errorf("reidrisk/beam: %s: %w", path, err)
-	}
-	return w.Close()
+	return nil
 }
 
 // runDir returns a fresh directory name under tmp for one Suggest call.
@@ -541,290 +519,4 @@ func removeDir(ctx context.Context, dir string, written []string) {
 		}
 	}
 	removeAll(ctx, []string{dir})
-}
-
-// Node states of the level-by-level search.
-const (
-	unknown uint8 = iota
-	feasible
-	infeasible
-	pruned // cannot be the optimum, nor can any node above it
-)
-
-// levelSearch is the driver's state of the level-by-level search.
-type levelSearch struct {
-	spec                latticeSpec
-	res                 *generalize.Result
-	metric              generalize.Metric
-	heights, radix      []int
-	labels              [][]int // labels[j][l]: distinct level-l labels of QI j in the input
-	byHeight            []int   // node ids by increasing height, then id
-	evaluated           []int   // nodes evaluated per height
-	low                 int     // height of the nodes evaluated from below
-	foundBelow          bool    // a feasible node was found from below
-	state               []uint8
-	nodes               map[int]*generalize.Node
-	prune               *generalize.Pruning // the search's rules and the evaluated nodes
-	monoFeas, monoValue bool
-}
-
-func newLevelSearch(marginals []*anonymity.Classes, opt SuggestOptions) (*levelSearch, error) {
-	// The evaluator checks the policy, the hierarchies and the values.
-	if _, err := generalize.NewNodeEvaluator(marginals, opt.Hierarchies, opt.Policy); err != nil {
-		return nil, err
-	}
-	if m := opt.Search.Metric; m < generalize.DM || m > generalize.Entropy {
-		return nil, fmt.Errorf("reidrisk/beam: unknown metric %d", m)
-	}
-	qi := make([]string, len(marginals))
-	for j, m := range marginals {
-		qi[j] = m.QI[0]
-	}
-	hs := make([]*generalize.Hierarchy, len(qi))
-	var sensitive []*generalize.Hierarchy // for hierarchical t-closeness
-	for _, h := range opt.Hierarchies {
-		if j := slices.Index(qi, h.Column()); j >= 0 {
-			hs[j] = h
-		} else {
-			sensitive = append(sensitive, h)
-		}
-	}
-	p := opt.Policy
-	l := &levelSearch{
-		metric: opt.Search.Metric,
-		res: &generalize.Result{QI: qi, Hierarchies: hs, SensitiveHierarchies: sensitive, Policy: p, Metric: opt.Search.Metric,
-			LatticeSize: 1, Optimal: true},
-		nodes: make(map[int]*generalize.Node),
-	}
-	for j, h := range hs {
-		l.spec.Hierarchies = append(l.spec.Hierarchies, hierarchyRows{h.Column(), h.Source(), h.Rows()})
-		b, err := marginals[j].MarshalBinary()
-		if err != nil {
-			return nil, err
-		}
-		l.spec.Marginals = append(l.spec.Marginals, b)
-		l.heights = append(l.heights, h.Levels())
-		if l.res.LatticeSize > math.MaxInt64/int64(h.Levels()) {
-			l.res.LatticeSize = math.MaxInt64
-		} else {
-			l.res.LatticeSize *= int64(h.Levels())
-		}
-		// Distinct labels per level among the values of the input.
-		d := marginals[j].Dicts[0]
-		var counts []int
-		for lv := range h.Levels() {
-			seen := make(map[string]bool)
-			for _, code := range marginals[j].Codes[0] {
-				k := d.Label(code)
-				if lv > 0 {
-					v := d.Value(code)
-					if d.IsNull(code) {
-						v = "NULL"
-					}
-					k, _ = h.Label(v, lv)
-				} else if d.IsNull(code) {
-					k = "\x00null"
-				}
-				seen[k] = true
-			}
-			counts = append(counts, len(seen))
-		}
-		l.labels = append(l.labels, counts)
-	}
-	for _, h := range sensitive {
-		l.spec.Hierarchies = append(l.spec.Hierarchies, hierarchyRows{h.Column(), h.Source(), h.Rows()})
-	}
-	// The rules of generalize.Search.
-	l.prune = generalize.NewPruning(p, l.metric, marginals[0].Rows, l.labels)
-	l.monoFeas, l.monoValue = l.prune.MonotoneFeasibility, l.prune.MonotoneMetric
-	l.res.MonotoneFeasibility, l.res.MonotoneMetric = l.monoFeas, l.monoValue
-	l.spec.Policy = p
-	l.res.Heights = slices.Clone(l.heights)
-	limit := opt.Search.MaxOptimalNodes
-	if limit <= 0 {
-		limit = 100_000
-	}
-	if l.res.LatticeSize > limit {
-		return nil, fmt.Errorf("reidrisk/beam: the lattice has %d nodes, more than the %d evaluated level by level (SuggestOptions.Search.MaxOptimalNodes)", l.res.LatticeSize, limit)
-	}
-	m := len(hs)
-	l.radix = make([]int, m)
-	r := 1
-	for j := m - 1; j >= 0; j-- {
-		l.radix[j] = r
-		r *= l.heights[j]
-	}
-	l.state = make([]uint8, r)
-	l.low = -1
-	l.byHeight = make([]int, r)
-	hs0 := make([]int, r)
-	for id := range r {
-		l.byHeight[id] = id
-		hs0[id] = sum(l.decode(id))
-	}
-	sort.SliceStable(l.byHeight, func(a, b int) bool { return hs0[l.byHeight[a]] < hs0[l.byHeight[b]] })
-	return l, nil
-}
-
-func (l *levelSearch) decode(id int) []int {
-	lv := make([]int, len(l.heights))
-	for j := range lv {
-		lv[j] = id / l.radix[j] % l.heights[j]
-	}
-	return lv
-}
-
-// pick returns the nodes to evaluate next, tagging the others. When
-// feasibility is not monotone nothing is implied: every node, in one
-// round. Otherwise, from below, the first feasible node of every chain is
-// found and tags the nodes above it feasible; from above, every
-// infeasible node tags the nodes below it infeasible. With a monotone
-// metric the search goes up from the lowest height still holding nodes
-// worth evaluating; without suppression, where feasible nodes tend to lie
-// high, it also goes down from the highest such height until a feasible
-// node has been found from below (Adult, k = 5: 140 nodes evaluated instead
-// of 4,261 going up only; with 5 % suppression going down as well cost
-// 1,981 instead of 1,431). With a metric that is not monotone every
-// feasible node must be evaluated, and the search goes down only.
-func (l *levelSearch) pick() [][]int {
-	var all, lo, hi []int // ids
-	for _, id := range l.byHeight {
-		if _, done := l.nodes[id]; done || l.state[id] == infeasible {
-			continue
-		}
-		lv := l.decode(id)
-		if l.monoFeas {
-			if l.state[id] == unknown || l.state[id] == pruned {
-				for j := range lv {
-					if lv[j] > 0 && l.state[id-l.radix[j]] == feasible {
-						l.state[id] = feasible
-					}
-				}
-			}
-			if l.state[id] == feasible && l.monoValue {
-				continue // cannot beat the feasible node below it
-			}
-			if l.state[id] != feasible {
-				prunedBelow := false
-				for j := range lv {
-					if lv[j] > 0 && l.state[id-l.radix[j]] == pruned {
-						prunedBelow = true
-					}
-				}
-				if l.state[id] == pruned || prunedBelow || l.prune.Dominated(lv) {
-					l.state[id] = pruned
-					continue
-				}
-			}
-		}
-		all = append(all, id)
-		h := sum(lv)
-		switch {
-		case len(lo) == 0 || h == sum(l.decode(lo[0])):
-			lo = append(lo, id)
-		case len(hi) == 0 || h == sum(l.decode(hi[0])):
-			hi = append(hi, id)
-		default:
-			hi = append(hi[:0], id)
-		}
-	}
-	var ids []int
-	switch {
-	case !l.monoFeas:
-		ids = all
-	case !l.monoValue:
-		ids = hi
-		if len(hi) == 0 {
-			ids = lo
-		}
-	default:
-		ids = lo
-		l.low = -1
-		if len(lo) > 0 {
-			l.low = sum(l.decode(lo[0]))
-		}
-		if !l.foundBelow && l.res.Policy.MaxSuppression == 0 {
-			ids = append(ids, hi...)
-		}
-	}
-	if _, done := l.nodes[0]; !done && !slices.Contains(ids, 0) {
-		// The bottom is always evaluated, as Search does (Result.Bottom).
-		ids = append([]int{0}, ids...)
-	}
-	todo := make([][]int, len(ids))
-	for i, id := range ids {
-		todo[i] = l.decode(id)
-	}
-	return todo
-}
-
-// record takes in an evaluated node.
-func (l *levelSearch) record(n *generalize.Node) {
-	id := 0
-	for j, lv := range n.Levels {
-		id += lv * l.radix[j]
-	}
-	l.nodes[id] = n
-	l.prune.Record(n)
-	l.res.NodesEvaluated++
-	if n.Feasible {
-		if sum(n.Levels) == l.low {
-			l.foundBelow = true
-		}
-		l.state[id] = feasible
-	} else {
-		l.state[id] = infeasible
-		if l.monoFeas {
-			l.tagBelow(id)
-		}
-	}
-	h := sum(n.Levels)
-	for len(l.evaluated) <= h {
-		l.evaluated = append(l.evaluated, 0)
-	}
-	l.evaluated[h]++
-	if id == 0 {
-		l.res.Bottom = n
-	}
-}
-
-// tagBelow tags every node below the infeasible node id infeasible.
-func (l *levelSearch) tagBelow(id int) {
-	stack := []int{id}
-	for len(stack) > 0 {
-		x := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for j := range l.heights {
-			if x/l.radix[j]%l.heights[j] == 0 {
-				continue
-			}
-			if y := x - l.radix[j]; l.state[y] != infeasible {
-				l.state[y] = infeasible
-				stack = append(stack, y)
-			}
-		}
-	}
-}
-
-func (l *levelSearch) result() *generalize.Result {
-	l.res.Optimum = l.prune.Best()
-	return l.res
-}
-
-func (l *levelSearch) feasible() int {
-	n := 0
-	for _, s := range l.state {
-		if s == feasible {
-			n++
-		}
-	}
-	return n
-}
-
-func sum(l []int) int {
-	t := 0
-	for _, v := range l {
-		t += v
-	}
-	return t
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/gob"
 	"fmt"
 	"maps"
-	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/reidrisk/reidrisk/internal/fsum"
 	"github.com/reidrisk/reidrisk/temporal"
 )
 
@@ -567,15 +567,7 @@ type temporalAcc struct {
 
 // addShare adds x to the compensated sum of shares (A. Neumaier, ZAMM 54,
 // 1974).
-func (a *temporalAcc) addShare(x float64) {
-	t := a.Share + x
-	if math.Abs(a.Share) >= math.Abs(x) {
-		a.ShareComp += (a.Share - t) + x
-	} else {
-		a.ShareComp += (x - t) + a.Share
-	}
-	a.Share = t
-}
+func (a *temporalAcc) addShare(x float64) { a.Share, a.ShareComp = fsum.Add(a.Share, a.ShareComp, x) }
 
 func encodeTemporalAcc(a temporalAcc) ([]byte, error) {
 	var b bytes.Buffer

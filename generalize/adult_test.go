@@ -39,7 +39,7 @@ func TestAdult(t *testing.T) {
 func TestAdultLattice(t *testing.T) {
 	header, rows := readSemicolon(t, filepath.Join("..", "testdata", "adult", "adult.csv"))
 	c := classesOf(header, rows, adultQI, nil, "")
-	s, res, err := newSearcher(context.Background(), c, adultHierarchies(t, adultQI), Policy{K: 5}, Options{Metric: DM})
+	s, res, err := newTableSearcher(context.Background(), c, adultHierarchies(t, adultQI), Policy{K: 5}, Options{Metric: DM})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,20 +35,33 @@ func Masking(column string, values []string) (*Hierarchy, error) {
 // IPv4 builds a hierarchy of IPv4 address prefixes: the address (/32),
 // then a.b.c.0/24, a.b.0.0/16, a.0.0.0/8 and "*".
 func IPv4(column string, values []string) (*Hierarchy, error) {
-	rows := make([][]string, len(values))
-	for i, v := range values {
+	return labelRows(column, "IPv4 prefixes /24, /16, /8", "an IPv4 address", values, func(v string) ([]string, bool) {
 		a, err := netip.ParseAddr(strings.TrimSpace(v))
 		if err != nil || !a.Is4() {
-			return nil, fmt.Errorf("generalize: column %s: value %d of %d is not an IPv4 address", textfmt.Name(column), i+1, len(values))
+			return nil, false
 		}
-		row := []string{v}
+		var labels []string
 		for _, bits := range []int{24, 16, 8} {
 			p, _ := a.Prefix(bits)
-			row = append(row, p.String())
+			labels = append(labels, p.String())
 		}
-		rows[i] = append(row, "*")
+		return labels, true
+	})
+}
+
+// labelRows builds the hierarchy source of values: labels gives the
+// labels of a value between the value and "*", or false when the value is
+// not what the hierarchy reads (what, for the error).
+func labelRows(column, source, what string, values []string, labels func(v string) ([]string, bool)) (*Hierarchy, error) {
+	rows := make([][]string, len(values))
+	for i, v := range values {
+		ls, ok := labels(v)
+		if !ok {
+			return nil, fmt.Errorf("generalize: column %s: value %d of %d is not %s", textfmt.Name(column), i+1, len(values), what)
+		}
+		rows[i] = append(append([]string{v}, ls...), "*")
 	}
-	return NewHierarchy(column, "IPv4 prefixes /24, /16, /8", rows)
+	return NewHierarchy(column, source, rows)
 }
 
 // TimeLevel is one level of a timestamp hierarchy.
@@ -122,35 +135,28 @@ func Timestamps(column string, values []string, levels ...TimeLevel) (*Hierarchy
 			return nil, fmt.Errorf("generalize: column %q: time levels must go from fine to coarse", column)
 		}
 	}
-	rows := make([][]string, len(values))
-	for i, v := range values {
+	return labelRows(column, "timestamps", "an ISO-8601 date or timestamp", values, func(v string) ([]string, bool) {
 		t, ok := parseTime(v)
 		if !ok {
-			return nil, fmt.Errorf("generalize: column %s: value %d of %d is not an ISO-8601 date or timestamp", textfmt.Name(column), i+1, len(values))
+			return nil, false
 		}
-		row := []string{v}
+		var labels []string
 		for _, l := range levels {
-			row = append(row, timeLabel(t, l))
+			labels = append(labels, timeLabel(t, l))
 		}
-		rows[i] = append(row, "*")
-	}
-	return NewHierarchy(column, "timestamps", rows)
+		return labels, true
+	})
 }
 
 // TimeOfDay builds a hierarchy of times of day ("15:04", "15:04:05" or an
 // hour "15"): hour "15", 2-hour block "14-16", 4-hour block "12-16", part
 // of day (night 00–08, day 08–16, evening 16–24), then "*".
 func TimeOfDay(column string, values []string) (*Hierarchy, error) {
-	rows := make([][]string, len(values))
-	for i, v := range values {
+	return labelRows(column, "time of day", "a time of day", values, func(v string) ([]string, bool) {
 		h, ok := hourOf(v)
-		if !ok {
-			return nil, fmt.Errorf("generalize: column %s: value %d of %d is not a time of day", textfmt.Name(column), i+1, len(values))
-		}
 		block := func(n int) string { return fmt.Sprintf("%02d-%02d", h/n*n, h/n*n+n) }
-		rows[i] = []string{v, fmt.Sprintf("%02d", h), block(2), block(4), dayPart(h), "*"}
-	}
-	return NewHierarchy(column, "time of day", rows)
+		return []string{fmt.Sprintf("%02d", h), block(2), block(4), dayPart(h)}, ok
+	})
 }
 
 func hourOf(v string) (int, bool) {
@@ -168,19 +174,13 @@ func hourOf(v string) (int, bool) {
 // English day names (full or three letters, any case) or ISO numbers 1
 // (Monday) to 7 (Sunday).
 func Weekday(column string, values []string) (*Hierarchy, error) {
-	rows := make([][]string, len(values))
-	for i, v := range values {
+	return labelRows(column, "weekday", "a day of the week", values, func(v string) ([]string, bool) {
 		d, ok := weekdayOf(v)
-		if !ok {
-			return nil, fmt.Errorf("generalize: column %s: value %d of %d is not a day of the week", textfmt.Name(column), i+1, len(values))
-		}
-		kind := "weekday"
 		if d == time.Saturday || d == time.Sunday {
-			kind = "weekend"
+			return []string{"weekend"}, ok
 		}
-		rows[i] = []string{v, kind, "*"}
-	}
-	return NewHierarchy(column, "weekday", rows)
+		return []string{"weekday"}, ok
+	})
 }
 
 func weekdayOf(v string) (time.Weekday, bool) {

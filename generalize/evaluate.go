@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/reidrisk/reidrisk/anonymity"
+	"github.com/reidrisk/reidrisk/internal/fsum"
 )
 
 // evaluator holds what evaluating a node needs besides its class table.
@@ -261,19 +262,11 @@ func (e *evaluator) measure(t *table, n *Node) {
 	ty.finish(n, e.a, bottom, &e.p, e.maxSupp)
 }
 
-// kahan is a compensated sum (Neumaier's variant of Kahan summation): the
-// entropy is the difference of two sums of about N·m·log₂ N, so their
-// rounding errors would otherwise show in its low digits.
+// kahan is a compensated sum (fsum): the entropy is the difference of two
+// sums of about N·m·log₂ N, so their rounding errors would otherwise show
+// in its low digits.
 type kahan struct{ sum, c float64 }
 
-func (k *kahan) add(x float64) {
-	t := k.sum + x
-	if math.Abs(k.sum) >= math.Abs(x) {
-		k.c += (k.sum - t) + x
-	} else {
-		k.c += (x - t) + k.sum
-	}
-	k.sum = t
-}
+func (k *kahan) add(x float64) { k.sum, k.c = fsum.Add(k.sum, k.c, x) }
 
 func (k *kahan) value() float64 { return k.sum + k.c }

@@ -30,7 +30,6 @@ func classesOf(header []string, rows [][]string, qi []string, sensitive []string
 	}
 	c.Codes = make([][]uint32, len(qi))
 	index := map[string]int{}
-	type ms struct{ m []map[uint32]int64 }
 	sensDict := make([]*quasiid.Dictionary, len(sensitive))
 	sens := make([][]map[uint32]int64, len(sensitive))
 	for i := range sensitive {

@@ -9,6 +9,18 @@ import (
 	"strconv"
 )
 
+// numberRange parses values as numbers (parseNumbers) and returns them
+// with their least and greatest; no values is an error.
+func numberRange(column string, values []string) (xs []float64, lo, hi float64, err error) {
+	if xs, err = parseNumbers(column, values); err != nil {
+		return nil, 0, 0, err
+	}
+	if len(xs) == 0 {
+		return nil, 0, 0, fmt.Errorf("generalize: column %q: no values", column)
+	}
+	return xs, slices.Min(xs), slices.Max(xs), nil
+}
+
 // parseNumbers parses values as numbers; the error names the first value
 // that is not one.
 func parseNumbers(column string, values []string) ([]float64, error) {
@@ -31,14 +43,10 @@ func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 // falls in [cₖ, cₖ₊₁); the first interval starts at the smallest value and
 // the last ends, closed, at the largest: "[lo, hi)" or "[lo, hi]".
 func Intervals(column string, values []string, cuts ...[]float64) (*Hierarchy, error) {
-	xs, err := parseNumbers(column, values)
+	xs, lo, hi, err := numberRange(column, values)
 	if err != nil {
 		return nil, err
 	}
-	if len(xs) == 0 {
-		return nil, fmt.Errorf("generalize: column %q: no values", column)
-	}
-	lo, hi := slices.Min(xs), slices.Max(xs)
 	for i, c := range cuts {
 		if !sort.Float64sAreSorted(c) {
 			return nil, fmt.Errorf("generalize: column %q: cut points of level %d are not ascending", column, i+1)
@@ -84,14 +92,10 @@ func DoublingIntervals(column string, values []string, w float64) (*Hierarchy, e
 	if !(w > 0) || math.IsInf(w, 0) {
 		return nil, fmt.Errorf("generalize: column %q: interval width %g, want > 0", column, w)
 	}
-	xs, err := parseNumbers(column, values)
+	xs, lo, hi, err := numberRange(column, values)
 	if err != nil {
 		return nil, err
 	}
-	if len(xs) == 0 {
-		return nil, fmt.Errorf("generalize: column %q: no values", column)
-	}
-	lo, hi := slices.Min(xs), slices.Max(xs)
 	a := math.Floor(lo/w) * w
 	var widths []float64
 	for v := w; math.Floor((hi-a)/v) > 0 && len(widths) < 64; v *= 2 {

@@ -61,7 +61,7 @@ func TestSearchLocalSuppression(t *testing.T) {
 		t.Errorf("optimum blanks %d cells (node says %d, budget %d), least count %d", loc.Cells, o.SuppressedCells, budget, slices.Min(counts))
 	}
 	// Exhaustively: no feasible node beats the optimum.
-	s, _, err := newSearcher(context.Background(), c, hs, p, Options{Metric: Loss})
+	s, _, err := newTableSearcher(context.Background(), c, hs, p, Options{Metric: Loss})
 	if err != nil {
 		t.Fatal(err)
 	}

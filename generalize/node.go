@@ -293,3 +293,18 @@ func (e *NodeEvaluator) failing(t *anonymity.Classes) ([]bool, error) {
 	fail := make([]bool, len(t.Sizes))
 	return fail, markFailing(e.p.criteria(ground), &cs, fail)
 }
+
+// Lattice describes the lattice of the input e evaluates: its QIs and
+// hierarchies, its records, and the distinct labels of each QI per level
+// among the input's values. An Evaluator built on e returns it.
+func (e *NodeEvaluator) Lattice() *Lattice {
+	lat := &Lattice{QI: e.qi, Hierarchies: e.hs, SensitiveHierarchies: e.sensH, Rows: e.rows}
+	for _, levels := range e.stats {
+		labels := make([]int, len(levels))
+		for l, st := range levels {
+			labels[l] = len(st)
+		}
+		lat.Labels = append(lat.Labels, labels)
+	}
+	return lat
+}

@@ -51,7 +51,7 @@ func compareLattice(t *testing.T, c *anonymity.Classes, hs []*Hierarchy, p Polic
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _, err := newSearcher(context.Background(), c, hs, p, Options{})
+	s, _, err := newTableSearcher(context.Background(), c, hs, p, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

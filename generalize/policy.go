@@ -3,6 +3,9 @@ package generalize
 import (
 	"errors"
 	"fmt"
+	"math"
+	"slices"
+	"strings"
 )
 
 // LVariant selects the l-diversity definition (Machanavajjhala et al.,
@@ -72,6 +75,14 @@ type Policy struct {
 	// in a class (the α of (α,k)-anonymity, Wong et al. 2006, with k =
 	// K; see anonymity.Alpha).
 	Alpha float64 `json:"alpha,omitempty"`
+	// Beta, when positive, is the largest β of β-likeness of a class
+	// (Cao & Karras 2012; anonymity.BetaLikeness): basic, or enhanced
+	// with EnhancedBeta.
+	Beta         float64 `json:"beta,omitempty"`
+	EnhancedBeta bool    `json:"enhanced_beta,omitempty"`
+	// Delta, when positive, bounds δ-disclosure (Brickell & Shmatikov
+	// 2008; anonymity.DeltaDisclosure): every class has δ(E) < Delta.
+	Delta float64 `json:"delta,omitempty"`
 	// MaxRisk is the largest prosecutor risk 1/|E| of a kept class.
 	MaxRisk *float64 `json:"max_risk,omitempty"`
 	// MaxAverageRisk is the largest average prosecutor risk over the kept
@@ -120,6 +131,10 @@ func (p Policy) validate() error {
 		return fmt.Errorf("generalize: unknown t-closeness distance %d", int(p.TDistance))
 	case !(p.Alpha >= 0 && p.Alpha <= 1):
 		return fmt.Errorf("generalize: alpha = %g, want 0 < α ≤ 1", p.Alpha)
+	case !(p.Beta >= 0) || math.IsInf(p.Beta, 1):
+		return &OptionError{Field: "Beta", Reason: fmt.Sprintf("β = %g, want a finite β > 0", p.Beta)}
+	case !(p.Delta >= 0) || math.IsInf(p.Delta, 1):
+		return &OptionError{Field: "Delta", Reason: fmt.Sprintf("δ = %g, want a finite δ > 0", p.Delta)}
 	case outside(p.MaxRisk), outside(p.MaxAverageRisk):
 		return errors.New("generalize: risk thresholds must lie in [0, 1]")
 	case outside(p.MaxRecordsAtRisk), p.RiskThreshold < 0 || p.RiskThreshold > 1:
@@ -128,14 +143,16 @@ func (p Policy) validate() error {
 		return errors.New("generalize: sample-unique share must lie in [0, 1]")
 	case !(p.MaxSuppression >= 0 && p.MaxSuppression <= 1):
 		return fmt.Errorf("generalize: suppression limit %g, want a share in [0, 1]", p.MaxSuppression)
-	case p.LocalSuppression && (p.K < 1 || p.L > 0 || p.T > 0 || p.MaxRisk != nil || p.tableLevel()):
+	case p.LocalSuppression && (p.K < 1 || p.needsSensitive() || p.MaxRisk != nil || p.tableLevel()):
 		return &OptionError{Field: "LocalSuppression", Reason: "supports k (in records or subjects) as the only criterion"}
 	}
 	return nil
 }
 
 // needsSensitive reports whether the policy reads sensitive histograms.
-func (p Policy) needsSensitive() bool { return p.L > 0 || p.T > 0 || p.Alpha > 0 }
+func (p Policy) needsSensitive() bool {
+	return p.L > 0 || p.T > 0 || p.Alpha > 0 || p.Beta > 0 || p.Delta > 0
+}
 
 // hierarchicalT reports whether the policy measures t-closeness with the
 // hierarchical distance, which needs the sensitive columns' hierarchies.
@@ -143,48 +160,44 @@ func (p Policy) hierarchicalT() bool { return p.T > 0 && p.TDistance == Hierarch
 
 // tableLevel reports whether the policy has criteria over the kept records
 // as a whole, which are not monotone once records are suppressed.
-func (p Policy) tableLevel() bool {
-	return p.MaxAverageRisk != nil || p.MaxRecordsAtRisk != nil || p.MaxSampleUniques != nil
-}
-
-var lVariantNames = [...]string{"distinct", "entropy", "recursive"}
+func (p Policy) tableLevel() bool { return len(p.tableCriteria()) > 0 }
 
 // MarshalText writes the variant's name: distinct, entropy or recursive.
-func (v LVariant) MarshalText() ([]byte, error) {
-	if v < 0 || int(v) >= len(lVariantNames) {
-		return nil, fmt.Errorf("generalize: unknown l-diversity variant %d", int(v))
-	}
-	return []byte(lVariantNames[v]), nil
-}
+func (v LVariant) MarshalText() ([]byte, error) { return lVariants.marshal(int(v)) }
 
 // UnmarshalText reads a variant's name.
-func (v *LVariant) UnmarshalText(b []byte) error {
-	for i, n := range lVariantNames {
-		if string(b) == n {
-			*v = LVariant(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("generalize: unknown l-diversity variant %q (want distinct, entropy or recursive)", b)
-}
-
-var tDistanceNames = [...]string{"equal", "ordered", "hierarchical"}
+func (v *LVariant) UnmarshalText(b []byte) error { return lVariants.unmarshal(b, (*int)(v)) }
 
 // MarshalText writes the distance's name: equal, ordered or hierarchical.
-func (d TDistance) MarshalText() ([]byte, error) {
-	if d < 0 || int(d) >= len(tDistanceNames) {
-		return nil, fmt.Errorf("generalize: unknown t-closeness distance %d", int(d))
-	}
-	return []byte(tDistanceNames[d]), nil
-}
+func (d TDistance) MarshalText() ([]byte, error) { return tDistances.marshal(int(d)) }
 
 // UnmarshalText reads a distance's name.
-func (d *TDistance) UnmarshalText(b []byte) error {
-	for i, n := range tDistanceNames {
-		if string(b) == n {
-			*d = TDistance(i)
-			return nil
-		}
+func (d *TDistance) UnmarshalText(b []byte) error { return tDistances.unmarshal(b, (*int)(d)) }
+
+// enum names the values of an enumerated type, by value.
+type enum struct {
+	what  string
+	names []string
+}
+
+var (
+	lVariants  = enum{"l-diversity variant", []string{"distinct", "entropy", "recursive"}}
+	tDistances = enum{"t-closeness distance", []string{"equal", "ordered", "hierarchical"}}
+)
+
+func (e enum) marshal(i int) ([]byte, error) {
+	if i < 0 || i >= len(e.names) {
+		return nil, fmt.Errorf("generalize: unknown %s %d", e.what, i)
 	}
-	return fmt.Errorf("generalize: unknown t-closeness distance %q (want equal, ordered or hierarchical)", b)
+	return []byte(e.names[i]), nil
+}
+
+// unmarshal sets *dst to the value named b; an error lists the names.
+func (e enum) unmarshal(b []byte, dst *int) error {
+	if i := slices.Index(e.names, string(b)); i >= 0 {
+		*dst = i
+		return nil
+	}
+	n := len(e.names) - 1
+	return fmt.Errorf("generalize: unknown %s %q (want %s or %s)", e.what, b, strings.Join(e.names[:n], ", "), e.names[n])
 }

@@ -11,9 +11,10 @@ import (
 //
 // Feasibility is monotone (a feasible node makes every generalisation of
 // it feasible, an infeasible one every specialisation infeasible) when
-// every per-class criterion of the policy is monotone (see criteria.go)
-// and the table-level criteria (average risk, records at risk, sample
-// uniques) are used only without suppression, and cells are not blanked
+// every per-class criterion of the policy is monotone (see criteria.go),
+// monotone with suppression too unless MaxSuppression is 0, the
+// table-level criteria (average risk, records at risk, sample uniques)
+// are used only without suppression, and cells are not blanked
 // by local suppression (whose greedy is not proven monotone). The metric is
 // monotone (never smaller at a generalisation of a feasible node) for DM*,
 // and for every metric when no record is removed.
@@ -33,7 +34,7 @@ type Pruning struct {
 // distinct level-l labels of QI j among the input's values.
 func NewPruning(p Policy, m Metric, rows int64, labels [][]int) *Pruning {
 	return &Pruning{
-		MonotoneFeasibility: monotone(p.criteria(nil)) && !(p.tableLevel() && p.MaxSuppression > 0) && !p.LocalSuppression,
+		MonotoneFeasibility: monotone(p.criteria(nil), p.MaxSuppression > 0) && !(p.tableLevel() && p.MaxSuppression > 0) && !p.LocalSuppression,
 		// Local suppression removes no record.
 		MonotoneMetric: p.LocalSuppression || m.monotone(p.MaxSuppression),
 		metric:         m,

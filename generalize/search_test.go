@@ -297,7 +297,7 @@ func TestRollUpWideKeys(t *testing.T) {
 		}
 	}
 	c := classesOf(header, rows, header, nil, "")
-	s, _, err := newSearcher(context.Background(), c, hs, Policy{K: 1}, Options{})
+	s, err := newTableEvaluator(c, hs, Policy{K: 1}, 4<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestRollUpWideKeys(t *testing.T) {
 	if prod < 1<<63 {
 		t.Fatalf("key space %g fits 64 bits", prod)
 	}
-	out := s.roll.rollUp(s.bottom, make([]int, m))
+	out := mustRollUp(t, s.roll, s.bottom, make([]int, m))
 	if out.len() != c.Len() {
 		t.Fatalf("%d classes, want %d", out.len(), c.Len())
 	}
@@ -324,7 +324,7 @@ func TestRollUpWideKeys(t *testing.T) {
 		}
 	}
 	// One level up (last digit masked) merges classes like a plain map.
-	up := s.roll.rollUp(s.bottom, []int{1, 1, 1, 1, 1, 1, 1, 1})
+	up := mustRollUp(t, s.roll, s.bottom, []int{1, 1, 1, 1, 1, 1, 1, 1})
 	want := map[string]int64{}
 	for _, row := range rows {
 		var b strings.Builder

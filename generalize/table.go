@@ -2,7 +2,10 @@ package generalize
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+
+	"github.com/reidrisk/reidrisk/internal/groupby"
 )
 
 // hist holds one histogram per class in compressed sparse row form, like
@@ -39,7 +42,7 @@ type table struct {
 	// neither): until then ids is nil and ids[g][y] is
 	// from.ids[g][first[y]], translated by trans[g] unless that is nil.
 	from  *table
-	first []int32
+	first []int
 	trans [][]uint32
 }
 
@@ -98,7 +101,7 @@ func (t *table) gather() {
 // class child[c] of groups.
 type histSource struct {
 	src    *table
-	child  []int32
+	child  []uint32
 	groups int
 }
 
@@ -138,23 +141,14 @@ type roller struct {
 	groups [][]int  // QIs of each group, ascending
 	where  [][2]int // where[j]: group of QI j and its position in the group
 
-	trans     [][]uint32 // per group: new combination of each source combination (shared)
-	mapped    map[mappedKey]mapping
-	slot      []int32  // combination key → new combination, -1 when unused
-	ident     []uint32 // 0, 1, 2, …: the translation of an unchanged group
-	ckey      []uint64 // per source combination: key of its new codes
-	keys      []uint64 // per source class: mixed-radix key of its new ids
-	dense     []int32  // 1 + group of a key (dense path), 0 when unused
-	dense16   []uint16 // the same for fewer than 65,535 source classes
-	sum       []int64  // per new class: records (scratch)
-	slotKey   []uint64 // open addressing (hash path)
-	slotGroup []int32
-	first     []int32 // per new class: a source class in it
-	child     []int32
-	key       []uint32
-	scr       []int32 // per histogram value: position in the current class, or -1
-	order     []int32
-	rolled    int64 // class entries read by roll-ups
+	trans  [][]uint32 // per group: new combination of each source combination (shared)
+	mapped map[mappedKey]mapping
+	slot   []int32  // combination key → new combination, -1 when unused
+	ckey   []uint64 // per source combination: key of its new codes
+	gb     groupby.Roller
+	scr    []int32 // per histogram value: position in the current class, or -1
+	order  []int32
+	rolled int64 // class entries read by roll-ups
 }
 
 // groupBound bounds the product of the level-0 cardinalities of the QIs
@@ -195,10 +189,8 @@ func newRoller(bs []*binding) *roller {
 		most = max(most, prods[g])
 	}
 	r.slot = make([]int32, most)
-	r.ident = make([]uint32, most)
 	for i := range r.slot {
 		r.slot[i] = -1
-		r.ident[i] = uint32(i)
 	}
 	r.trans = make([][]uint32, len(r.groups))
 	return r
@@ -227,25 +219,38 @@ func (r *roller) bottom(codes [][]uint32, sizes []int64) *table {
 				keys[c] = keys[c]*card + uint64(x)
 			}
 		}
-		for c, k := range keys {
-			x := r.slot[k]
-			if x < 0 {
-				x = int32(cb.n)
-				r.slot[k] = x
-				cb.n++
-				for i, j := range qs {
-					cb.codes[i] = append(cb.codes[i], codes[j][c])
-				}
+		firsts := r.number(keys, ids)
+		cb.n = len(firsts)
+		for i, j := range qs {
+			cb.codes[i] = make([]uint32, cb.n)
+			for y, c := range firsts {
+				cb.codes[i][y] = codes[j][c]
 			}
-			ids[c] = uint32(x)
-		}
-		for _, k := range keys {
-			r.slot[k] = -1
 		}
 		t.ids = append(t.ids, ids)
 		t.combos = append(t.combos, cb)
 	}
 	return t
+}
+
+// number gives each distinct key of keys (below len(r.slot)) a dense id
+// in order of first occurrence, written to ids, and returns the index of
+// each id's first key; r.slot is left cleared.
+func (r *roller) number(keys []uint64, ids []uint32) []int32 {
+	var firsts []int32
+	for x, k := range keys {
+		y := r.slot[k]
+		if y < 0 {
+			y = int32(len(firsts))
+			r.slot[k] = y
+			firsts = append(firsts, int32(x))
+		}
+		ids[x] = uint32(y)
+	}
+	for _, x := range firsts {
+		r.slot[keys[x]] = -1
+	}
+	return firsts
 }
 
 // grow returns s resized to n, reusing its array when large enough.
@@ -305,20 +310,8 @@ func (r *roller) mapCombos(src *table, g int, dst []int) *combos {
 	tr := make([]uint32, sc.n)
 	r.trans[g] = tr
 	out := &combos{codes: make([][]uint32, len(qs))}
-	var firsts []int32
-	for x, k := range keys {
-		y := r.slot[k]
-		if y < 0 {
-			y = int32(out.n)
-			r.slot[k] = y
-			out.n++
-			firsts = append(firsts, int32(x))
-		}
-		tr[x] = uint32(y)
-	}
-	for _, x := range firsts {
-		r.slot[keys[x]] = -1
-	}
+	firsts := r.number(keys, tr)
+	out.n = len(firsts)
 	for i, j := range qs {
 		codes := make([]uint32, out.n)
 		cj := sc.codes[i]
@@ -360,251 +353,37 @@ type mapping struct {
 
 // rollUp returns the table of node dst (≥ src.levels componentwise).
 //
-// Each group's combinations are mapped to new combinations first; then
-// each source class's new combination ids are packed group at a time into
-// a mixed-radix uint64 key, and keys are grouped in a dense array when the
-// key space is small and in an open-addressing table otherwise. Key spaces
-// beyond 64 bits fall back to hashing the id tuple.
-func (r *roller) rollUp(src *table, dst []int) *table {
+// Each group's combinations are mapped to new combinations first
+// (mapCombos); then the source classes are grouped by their tuple of new
+// combination ids with internal/groupby's Roller (Group's result, with
+// counters kept between roll-ups), each weighted by its size: the
+// new classes are numbered in order of their first source class, as the
+// bottom's are in order of their first record.
+func (r *roller) rollUp(src *table, dst []int) (*table, error) {
 	G := len(r.groups)
 	n := src.len()
 	r.rolled += int64(n)
 	src.gather()
 	out := &table{levels: append([]int(nil), dst...), combos: make([]*combos, G)}
-	prod, overflow := uint64(1), false
+	cards := make([]uint32, G)
 	for g := range G {
 		out.combos[g] = r.mapCombos(src, g, dst)
-		card := uint64(max(out.combos[g].n, 1))
-		if prod > (1<<62)/card {
-			overflow = true
-		}
-		prod *= card
+		cards[g] = uint32(max(out.combos[g].n, 1))
 	}
-	r.child = grow(r.child, n)
-	child := r.child
-	r.first = r.first[:0]
-	var sizes []int64
-	if overflow {
-		r.groupTuples(src)
-		sizes = make([]int64, len(r.first))
-		for c, g := range child {
-			sizes[g] += src.sizes[c]
-		}
-	} else {
-		keys := grow(r.keys, n)
-		r.keys = keys
-		r.pack(src, out, keys)
-		// first and the sizes per new class are filled by index (at most
-		// one new class per source class): no append in the loops.
-		first := grow(r.first, n)
-		r.sum = grow(r.sum, n)
-		sum, ssizes := r.sum, src.sizes[:len(keys)]
-		child = child[:len(keys)]
-		groups := int32(0)
-		if prod <= uint64(max(16*n, 1<<16)) && n < 1<<16-1 {
-			// dense16[k] is 1 + the new class of key k, 0 when unused
-			// (half the memory of int32 slots: fewer cache misses).
-			if uint64(len(r.dense16)) < prod {
-				r.dense16 = make([]uint16, prod)
-			}
-			dense := r.dense16
-			for c, k := range keys {
-				g := int32(dense[k]) - 1
-				if g < 0 {
-					g = groups
-					groups++
-					dense[k] = uint16(groups)
-					first[g] = int32(c)
-					sum[g] = 0
-				}
-				child[c] = g
-				sum[g] += ssizes[c]
-			}
-			for _, c := range first[:groups] {
-				dense[keys[c]] = 0
-			}
-		} else if prod <= uint64(max(16*n, 1<<16)) {
-			// dense[k] is 1 + the new class of key k, 0 when unused.
-			if uint64(len(r.dense)) < prod {
-				r.dense = make([]int32, prod)
-			}
-			dense := r.dense
-			for c, k := range keys {
-				g := dense[k] - 1
-				if g < 0 {
-					g = groups
-					groups++
-					dense[k] = groups
-					first[g] = int32(c)
-					sum[g] = 0
-				}
-				child[c] = g
-				sum[g] += ssizes[c]
-			}
-			for _, c := range first[:groups] {
-				dense[keys[c]] = 0
-			}
-		} else {
-			size := 1
-			for size < 2*n {
-				size <<= 1
-			}
-			r.slotKey = grow(r.slotKey, size)
-			r.slotGroup = grow(r.slotGroup, size)
-			sk, sg := r.slotKey, r.slotGroup
-			for i := range sg {
-				sg[i] = -1
-			}
-			mask := uint64(size - 1)
-			for c, k := range keys {
-				i := (k * 0x9e3779b97f4a7c15) >> 20 & mask
-				g := sg[i]
-				for g >= 0 && sk[i] != k {
-					i = (i + 1) & mask
-					g = sg[i]
-				}
-				if g < 0 {
-					g = groups
-					groups++
-					sg[i], sk[i] = g, k
-					first[g] = int32(c)
-					sum[g] = 0
-				}
-				child[c] = g
-				sum[g] += ssizes[c]
-			}
-		}
-		r.first = first[:groups]
-		sizes = slices.Clone(sum[:groups])
+	gr, err := r.gb.RollUp(src.ids, r.trans, cards, src.sizes[:n], src.hasHists())
+	if err != nil {
+		return nil, fmt.Errorf("generalize: rolling up to %v: %w", dst, err)
 	}
-	out.sizes = sizes
-	groups := len(r.first)
-	out.from, out.first, out.trans = src, slices.Clone(r.first), slices.Clone(r.trans)
+	out.sizes = gr.Sizes
+	out.from, out.first, out.trans = src, gr.First, slices.Clone(r.trans)
 	if src.hasHists() {
-		out.hsrc = &histSource{src: src, child: slices.Clone(r.child[:n]), groups: groups}
+		out.hsrc = &histSource{src: src, child: gr.RowIDs, groups: gr.N}
 	}
-	return out
-}
-
-// pack writes into keys each source class's new combination ids in
-// mixed radix (out.combos holds the new combinations, r.trans the
-// translation of each changed QI group). The first two groups are packed
-// in one pass, an unchanged one through r.ident.
-func (r *roller) pack(src, out *table, keys []uint64) {
-	G := len(r.groups)
-	tr := func(g int) []uint32 {
-		if t := r.trans[g]; t != nil {
-			return t
-		}
-		return r.ident[:src.combos[g].n]
-	}
-	g := 0
-	switch {
-	case G == 1:
-		ids, t0 := src.ids[0][:len(keys)], tr(0)
-		for c, x := range ids {
-			keys[c] = uint64(t0[x])
-		}
-		g = 1
-	case G > 1:
-		ids0, ids1 := src.ids[0][:len(keys)], src.ids[1][:len(keys)]
-		card := uint64(max(out.combos[1].n, 1))
-		switch t0, t1 := r.trans[0], r.trans[1]; {
-		case t0 == nil:
-			t1 = tr(1)
-			for c, x := range ids0 {
-				keys[c] = uint64(x)*card + uint64(t1[ids1[c]])
-			}
-		case t1 == nil:
-			for c, x := range ids0 {
-				keys[c] = uint64(t0[x])*card + uint64(ids1[c])
-			}
-		default:
-			for c, x := range ids0 {
-				keys[c] = uint64(t0[x])*card + uint64(t1[ids1[c]])
-			}
-		}
-		g = 2
-	}
-	for ; g < G; g++ {
-		ids, t := src.ids[g][:len(keys)], r.trans[g]
-		card := uint64(max(out.combos[g].n, 1))
-		if t == nil {
-			for c, x := range ids {
-				keys[c] = keys[c]*card + uint64(x)
-			}
-			continue
-		}
-		for c, x := range ids {
-			keys[c] = keys[c]*card + uint64(t[x])
-		}
-	}
-}
-
-// groupTuples groups source classes by their new id tuple through a hash
-// of the tuple, comparing tuples on collision (key spaces beyond 64 bits).
-// It fills r.child and r.first; r.trans must be set for every group.
-func (r *roller) groupTuples(src *table) {
-	G := len(r.groups)
-	n := src.len()
-	size := 1
-	for size < 2*n {
-		size <<= 1
-	}
-	r.slotGroup = grow(r.slotGroup, size)
-	slots := r.slotGroup
-	for i := range slots {
-		slots[i] = -1
-	}
-	mask := uint64(size - 1)
-	r.key = grow(r.key, G)
-	key := r.key
-	id := func(g, c int) uint32 {
-		x := src.ids[g][c]
-		if tr := r.trans[g]; tr != nil {
-			x = tr[x]
-		}
-		return x
-	}
-	same := func(f int32) bool {
-		c := int(r.first[f])
-		for g := range G {
-			if id(g, c) != key[g] {
-				return false
-			}
-		}
-		return true
-	}
-	for c := range n {
-		h := uint64(14695981039346656037)
-		for g := range G {
-			v := id(g, c)
-			key[g] = v
-			h = (h ^ uint64(v)) * 1099511628211
-		}
-		h ^= h >> 31
-		h *= 0x9e3779b97f4a7c15
-		i := (h >> 20) & mask
-		for {
-			f := slots[i]
-			if f < 0 {
-				f = int32(len(r.first))
-				slots[i] = f
-				r.first = append(r.first, int32(c))
-				r.child[c] = f
-				break
-			}
-			if same(f) {
-				r.child[c] = f
-				break
-			}
-			i = (i + 1) & mask
-		}
-	}
+	return out, nil
 }
 
 // sortByChild orders the source classes by their new class (counting sort).
-func (r *roller) sortByChild(child []int32, groups int) {
+func (r *roller) sortByChild(child []uint32, groups int) {
 	start := make([]int32, groups+1)
 	for _, g := range child {
 		start[g+1]++
@@ -625,12 +404,12 @@ func (r *roller) sortByChild(child []int32, groups int) {
 // mergeHist sums the histograms of the source classes into their new
 // classes child[c]; r.order lists source classes grouped by new class, in
 // order (sortByChild).
-func (r *roller) mergeHist(h *hist, child []int32, groups int) *hist {
+func (r *roller) mergeHist(h *hist, child []uint32, groups int) *hist {
 	out := &hist{off: make([]int, 1, groups+1), vals: make([]uint32, 0, len(h.vals)), cnts: make([]int64, 0, len(h.vals))}
 	i := 0
 	for g := range groups {
 		begin := len(out.vals)
-		for ; i < len(r.order) && child[r.order[i]] == int32(g); i++ {
+		for ; i < len(r.order) && child[r.order[i]] == uint32(g); i++ {
 			c := r.order[i]
 			for e := h.off[c]; e < h.off[c+1]; e++ {
 				v := h.vals[e]

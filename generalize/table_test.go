@@ -1,7 +1,6 @@
 package generalize
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -43,7 +42,7 @@ func testRollUp(t *testing.T, m, values, nrows, classes int) {
 	if c.Len() < classes {
 		t.Fatalf("%d classes, want ≥ %d", c.Len(), classes)
 	}
-	s, _, err := newSearcher(context.Background(), c, hs, Policy{K: 2, L: 2}, Options{})
+	s, err := newTableEvaluator(c, hs, Policy{K: 2, L: 2}, 4<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,11 +103,21 @@ func testRollUp(t *testing.T, m, values, nrows, classes int) {
 	for range 6 {
 		mid, top := make([]int, m), make([]int, m)
 		for j := range m {
-			mid[j] = r.IntN(s.heights[j])
-			top[j] = mid[j] + r.IntN(s.heights[j]-mid[j])
+			mid[j] = r.IntN(len(s.roll.bs[j].dicts))
+			top[j] = mid[j] + r.IntN(len(s.roll.bs[j].dicts)-mid[j])
 		}
-		x := s.roll.rollUp(s.bottom, mid)
+		x := mustRollUp(t, s.roll, s.bottom, mid)
 		check("from the bottom", x)
-		check("through "+fmt.Sprint(mid), s.roll.rollUp(x, top))
+		check("through "+fmt.Sprint(mid), mustRollUp(t, s.roll, x, top))
 	}
+}
+
+// mustRollUp is r.rollUp, failing t on an error.
+func mustRollUp(t *testing.T, r *roller, src *table, dst []int) *table {
+	t.Helper()
+	out, err := r.rollUp(src, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -91,19 +91,73 @@ func (t *tally) finish(n *Node, a kahan, bottom bool, p *Policy, maxSupp int64) 
 
 // tableHolds reports whether the table-level criteria of p hold over the
 // kept records of n (kept records, of which atRisk in classes above the
-// risk threshold and uniques alone in their class). Not monotone once
-// records are suppressed (see Pruning).
+// risk threshold and uniques alone in their class).
 func (p *Policy) tableHolds(n *Node, kept, atRisk, uniques int64) bool {
 	if kept == 0 {
 		return true
 	}
-	switch {
-	case p.MaxAverageRisk != nil && n.AverageRisk > *p.MaxAverageRisk*(1+1e-12):
-		return false
-	case p.MaxRecordsAtRisk != nil && float64(atRisk)/float64(kept) > *p.MaxRecordsAtRisk*(1+1e-12):
-		return false
-	case p.MaxSampleUniques != nil && float64(uniques)/float64(kept) > *p.MaxSampleUniques*(1+1e-12):
-		return false
+	f := keptFigures{kept: kept, classes: int64(n.Classes), atRisk: atRisk, uniques: uniques}
+	for _, x := range p.tableCriteria() {
+		if !x.holds(f) {
+			return false
+		}
 	}
 	return true
+}
+
+// keptFigures are what the table-level criteria read of a node: its kept
+// records and classes, the kept records in classes whose risk 1/|E|
+// exceeds the risk threshold, and the kept records alone in their class.
+type keptFigures struct{ kept, classes, atRisk, uniques int64 }
+
+// tableCriterion is a criterion over the kept records of a node as a
+// whole. None is monotone once records are suppressed (a node above may
+// keep records a node below suppressed, and with them more risk); without
+// suppression each is (see averageRisk, recordsAtRisk, sampleUniques),
+// which Pruning relies on.
+type tableCriterion interface {
+	holds(f keptFigures) bool
+}
+
+// averageRisk: the average prosecutor risk over the kept records, kept
+// classes / kept records, is at most max (ARX's average re-identification
+// risk). Monotone without suppression: merging classes lowers the count
+// of classes over the same records.
+type averageRisk struct{ max float64 }
+
+func (x averageRisk) holds(f keptFigures) bool {
+	return float64(f.classes)/float64(f.kept) <= x.max*(1+1e-12)
+}
+
+// recordsAtRisk: the share of kept records in classes whose risk 1/|E|
+// exceeds the threshold is at most max (sdcMicro's and ARX's records at
+// risk). Monotone without suppression: a record's class only grows.
+type recordsAtRisk struct{ max float64 }
+
+func (x recordsAtRisk) holds(f keptFigures) bool {
+	return float64(f.atRisk)/float64(f.kept) <= x.max*(1+1e-12)
+}
+
+// sampleUniques: the share of kept records alone in their class is at
+// most max. Monotone without suppression, as recordsAtRisk with threshold
+// just below 1.
+type sampleUniques struct{ max float64 }
+
+func (x sampleUniques) holds(f keptFigures) bool {
+	return float64(f.uniques)/float64(f.kept) <= x.max*(1+1e-12)
+}
+
+// tableCriteria returns the table-level criteria of p.
+func (p Policy) tableCriteria() []tableCriterion {
+	var cs []tableCriterion
+	if p.MaxAverageRisk != nil {
+		cs = append(cs, averageRisk{*p.MaxAverageRisk})
+	}
+	if p.MaxRecordsAtRisk != nil {
+		cs = append(cs, recordsAtRisk{*p.MaxRecordsAtRisk})
+	}
+	if p.MaxSampleUniques != nil {
+		cs = append(cs, sampleUniques{*p.MaxSampleUniques})
+	}
+	return cs
 }
