@@ -1,9 +1,7 @@
 package generalize
 
 import (
-	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 )
@@ -117,37 +115,8 @@ func Share(v float64) *float64 { return &v }
 // outside reports whether threshold x is set and outside [0, 1].
 func outside(x *float64) bool { return x != nil && !(*x >= 0 && *x <= 1) }
 
-func (p Policy) validate() error {
-	switch {
-	case p.K < 0:
-		return errors.New("generalize: k must not be negative")
-	case p.L < 0 || (p.L > 0 && p.L < 1):
-		return fmt.Errorf("generalize: l = %g, want ≥ 1", p.L)
-	case p.LVariant == RecursiveCL && p.L > 0 && p.C <= 0:
-		return errors.New("generalize: recursive (c,l)-diversity needs c > 0")
-	case p.T < 0 || p.T > 1:
-		return fmt.Errorf("generalize: t = %g, want 0 < t ≤ 1", p.T)
-	case p.TDistance < EqualDistance || p.TDistance > HierarchicalDistance:
-		return fmt.Errorf("generalize: unknown t-closeness distance %d", int(p.TDistance))
-	case !(p.Alpha >= 0 && p.Alpha <= 1):
-		return fmt.Errorf("generalize: alpha = %g, want 0 < α ≤ 1", p.Alpha)
-	case !(p.Beta >= 0) || math.IsInf(p.Beta, 1):
-		return &OptionError{Field: "Beta", Reason: fmt.Sprintf("β = %g, want a finite β > 0", p.Beta)}
-	case !(p.Delta >= 0) || math.IsInf(p.Delta, 1):
-		return &OptionError{Field: "Delta", Reason: fmt.Sprintf("δ = %g, want a finite δ > 0", p.Delta)}
-	case outside(p.MaxRisk), outside(p.MaxAverageRisk):
-		return errors.New("generalize: risk thresholds must lie in [0, 1]")
-	case outside(p.MaxRecordsAtRisk), p.RiskThreshold < 0 || p.RiskThreshold > 1:
-		return errors.New("generalize: records-at-risk share and threshold must lie in [0, 1]")
-	case outside(p.MaxSampleUniques):
-		return errors.New("generalize: sample-unique share must lie in [0, 1]")
-	case !(p.MaxSuppression >= 0 && p.MaxSuppression <= 1):
-		return fmt.Errorf("generalize: suppression limit %g, want a share in [0, 1]", p.MaxSuppression)
-	case p.LocalSuppression && (p.K < 1 || p.needsSensitive() || p.MaxRisk != nil || p.tableLevel()):
-		return &OptionError{Field: "LocalSuppression", Reason: "supports k (in records or subjects) as the only criterion"}
-	}
-	return nil
-}
+// validate is Validate, for the library's own entry points.
+func (p Policy) validate() error { return p.Validate() }
 
 // needsSensitive reports whether the policy reads sensitive histograms.
 func (p Policy) needsSensitive() bool {

@@ -68,7 +68,7 @@ func TestReadTransformErrors(t *testing.T) {
 		{`{"version":1,"qi":["a"],"levels":[3],"hierarchies":[{"column":"a","source":"x","rows":[["1","*"]]}]}`, "level 3 of \"a\" out of range"},
 		{`{"version":1,"qi":["a"],"levels":[0],"hierarchies":[{"column":"b","source":"x","rows":[["1","*"]]}]}`, "is for \"b\""},
 		{`{"version":1,"bogus":1}`, "unknown field"},
-		{`{"version":1,"qi":["a"],"levels":[0],"hierarchies":[{"column":"a","source":"x","rows":[["1","*"]]}],"policy":{"max_suppression":2}}`, "suppression limit"},
+		{`{"version":1,"qi":["a"],"levels":[0],"hierarchies":[{"column":"a","source":"x","rows":[["1","*"]]}],"policy":{"max_suppression":2}}`, "MaxSuppression: 2: want a share in [0, 1]"},
 	} {
 		_, err := ReadTransform("t.json", strings.NewReader(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

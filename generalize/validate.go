@@ -7,9 +7,10 @@ import (
 )
 
 // Validate reports the first field of the policy out of range as an
-// *OptionError naming it ("K", "L", "C", "T", "TDistance", "Alpha",
-// "MaxRisk", …); its Reason starts with the value given and ": ". Zero K,
-// L, C, T and Alpha and nil thresholds are off, and valid.
+// *OptionError naming it ("K", "L", "C", "T", "TDistance", "Alpha", "Beta",
+// "Delta", "MaxRisk", …); its Reason starts with the value given and ": ".
+// Zero K, L, C, T, Alpha, Beta and Delta and nil thresholds are off, and
+// valid. Search, Check, NodeEvaluator and Apply call it themselves.
 func (p Policy) Validate() error {
 	share := func(field string, x *float64) error {
 		if x == nil {
@@ -23,6 +24,8 @@ func (p Policy) Validate() error {
 		between("C", p.C, 0, math.MaxFloat64, "c > 0"),
 		between("T", p.T, 0, 1, "0 < t ≤ 1"),
 		between("Alpha", p.Alpha, 0, 1, "0 < α ≤ 1"),
+		between("Beta", p.Beta, 0, math.MaxFloat64, "a finite β > 0"),
+		between("Delta", p.Delta, 0, math.MaxFloat64, "a finite δ > 0"),
 		share("MaxRisk", p.MaxRisk), share("MaxAverageRisk", p.MaxAverageRisk),
 		share("MaxRecordsAtRisk", p.MaxRecordsAtRisk), share("MaxSampleUniques", p.MaxSampleUniques),
 		between("RiskThreshold", p.RiskThreshold, 0, 1, "a risk in (0, 1]"),
@@ -41,7 +44,7 @@ func (p Policy) Validate() error {
 		return &OptionError{Field: "C", Reason: "recursive (c,l)-diversity needs c > 0"}
 	case p.TDistance < EqualDistance || p.TDistance > HierarchicalDistance:
 		return &OptionError{Field: "TDistance", Reason: fmt.Sprintf("%d: want equal, ordered or hierarchical", int(p.TDistance))}
-	case p.LocalSuppression && (p.K < 1 || p.L > 0 || p.T > 0 || p.Alpha > 0 || p.MaxRisk != nil || p.tableLevel()):
+	case p.LocalSuppression && (p.K < 1 || p.needsSensitive() || p.MaxRisk != nil || p.tableLevel()):
 		return &OptionError{Field: "LocalSuppression", Reason: "supports k (in records or subjects) as the only criterion"}
 	}
 	return nil

@@ -2,6 +2,7 @@ package generalize
 
 import (
 	"errors"
+	"math"
 	"testing"
 )
 
@@ -17,6 +18,9 @@ func TestPolicyValidate(t *testing.T) {
 		{Policy{C: -1}, "C", "-1: want c > 0"},
 		{Policy{T: 1.2}, "T", "1.2: want 0 < t ≤ 1"},
 		{Policy{Alpha: -0.1}, "Alpha", "-0.1: want 0 < α ≤ 1"},
+		{Policy{Beta: math.Inf(1)}, "Beta", "+Inf: want a finite β > 0"},
+		{Policy{Delta: -1}, "Delta", "-1: want a finite δ > 0"},
+		{Policy{K: 2, Beta: 1, LocalSuppression: true}, "LocalSuppression", "supports k (in records or subjects) as the only criterion"},
 		{Policy{MaxRisk: Share(2)}, "MaxRisk", "2: want a share in [0, 1]"},
 		{Policy{MaxSampleUniques: Share(-1)}, "MaxSampleUniques", "-1: want a share in [0, 1]"},
 		{Policy{RiskThreshold: -1}, "RiskThreshold", "-1: want a risk in (0, 1]"},
@@ -29,10 +33,9 @@ func TestPolicyValidate(t *testing.T) {
 		if err := tc.p.Validate(); !errors.As(err, &oe) || oe.Field != tc.field || oe.Reason != tc.reason {
 			t.Errorf("%+v: %v, want field %s, %q", tc.p, err, tc.field, tc.reason)
 		}
-		// The search refuses what Validate refuses (a negative C, unused
-		// without recursive l, is refused by Validate only).
-		if tc.field != "C" && tc.p.validate() == nil {
-			t.Errorf("%+v: Validate refuses it, validate does not", tc.p)
+		// The search's own entry points check with Validate itself.
+		if err := tc.p.validate(); !errors.As(err, &oe) || oe.Field != tc.field {
+			t.Errorf("%+v: validate gives %v, want Validate's error", tc.p, err)
 		}
 	}
 	if err := (Policy{}).Validate(); err != nil {
