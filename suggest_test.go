@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -20,7 +20,7 @@ func adultSuggestOptions(t *testing.T) SuggestOptions {
 	t.Helper()
 	opt := SuggestOptions{QI: adultQI, Hierarchies: map[string]*generalize.Hierarchy{}}
 	for _, q := range adultQI {
-		h, err := generalize.ReadHierarchyFile(q, filepath.Join("testdata", "adult", "adult_hierarchy_"+q+".csv"))
+		h, err := generalize.ReadHierarchyFile(q, fixture.Path(t, "adult/adult_hierarchy_"+q+".csv"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +31,7 @@ func adultSuggestOptions(t *testing.T) SuggestOptions {
 
 func openAdult(t *testing.T) *quasiid.Source {
 	t.Helper()
-	src, err := quasiid.Open(filepath.Join("testdata", "adult", "adult.csv"), quasiid.ReadOptions{})
+	src, err := quasiid.Open(fixture.Path(t, "adult/adult.csv"), quasiid.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,20 +12,15 @@ package anonymity
 // alpha_k reports it. Null is a value like any other. A class with no rows
 // gives 0; a malformed m gives nil.
 func Alpha(m *Multiset) []float64 {
-	n := classCount(m)
-	if n < 0 {
-		return nil
-	}
-	out := make([]float64, n)
-	for e := range out {
+	return perClass(m, func(e int) float64 {
 		var size, top int64
 		for _, c := range m.Counts[m.Offsets[e]:m.Offsets[e+1]] {
 			size += c
 			top = max(top, c)
 		}
-		if size > 0 {
-			out[e] = float64(top) / float64(size)
+		if size == 0 {
+			return 0
 		}
-	}
-	return out
+		return float64(top) / float64(size)
+	})
 }

@@ -2,16 +2,15 @@ package anonymity
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -254,21 +253,10 @@ func TestCountErrors(t *testing.T) {
 // kernAdultQI are the quasi-identifiers of the published Adult figures.
 var kernAdultQI = []string{"age", "education", "marital-status", "native-country", "race", "salary-class", "sex", "workclass"}
 
-// readAdult encodes testdata/adult/adult.csv by hand (';'-separated).
+// kernReadAdult encodes testdata/adult/adult.csv by hand (';'-separated).
 func kernReadAdult(t testing.TB, qi []string, sensitive ...string) *quasiid.Table {
 	t.Helper()
-	f, err := os.Open("../testdata/adult/adult.csv")
-	if err != nil {
-		t.Fatal("the Adult fixture is missing: ", err)
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	cr.Comma = ';'
-	recs, err := cr.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	header, body := recs[0], recs[1:]
+	header, body := fixture.Records(t, "adult/adult.csv", ';')
 	tbl := &quasiid.Table{Source: "adult.csv", Rows: len(body)}
 	add := func(name string, role quasiid.Role) {
 		j := slices.Index(header, name)

@@ -24,13 +24,18 @@ import (
 // sdcMicro and pyCANON agree, except that sdcMicro counts missing values as
 // one more value only in classes that also hold a non-missing one.
 func DistinctL(m *Multiset) []int {
+	return perClass(m, func(e int) int { return distinctIn(m, e) })
+}
+
+// perClass returns f(e) for every class e of m, or nil when m is malformed.
+func perClass[T any](m *Multiset, f func(e int) T) []T {
 	n := classCount(m)
 	if n < 0 {
 		return nil
 	}
-	out := make([]int, n)
+	out := make([]T, n)
 	for e := range out {
-		out[e] = distinctIn(m, e)
+		out[e] = f(e)
 	}
 	return out
 }
@@ -47,15 +52,10 @@ func DistinctL(m *Multiset) []int {
 // pyCANON floors the table's minimum to an integer; ARX compares the
 // base-2 entropy with log2 l, the same test.
 func EntropyL(m *Multiset) []float64 {
-	n := classCount(m)
-	if n < 0 {
-		return nil
-	}
-	out := make([]float64, n)
-	for e := range out {
+	return perClass(m, func(e int) float64 {
 		size := classRows(m, e)
 		if size == 0 {
-			continue
+			return 0
 		}
 		var h float64
 		for _, c := range m.Counts[m.Offsets[e]:m.Offsets[e+1]] {
@@ -64,9 +64,8 @@ func EntropyL(m *Multiset) []float64 {
 				h -= p * math.Log(p)
 			}
 		}
-		out[e] = math.Exp(h)
-	}
-	return out
+		return math.Exp(h)
+	})
 }
 
 // RecursiveC returns, per class E, the boundary c of recursive
@@ -89,29 +88,21 @@ func EntropyL(m *Multiset) []float64 {
 // given (c,l) with the descending order used here; sdcMicro reports, for a
 // given c, the largest l that holds in each class.
 func RecursiveC(m *Multiset, l int) []float64 {
-	n := classCount(m)
-	if n < 0 {
-		return nil
-	}
-	out := make([]float64, n)
 	var buf []int64
-	for e := range out {
+	return perClass(m, func(e int) float64 {
 		if l < 1 {
-			out[e] = math.NaN()
-			continue
+			return math.NaN()
 		}
 		buf = descendingCounts(m, e, buf[:0])
 		if len(buf) < l {
-			out[e] = math.Inf(1)
-			continue
+			return math.Inf(1)
 		}
 		var tail int64
 		for _, r := range buf[l-1:] {
 			tail += r
 		}
-		out[e] = float64(buf[0]) / float64(tail)
-	}
-	return out
+		return float64(buf[0]) / float64(tail)
+	})
 }
 
 // SatisfiesRecursiveCL reports whether every class of m is recursive

@@ -2,15 +2,13 @@ package anonymity_test
 
 import (
 	"context"
-	"encoding/csv"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/reidrisk/reidrisk/anonymity"
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -19,18 +17,7 @@ import (
 // sensitive column.
 func measAdultTable(t *testing.T, file string, qi []string, sensitive string) *quasiid.Table {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "adult", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma = ';'
-	records, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	header, rows := records[0], records[1:]
+	header, rows := fixture.Records(t, "adult/"+file, ';')
 	tbl := &quasiid.Table{Source: file, Rows: len(rows)}
 	add := func(name string, role quasiid.Role) {
 		j := slices.Index(header, name)
@@ -98,10 +85,7 @@ func measMapClasses(tbl *quasiid.Table) *anonymity.Classes {
 // paths indexed by the codes of d.
 func measAdultHierarchy(t *testing.T, file string, d *quasiid.Dictionary) [][]string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "adult", file))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := fixture.Read(t, "adult/"+file)
 	paths := make([][]string, d.Len())
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 		parts := strings.Split(strings.TrimSpace(line), ";")

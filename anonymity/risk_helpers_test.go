@@ -1,10 +1,9 @@
 package anonymity
 
 import (
-	"encoding/csv"
-	"os"
 	"testing"
 
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -36,26 +35,9 @@ func riskTable(name string, header []string, rows [][]string, qi []string) *quas
 	return t
 }
 
-// riskReadCSV reads a delimited file with a header row.
-func riskReadCSV(tb testing.TB, path string, delim rune) (header []string, rows [][]string) {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma = delim
-	all, err := r.ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return all[0], all[1:]
-}
-
 var adultQI = []string{"age", "education", "marital-status", "native-country", "race", "salary-class", "sex", "workclass"}
 
 func riskAdult(tb testing.TB) *quasiid.Table {
-	h, rows := riskReadCSV(tb, "../testdata/adult/adult.csv", ';')
+	h, rows := fixture.Records(tb, "adult/adult.csv", ';')
 	return riskTable("adult.csv", h, rows, adultQI)
 }

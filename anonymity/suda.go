@@ -115,74 +115,27 @@ type SUDAResult struct {
 func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult, error) {
 	qcols := t.ByRole(quasiid.QuasiIdentifier)
 	m := len(qcols)
-	if m == 0 {
-		return nil, errors.New("anonymity: SUDA2: table has no quasi-identifier")
-	}
-	if m > 64 {
-		return nil, fmt.Errorf("anonymity: SUDA2: %d quasi-identifiers, at most 64 are supported", m)
-	}
-	maxK := opt.MaxSize
-	if maxK == 0 {
-		maxK = m
-	}
-	if maxK < 0 || maxK > m {
-		return nil, fmt.Errorf("anonymity: SUDA2: MaxSize %d out of range 1..%d", opt.MaxSize, m)
-	}
-	pi := opt.DisFraction
-	if pi == 0 {
-		pi = 0.01
-	}
-	if !(pi > 0 && pi < 1) {
-		return nil, fmt.Errorf("anonymity: SUDA2: DisFraction %v not in (0, 1)", opt.DisFraction)
+	maxK, pi, err := opt.check(m)
+	if err != nil {
+		return nil, err
 	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	n := t.Rows
-	cols := make([][]uint32, m)
-	cards := make([]uint64, m)
-	missing := make([][]bool, m)
 	res := &SUDAResult{MaxSize: maxK, Score: make([]float64, n), DIS: make([]float64, n),
 		MSUCountBySize: make([]int64, maxK)}
-	for j, c := range qcols {
+	s := &sudaSearch{m: m, maxK: maxK, workers: workers, keep: opt.KeepMSUs, progress: opt.Progress}
+	for _, c := range qcols {
 		res.QI = append(res.QI, c.Name)
-		if len(c.Codes) != n {
-			return nil, fmt.Errorf("anonymity: SUDA2: %s: column %q has %d codes for %d rows", t.Source, c.Name, len(c.Codes), n)
+		if err := s.addColumn(t, c, opt); err != nil {
+			return nil, err
 		}
-		card := 0
-		if c.Dict != nil {
-			card = c.Dict.Len()
-		}
-		for i, v := range c.Codes {
-			if int(v) >= card {
-				if c.Dict != nil {
-					return nil, fmt.Errorf("anonymity: SUDA2: %s: row %d, column %q: code %d outside dictionary", t.Source, i, c.Name, v)
-				}
-				card = int(v) + 1
-			}
-		}
-		cols[j] = c.Codes
-		cards[j] = uint64(max(card, 1))
-		var miss []bool // indexed by code; nil without a dictionary
-		if c.Dict != nil {
-			miss = make([]bool, cards[j])
-			if !opt.NullIsValue && c.Dict.Null() != quasiid.NoCode {
-				miss[c.Dict.Null()] = true
-			}
-			for _, v := range opt.Missing {
-				if code, ok := c.Dict.Lookup(v); ok {
-					miss[code] = true
-				}
-			}
-		}
-		missing[j] = miss
 	}
 	if n == 0 {
 		return res, nil
 	}
-
-	s := &sudaSearch{cols: cols, cards: cards, missing: missing, m: m, maxK: maxK, workers: workers, keep: opt.KeepMSUs, progress: opt.Progress}
 	if err := s.reduce(); err != nil {
 		return nil, err
 	}
@@ -190,13 +143,90 @@ func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult,
 	if err := s.run(ctx); err != nil {
 		return nil, err
 	}
+	s.score(res)
+	res.dis(s, pi)
+	return res, nil
+}
 
-	weight := make([]float64, maxK+1) // weight[k] = (M − k)!
+// check validates opt for m quasi-identifiers and returns the largest MSU
+// size searched and the sampling fraction π.
+func (opt SUDAOptions) check(m int) (maxK int, pi float64, err error) {
+	if m == 0 {
+		return 0, 0, errors.New("anonymity: SUDA2: table has no quasi-identifier")
+	}
+	if m > 64 {
+		return 0, 0, fmt.Errorf("anonymity: SUDA2: %d quasi-identifiers, at most 64 are supported", m)
+	}
+	maxK = opt.MaxSize
+	if maxK == 0 {
+		maxK = m
+	}
+	if maxK < 0 || maxK > m {
+		return 0, 0, fmt.Errorf("anonymity: SUDA2: MaxSize %d out of range 1..%d", opt.MaxSize, m)
+	}
+	pi = opt.DisFraction
+	if pi == 0 {
+		pi = 0.01
+	}
+	if !(pi > 0 && pi < 1) {
+		return 0, 0, fmt.Errorf("anonymity: SUDA2: DisFraction %v not in (0, 1)", opt.DisFraction)
+	}
+	return maxK, pi, nil
+}
+
+// addColumn appends a quasi-identifier column of t to the search: its
+// codes, its cardinality and which of its codes are missing (null unless
+// opt.NullIsValue, and opt.Missing).
+func (s *sudaSearch) addColumn(t *quasiid.Table, c *quasiid.Column, opt SUDAOptions) error {
+	n := t.Rows
+	if len(c.Codes) != n {
+		return fmt.Errorf("anonymity: SUDA2: %s: column %q has %d codes for %d rows", t.Source, c.Name, len(c.Codes), n)
+	}
+	card := 0
+	if c.Dict != nil {
+		card = c.Dict.Len()
+	}
+	for i, v := range c.Codes {
+		if int(v) >= card {
+			if c.Dict != nil {
+				return fmt.Errorf("anonymity: SUDA2: %s: row %d, column %q: code %d outside dictionary", t.Source, i, c.Name, v)
+			}
+			card = int(v) + 1
+		}
+	}
+	var miss []bool // indexed by code; nil without a dictionary
+	if c.Dict != nil {
+		miss = make([]bool, max(card, 1))
+		if !opt.NullIsValue && c.Dict.Null() != quasiid.NoCode {
+			miss[c.Dict.Null()] = true
+		}
+		for _, v := range opt.Missing {
+			if code, ok := c.Dict.Lookup(v); ok {
+				miss[code] = true
+			}
+		}
+	}
+	s.cols = append(s.cols, c.Codes)
+	s.cards = append(s.cards, uint64(max(card, 1)))
+	s.missing = append(s.missing, miss)
+	return nil
+}
+
+// sudaWeights returns weight[k] = (M − k)! for k = 1..maxK.
+func sudaWeights(maxK int) []float64 {
+	weight := make([]float64, maxK+1)
 	for k := 1; k <= maxK; k++ {
 		weight[k] = math.Gamma(float64(maxK-k) + 1)
 	}
+	return weight
+}
+
+// score sums each record's MSUs weighted by (M − k)! into res.Score, counts
+// them by size and, with KeepMSUs, lists them.
+func (s *sudaSearch) score(res *SUDAResult) {
+	weight := sudaWeights(s.maxK)
 	for it, row := range s.rows {
-		counts := s.counts[it*maxK : (it+1)*maxK]
+		counts := s.counts[it*s.maxK : (it+1)*s.maxK]
 		for k, c := range counts {
 			if c > 0 {
 				res.Score[row] += float64(c) * weight[k+1]
@@ -204,13 +234,20 @@ func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult,
 			}
 		}
 	}
-	if opt.KeepMSUs {
+	if s.keep {
 		for _, u := range s.found {
 			res.MSUs = append(res.MSUs, MSU{Row: s.rows[u.row], Columns: setColumns(u.set)})
 		}
 		sort.Slice(res.MSUs, func(a, b int) bool { return lessMSU(res.MSUs[a], res.MSUs[b]) })
 	}
+}
 
+// dis computes, from the scores, the maximum score, each column's
+// contribution and the DIS-SUDA score of each record for the sampling
+// fraction pi.
+func (res *SUDAResult) dis(s *sudaSearch, pi float64) {
+	m, maxK := s.m, s.maxK
+	weight := sudaWeights(maxK)
 	q := 1 + (8-float64(m))/20
 	var adj, total float64
 	for _, sc := range res.Score {
@@ -238,8 +275,7 @@ func SUDA2(ctx context.Context, t *quasiid.Table, opt SUDAOptions) (*SUDAResult,
 			sum += res.DIS[i]
 		}
 	}
-	res.MeanDIS = sum / float64(n)
-	return res, nil
+	res.MeanDIS = sum / float64(len(res.Score))
 }
 
 // lessMSU orders MSUs by row, then size, then columns.
@@ -360,12 +396,11 @@ type sudaLevel map[uint64]itemSet
 // run searches sets of size 1..maxK.
 func (s *sudaSearch) run(ctx context.Context) error {
 	nItems := len(s.rows)
-	words := (nItems + 63) / 64
 	s.counts = make([]int32, nItems*s.maxK)
 	s.colCounts = make([]int64, s.m*s.maxK)
 	// The empty set does not count as a unique, even for a one-record
 	// table (as in sdcMicro, where a value seen once is a 1-MSU).
-	allBits := make([]uint64, words)
+	allBits := make([]uint64, (nItems+63)/64)
 	for i := range nItems {
 		allBits[i/64] |= 1 << uint(i%64)
 	}
@@ -384,13 +419,7 @@ func (s *sudaSearch) run(ctx context.Context) error {
 			wg.Add(1)
 			go func(w int) {
 				defer wg.Done()
-				g := newSudaGrouper()
-				active := make([]uint64, words)
-				pid := make([]int32, nItems) // item → group on the parent set
-				var list, nonUnique []int32
-				subs := make([]itemSet, 0, s.m)
-				var local []sudaMSU
-				colCounts := make([]int64, s.m*s.maxK)
+				sw := s.newWorker()
 				for {
 					ji := int(nextJob.Add(1) - 1)
 					if ji >= len(jobs) {
@@ -400,85 +429,11 @@ func (s *sudaSearch) run(ctx context.Context) error {
 						errs[w] = err
 						return
 					}
-					job := jobs[ji]
-					// Group the items not unique on the parent set once; each
-					// child set refines that grouping by one column.
-					list = prev[job.parent].items(list[:0])
-					groupsP := 1
-					if job.parent == 0 {
-						for _, it := range list {
-							pid[it] = 0
-						}
-					} else {
-						ids, ng := g.group(s.codes, s.cards, job.parent, list)
-						for x, it := range list {
-							pid[it] = ids[x]
-						}
-						groupsP = ng
-					}
-					for c, set := range job.sets {
-						// active = items not unique on any (k−1)-subset.
-						subs = append(subs[:0], prev[job.parent])
-						for rest := job.parent; rest != 0; rest &= rest - 1 {
-							subs = append(subs, prev[set&^(rest&-rest)])
-						}
-						var dense bool
-						list, dense = intersect(list[:0], active, subs)
-						if len(list) == 0 {
-							continue
-						}
-						j := bits.Len64(set) - 1
-						card, col := s.cards[j], s.codes[j]
-						keys := g.keyBuf(len(list))
-						for x, it := range list {
-							keys[x] = uint64(pid[it])*card + uint64(col[it])
-						}
-						ids, ngroups := g.assign(keys, uint64(groupsP)*card)
-						cnt := g.counts(ngroups)
-						for x, it := range list {
-							cnt[ids[x]] += int32(s.weights[it])
-						}
-						// The non-unique items: cleared from active's bits when
-						// the intersection was a bitset, else listed.
-						nonUnique = nonUnique[:0]
-						nNonUnique := 0
-						for x, it := range list {
-							if cnt[ids[x]] > 1 {
-								nNonUnique++
-								if !dense {
-									nonUnique = append(nonUnique, it)
-								}
-								continue
-							}
-							if dense {
-								active[it/64] &^= 1 << uint(it%64)
-							}
-							if s.miss[it]&set == 0 {
-								atomic.AddInt32(&s.counts[int(it)*s.maxK+k-1], 1)
-								for rest := set; rest != 0; rest &= rest - 1 {
-									colCounts[bits.TrailingZeros64(rest)*s.maxK+k-1]++
-								}
-								if s.keep {
-									local = append(local, sudaMSU{row: int(it), set: set})
-								}
-							}
-						}
-						if nNonUnique > 0 && k < s.maxK {
-							switch {
-							case !dense:
-								// A subset of a sparse set is sparse.
-								next[job.first+c] = itemSet{list: append([]int32(nil), nonUnique...)}
-							case nNonUnique*32 < nItems:
-								next[job.first+c] = itemSet{list: bitsetItems(nil, active)}
-							default:
-								next[job.first+c] = itemSet{bits: append([]uint64(nil), active...)}
-							}
-						}
-					}
+					sw.job(prev, jobs[ji], k, next)
 				}
 				mu.Lock()
-				s.found = append(s.found, local...)
-				for x, c := range colCounts {
+				s.found = append(s.found, sw.local...)
+				for x, c := range sw.colCounts {
 					s.colCounts[x] += c
 				}
 				mu.Unlock()
@@ -503,6 +458,114 @@ func (s *sudaSearch) run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// sudaWorker is one goroutine's scratch space and findings in a level of
+// the search.
+type sudaWorker struct {
+	s               *sudaSearch
+	g               *sudaGrouper
+	active          []uint64
+	pid             []int32 // item → group on the parent set
+	list, nonUnique []int32
+	subs            []itemSet
+	local           []sudaMSU
+	colCounts       []int64
+}
+
+func (s *sudaSearch) newWorker() *sudaWorker {
+	nItems := len(s.rows)
+	return &sudaWorker{s: s, g: newSudaGrouper(), active: make([]uint64, (nItems+63)/64),
+		pid: make([]int32, nItems), subs: make([]itemSet, 0, s.m), colCounts: make([]int64, s.m*s.maxK)}
+}
+
+// job searches the child sets of one parent set at size k, storing in
+// next the items left non-unique on each.
+func (sw *sudaWorker) job(prev sudaLevel, job sudaJob, k int, next []itemSet) {
+	s := sw.s
+	// Group the items not unique on the parent set once; each child set
+	// refines that grouping by one column.
+	sw.list = prev[job.parent].items(sw.list[:0])
+	groupsP := 1
+	if job.parent == 0 {
+		for _, it := range sw.list {
+			sw.pid[it] = 0
+		}
+	} else {
+		ids, ng := sw.g.group(s.codes, s.cards, job.parent, sw.list)
+		for x, it := range sw.list {
+			sw.pid[it] = ids[x]
+		}
+		groupsP = ng
+	}
+	for c, set := range job.sets {
+		// active = items not unique on any (k−1)-subset.
+		sw.subs = append(sw.subs[:0], prev[job.parent])
+		for rest := job.parent; rest != 0; rest &= rest - 1 {
+			sw.subs = append(sw.subs, prev[set&^(rest&-rest)])
+		}
+		var dense bool
+		sw.list, dense = intersect(sw.list[:0], sw.active, sw.subs)
+		if len(sw.list) == 0 {
+			continue
+		}
+		nNonUnique := sw.child(set, k, groupsP, dense)
+		if nNonUnique > 0 && k < s.maxK {
+			switch {
+			case !dense:
+				// A subset of a sparse set is sparse.
+				next[job.first+c] = itemSet{list: append([]int32(nil), sw.nonUnique...)}
+			case nNonUnique*32 < len(s.rows):
+				next[job.first+c] = itemSet{list: bitsetItems(nil, sw.active)}
+			default:
+				next[job.first+c] = itemSet{bits: append([]uint64(nil), sw.active...)}
+			}
+		}
+	}
+}
+
+// child groups the active items (sw.list) on set, the parent's grouping
+// (sw.pid, groupsP groups) refined by set's last column, records the
+// uniques among them as MSUs of size k and returns the number of
+// non-unique items: cleared from sw.active's bits when the intersection
+// was a bitset (dense), else listed in sw.nonUnique.
+func (sw *sudaWorker) child(set uint64, k, groupsP int, dense bool) int {
+	s := sw.s
+	j := bits.Len64(set) - 1
+	card, col := s.cards[j], s.codes[j]
+	keys := sw.g.keyBuf(len(sw.list))
+	for x, it := range sw.list {
+		keys[x] = uint64(sw.pid[it])*card + uint64(col[it])
+	}
+	ids, ngroups := sw.g.assign(keys, uint64(groupsP)*card)
+	cnt := sw.g.counts(ngroups)
+	for x, it := range sw.list {
+		cnt[ids[x]] += int32(s.weights[it])
+	}
+	sw.nonUnique = sw.nonUnique[:0]
+	nNonUnique := 0
+	for x, it := range sw.list {
+		if cnt[ids[x]] > 1 {
+			nNonUnique++
+			if !dense {
+				sw.nonUnique = append(sw.nonUnique, it)
+			}
+			continue
+		}
+		if dense {
+			sw.active[it/64] &^= 1 << uint(it%64)
+		}
+		if s.miss[it]&set == 0 {
+			atomic.AddInt32(&s.counts[int(it)*s.maxK+k-1], 1)
+			for rest := set; rest != 0; rest &= rest - 1 {
+				sw.colCounts[bits.TrailingZeros64(rest)*s.maxK+k-1]++
+			}
+			if s.keep {
+				sw.local = append(sw.local, sudaMSU{row: int(it), set: set})
+			}
+		}
+	}
+	return nNonUnique
 }
 
 // itemSet is a set of items, as a bitset when dense and as an ascending
@@ -704,6 +767,17 @@ func (g *sudaGrouper) group(cols [][]uint32, cards []uint64, set uint64, list []
 	return g.assign(keys, radix)
 }
 
+// nextGeneration starts a new generation of stamps: entries stamped with
+// an older one count as unset. When gen wraps round, the stamps are
+// cleared.
+func nextGeneration(gen *uint32, stamps []uint32) {
+	*gen++
+	if *gen == 0 {
+		clear(stamps)
+		*gen = 1
+	}
+}
+
 // assign maps keys (each below radix) to dense ids in order of first
 // appearance, writing g.ids.
 func (g *sudaGrouper) assign(keys []uint64, radix uint64) ([]int32, int) {
@@ -716,11 +790,7 @@ func (g *sudaGrouper) assign(keys []uint64, radix uint64) ([]int32, int) {
 			g.dgen = make([]uint32, radix)
 			g.dcur = 0
 		}
-		g.dcur++
-		if g.dcur == 0 {
-			clear(g.dgen)
-			g.dcur = 1
-		}
+		nextGeneration(&g.dcur, g.dgen)
 		for x, k := range keys {
 			if g.dgen[k] != g.dcur {
 				g.dgen[k] = g.dcur
@@ -741,11 +811,7 @@ func (g *sudaGrouper) assign(keys []uint64, radix uint64) ([]int32, int) {
 		g.stamp = make([]uint32, size)
 		g.hgen = 0
 	}
-	g.hgen++
-	if g.hgen == 0 {
-		clear(g.stamp)
-		g.hgen = 1
-	}
+	nextGeneration(&g.hgen, g.stamp)
 	mask := uint64(size - 1)
 	shift := uint(64 - bits.TrailingZeros(uint(size)))
 	for x, k := range keys {

@@ -15,6 +15,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 
+	"github.com/reidrisk/reidrisk/internal/demo"
 	"github.com/reidrisk/reidrisk/quasiid"
 	"github.com/reidrisk/reidrisk/temporal"
 )
@@ -133,7 +134,7 @@ func sameTemporal(t *testing.T, s TemporalSummary, r *temporal.Report) {
 // local times in loc, plus a few events without time ("NA").
 func generatedLog(t *testing.T, subjects int, loc *time.Location) []byte {
 	t.Helper()
-	ev, _, err := temporal.Generate(temporal.GenerateOptions{
+	ev, _, err := demo.GenerateEvents(demo.EventOptions{
 		Subjects: subjects, Weeks: 8, EventsPerSubject: 30, Groups: []int{1, 2, 3, 4, 6, 9, 20},
 		Location: loc, Seed: 11,
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/internal/demo"
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -73,7 +74,7 @@ func benchAnalyze(b *testing.B, path string, opt reidrisk.Options) {
 // codes → classes → every measure → Report.
 func BenchmarkAnalyze(b *testing.B) {
 	dir := b.TempDir()
-	adult := filepath.Join("..", "testdata", "adult", "adult.csv")
+	adult := fixture.Path(b, "adult/adult.csv")
 	qi := []string{"age", "education", "marital-status", "native-country", "race", "salary-class", "sex", "workclass"}
 	b.Run("adult/8qi", func(b *testing.B) {
 		benchAnalyze(b, adult, reidrisk.Options{QI: qi})

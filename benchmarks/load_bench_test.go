@@ -5,11 +5,10 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -18,11 +17,7 @@ var adultQIs = []string{"sex", "age", "race", "marital-status", "education", "na
 
 // readAdult returns the bytes of the Adult extract (30,162 rows).
 func readAdult(b *testing.B) []byte {
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "adult", "adult.csv"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return data
+	return fixture.Read(b, "adult/adult.csv")
 }
 
 // csvScan runs a bare encoding/csv scan of data (no Arrow, no

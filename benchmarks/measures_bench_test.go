@@ -2,34 +2,22 @@ package benchmarks
 
 import (
 	"context"
-	"encoding/csv"
 	"math"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/reidrisk/reidrisk/anonymity"
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
 // measAdult encodes testdata/adult/adult.csv with the 8 QIs of issue 2 and
 // occupation as the sensitive column.
 func measAdult(b *testing.B) *quasiid.Table {
-	f, err := os.Open("../testdata/adult/adult.csv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comma = ';'
-	rec, err := r.ReadAll()
-	if err != nil {
-		b.Fatal(err)
-	}
-	header, rows := rec[0], rec[1:]
+	header, rows := fixture.Records(b, "adult/adult.csv", ';')
 	t := &quasiid.Table{Source: "adult.csv", Rows: len(rows)}
 	add := func(name string, role quasiid.Role) {
 		j := slices.Index(header, name)

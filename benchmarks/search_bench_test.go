@@ -11,6 +11,7 @@ import (
 
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/internal/rusage"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
@@ -26,8 +27,8 @@ var searchAdult struct {
 }
 
 func loadSearchAdult(b *testing.B) (*anonymity.Classes, []*generalize.Hierarchy) {
+	dir := fixture.Path(b, "adult")
 	searchAdult.Do(func() {
-		dir := filepath.Join("..", "testdata", "adult")
 		src, err := quasiid.Open(filepath.Join(dir, "adult.csv"), quasiid.ReadOptions{})
 		if err != nil {
 			searchAdult.err = err
@@ -222,8 +223,7 @@ func BenchmarkSearchTelemetry(b *testing.B) {
 // measures the per-class l/t checks inside the search.
 func BenchmarkSearchAdultSensitive(b *testing.B) {
 	_, hs := loadSearchAdult(b)
-	dir := filepath.Join("..", "testdata", "adult")
-	src, err := quasiid.Open(filepath.Join(dir, "adult.csv"), quasiid.ReadOptions{})
+	src, err := quasiid.Open(fixture.Path(b, "adult/adult.csv"), quasiid.ReadOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/internal/rusage"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
@@ -20,7 +21,7 @@ import (
 // cpu-ms/op with k alone to see what the criteria cost.
 func BenchmarkSearchAdultARXPolicy(b *testing.B) {
 	_, hs := loadSearchAdult(b)
-	dir := filepath.Join("..", "testdata", "adult")
+	dir := fixture.Path(b, "adult")
 	occ, err := generalize.ReadHierarchyFile("occupation", filepath.Join(dir, "adult_hierarchy_occupation.csv"))
 	if err != nil {
 		b.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/reidrisk/reidrisk/anonymity"
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -14,7 +15,7 @@ import (
 var sudaAdultQI = []string{"age", "education", "marital-status", "native-country", "race", "salary-class", "sex", "workclass"}
 
 func sudaAdult(b *testing.B) *quasiid.Table {
-	src, err := quasiid.Open("../testdata/adult/adult.csv", quasiid.ReadOptions{Delimiter: ';'})
+	src, err := quasiid.Open(fixture.Path(b, "adult/adult.csv"), quasiid.ReadOptions{Delimiter: ';'})
 	if err != nil {
 		b.Fatal(err)
 	}

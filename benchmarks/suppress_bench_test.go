@@ -2,12 +2,12 @@ package benchmarks
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/fixture"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -27,7 +27,7 @@ func BenchmarkLocalSuppressAdult(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			ctx := context.Background()
-			src, err := quasiid.Open(filepath.Join("..", "testdata", "adult", "adult.csv"), quasiid.ReadOptions{})
+			src, err := quasiid.Open(fixture.Path(b, "adult/adult.csv"), quasiid.ReadOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}

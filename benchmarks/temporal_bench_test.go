@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reidrisk/reidrisk/internal/demo"
 	"github.com/reidrisk/reidrisk/internal/rusage"
 	"github.com/reidrisk/reidrisk/temporal"
 )
@@ -32,7 +33,7 @@ func temporalLog(b *testing.B, n int) *temporal.Events {
 	if ev := temporalData.logs[n]; ev != nil {
 		return ev
 	}
-	ev, _, err := temporal.Generate(temporal.GenerateOptions{Subjects: n, EventsPerSubject: temporalPerSubject, Seed: 1})
+	ev, _, err := demo.GenerateEvents(demo.EventOptions{Subjects: n, EventsPerSubject: temporalPerSubject, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

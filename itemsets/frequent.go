@@ -3,7 +3,6 @@ package itemsets
 import (
 	"context"
 	"slices"
-	"sync"
 	"sync/atomic"
 )
 
@@ -47,86 +46,50 @@ func (m *measurer) countRanges(ctx context.Context, j int, keep bool) ([]rangeOu
 	var (
 		next atomic.Int64
 		done int
-		wg   sync.WaitGroup
-		errs = make([]error, m.opt.Workers)
 		locs = make([][]uint64, m.opt.Workers)
 	)
-	for w := range m.opt.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			local := make([]uint64, len(m.flagged))
-			top := topN{n: m.opt.Examples}
-			var (
-				viol     int64
-				minSup   int
-				keys, tk []uint64
-				subs, ts []uint32
-			)
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(ranges) {
-					break
-				}
-				if ctx.Err() != nil {
-					errs[w] = ctx.Err()
-					return
-				}
-				if keys == nil {
-					// Sized once for the largest range: appends never regrow.
-					keys, subs = make([]uint64, 0, most), make([]uint32, 0, most)
-					tk, ts = make([]uint64, most), make([]uint32, most)
-				}
-				keys, subs = keys[:0], subs[:0]
-				for i := range m.s.Len() {
-					keys, subs = m.gather(j, i, ranges[k], keys, subs)
-				}
-				n := len(keys)
-				radixSort(keys, subs, tk[:n], ts[:n], j*m.shift)
-				out := rangeOut{start: []int{0}}
-				for x := 0; x < n; {
-					y := x + 1
-					for y < n && keys[y] == keys[x] {
-						y++
-					}
-					sup := y - x
-					if minSup == 0 || sup < minSup {
-						minSup = sup
-					}
-					if sup < m.opt.K {
-						viol++
-						for _, s := range subs[x:y] {
-							local[s/64] |= 1 << (s % 64)
-						}
-						top.add(j, m.unpack(j, keys[x]), sup)
-						if keep {
-							out.keys = append(out.keys, keys[x])
-							out.subs = append(out.subs, subs[x:y]...)
-							out.start = append(out.start, len(out.subs))
-						}
-					}
-					x = y
-				}
-				outs[k] = out
-				if m.opt.Progress != nil {
-					m.mu.Lock()
-					done++
-					m.opt.Progress(stage, done, len(ranges))
-					m.mu.Unlock()
-				}
+	err := m.parallel(func(w int) error {
+		cw := &countWorker{local: make([]uint64, len(m.flagged)), top: topN{n: m.opt.Examples}}
+		var (
+			keys, tk []uint64
+			subs, ts []uint32
+		)
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(ranges) {
+				break
 			}
-			locs[w] = local
-			m.mu.Lock()
-			defer m.mu.Unlock()
-			m.res.Violating[j-1] += viol
-			m.mergeWorker(minSup, &top)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if keys == nil {
+				// Sized once for the largest range: appends never regrow.
+				keys, subs = make([]uint64, 0, most), make([]uint32, 0, most)
+				tk, ts = make([]uint64, most), make([]uint32, most)
+			}
+			keys, subs = keys[:0], subs[:0]
+			for i := range m.s.Len() {
+				keys, subs = m.gather(j, i, ranges[k], keys, subs)
+			}
+			n := len(keys)
+			radixSort(keys, subs, tk[:n], ts[:n], j*m.shift)
+			outs[k] = m.supports(cw, j, keys, subs, keep)
+			if m.opt.Progress != nil {
+				m.mu.Lock()
+				done++
+				m.opt.Progress(stage, done, len(ranges))
+				m.mu.Unlock()
+			}
 		}
+		locs[w] = cw.local
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.res.Violating[j-1] += cw.viol
+		m.mergeWorker(cw.minSup, &cw.top)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, local := range locs {
 		for x, b := range local {
@@ -134,6 +97,49 @@ func (m *measurer) countRanges(ctx context.Context, j int, keep bool) ([]rangeOu
 		}
 	}
 	return outs, nil
+}
+
+// countWorker is what one countRanges worker finds: the subjects it
+// flags (a bitset), its examples, its violating itemsets and the least
+// support it saw (0: none).
+type countWorker struct {
+	local  []uint64
+	top    topN
+	viol   int64
+	minSup int
+}
+
+// supports reads the supports of one range off its (key, subject) pairs,
+// sorted by key: it counts the itemsets held by fewer than K subjects,
+// flags their subjects and offers them as examples; with keep, it returns
+// them with their subjects.
+func (m *measurer) supports(cw *countWorker, j int, keys []uint64, subs []uint32, keep bool) rangeOut {
+	out := rangeOut{start: []int{0}}
+	n := len(keys)
+	for x := 0; x < n; {
+		y := x + 1
+		for y < n && keys[y] == keys[x] {
+			y++
+		}
+		sup := y - x
+		if cw.minSup == 0 || sup < cw.minSup {
+			cw.minSup = sup
+		}
+		if sup < m.opt.K {
+			cw.viol++
+			for _, s := range subs[x:y] {
+				cw.local[s/64] |= 1 << (s % 64)
+			}
+			cw.top.add(j, m.unpack(j, keys[x]), sup)
+			if keep {
+				out.keys = append(out.keys, keys[x])
+				out.subs = append(out.subs, subs[x:y]...)
+				out.start = append(out.start, len(out.subs))
+			}
+		}
+		x = y
+	}
+	return out
 }
 
 // gather appends the key and subject of every candidate itemset of j items

@@ -3,7 +3,6 @@ package itemsets
 import (
 	"context"
 	"slices"
-	"sync"
 	"sync/atomic"
 )
 
@@ -22,92 +21,77 @@ func (m *measurer) infrequentSupersets(ctx context.Context) error {
 			rare = append(rare, uint32(a))
 		}
 	}
-	var (
-		next atomic.Int64
-		wg   sync.WaitGroup
-		errs = make([]error, m.opt.Workers)
-	)
-	for w := range m.opt.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var (
-				viol   [2]int64
-				minSup int
-				top    = topN{n: m.opt.Examples}
-				one    []uint32 // items b of pairs {a, b}
-				two    []uint64 // packed pairs {b, c} of triples {a, b, c}
-				elig   []uint32
-			)
-			emit := func(n int, items [3]uint32, sup int) {
-				viol[n-2]++
-				if minSup == 0 || sup < minSup {
-					minSup = sup
-				}
-				top.add(n, items, sup)
+	var next atomic.Int64
+	return m.parallel(func(int) error {
+		var (
+			viol   [2]int64
+			minSup int
+			top    = topN{n: m.opt.Examples}
+			one    []uint32 // items b of pairs {a, b}
+			two    []uint64 // packed pairs {b, c} of triples {a, b, c}
+			elig   []uint32
+		)
+		emit := func(n int, items [3]uint32, sup int) {
+			viol[n-2]++
+			if minSup == 0 || sup < minSup {
+				minSup = sup
 			}
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(rare) {
-					break
-				}
-				if k%256 == 0 && ctx.Err() != nil {
-					errs[w] = ctx.Err()
-					return
-				}
-				a := rare[k]
-				one, two = one[:0], two[:0]
-				for _, i := range m.psub[m.pstart[a]:m.pstart[a+1]] {
-					elig = elig[:0]
-					for _, b := range m.s.Set(int(i)) {
-						if b != a && (m.freq[b] || b > a) {
-							elig = append(elig, b)
-						}
-					}
-					one = append(one, elig...)
-					if m.opt.M >= 3 {
-						for x, b := range elig {
-							for _, c := range elig[x+1:] {
-								two = append(two, uint64(b)<<32|uint64(c))
-							}
-						}
-					}
-				}
-				slices.Sort(one)
-				for x := 0; x < len(one); {
-					y := x + 1
-					for y < len(one) && one[y] == one[x] {
-						y++
-					}
-					emit(2, sorted2(a, one[x]), y-x)
-					x = y
-				}
-				slices.Sort(two)
-				for x := 0; x < len(two); {
-					y := x + 1
-					for y < len(two) && two[y] == two[x] {
-						y++
-					}
-					emit(3, sorted3(a, uint32(two[x]>>32), uint32(two[x])), y-x)
-					x = y
-				}
-			}
-			m.mu.Lock()
-			defer m.mu.Unlock()
-			m.res.Violating[1] += viol[0]
-			if m.opt.M >= 3 {
-				m.res.Violating[2] += viol[1]
-			}
-			m.mergeWorker(minSup, &top)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
+			top.add(n, items, sup)
 		}
-	}
-	return nil
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(rare) {
+				break
+			}
+			if k%256 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			a := rare[k]
+			one, two = one[:0], two[:0]
+			for _, i := range m.psub[m.pstart[a]:m.pstart[a+1]] {
+				elig = elig[:0]
+				for _, b := range m.s.Set(int(i)) {
+					if b != a && (m.freq[b] || b > a) {
+						elig = append(elig, b)
+					}
+				}
+				one = append(one, elig...)
+				if m.opt.M >= 3 {
+					for x, b := range elig {
+						for _, c := range elig[x+1:] {
+							two = append(two, uint64(b)<<32|uint64(c))
+						}
+					}
+				}
+			}
+			slices.Sort(one)
+			for x := 0; x < len(one); {
+				y := x + 1
+				for y < len(one) && one[y] == one[x] {
+					y++
+				}
+				emit(2, sorted2(a, one[x]), y-x)
+				x = y
+			}
+			slices.Sort(two)
+			for x := 0; x < len(two); {
+				y := x + 1
+				for y < len(two) && two[y] == two[x] {
+					y++
+				}
+				emit(3, sorted3(a, uint32(two[x]>>32), uint32(two[x])), y-x)
+				x = y
+			}
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.res.Violating[1] += viol[0]
+		if m.opt.M >= 3 {
+			m.res.Violating[2] += viol[1]
+		}
+		m.mergeWorker(minSup, &top)
+		return nil
+	})
 }
 
 // sorted2 returns {a, b} in ascending order.

@@ -251,6 +251,22 @@ func (m *measurer) mergeWorker(minSup int, top *topN) {
 	m.examples.merge(top)
 }
 
+// parallel runs work(w) for w = 0 … Options.Workers−1, each on its own
+// goroutine, waits for all and returns the first error to arrive.
+func (m *measurer) parallel(work func(w int) error) error {
+	errc := make(chan error, m.opt.Workers)
+	for w := range m.opt.Workers {
+		go func() { errc <- work(w) }()
+	}
+	var first error
+	for range m.opt.Workers {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
 // frequentSets keeps, for every subject, its frequent items only.
 func (m *measurer) frequentSets() {
 	s := m.s

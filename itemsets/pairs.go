@@ -99,85 +99,70 @@ func (m *measurer) bad(i, k, x, y int) bool {
 func (m *measurer) infrequentPairSupersets(ctx context.Context) error {
 	p := &m.pairs
 	sh := m.shift
-	var (
-		next atomic.Int64
-		wg   sync.WaitGroup
-		errs = make([]error, m.opt.Workers)
-	)
+	var next atomic.Int64
 	const chunk = 1024
-	for w := range m.opt.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var (
-				viol   int64
-				minSup int
-				top    = topN{n: m.opt.Examples}
-				cs     []uint32
-			)
-			for {
-				lo := int(next.Add(chunk) - chunk)
-				if lo >= len(p.keys) {
-					break
-				}
-				if ctx.Err() != nil {
-					errs[w] = ctx.Err()
-					return
-				}
-				for k := lo; k < min(lo+chunk, len(p.keys)); k++ {
-					y := p.keys[k]
-					a, b := uint32(y>>sh), p.second[k]
-					cs = cs[:0]
-					for _, s := range p.subs[p.start[k]:p.start[k+1]] {
-						fs := m.fset(int(s))
-						n := len(fs)
-						if n < 3 {
+	return m.parallel(func(int) error {
+		var (
+			viol   int64
+			minSup int
+			top    = topN{n: m.opt.Examples}
+			cs     []uint32
+		)
+		for {
+			lo := int(next.Add(chunk) - chunk)
+			if lo >= len(p.keys) {
+				break
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			for k := lo; k < min(lo+chunk, len(p.keys)); k++ {
+				y := p.keys[k]
+				a, b := uint32(y>>sh), p.second[k]
+				cs = cs[:0]
+				for _, s := range p.subs[p.start[k]:p.start[k+1]] {
+					fs := m.fset(int(s))
+					n := len(fs)
+					if n < 3 {
+						continue
+					}
+					pa, _ := slices.BinarySearch(fs, a)
+					pb, _ := slices.BinarySearch(fs, b)
+					for pc, c := range fs {
+						if pc == pa || pc == pb {
 							continue
 						}
-						pa, _ := slices.BinarySearch(fs, a)
-						pb, _ := slices.BinarySearch(fs, b)
-						for pc, c := range fs {
-							if pc == pa || pc == pb {
-								continue
-							}
-							if m.bad(int(s), n, min(pa, pc), max(pa, pc)) && pairKey(a, c, sh) < y {
-								continue
-							}
-							if m.bad(int(s), n, min(pb, pc), max(pb, pc)) && pairKey(b, c, sh) < y {
-								continue
-							}
-							cs = append(cs, c)
+						if m.bad(int(s), n, min(pa, pc), max(pa, pc)) && pairKey(a, c, sh) < y {
+							continue
 						}
-					}
-					slices.Sort(cs)
-					for x := 0; x < len(cs); {
-						z := x + 1
-						for z < len(cs) && cs[z] == cs[x] {
-							z++
+						if m.bad(int(s), n, min(pb, pc), max(pb, pc)) && pairKey(b, c, sh) < y {
+							continue
 						}
-						sup := z - x
-						viol++
-						if minSup == 0 || sup < minSup {
-							minSup = sup
-						}
-						top.add(3, sorted3(cs[x], a, b), sup)
-						x = z
+						cs = append(cs, c)
 					}
 				}
+				slices.Sort(cs)
+				for x := 0; x < len(cs); {
+					z := x + 1
+					for z < len(cs) && cs[z] == cs[x] {
+						z++
+					}
+					sup := z - x
+					viol++
+					if minSup == 0 || sup < minSup {
+						minSup = sup
+					}
+					top.add(3, sorted3(cs[x], a, b), sup)
+					x = z
+				}
 			}
-			m.mu.Lock()
-			defer m.mu.Unlock()
-			m.res.Violating[2] += viol
-			m.mergeWorker(minSup, &top)
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
 		}
-	}
-	return nil
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.res.Violating[2] += viol
+		m.mergeWorker(minSup, &top)
+		return nil
+	})
 }
 
 // pairKey is the key of the pair {a, b}.

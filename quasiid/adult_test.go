@@ -2,9 +2,10 @@ package quasiid
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/reidrisk/reidrisk/internal/fixture"
 )
 
 // TestAdult encodes the UCI Adult extract. The row count and the distinct
@@ -12,8 +13,7 @@ import (
 //
 //	tail -n +2 testdata/adult/adult.csv | cut -d';' -f$i | sort -u | wc -l
 func TestAdult(t *testing.T) {
-	path := filepath.Join("..", "testdata", "adult", "adult.csv")
-	src, err := Open(path, ReadOptions{BatchSize: 4096})
+	src, err := Open(fixture.Path(t, "adult/adult.csv"), ReadOptions{BatchSize: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}

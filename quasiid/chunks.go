@@ -21,6 +21,9 @@ const ChunkRows = 1 << 20
 // DST counts) and Rows, but no Codes, Times or Valid: memory is bounded by
 // a few chunks and the dictionaries, whatever the length of the file.
 func EncodeChunks(ctx context.Context, src *Source, spec Spec, opt EncodeOptions, fn func(chunk *Table, first int64) error) (*Table, error) {
+	if parquetStream(src, spec) {
+		return encodeParquetChunks(ctx, src, spec, opt, fn)
+	}
 	// Generic path: encode the whole table, then hand it over in slices.
 	// Formats with a streaming encoder replace this per format.
 	t, err := Encode(ctx, src, spec, opt)

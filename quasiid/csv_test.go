@@ -9,10 +9,12 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v15/arrow/array"
+
+	"github.com/reidrisk/reidrisk/internal/fixture"
 )
 
-// fixture returns the path of a file in testdata/csv.
-func fixture(name string) string { return filepath.Join("..", "testdata", "csv", name) }
+// csvFixture returns the path of a CSV fixture of testdata/csv.
+func csvFixture(t *testing.T, name string) string { return fixture.Path(t, "csv/"+name) }
 
 // encodeString reads data as CSV named name and encodes spec.
 func encodeString(name, data string, opt ReadOptions, spec Spec) (*Table, error) {
@@ -34,7 +36,7 @@ func values(c *Column) []string {
 }
 
 func TestCSVQuotedFields(t *testing.T) {
-	src, err := Open(fixture("quoted.csv"), ReadOptions{})
+	src, err := Open(csvFixture(t, "quoted.csv"), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +173,7 @@ func TestCSVBatches(t *testing.T) {
 }
 
 func TestCSVHeaderOnly(t *testing.T) {
-	src, err := Open(fixture("header_only.csv"), ReadOptions{})
+	src, err := Open(csvFixture(t, "header_only.csv"), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,8 +189,7 @@ func TestCSVHeaderOnly(t *testing.T) {
 
 // TestCSVBadInput checks the exact message of each kind of bad input.
 func TestCSVBadInput(t *testing.T) {
-	sep := string(filepath.Separator)
-	dir := ".." + sep + "testdata" + sep + "csv" + sep
+	dir := fixture.Path(t, "csv") + string(filepath.Separator)
 	for _, tc := range []struct {
 		name string
 		file string // a fixture, or
@@ -227,7 +228,7 @@ func TestCSVBadInput(t *testing.T) {
 			var src *Source
 			var err error
 			if tc.file != "" {
-				src, err = Open(fixture(tc.file), ReadOptions{})
+				src, err = Open(csvFixture(t, tc.file), ReadOptions{})
 			} else {
 				src, err = Read("in.csv", strings.NewReader(tc.data), ReadOptions{})
 			}

@@ -31,9 +31,12 @@
 // The Time column is parsed to Unix seconds instead.
 //
 // Encode reads only the named columns and uses every core: a Parquet file
-// column by column in parallel, dictionary-encoded chunks as dictionaries
-// (each dictionary entry is coded once, not each row), integers and
-// timestamps coded by value and formatted once per distinct value; a CSV
+// row group by row group on parallel workers, decoding dictionary-encoded
+// and plain byte-array and dictionary-encoded integer pages itself (each
+// dictionary entry is coded once, not each row) and anything else through
+// Arrow, with integers and timestamps coded by value and formatted once
+// per distinct value, merged in order ([EncodeChunks] hands the chunks
+// over as they come, in memory bounded by a few chunks); a CSV
 // file in blocks of whole records split and coded by parallel workers and
 // merged in order. Codes and dictionaries are those of a sequential read
 // (dense, in order of first appearance), and errors name the same row,

@@ -109,33 +109,9 @@ func columnIndex(file string, schema *arrow.Schema, name string) (int, error) {
 // Encode consumes src; memory grows with the encoded columns only, one
 // record batch being held at a time. ctx is checked before each batch.
 func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Table, error) {
-	cols, err := plan(spec)
-	if err == nil {
-		err = CheckTimeUnit(opt.TimeUnit)
-	}
+	t, encs, err := newEncoders(src, spec, opt)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", src.Name(), err)
-	}
-	if err := src.ready(); err != nil {
 		return nil, err
-	}
-	schema := src.Schema()
-	encs := make([]*columnEncoder, len(cols))
-	t := &Table{Source: src.name, Columns: make([]*Column, len(cols))}
-	for k, c := range cols {
-		i, err := columnIndex(src.name, schema, c.name)
-		if err != nil {
-			return nil, err
-		}
-		col := &Column{Name: c.name, Role: c.role}
-		if c.role != Time {
-			col.Dict = NewDictionary()
-		}
-		t.Columns[k] = col
-		encs[k] = &columnEncoder{file: src.name, field: i, col: col}
-		if c.role == Time {
-			encs[k].times = newTimeReader(col, opt)
-		}
 	}
 	rr, err := src.encodeReader()
 	if err != nil {
@@ -174,6 +150,40 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 	}
 	t.Rows = int(rows)
 	return t, nil
+}
+
+// newEncoders checks spec and opt against src and returns the empty Table
+// of the columns spec names and their encoders.
+func newEncoders(src *Source, spec Spec, opt EncodeOptions) (*Table, []*columnEncoder, error) {
+	cols, err := plan(spec)
+	if err == nil {
+		err = CheckTimeUnit(opt.TimeUnit)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", src.Name(), err)
+	}
+	if err := src.ready(); err != nil {
+		return nil, nil, err
+	}
+	schema := src.Schema()
+	encs := make([]*columnEncoder, len(cols))
+	t := &Table{Source: src.name, Columns: make([]*Column, len(cols))}
+	for k, c := range cols {
+		i, err := columnIndex(src.name, schema, c.name)
+		if err != nil {
+			return nil, nil, err
+		}
+		col := &Column{Name: c.name, Role: c.role}
+		if c.role != Time {
+			col.Dict = NewDictionary()
+		}
+		t.Columns[k] = col
+		encs[k] = &columnEncoder{file: src.name, field: i, col: col}
+		if c.role == Time {
+			encs[k].times = newTimeReader(col, opt)
+		}
+	}
+	return t, encs, nil
 }
 
 // lineFunc returns, for CSV, the file line where each row of the current
@@ -219,40 +229,17 @@ func (e *columnEncoder) encode(arr arrow.Array, base int64, lines func(int) int6
 	}
 	n := arr.Len()
 	d := e.col.Dict
-	codes := e.col.Codes
-	if cap(codes)-len(codes) < n {
-		grown := make([]uint32, len(codes), 2*len(codes)+n)
-		copy(grown, codes)
-		codes = grown
-	}
-	out := codes[len(codes) : len(codes)+n]
+	codes := extendCodes(e.col.Codes, n)
+	out := codes[len(codes)-n:]
 	nulls := arr.NullN() > 0
 	known := d.Len()
 	switch a := arr.(type) {
 	case *array.String:
-		for i := range out {
-			if nulls && a.IsNull(i) {
-				out[i] = d.NullCode()
-				continue
-			}
-			out[i] = d.code(a.Value(i))
-		}
+		codeEach(out, nulls, a.IsNull, a.Value, d, d.code)
 	case *array.LargeString:
-		for i := range out {
-			if nulls && a.IsNull(i) {
-				out[i] = d.NullCode()
-				continue
-			}
-			out[i] = d.code(a.Value(i))
-		}
+		codeEach(out, nulls, a.IsNull, a.Value, d, d.code)
 	case *array.Binary:
-		for i := range out {
-			if nulls && a.IsNull(i) {
-				out[i] = d.NullCode()
-				continue
-			}
-			out[i] = d.codeBytes(a.Value(i))
-		}
+		codeEach(out, nulls, a.IsNull, a.Value, d, d.codeBytes)
 	case *array.Dictionary:
 		e.encodeDict(a, out, nulls)
 	default:
@@ -260,14 +247,10 @@ func (e *columnEncoder) encode(arr arrow.Array, base int64, lines func(int) int6
 			break
 		}
 		format := formatter(arr)
-		for i := range out {
-			if nulls && a.IsNull(i) {
-				out[i] = d.NullCode()
-				continue
-			}
+		codeEach(out, nulls, a.IsNull, func(i int) []byte {
 			e.scratch = format(e.scratch[:0], i)
-			out[i] = d.codeBytes(e.scratch)
-		}
+			return e.scratch
+		}, d, d.codeBytes)
 	}
 	if !isBinary(arr.DataType()) {
 		// Arrow's readers do not check that utf8 data is UTF-8: check each
@@ -284,8 +267,20 @@ func (e *columnEncoder) encode(arr arrow.Array, base int64, lines func(int) int6
 			return ie
 		}
 	}
-	e.col.Codes = codes[:len(codes)+n]
+	e.col.Codes = codes
 	return nil
+}
+
+// codeEach sets out[i] to the code of value(i), or of null where nulls
+// and null(i).
+func codeEach[V string | []byte](out []uint32, nulls bool, null func(int) bool, value func(int) V, d *Dictionary, code func(V) uint32) {
+	for i := range out {
+		if nulls && null(i) {
+			out[i] = d.NullCode()
+			continue
+		}
+		out[i] = code(value(i))
+	}
 }
 
 // isBinary reports whether values of type t are bytes rather than text.

@@ -2,195 +2,187 @@ package quasiid
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 )
 
-// encodeParquet is Encode for a Parquet source. It reads only the named
-// columns, each with a reader of its own, and the columns in parallel on
-// up to GOMAXPROCS goroutines (each column has its own dictionary, so the
-// codes are those of a sequential read). Flat string and binary columns
-// are read as Arrow dictionary arrays: a dictionary-encoded column chunk
-// is then mapped onto the column's codes once per dictionary entry, not
-// once per row. Batches are those of the record reader, so errors name
-// the same rows; when several columns fail, the error of the earliest
-// batch wins, then that of the first column, as in a sequential read.
-func encodeParquet(ctx context.Context, p *parquetFile, t *Table, encs []*columnEncoder, opt EncodeOptions) (*Table, error) {
-	var dict []int
-	leaf := make([]int, len(encs)) // the flat byte-array leaf of each column, or -1
-	for k, e := range encs {
-		leaf[k] = -1
-		if c, ok := p.dictLeaf(e.field); ok && e.col.Role != Time {
-			dict = append(dict, c)
-			leaf[k] = c
-		}
-	}
-	plain, err := p.reader(nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: reading Parquet: %w", t.Source, err)
-	}
-	asDict, err := p.reader(dict)
-	if err != nil {
-		return nil, fmt.Errorf("%s: reading Parquet: %w", t.Source, err)
-	}
-	announced, reserve := p.rows()
-	for _, e := range encs {
-		if e.col.Role == Time {
-			e.col.Times = make([]int64, 0, reserve)
-		} else {
-			e.col.Codes = make([]uint32, 0, reserve)
-		}
-	}
-	type result struct {
-		rows   int64
-		before int64 // first row of the failed batch
-		err    error
-	}
-	results := make([]result, len(encs))
-	var failed atomic.Int64 // first row of the earliest failed batch
-	failed.Store(announced + 1<<62)
-	progress := make(chan struct{}, len(encs))
-	done := make([]atomic.Int64, len(encs))
-	column := func(k int) {
-		e := encs[k]
-		res := &results[k]
-		defer func() { progress <- struct{}{} }()
-		fail := func(before int64, err error) {
-			res.before, res.err = before, err
-			for {
-				f := failed.Load()
-				if before >= f || failed.CompareAndSwap(f, before) {
-					return
-				}
-			}
-		}
-		step := func(rows int64) {
-			done[k].Store(rows)
-			select {
-			case progress <- struct{}{}:
-			default:
-			}
-		}
-		var rows int64
-		for g := 0; g < p.pf.NumRowGroups() && rows <= failed.Load(); g++ {
-			fr := plain
-			if leaf[k] >= 0 && p.allDictionary(leaf[k], g) {
-				fr = asDict
-			}
-			var cr *pqarrow.ColumnReader
-			err := guard(func() (err error) {
-				cr, err = p.fieldReader(ctx, fr, e.field, g)
-				return err
-			})
-			if err != nil {
-				fail(rows, fmt.Errorf("%s: after row %d: %w", t.Source, rows, err))
-				return
-			}
-			rows, err = encodeChunk(ctx, cr, e, rows, int64(p.batch), &failed, step)
-			guard(func() error { cr.Release(); return nil })
-			if err != nil {
-				fail(rows, err)
-				return
-			}
-		}
-		res.rows = rows
-	}
-	work := make(chan int, len(encs))
-	for k := range encs {
-		work <- k
-	}
-	close(work)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(encs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range work {
-				column(k)
-			}
-		}()
-	}
-	finished := make(chan struct{})
-	go func() { wg.Wait(); close(finished) }()
-	var reported int64
-	for wait := true; wait; {
-		select {
-		case <-progress:
-		case <-finished:
-			wait = false
-		}
-		if opt.Progress != nil {
-			least := done[0].Load()
-			for k := range done {
-				least = min(least, done[k].Load())
-			}
-			if least > reported {
-				reported = least
-				opt.Progress(least)
-			}
-		}
-	}
-	var first *result
-	for k := range results {
-		if r := &results[k]; r.err != nil && (first == nil || r.before < first.before) {
-			first = r
-		}
-	}
-	if first != nil {
-		return nil, first.err
-	}
-	rows := results[0].rows
-	for k, r := range results {
-		if r.rows != rows {
-			return nil, fmt.Errorf("%s: reading Parquet: corrupt input: column %q has %d rows, column %q %d",
-				t.Source, t.Columns[k].Name, r.rows, t.Columns[0].Name, rows)
-		}
-	}
-	t.Rows = int(rows)
-	return t, nil
+// pqColumn reads one named column of a row group, piece after piece, for
+// a worker of readParquet: from its pages when the column is of a kind
+// pageDecoder reads, else (and from the first page of an encoding it does
+// not read) through pqarrow, in batches of the source's batch size.
+type pqColumn struct {
+	r     *pqRead
+	k     int          // the column's index in the Table
+	dec   *pageDecoder // when decoding pages; nil when reading through pqarrow
+	pages pageDecoder  // the decoder dec points to, kept for its buffers
+	cr    *pqarrow.ColumnReader
+	local *Dictionary   // the worker's dictionary of the column
+	epoch int           // local's; a new local dictionary has a new epoch
+	enc   columnEncoder // the column's encoder onto local
+	g     int           // the row group
+	group int64         // first row of the row group
+	done  int64         // rows of the row group read
 }
 
-// encodeChunk encodes the batches of cr, the reader of e's column in one
-// row group whose first row is row rows of the file, and returns the rows
-// reached, calling step after each batch; it stops early when a batch at or before it failed elsewhere.
-func encodeChunk(ctx context.Context, cr *pqarrow.ColumnReader, e *columnEncoder, rows, batch int64, failed *atomic.Int64, step func(rows int64)) (int64, error) {
-	for rows <= failed.Load() {
-		if err := ctx.Err(); err != nil {
-			return rows, err
+// open starts reading row group g, whose first row is first.
+func (c *pqColumn) open(ctx context.Context, g int, first int64) error {
+	c.close()
+	c.g, c.group, c.done = g, first, 0
+	if c.r.kinds[c.k] != pqNone {
+		return c.openPages(g)
+	}
+	return c.openArrow(ctx, g)
+}
+
+// openPages starts decoding the column's chunk of row group g from its
+// pages.
+func (c *pqColumn) openPages(g int) error {
+	p, leaf := c.r.p, c.r.leaves[c.k][0]
+	err := guard(func() error {
+		pr, err := p.pf.RowGroup(g).GetColumnPageReader(leaf)
+		if err == nil {
+			c.pages.reset(pr, c.r.kinds[c.k], p.pf.MetaData().Schema.Column(leaf).MaxDefinitionLevel())
+			c.dec = &c.pages
 		}
-		ch, err := nextColumnBatch(cr, batch, e.col.Name)
-		if err != nil {
-			return rows, fmt.Errorf("%s: after row %d: %w", e.file, rows, err)
-		}
-		if ch == nil {
-			break
-		}
-		at := rows
-		for _, arr := range ch.Chunks() {
-			if err = e.encodeGuarded(arr, at, nil); err != nil {
-				break
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: after row %d: %w", c.r.file, c.group, err)
+	}
+	return nil
+}
+
+// openArrow starts reading the column's chunk of row group g through
+// pqarrow, skipping the rows already read.
+func (c *pqColumn) openArrow(ctx context.Context, g int) error {
+	c.dec = nil
+	err := guard(func() (err error) {
+		c.cr, err = c.r.p.fieldReader(ctx, c.r.fr, c.r.encs[c.k].field, g)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: after row %d: %w", c.r.file, c.group+c.done, err)
+	}
+	skip := c.done
+	c.done = 0
+	_, err = c.batches(ctx, int(skip), func(arrow.Array, int64) error { return nil })
+	return err
+}
+
+// close releases the pqarrow reader, if any.
+func (c *pqColumn) close() {
+	if c.cr != nil {
+		guard(func() error { c.cr.Release(); return nil })
+		c.cr = nil
+	}
+	c.dec = nil
+}
+
+// fill reads the next n rows into piece, whose first row is file row
+// first: local codes, or the Arrow batches of a Time column. On error it
+// returns the first row of the batch that failed.
+func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int) (int64, error) {
+	e := c.r.encs[c.k]
+	if e.col.Role == Time {
+		return c.arrays(ctx, piece, n)
+	}
+	if c.local == nil || c.local.Len() > c.r.maxLocal {
+		c.local = NewDictionary() // not cleared: the merger reads the values of the last pieces
+		c.epoch++
+		c.pages.newPiece()
+		c.enc.col = &Column{Name: e.col.Name, Role: e.col.Role, Dict: c.local}
+		c.enc.keys.typ = nil // the codes of the last local dictionary
+	}
+	defer func() {
+		piece.values, piece.null, piece.epoch = c.local.values, c.local.null, c.epoch
+	}()
+	codes := piece.codes[:0]
+	if cap(codes) < n {
+		codes = make([]uint32, 0, n)
+	}
+	piece.codes = codes[:n]
+	filled := 0
+	if c.dec != nil {
+		var err error
+		filled, err = c.dec.read(piece.codes, c.local, first, c.r.file, e.col.Name)
+		c.done += int64(filled)
+		var ie *InputError
+		switch {
+		case errors.As(err, &ie):
+			return ie.Row - 1, err
+		case errors.Is(err, errNotDictionary):
+			if err := c.openArrow(ctx, c.g); err != nil {
+				return first + int64(filled), err
 			}
-			at += int64(arr.Len())
+		case err != nil:
+			at := first + int64(filled)
+			return at, fmt.Errorf("%s: after row %d: corrupt input: column %q: %w", c.r.file, at, e.col.Name, err)
+		}
+	}
+	if filled == n {
+		return 0, nil
+	}
+	c.enc.col.Codes = piece.codes[:filled]
+	return c.batches(ctx, n-filled, func(arr arrow.Array, row int64) error {
+		return c.enc.encodeGuarded(arr, row, nil)
+	})
+}
+
+// arrays reads the next n rows of a Time column as Arrow batches, for the
+// merger to encode in row order.
+func (c *pqColumn) arrays(ctx context.Context, piece *pqPiece, n int) (int64, error) {
+	piece.release()
+	return c.batches(ctx, n, func(arr arrow.Array, _ int64) error {
+		arr.Retain()
+		piece.arrays = append(piece.arrays, arr)
+		return nil
+	})
+}
+
+// batches reads the next n rows through pqarrow, in batches of at most
+// the source's batch size, and calls each with every array and the file
+// row (0-based) of its first row. On error it returns the first row of
+// the batch that failed.
+func (c *pqColumn) batches(ctx context.Context, n int, each func(arr arrow.Array, row int64) error) (int64, error) {
+	name := c.r.encs[c.k].col.Name
+	for end := c.done + int64(n); c.done < end; {
+		at := c.group + c.done
+		if err := ctx.Err(); err != nil {
+			return at, err
+		}
+		ch, err := nextColumnBatch(c.cr, min(int64(c.r.p.batch), end-c.done), name)
+		if err == nil && ch == nil {
+			err = errPagesEnd
+		}
+		if err != nil {
+			return at, fmt.Errorf("%s: after row %d: %w", c.r.file, at, err)
+		}
+		rows := int64(ch.Len())
+		if c.done+rows > end {
+			err = fmt.Errorf("%s: after row %d: corrupt input: column %q: more rows than asked", c.r.file, at, name)
+		}
+		row := at
+		for _, arr := range ch.Chunks() {
+			if err == nil {
+				err = each(arr, row)
+			}
+			row += int64(arr.Len())
 		}
 		ch.Release()
+		c.done += rows
 		if err != nil {
-			return rows, err
+			return at, err
 		}
-		rows = at
-		step(rows)
 	}
-	return rows, nil
+	return 0, nil
 }
 
 // nextColumnBatch reads the next batch of at most n rows of one column
 // (nil at the end), with a decoder panic turned into an error and each
-// chunk's buffers checked as next checks a record's. A batch has several
-// chunks where it spans row groups with different dictionaries.
+// chunk's buffers checked as next checks a record's.
 func nextColumnBatch(cr interface {
 	NextBatch(int64) (*arrow.Chunked, error)
 }, n int64, name string) (*arrow.Chunked, error) {

@@ -12,6 +12,20 @@ import (
 // appendFunc appends the canonical text of the non-null value at row i.
 type appendFunc func(b []byte, i int) []byte
 
+// appendText, appendInt and appendUint format the values of an Arrow
+// array, given by its Value method: bytes as they are, integers in decimal.
+func appendText[T string | []byte](value func(int) T) appendFunc {
+	return func(b []byte, i int) []byte { return append(b, value(i)...) }
+}
+
+func appendInt[T int8 | int16 | int32 | int64](value func(int) T) appendFunc {
+	return func(b []byte, i int) []byte { return strconv.AppendInt(b, int64(value(i)), 10) }
+}
+
+func appendUint[T uint8 | uint16 | uint32 | uint64](value func(int) T) appendFunc {
+	return func(b []byte, i int) []byte { return strconv.AppendUint(b, uint64(value(i)), 10) }
+}
+
 // formatter returns the canonical text formatter for the values of arr:
 //
 //   - strings as they are, binary as its bytes;
@@ -26,29 +40,29 @@ type appendFunc func(b []byte, i int) []byte
 func formatter(arr arrow.Array) appendFunc {
 	switch a := arr.(type) {
 	case *array.String:
-		return func(b []byte, i int) []byte { return append(b, a.Value(i)...) }
+		return appendText(a.Value)
 	case *array.LargeString:
-		return func(b []byte, i int) []byte { return append(b, a.Value(i)...) }
+		return appendText(a.Value)
 	case *array.Binary:
-		return func(b []byte, i int) []byte { return append(b, a.Value(i)...) }
+		return appendText(a.Value)
 	case *array.LargeBinary:
-		return func(b []byte, i int) []byte { return append(b, a.Value(i)...) }
+		return appendText(a.Value)
 	case *array.Int8:
-		return func(b []byte, i int) []byte { return strconv.AppendInt(b, int64(a.Value(i)), 10) }
+		return appendInt(a.Value)
 	case *array.Int16:
-		return func(b []byte, i int) []byte { return strconv.AppendInt(b, int64(a.Value(i)), 10) }
+		return appendInt(a.Value)
 	case *array.Int32:
-		return func(b []byte, i int) []byte { return strconv.AppendInt(b, int64(a.Value(i)), 10) }
+		return appendInt(a.Value)
 	case *array.Int64:
-		return func(b []byte, i int) []byte { return strconv.AppendInt(b, a.Value(i), 10) }
+		return appendInt(a.Value)
 	case *array.Uint8:
-		return func(b []byte, i int) []byte { return strconv.AppendUint(b, uint64(a.Value(i)), 10) }
+		return appendUint(a.Value)
 	case *array.Uint16:
-		return func(b []byte, i int) []byte { return strconv.AppendUint(b, uint64(a.Value(i)), 10) }
+		return appendUint(a.Value)
 	case *array.Uint32:
-		return func(b []byte, i int) []byte { return strconv.AppendUint(b, uint64(a.Value(i)), 10) }
+		return appendUint(a.Value)
 	case *array.Uint64:
-		return func(b []byte, i int) []byte { return strconv.AppendUint(b, a.Value(i), 10) }
+		return appendUint(a.Value)
 	case *array.Float32:
 		return func(b []byte, i int) []byte { return appendFloat(b, float64(a.Value(i)), 32) }
 	case *array.Float64:

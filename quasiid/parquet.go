@@ -41,7 +41,7 @@ func openParquet(ra readAtSeeker, mem memory.Allocator, batch int) (*parquetFile
 		return nil, err
 	}
 	p := &parquetFile{pf: pf, mem: mem, batch: batch, size: size}
-	fr, err := p.reader(nil)
+	fr, err := p.reader()
 	if err != nil {
 		pf.Close()
 		return nil, err
@@ -53,20 +53,14 @@ func openParquet(ra readAtSeeker, mem memory.Allocator, batch int) (*parquetFile
 	return p, nil
 }
 
-// reader returns an Arrow reader of the file that reads the leaf columns
-// listed in dict as dictionary arrays (their dictionary pages are then
-// not expanded into one string per row).
-func (p *parquetFile) reader(dict []int) (*pqarrow.FileReader, error) {
-	props := pqarrow.ArrowReadProperties{BatchSize: int64(p.batch)}
-	for _, c := range dict {
-		props.SetReadDict(c, true)
-	}
-	return pqarrow.NewFileReader(p.pf, props, p.mem)
+// reader returns an Arrow reader of the file.
+func (p *parquetFile) reader() (*pqarrow.FileReader, error) {
+	return pqarrow.NewFileReader(p.pf, pqarrow.ArrowReadProperties{BatchSize: int64(p.batch)}, p.mem)
 }
 
 // records returns a record reader of every column.
 func (p *parquetFile) records() (array.RecordReader, error) {
-	fr, err := p.reader(nil)
+	fr, err := p.reader()
 	if err != nil {
 		return nil, err
 	}
@@ -101,53 +95,4 @@ func (p *parquetFile) fieldReader(ctx context.Context, fr *pqarrow.FileReader, i
 		leaves[c] = true
 	}
 	return fr.GetFieldReader(ctx, i, leaves, []int{g})
-}
-
-// allDictionary reports whether every data page of leaf column c in row
-// group g is dictionary-encoded. Read as an Arrow dictionary, a chunk
-// that fell back to plain pages (its dictionary grew too large) would
-// gather all its values in one dictionary, copied into every batch: such
-// chunks are read as plain arrays. The page encoding statistics say which
-// encodings the data pages use, but Arrow Go's writer does not always
-// list the plain pages there; the chunk's list of encodings then has
-// PLAIN a second time (once for the dictionary page).
-func (p *parquetFile) allDictionary(c, g int) bool {
-	md, err := p.pf.MetaData().RowGroup(g).ColumnChunk(c)
-	if err != nil || !md.HasDictionaryPage() {
-		return false
-	}
-	plain := 0
-	for _, enc := range md.Encodings() {
-		if enc == parquet.Encodings.Plain {
-			plain++
-		}
-	}
-	if plain > 1 {
-		return false
-	}
-	const dictionaryPage = 2 // PageType DICTIONARY_PAGE of the Parquet format
-	for _, st := range md.EncodingStats() {
-		if int(st.PageType) == dictionaryPage {
-			continue
-		}
-		if st.Encoding != parquet.Encodings.RLEDict && st.Encoding != parquet.Encodings.PlainDict {
-			return false
-		}
-	}
-	return true
-}
-
-// dictLeaf returns the leaf column of top-level field i when it is a flat
-// byte-array column that pqarrow can hand back as a dictionary array.
-func (p *parquetFile) dictLeaf(i int) (int, bool) {
-	leaves := p.leaves(i)
-	if len(leaves) != 1 {
-		return 0, false
-	}
-	col := p.pf.MetaData().Schema.Column(leaves[0])
-	if col.PhysicalType() != parquet.Types.ByteArray || col.MaxRepetitionLevel() > 0 {
-		return 0, false
-	}
-	t := p.schema.Field(i).Type.ID()
-	return leaves[0], t == arrow.STRING || t == arrow.BINARY
 }

@@ -74,26 +74,10 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 	if err := src.ready(); err != nil {
 		return stats, err
 	}
-	in := src.Schema()
-	idx := make([]int, len(columns))
-	rewritten := make(map[int]int, len(columns)) // field -> position in columns
-	for k, name := range columns {
-		i, err := columnIndex(src.name, in, name)
-		if err != nil {
-			return stats, err
-		}
-		if _, dup := rewritten[i]; dup {
-			return stats, fmt.Errorf("quasiid: Rewrite: column %q named twice", name)
-		}
-		idx[k] = i
-		rewritten[i] = k
+	idx, rewritten, out, err := rewriteSchema(src.name, src.Schema(), columns)
+	if err != nil {
+		return stats, err
 	}
-	fields := append([]arrow.Field(nil), in.Fields()...)
-	for _, i := range idx {
-		fields[i] = arrow.Field{Name: fields[i].Name, Type: arrow.BinaryTypes.String, Nullable: true}
-	}
-	md := in.Metadata()
-	out := arrow.NewSchema(fields, &md)
 	rr, err := src.reader()
 	if err != nil {
 		return stats, err
@@ -167,6 +151,31 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 		return guard(func() error { return emitBatch(rec, out, keep, kept, builders, rewritten, mem, emit) })
 	})
 	return stats, err
+}
+
+// rewriteSchema returns the field index of each rewritten column, the
+// map from field index to position in columns, and the output schema: in,
+// with the rewritten columns as nullable strings.
+func rewriteSchema(source string, in *arrow.Schema, columns []string) (idx []int, rewritten map[int]int, out *arrow.Schema, err error) {
+	idx = make([]int, len(columns))
+	rewritten = make(map[int]int, len(columns)) // field -> position in columns
+	for k, name := range columns {
+		i, err := columnIndex(source, in, name)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if _, dup := rewritten[i]; dup {
+			return nil, nil, nil, fmt.Errorf("quasiid: Rewrite: column %q named twice", name)
+		}
+		idx[k] = i
+		rewritten[i] = k
+	}
+	fields := append([]arrow.Field(nil), in.Fields()...)
+	for _, i := range idx {
+		fields[i] = arrow.Field{Name: fields[i].Name, Type: arrow.BinaryTypes.String, Nullable: true}
+	}
+	md := in.Metadata()
+	return idx, rewritten, arrow.NewSchema(fields, &md), nil
 }
 
 // emitBatch assembles the output batch of rec: rewritten columns from

@@ -54,26 +54,21 @@ func checkLayout(d arrow.ArrayData) error {
 		return fmt.Errorf("validity bitmap of %d bytes for %d rows", size(0), n)
 	}
 	switch t := d.DataType().(type) {
-	case *arrow.StringType, *arrow.BinaryType:
-		if n > 0 || size(1) > 0 {
-			if size(1) < 4*(n+1) {
-				return fmt.Errorf("offsets of %d bytes for %d rows", size(1), n)
-			}
-			offs := arrow.Int32Traits.CastFromBytes(bufs[1].Bytes())[:n+1]
-			if err := checkOffsets(offs, size(2)); err != nil {
-				return err
-			}
+	case *arrow.StringType, *arrow.BinaryType, *arrow.LargeStringType, *arrow.LargeBinaryType:
+		if n == 0 && size(1) == 0 {
+			return nil
 		}
-	case *arrow.LargeStringType, *arrow.LargeBinaryType:
-		if n > 0 || size(1) > 0 {
-			if size(1) < 8*(n+1) {
-				return fmt.Errorf("offsets of %d bytes for %d rows", size(1), n)
-			}
-			offs := arrow.Int64Traits.CastFromBytes(bufs[1].Bytes())[:n+1]
-			if err := checkOffsets(offs, size(2)); err != nil {
-				return err
-			}
+		large, width := t.ID() == arrow.LARGE_STRING || t.ID() == arrow.LARGE_BINARY, 4
+		if large {
+			width = 8
 		}
+		if size(1) < width*(n+1) {
+			return fmt.Errorf("offsets of %d bytes for %d rows", size(1), n)
+		}
+		if large {
+			return checkOffsets(arrow.Int64Traits.CastFromBytes(bufs[1].Bytes())[:n+1], size(2))
+		}
+		return checkOffsets(arrow.Int32Traits.CastFromBytes(bufs[1].Bytes())[:n+1], size(2))
 	case *arrow.DictionaryType:
 		if w := t.IndexType.(arrow.FixedWidthDataType).BitWidth(); size(1)*8 < n*w {
 			return fmt.Errorf("indices of %d bytes for %d rows", size(1), n)

@@ -188,7 +188,7 @@ func Read(name string, r io.Reader, opt ReadOptions) (*Source, error) {
 				return nil, fmt.Errorf("%s: reading Arrow IPC file: %w", name, err)
 			}
 			s.closers = append(s.closers, fr.Close)
-			s.rr = &ipcFileReader{fr: fr, refs: 1}
+			s.rr = &ipcFileReader{fr: fr, heldRecord: heldRecord{refs: 1}}
 		} else {
 			err := guard(func() (err error) {
 				s.pq, err = openParquet(ra, mem, opt.batchSize())
@@ -289,31 +289,17 @@ func randomAccess(r io.Reader, br *bufio.Reader) (readAtSeeker, func() error, er
 // ipcFileReader adapts ipc.FileReader, which reads records by index, to
 // array.RecordReader.
 type ipcFileReader struct {
-	fr   *ipc.FileReader
-	refs int64
-	i    int
-	cur  arrow.Record
-	err  error
+	heldRecord
+	fr  *ipc.FileReader
+	i   int
+	err error
 }
 
-func (r *ipcFileReader) Retain()               { r.refs++ }
 func (r *ipcFileReader) Schema() *arrow.Schema { return r.fr.Schema() }
-func (r *ipcFileReader) Record() arrow.Record  { return r.cur }
 func (r *ipcFileReader) Err() error            { return r.err }
 
-func (r *ipcFileReader) Release() {
-	r.refs--
-	if r.refs == 0 && r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-}
-
 func (r *ipcFileReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
+	r.drop()
 	if r.err != nil || r.i >= r.fr.NumRecords() {
 		return false
 	}

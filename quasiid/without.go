@@ -38,38 +38,24 @@ func Without(s *Source, drop []string) (*Source, error) {
 		return nil, err
 	}
 	md := in.Metadata()
-	pr := &withoutReader{in: rr, keep: keep, schema: arrow.NewSchema(fields, &md), refs: 1}
+	pr := &withoutReader{in: rr, keep: keep, schema: arrow.NewSchema(fields, &md), heldRecord: heldRecord{refs: 1}}
 	return &Source{name: s.name, format: s.format, mem: s.mem, rr: pr, closers: []func() error{s.Close}}, nil
 }
 
 // withoutReader reads the columns keep of in. The Source that owns in
 // releases it; withoutReader releases only its own record.
 type withoutReader struct {
+	heldRecord
 	in     array.RecordReader
 	keep   []int
 	schema *arrow.Schema
-	cur    arrow.Record
-	refs   int64
 }
 
-func (r *withoutReader) Retain()               { r.refs++ }
 func (r *withoutReader) Schema() *arrow.Schema { return r.schema }
-func (r *withoutReader) Record() arrow.Record  { return r.cur }
 func (r *withoutReader) Err() error            { return r.in.Err() }
 
-func (r *withoutReader) Release() {
-	r.refs--
-	if r.refs == 0 && r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-}
-
 func (r *withoutReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
+	r.drop()
 	if !r.in.Next() {
 		return false
 	}
@@ -80,4 +66,30 @@ func (r *withoutReader) Next() bool {
 	}
 	r.cur = array.NewRecord(r.schema, cols, rec.NumRows())
 	return true
+}
+
+// heldRecord is the reference count and the current record of a
+// RecordReader: Retain, Record, and Release, which releases the record
+// with the last reference; Next calls drop first.
+type heldRecord struct {
+	refs int64
+	cur  arrow.Record
+}
+
+func (h *heldRecord) Retain()              { h.refs++ }
+func (h *heldRecord) Record() arrow.Record { return h.cur }
+
+func (h *heldRecord) Release() {
+	h.refs--
+	if h.refs == 0 {
+		h.drop()
+	}
+}
+
+// drop releases the current record.
+func (h *heldRecord) drop() {
+	if h.cur != nil {
+		h.cur.Release()
+		h.cur = nil
+	}
 }

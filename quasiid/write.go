@@ -181,29 +181,13 @@ func WriteTable(w io.Writer, format Format, cols []OutColumn) error {
 		var n int
 		switch {
 		case c.Int64 != nil:
-			n = len(c.Int64)
-			b := array.NewInt64Builder(mem)
-			b.AppendValues(c.Int64, nil)
-			arrs[j] = b.NewArray()
-			b.Release()
+			arrs[j], n = buildArray(array.NewInt64Builder(mem), c.Int64)
 		case c.Float64 != nil:
-			n = len(c.Float64)
-			b := array.NewFloat64Builder(mem)
-			b.AppendValues(c.Float64, nil)
-			arrs[j] = b.NewArray()
-			b.Release()
+			arrs[j], n = buildArray(array.NewFloat64Builder(mem), c.Float64)
 		case c.Bool != nil:
-			n = len(c.Bool)
-			b := array.NewBooleanBuilder(mem)
-			b.AppendValues(c.Bool, nil)
-			arrs[j] = b.NewArray()
-			b.Release()
+			arrs[j], n = buildArray(array.NewBooleanBuilder(mem), c.Bool)
 		default:
-			n = len(c.String)
-			b := array.NewStringBuilder(mem)
-			b.AppendValues(c.String, nil)
-			arrs[j] = b.NewArray()
-			b.Release()
+			arrs[j], n = buildArray(array.NewStringBuilder(mem), c.String)
 		}
 		if rows >= 0 && n != rows {
 			return fmt.Errorf("quasiid: WriteTable: column %q has %d values, column %q %d", c.Name, n, cols[0].Name, rows)
@@ -223,4 +207,19 @@ func WriteTable(w io.Writer, format Format, cols []OutColumn) error {
 		return err
 	}
 	return rw.Close()
+}
+
+// arrayBuilder is an Arrow builder of values of type T.
+type arrayBuilder[T any] interface {
+	AppendValues(v []T, valid []bool)
+	NewArray() arrow.Array
+	Release()
+}
+
+// buildArray builds the array of vs (no nulls) with b, releases b and
+// returns the array and its length.
+func buildArray[T any](b arrayBuilder[T], vs []T) (arrow.Array, int) {
+	defer b.Release()
+	b.AppendValues(vs, nil)
+	return b.NewArray(), len(vs)
 }

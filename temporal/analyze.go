@@ -35,10 +35,6 @@ type Options struct {
 	// (subject codes); calls are serialised, done never decreases within a
 	// stage. Coarsen reports it for its first and last measurement only.
 	Progress func(stage string, done, total int)
-	// ShowSubjects lets Story name the planted subjects by their labels
-	// (Events.SubjectLabel). Subjects are identifiers: leave it false
-	// unless the user asked to see values (the CLI's --show-values).
-	ShowSubjects bool
 }
 
 func (o Options) withDefaults() Options {
@@ -121,13 +117,7 @@ type TraceUnicity struct {
 // Analyze computes the habit anonymity and the trace unicity of ev under
 // opt.Generalization.
 func Analyze(ctx context.Context, ev *Events, opt Options) (*Report, error) {
-	if ev == nil {
-		return nil, errors.New("temporal: nil events")
-	}
-	if err := ev.validate(); err != nil {
-		return nil, err
-	}
-	p, err := prepare(ctx, ev, opt.Location, opt.Workers)
+	p, err := checkPrepare(ctx, ev, opt.Location, opt.Workers)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +156,17 @@ func (p *prepared) overSubjects(ctx context.Context, stage string, fn func(w, lo
 		mu.Unlock()
 		return nil
 	})
+}
+
+// checkPrepare checks that ev is given and consistent, then prepares it.
+func checkPrepare(ctx context.Context, ev *Events, loc *time.Location, workers int) (*prepared, error) {
+	if ev == nil {
+		return nil, errors.New("temporal: nil events")
+	}
+	if err := ev.validate(); err != nil {
+		return nil, err
+	}
+	return prepare(ctx, ev, loc, workers)
 }
 
 func prepare(ctx context.Context, ev *Events, loc *time.Location, workers int) (*prepared, error) {

@@ -110,68 +110,8 @@ func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, 
 	if err != nil {
 		return nil, err
 	}
-	start := mopt.Generalization
-	slots := []int{start.SlotMinutes}
-	for _, s := range slotLadder {
-		if s > start.SlotMinutes {
-			slots = append(slots, s)
-		}
-	}
-	var days []DayLevel
-	for d := start.Days; d <= AnyDay; d++ {
-		days = append(days, d)
-	}
-	durs := []float64{start.DurationBucket}
-	if w := start.DurationBucket; w > 0 {
-		widths := opt.DurationWidths
-		if widths == nil {
-			widths = []float64{2 * w, 4 * w, 8 * w}
-		}
-		for _, x := range widths {
-			if x > durs[len(durs)-1] {
-				durs = append(durs, x)
-			}
-		}
-		durs = append(durs, 0)
-	}
-	frac := func(level, n int) float64 {
-		if n <= 1 {
-			return 0
-		}
-		return float64(level) / float64(n-1)
-	}
-	var nodes []node
-	na := len(start.Attrs)
-	for s := range slots {
-		for d := range days {
-			for u := range durs {
-				for mask := 0; mask < 1<<na; mask++ {
-					n := node{slot: s, days: d, dur: u, drop: make([]bool, na)}
-					for j := range na {
-						if mask>>j&1 == 1 {
-							n.drop[j] = true
-							n.drops++
-						}
-					}
-					n.cost = frac(s, len(slots)) + frac(d, len(days)) + frac(u, len(durs)) + float64(n.drops)
-					nodes = append(nodes, n)
-				}
-			}
-		}
-	}
-	slices.SortStableFunc(nodes, func(a, b node) int {
-		return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.drops, b.drops),
-			cmp.Compare(a.slot, b.slot), cmp.Compare(a.days, b.days), cmp.Compare(a.dur, b.dur))
-	})
-	gen := func(n node) Generalization {
-		g := Generalization{SlotMinutes: slots[n.slot], Days: days[n.days], DurationBucket: durs[n.dur]}
-		for j, a := range start.Attrs {
-			if !n.drop[j] {
-				g.Attrs = append(g.Attrs, a)
-			}
-		}
-		return g
-	}
+	lat := newLattice(mopt.Generalization, opt.DurationWidths)
+	nodes, gen := lat.nodes, lat.generalization
 	before, err := p.analyze(ctx, mopt, true)
 	if err != nil {
 		return nil, err
@@ -228,6 +168,80 @@ func Coarsen(ctx context.Context, ev *Events, opt CoarsenOptions) (*Suggestion, 
 	}
 	sg.Warnings = worse(sg.Before, sg.After)
 	return sg, nil
+}
+
+// lattice is the coarsening lattice from a starting key: the levels of
+// each dimension and its nodes in the order Coarsen measures them.
+type lattice struct {
+	slots []int
+	days  []DayLevel
+	durs  []float64
+	attrs []string // the starting attributes
+	nodes []node
+}
+
+func newLattice(start Generalization, durationWidths []float64) *lattice {
+	l := &lattice{slots: []int{start.SlotMinutes}, durs: []float64{start.DurationBucket}, attrs: start.Attrs}
+	for _, s := range slotLadder {
+		if s > start.SlotMinutes {
+			l.slots = append(l.slots, s)
+		}
+	}
+	for d := start.Days; d <= AnyDay; d++ {
+		l.days = append(l.days, d)
+	}
+	if w := start.DurationBucket; w > 0 {
+		widths := durationWidths
+		if widths == nil {
+			widths = []float64{2 * w, 4 * w, 8 * w}
+		}
+		for _, x := range widths {
+			if x > l.durs[len(l.durs)-1] {
+				l.durs = append(l.durs, x)
+			}
+		}
+		l.durs = append(l.durs, 0)
+	}
+	frac := func(level, n int) float64 {
+		if n <= 1 {
+			return 0
+		}
+		return float64(level) / float64(n-1)
+	}
+	na := len(start.Attrs)
+	for s := range l.slots {
+		for d := range l.days {
+			for u := range l.durs {
+				for mask := 0; mask < 1<<na; mask++ {
+					n := node{slot: s, days: d, dur: u, drop: make([]bool, na)}
+					for j := range na {
+						if mask>>j&1 == 1 {
+							n.drop[j] = true
+							n.drops++
+						}
+					}
+					n.cost = frac(s, len(l.slots)) + frac(d, len(l.days)) + frac(u, len(l.durs)) + float64(n.drops)
+					l.nodes = append(l.nodes, n)
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(l.nodes, func(a, b node) int {
+		return cmp.Or(cmp.Compare(a.cost, b.cost), cmp.Compare(a.drops, b.drops),
+			cmp.Compare(a.slot, b.slot), cmp.Compare(a.days, b.days), cmp.Compare(a.dur, b.dur))
+	})
+	return l
+}
+
+// generalization returns the key of node n.
+func (l *lattice) generalization(n node) Generalization {
+	g := Generalization{SlotMinutes: l.slots[n.slot], Days: l.days[n.days], DurationBucket: l.durs[n.dur]}
+	for j, a := range l.attrs {
+		if !n.drop[j] {
+			g.Attrs = append(g.Attrs, a)
+		}
+	}
+	return g
 }
 
 // worse lists the subject counts that are higher in a than in b.

@@ -2,7 +2,6 @@ package temporal
 
 import (
 	"context"
-	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"math"
 	"strings"
 	"testing"
@@ -75,42 +74,6 @@ func TestCoarsenHandComputed(t *testing.T) {
 	}
 }
 
-// TestCoarsenLeast checks on a generated log that no cheaper node meets the
-// policy, by measuring every node of the lattice.
-func TestCoarsenLeast(t *testing.T) {
-	ev, _, err := Generate(GenerateOptions{Subjects: 300, Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	pol, _ := ParsePolicy("unique_p1<=0,le_2<=0.05")
-	start := Generalization{SlotMinutes: 60, Attrs: []string{"media_type"}}
-	sg, err := Coarsen(ctx, ev, CoarsenOptions{Options: Options{Generalization: start, MaxP: -1}, Policy: pol})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !sg.Met || !pol.Met(sg.After) || pol.Met(sg.Before) {
-		t.Fatalf("met %v: before %+v after %+v", sg.Met, sg.Before.Habits, sg.After.Habits)
-	}
-	slots := []int{60, 120, 240, 360, 1440}
-	for si, s := range slots {
-		for d := ISODay; d <= AnyDay; d++ {
-			for _, attrs := range [][]string{{"media_type"}, nil} {
-				cost := float64(si)/4 + float64(d)/2 + float64(2-2*len(attrs))/2
-				if cost >= sg.Cost {
-					continue
-				}
-				r := analyze(t, ev, Options{Generalization: Generalization{SlotMinutes: s, Days: d, Attrs: attrs}, MaxP: -1})
-				// Coarsen accepts a node meeting the policy that singles out
-				// no more subjects by one habit or by a pair of habits.
-				if pol.Met(r) && r.Habits.SingledOut <= sg.Before.Habits.SingledOut && pairUnique(r) <= pairUnique(sg.Before) {
-					t.Errorf("cheaper node slot %d %v %v (cost %v < %v) meets the policy", s, d, attrs, cost, sg.Cost)
-				}
-			}
-		}
-	}
-}
-
 func TestRewriter(t *testing.T) {
 	ev := build(t, []row{
 		{"A", "2024-01-07T23:30:00Z", "tv", 59},   // Sunday W01 UTC; Monday 00:30 W02 in Amsterdam
@@ -168,117 +131,6 @@ func TestRewriter(t *testing.T) {
 	}
 }
 
-func TestStory(t *testing.T) {
-	ev, truth, err := Generate(GenerateOptions{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Story(context.Background(), ev, truth, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{
-		"The Monday-20:00 story: 1,000 accounts, ",
-		"28 accounts have a weekly habit; 1 of them (3.6%) is alone in one (a(s) = 1), 3 (10.7%) share it with fewer than 5.",
-		"every Monday ~20:00 a movie of 55–65 minutes, 10 weeks in a row — group of 1 viewer: SINGLED OUT (a = 1)",
-		"group of 2 viewers: nearly singled out (a = 2)",
-		"group of 20 viewers: hidden in a group of 20",
-		"Key: ISO weekday × 60-min slot × media_type; habit = same key in ≥ 4 ISO weeks.",
-		"Least coarsening meeting lt_5<=0 (21 generalisations tried): media_type.",
-		"then 1,000 accounts have habits, 0 singled out"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("story lacks %q:\n%s", want, s)
-		}
-	}
-	// Subjects are identifiers: no planted subject's label by default.
-	for _, p := range truth.Habits {
-		for _, sub := range p.Subjects {
-			if l := ev.SubjectLabel(sub); strings.Contains(s, l) {
-				t.Errorf("story shows subject %q without ShowSubjects:\n%s", l, s)
-			}
-		}
-	}
-	s, err = Story(context.Background(), ev, truth, Options{ShowSubjects: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "group of 1 viewer (" + ev.SubjectLabel(truth.Habits[0].Subjects[0]) + "): SINGLED OUT"; !strings.Contains(s, want) {
-		t.Errorf("story with ShowSubjects lacks %q:\n%s", want, s)
-	}
-}
-
-func TestPercentThousands(t *testing.T) {
-	for v, want := range map[float64]string{0: "0%", 0.002: "0.2%", 0.00004: "0.004%", 0.036: "3.6%", 1: "100.0%", 0.0004: "0.04%"} {
-		if got := percent(v); got != want {
-			t.Errorf("percent(%v) = %q, want %q", v, got, want)
-		}
-	}
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 30280: "30,280", 10000000: "10,000,000", -1234: "-1,234"} {
-		if got := textfmt.Thousands(n); got != want {
-			t.Errorf("textfmt.Thousands(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
-// TestCoarsenNeverSinglesOutMore pins review item 6: on the generated log
-// (1 subject singled out at slot 60 × ISO day × media type, 28 with habits)
-// weekday/weekend × day parts × media type meets unique_p1 ≤ 0.01 only by
-// giving hundreds of subjects habits, while singling out more of them.
-// Coarsen must not return such a node.
-func TestCoarsenNeverSinglesOutMore(t *testing.T) {
-	ctx := context.Background()
-	ev, _, err := Generate(GenerateOptions{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := Options{Generalization: Generalization{SlotMinutes: 60, Attrs: []string{"media_type"}}, MaxP: -1}
-	diluted := start
-	diluted.Generalization = Generalization{SlotMinutes: DayParts, Days: WeekdayWeekend, Attrs: []string{"media_type"}}
-	r, err := Analyze(ctx, ev, diluted)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Habits.UniqueP1 > 0.01 || r.Habits.SingledOut <= 1 {
-		t.Fatalf("day parts × weekday/weekend: unique_p1 %v, %d singled out; the test needs ≤ 0.01 and > 1", r.Habits.UniqueP1, r.Habits.SingledOut)
-	}
-	pol, err := ParsePolicy("unique_p1<=0.01")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg, err := Coarsen(ctx, ev, CoarsenOptions{Options: start, Policy: pol})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sg.Before.Habits.SingledOut != 1 || sg.Before.SubjectsWithHabits != 28 {
-		t.Fatalf("before: %d singled out of %d, want 1 of 28", sg.Before.Habits.SingledOut, sg.Before.SubjectsWithHabits)
-	}
-	if !sg.Met {
-		t.Fatalf("no node met %s (closest %s)", pol, sg.Generalization)
-	}
-	if sg.After.Habits.SingledOut > sg.Before.Habits.SingledOut || sg.After.Habits.UniqueP1 > 0.01 {
-		t.Errorf("%s: %d singled out (unique_p1 %v), before %d", sg.Generalization, sg.After.Habits.SingledOut,
-			sg.After.Habits.UniqueP1, sg.Before.Habits.SingledOut)
-	}
-	if sg.Generalization.String() == diluted.Generalization.String() {
-		t.Errorf("returned the diluting node %s", sg.Generalization)
-	}
-	// The count policy: nobody singled out.
-	pol, err = ParsePolicy("singled_out<=0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg, err = Coarsen(ctx, ev, CoarsenOptions{Options: start, Policy: pol})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !sg.Met || sg.After.Habits.SingledOut != 0 {
-		t.Errorf("singled_out<=0: met %v, %d singled out at %s", sg.Met, sg.After.Habits.SingledOut, sg.Generalization)
-	}
-	for _, w := range sg.Warnings {
-		t.Logf("warning: %s", w)
-	}
-}
-
 func TestPolicyCounts(t *testing.T) {
 	p, err := ParsePolicy("singled_out<=0, lt_5_subjects<3 and unique_p1<=1%")
 	if err != nil {
@@ -313,57 +165,5 @@ func TestDescribe(t *testing.T) {
 		if got := g.Describe(); got != want {
 			t.Errorf("%v: %q, want %q", *g, got, want)
 		}
-	}
-}
-
-// Issue 12, case 7: on the README's event log (the demo's, seed 1) with
-// --attrs media_type, the policy lt_5<=0 used to return weekday/weekend ×
-// media_type, which singles out 2 subjects by a pair of habits where the
-// input singled out none. A node that singles out more subjects by a pair
-// of habits than the start is not accepted: the least one that qualifies
-// is media_type alone (cost 2: slot and day given up).
-func TestCoarsenNeverSinglesOutMorePairs(t *testing.T) {
-	ctx := context.Background()
-	ev, _, err := Generate(GenerateOptions{Seed: 1, Subjects: 1500})
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := Options{Generalization: Generalization{SlotMinutes: 60, Attrs: []string{"media_type"}}, MaxP: -1}
-	old := start
-	old.Generalization = Generalization{SlotMinutes: WholeDay, Days: WeekdayWeekend, Attrs: []string{"media_type"}}
-	r, err := Analyze(ctx, ev, old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := pairUnique(r); got != 2 || r.Habits.Lt5Subjects != 0 {
-		t.Fatalf("weekday/weekend × media_type: %d pair-unique, %d with a(s) < 5; the test needs 2 and 0", got, r.Habits.Lt5Subjects)
-	}
-	pol, err := ParsePolicy("lt_5<=0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sg, err := Coarsen(ctx, ev, CoarsenOptions{Options: start, Policy: pol})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !sg.Met {
-		t.Fatalf("no node met %s (closest %s)", pol, sg.Generalization)
-	}
-	if b, a := pairUnique(sg.Before), pairUnique(sg.After); b != 0 || a != 0 {
-		t.Errorf("%s: %d subjects singled out by a pair of habits, before %d; want 0 and 0", sg.Generalization, a, b)
-	}
-	if g := sg.Generalization; g.SlotMinutes != WholeDay || g.Days != AnyDay || g.DurationBucket != 0 || len(g.Attrs) != 1 || g.Attrs[0] != "media_type" || sg.Cost != 2 {
-		t.Errorf("got %s at cost %v, want media_type alone at cost 2", g, sg.Cost)
-	}
-	for _, w := range sg.Warnings {
-		t.Errorf("warning on a suggestion that meets the policy: %s", w)
-	}
-	// With a budget too small to reach it, the search says it found none.
-	sg, err = Coarsen(ctx, ev, CoarsenOptions{Options: start, Policy: pol, MaxEvaluations: 15})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sg.Met {
-		t.Errorf("15 evaluations: met at %s, want not met (the only qualifying node is the 21st)", sg.Generalization)
 	}
 }

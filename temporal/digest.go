@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -75,13 +74,7 @@ func (d *SubjectDigest) Habits(minWeeks int) []string {
 // does on invalid events or options, and when two subject codes having
 // events share one label.
 func NewDigest(ctx context.Context, ev *Events, opt Options) (*Digest, error) {
-	if ev == nil {
-		return nil, errors.New("temporal: nil events")
-	}
-	if err := ev.validate(); err != nil {
-		return nil, err
-	}
-	p, err := prepare(ctx, ev, opt.Location, 1)
+	p, err := checkPrepare(ctx, ev, opt.Location, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -181,19 +174,7 @@ func MergeDigests(parts ...*Digest) *Digest {
 			all = append(all, p.Subjects...)
 		}
 	}
-	slices.SortFunc(all, func(a, b SubjectDigest) int { return strings.Compare(a.Subject, b.Subject) })
-	for i := 0; i < len(all); {
-		j := i + 1
-		for j < len(all) && all[j].Subject == all[i].Subject {
-			j++
-		}
-		if j == i+1 {
-			out.Subjects = append(out.Subjects, all[i])
-		} else {
-			out.Subjects = append(out.Subjects, mergeSubject(all[i:j]))
-		}
-		i = j
-	}
+	out.Subjects = mergeRuns(out.Subjects, all, func(d SubjectDigest) string { return d.Subject }, mergeSubject)
 	return out
 }
 
@@ -207,21 +188,30 @@ func mergeSubject(ds []SubjectDigest) SubjectDigest {
 	}
 	slices.Sort(out.Points)
 	out.Points = slices.Compact(out.Points)
-	slices.SortFunc(keys, func(a, b KeyWeeks) int { return strings.Compare(a.Key, b.Key) })
-	for i := 0; i < len(keys); {
+	out.Keys = mergeRuns(out.Keys, keys, func(k KeyWeeks) string { return k.Key }, func(run []KeyWeeks) KeyWeeks {
+		var weeks []int32
+		for _, k := range run {
+			weeks = append(weeks, k.Weeks...)
+		}
+		slices.Sort(weeks)
+		return KeyWeeks{Key: run[0].Key, Weeks: slices.Compact(weeks)}
+	})
+	return out
+}
+
+// mergeRuns sorts xs by key and appends to out one element per run of
+// equal keys: the element itself when alone, else merge of the run.
+func mergeRuns[T any](out, xs []T, key func(T) string, merge func([]T) T) []T {
+	slices.SortFunc(xs, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+	for i := 0; i < len(xs); {
 		j := i + 1
-		for j < len(keys) && keys[j].Key == keys[i].Key {
+		for j < len(xs) && key(xs[j]) == key(xs[i]) {
 			j++
 		}
 		if j == i+1 {
-			out.Keys = append(out.Keys, keys[i])
+			out = append(out, xs[i])
 		} else {
-			var weeks []int32
-			for _, k := range keys[i:j] {
-				weeks = append(weeks, k.Weeks...)
-			}
-			slices.Sort(weeks)
-			out.Keys = append(out.Keys, KeyWeeks{Key: keys[i].Key, Weeks: slices.Compact(weeks)})
+			out = append(out, merge(xs[i:j]))
 		}
 		i = j
 	}

@@ -1,4 +1,4 @@
-package temporal
+package temporal_test
 
 import (
 	"bytes"
@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reidrisk/reidrisk/internal/demo"
 	"github.com/reidrisk/reidrisk/quasiid"
+	. "github.com/reidrisk/reidrisk/temporal"
 )
 
 // readCSV encodes a CSV event log as the CLI does.
@@ -129,7 +131,7 @@ func TestDigestPartsEqualAnalyze(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen, _, err := Generate(GenerateOptions{Subjects: 400, Weeks: 8, EventsPerSubject: 40, Groups: []int{1, 2, 3, 7}, Location: ams, Start: time.Date(2024, 3, 4, 0, 0, 0, 0, ams), Seed: 7})
+	gen, _, err := demo.GenerateEvents(demo.EventOptions{Subjects: 400, Weeks: 8, EventsPerSubject: 40, Groups: []int{1, 2, 3, 7}, Location: ams, Start: time.Date(2024, 3, 4, 0, 0, 0, 0, ams), Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,7 @@
 // Package temporal measures how well the timing of a person's events singles
 // them out: weekly habits and their anonymity, and the trace unicity ε_p of
 // de Montjoye et al.; it searches the least coarsening of time, duration and
-// attributes that meets a policy, and generates synthetic event logs with
-// planted habits of known group sizes.
+// attributes that meets a policy.
 //
 // The input is an event log, one row per event: a subject (person or
 // account), an instant, optional attribute codes (media type, device…) and an

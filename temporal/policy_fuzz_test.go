@@ -1,8 +1,6 @@
 package temporal
 
 import (
-	"context"
-	"errors"
 	"testing"
 )
 
@@ -30,20 +28,4 @@ func FuzzParsePolicy(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestCancelled(t *testing.T) {
-	ev, _, err := Generate(GenerateOptions{Subjects: 2000, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := Analyze(ctx, ev, Options{Generalization: Generalization{SlotMinutes: 60}}); !errors.Is(err, context.Canceled) {
-		t.Errorf("Analyze: %v, want context.Canceled", err)
-	}
-	pol, _ := ParsePolicy("unique_p1<=0")
-	if _, err := Coarsen(ctx, ev, CoarsenOptions{Options: Options{Generalization: Generalization{SlotMinutes: 60}}, Policy: pol}); !errors.Is(err, context.Canceled) {
-		t.Errorf("Coarsen: %v, want context.Canceled", err)
-	}
 }

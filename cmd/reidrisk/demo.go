@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"slices"
 	"strconv"
@@ -14,9 +13,8 @@ import (
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/generalize"
 	"github.com/reidrisk/reidrisk/internal/demo"
-	"github.com/reidrisk/reidrisk/internal/safeout"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"github.com/reidrisk/reidrisk/quasiid"
-	"github.com/reidrisk/reidrisk/temporal"
 )
 
 // demoStep is one analysis of the demo's story.
@@ -89,15 +87,45 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	res := demoResult{Dataset: "synthetic media-server usage log", Accounts: *accounts, Sessions: len(sessions), Seed: *seed}
 	bar := newProgress(e, *quiet)
 	defer bar.done()
+	if res.Steps, err = demoSteps(ctx, csv.Bytes(), *showValues, bar); err != nil {
+		return err
+	}
+	src, err := quasiid.Read("usage.csv", bytes.NewReader(csv.Bytes()), quasiid.ReadOptions{Delimiter: ','})
+	if err != nil {
+		return err
+	}
+	res.Suggest, res.SuggestStory, err = demoSuggest(ctx, src, sessions)
+	src.Close()
+	if err != nil {
+		return err
+	}
+	res.Temporal, res.TemporalStory, res.Events, err = demoTemporal(ctx, *seed, *accounts, *showValues, bar)
+	if err != nil {
+		return err
+	}
+	bar.done()
+	switch *format {
+	case "json":
+		return writeJSON(e.stdout, res)
+	case "html":
+		return writeHTML(e.stdout, htmlPage{Title: "reidrisk demo: " + res.Dataset, Intro: demoIntro(res),
+			Analyze: res.Steps[1].Report, Demo: res.Steps, Suggest: res.Suggest, Temporal: res.Temporal})
+	}
+	return writeDemoText(e.stdout, res)
+}
+
+// demoSteps analyses the usage table (csv) on all eight fields, on the six
+// categorical ones and on three, and tells what each shows.
+func demoSteps(ctx context.Context, csv []byte, showValues bool, bar *progressBar) ([]demoStep, error) {
 	analyze := func(qi []string, qiMax int) (*reidrisk.Report, error) {
-		src, err := quasiid.Read("usage.csv", bytes.NewReader(csv.Bytes()), quasiid.ReadOptions{Delimiter: ','})
+		src, err := quasiid.Read("usage.csv", bytes.NewReader(csv), quasiid.ReadOptions{Delimiter: ','})
 		if err != nil {
 			return nil, err
 		}
 		defer src.Close()
 		return reidrisk.Analyze(ctx, src, reidrisk.Options{
 			QI: qi, Subject: "account_id", QIMaxColumns: qiMax, Progress: bar.update,
-			ShowValues: *showValues, // QI values of the smallest classes; account ids are never shown
+			ShowValues: showValues, // QI values of the smallest classes; account ids are never shown
 		})
 	}
 	steps := []struct {
@@ -125,35 +153,15 @@ func runDemo(ctx context.Context, e env, args []string) error {
 				pct(ratio(*r.SubjectsSingledOut, *r.Subjects)), *r.KSubjects, smallestStory(r))
 		}},
 	}
+	var out []demoStep
 	for _, s := range steps {
 		r, err := analyze(s.qi, len(s.qi))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		res.Steps = append(res.Steps, demoStep{Title: s.title, Story: s.story(r), Report: r})
+		out = append(out, demoStep{Title: s.title, Story: s.story(r), Report: r})
 	}
-	src, err := quasiid.Read("usage.csv", bytes.NewReader(csv.Bytes()), quasiid.ReadOptions{Delimiter: ','})
-	if err != nil {
-		return err
-	}
-	res.Suggest, res.SuggestStory, err = demoSuggest(ctx, src, sessions)
-	src.Close()
-	if err != nil {
-		return err
-	}
-	res.Temporal, res.TemporalStory, res.Events, err = demoTemporal(ctx, *seed, *accounts, *showValues, bar, outs[1])
-	if err != nil {
-		return err
-	}
-	bar.done()
-	switch *format {
-	case "json":
-		return writeJSON(e.stdout, res)
-	case "html":
-		return writeHTML(e.stdout, htmlPage{Title: "reidrisk demo: " + res.Dataset, Intro: demoIntro(res),
-			Analyze: res.Steps[1].Report, Demo: res.Steps, Suggest: res.Suggest, Temporal: res.Temporal})
-	}
-	return writeDemoText(e.stdout, res)
+	return out, nil
 }
 
 func demoIntro(res demoResult) string {
@@ -303,24 +311,15 @@ func demoSuggest(ctx context.Context, src *quasiid.Source, sessions []demo.Sessi
 // planted weekly habits (the first group: one account watching a movie
 // every Monday at 20:00) and measures it: who is singled out by a habit,
 // and which coarsening hides everyone in a group of at least 5. The story
-// names planted accounts by their ids only when showValues is set. The
-// log is written to writeEvents when not nil.
-func demoTemporal(ctx context.Context, seed uint64, accounts int, showValues bool, bar *progressBar, writeEvents *safeout.File) (*reidrisk.TemporalReport, string, int, error) {
-	ev, truth, err := temporal.Generate(temporal.GenerateOptions{Seed: seed, Subjects: accounts})
+// names planted accounts by their ids only when showValues is set.
+func demoTemporal(ctx context.Context, seed uint64, accounts int, showValues bool, bar *progressBar) (*reidrisk.TemporalReport, string, int, error) {
+	ev, truth, err := demo.GenerateEvents(demo.EventOptions{Seed: seed, Subjects: accounts})
 	if err != nil {
 		return nil, "", 0, err
 	}
 	var buf bytes.Buffer
 	if err := ev.WriteCSV(&buf, nil); err != nil {
 		return nil, "", 0, err
-	}
-	if writeEvents != nil {
-		if _, err := writeEvents.Write(buf.Bytes()); err != nil {
-			return nil, "", 0, err
-		}
-		if err := writeEvents.Commit(); err != nil {
-			return nil, "", 0, err
-		}
 	}
 	src, err := quasiid.Read("events.csv", &buf, quasiid.ReadOptions{Delimiter: ','})
 	if err != nil {
@@ -342,7 +341,7 @@ func demoTemporal(ctx context.Context, seed uint64, accounts int, showValues boo
 		anon.SubjectLabels = nil
 		ev2 = &anon
 	}
-	story, err := temporal.Story(ctx, ev2, truth, temporal.Options{Seed: seed, ShowSubjects: showValues})
+	story, err := demo.Story(ctx, ev2, truth, demo.StoryOptions{Seed: seed, ShowSubjects: showValues})
 	if err != nil {
 		return nil, "", 0, err
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reidrisk/reidrisk/temporal"
+	"github.com/reidrisk/reidrisk/internal/demo"
 	"github.com/stretchr/testify/require"
 )
 
@@ -119,10 +119,10 @@ func TestDemo(t *testing.T) {
 }
 
 // plantedAccounts returns the ids of the accounts planted in the demo's
-// event log (seed 1), as temporal.Generate labels them.
+// event log (seed 1), as demo.GenerateEvents labels them.
 func plantedAccounts(t *testing.T, accounts int) []string {
 	t.Helper()
-	ev, truth, err := temporal.Generate(temporal.GenerateOptions{Seed: 1, Subjects: accounts})
+	ev, truth, err := demo.GenerateEvents(demo.EventOptions{Seed: 1, Subjects: accounts})
 	require.NoError(t, err)
 	var ids []string
 	for _, h := range truth.Habits {

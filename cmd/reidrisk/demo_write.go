@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"strings"
 
+	"github.com/reidrisk/reidrisk/internal/demo"
 	"github.com/reidrisk/reidrisk/internal/safeout"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
-	"github.com/reidrisk/reidrisk/temporal"
 )
 
 // demoWrite writes the demo's usage table (to csvPath) and event log (to
@@ -26,7 +26,7 @@ func demoWrite(e env, csvOut, eventsOut *safeout.File, csvPath, eventsPath strin
 		p.f("  try: reidrisk analyze %s --subject account_id --qi %s\n", csvPath, strings.Join(demoFew, ","))
 	}
 	if eventsOut != nil {
-		ev, _, err := temporal.Generate(temporal.GenerateOptions{Seed: seed, Subjects: accounts})
+		ev, _, err := demo.GenerateEvents(demo.EventOptions{Seed: seed, Subjects: accounts})
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reidrisk/reidrisk/temporal"
+	"github.com/reidrisk/reidrisk/internal/demo"
 )
 
 var formats = []string{"text", "json", "html"}
@@ -167,7 +167,7 @@ func TestExitApplyPolicy(t *testing.T) {
 // of 15 no qualifying coarsening is found: exit 3 in every format, nothing
 // written.
 func TestExitTemporalPolicy(t *testing.T) {
-	ev, _, err := temporal.Generate(temporal.GenerateOptions{Seed: 1, Subjects: 1500})
+	ev, _, err := demo.GenerateEvents(demo.EventOptions{Seed: 1, Subjects: 1500})
 	if err != nil {
 		t.Fatal(err)
 	}

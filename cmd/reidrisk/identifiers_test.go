@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reidrisk/reidrisk/temporal"
+	"github.com/reidrisk/reidrisk/internal/demo"
 )
 
 // noData fails when path holds any byte (the command must refuse before
@@ -88,7 +88,7 @@ func TestIdentifiersSuggestApply(t *testing.T) {
 // it is refused (exit 2, nothing written) until dropped or kept, and the
 // JSON report lists it.
 func TestIdentifiersTemporal(t *testing.T) {
-	ev, _, err := temporal.Generate(temporal.GenerateOptions{Seed: 1, Subjects: 300})
+	ev, _, err := demo.GenerateEvents(demo.EventOptions{Seed: 1, Subjects: 300})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reidrisk/reidrisk/temporal"
+	"github.com/reidrisk/reidrisk/internal/demo"
 )
 
 // tempOf returns the size of the temporary file of output name in dir,
@@ -56,7 +56,7 @@ func TestReliabilityInterruptDuringWrite(t *testing.T) {
 	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
 		caught := false
 		for _, subjects := range []int{2000, 8000, 32000} {
-			ev, _, err := temporal.Generate(temporal.GenerateOptions{Seed: 1, Subjects: subjects})
+			ev, _, err := demo.GenerateEvents(demo.EventOptions{Seed: 1, Subjects: subjects})
 			if err != nil {
 				t.Fatal(err)
 			}

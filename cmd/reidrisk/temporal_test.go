@@ -8,13 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/reidrisk/reidrisk/internal/demo"
 	"github.com/reidrisk/reidrisk/temporal"
 )
 
 // generatedLog writes the default generated log (1000 accounts, seed 1) as CSV.
-func generatedLog(t *testing.T) (path string, csv string, truth *temporal.Truth, ev *temporal.Events) {
+func generatedLog(t *testing.T) (path string, csv string, truth *demo.Truth, ev *temporal.Events) {
 	t.Helper()
-	ev, truth, err := temporal.Generate(temporal.GenerateOptions{Seed: 1})
+	ev, truth, err := demo.GenerateEvents(demo.EventOptions{Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"testing"
+
+	"github.com/reidrisk/reidrisk/internal/fixture"
 )
 
 func TestPipeline(t *testing.T) {
-	after, err := run(context.Background(), "../../testdata/adult", 5, "")
+	after, err := run(context.Background(), fixture.Path(t, "adult"), 5, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,9 @@
-// Package demo generates the synthetic media-server usage table that
-// `reidrisk demo` analyses. The table is built from a seeded generator, so
-// the demo tells the same story on every machine.
+// Package demo generates the synthetic data that `reidrisk demo` analyses
+// — a media-server usage table (Generate) and an event log with planted
+// weekly habits of known group sizes (GenerateEvents) — and tells the
+// event log's story (Story). Both come from seeded generators, so the demo
+// tells the same story on every machine; the tests of package temporal
+// use the event log as ground truth.
 package demo
 
 import (

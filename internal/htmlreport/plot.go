@@ -186,12 +186,10 @@ func LineChart(ax Axes, series []Series) (template.HTML, error) {
 			named++
 		}
 		if s.Points {
-			sc, err := plotter.NewScatter(xy)
+			sc, err := points(xy, col, vg.Points(3))
 			if err != nil {
 				return "", err
 			}
-			sc.Color = col
-			sc.Radius = vg.Points(3)
 			p.Add(sc)
 		}
 		if len(s.Lo) == len(s.X) && len(s.Hi) == len(s.X) {
@@ -214,6 +212,16 @@ func LineChart(ax Axes, series []Series) (template.HTML, error) {
 		legendH = vg.Points(6 + 14*float64(named))
 	}
 	return svgLegendAbove(p, vg.Points(720), vg.Points(320)+legendH, legendH)
+}
+
+// points returns the scatter of xy, drawn in c with radius r.
+func points(xy plotter.XYer, c color.Color, r vg.Length) (*plotter.Scatter, error) {
+	sc, err := plotter.NewScatter(xy)
+	if err != nil {
+		return nil, err
+	}
+	sc.Color, sc.Radius = c, r
+	return sc, nil
 }
 
 // yErrors adapts (x, y, below, above) tuples to plotter's interfaces.
@@ -245,12 +253,10 @@ func ScatterChart(ax Axes, pts []Point) (template.HTML, error) {
 			labels = append(labels, q.Label)
 		}
 	}
-	sc, err := plotter.NewScatter(all)
+	sc, err := points(all, Grey, vg.Points(2.5))
 	if err != nil {
 		return "", err
 	}
-	sc.Color = Grey
-	sc.Radius = vg.Points(2.5)
 	p.Add(sc)
 	if len(front) > 0 {
 		sortXY(front)

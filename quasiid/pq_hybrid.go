@@ -1,0 +1,170 @@
+package quasiid
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// hybridDecoder reads the RLE / bit-packed hybrid encoding of the Parquet
+// format (definition levels, dictionary indices): a sequence of runs, each
+// led by a ULEB128 header h; h&1 == 0 is a run of h>>1 copies of one value
+// stored in ceil(width/8) little-endian bytes, h&1 == 1 is h>>1 groups of
+// eight values of width bits each, packed from the least significant bit
+// (Apache Parquet, "Encodings": RLE). It decodes in pieces: read resumes
+// where the last call stopped.
+type hybridDecoder struct {
+	data  []byte
+	pos   int
+	width int
+	mask  uint64
+	rle   int64     // values left in the current repeated run
+	val   uint32    // value of the repeated run
+	lit   int64     // values left in the current bit-packed run, buffered ones included
+	buf   [8]uint32 // the current bit-packed group
+	at    int       // next value of buf to hand out; 8 when buf is empty
+}
+
+var errHybridEnd = errors.New("RLE/bit-packed data ends before its values")
+
+// reset starts decoding data, values of width bits (0 to 32).
+func (d *hybridDecoder) reset(data []byte, width int) error {
+	if width < 0 || width > 32 {
+		return errors.New("RLE/bit-packed bit width above 32")
+	}
+	*d = hybridDecoder{data: data, width: width, mask: 1<<uint(width) - 1, at: 8}
+	return nil
+}
+
+// read fills out with the next values and returns how many it read: fewer
+// than len(out) only with an error.
+func (d *hybridDecoder) read(out []uint32) (int, error) {
+	n := 0
+	for n < len(out) {
+		switch {
+		case d.rle > 0:
+			k := int(min(d.rle, int64(len(out)-n)))
+			fill := out[n : n+k]
+			for i := range fill {
+				fill[i] = d.val
+			}
+			n += k
+			d.rle -= int64(k)
+		case d.lit > 0 && d.at < 8:
+			k := copy(out[n:n+int(min(int64(8-d.at), d.lit, int64(len(out)-n)))], d.buf[d.at:])
+			n += k
+			d.at += k
+			d.lit -= int64(k)
+		case d.lit > 0:
+			k, err := d.unpackGroups(out[n:])
+			if err != nil {
+				return n, err
+			}
+			n += k
+		default:
+			if err := d.header(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// unpackGroups unpacks whole groups of the current bit-packed run into
+// out, or the next group into d.buf when out has room for less than a
+// group or the run less than one; it returns the values put in out.
+func (d *hybridDecoder) unpackGroups(out []uint32) (int, error) {
+	w := d.width
+	n := 0
+	if w <= 8 {
+		// Eight values of at most 8 bits are one little-endian word.
+		mask, shift := uint32(d.mask), uint(w)
+		for d.lit >= 8 && len(out)-n >= 8 && d.pos+8 <= len(d.data) {
+			v := binary.LittleEndian.Uint64(d.data[d.pos:])
+			o := (*[8]uint32)(out[n : n+8])
+			for i := range o {
+				o[i] = uint32(v) & mask
+				v >>= shift
+			}
+			d.pos += w
+			n += 8
+			d.lit -= 8
+		}
+	}
+	for d.lit >= 8 && len(out)-n >= 8 && d.pos+w <= len(d.data) {
+		unpack8(d.data[d.pos:d.pos+w], (*[8]uint32)(out[n:n+8]), w, d.mask)
+		d.pos += w
+		n += 8
+		d.lit -= 8
+	}
+	if n == 0 {
+		if d.pos >= len(d.data) && w > 0 {
+			return 0, errHybridEnd
+		}
+		// A last group may be cut short: the missing bits are padding.
+		var group [32]byte
+		d.pos += copy(group[:w], d.data[d.pos:])
+		unpack8(group[:w], &d.buf, w, d.mask)
+		d.at = 0
+	}
+	return n, nil
+}
+
+// header reads the header of the next run.
+func (d *hybridDecoder) header() error {
+	var h uint64
+	for shift := uint(0); ; shift += 7 {
+		if d.pos >= len(d.data) || shift > 28 {
+			return errHybridEnd
+		}
+		b := d.data[d.pos]
+		d.pos++
+		h |= uint64(b&0x7f) << shift
+		if b < 0x80 {
+			break
+		}
+	}
+	if h&1 == 1 {
+		d.lit = int64(h>>1) * 8
+		return nil
+	}
+	size := (d.width + 7) / 8
+	if d.pos+size > len(d.data) {
+		return errHybridEnd
+	}
+	var v uint32
+	for i := range size {
+		v |= uint32(d.data[d.pos+i]) << (8 * i)
+	}
+	d.pos += size
+	d.rle, d.val = int64(h>>1), v
+	return nil
+}
+
+// unpack8 unpacks the eight width-bit values packed in src (width bytes).
+func unpack8(src []byte, dst *[8]uint32, width int, mask uint64) {
+	if width <= 8 {
+		var v uint64
+		for i, c := range src {
+			v |= uint64(c) << (8 * i)
+		}
+		for i := range dst {
+			dst[i] = uint32(v >> uint(i*width) & mask)
+		}
+		return
+	}
+	var words [5]uint64
+	var b [40]byte
+	copy(b[:], src)
+	for i := range words {
+		words[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	for i := range dst {
+		off := i * width
+		w, s := off>>6, uint(off&63)
+		v := words[w] >> s
+		if s+uint(width) > 64 {
+			v |= words[w+1] << (64 - s)
+		}
+		dst[i] = uint32(v & mask)
+	}
+}

@@ -1,0 +1,323 @@
+package quasiid
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/bits"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/file"
+)
+
+// pqKind says how the values of a dictionary page are read.
+type pqKind uint8
+
+const (
+	pqNone  pqKind = iota // not decoded from the pages: read through pqarrow
+	pqText                // BYTE_ARRAY read as Arrow strings: checked for UTF-8
+	pqBytes               // BYTE_ARRAY read as Arrow binary
+	pqInt32               // INT32 read as Arrow int32: decimal text
+	pqInt64               // INT64 read as Arrow int64: decimal text
+)
+
+// pageKind returns how the leaf column c, all of top-level field i, can be
+// decoded from its dictionary pages with the canonical text of the Arrow
+// path: a flat column (definition level at most 1) of byte arrays read as
+// strings or binary, or of plain integers. Logical types (dates,
+// timestamps, decimals, small or unsigned integers) are pqNone.
+func (p *parquetFile) pageKind(i int, leaves []int) pqKind {
+	if len(leaves) != 1 {
+		return pqNone
+	}
+	col := p.pf.MetaData().Schema.Column(leaves[0])
+	if col.MaxRepetitionLevel() > 0 || col.MaxDefinitionLevel() > 1 {
+		return pqNone
+	}
+	switch t := p.schema.Field(i).Type.ID(); {
+	case col.PhysicalType() == parquet.Types.ByteArray && (t == arrow.STRING || t == arrow.LARGE_STRING):
+		return pqText
+	case col.PhysicalType() == parquet.Types.ByteArray && (t == arrow.BINARY || t == arrow.LARGE_BINARY):
+		return pqBytes
+	case col.PhysicalType() == parquet.Types.Int32 && t == arrow.INT32:
+		return pqInt32
+	case col.PhysicalType() == parquet.Types.Int64 && t == arrow.INT64:
+		return pqInt64
+	}
+	return pqNone
+}
+
+// errNotDictionary says a column chunk has a page the page decoder does
+// not read (an encoding other than dictionary, or PLAIN for byte arrays):
+// the rest of the chunk is read through pqarrow.
+var errNotDictionary = errors.New("not a dictionary-encoded page")
+
+// errPagesEnd says a column chunk has fewer values than its row group.
+var errPagesEnd = errors.New("column chunk ends before its row group")
+
+// pageDecoder decodes one column chunk from its pages: the dictionary
+// page once, then each data page's definition levels (for nulls) and
+// dictionary indices, straight into local codes (an entry is looked up in
+// the local dictionary once per piece); byte arrays in PLAIN pages are
+// looked up one by one.
+type pageDecoder struct {
+	pr     file.PageReader
+	kind   pqKind
+	maxDef uint32
+	dict   [][]byte // the page dictionary, as canonical text
+	ends   []int    // the end of each entry in arena
+	read1  bool     // the dictionary page was read
+	arena  []byte   // the bytes of dict
+	seen   []uint32 // dictionary entry (null last) -> local code, or NoCode
+	left   int64    // values left in the current data page
+	defs   hybridDecoder
+	idx    hybridDecoder
+	levels []uint32
+	plain  []byte // the values left in a PLAIN page
+	plainP bool   // the current page is PLAIN-encoded
+}
+
+// reset starts decoding the column chunk of pr.
+func (d *pageDecoder) reset(pr file.PageReader, kind pqKind, maxDef int16) {
+	d.pr, d.kind, d.maxDef = pr, kind, uint32(maxDef)
+	d.dict, d.arena, d.left, d.read1, d.plainP = d.dict[:0], d.arena[:0], 0, false, false
+}
+
+// newPiece forgets the local codes: the next read is onto a new local
+// dictionary.
+func (d *pageDecoder) newPiece() {
+	for i := range d.seen {
+		d.seen[i] = NoCode
+	}
+}
+
+// read sets out[i] to the local code (in local, in order of first
+// appearance) of the next rows; first is the file row (0-based) of out[0],
+// name the column's, for errors. It returns the rows read: fewer than
+// len(out) only with an error (errNotDictionary included).
+func (d *pageDecoder) read(out []uint32, local *Dictionary, first int64, file, name string) (int, error) {
+	n := 0
+	for n < len(out) {
+		if d.left == 0 {
+			if err := d.nextPage(); err != nil {
+				return n, err
+			}
+			continue
+		}
+		k := int(min(d.left, int64(len(out)-n), 4096))
+		if err := d.decode(out[n:n+k], local, first+int64(n), file, name); err != nil {
+			return n, err
+		}
+		d.left -= int64(k)
+		n += k
+	}
+	return n, nil
+}
+
+// decode reads the levels and values of len(out) rows of the current
+// page into local codes.
+func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file, name string) error {
+	m := len(out)
+	if d.maxDef > 0 {
+		if cap(d.levels) < len(out) {
+			d.levels = make([]uint32, 4096)
+		}
+		lv := d.levels[:len(out)]
+		if _, err := d.defs.read(lv); err != nil {
+			return fmt.Errorf("definition levels: %w", err)
+		}
+		m = 0
+		for _, l := range lv {
+			if l == d.maxDef {
+				m++
+			} else if l > d.maxDef {
+				return fmt.Errorf("definition level %d above %d", l, d.maxDef)
+			}
+		}
+	}
+	if d.plainP {
+		return d.decodePlain(out, m < len(out), local, first, file, name)
+	}
+	idx := out[len(out)-m:] // the indices, moved to their rows below
+	if _, err := d.idx.read(idx); err != nil {
+		return fmt.Errorf("dictionary indices: %w", err)
+	}
+	null := uint32(len(d.dict))
+	for _, v := range idx {
+		if v >= null {
+			return fmt.Errorf("dictionary index %d of %d entries", v, null)
+		}
+	}
+	if m < len(out) {
+		j := len(out) - m
+		for i, l := range d.levels[:len(out)] {
+			if l == d.maxDef {
+				out[i] = out[j]
+				j++
+			} else {
+				out[i] = null
+			}
+		}
+	}
+	for i, v := range out {
+		c := d.seen[v]
+		if c == NoCode {
+			if v == null {
+				c = local.NullCode()
+			} else {
+				if d.kind == pqText && !utf8.Valid(d.dict[v]) {
+					return &InputError{File: file, Row: first + int64(i) + 1, Column: name, Msg: "invalid UTF-8"}
+				}
+				c = local.codeBytes(d.dict[v])
+			}
+			d.seen[v] = c
+		}
+		out[i] = c
+	}
+	return nil
+}
+
+// decodePlain reads the PLAIN-encoded byte arrays of len(out) rows (the
+// levels of the rows read when nulls) into local codes.
+func (d *pageDecoder) decodePlain(out []uint32, nulls bool, local *Dictionary, first int64, file, name string) error {
+	for i := range out {
+		if nulls && d.levels[i] != d.maxDef {
+			out[i] = local.NullCode()
+			continue
+		}
+		if len(d.plain) < 4 || int64(binary.LittleEndian.Uint32(d.plain)) > int64(len(d.plain)-4) {
+			return errors.New("plain values end before their page")
+		}
+		size := 4 + int(binary.LittleEndian.Uint32(d.plain))
+		v := d.plain[4:size]
+		d.plain = d.plain[size:]
+		known := uint32(local.Len())
+		c := local.codeBytes(v)
+		if c == known && d.kind == pqText && !utf8.Valid(v) {
+			return &InputError{File: file, Row: first + int64(i) + 1, Column: name, Msg: "invalid UTF-8"}
+		}
+		out[i] = c
+	}
+	return nil
+}
+
+// nextPage moves to the next data page, reading the dictionary page
+// first.
+func (d *pageDecoder) nextPage() error {
+	if !d.pr.Next() {
+		if err := d.pr.Err(); err != nil {
+			return err
+		}
+		return errPagesEnd
+	}
+	switch pg := d.pr.Page().(type) {
+	case *file.DictionaryPage:
+		if d.read1 {
+			return errors.New("a second dictionary page")
+		}
+		if enc := parquet.Encoding(pg.Encoding()); enc != parquet.Encodings.Plain && enc != parquet.Encodings.PlainDict {
+			return errNotDictionary
+		}
+		return d.readDictionary(pg.Data(), int(pg.NumValues()))
+	case *file.DataPageV1:
+		data := pg.Data()
+		if d.maxDef > 0 {
+			if pg.DefinitionLevelEncoding() != parquet.Encodings.RLE {
+				return errNotDictionary
+			}
+			if len(data) < 4 {
+				return errors.New("page too short for its definition levels")
+			}
+			size := binary.LittleEndian.Uint32(data)
+			if uint64(size) > uint64(len(data)-4) {
+				return errors.New("definition levels longer than their page")
+			}
+			d.defs.reset(data[4:4+size], bits.Len32(d.maxDef))
+			data = data[4+size:]
+		}
+		return d.startValues(parquet.Encoding(pg.Encoding()), data, pg.NumValues())
+	case *file.DataPageV2:
+		data := pg.Data()
+		rep, def := int64(pg.RepetitionLevelByteLen()), int64(pg.DefinitionLevelByteLen())
+		if rep != 0 || def < 0 || def > int64(len(data)) {
+			return errors.New("bad level lengths in a data page")
+		}
+		d.defs.reset(data[:def], bits.Len32(d.maxDef))
+		return d.startValues(parquet.Encoding(pg.Encoding()), data[def:], pg.NumValues())
+	}
+	return errNotDictionary
+}
+
+// startValues starts reading the values of a data page of n values:
+// dictionary indices, or byte arrays in PLAIN encoding (the pages a writer
+// writes once the dictionary grew too large).
+func (d *pageDecoder) startValues(enc parquet.Encoding, data []byte, n int32) error {
+	if n < 0 {
+		return errors.New("negative number of values in a data page")
+	}
+	d.plain, d.plainP = data, enc == parquet.Encodings.Plain && (d.kind == pqText || d.kind == pqBytes)
+	if d.plainP {
+		d.left = int64(n)
+		return nil
+	}
+	if !d.read1 || (enc != parquet.Encodings.RLEDict && enc != parquet.Encodings.PlainDict) {
+		return errNotDictionary
+	}
+	if len(data) == 0 {
+		d.idx.reset(nil, 0)
+	} else if err := d.idx.reset(data[1:], int(data[0])); err != nil {
+		return err
+	}
+	d.left = int64(n)
+	return nil
+}
+
+// readDictionary reads the PLAIN-encoded dictionary page data of n
+// values as canonical text.
+func (d *pageDecoder) readDictionary(data []byte, n int) error {
+	width := 4 // the least size of a value
+	if d.kind == pqInt64 {
+		width = 8
+	}
+	if n < 0 || n > len(data)/width {
+		return fmt.Errorf("dictionary page of %d bytes cannot hold %d values", len(data), n)
+	}
+	ends := d.ends[:0]
+	for pos := 0; len(ends) < n; {
+		switch d.kind {
+		case pqInt32:
+			d.arena = strconv.AppendInt(d.arena, int64(int32(binary.LittleEndian.Uint32(data[pos:]))), 10)
+			pos += 4
+		case pqInt64:
+			d.arena = strconv.AppendInt(d.arena, int64(binary.LittleEndian.Uint64(data[pos:])), 10)
+			pos += 8
+		default:
+			if pos+4 > len(data) {
+				return errors.New("dictionary page ends before its values")
+			}
+			size := int64(binary.LittleEndian.Uint32(data[pos:]))
+			if size > int64(len(data)-pos-4) {
+				return errors.New("dictionary page ends before its values")
+			}
+			d.arena = append(d.arena, data[pos+4:pos+4+int(size)]...)
+			pos += 4 + int(size)
+		}
+		ends = append(ends, len(d.arena))
+	}
+	d.ends = ends
+	start := 0
+	for _, end := range ends {
+		d.dict = append(d.dict, d.arena[start:end:end])
+		start = end
+	}
+	if cap(d.seen) < n+1 {
+		d.seen = make([]uint32, n+1)
+	}
+	d.seen = d.seen[:n+1]
+	d.newPiece()
+	d.read1 = true
+	return nil
+}
