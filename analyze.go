@@ -35,11 +35,19 @@ func Analyze(ctx context.Context, src *quasiid.Source, opt Options) (*Report, er
 	if opt.Progress != nil {
 		eo.Progress = func(rows int64) { opt.Progress(Progress{Stage: "read", Done: rows}) }
 	}
-	t, err := quasiid.Encode(ctx, src, spec, eo)
+	co := anonymity.CountOptions{Workers: opt.Workers, RowClass: opt.Records || opt.Weights != ""}
+	k, err := startCount(ctx, src, spec, eo, co, !needsRows(opt))
 	if err != nil {
 		return nil, err
 	}
-	r, err := analyzeTable(ctx, t, opt)
+	progress(opt, "count", 0, int64(k.t.Rows))
+	c, err := k.classes(ctx)
+	if err != nil {
+		return nil, src.Locate(err)
+	}
+	progress(opt, "count", int64(k.t.Rows), int64(k.t.Rows))
+	r, err := analyzeClasses(ctx, k.t, c, opt)
+	err = src.Locate(err) // a bad weight is known by its row
 	if r != nil {
 		r.Warnings = append(r.Warnings, blankLinesWarning(src)...)
 		r.Provenance = provenance(src)
@@ -47,14 +55,10 @@ func Analyze(ctx context.Context, src *quasiid.Source, opt Options) (*Report, er
 	return r, err
 }
 
-// analyzeTable runs the analysis on an encoded table; opt has its defaults.
-func analyzeTable(ctx context.Context, t *quasiid.Table, opt Options) (*Report, error) {
-	progress(opt, "count", 0, int64(t.Rows))
-	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: opt.Workers, RowClass: opt.Records || opt.Weights != ""})
-	if err != nil {
-		return nil, err
-	}
-	progress(opt, "count", int64(t.Rows), int64(t.Rows))
+// analyzeClasses runs the analysis on the classes c of the encoded table
+// t, which holds its rows' codes only when needsRows(opt); opt has its
+// defaults.
+func analyzeClasses(ctx context.Context, t *quasiid.Table, c *anonymity.Classes, opt Options) (*Report, error) {
 	r := &Report{
 		Source:      t.Source,
 		QI:          slices.Clone(opt.QI),
@@ -153,7 +157,8 @@ func (r *Report) qiAnalysis(ctx context.Context, c *anonymity.Classes, opt Optio
 	}
 	r.QIAnalysis = make([]QIScore, len(qs))
 	for i, q := range qs {
-		r.QIAnalysis[i] = QIScore{Columns: q.Columns, Distinction: Float(q.Distinction), Separation: Float(q.Separation)}
+		r.QIAnalysis[i] = QIScore{Columns: q.Columns, Distinction: Float(q.Distinction), Separation: Float(q.Separation),
+			UpperBound: q.Bounded}
 	}
 	r.QIAnalysisComplete = maxSize == n
 	return nil
@@ -167,8 +172,9 @@ func (r *Report) subjects(c *anonymity.Classes) {
 	}
 	ks := anonymity.KSubjects(c)
 	several := anonymity.SubjectsInSeveralClasses(c)
-	seen := map[uint32]bool{}
-	alone := map[uint32]bool{}
+	// flags[s]: 1 once subject s is seen, 2 once it is alone in a class.
+	flags := make([]uint8, subjectCodes(m))
+	var seen, alone int64
 	r.ClassSubjectsHistogram = Counts{}
 	for e := 0; e+1 < len(m.Offsets); e++ {
 		lo, hi := m.Offsets[e], m.Offsets[e+1]
@@ -180,14 +186,30 @@ func (r *Report) subjects(c *anonymity.Classes) {
 		}
 		r.ClassSubjectsHistogram[d]++
 		for _, s := range m.Values[lo:hi] {
-			seen[s] = true
+			if flags[s]&1 == 0 {
+				flags[s] |= 1
+				seen++
+			}
 		}
-		if hi-lo == 1 {
-			alone[m.Values[lo]] = true
+		if hi-lo == 1 && flags[m.Values[lo]]&2 == 0 {
+			flags[m.Values[lo]] |= 2
+			alone++
 		}
 	}
-	n, a := int64(len(seen)), int64(len(alone))
-	r.KSubjects, r.Subjects, r.SubjectsSingledOut, r.SubjectsInSeveralClasses = &ks, &n, &a, &several
+	r.KSubjects, r.Subjects, r.SubjectsSingledOut, r.SubjectsInSeveralClasses = &ks, &seen, &alone, &several
+}
+
+// subjectCodes is the number of subject codes m may hold: its
+// dictionary's, or past the largest value.
+func subjectCodes(m *anonymity.Multiset) int {
+	n := 0
+	if m.Dict != nil {
+		n = m.Dict.Len()
+	}
+	for _, v := range m.Values {
+		n = max(n, int(v)+1)
+	}
+	return n
 }
 
 // sensitive fills l-diversity, t-closeness, β-likeness and δ-disclosure.
@@ -205,7 +227,7 @@ func (r *Report) sensitive(c *anonymity.Classes, opt Options) error {
 				so.Hierarchy[code] = p
 			}
 			if missing > 0 { // values are data: counted, not shown
-				return fmt.Errorf("reidrisk: hierarchy of column %q: no row for %d of the column's %d distinct values", m.Name, missing, m.Dict.Len())
+				return &OptionError{Field: "Hierarchies", Key: m.Name, Msg: fmt.Sprintf("no row for %d of the column's %d distinct values", missing, m.Dict.Len())}
 			}
 		}
 		sum, err := anonymity.SummarizeSensitive(m, so)
@@ -291,16 +313,16 @@ func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.
 		if opt.Progress != nil {
 			eo.Progress = func(rows int64) { opt.Progress(Progress{Stage: "population", Done: rows}) }
 		}
-		pt, err := quasiid.Encode(ctx, opt.Population, quasiid.Spec{QI: opt.QI}, eo)
+		pk, err := startCount(ctx, opt.Population, quasiid.Spec{QI: opt.QI}, eo, anonymity.CountOptions{Workers: opt.Workers}, true)
 		if err != nil {
 			return err
 		}
-		pc, err := anonymity.Count(ctx, pt, anonymity.CountOptions{Workers: opt.Workers})
+		pc, err := pk.classes(ctx)
 		if err != nil {
 			return err
 		}
 		if F, err = anonymity.PopulationFrequencies(c, pc); err != nil {
-			return fmt.Errorf("reidrisk: population %s: %w", pt.Source, err)
+			return &OptionError{Field: "Population", Value: pk.t.Source, Err: err}
 		}
 	case opt.Weights != "":
 		w, err := anonymity.ColumnWeights(t.Source, t.Column(opt.Weights))
@@ -308,7 +330,7 @@ func (r *Report) population(ctx context.Context, t *quasiid.Table, c *anonymity.
 			return err // an InputError naming source, row and column
 		}
 		if F, err = anonymity.WeightedFrequencies(c, w); err != nil {
-			return fmt.Errorf("reidrisk: weights column %q: %w", opt.Weights, err)
+			return &OptionError{Field: "Weights", Value: opt.Weights, Err: err}
 		}
 	case opt.SamplingFraction > 0:
 		var err error

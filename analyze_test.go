@@ -167,7 +167,7 @@ func TestAnalyzeOptionErrors(t *testing.T) {
 		{Options{}, "no quasi-identifier"},
 		{Options{QI: []string{"q1"}, K: -1}, "K = -1"},
 		{Options{QI: []string{"q1", "q1"}}, `"q1"`},
-		{Options{QI: []string{"q1"}, Sensitive: []string{"q1"}}, `"q1" given as quasi-identifier and as sensitive`},
+		{Options{QI: []string{"q1"}, Sensitive: []string{"q1"}}, `column "q1" is given to both QI and Sensitive`},
 		{Options{QI: []string{"q1"}, Weights: "w", SamplingFraction: 0.5}, "at most one"},
 		{Options{QI: []string{"q1"}, RiskThreshold: 2}, "RiskThreshold"},
 		{Options{QI: []string{"nope"}}, `column "nope"`},

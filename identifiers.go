@@ -48,9 +48,10 @@ type passThrough struct {
 	drop, keep []string
 }
 
-// planPassThrough checks Identifiers (drop) and Keep (keep) against the
-// columns cols of the source named name and the columns the output
-// rewrites (rewritten: QIs, sensitive, time, attributes). It returns an
+// planPassThrough checks that the columns Identifiers (drop) and Keep
+// (keep) name are among the columns cols of the source named name (their
+// roles against each other and the columns the output rewrites, rewritten,
+// are the options' Validate's to check). It returns an
 // *IdentifierError when the subject would pass through unchanged, and
 // otherwise the other columns that would, to be profiled.
 func planPassThrough(name string, cols, rewritten []string, subject string, drop, keep []string) (check []string, err error) {
@@ -58,16 +59,9 @@ func planPassThrough(name string, cols, rewritten []string, subject string, drop
 		field string
 		names []string
 	}{{"Identifiers", drop}, {"Keep", keep}} {
-		for i, n := range list.names {
-			switch {
-			case !slices.Contains(cols, n):
-				return nil, fmt.Errorf("reidrisk: %s: %s has no column %s", list.field, name, textfmt.Name(n))
-			case slices.Contains(rewritten, n):
-				return nil, fmt.Errorf("reidrisk: %s: column %s already has a role (quasi-identifier, sensitive, time or attribute)", list.field, textfmt.Name(n))
-			case slices.Contains(list.names[:i], n):
-				return nil, fmt.Errorf("reidrisk: %s: column %s named twice", list.field, textfmt.Name(n))
-			case list.field == "Keep" && slices.Contains(drop, n):
-				return nil, fmt.Errorf("reidrisk: column %s is in both Identifiers and Keep", textfmt.Name(n))
+		for _, n := range list.names {
+			if !slices.Contains(cols, n) {
+				return nil, &OptionError{Field: list.field, Msg: fmt.Sprintf("%s has no column %s", name, textfmt.Name(n))}
 			}
 		}
 	}

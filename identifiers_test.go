@@ -89,8 +89,8 @@ func TestSuggestIdentifiers(t *testing.T) {
 		want      string
 	}{
 		{[]string{"nope"}, nil, `Identifiers: ids.csv has no column "nope"`},
-		{[]string{"age"}, nil, `Identifiers: column "age" already has a role`},
-		{[]string{"id"}, []string{"id"}, `column "id" is in both Identifiers and Keep`},
+		{[]string{"age"}, nil, `column "age" is given to both QI and Identifiers`},
+		{[]string{"id"}, []string{"id"}, `column "id" is given to both Identifiers and Keep`},
 	} {
 		opt := base
 		opt.Output, opt.Identifiers, opt.Keep = &bytes.Buffer{}, c.ids, c.keep

@@ -1,9 +1,6 @@
 package reidrisk
 
 import (
-	"fmt"
-	"github.com/reidrisk/reidrisk/internal/textfmt"
-
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -95,80 +92,22 @@ type Progress struct {
 	Total int64  // units in this stage, or 0 when unknown
 }
 
-// withDefaults returns opt with zero fields defaulted, or an error naming
-// the field that is out of range.
+// withDefaults returns opt with zero fields defaulted, or the error of
+// Validate.
 func (opt Options) withDefaults() (Options, error) {
-	if len(opt.QI) == 0 {
-		return opt, fmt.Errorf("reidrisk: no quasi-identifier columns given")
+	if err := opt.Validate(); err != nil {
+		return opt, err
 	}
-	seen := map[string]string{}
-	add := func(role string, names ...string) error {
-		for _, n := range names {
-			if n == "" {
-				continue
-			}
-			if r, ok := seen[n]; ok {
-				return fmt.Errorf("reidrisk: column %s given as %s and as %s", textfmt.Name(n), r, role)
-			}
-			seen[n] = role
-		}
-		return nil
-	}
-	for _, e := range []error{
-		add("quasi-identifier", opt.QI...), add("sensitive", opt.Sensitive...),
-		add("subject", opt.Subject), add("identifier", opt.Identifiers...), add("weights", opt.Weights),
-	} {
-		if e != nil {
-			return opt, e
-		}
-	}
-	switch {
-	case opt.K < 0:
-		return opt, fmt.Errorf("reidrisk: K = %d: want at least 1", opt.K)
-	case opt.K == 0:
+	if opt.K == 0 {
 		opt.K = DefaultK
 	}
-	switch {
-	case opt.RiskThreshold < 0 || opt.RiskThreshold > 1:
-		return opt, fmt.Errorf("reidrisk: RiskThreshold = %g: want 0 < t ≤ 1", opt.RiskThreshold)
-	case opt.RiskThreshold == 0:
+	if opt.RiskThreshold == 0 {
 		opt.RiskThreshold = DefaultRiskThreshold
 	}
-	switch {
-	case opt.L < 0:
-		return opt, fmt.Errorf("reidrisk: L = %d: want at least 1", opt.L)
-	case opt.L == 0:
+	if opt.L == 0 {
 		opt.L = DefaultL
 	}
-	if opt.C < 0 {
-		return opt, fmt.Errorf("reidrisk: C = %g: want c > 0", opt.C)
-	}
-	if opt.T < 0 || opt.T > 1 {
-		return opt, fmt.Errorf("reidrisk: T = %g: want 0 < t ≤ 1", opt.T)
-	}
-	if opt.SamplingFraction < 0 || opt.SamplingFraction > 1 {
-		return opt, fmt.Errorf("reidrisk: SamplingFraction = %g: want 0 < π ≤ 1", opt.SamplingFraction)
-	}
-	n := 0
-	if opt.Population != nil {
-		n++
-	}
-	if opt.Weights != "" {
-		n++
-	}
-	if opt.SamplingFraction > 0 {
-		n++
-	}
-	if n > 1 {
-		return opt, fmt.Errorf("reidrisk: give at most one of Population, Weights and SamplingFraction")
-	}
-	if opt.SUDAMaxSize < 0 {
-		return opt, fmt.Errorf("reidrisk: SUDAMaxSize = %d: want at least 1", opt.SUDAMaxSize)
-	}
-	switch {
-	case opt.QIMaxColumns < 0:
-		return opt, fmt.Errorf("reidrisk: QIMaxColumns = %d: want at least 1", opt.QIMaxColumns)
-	case opt.QIMaxColumns == 0:
+	if opt.QIMaxColumns == 0 {
 		opt.QIMaxColumns = DefaultQIMaxColumns
 	}
 	return opt, nil

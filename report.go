@@ -211,11 +211,16 @@ type ProsecutorRisk struct {
 }
 
 // QIScore ranks one combination of quasi-identifiers: distinction =
-// classes/rows, separation = 1 − Σ C(|E|,2) / C(rows,2).
+// classes/rows, separation = 1 − Σ C(|E|,2) / C(rows,2). UpperBound
+// (upper_bound, present only when true) says the two figures are upper
+// bounds, not exact: the analysis did not afford this combination (see
+// anonymity.AnalyzeQI); it tells apart at most that share of rows and of
+// pairs, and is ranked by those bounds.
 type QIScore struct {
 	Columns     []string `json:"columns"`
 	Distinction Float    `json:"distinction"`
 	Separation  Float    `json:"separation"`
+	UpperBound  bool     `json:"upper_bound,omitempty"`
 }
 
 // LDiversity holds the table-level l-diversity figures (minimum over

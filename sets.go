@@ -152,23 +152,14 @@ type SetsTrial struct {
 }
 
 func (o SetsOptions) check() (SetsOptions, error) {
-	if o.Subject == "" || o.Item == "" {
-		return o, errors.New("reidrisk: Subject and Item are required: name the account and item columns")
-	}
-	if o.Subject == o.Item {
-		return o, fmt.Errorf("reidrisk: column %q given as Subject and as Item", o.Subject)
+	if err := o.Validate(); err != nil {
+		return o, err
 	}
 	if o.K == 0 {
 		o.K = DefaultK
 	}
 	if o.M == 0 {
 		o.M = DefaultM
-	}
-	if err := (itemsets.Options{K: o.K, M: o.M, Workers: o.Workers}).Validate(); err != nil {
-		return o, err
-	}
-	if !(o.MaxSuppression >= 0 && o.MaxSuppression <= 1) {
-		return o, fmt.Errorf("reidrisk: MaxSuppression = %g: want a share from 0 to 1", o.MaxSuppression)
 	}
 	if o.Hierarchy != nil {
 		o.Suggest = true

@@ -191,8 +191,8 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 	if src == nil {
 		return nil, fmt.Errorf("reidrisk: nil source")
 	}
-	if len(opt.QI) == 0 {
-		return nil, fmt.Errorf("reidrisk: no quasi-identifier columns given")
+	if err := opt.Validate(); err != nil {
+		return nil, err
 	}
 	var tbl arrow.Table
 	var checked *passThrough
@@ -232,21 +232,14 @@ func Suggest(ctx context.Context, src *quasiid.Source, opt SuggestOptions) (*Sug
 			hs[j] = h
 			continue
 		}
-		if !opt.AutoHierarchies {
-			return nil, fmt.Errorf("reidrisk: no hierarchy for quasi-identifier %q (give one, or ask for automatic hierarchies)", q)
-		}
 		values, counts := columnValues(c, j)
 		if hs[j], err = generalize.Auto(q, values, counts); err != nil {
 			return nil, err
 		}
 	}
 	for name, h := range opt.Hierarchies {
-		switch {
-		case slices.Contains(opt.QI, name):
-		case slices.Contains(opt.Sensitive, name):
-			hs = append(hs, h) // for hierarchical t-closeness
-		default:
-			return nil, fmt.Errorf("reidrisk: hierarchy given for %q, which is neither a quasi-identifier nor a sensitive column", name)
+		if slices.Contains(opt.Sensitive, name) {
+			hs = append(hs, h) // for hierarchical t-closeness (Validate checked the names)
 		}
 	}
 	so := opt.Search
@@ -456,6 +449,9 @@ func (p *applied) rowFunc(opt ApplyOptions) quasiid.RowFunc {
 func prepareApply(ctx context.Context, src *quasiid.Source, tr *generalize.Transform, opt ApplyOptions) (*applied, error) {
 	if src == nil || tr == nil {
 		return nil, fmt.Errorf("reidrisk: Apply needs a source and a transform")
+	}
+	if err := opt.Validate(tr); err != nil {
+		return nil, err
 	}
 	g, err := tr.Generalizer()
 	if err != nil {

@@ -88,19 +88,10 @@ func Suppress(ctx context.Context, src *quasiid.Source, opt SuppressOptions) (*S
 	if src == nil {
 		return nil, fmt.Errorf("reidrisk: nil source")
 	}
-	if len(opt.QI) == 0 {
-		return nil, fmt.Errorf("reidrisk: no quasi-identifier columns given")
-	}
-	lo := generalize.LocalOptions{K: opt.K, Importance: opt.Importance, Subjects: opt.Subject != ""}
-	// Check the options before reading: against the QI names, with a
-	// subject table standing for the one Count will make.
-	shape := &anonymity.Classes{QI: opt.QI}
-	if lo.Subjects {
-		shape.Subjects = &anonymity.Multiset{}
-	}
-	if err := lo.Validate(shape); err != nil {
+	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
+	lo := generalize.LocalOptions{K: opt.K, Importance: opt.Importance, Subjects: opt.Subject != ""}
 	var tbl arrow.Table
 	if opt.Output != nil {
 		var err error

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -192,20 +191,8 @@ type TemporalFigures struct {
 
 func (o TemporalOptions) check() (temporal.Options, temporal.Policy, *time.Location, error) {
 	var to temporal.Options
-	if o.Subject == "" || o.Time == "" {
-		return to, nil, nil, errors.New("reidrisk: temporal analysis needs a subject and a time column")
-	}
-	if (o.DurationColumn == "") != (o.DurationBucket == 0) {
-		return to, nil, nil, errors.New("reidrisk: a duration column needs a bucket width > 0 and the other way round")
-	}
-	if o.DurationBucket < 0 || math.IsNaN(o.DurationBucket) || math.IsInf(o.DurationBucket, 0) {
-		return to, nil, nil, fmt.Errorf("reidrisk: duration bucket %v: want a positive width", o.DurationBucket)
-	}
-	if err := quasiid.CheckTimeUnit(o.TimeUnit); err != nil {
-		return to, nil, nil, fmt.Errorf("reidrisk: TimeUnit: %w", err)
-	}
-	if o.MinWeeks < 0 || o.SampleSize < 0 {
-		return to, nil, nil, errors.New("reidrisk: min weeks and sample size must not be negative")
+	if err := o.Validate(); err != nil {
+		return to, nil, nil, err
 	}
 	loc, err := temporal.LoadLocation(o.TimeZone)
 	if err != nil {
@@ -214,9 +201,6 @@ func (o TemporalOptions) check() (temporal.Options, temporal.Policy, *time.Locat
 	slot := o.SlotMinutes
 	if slot == 0 {
 		slot = 60
-	}
-	if slot < 0 || slot > temporal.WholeDay || temporal.WholeDay%slot != 0 {
-		return to, nil, nil, fmt.Errorf("reidrisk: slot of %d minutes: want a width dividing 1440 (15, 30, 60, …)", slot)
 	}
 	to = temporal.Options{
 		Generalization: temporal.Generalization{SlotMinutes: slot, DurationBucket: o.DurationBucket, Attrs: o.Attrs},
@@ -279,7 +263,7 @@ func Temporal(ctx context.Context, src *quasiid.Source, opt TemporalOptions) (*T
 	}
 	ev, err := temporal.FromTable(tbl, opt.Subject, opt.Time, opt.Attrs, opt.DurationColumn)
 	if err != nil {
-		return nil, err
+		return nil, src.Locate(err) // a bad duration, known by its row
 	}
 	r, err := temporalReport(ctx, ev, to, pol, loc, opt)
 	if err != nil {

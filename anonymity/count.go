@@ -3,7 +3,6 @@ package anonymity
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/reidrisk/reidrisk/internal/groupby"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -22,92 +21,21 @@ type CountOptions struct {
 // class. Classes are numbered in order of their first row. With a subject
 // column each class carries its distinct subjects (Classes.Subjects), and
 // each sensitive column gives a histogram per class (Classes.Sensitive);
-// both come from grouping the in-memory codes by (class, value), never by
-// reading the rows again.
+// both come from sorting the rows' (class, value) keys and counting each
+// run, never by reading the rows again.
 //
 // A table without QI columns has one class holding every row; a table
 // without rows has no class. The Dicts of the result are those of t,
-// shared and read-only.
+// shared and read-only. Count is a Counter fed t as one chunk.
 func Count(ctx context.Context, t *quasiid.Table, opt CountOptions) (*Classes, error) {
 	if t == nil {
 		return nil, errors.New("anonymity: Count of a nil table")
 	}
-	for _, col := range t.Columns {
-		if col.Role != quasiid.QuasiIdentifier && col.Role != quasiid.Subject && col.Role != quasiid.Sensitive {
-			continue
-		}
-		if col.Dict == nil || len(col.Codes) != t.Rows {
-			return nil, fmt.Errorf("anonymity: %s: column %q has %d codes for %d rows", t.Source, col.Name, len(col.Codes), t.Rows)
-		}
+	s := NewCounter(opt)
+	if err := s.Add(ctx, t); err != nil {
+		return nil, err
 	}
-	qis := t.ByRole(quasiid.QuasiIdentifier)
-	subjects := t.ByRole(quasiid.Subject)
-	if len(subjects) > 1 {
-		return nil, fmt.Errorf("anonymity: %s: %d subject columns; at most one is allowed", t.Source, len(subjects))
-	}
-	sensitive := t.ByRole(quasiid.Sensitive)
-	c := &Classes{
-		Rows:  int64(t.Rows),
-		QI:    make([]string, len(qis)),
-		Dicts: make([]*quasiid.Dictionary, len(qis)),
-		Codes: make([][]uint32, len(qis)),
-	}
-	cols := make([][]uint32, len(qis))
-	cards := make([]uint32, len(qis))
-	for j, q := range qis {
-		c.QI[j], c.Dicts[j] = q.Name, q.Dict
-		cols[j], cards[j] = q.Codes, uint32(q.Dict.Len())
-	}
-	needRows := opt.RowClass || len(subjects) > 0 || len(sensitive) > 0
-	var rowClass []uint32
-	if len(qis) == 0 {
-		c.Sizes = []int64{}
-		if t.Rows > 0 {
-			c.Sizes = []int64{int64(t.Rows)}
-		}
-		if needRows {
-			rowClass = make([]uint32, t.Rows)
-		}
-	} else {
-		g, err := groupby.GroupContext(ctx, cols, cards, groupby.Options{Workers: opt.Workers, RowIDs: needRows,
-			Codes: true, NoFirst: true})
-		if err != nil {
-			return nil, tableError(t, qis, err)
-		}
-		c.Sizes = g.Sizes
-		c.Codes = g.Codes
-		rowClass = g.RowIDs
-	}
-	if len(subjects) == 1 {
-		s := subjects[0]
-		m, err := histogram(ctx, s.Name, s.Dict, rowClass, c.Len(), s.Codes, nil, opt.Workers)
-		if err != nil {
-			return nil, tableError(t, []*quasiid.Column{s, s}, err)
-		}
-		c.Subjects = m
-	}
-	for _, s := range sensitive {
-		m, err := histogram(ctx, s.Name, s.Dict, rowClass, c.Len(), s.Codes, nil, opt.Workers)
-		if err != nil {
-			return nil, tableError(t, []*quasiid.Column{s, s}, err)
-		}
-		c.Sensitive = append(c.Sensitive, m)
-	}
-	if opt.RowClass {
-		c.RowClass = rowClass
-	}
-	return c, nil
-}
-
-// tableError names the file, row and column of a code out of its
-// dictionary's range.
-func tableError(t *quasiid.Table, cols []*quasiid.Column, err error) error {
-	var ce *groupby.CodeError
-	if errors.As(err, &ce) && ce.Column < len(cols) {
-		return fmt.Errorf("anonymity: %s: row %d, column %q: code %d outside its dictionary of %d values",
-			t.Source, ce.Row+1, cols[ce.Column].Name, ce.Code, ce.Card)
-	}
-	return err
+	return s.Classes(t)
 }
 
 // histogram builds the Multiset of (class[i], values[i]) pairs over

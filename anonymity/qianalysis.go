@@ -24,6 +24,8 @@ type QIOptions struct {
 	// (the combinations whose first QI, in descending order of values, it
 	// is) is done.
 	Progress func(done, total int64)
+
+	work qiWork // zero: the defaults (tests set smaller ones)
 }
 
 // DefaultQIMaxSize is the combination size QISizeLimit never goes below.
@@ -69,6 +71,11 @@ type QIScore struct {
 	Separation float64
 	// Classes is the number of equivalence classes on the combination.
 	Classes int
+	// Bounded reports that Classes, Distinction and Separation are upper
+	// bounds, not exact figures: AnalyzeQI did not afford to compute them
+	// (see there). The combination tells apart at most that share of
+	// rows and of pairs of rows.
+	Bounded bool
 }
 
 // AnalyzeQI scores every non-empty combination of c's QIs (up to
@@ -76,7 +83,7 @@ type QIScore struct {
 // Motwani & Xu, "Efficient algorithms for masking and finding
 // quasi-identifiers" (2007), as ARX reports them, and ranks them most
 // identifying first: distinction descending, then separation descending,
-// then fewer QIs, then QI order. Every figure is exact.
+// then exact figures before bounds, then fewer QIs, then QI order.
 //
 // Rows are never rescanned: the items partitioned are c's classes,
 // weighted by their sizes. A combination's partition refines that of the
@@ -97,6 +104,26 @@ type QIScore struct {
 // combinations that split rows only partly); memory to the number of
 // classes times the number of QIs, per worker, plus the result.
 //
+// Every figure is exact when a walk's table has at most 65,536 items or
+// its combinations times its items are at most 2^24 (Adult's 8 or 9 QIs,
+// 100 QIs on 10,000 rows). Beyond, the walk of each first QI visits at most
+// twice its table's items besides computing that QI alone, depth first
+// (the combinations of the QIs of most values, usually the most
+// identifying, first); a combination it cannot afford is scored with
+// bounds and marked Bounded: Classes at most min(items, values of the QI
+// added) summed over the groups of its parent's partition, and pairs at
+// least those of each group's weight split evenly that many ways (C(w,2)
+// is convex); it and the combinations that add later QIs to it have at
+// most the classes and at least the pairs of the parent refined by all the
+// QIs from its last one on (a chain: computed exactly once per parent, in
+// one sort of each group on the packed codes, for the suffixes that pack
+// into 64 bits, within one more pass over the items; the combination of
+// the parent and the last QI so comes out exact). Bounds are then
+// tightened over the combinations scored: at most the classes of a
+// superset, at most a subset's times the values of the QI added, at
+// least the pairs of a superset; a combination of every QI, or with no
+// more classes than an exact subset, is exact.
+//
 // Figures count rows, not distinct subjects, even when c has subjects.
 // With 0 rows, both figures are 0; with 1 row, both are 1.
 func AnalyzeQI(ctx context.Context, c *Classes, opt QIOptions) ([]QIScore, error) {
@@ -112,7 +139,7 @@ func AnalyzeQI(ctx context.Context, c *Classes, opt QIOptions) ([]QIScore, error
 	if m == 0 {
 		return []QIScore{}, nil
 	}
-	scores, err := walkQI(ctx, c, limit, opt.Workers, opt.Progress)
+	scores, err := walkQI(ctx, c, limit, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +152,9 @@ type qiScored struct {
 	cols    []int
 	classes int64
 	pairs   uint64 // Σ_E C(|E|,2); |E| < 2^32 so no product overflows
+	// bounded: classes is an upper bound and pairs a lower bound, not
+	// exact figures.
+	bounded bool
 }
 
 // rankQI turns scores into QIScores, most identifying first.
@@ -132,7 +162,7 @@ func rankQI(c *Classes, scores []qiScored) []QIScore {
 	rows := c.Rows
 	out := make([]QIScore, len(scores))
 	for i, s := range scores {
-		q := QIScore{Classes: int(s.classes), Columns: make([]string, len(s.cols))}
+		q := QIScore{Classes: int(s.classes), Columns: make([]string, len(s.cols)), Bounded: s.bounded}
 		for k, j := range s.cols {
 			q.Columns[k] = c.QI[j]
 		}
@@ -157,6 +187,12 @@ func rankQI(c *Classes, scores []qiScored) []QIScore {
 		}
 		if d := cmp.Compare(y.Separation, x.Separation); d != 0 {
 			return d
+		}
+		if x.Bounded != y.Bounded {
+			if y.Bounded {
+				return -1 // exact first
+			}
+			return 1
 		}
 		if d := cmp.Compare(len(x.Columns), len(y.Columns)); d != 0 {
 			return d

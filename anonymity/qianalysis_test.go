@@ -21,15 +21,7 @@ func TestAnalyzeQIHand(t *testing.T) {
 	//   B: x(2) y(3) z -> 3; pairs 4 -> 11/15
 	//   A: a(3) b(3) -> 2; pairs 6 -> 9/15
 	//   C: 1(4) 2(2) -> 2; pairs 7 -> 8/15
-	tbl := &quasiid.Table{Source: "hand", Rows: 6, Columns: []*quasiid.Column{
-		kernColumn("A", quasiid.QuasiIdentifier, []string{"a", "a", "a", "b", "b", "b"}),
-		kernColumn("B", quasiid.QuasiIdentifier, []string{"x", "x", "y", "y", "y", "z"}),
-		kernColumn("C", quasiid.QuasiIdentifier, []string{"1", "2", "1", "1", "1", "2"}),
-	}}
-	c, err := Count(context.Background(), tbl, CountOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := qiCount(t, qiHandTable())
 	want := []struct {
 		cols    string
 		classes int
@@ -57,6 +49,34 @@ func TestAnalyzeQIHand(t *testing.T) {
 			}
 		}
 	}
+}
+
+// qiHandTable returns the six rows of TestAnalyzeQIHand on A, B, C.
+func qiHandTable() *quasiid.Table {
+	return &quasiid.Table{Source: "hand", Rows: 6, Columns: []*quasiid.Column{
+		kernColumn("A", quasiid.QuasiIdentifier, []string{"a", "a", "a", "b", "b", "b"}),
+		kernColumn("B", quasiid.QuasiIdentifier, []string{"x", "x", "y", "y", "y", "z"}),
+		kernColumn("C", quasiid.QuasiIdentifier, []string{"1", "2", "1", "1", "1", "2"}),
+	}}
+}
+
+// qiCount counts tbl's classes, failing t on error.
+func qiCount(t testing.TB, tbl *quasiid.Table) *Classes {
+	t.Helper()
+	c, err := Count(context.Background(), tbl, CountOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// qiNames returns q0, q1, …: the names of m QIs of qiRandomTable.
+func qiNames(m int) []string {
+	names := make([]string, m)
+	for j := range names {
+		names[j] = fmt.Sprint("q", j)
+	}
+	return names
 }
 
 // TestAnalyzeQIMatchesRows checks every score against classes counted on

@@ -2,6 +2,7 @@ package anonymity
 
 import (
 	"context"
+	"iter"
 	"slices"
 )
 
@@ -17,6 +18,19 @@ type qiPart struct {
 }
 
 func (p *qiPart) classes() int64 { return p.alone + int64(len(p.ends)) }
+
+// groups yields each group's index and items.
+func (p *qiPart) groups() iter.Seq2[int, []uint32] {
+	return func(yield func(int, []uint32) bool) {
+		lo := 0
+		for g, hi := range p.ends {
+			if !yield(g, p.items[lo:hi]) {
+				return
+			}
+			lo = hi
+		}
+	}
+}
 
 func (p *qiPart) pairs() uint64 {
 	s := p.alonePairs
@@ -38,29 +52,52 @@ type qiWalker struct {
 	parts  []qiPart // parts[d]: the partition of the current combination of d+1 columns
 	path   []int    // the current combination, as columns of u
 	scores []qiScored
+	top    qiScored // c's classes and pairs: bounds on every combination's
+
+	// budget is the item visits left to the walk of u before it bounds
+	// figures instead of computing them, unless unlimited (see qiWork).
+	work      qiWork
+	budget    int64
+	unlimited bool
+	// chains[d] bounds the combinations beyond parts[d−1] (parts[-1]:
+	// the root) that the walk bounds; gens[d] counts the refinements of
+	// that partition; chainBudget is the item visits left to them.
+	chains      []qiChain
+	gens        []uint64
+	chainBudget int64
+	keyed       []qiKeyed // buffers of sortKeyed
+	keyed2      []qiKeyed
+	packed      []uint64
 
 	// Per-group scratch, indexed by code: stamp marks the codes seen in
-	// the current group (epoch), cnt counts their items, pos is where
-	// the next one goes, gid the group they form.
-	stamp, cnt, pos, gid []uint32
-	seen                 []uint32
-	root                 []uint32 // 0, 1, …: the items of the root partition
-	copyCodes            [][]uint32
-	copyWeights          []int64 // the buffers of sortedQIUniverse
-	sum                  []int64 // per code: the weight of its items in the group (count)
-	epoch                uint32
+	// the current group (epoch), cnt counts their items, sum their
+	// weight, pos is where the next one goes.
+	stamp, cnt, pos []uint32
+	sum             []int64
+	seen            []uint32
+	root            []uint32 // 0, 1, …: the items of the root partition
+	copyCodes       [][]uint32
+	copyWeights     []int64 // the buffers of sortedQIUniverse
+	epoch           uint32
 }
 
-func newQIWalker(ctx context.Context, limit int) *qiWalker {
-	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit)}
+func newQIWalker(ctx context.Context, limit int, top qiScored, work qiWork) *qiWalker {
+	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit), top: top, work: work,
+		chains: make([]qiChain, limit), gens: make([]uint64, limit+1)}
 }
 
-// use makes w walk u next, with w's buffers.
+// use makes w walk u next (a copy sorted on its first column, in w's
+// buffers) with its budget.
 func (w *qiWalker) use(u *qiUniverse) {
-	w.u, w.scores = u, nil
+	n := int64(u.len())
+	combos := qiTreeSize(len(u.cols)-1, w.limit-1)
+	w.unlimited = n <= w.work.exactItems || combos <= w.work.exactWork/max(n, 1)
+	w.budget = w.work.perItem * n
+	w.chainBudget = n
+	w.u, w.scores = w.sorted(u), nil
 	if d := int(slices.Max(u.cards)); d > len(w.stamp) {
-		w.stamp, w.cnt, w.pos, w.gid = make([]uint32, d), make([]uint32, d), make([]uint32, d), make([]uint32, d)
-		w.sum = nil
+		w.stamp, w.cnt, w.pos = make([]uint32, d), make([]uint32, d), make([]uint32, d)
+		w.sum = make([]int64, d)
 		w.epoch = 0
 	}
 }
@@ -109,18 +146,24 @@ func (w *qiWalker) child(p *qiPart, d, k int) error {
 	}
 	w.path = append(w.path, k)
 	defer func() { w.path = w.path[:len(w.path)-1] }()
+	if !w.afford(p, d) {
+		w.bound(p, d, k)
+		return nil
+	}
 	if d+1 == w.limit || k+1 == len(w.u.cols) {
 		// A leaf: only its figures are needed.
-		w.score(w.count(p, k))
+		classes, pairs := w.count(p, k)
+		w.score(classes, pairs, false)
 		return nil
 	}
 	q := &w.parts[d]
 	w.refine(p, k, q)
-	w.score(q.classes(), q.pairs())
+	w.gens[d+1]++
+	w.score(q.classes(), q.pairs(), false)
 	if len(q.ends) == 0 {
 		// Nothing left to tell apart: every larger combination has
 		// the same classes and pairs.
-		w.same(q.classes(), q.pairs(), k+1)
+		w.same(q.classes(), q.pairs(), false, k+1)
 		return nil
 	}
 	for j := k + 1; j < len(w.u.cols); j++ {
@@ -133,25 +176,72 @@ func (w *qiWalker) child(p *qiPart, d, k int) error {
 
 // same scores every combination that adds columns from from on to the
 // current path (up to w.limit columns) with the given figures.
-func (w *qiWalker) same(classes int64, pairs uint64, from int) {
+func (w *qiWalker) same(classes int64, pairs uint64, bounded bool, from int) {
 	if len(w.path) == w.limit {
 		return
 	}
 	for j := from; j < len(w.u.cols); j++ {
 		w.path = append(w.path, j)
-		w.score(classes, pairs)
-		w.same(classes, pairs, j+1)
+		w.score(classes, pairs, bounded)
+		w.same(classes, pairs, bounded, j+1)
 		w.path = w.path[:len(w.path)-1]
 	}
 }
 
-func (w *qiWalker) score(classes int64, pairs uint64) {
+func (w *qiWalker) score(classes int64, pairs uint64, bounded bool) {
 	cols := make([]int, len(w.path))
 	for i, k := range w.path {
 		cols[i] = w.u.cols[k]
 	}
 	slices.Sort(cols)
-	w.scores = append(w.scores, qiScored{cols: cols, classes: classes, pairs: pairs})
+	w.scores = append(w.scores, qiScored{cols: cols, classes: classes, pairs: pairs, bounded: bounded})
+}
+
+// afford reports whether the combination refining p (of d columns) is
+// computed: always for a single QI (d = 0) and when the walk is unlimited,
+// else when visiting p's items fits in what is left of the budget, which
+// they then take.
+func (w *qiWalker) afford(p *qiPart, d int) bool {
+	cost := int64(len(p.items))
+	switch {
+	case w.unlimited || d == 0:
+		return true
+	case cost <= w.budget:
+		w.budget -= cost
+		return true
+	}
+	return false
+}
+
+// bound scores the combination path (p's columns and k) and those that
+// add columns after k with bounds: the figures of p's chain from k (exact
+// when k is the last column), and for path itself those of boundOf.
+func (w *qiWalker) bound(p *qiPart, d, k int) {
+	classes, pairs, ok := w.chainBound(p, d, k)
+	if ok && k == len(w.u.cols)-1 {
+		w.score(classes, pairs, false)
+		return
+	}
+	c, s := w.boundOf(p, k)
+	w.score(min(classes, c), max(pairs, s), true)
+	w.same(classes, pairs, true, k+1)
+}
+
+// boundOf returns an upper bound on the classes and a lower bound on the
+// pairs of the refinement of p by column k from p's groups alone: a group
+// of n items and weight W splits into at most d = min(n, values of k)
+// classes, which hold at least the pairs of W split evenly d ways (C(w,2)
+// is convex).
+func (w *qiWalker) boundOf(p *qiPart, k int) (classes int64, pairs uint64) {
+	card := max(int64(w.u.cards[k]), 1)
+	classes, pairs = p.alone, p.alonePairs
+	for g, grp := range p.groups() {
+		d := min(int64(len(grp)), card)
+		q, r := p.weights[g]/d, p.weights[g]%d
+		classes += d
+		pairs += uint64(r)*pairsOf(q+1) + uint64(d-r)*pairsOf(q)
+	}
+	return classes, pairs
 }
 
 // refine splits each group of p by column k into q, setting apart the
@@ -165,10 +255,7 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 		q.weights = make([]int64, 0, len(p.items)/4+1)
 	}
 	q.items, q.ends, q.weights = q.items[:0], q.ends[:0], q.weights[:0]
-	lo := 0
-	for g, hi := range p.ends {
-		grp := p.items[lo:hi]
-		lo = hi
+	for g, grp := range p.groups() {
 		if len(grp) == 2 {
 			a, b := grp[0], grp[1]
 			if col[a] == col[b] {
@@ -185,18 +272,7 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 			w.refineSmall(grp, col, q)
 			continue
 		}
-		w.nextEpoch()
-		seen := w.seen[:0]
-		for _, it := range grp {
-			c := col[it]
-			if w.stamp[c] != w.epoch {
-				w.stamp[c] = w.epoch
-				w.cnt[c] = 0
-				seen = append(seen, c)
-			}
-			w.cnt[c]++
-		}
-		w.seen = seen
+		seen := w.tally(grp, col)
 		if len(seen) == 1 {
 			q.items = append(q.items, grp...)
 			q.ends = append(q.ends, len(q.items))
@@ -208,9 +284,8 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 			if n := w.cnt[c]; n > 1 {
 				w.pos[c] = uint32(at)
 				at += int(n)
-				w.gid[c] = uint32(len(q.ends))
 				q.ends = append(q.ends, at)
-				q.weights = append(q.weights, 0)
+				q.weights = append(q.weights, w.sum[c])
 			}
 		}
 		q.items = slices.Grow(q.items, at-len(q.items))[:at]
@@ -223,7 +298,6 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 			}
 			q.items[w.pos[c]] = it
 			w.pos[c]++
-			q.weights[w.gid[c]] += wt[it]
 		}
 	}
 }
@@ -233,13 +307,7 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 func (w *qiWalker) count(p *qiPart, k int) (classes int64, pairs uint64) {
 	col, wt := w.u.codes[k], w.u.weights
 	classes, pairs = p.alone, p.alonePairs
-	if len(w.sum) < len(w.stamp) {
-		w.sum = make([]int64, len(w.stamp))
-	}
-	lo := 0
-	for g, hi := range p.ends {
-		grp := p.items[lo:hi]
-		lo = hi
+	for g, grp := range p.groups() {
 		if len(grp) == 2 {
 			a, b := grp[0], grp[1]
 			if col[a] == col[b] {
@@ -265,24 +333,34 @@ func (w *qiWalker) count(p *qiPart, k int) (classes int64, pairs uint64) {
 			}
 			continue
 		}
-		w.nextEpoch()
-		seen := w.seen[:0]
-		for _, it := range grp {
-			c := col[it]
-			if w.stamp[c] != w.epoch {
-				w.stamp[c] = w.epoch
-				w.sum[c] = 0
-				seen = append(seen, c)
-			}
-			w.sum[c] += wt[it]
-		}
-		w.seen = seen
+		seen := w.tally(grp, col)
 		classes += int64(len(seen))
 		for _, c := range seen {
 			pairs += pairsOf(w.sum[c])
 		}
 	}
 	return classes, pairs
+}
+
+// tally returns the distinct codes in col of the items of grp, in order
+// of first appearance, and sets w.cnt and w.sum of each to the number and
+// the total weight of its items.
+func (w *qiWalker) tally(grp, col []uint32) []uint32 {
+	wt := w.u.weights
+	w.nextEpoch()
+	seen := w.seen[:0]
+	for _, it := range grp {
+		c := col[it]
+		if w.stamp[c] != w.epoch {
+			w.stamp[c] = w.epoch
+			w.cnt[c], w.sum[c] = 0, 0
+			seen = append(seen, c)
+		}
+		w.cnt[c]++
+		w.sum[c] += wt[it]
+	}
+	w.seen = seen
+	return seen
 }
 
 // smallGroup is the largest group refined by sorting its few codes

@@ -126,14 +126,7 @@ func TestAnalyzeQIReference(t *testing.T) {
 		n := []int{0, 1, 2, 3, 17, 60, 300}[trial%7]
 		m := 1 + r.IntN(7)
 		tbl, rows := qiRandomTable(r, n, m)
-		names := make([]string, m)
-		for j := range names {
-			names[j] = fmt.Sprint("q", j)
-		}
-		c, err := Count(context.Background(), tbl, CountOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		names, c := qiNames(m), qiCount(t, tbl)
 		for _, limit := range []int{m, 1 + r.IntN(m)} {
 			want := qiReference(names, rows, limit)
 			for _, workers := range []int{1, 2} {

@@ -23,6 +23,21 @@ type qiUniverse struct {
 
 func (u *qiUniverse) len() int { return len(u.weights) }
 
+// qiWork bounds the work of the walk of a universe of n items, in item
+// visits: when n ≤ exactItems or its combinations number at most
+// exactWork / n, every figure is computed (so small tables get every
+// figure exact); beyond, the walk visits at most perItem × n items besides
+// the single QI it starts with, and the combinations it cannot afford get
+// bounds. Its zero value means the defaults.
+type qiWork struct{ exactItems, exactWork, perItem int64 }
+
+func (q qiWork) orDefaults() qiWork {
+	if q == (qiWork{}) {
+		return qiWork{exactItems: 1 << 16, exactWork: 1 << 24, perItem: 2}
+	}
+	return q
+}
+
 // qiCopyBudget bounds the codes (columns × items) of the copy of a
 // universe sorted on its first column; a larger universe is walked through
 // an index (the same figures, with less local memory access).
@@ -34,7 +49,7 @@ const qiCopyBudget = 1 << 27
 // …: c's classes grouped on those columns when that halves the items of
 // the universe before (a smaller table with the same partitions), else the
 // universe before, seen from column k. Up to workers (0: GOMAXPROCS) universes are walked at once.
-func walkQI(ctx context.Context, c *Classes, limit, workers int, progress func(done, total int64)) ([]qiScored, error) {
+func walkQI(ctx context.Context, c *Classes, limit int, opt QIOptions) ([]qiScored, error) {
 	m := len(c.QI)
 	order := make([]int, m)
 	for j := range order {
@@ -46,6 +61,11 @@ func walkQI(ctx context.Context, c *Classes, limit, workers int, progress func(d
 	for k, j := range order {
 		u.codes[k], u.cards[k] = c.Codes[j], card(j)
 	}
+	top := qiScored{classes: int64(len(c.Sizes))}
+	for _, x := range c.Sizes {
+		top.pairs += pairsOf(x)
+	}
+	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -57,15 +77,15 @@ func walkQI(ctx context.Context, c *Classes, limit, workers int, progress func(d
 		u *qiUniverse
 	}
 	next := make(chan task)
-	report := qiProgress(m, limit, progress)
+	report := qiProgress(m, limit, opt.Progress)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newQIWalker(ctx, limit)
+			w := newQIWalker(ctx, limit, top, opt.work.orDefaults())
 			for t := range next {
-				w.use(w.sorted(t.u))
+				w.use(t.u)
 				out[t.k], errs[t.k] = w.run()
 				report(t.k)
 			}
@@ -92,6 +112,7 @@ func walkQI(ctx context.Context, c *Classes, limit, workers int, progress func(d
 		}
 		all = append(all, out[k]...)
 	}
+	tightenQI(all, top, c)
 	return all, nil
 }
 
@@ -106,11 +127,7 @@ func qiProgress(m, limit int, progress func(done, total int64)) func(k int) {
 	share := make([]int64, m)
 	var total int64
 	for k := range m {
-		c := int64(1) // C(m−k−1, 0)
-		for s := 0; s < limit && s <= m-k-1; s++ {
-			share[k] += c
-			c = c * int64(m-k-1-s) / int64(s+1)
-		}
+		share[k] = qiTreeSize(m-k-1, limit-1)
 		total += share[k]
 	}
 	var mu sync.Mutex
@@ -121,6 +138,18 @@ func qiProgress(m, limit int, progress func(done, total int64)) func(k int) {
 		done += share[k]
 		progress(done, total)
 	}
+}
+
+// qiTreeSize returns the number of combinations of a QI with at most
+// extra of the rest QIs after it: Σ_{s ≤ extra} C(rest, s).
+func qiTreeSize(rest, extra int) int64 {
+	var n int64
+	c := int64(1) // C(rest, 0)
+	for s := 0; s <= extra && s <= rest; s++ {
+		n += c
+		c = c * int64(rest-s) / int64(s+1)
+	}
+	return n
 }
 
 // next returns the universe of u's columns but the first: u's items
@@ -166,9 +195,12 @@ func (w *qiWalker) sorted(u *qiUniverse) *qiUniverse {
 	if cap(w.root) < n {
 		w.root = make([]uint32, n)
 	}
-	perm := w.root[:n] // run sets the root partition afresh
+	// dest[i]: where item i goes. Items are scattered, not gathered: the
+	// reads run in order and each code's writes fill one run, so the
+	// lines being written stay in cache (a gather reads at random).
+	dest := w.root[:n] // run sets the root partition afresh
 	for i, c := range u.codes[0] {
-		perm[start[c]] = uint32(i)
+		dest[i] = start[c]
 		start[c]++
 	}
 	if cap(w.copyWeights) < n {
@@ -178,16 +210,16 @@ func (w *qiWalker) sorted(u *qiUniverse) *qiUniverse {
 		w.copyCodes = append(w.copyCodes, nil)
 	}
 	s := &qiUniverse{cols: u.cols, cards: u.cards, codes: make([][]uint32, len(u.cols)), weights: w.copyWeights[:n]}
-	for i, p := range perm {
-		s.weights[i] = u.weights[p]
+	for i, d := range dest {
+		s.weights[d] = u.weights[i]
 	}
 	for k, col := range u.codes {
 		if cap(w.copyCodes[k]) < n {
 			w.copyCodes[k] = make([]uint32, n)
 		}
 		dst := w.copyCodes[k][:n]
-		for i, p := range perm {
-			dst[i] = col[p]
+		for i, d := range dest {
+			dst[d] = col[i]
 		}
 		s.codes[k] = dst
 	}

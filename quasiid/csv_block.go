@@ -2,7 +2,6 @@ package quasiid
 
 import (
 	"bytes"
-	"unicode/utf8"
 )
 
 // csvBlock is a run of whole CSV records: it starts at the start of a
@@ -64,6 +63,8 @@ type csvFields struct {
 	max    int // the longest field in bytes as it is in the file (fieldBound)
 	fields [][]byte
 	quoted [][]byte // scratch for unquoted copies of quoted fields
+	delims uint64   // the delimiter in each byte
+	bounds []uint32 // the field bounds of a batch of records (split)
 	lines  int      // newlines passed
 	// blank lines: before the first record, between records, and after
 	// the last
@@ -71,46 +72,8 @@ type csvFields struct {
 }
 
 func newCSVFields(delim byte, ncol int, max int64) *csvFields {
-	return &csvFields{delim: delim, ncol: ncol, max: int(min(max, 1<<40)), fields: make([][]byte, ncol), quoted: make([][]byte, ncol)}
-}
-
-// each calls fn with the fields of every record of data, which must be
-// valid UTF-8; it reports false if a record cannot be split simply (see
-// csvFields), leaving the counts undefined.
-func (p *csvFields) each(data []byte, fn func(fields [][]byte)) bool {
-	if !utf8.Valid(data) {
-		return false
-	}
-	p.lines, p.lead, p.inner, p.trail = 0, 0, 0, 0
-	rows := 0
-	pos := 0
-	for pos < len(data) {
-		// Blank lines (and a lone \r at the end of the input).
-		if b := data[pos]; b == '\n' || (b == '\r' && (pos+1 == len(data) || data[pos+1] == '\n')) {
-			if b == '\r' {
-				pos++
-			}
-			if pos < len(data) {
-				pos++
-				p.lines++
-				p.trail++
-			}
-			continue
-		}
-		if rows == 0 {
-			p.lead = p.trail
-		} else {
-			p.inner += p.trail
-		}
-		p.trail = 0
-		var ok bool
-		if pos, ok = p.record(data, pos); !ok {
-			return false
-		}
-		rows++
-		fn(p.fields)
-	}
-	return true
+	return &csvFields{delim: delim, ncol: ncol, max: int(min(max, 1<<40)), fields: make([][]byte, ncol), quoted: make([][]byte, ncol),
+		delims: uint64(delim) * 0x0101010101010101}
 }
 
 // record splits the record starting at data[pos] into p.fields and
@@ -208,70 +171,4 @@ func (p *csvFields) record(data []byte, pos int) (int, bool) {
 			return min(pos, len(data)), f+1 == p.ncol
 		}
 	}
-}
-
-// shortCodes caches the codes of fields of at most 7 bytes, each packed
-// with its length into a uint64, in an open-addressing table: for the
-// few short values of a typical quasi-identifier it is several times
-// faster than a map lookup by string.
-type shortCodes struct {
-	keys  []uint64 // 0 marks an empty slot; a packed key is never 0
-	codes []uint32
-	n     int
-}
-
-// packShort packs b, if at most 7 bytes long, with its length + 1 in the
-// top byte.
-func packShort(b []byte) (uint64, bool) {
-	if len(b) > 7 {
-		return 0, false
-	}
-	k := uint64(len(b)+1) << 56
-	for i, c := range b {
-		k |= uint64(c) << (8 * i)
-	}
-	return k, true
-}
-
-// slot returns the slot of key k: where it is, or the empty slot where
-// it would go.
-func (s *shortCodes) slot(k uint64) int {
-	mask := uint64(len(s.keys) - 1)
-	i := (k * 0x9e3779b97f4a7c15) >> 40 & mask
-	for s.keys[i] != 0 && s.keys[i] != k {
-		i = (i + 1) & mask
-	}
-	return int(i)
-}
-
-// get returns the code of key k.
-func (s *shortCodes) get(k uint64) (uint32, bool) {
-	if s.n == 0 {
-		return 0, false
-	}
-	i := s.slot(k)
-	return s.codes[i], s.keys[i] == k
-}
-
-// put records the code of key k, which is not in the table.
-func (s *shortCodes) put(k uint64, code uint32) {
-	if 2*(s.n+1) > len(s.keys) {
-		old, oldCodes := s.keys, s.codes
-		s.keys, s.codes = make([]uint64, max(64, 2*len(old))), make([]uint32, max(64, 2*len(old)))
-		s.n = 0
-		for i, k := range old {
-			if k != 0 {
-				s.put(k, oldCodes[i])
-			}
-		}
-	}
-	i := s.slot(k)
-	s.keys[i], s.codes[i] = k, code
-	s.n++
-}
-
-// clear empties the table.
-func (s *shortCodes) clear() {
-	clear(s.keys)
-	s.n = 0
 }

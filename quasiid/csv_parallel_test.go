@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // randomCSV returns a CSV text of rows rows and ncol columns whose fields
@@ -94,18 +95,36 @@ func referenceCodes(t *testing.T, data string, cols []int) (codes [][]uint32, va
 	}
 }
 
-// checkParallelCSV encodes data through the fast path and compares it
-// with encoding/csv.
+// checkParallelCSV encodes data through the fast path, in blocks of the
+// usual size and in blocks of 64 bytes, and compares it with encoding/csv.
 func checkParallelCSV(t *testing.T, data string, cols []int) {
 	t.Helper()
-	src, err := Read("p.csv", strings.NewReader(data), ReadOptions{Delimiter: ','})
+	checkParallelCSVBlocks(t, data, cols, 0)
+	checkParallelCSVBlocks(t, data, cols, 64)
+}
+
+// openCSVBlocks reads data as comma-separated CSV named name, to be read
+// by the fast path in blocks of block bytes (0: the usual size).
+func openCSVBlocks(t *testing.T, name, data string, block int) *Source {
+	t.Helper()
+	src, err := Read(name, strings.NewReader(data), ReadOptions{Delimiter: ','})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer src.Close()
-	if c := src.rr.(*csvReader); c.raw == nil {
+	c := src.rr.(*csvReader)
+	if c.raw == nil {
 		t.Fatal("the fast path is not taken")
 	}
+	c.blockSize = block
+	return src
+}
+
+// checkParallelCSVBlocks is checkParallelCSV with blocks of block bytes
+// (0: the usual size).
+func checkParallelCSVBlocks(t *testing.T, data string, cols []int, block int) {
+	t.Helper()
+	src := openCSVBlocks(t, "p.csv", data, block)
+	defer src.Close()
 	names := src.Columns()
 	var spec Spec
 	for _, c := range cols {
@@ -159,7 +178,7 @@ func TestRecordEnd(t *testing.T) {
 
 // FuzzParallelCSV compares the fast path with encoding/csv on arbitrary
 // input: where encoding/csv reads it, codes must be equal; where it
-// fails, Encode must fail too.
+// fails, or the text is not UTF-8, Encode must fail too.
 func FuzzParallelCSV(f *testing.F) {
 	f.Add("a,b\n1,\"x\ny\"\n\n2,\"\"\"\"\r\n")
 	f.Add("a,b\r\n1,2\r\n3,4")
@@ -168,7 +187,9 @@ func FuzzParallelCSV(f *testing.F) {
 		data := "h1,h2\n" + body
 		r := csv.NewReader(strings.NewReader(data))
 		r.FieldsPerRecord = 2
-		if _, err := r.ReadAll(); err != nil {
+		// encoding/csv does not check UTF-8; this package rejects text
+		// that is not, in any field.
+		if _, err := r.ReadAll(); err != nil || !utf8.ValidString(data) {
 			src, err := Read("f.csv", bytes.NewReader([]byte(data)), ReadOptions{Delimiter: ','})
 			if err != nil {
 				return

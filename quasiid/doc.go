@@ -40,10 +40,16 @@
 // file in blocks of whole records split and coded by parallel workers and
 // merged in order. Codes and dictionaries are those of a sequential read
 // (dense, in order of first appearance), and errors name the same row,
-// line and column.
+// line and column. [EncodeChunks] hands a CSV file's rows over in chunks
+// as they are merged, its memory bounded by a few blocks and one chunk
+// whatever the length of the file; Encode is the same path keeping every
+// row.
 //
 // Bad input gives an [*InputError] naming the file, the 1-based data row,
-// the line where that row starts (CSV) and the column.
+// the line where that row starts (CSV) and the column, and wrapping its
+// cause, if any. An error found after encoding, which the encoded table
+// knows by row only (a bad weight, a bad duration), gets its line from
+// [Source.Locate].
 //
 // # Writing
 //

@@ -133,23 +133,7 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 			return nil, err
 		}
 	}
-	rows, err := eachBatch(ctx, src.name, rr, func(rec arrow.Record, before int64) error {
-		lines := lineFunc(rr)
-		for _, e := range encs {
-			if err := e.encodeGuarded(rec.Column(e.field), before, lines); err != nil {
-				return err
-			}
-		}
-		if opt.Progress != nil {
-			opt.Progress(before + rec.NumRows())
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	t.Rows = int(rows)
-	return t, nil
+	return encodeRecords(ctx, src.name, rr, t, encs, opt, nil)
 }
 
 // newEncoders checks spec and opt against src and returns the empty Table
@@ -216,7 +200,7 @@ func (e *columnEncoder) encodeGuarded(arr arrow.Array, base int64, lines func(in
 		return nil
 	})
 	if err != nil {
-		return &InputError{File: e.file, Row: base + 1, Column: e.col.Name, Msg: "in the batch starting at this row: " + err.Error()}
+		return &InputError{File: e.file, Row: base + 1, Column: e.col.Name, Msg: "in the batch starting at this row", Err: err}
 	}
 	return inner
 }

@@ -6,8 +6,8 @@ import (
 
 // encodeCSV is Encode for a CSV source: it encodes the fields of each row
 // straight from the parser, without building Arrow arrays, in batches of
-// c.batch rows for cancellation and progress. Errors and results are those
-// of the Arrow path.
+// c.batch rows for cancellation and progress, handing them to c.sink in
+// chunks. Errors and results are those of the Arrow path.
 func encodeCSV(ctx context.Context, c *csvReader, t *Table, encs []*columnEncoder, opt EncodeOptions) (*Table, error) {
 	for {
 		if err := ctx.Err(); err != nil {
@@ -15,20 +15,14 @@ func encodeCSV(ctx context.Context, c *csvReader, t *Table, encs []*columnEncode
 		}
 		n := 0
 		for n < c.batch {
-			rec := c.readRow()
-			if rec == nil {
+			more, err := c.encodeRow(t, encs)
+			if err != nil {
+				return nil, err
+			}
+			if !more {
 				break
 			}
-			for _, e := range encs {
-				v := rec[e.field]
-				if err := e.encodeText(v, c.isNull(v), c.rows, c.line); err != nil {
-					return nil, err
-				}
-			}
 			n++
-		}
-		if c.err != nil {
-			return nil, c.err
 		}
 		if n > 0 && opt.Progress != nil {
 			opt.Progress(c.rows)
@@ -37,8 +31,28 @@ func encodeCSV(ctx context.Context, c *csvReader, t *Table, encs []*columnEncode
 			break
 		}
 	}
+	if err := c.sink.flush(t, c.rows, true); err != nil {
+		return nil, err
+	}
 	t.Rows = int(c.rows)
 	return t, nil
+}
+
+// encodeRow reads the next row with encoding/csv and encodes it, handing
+// a full chunk to c.sink; it reports false at the end of the input, and
+// errors of reading, encoding and the sink.
+func (c *csvReader) encodeRow(t *Table, encs []*columnEncoder) (bool, error) {
+	rec := c.readRow()
+	if rec == nil {
+		return false, c.err
+	}
+	for _, e := range encs {
+		v := rec[e.field]
+		if err := e.encodeText(v, c.isNull(v), c.rows, c.line); err != nil {
+			return false, err
+		}
+	}
+	return true, c.sink.flush(t, c.rows, false)
 }
 
 // encodeText appends one text value (null if null) of data row row

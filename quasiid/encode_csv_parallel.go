@@ -22,7 +22,7 @@ const csvBlockSize = 2 << 20
 // maxLocalDict bounds a worker's dictionary of one column: past it the
 // worker starts afresh, so that a column of unique values is not held
 // once per worker.
-const maxLocalDict = 1 << 16
+const maxLocalDict = 1 << 14
 
 // encodeCSVParallel is Encode for a CSV source whose header was read from
 // the buffer (c.raw is set): the input is cut into blocks of whole
@@ -49,35 +49,67 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	nw := max(1, runtime.GOMAXPROCS(0))
-	blocks := make(chan *csvBlock, nw)
-	results := make(chan *csvResult, nw)
+	m := &csvMerge{ctx: ctx, c: c, t: t, encs: encs, workers: make([]*csvWorker, nw), line: int64(bytes.Count(c.head, []byte{'\n'}))}
+	m.l2g = make([][][]uint32, nw)
+	for w := range m.workers {
+		m.workers[w] = newCSVWorker(w, c, encs)
+		m.l2g[w] = make([][]uint32, len(encs))
+	}
 	credit := make(chan struct{}, 2*nw+2) // blocks in flight
-	var readErr error
+	results, readErr := c.parseBlocks(ctx, m.workers, credit)
+	if err := m.run(results, credit, cancel, opt); err != nil {
+		return nil, err
+	}
+	if err := *readErr; err != nil {
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	if opt.Progress != nil && m.rows > m.reported {
+		opt.Progress(m.rows)
+	}
+	if err := c.sink.flush(t, m.rows, true); err != nil {
+		return nil, err
+	}
+	c.rows, c.blank, c.done = m.rows, m.blank, true
+	t.Rows = int(m.rows)
+	return t, nil
+}
+
+// parseBlocks starts the goroutines of the fast path: one cuts the input
+// into blocks (readBlocks), taking a credit for each, and the workers
+// parse them. The results come in any order; the channel is closed when
+// every goroutine is done, and the reading error is then set.
+func (c *csvReader) parseBlocks(ctx context.Context, workers []*csvWorker, credit chan struct{}) (<-chan *csvResult, *error) {
+	blocks := make(chan *csvBlock, len(workers))
+	results := make(chan *csvResult, len(workers))
+	readErr := new(error)
 	go func() {
 		defer close(blocks)
-		readErr = c.readBlocks(ctx, blocks, credit)
+		*readErr = c.readBlocks(ctx, blocks, credit)
 	}()
-	workers := make([]*csvWorker, nw)
 	var wg sync.WaitGroup
-	for w := range workers {
-		workers[w] = newCSVWorker(w, c, encs)
+	for _, w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := range blocks {
-				results <- workers[w].parse(b)
+				results <- w.parse(b)
 			}
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
-	m := &csvMerge{ctx: ctx, c: c, t: t, encs: encs, workers: workers, line: int64(bytes.Count(c.head, []byte{'\n'}))}
-	m.l2g = make([][][]uint32, nw)
-	for w := range m.l2g {
-		m.l2g[w] = make([][]uint32, len(encs))
-	}
+	return results, readErr
+}
+
+// run merges the results in block order, handing chunks to the sink and
+// reporting progress per batch of rows, as encodeCSV does, until results
+// is closed. On an error it cancels the other goroutines and drains
+// results, returning a credit for each.
+func (m *csvMerge) run(results <-chan *csvResult, credit chan struct{}, cancel func(), opt EncodeOptions) error {
 	pending := map[int]*csvResult{}
 	var err error
-	var reported int64 // progress is reported per batch of rows, as encodeCSV does
 	for r := range results {
 		if err != nil {
 			<-credit
@@ -91,8 +123,11 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 			}
 			delete(pending, m.seq)
 			m.seq++
-			if err = ctx.Err(); err == nil {
+			if err = m.ctx.Err(); err == nil {
 				err = m.merge(r)
+			}
+			if err == nil {
+				err = m.c.sink.flush(m.t, m.rows, false)
 			}
 			recycle(r)
 			<-credit
@@ -100,27 +135,13 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 				cancel()
 				break
 			}
-			for opt.Progress != nil && reported+int64(c.batch) <= m.rows {
-				reported += int64(c.batch)
-				opt.Progress(reported)
+			for opt.Progress != nil && m.reported+int64(m.c.batch) <= m.rows {
+				m.reported += int64(m.c.batch)
+				opt.Progress(m.reported)
 			}
 		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	if readErr != nil {
-		if errors.Is(readErr, context.Canceled) && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, readErr
-	}
-	if opt.Progress != nil && m.rows > reported {
-		opt.Progress(m.rows)
-	}
-	c.rows, c.blank, c.done = m.rows, m.blank, true
-	t.Rows = int(m.rows)
-	return t, nil
+	return err
 }
 
 // blockBuffers and codeBuffers recycle the blocks' bytes and codes once
@@ -228,132 +249,6 @@ type csvResult struct {
 	reset              []bool     // per column: the worker's dictionary started afresh
 }
 
-// csvWorker splits blocks into fields and codes them in dictionaries of
-// its own.
-type csvWorker struct {
-	id     int
-	c      *csvReader
-	encs   []*columnEncoder
-	split  *csvFields
-	dicts  []*Dictionary
-	short  []shortCodes // per column: codes of short fields in dicts
-	last   [][]byte     // per column: the last longer field, and its code
-	lastC  []uint32
-	times  []timeParser
-	nulls  map[string]struct{}
-	fields []int // the field of each column
-}
-
-func newCSVWorker(id int, c *csvReader, encs []*columnEncoder) *csvWorker {
-	w := &csvWorker{id: id, c: c, encs: encs, split: newCSVFields(byte(c.delim), len(c.header), c.maxField),
-		dicts: make([]*Dictionary, len(encs)), short: make([]shortCodes, len(encs)),
-		last: make([][]byte, len(encs)), lastC: make([]uint32, len(encs)), times: make([]timeParser, len(encs)), nulls: c.nulls,
-		fields: make([]int, len(encs))}
-	for k, e := range encs {
-		w.dicts[k] = NewDictionary()
-		w.fields[k] = e.field
-	}
-	return w
-}
-
-// parse codes the rows of b; on a block it cannot split simply it leaves
-// its dictionaries as they were and marks the result slow.
-func (w *csvWorker) parse(b *csvBlock) *csvResult {
-	if b.rest {
-		return &csvResult{block: b, worker: w.id, slow: true}
-	}
-	r := &csvResult{block: b, worker: w.id, codes: make([][]uint32, len(w.encs)), fresh: make([][]string, len(w.encs)),
-		null: make([]int, len(w.encs)), reset: make([]bool, len(w.encs))}
-	start := make([]int, len(w.encs))
-	nullBefore := make([]uint32, len(w.encs))
-	for k, d := range w.dicts {
-		if d.Len() > maxLocalDict {
-			d = NewDictionary()
-			w.dicts[k] = d
-			w.short[k].clear()
-			w.last[k] = nil
-			r.reset[k] = true
-		}
-		start[k], nullBefore[k] = d.Len(), d.null
-	}
-	rowsGuess := len(b.data)/64 + 1
-	for k, e := range w.encs {
-		if e.col.Role == Time {
-			r.times = make([][]int64, len(w.encs))
-			r.valid = make([][]bool, len(w.encs))
-		} else {
-			r.codes[k] = codeBuffer(rowsGuess)
-		}
-	}
-	bad := false
-	ok := w.split.each(b.data, func(fields [][]byte) {
-		if bad {
-			return
-		}
-		for k, f := range w.fields {
-			v := fields[f]
-			_, null := w.nulls[string(v)]
-			if w.encs[k].col.Role == Time {
-				// An empty cell is no time (skipped by its user). Text
-				// with an offset, or offsetless text read as UTC, is coded
-				// here; integers (whose unit may be detected from the
-				// column's first one) and offsetless times in a zone (with
-				// DST gaps and repeats counted) go to the sequential
-				// reader (timeReader), as does anything that is no time.
-				var sec int64
-				null = null || len(v) == 0
-				if !null {
-					var offsetless, ok bool
-					sec, offsetless, ok = w.times[k].parse(string(v))
-					if !ok || (offsetless && w.encs[k].times.zone != nil) {
-						bad = true
-						return
-					}
-				}
-				r.times[k] = append(r.times[k], sec)
-				r.valid[k] = append(r.valid[k], !null)
-				continue
-			}
-			d := w.dicts[k]
-			var code uint32
-			if null {
-				code = d.NullCode()
-			} else if key, ok := packShort(v); ok {
-				var found bool
-				if code, found = w.short[k].get(key); !found {
-					code = d.codeBytes(v)
-					w.short[k].put(key, code)
-				}
-			} else if w.last[k] != nil && bytes.Equal(v, w.last[k]) {
-				code = w.lastC[k] // runs of one account, one id
-			} else {
-				code = d.codeBytes(v)
-				w.last[k], w.lastC[k] = append(w.last[k][:0], v...), code
-			}
-			r.codes[k] = append(r.codes[k], code)
-		}
-		r.rows++
-	})
-	if !ok || bad {
-		for k, d := range w.dicts {
-			d.truncate(start[k], nullBefore[k])
-			w.short[k].clear()
-			w.last[k] = nil
-		}
-		r.slow, r.codes, r.times, r.valid = true, nil, nil, nil
-		return r
-	}
-	for k, d := range w.dicts {
-		r.fresh[k] = d.values[start[k]:d.Len()]
-		r.null[k] = -1
-		if d.null != nullBefore[k] {
-			r.null[k] = int(d.null) - start[k]
-		}
-	}
-	r.lines, r.lead, r.inner, r.trail = w.split.lines, w.split.lead, w.split.inner, w.split.trail
-	return r
-}
-
 // csvMerge merges the workers' results in block order.
 type csvMerge struct {
 	ctx     context.Context
@@ -367,6 +262,8 @@ type csvMerge struct {
 	line    int64 // newlines before the next block
 	blank   int64
 	trail   int64 // blank lines after the last row so far
+	// rows reported to EncodeOptions.Progress so far
+	reported int64
 }
 
 // merge appends the codes of block result r to the table.
@@ -419,7 +316,9 @@ func (m *csvMerge) merge(r *csvResult) error {
 // is known, else doubling.
 func (m *csvMerge) grow(codes []uint32, n, blockBytes int) []uint32 {
 	want := 2*len(codes) + n
-	if m.c.size > 0 && blockBytes > 0 {
+	if k := m.c.sink; k != nil {
+		want = max(want, k.size+n) // a chunk, reused
+	} else if m.c.size > 0 && blockBytes > 0 {
 		if est := int(float64(m.c.size) / float64(blockBytes) * float64(n) * 1.02); est >= len(codes)+n {
 			want = est
 		}
@@ -461,27 +360,18 @@ func (m *csvMerge) sequential(b *csvBlock) error {
 	}
 	s := &csvReader{name: c.name, header: c.header, nulls: c.nulls, batch: c.batch, rows: m.rows,
 		r: c.newParser(in, m.rows, int(m.line)), lineBase: int(m.line),
-		next: int(m.line - m.trail + 1)}
+		next: int(m.line - m.trail + 1), sink: c.sink}
 	rows0 := s.rows
-	for {
+	for more := true; more; {
 		if s.rows%int64(c.batch) == 0 {
 			if err := m.ctx.Err(); err != nil {
 				return err
 			}
 		}
-		rec := s.readRow()
-		if rec == nil {
-			break
+		var err error
+		if more, err = s.encodeRow(m.t, m.encs); err != nil {
+			return err
 		}
-		for _, e := range m.encs {
-			v := rec[e.field]
-			if err := e.encodeText(v, s.isNull(v), s.rows, s.line); err != nil {
-				return err
-			}
-		}
-	}
-	if s.err != nil {
-		return s.err
 	}
 	m.line += int64(bytes.Count(b.data, []byte{'\n'})) // (the rest block is the last)
 	if s.rows > rows0 {

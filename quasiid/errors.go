@@ -10,16 +10,21 @@ import (
 // data row (the header is not counted; 0 when the error is not about a
 // row), Line the 1-based line of the file where the row starts (0 when
 // unknown, as for Parquet and Arrow), Column the column's name (empty when
-// the error is not about one column).
+// the error is not about one column), Msg what is wrong and Err the cause,
+// if any (a parser's or a conversion's error), which Unwrap returns.
 type InputError struct {
 	File   string
 	Row    int64
 	Line   int64
 	Column string
 	Msg    string
+	Err    error
 }
 
-// Error formats the error as `file: row R (line L), column "C": msg`,
+// Unwrap returns the cause.
+func (e *InputError) Unwrap() error { return e.Err }
+
+// Error formats the error as `file: row R (line L), column "C": msg: err`,
 // leaving out the parts that are unknown; the column name is quoted and cut
 // to a bounded length (textfmt.Name).
 func (e *InputError) Error() string {
@@ -49,5 +54,11 @@ func (e *InputError) Error() string {
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Msg)
+	if e.Err != nil {
+		if e.Msg != "" {
+			b.WriteString(": ")
+		}
+		b.WriteString(e.Err.Error())
+	}
 	return b.String()
 }

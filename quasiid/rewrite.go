@@ -118,7 +118,7 @@ func rewrite(ctx context.Context, src *Source, columns []string, fn RowFunc, sta
 		}
 		for r := 0; r < n; r++ {
 			if err := cells(r); err != nil {
-				ferr = &InputError{File: src.name, Row: stats.Rows + 1, Msg: err.Error()}
+				ferr = &InputError{File: src.name, Row: stats.Rows + 1, Err: err}
 				break
 			}
 			ok, err := fn(stats.Rows, values, nulls)

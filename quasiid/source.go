@@ -104,6 +104,7 @@ type Source struct {
 	used    bool
 	closed  bool
 	hash    *hashingReader // nil: not hashed
+	path    string         // the file Open opened, for Locate
 }
 
 // Open opens a file ("-" is standard input) as a Source.
@@ -121,6 +122,7 @@ func Open(path string, opt ReadOptions) (*Source, error) {
 		return nil, err
 	}
 	s.closers = append(s.closers, f.Close)
+	s.path = path
 	return s, nil
 }
 

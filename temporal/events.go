@@ -222,7 +222,7 @@ func FromTable(t *quasiid.Table, subject, timeCol string, attrs []string, durati
 					}
 				}
 				// The encoded table keeps no line numbers: the row only.
-				return nil, &quasiid.InputError{File: t.Source, Row: int64(row + 1), Column: duration, Msg: err.Error()}
+				return nil, &quasiid.InputError{File: t.Source, Row: int64(row + 1), Column: duration, Err: err}
 			}
 			d.Values[k] = v
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -306,7 +305,7 @@ func TestAnalyzeOptionFileErrors(t *testing.T) {
 		{[]string{wml, "--qi", "a", "--weights", "w"}, wml + `: row 2 (line 4), column "w": the weight is not a positive number`},
 		{[]string{wlow, "--qi", "a", "--weights", "w"}, `--weights w: class #1 of 2 (first row 1): weights sum to 0.5 over its 1 record: want at least 1 per record`},
 		{[]string{samp, "--qi", "a,b", "--population", pop}, "--population " + pop + `: sample class #1 of 1 has 2 records, the population only 1`},
-		{[]string{hs, "--qi", "a", "--sensitive", "s", "--hierarchy", "s=" + h}, "--hierarchy s=" + h + ": " + h + `: no row for 1 of the column's 2 distinct values`},
+		{[]string{hs, "--qi", "a", "--sensitive", "s", "--hierarchy", "s=" + h}, "--hierarchy s=" + h + `: no row for 1 of the column's 2 distinct values`},
 		{[]string{hs, "--qi", "a", "--sensitive", "s", "--hierarchy", "s=" + dir + "/none.csv"}, "--hierarchy s=" + dir + "/none.csv: open " + dir + "/none.csv: no such file or directory"},
 	} {
 		code, out, errs := runCLI(t, "", append([]string{"analyze"}, tc.args...)...)
@@ -318,14 +317,6 @@ func TestAnalyzeOptionFileErrors(t *testing.T) {
 	code, _, errs := runCLI(t, "w,a\nx,1\n", "analyze", "-", "--qi", "a", "--weights", "w")
 	require.Equal(t, 1, code)
 	require.Equal(t, "reidrisk analyze: stdin: row 1, column \"w\": the weight is not a positive number\n", errs)
-}
-
-func TestCSVRowLine(t *testing.T) {
-	text := "h1,h2\n\n\"a\nb\",1\r\n2,3\n\n\n4,\"5\"\"\n\"\n"
-	for row, want := range map[int64]int64{1: 3, 2: 5, 3: 8, 4: 0} {
-		require.Equal(t, want, csvRowLine(bufio.NewReader(strings.NewReader(text)), row), "row %d", row)
-	}
-	require.Zero(t, csvRowLine(bufio.NewReader(strings.NewReader("PAR1....")), 1))
 }
 
 // TestAnalyzeRecords writes the per-record table as CSV and as Arrow IPC

@@ -8,6 +8,7 @@ import (
 
 	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -20,8 +21,9 @@ type applyFlags struct {
 	columns   outputColumnFlags
 }
 
+func (f *applyFlags) input() *inputFlags { return &f.in }
+
 func (f *applyFlags) register(fs *flag.FlagSet) {
-	f.in.register(fs)
 	fs.StringVar(&f.transform, "transform", "", "transformation saved by reidrisk suggest --save-transform (required)")
 	fs.StringVar(&f.out, "out", "", "write the anonymised table to FILE (.csv, .parquet, .arrow, .arrows) (required)")
 	fs.BoolVar(&f.star, "star", false, "keep suppressed records with every QI set to * (default: as saved in the transform)")
@@ -30,11 +32,8 @@ func (f *applyFlags) register(fs *flag.FlagSet) {
 
 func runApply(ctx context.Context, e env, args []string) error {
 	var f applyFlags
-	file, _, err := parseCommand(e, "apply", &f, args)
+	file, _, _, err := parseCommand(e, "apply", &f, args)
 	if err != nil {
-		return err
-	}
-	if err := f.in.check(); err != nil {
 		return err
 	}
 	if f.transform == "" || f.out == "" {
@@ -48,7 +47,7 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	outs, err := createOutputs(ctx, e, []namedPath{{"", file}, {"--transform", f.transform}}, namedPath{"--out", f.out})
+	outs, err := createOutputs(ctx, e, []namedPath{{Path: file}, {Flag: "--transform", Path: f.transform}}, namedPath{Flag: "--out", Path: f.out})
 	if err != nil {
 		return err
 	}
@@ -62,9 +61,9 @@ func runApply(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkRoles(roleFlag{"the transform's quasi-identifiers", tr.QI}, roleFlag{"the transform's sensitive columns", tr.Sensitive},
-		roleFlag{"--identifiers", identifiers}, roleFlag{"--keep", keep}); err != nil {
-		return err
+	opt := reidrisk.ApplyOptions{Star: f.star || tr.Star, Identifiers: identifiers, Keep: keep, ShowValues: f.in.showValues}
+	if err := opt.Validate(tr); err != nil {
+		return cliflags.Mapper{}.Usage(err)
 	}
 	src, err := openInput(e, file, f.in)
 	if err != nil {
@@ -72,7 +71,8 @@ func runApply(ctx context.Context, e env, args []string) error {
 	}
 	defer src.Close()
 	bar := newProgress(e, f.in.quiet)
-	rep, err := reidrisk.Apply(ctx, src, tr, outs[0], format, reidrisk.ApplyOptions{Star: f.star || tr.Star, Identifiers: identifiers, Keep: keep, ShowValues: f.in.showValues, Progress: bar.update})
+	opt.Progress = bar.update
+	rep, err := reidrisk.Apply(ctx, src, tr, outs[0], format, opt)
 	bar.done()
 	if err != nil {
 		return err

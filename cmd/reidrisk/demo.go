@@ -71,7 +71,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if *accounts < 30 || *accounts > 1_000_000 {
 		return usagef("--accounts %d: want 30 to 1000000 (the event log plants habit groups of 1, 2, 5 and 20 accounts)", *accounts)
 	}
-	outs, err := createOutputs(ctx, e, nil, namedPath{"--write-csv", *writeCSV}, namedPath{"--write-events", *writeEvents})
+	outs, err := createOutputs(ctx, e, nil, namedPath{Flag: "--write-csv", Path: *writeCSV}, namedPath{Flag: "--write-events", Path: *writeEvents})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
@@ -35,6 +36,11 @@ type applyPage struct {
 	Report    *reidrisk.ApplyReport
 }
 
+// rowsIntro is a report's opening line: the file, its rows and its QIs.
+func rowsIntro(source string, rows int64, qi []string) string {
+	return fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(source), textfmt.Thousands(rows), strings.Join(qi, ", "))
+}
+
 // writeHTML writes a self-contained HTML report with inline SVG plots.
 func writeHTML(w io.Writer, pg htmlPage) error {
 	page := htmlreport.Page{Title: pg.Title, Intro: pg.Intro}
@@ -44,39 +50,36 @@ func writeHTML(w io.Writer, pg htmlPage) error {
 	if len(pg.Demo) > 0 {
 		page.Sections = append(page.Sections, demoSection(pg.Demo))
 	}
-	if r := pg.Analyze; r != nil {
+	// add adds a command's sections, and its intro if the page has none.
+	add := func(intro string, secs []htmlreport.Section, err error) error {
 		if page.Intro == "" {
-			page.Intro = fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), textfmt.Thousands(r.Rows), strings.Join(r.QI, ", "))
-		}
-		secs, err := analyzeSections(r)
-		if err != nil {
-			return err
+			page.Intro = intro
 		}
 		page.Sections = append(page.Sections, secs...)
+		return err
+	}
+	if r := pg.Analyze; r != nil {
+		secs, err := analyzeSections(r)
+		if err := add(rowsIntro(r.Source, r.Rows, r.QI), secs, err); err != nil {
+			return err
+		}
 		for _, wn := range r.Warnings {
 			page.Footer = append(page.Footer, "Warning: "+wn+".")
 		}
 		page.Footer = append(page.Footer, "Nulls: "+r.NullRule+".")
 	}
 	if r := pg.Suggest; r != nil {
-		if page.Intro == "" {
-			page.Intro = fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), textfmt.Thousands(r.Rows), strings.Join(r.QI, ", "))
-		}
 		secs, err := suggestSections(r)
-		if err != nil {
+		if err := add(rowsIntro(r.Source, r.Rows, r.QI), secs, err); err != nil {
 			return err
 		}
-		page.Sections = append(page.Sections, secs...)
 	}
 	if r := pg.Temporal; r != nil {
-		if page.Intro == "" {
-			page.Intro = fmt.Sprintf("%s: %s events of %s subjects.", filepath.Base(r.Source), textfmt.Thousands(r.Events), textfmt.Thousands(int64(r.Subjects)))
-		}
 		secs, err := temporalSections(r)
-		if err != nil {
+		intro := fmt.Sprintf("%s: %s events of %s subjects.", filepath.Base(r.Source), textfmt.Thousands(r.Events), textfmt.Thousands(int64(r.Subjects)))
+		if err := add(intro, secs, err); err != nil {
 			return err
 		}
-		page.Sections = append(page.Sections, secs...)
 	}
 	if a := pg.Apply; a != nil {
 		if page.Intro == "" {
@@ -85,7 +88,7 @@ func writeHTML(w io.Writer, pg htmlPage) error {
 		page.Sections = append(page.Sections, applySections(a)...)
 	}
 	if r := pg.Suppress; r != nil {
-		page.Intro = suppressIntro(r)
+		page.Intro = rowsIntro(r.Source, r.Rows, r.QI)
 		page.Sections = append(page.Sections, suppressSections(r)...)
 		page.Footer = append(page.Footer, "Nulls: "+r.NullRule+".")
 	}
@@ -163,6 +166,10 @@ func analyzeSections(r *reidrisk.Report) ([]htmlreport.Section, error) {
 			return nil, err
 		}
 		qi.Plots = []htmlreport.Plot{p}
+		if n := qiBounded(r.QIAnalysis); n > 0 {
+			qi.Paragraphs = []string{fmt.Sprintf("%d of %d combinations were not computed (too costly): their figures are upper bounds, marked ≤.",
+				n, len(r.QIAnalysis))}
+		}
 	} else {
 		qi.Paragraphs = []string{"No QI analysis in this report."}
 	}
@@ -277,7 +284,7 @@ func riskBars(r *reidrisk.Report) []htmlreport.Bar {
 	uppers := []float64{0.5, 0.2, 0.1, 0.05, 0.01}
 	if t < 1 && !slices.Contains(uppers, t) {
 		uppers = append(uppers, t)
-		slices.SortFunc(uppers, func(a, b float64) int { return cmpF(b, a) })
+		slices.SortFunc(uppers, func(a, b float64) int { return cmp.Compare(b, a) })
 	}
 	lower := func(i int) float64 {
 		if i+1 < len(uppers) {
@@ -307,16 +314,6 @@ func riskBars(r *reidrisk.Report) []htmlreport.Bar {
 	return bars
 }
 
-func cmpF(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 func trimF(f float64) string { return strconv.FormatFloat(f, 'g', 4, 64) }
 
 func qiPlot(r *reidrisk.Report) (htmlreport.Plot, error) {
@@ -334,7 +331,11 @@ func qiPlot(r *reidrisk.Report) (htmlreport.Plot, error) {
 	var bars []htmlreport.Bar
 	for n := 1; n <= maxN; n++ {
 		if q, ok := best[n]; ok {
-			bars = append(bars, htmlreport.Bar{Label: fmt.Sprintf("%d: %s", n, shorten(strings.Join(q.Columns, ", "), 60)), Value: float64(q.Distinction)})
+			label := fmt.Sprintf("%d: %s", n, shorten(strings.Join(q.Columns, ", "), 60))
+			if q.UpperBound {
+				label += " (≤, upper bound)"
+			}
+			bars = append(bars, htmlreport.Bar{Label: label, Value: float64(q.Distinction)})
 		}
 	}
 	for _, q := range r.QIAnalysis {
@@ -569,6 +570,24 @@ func temporalSections(r *reidrisk.TemporalReport) ([]htmlreport.Section, error) 
 		sum.Verdict = fmt.Sprintf("%s of the subjects with habits have a weekly habit no one else has.", pct(float64(h.UniqueP1)))
 		sum.Bad = true
 	}
+	plots, err := temporalPlots(r)
+	if err != nil {
+		return nil, err
+	}
+	secs := []htmlreport.Section{sum}
+	if len(plots) > 0 {
+		secs = append(secs, htmlreport.Section{ID: "temporal-plots", Title: "Habit anonymity and trace unicity", Plots: plots})
+	}
+	if sg := r.Suggestion; sg != nil {
+		secs = append(secs, temporalSuggestionSection(sg))
+	}
+	return secs, nil
+}
+
+// temporalPlots draws the habit anonymity histogram and the trace
+// unicity curve (before, and after the suggested coarsening).
+func temporalPlots(r *reidrisk.TemporalReport) ([]htmlreport.Plot, error) {
+	h := r.HabitAnonymity
 	var plots []htmlreport.Plot
 	if len(h.MinAnonymityHistogram) > 0 {
 		counts := reidrisk.Counts{}
@@ -626,32 +645,31 @@ func temporalSections(r *reidrisk.TemporalReport) ([]htmlreport.Section, error) 
 		plots = append(plots, htmlreport.Plot{ID: "plot-trace-unicity", SVG: svg,
 			How: "ε_p is the share of subjects singled out by p random points of their trace (de Montjoye et al. 2013); a curve rising fast to 1 means a few observations identify almost everyone."})
 	}
-	secs := []htmlreport.Section{sum}
-	if len(plots) > 0 {
-		secs = append(secs, htmlreport.Section{ID: "temporal-plots", Title: "Habit anonymity and trace unicity", Plots: plots})
-	}
-	if sg := r.Suggestion; sg != nil {
-		s := htmlreport.Section{ID: "temporal-suggestion", Title: "Coarsening that meets " + sg.Policy}
-		if sg.Met {
-			days, err := temporal.ParseDayLevel(sg.Weekday)
-			if err != nil {
-				days = temporal.AnyDay
-			}
-			key := temporal.Generalization{SlotMinutes: sg.SlotMinutes, Days: days, DurationBucket: sg.DurationBucket, Attrs: sg.Attrs}
-			s.Verdict = "Coarsen the event key to " + key.Describe() + "."
-		} else {
-			s.Verdict = "No coarsening within the search budget meets the policy; the closest is shown."
-			s.Bad = true
+	return plots, nil
+}
+
+// temporalSuggestionSection shows the coarsening found for the policy,
+// with the figures before and after.
+func temporalSuggestionSection(sg *reidrisk.TemporalSuggestion) htmlreport.Section {
+	s := htmlreport.Section{ID: "temporal-suggestion", Title: "Coarsening that meets " + sg.Policy}
+	if sg.Met {
+		days, err := temporal.ParseDayLevel(sg.Weekday)
+		if err != nil {
+			days = temporal.AnyDay
 		}
-		s.Table = &htmlreport.Table{Header: []string{"figure", "before", "after"}, Rows: [][]string{
-			{"subjects unique on one habit", pct(float64(sg.Before.UniqueP1)), pct(float64(sg.After.UniqueP1))},
-			{"subjects sharing a habit with at most one other", pct(float64(sg.Before.Le2)), pct(float64(sg.After.Le2))},
-			{"subjects unique on a pair of habits", pct(float64(sg.Before.UniqueP2)), pct(float64(sg.After.UniqueP2))},
-			{"distinct habits", textfmt.Thousands(int64(sg.Before.DistinctHabits)), textfmt.Thousands(int64(sg.After.DistinctHabits))},
-		}}
-		secs = append(secs, s)
+		key := temporal.Generalization{SlotMinutes: sg.SlotMinutes, Days: days, DurationBucket: sg.DurationBucket, Attrs: sg.Attrs}
+		s.Verdict = "Coarsen the event key to " + key.Describe() + "."
+	} else {
+		s.Verdict = "No coarsening within the search budget meets the policy; the closest is shown."
+		s.Bad = true
 	}
-	return secs, nil
+	s.Table = &htmlreport.Table{Header: []string{"figure", "before", "after"}, Rows: [][]string{
+		{"subjects unique on one habit", pct(float64(sg.Before.UniqueP1)), pct(float64(sg.After.UniqueP1))},
+		{"subjects sharing a habit with at most one other", pct(float64(sg.Before.Le2)), pct(float64(sg.After.Le2))},
+		{"subjects unique on a pair of habits", pct(float64(sg.Before.UniqueP2)), pct(float64(sg.After.UniqueP2))},
+		{"distinct habits", textfmt.Thousands(int64(sg.Before.DistinctHabits)), textfmt.Thousands(int64(sg.After.DistinctHabits))},
+	}}
+	return s
 }
 
 // applySections shows what applying a saved transform did: records read,

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 )
 
@@ -23,13 +24,7 @@ func (f *outputColumnFlags) register(fs *flag.FlagSet) {
 
 // lists returns the two column lists.
 func (f *outputColumnFlags) lists() (identifiers, keep []string, err error) {
-	if identifiers, err = splitList("--identifiers", f.identifiers); err != nil {
-		return nil, nil, err
-	}
-	if keep, err = splitList("--keep", f.keep); err != nil {
-		return nil, nil, err
-	}
-	return identifiers, keep, nil
+	return cliflags.SplitPair("--identifiers", f.identifiers, "--keep", f.keep)
 }
 
 // identifierUsage turns a *reidrisk.IdentifierError into a usage error

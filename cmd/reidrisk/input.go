@@ -1,36 +1,41 @@
 package main
 
 import (
-	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
-	"os"
-	"strings"
-	"unicode/utf8"
 
+	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/quasiid"
+)
+
+// usageError marks a mistake in the command line (exit status 2).
+type usageError = cliflags.UsageError
+
+func usagef(format string, a ...any) error { return cliflags.Usagef(format, a...) }
+
+var (
+	splitList      = cliflags.SplitList
+	parseDelimiter = cliflags.Delimiter
 )
 
 // inputFlags are the flags every command shares.
 type inputFlags struct {
-	delimiter  string // CSV delimiter; "" detects
-	nulls      string // comma-separated CSV texts read as null
-	subject    string // subject (person/account) column
-	format     string // text, json or html
-	quiet      bool   // no progress bar
-	showValues bool   // allow identifier and subject values in reports
-	maxField   int64  // longest CSV field, in bytes
+	cliflags.Input        // --delimiter, --null, --subject
+	format         string // text, json or html
+	quiet          bool   // no progress bar
+	showValues     bool   // allow identifier and subject values in reports
+	maxField       int64  // longest CSV field, in bytes
 }
 
 // register adds the shared flags to fs.
 func (f *inputFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.delimiter, "delimiter", "", "CSV field delimiter (one character, or 'tab'); default: detect among , ; tab |")
-	fs.StringVar(&f.nulls, "null", "", "comma-separated CSV field texts read as null, e.g. NA or NA, (NA and the empty field); without it a CSV has no null and every field is a string")
-	fs.StringVar(&f.subject, "subject", "", "column naming the person or account each row belongs to")
+	f.Input.Register(fs, "")
 	fs.StringVar(&f.format, "format", "text", "output format: text, json or html")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar on stderr")
 	fs.BoolVar(&f.showValues, "show-values", false, "allow identifier and subject values in the report")
@@ -44,7 +49,7 @@ func (f *inputFlags) check() error {
 	default:
 		return usagef("--format %q: want text, json or html", f.format)
 	}
-	if _, err := parseDelimiter(f.delimiter); err != nil {
+	if _, err := parseDelimiter(f.Delimiter); err != nil {
 		return err
 	}
 	if f.maxField < 1 {
@@ -53,29 +58,129 @@ func (f *inputFlags) check() error {
 	return nil
 }
 
-// parseCommand parses the arguments of the command name with the flags f
-// registers, flags before or after the FILE (see parseInterleaved). It
-// returns the one input FILE ("-" is standard input) and the names of the
+// flagSet is a command's flags: the shared input flags and its own.
+type flagSet interface {
+	input() *inputFlags
+	register(*flag.FlagSet)
+}
+
+// parseCommand parses the arguments of the command name with the input
+// flags and those f registers (the input flags checked), flags before or after the FILE (see parseInterleaved). It
+// returns the one input FILE ("-" is standard input), the names of the
 // flags given on the command line, so that an option left out can differ
-// from one set to its default value.
-func parseCommand(e env, name string, f interface{ register(*flag.FlagSet) }, args []string) (file string, set map[string]bool, err error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+// from one set to its default value, and the flag set.
+func parseCommand(e env, name string, f flagSet, args []string) (file string, set map[string]bool, fs *flag.FlagSet, err error) {
+	fs = flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	f.input().register(fs)
 	f.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
+	}
+	if err := f.input().check(); err != nil {
+		return "", nil, nil, err
 	}
 	set = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	switch len(pos) {
 	case 0:
-		return "", nil, usagef("no input FILE given (use - for standard input)")
+		return "", nil, nil, usagef("no input FILE given (use - for standard input)")
 	case 1:
-		return pos[0], set, nil
+		return pos[0], set, fs, nil
 	default:
-		return "", nil, usagef("want one input FILE, got %d: %q", len(pos), pos)
+		return "", nil, nil, usagef("want one input FILE, got %d: %q", len(pos), pos)
 	}
+}
+
+// validator is the library's options type of a command.
+type validator interface{ Validate() error }
+
+// commandFlags are the flags of a command whose options O the library
+// validates: options maps them (set: the flags given), files names the
+// command's input and output files, and run does the work.
+type commandFlags[O validator] interface {
+	flagSet
+	options(set map[string]bool) (O, error)
+	files(file string) (inputs, outputs []namedPath)
+	run(ctx context.Context, e env, s *started[O]) error
+}
+
+// started is a command after its prologue.
+type started[O any] struct {
+	file  string          // the input FILE
+	opt   O               // the options, validated
+	outs  outputs         // the output files, created
+	flags cliflags.Mapper // tells library errors in flags
+}
+
+// runCommand runs a command: first what every command does (parse the
+// command line, map the flags to the library's options and validate them,
+// an *reidrisk.OptionError told in flags as a usage error, create the
+// output files before any work), then f.run; the output files not
+// committed by then are removed.
+func runCommand[O validator](ctx context.Context, e env, name string, f commandFlags[O], args []string) error {
+	file, set, fs, err := parseCommand(e, name, f, args)
+	if err != nil {
+		return err
+	}
+	s := &started[O]{file: file, flags: cliflags.Mapper{FS: fs}}
+	if s.opt, err = f.options(set); err != nil {
+		return err
+	}
+	if err := s.opt.Validate(); err != nil {
+		return s.flags.Usage(err)
+	}
+	in, out := f.files(file)
+	if s.outs, err = createOutputs(ctx, e, in, out...); err != nil {
+		return err
+	}
+	defer s.outs.Abort()
+	return f.run(ctx, e, s)
+}
+
+// onInput opens the input FILE (with open, or openInput when open is nil)
+// and runs the library's call on it under a progress bar, which *progress
+// (the options' Progress field) is set to update; an error of call is told
+// in flags.
+func onInput[O, R any](e env, s *started[O], in inputFlags, open func() (*quasiid.Source, error), progress *func(reidrisk.Progress), call func(*quasiid.Source) (R, error)) (R, error) {
+	var zero R
+	if open == nil {
+		open = func() (*quasiid.Source, error) { return openInput(e, s.file, in) }
+	}
+	src, err := open()
+	if err != nil {
+		return zero, err
+	}
+	defer src.Close()
+	bar := newProgress(e, in.quiet)
+	bar.input(src, s.file)
+	*progress = bar.update
+	r, err := call(src)
+	bar.done()
+	if err != nil {
+		return zero, s.flags.Map(err)
+	}
+	return r, nil
+}
+
+// writeOut writes a command's report in --format: JSON, HTML with html, or
+// text with text; then it returns the report's own error (a policy not
+// met: exit status 3), if any.
+func writeOut(e env, format string, rep interface{ Err() error }, html, text func(io.Writer) error) error {
+	var err error
+	switch format {
+	case "json":
+		err = writeJSON(e.stdout, rep)
+	case "html":
+		err = html(e.stdout)
+	default:
+		err = text(e.stdout)
+	}
+	if err != nil {
+		return err
+	}
+	return rep.Err()
 }
 
 // parseInterleaved parses args with fs, allowing flags before and after
@@ -98,7 +203,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) (positional []string, err
 				fs.PrintDefaults()
 				return nil, flag.ErrHelp
 			}
-			return nil, usageError{err.Error()}
+			return nil, usageError{Msg: err.Error()}
 		}
 		rest := fs.Args()
 		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
@@ -113,35 +218,15 @@ func parseInterleaved(fs *flag.FlagSet, args []string) (positional []string, err
 	return positional, nil
 }
 
-// parseDelimiter turns the --delimiter flag into a rune; "" means detect.
-func parseDelimiter(s string) (rune, error) {
-	switch s {
-	case "":
-		return 0, nil
-	case "tab", `\t`, "\t":
-		return '\t', nil
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	if n != len(s) || r == utf8.RuneError || r == '"' || r == '\n' || r == '\r' {
-		return 0, usagef("--delimiter %q: want one character (or 'tab')", s)
-	}
-	return r, nil
-}
-
 // openInput opens path ("-" is standard input) as a table source; the
 // format (CSV, Parquet, Arrow IPC file or stream) is detected. The
 // delimiter, null texts and field limit of in apply to CSV.
 func openInput(e env, path string, in inputFlags) (*quasiid.Source, error) {
-	d, err := parseDelimiter(in.delimiter)
+	d, err := parseDelimiter(in.Delimiter)
 	if err != nil {
 		return nil, err
 	}
-	opt := quasiid.ReadOptions{Delimiter: d, MaxFieldBytes: in.maxField, SHA256: true}
-	if in.nulls != "" {
-		// Texts are data, not names: not trimmed, and an empty item
-		// (--null NA,) makes the empty field null, as in reidrisk-beam.
-		opt.NullValues = strings.Split(in.nulls, ",")
-	}
+	opt := quasiid.ReadOptions{Delimiter: d, MaxFieldBytes: in.maxField, SHA256: true, NullValues: cliflags.Nulls(in.Nulls)}
 	if path == "-" {
 		if e.stdin == nil {
 			return nil, errors.New("standard input: not available")
@@ -151,65 +236,18 @@ func openInput(e env, path string, in inputFlags) (*quasiid.Source, error) {
 	return quasiid.Open(path, opt)
 }
 
-// qiLists splits --qi, which is required, and --sensitive.
-func qiLists(qi, sensitive string) (q, s []string, err error) {
-	if q, err = splitList("--qi", qi); err != nil {
-		return nil, nil, err
+// reopener returns a function opening the input FILE, which may be called
+// twice when twice is set (to measure, then to write): standard input is
+// then kept in memory.
+func reopener(e env, file string, in inputFlags, twice bool) (func() (*quasiid.Source, error), error) {
+	if file != "-" || !twice {
+		return func() (*quasiid.Source, error) { return openInput(e, file, in) }, nil
 	}
-	if len(q) == 0 {
-		return nil, nil, usagef("--qi is required: name the quasi-identifier columns, e.g. --qi age,sex,zip")
+	data, err := io.ReadAll(e.stdin)
+	if err != nil {
+		return nil, fmt.Errorf("standard input: %v", err)
 	}
-	if s, err = splitList("--sensitive", sensitive); err != nil {
-		return nil, nil, err
-	}
-	return q, s, nil
-}
-
-// roleFlag is one flag that names columns in a role.
-type roleFlag struct {
-	flag  string
-	names []string
-}
-
-// checkRoles is a usage error when a flag names a column twice or two flags
-// give the same column different roles (an empty name is "not given").
-func checkRoles(flags ...roleFlag) error {
-	seen := map[string]string{}
-	for _, g := range flags {
-		for _, n := range g.names {
-			if n == "" {
-				continue
-			}
-			if prev, ok := seen[n]; ok {
-				if prev == g.flag {
-					return usagef("%s names column %s twice", g.flag, textfmt.Name(n))
-				}
-				return usagef("column %s is given to both %s and %s", textfmt.Name(n), prev, g.flag)
-			}
-			seen[n] = g.flag
-		}
-	}
-	return nil
-}
-
-// splitList splits the comma-separated value s of flag, trimming spaces
-// (a name in double quotes is taken exactly, see columnItems);
-// an empty item ("a,,b", "a,") is a usage error, not dropped, and an
-// empty s is an empty list.
-func splitList(flag, s string) ([]string, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	out, ok := columnItems(s)
-	if !ok {
-		return nil, usagef("%s %q: a quoted column name must end with a quote followed by a comma or the end", flag, s)
-	}
-	for _, p := range out {
-		if p == "" {
-			return nil, usagef("%s %q: an empty column name", flag, s)
-		}
-	}
-	return out, nil
+	return func() (*quasiid.Source, error) { return openInput(env{stdin: bytes.NewReader(data)}, "-", in) }, nil
 }
 
 // writeJSON writes v as indented JSON followed by a newline. Report types
@@ -219,94 +257,4 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-// cliError is an error whose message was reworded for the command line;
-// it still unwraps to the library's error.
-type cliError struct {
-	msg string
-	err error
-}
-
-func (e *cliError) Error() string { return e.msg }
-func (e *cliError) Unwrap() error { return e.err }
-
-// reword returns err with the library's "reidrisk: " prefix removed (the
-// command prefixes "reidrisk COMMAND: " itself) and each leading phrase of
-// from replaced by the flag the user typed, e.g. `weights column "w"` by
-// `--weights w`. Usage errors and nil pass through.
-func reword(err error, from map[string]string) error {
-	var ue usageError
-	if err == nil || errors.As(err, &ue) {
-		return err
-	}
-	msg := strings.TrimPrefix(err.Error(), "reidrisk: ")
-	for phrase, flagText := range from {
-		if rest, ok := strings.CutPrefix(msg, phrase); ok {
-			msg = flagText + rest
-			break
-		}
-	}
-	if msg == err.Error() {
-		return err
-	}
-	return &cliError{msg, err}
-}
-
-// withLine fills in the line of a *quasiid.InputError that names a row but
-// no line (errors found after loading, such as a bad weight), by counting
-// the records of the CSV file at path. Other errors, other formats and
-// standard input pass through unchanged.
-func withLine(err error, path string) error {
-	var ie *quasiid.InputError
-	if !errors.As(err, &ie) || ie.Row <= 0 || ie.Line > 0 || path == "-" || ie.File != path {
-		return err
-	}
-	f, ferr := os.Open(path)
-	if ferr != nil {
-		return err
-	}
-	defer f.Close()
-	if line := csvRowLine(bufio.NewReader(f), ie.Row); line > 0 {
-		ie.Line = line
-	}
-	return err
-}
-
-// csvRowLine returns the line on which data row `row` (1-based, after the
-// header) of a CSV text starts, or 0 if there is no such row or the text
-// is not CSV. Records end at a newline outside double quotes and blank
-// lines are skipped, as encoding/csv and the loader do; the delimiter does
-// not matter.
-func csvRowLine(r *bufio.Reader, row int64) int64 {
-	head, _ := r.Peek(6)
-	if len(head) >= 4 && (string(head[:4]) == "PAR1" || string(head) == "ARROW1" || string(head[:4]) == "\xff\xff\xff\xff") {
-		return 0
-	}
-	var (
-		line    int64 = 1
-		record  int64 = -1   // the header is record 0
-		start         = true // at the start of a line, outside quotes
-		inQuote bool
-	)
-	for {
-		c, err := r.ReadByte()
-		if err != nil {
-			return 0
-		}
-		if start && c != '\n' && c != '\r' {
-			record++
-			if record == row {
-				return line
-			}
-		}
-		start = false
-		switch {
-		case c == '"':
-			inQuote = !inQuote
-		case c == '\n':
-			line++
-			start = !inQuote
-		}
-	}
 }

@@ -116,15 +116,15 @@ func TestSplitList(t *testing.T) {
 // reported (and only those), no FILE or two FILEs a usage error.
 func TestParseCommand(t *testing.T) {
 	var f suggestFlags
-	file, set, err := parseCommand(env{stderr: io.Discard}, "suggest", &f, []string{"--k", "3", "in.csv", "--qi", "a,b", "--max-suppression", "0"})
+	file, set, _, err := parseCommand(env{stderr: io.Discard}, "suggest", &f, []string{"--k", "3", "in.csv", "--qi", "a,b", "--max-suppression", "0"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]bool{"k": true, "qi": true, "max-suppression": true}
-	if file != "in.csv" || !reflect.DeepEqual(set, want) || f.k != 3 || f.qi != "a,b" {
-		t.Errorf("file %q, set %v, k %d, qi %q", file, set, f.k, f.qi)
+	if file != "in.csv" || !reflect.DeepEqual(set, want) || f.policy.K != 3 || f.cols.QI != "a,b" {
+		t.Errorf("file %q, set %v, k %d, qi %q", file, set, f.policy.K, f.cols.QI)
 	}
-	if file, _, err := parseCommand(env{stderr: io.Discard}, "analyze", &analyzeFlags{}, []string{"--", "-"}); err != nil || file != "-" {
+	if file, _, _, err := parseCommand(env{stderr: io.Discard}, "analyze", &analyzeFlags{}, []string{"--", "-"}); err != nil || file != "-" {
 		t.Errorf("-- -: file %q, err %v", file, err)
 	}
 	for _, cmd := range []string{"analyze", "suggest", "temporal", "apply"} {

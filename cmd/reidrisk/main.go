@@ -45,27 +45,29 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-// usageError marks a mistake in the command line (exit status 2).
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
-
 type command struct {
 	name, summary string
 	run           func(ctx context.Context, e env, args []string) error
 }
 
+// newCommand is the command name whose flags f map to the library's
+// options O (see runCommand). commands makes new flags at each call, so
+// that every run starts from the defaults.
+func newCommand[O validator](name, summary string, f commandFlags[O]) command {
+	return command{name, summary, func(ctx context.Context, e env, args []string) error {
+		return runCommand(ctx, e, name, f, args)
+	}}
+}
+
 func commands() []command {
 	return []command{
 		{"demo", "analyse an embedded media-server usage table and tell its story", runDemo},
-		{"analyze", "measure re-identification risk over quasi-identifiers", runAnalyze},
-		{"suggest", "search the least generalisation that meets a policy", runSuggest},
+		newCommand[reidrisk.Options]("analyze", "measure re-identification risk over quasi-identifiers", &analyzeFlags{}),
+		newCommand[reidrisk.SuggestOptions]("suggest", "search the least generalisation that meets a policy", &suggestFlags{}),
 		{"apply", "apply a saved transformation to a table", runApply},
-		{"temporal", "measure weekly-habit and trace uniqueness in an event log", runTemporal},
-		{"sets", "measure k^m-anonymity of the item sets per subject", runSets},
-		{"suppress", "blank the fewest QI cells so every record matches k records (local suppression)", runSuppress},
+		newCommand[reidrisk.TemporalOptions]("temporal", "measure weekly-habit and trace uniqueness in an event log", &temporalFlags{}),
+		newCommand[reidrisk.SetsOptions]("sets", "measure k^m-anonymity of the item sets per subject", &setsFlags{}),
+		newCommand[reidrisk.SuppressOptions]("suppress", "blank the fewest QI cells so every record matches k records (local suppression)", &suppressFlags{}),
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
@@ -36,6 +37,50 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 		return writeEmptyText(p, r)
 	}
 	p.f("\n")
+	p.kAnonymity(r)
+	if len(r.QIAnalysis) > 0 {
+		p.qiStory(r)
+	} else {
+		p.f("\nQI analysis: off (--qi-analysis=false or --qi-max-columns 0).\n")
+	}
+	p.sensitive(r)
+	p.population(r)
+	if s := r.SUDA; s != nil {
+		p.f("\nSUDA2 (minimal sample uniques up to size %d): max score %s, mean DIS-SUDA %s\n",
+			s.MaxSize, num(s.MaxScore), num(s.MeanDIS))
+		var parts []string
+		for _, k := range s.MSUCountBySize.Keys() {
+			parts = append(parts, fmt.Sprintf("size %d: %s", k, textfmt.Thousands(s.MSUCountBySize[k])))
+		}
+		p.f("  MSUs by size  %s\n", strings.Join(parts, "   "))
+	}
+	if len(r.RiskiestClasses) > 0 {
+		p.f("\nSmallest classes:\n")
+		for _, c := range r.RiskiestClasses {
+			var kv []string
+			for _, q := range r.QI {
+				kv = append(kv, q+"="+textfmt.Escape(c.Values[q]))
+			}
+			p.f("  %s  %s\n", plural(c.Size, "row ", "rows"), strings.Join(kv, " "))
+		}
+	}
+	if pol := r.Policy; pol.Satisfied != nil {
+		if *pol.Satisfied {
+			p.f("\nPolicy met.\n")
+		} else {
+			p.f("\nPolicy NOT met: %s. Try `reidrisk suggest` for the least coarsening that meets it.\n", strings.Join(pol.Failed, ", "))
+		}
+	}
+	for _, wn := range r.Warnings {
+		p.f("warning: %s\n", wn)
+	}
+	p.f("\nNulls: %s.\n", r.NullRule)
+	return p.err
+}
+
+// kAnonymity prints k (in rows and subjects), the sample uniques, the
+// rows in small classes, the subjects singled out and the prosecutor risk.
+func (p *printer) kAnonymity(r *reidrisk.Report) {
 	verdict := func(k int64) string {
 		if k < int64(r.Policy.K) {
 			return "NOT met"
@@ -78,11 +123,11 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 		p.f("  Counted in people the highest risk is 1/k_subjects = %s: rows of one account do not hide each other.\n",
 			num(reidrisk.Float(1/float64(*r.KSubjects))))
 	}
-	if len(r.QIAnalysis) > 0 {
-		p.qiStory(r)
-	} else {
-		p.f("\nQI analysis: off (--qi-analysis=false or --qi-max-columns 0).\n")
-	}
+}
+
+// sensitive prints l-diversity, (α,k), t-closeness, β-likeness and
+// δ-disclosure of the sensitive columns.
+func (p *printer) sensitive(r *reidrisk.Report) {
 	if l := r.LDiversity; l != nil {
 		p.f("\nSensitive columns (%s):\n", strings.Join(r.Sensitive, ", "))
 		p.f("  l-diversity: distinct l = %d, entropy l = %s, recursive (c,l=%d) boundary c = %s\n",
@@ -114,6 +159,11 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	for _, s := range r.PerSensitive {
 		p.f("    %s: distinct l %d, entropy l %s, t (equal) %s\n", s.Column, s.LDiversity.Distinct, num(s.LDiversity.Entropy), num(s.TCloseness.Equal))
 	}
+}
+
+// population prints journalist, marketer and individual risk and the
+// population uniques.
+func (p *printer) population(r *reidrisk.Report) {
 	if j := r.Journalist; j != nil {
 		p.f("\nAgainst the population:\n  journalist risk: highest %s, average %s, %s of rows above %s\n",
 			num(j.Highest), num(j.Average), pct(float64(j.RecordsAtRisk)), num(j.RiskThreshold))
@@ -131,37 +181,6 @@ func writeText(w io.Writer, r *reidrisk.Report) error {
 	if note := populationNote(r); note != "" {
 		p.f("%s\n", wrap(note, 96, "  "))
 	}
-	if s := r.SUDA; s != nil {
-		p.f("\nSUDA2 (minimal sample uniques up to size %d): max score %s, mean DIS-SUDA %s\n",
-			s.MaxSize, num(s.MaxScore), num(s.MeanDIS))
-		var parts []string
-		for _, k := range s.MSUCountBySize.Keys() {
-			parts = append(parts, fmt.Sprintf("size %d: %s", k, textfmt.Thousands(s.MSUCountBySize[k])))
-		}
-		p.f("  MSUs by size  %s\n", strings.Join(parts, "   "))
-	}
-	if len(r.RiskiestClasses) > 0 {
-		p.f("\nSmallest classes:\n")
-		for _, c := range r.RiskiestClasses {
-			var kv []string
-			for _, q := range r.QI {
-				kv = append(kv, q+"="+textfmt.Escape(c.Values[q]))
-			}
-			p.f("  %s  %s\n", plural(c.Size, "row ", "rows"), strings.Join(kv, " "))
-		}
-	}
-	if pol := r.Policy; pol.Satisfied != nil {
-		if *pol.Satisfied {
-			p.f("\nPolicy met.\n")
-		} else {
-			p.f("\nPolicy NOT met: %s. Try `reidrisk suggest` for the least coarsening that meets it.\n", strings.Join(pol.Failed, ", "))
-		}
-	}
-	for _, wn := range r.Warnings {
-		p.f("warning: %s\n", wn)
-	}
-	p.f("\nNulls: %s.\n", r.NullRule)
-	return p.err
 }
 
 // qiStory prints the best-separating combination of each size: how few
@@ -184,7 +203,11 @@ func (p *printer) qiStory(r *reidrisk.Report) {
 	p.f("  %-6s %-11s %-10s %s\n", "#cols", "distinction", "separation", "most identifying combination")
 	for _, n := range sizes {
 		s := best[n]
-		p.f("  %-6d %-11s %-10s %s\n", n, fix(s.Distinction), fix(s.Separation), strings.Join(s.Columns, ", "))
+		d, sep := fix(s.Distinction), fix(s.Separation)
+		if s.UpperBound {
+			d, sep = "≤"+d, "≤"+sep
+		}
+		p.f("  %-6d %-11s %-10s %s\n", n, d, sep, strings.Join(s.Columns, ", "))
 	}
 	var singles []reidrisk.QIScore
 	for _, s := range r.QIAnalysis {
@@ -192,7 +215,7 @@ func (p *printer) qiStory(r *reidrisk.Report) {
 			singles = append(singles, s)
 		}
 	}
-	slices.SortStableFunc(singles, func(a, b reidrisk.QIScore) int { return cmpFloat(b.Distinction, a.Distinction) })
+	slices.SortStableFunc(singles, func(a, b reidrisk.QIScore) int { return cmp.Compare(b.Distinction, a.Distinction) })
 	if len(singles) > 1 {
 		var parts []string
 		for _, s := range singles {
@@ -203,16 +226,21 @@ func (p *printer) qiStory(r *reidrisk.Report) {
 	if !r.QIAnalysisComplete {
 		p.f("  (only some combinations scored: more QIs than --qi-max-columns)\n")
 	}
+	if n := qiBounded(r.QIAnalysis); n > 0 {
+		p.f("  (%d of %d combinations not computed, too costly: their figures are upper bounds, marked ≤ here and upper_bound in JSON)\n",
+			n, len(r.QIAnalysis))
+	}
 }
 
-func cmpFloat(a, b reidrisk.Float) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+// qiBounded returns how many scores are upper bounds.
+func qiBounded(qs []reidrisk.QIScore) int {
+	n := 0
+	for _, q := range qs {
+		if q.UpperBound {
+			n++
+		}
 	}
-	return 0
+	return n
 }
 
 type printer struct {
@@ -269,13 +297,11 @@ func pct(f float64) string {
 // num formats a figure with up to 7 significant digits; ±Inf as "∞".
 func num(f reidrisk.Float) string {
 	v := float64(f)
-	switch {
-	case math.IsInf(v, 1):
-		return "∞"
-	case math.IsInf(v, -1):
-		return "-∞"
-	case math.IsNaN(v):
+	if math.IsNaN(v) {
 		return "n/a"
+	}
+	if math.IsInf(v, 0) {
+		return map[bool]string{true: "∞", false: "-∞"}[v > 0]
 	}
 	return strconv.FormatFloat(v, 'g', 7, 64)
 }

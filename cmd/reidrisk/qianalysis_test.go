@@ -48,3 +48,34 @@ func TestAnalyzeQIAnalysisOff(t *testing.T) {
 		t.Errorf("--qi-max-columns -1: exit %d, %q; want 2 naming the flag", code, errs)
 	}
 }
+
+// TestQIBoundedRendering: a bounded combination says so in JSON
+// (upper_bound, only on it), text (≤ and a count) and HTML (≤).
+func TestQIBoundedRendering(t *testing.T) {
+	r := &reidrisk.Report{QIAnalysisComplete: true, QIAnalysis: []reidrisk.QIScore{
+		{Columns: []string{"a", "b"}, Distinction: 0.875, Separation: 0.9921875, UpperBound: true},
+		{Columns: []string{"a"}, Distinction: 0.5, Separation: 0.75},
+		{Columns: []string{"b"}, Distinction: 0.25, Separation: 0.5},
+	}}
+	b, err := json.Marshal(r.QIAnalysis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(b); strings.Count(got, `"upper_bound":true`) != 1 || strings.Contains(got, `"upper_bound":false`) {
+		t.Errorf("JSON: %s", got)
+	}
+	var text strings.Builder
+	p := &printer{w: &text}
+	p.qiStory(r)
+	if got := text.String(); !strings.Contains(got, "≤0.8750") || !strings.Contains(got, "≤0.9922") ||
+		!strings.Contains(got, "1 of 3 combinations not computed") || strings.Contains(got, "≤0.5000") {
+		t.Errorf("text:\n%s", got)
+	}
+	plot, err := qiPlot(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(plot.SVG), "upper bound") != 1 {
+		t.Errorf("HTML plot does not mark the bounded combination once:\n%s", plot.SVG)
+	}
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -12,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/reidrisk/reidrisk"
-	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
 	"github.com/reidrisk/reidrisk/internal/safeout"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
@@ -24,16 +23,17 @@ type setsFlags struct {
 	in             inputFlags
 	item           string
 	m, k           int
-	hierarchy      tHierarchies // ITEM=FILE
+	hierarchy      cliflags.Hierarchies // ITEM=FILE
 	maxSuppression float64
 	out            string
 	saveTransform  string
 	transform      string
 }
 
+func (f *setsFlags) input() *inputFlags { return &f.in }
+
 func (f *setsFlags) register(fs *flag.FlagSet) {
-	f.in.register(fs)
-	f.hierarchy = tHierarchies{}
+	f.hierarchy = cliflags.Hierarchies{}
 	fs.StringVar(&f.item, "item", "", "column holding one item (device, format, title…) per row (required; --subject is required too)")
 	fs.IntVar(&f.m, "m", reidrisk.DefaultM, "largest number of items an attacker knows (1 to 3)")
 	fs.IntVar(&f.k, "k", reidrisk.DefaultK, "least number of subjects holding every itemset of at most m items")
@@ -44,27 +44,9 @@ func (f *setsFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.transform, "transform", "", "apply a recoding saved by --save-transform (needs --out; no search)")
 }
 
-// options checks the flags and maps them to reidrisk.SetsOptions.
+// options maps the flags to reidrisk.SetsOptions (Validate checks them).
 func (f *setsFlags) options(set map[string]bool) (reidrisk.SetsOptions, error) {
 	var opt reidrisk.SetsOptions
-	if err := f.in.check(); err != nil {
-		return opt, err
-	}
-	if f.in.subject == "" || f.item == "" {
-		return opt, usagef("--subject and --item are required: name the account column and the item column")
-	}
-	if err := checkRoles(roleFlag{"--subject", []string{f.in.subject}}, roleFlag{"--item", []string{f.item}}); err != nil {
-		return opt, err
-	}
-	if f.m < 1 || f.m > 3 {
-		return opt, usagef("--m %d: want 1 to 3", f.m)
-	}
-	if f.k < 1 {
-		return opt, usagef("--k %d: want at least 1", f.k)
-	}
-	if !(f.maxSuppression >= 0 && f.maxSuppression <= 1) {
-		return opt, usagef("--max-suppression %g: want a share from 0 to 1", f.maxSuppression)
-	}
 	for col := range f.hierarchy {
 		if col != f.item {
 			return opt, usagef("--hierarchy %s=…: only the item column %q takes a hierarchy", col, f.item)
@@ -83,76 +65,37 @@ func (f *setsFlags) options(set map[string]bool) (reidrisk.SetsOptions, error) {
 	} else if f.out != "" && !suggest {
 		return opt, usagef("--out needs --hierarchy or --max-suppression: the recoding written is the one suggested")
 	}
-	return reidrisk.SetsOptions{Subject: f.in.subject, Item: f.item, K: f.k, M: f.m, ShowValues: f.in.showValues,
-		Suggest: suggest, MaxSuppression: f.maxSuppression}, nil
+	return reidrisk.SetsOptions{Subject: f.in.Subject, Item: f.item, K: cliflags.Given(set, "k", f.k), M: cliflags.Given(set, "m", f.m),
+		ShowValues: f.in.showValues, Suggest: suggest, MaxSuppression: f.maxSuppression}, nil
 }
 
-func runSets(ctx context.Context, e env, args []string) error {
-	var f setsFlags
-	file, set, err := parseCommand(e, "sets", &f, args)
+func (f *setsFlags) files(file string) (inputs, outputs []namedPath) {
+	return append([]namedPath{{Path: file}, {Flag: "--transform", Path: f.transform}}, cliflags.HierarchyInputs(f.hierarchy)...),
+		[]namedPath{{Flag: "--out", Path: f.out}, {Flag: "--save-transform", Path: f.saveTransform}}
+}
+
+func (f *setsFlags) run(ctx context.Context, e env, s *started[reidrisk.SetsOptions]) error {
+	opt, out, saved := s.opt, s.outs[0], s.outs[1]
+	if hs, err := f.hierarchy.Read(); err != nil {
+		return err
+	} else if len(hs) > 0 {
+		opt.Hierarchy = hs[f.item]
+	}
+	open, err := reopener(e, s.file, f.in, f.out != "")
 	if err != nil {
 		return err
-	}
-	opt, err := f.options(set)
-	if err != nil {
-		return err
-	}
-	for col, path := range f.hierarchy {
-		if opt.Hierarchy, err = generalize.ReadHierarchyFile(col, path); err != nil {
-			return fmt.Errorf("--hierarchy %s=%s: %w", col, path, err)
-		}
-	}
-	inputs := append([]namedPath{{"", file}, {"--transform", f.transform}}, hierarchyInputs(f.hierarchy)...)
-	outs, err := createOutputs(ctx, e, inputs, namedPath{"--out", f.out}, namedPath{"--save-transform", f.saveTransform})
-	if err != nil {
-		return err
-	}
-	defer outs.Abort()
-	out, saved := outs[0], outs[1]
-	// With --out the input is read twice; standard input is kept in memory.
-	open := func() (*quasiid.Source, error) { return openInput(e, file, f.in) }
-	if file == "-" && f.out != "" {
-		data, err := io.ReadAll(e.stdin)
-		if err != nil {
-			return fmt.Errorf("standard input: %v", err)
-		}
-		open = func() (*quasiid.Source, error) {
-			return openInput(env{stdin: bytes.NewReader(data)}, "-", f.in)
-		}
 	}
 	if f.transform != "" {
 		return applySetsTransform(ctx, e, f, open, out)
 	}
-	src, err := open()
+	rep, err := onInput(e, s, f.in, open, &opt.Progress, func(src *quasiid.Source) (*reidrisk.SetsReport, error) { return reidrisk.Sets(ctx, src, opt) })
 	if err != nil {
 		return err
 	}
-	bar := newProgress(e, f.in.quiet)
-	opt.Progress = bar.update
-	rep, err := reidrisk.Sets(ctx, src, opt)
-	bar.done()
-	src.Close()
-	if err != nil {
-		return err
-	}
-	var tr *reidrisk.SetsTransform
 	var applied *reidrisk.SetsApplyReport
 	if sg := rep.Suggestion; sg != nil && sg.Met {
-		if tr, err = rep.Transform(); err != nil {
+		if applied, err = f.writeSuggested(ctx, rep, open, out, saved); err != nil {
 			return err
-		}
-		if saved != nil {
-			if err := tr.WriteJSON(saved); err != nil {
-				return err
-			}
-			if err := saved.Commit(); err != nil {
-				return err
-			}
-		}
-		if out != nil {
-			if applied, err = writeSets(ctx, open, tr, out); err != nil {
-				return err
-			}
 		}
 	}
 	switch f.in.format {
@@ -161,7 +104,7 @@ func runSets(ctx context.Context, e env, args []string) error {
 	case "html":
 		err = writeSetsHTML(e.stdout, rep)
 	default:
-		err = writeSetsText(e.stdout, rep, f, applied)
+		err = writeSetsText(e.stdout, rep, *f, applied)
 	}
 	if err != nil {
 		return err
@@ -178,6 +121,27 @@ func runSets(ctx context.Context, e env, args []string) error {
 			Reason: fmt.Sprintf("no item recoding meets it with at most %s of the occurrences suppressed%s", pct(f.maxSuppression), where)}
 	}
 	return nil
+}
+
+// writeSuggested saves the suggested recoding to saved and writes the
+// recoded table to out, for those not nil.
+func (f *setsFlags) writeSuggested(ctx context.Context, rep *reidrisk.SetsReport, open func() (*quasiid.Source, error), out, saved *safeout.File) (*reidrisk.SetsApplyReport, error) {
+	tr, err := rep.Transform()
+	if err != nil {
+		return nil, err
+	}
+	if saved != nil {
+		if err := tr.WriteJSON(saved); err != nil {
+			return nil, err
+		}
+		if err := saved.Commit(); err != nil {
+			return nil, err
+		}
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return writeSets(ctx, open, tr, out)
 }
 
 // writeSets writes the recoded table to out and commits it.
@@ -199,7 +163,7 @@ func writeSets(ctx context.Context, open func() (*quasiid.Source, error), tr *re
 }
 
 // applySetsTransform is `sets --transform FILE --out FILE`.
-func applySetsTransform(ctx context.Context, e env, f setsFlags, open func() (*quasiid.Source, error), out *safeout.File) error {
+func applySetsTransform(ctx context.Context, e env, f *setsFlags, open func() (*quasiid.Source, error), out *safeout.File) error {
 	tf, err := os.Open(f.transform)
 	if err != nil {
 		return err
@@ -209,7 +173,7 @@ func applySetsTransform(ctx context.Context, e env, f setsFlags, open func() (*q
 	if err != nil {
 		return err
 	}
-	if tr.Subject != f.in.subject || tr.Item != f.item {
+	if tr.Subject != f.in.Subject || tr.Item != f.item {
 		return usagef("--transform %s is for --subject %s --item %s", f.transform, tr.Subject, tr.Item)
 	}
 	rep, err := writeSets(ctx, open, tr, out)

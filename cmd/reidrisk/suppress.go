@@ -2,15 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/reidrisk/reidrisk"
-	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
 	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -19,40 +17,32 @@ import (
 // suppressFlags are the flags of `reidrisk suppress`.
 type suppressFlags struct {
 	in         inputFlags
-	qi         string
+	cols       cliflags.Columns // --qi only
 	k          int64
 	importance string
 	out        string
 }
 
+func (f *suppressFlags) input() *inputFlags { return &f.in }
+
 func (f *suppressFlags) register(fs *flag.FlagSet) {
-	f.in.register(fs)
-	fs.StringVar(&f.qi, "qi", "", "quasi-identifier columns, comma-separated (required)")
+	fs.StringVar(&f.cols.QI, "qi", "", "quasi-identifier columns, comma-separated (required)")
 	fs.Int64Var(&f.k, "k", 0, "every record must match at least k records (in subjects when --subject is given), * matching any value (required)")
 	fs.StringVar(&f.importance, "importance", "", "QIs from the most important (blanked last) to the least important, comma-separated, as sdcMicro's importance 1, 2, …; default: more distinct values, less important")
 	fs.StringVar(&f.out, "out", "", "write the table with blanked cells as * to FILE (.csv, .parquet, .arrow, .arrows); every row and non-QI value is kept")
 }
 
-// options checks the flags and turns them into reidrisk.SuppressOptions.
-func (f *suppressFlags) options() (reidrisk.SuppressOptions, error) {
+// options maps the flags to reidrisk.SuppressOptions (Validate checks them).
+func (f *suppressFlags) options(map[string]bool) (reidrisk.SuppressOptions, error) {
 	var opt reidrisk.SuppressOptions
-	if err := f.in.check(); err != nil {
-		return opt, err
-	}
 	var err error
-	if opt.QI, _, err = qiLists(f.qi, ""); err != nil {
+	if opt.QI, _, err = f.cols.Lists(); err != nil {
 		return opt, err
 	}
-	opt.Subject = f.in.subject
-	if err := checkRoles(roleFlag{"--qi", opt.QI}, roleFlag{"--subject", []string{opt.Subject}}); err != nil {
+	if opt.Importance, err = splitList("--importance", f.importance); err != nil {
 		return opt, err
 	}
-	opt.K = f.k
-	if f.importance != "" {
-		if opt.Importance, err = splitList("--importance", f.importance); err != nil {
-			return opt, err
-		}
-	}
+	opt.Subject, opt.K = f.in.Subject, f.k
 	if f.out != "" {
 		if opt.OutputFormat, err = quasiid.FormatFromName(f.out); err != nil {
 			return opt, usagef("--out %s: %v", f.out, err)
@@ -61,65 +51,34 @@ func (f *suppressFlags) options() (reidrisk.SuppressOptions, error) {
 	return opt, nil
 }
 
-func runSuppress(ctx context.Context, e env, args []string) error {
-	var f suppressFlags
-	file, _, err := parseCommand(e, "suppress", &f, args)
-	if err != nil {
-		return err
-	}
-	opt, err := f.options()
-	if err != nil {
-		return err
-	}
-	outs, err := createOutputs(ctx, e, []namedPath{{"", file}}, namedPath{"--out", f.out})
-	if err != nil {
-		return err
-	}
-	defer outs.Abort()
-	src, err := openInput(e, file, f.in)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	out := outs[0]
+func (f *suppressFlags) files(file string) (inputs, outputs []namedPath) {
+	return fileAndOut(file, f.out)
+}
+
+func (f *suppressFlags) run(ctx context.Context, e env, s *started[reidrisk.SuppressOptions]) error {
+	opt, out := s.opt, s.outs[0]
 	if out != nil {
 		opt.Output = out
 	}
-	bar := newProgress(e, f.in.quiet)
-	opt.Progress = bar.update
-	rep, err := reidrisk.Suppress(ctx, src, opt)
-	bar.done()
+	rep, err := onInput(e, s, f.in, nil, &opt.Progress, func(src *quasiid.Source) (*reidrisk.SuppressReport, error) { return reidrisk.Suppress(ctx, src, opt) })
 	if err != nil {
-		var oe *generalize.OptionError
-		if errors.As(err, &oe) {
-			flags := map[string]string{"K": "--k", "Importance": "--importance", "QI": "--qi", "Subjects": "--subject"}
-			return usagef("%s: %s", flags[oe.Field], oe.Reason)
-		}
 		return err
 	}
 	// A table that cannot reach k is not written: the deferred Abort
 	// leaves an existing --out as it was.
-	if out != nil && rep.KAfter >= rep.K {
+	written := f.out
+	if rep.KAfter < rep.K {
+		written = ""
+	} else if out != nil {
 		if err := out.Commit(); err != nil {
 			return err
 		}
 	}
-	switch f.in.format {
-	case "json":
-		err = writeJSON(e.stdout, rep)
-	case "html":
-		err = writeHTML(e.stdout, htmlPage{Title: "reidrisk suppress: " + rep.Source, Suppress: rep})
-	default:
-		written := f.out
-		if rep.KAfter < rep.K {
-			written = ""
-		}
-		writeSuppressText(e.stdout, rep, written)
-	}
-	if err != nil {
-		return err
-	}
-	return rep.Err()
+	return writeOut(e, f.in.format, rep,
+		func(w io.Writer) error {
+			return writeHTML(w, htmlPage{Title: "reidrisk suppress: " + rep.Source, Suppress: rep})
+		},
+		func(w io.Writer) error { writeSuppressText(w, rep, written); return nil })
 }
 
 // writeSuppressText writes the human-readable report of suppress.
@@ -155,9 +114,4 @@ func suppressSections(r *reidrisk.SuppressReport) []htmlreport.Section {
 		[]string{"k before (exact classes)", fmt.Sprint(r.KBefore)}, []string{"k after (* matching any value)", fmt.Sprint(r.KAfter)})
 	s.Table = t
 	return []htmlreport.Section{s}
-}
-
-// suppressIntro is the HTML report's opening line for suppress.
-func suppressIntro(r *reidrisk.SuppressReport) string {
-	return fmt.Sprintf("%s: %s rows, quasi-identifiers %s.", filepath.Base(r.Source), textfmt.Thousands(r.Rows), strings.Join(r.QI, ", "))
 }

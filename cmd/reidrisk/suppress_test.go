@@ -250,7 +250,7 @@ func TestSuggestLocalSuppression(t *testing.T) {
 	}
 	stderr.Reset()
 	bad := append(slices.Clone(args), "--l", "2", "--sensitive", "occupation")
-	if code := run(context.Background(), env{nil, &stdout, &stderr}, bad); code != 2 || !strings.Contains(stderr.String(), "--local-suppression supports --k as the only criterion") {
+	if code := run(context.Background(), env{nil, &stdout, &stderr}, bad); code != 2 || !strings.Contains(stderr.String(), "--local-suppression: supports k (in records or subjects) as the only criterion") {
 		t.Errorf("--local-suppression with --l: exit %d, want 2: %s", code, stderr.String())
 	}
 }

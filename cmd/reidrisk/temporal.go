@@ -1,20 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
-	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/reidrisk/reidrisk"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/internal/htmlreport"
 	"github.com/reidrisk/reidrisk/internal/safeout"
+	"github.com/reidrisk/reidrisk/internal/textfmt"
 	"github.com/reidrisk/reidrisk/quasiid"
 	"github.com/reidrisk/reidrisk/temporal"
 )
@@ -40,8 +39,9 @@ type temporalFlags struct {
 	columns        outputColumnFlags
 }
 
+func (f *temporalFlags) input() *inputFlags { return &f.in }
+
 func (f *temporalFlags) register(fs *flag.FlagSet) {
-	f.in.register(fs)
 	fs.StringVar(&f.time, "time", "", "timestamp column: ISO 8601 (offset honoured; none = UTC, or local with --tz), integer Unix time (see --time-unit) or an Arrow timestamp (required)")
 	fs.StringVar(&f.slot, "slot", "60m", "time-of-day slot width, a whole number of minutes dividing a day: 1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 18, 20, 24, 30, 32, 36, 40, 45, 48, 60, 72, 80, 90, 96, 120, 144, 160, 180, 240, 288, 360 (day parts), 480, 720 or 1440 (no time of day); as minutes or a duration (30m, 2h)")
 	fs.IntVar(&f.minWeeks, "min-weeks", 4, "distinct ISO weeks in which an event key must occur to be a habit")
@@ -60,48 +60,19 @@ func (f *temporalFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "with --policy, write the coarsened event table to FILE (.parquet, .arrow, .arrows or .csv): times become their slot's start on the week's Monday (Saturday for weekends), durations their bucket's lower bound, so that reidrisk temporal can check it")
 }
 
-// parseSlot reads --slot: a Go duration of whole minutes ("30m", "2h") or a
-// number of minutes.
-func parseSlot(s string) (int, error) {
-	if n, err := strconv.Atoi(s); err == nil {
-		if n > 0 && 1440%n == 0 {
-			return n, nil
-		}
-		return 0, usagef("--slot %s: want a width dividing a day (15m, 30m, 60m, 2h, …)", s)
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 || d%time.Minute != 0 || (24*time.Hour)%d != 0 {
-		return 0, usagef("--slot %q: want a width in whole minutes dividing a day (15m, 30m, 60m, 2h, …)", s)
-	}
-	return int(d / time.Minute), nil
-}
-
+// options maps the flags to reidrisk.TemporalOptions (Validate checks
+// them); --slot is parsed here.
 func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, error) {
 	var opt reidrisk.TemporalOptions
-	if err := f.in.check(); err != nil {
-		return opt, err
-	}
-	if f.in.subject == "" || f.time == "" {
-		return opt, usagef("--subject and --time are required: name the account and timestamp columns")
-	}
-	slot, err := parseSlot(f.slot)
+	slot, err := cliflags.Slot(f.slot)
 	if err != nil {
 		return opt, err
 	}
-	if f.minWeeks < 1 {
-		return opt, usagef("--min-weeks %d: want at least 1", f.minWeeks)
-	}
-	if f.maxP < 0 || f.maxP > 16 {
+	if f.maxP < 0 {
 		return opt, usagef("--max-p %d: want 0 to 16", f.maxP)
-	}
-	if f.sampleSize < 1 {
-		return opt, usagef("--sample-size %d: want at least 1", f.sampleSize)
 	}
 	if (f.durationCol == "") != !set["duration-bucket"] {
 		return opt, usagef("--duration-col and --duration-bucket go together")
-	}
-	if set["duration-bucket"] && !(f.durationBucket > 0) {
-		return opt, usagef("--duration-bucket %g: want a width > 0", f.durationBucket)
 	}
 	if f.out != "" {
 		if f.policy == "" {
@@ -111,30 +82,16 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 			return opt, usagef("--out %s: want a .parquet, .arrow, .arrows or .csv file", f.out)
 		}
 	}
-	if f.policy != "" {
-		if _, err := temporal.ParsePolicy(f.policy); err != nil {
-			return opt, usagef("--policy: %v", err)
-		}
-	}
-	if _, err := temporal.LoadLocation(f.tz); err != nil {
-		return opt, usagef("--tz %q: not an IANA time zone name (e.g. Europe/Amsterdam, America/New_York, UTC)", f.tz)
-	}
-	if err := quasiid.CheckTimeUnit(f.timeUnit); err != nil {
-		return opt, usagef("--time-unit: %v", err)
-	}
-	if f.maxEvaluations < 1 {
-		return opt, usagef("--max-evaluations %d: want at least 1", f.maxEvaluations)
-	}
 	attrs, err := splitList("--attrs", f.attrs)
 	if err != nil {
 		return opt, err
 	}
 	opt = reidrisk.TemporalOptions{
-		Subject: f.in.subject, Time: f.time, Attrs: attrs,
-		DurationColumn: f.durationCol, DurationBucket: f.durationBucket,
-		SlotMinutes: slot, MinWeeks: f.minWeeks, TimeZone: f.tz, TimeUnit: f.timeUnit,
-		MaxP: f.maxP, SampleSize: f.sampleSize, Seed: f.seed, TraceAttrs: f.traceAttrs,
-		Policy: f.policy, MaxEvaluations: f.maxEvaluations,
+		Subject: f.in.Subject, Time: f.time, Attrs: attrs,
+		DurationColumn: f.durationCol, DurationBucket: cliflags.Given(set, "duration-bucket", f.durationBucket),
+		SlotMinutes: slot, MinWeeks: cliflags.Given(set, "min-weeks", f.minWeeks), TimeZone: f.tz, TimeUnit: f.timeUnit,
+		MaxP: f.maxP, SampleSize: cliflags.Given(set, "sample-size", f.sampleSize), Seed: f.seed, TraceAttrs: f.traceAttrs,
+		Policy: f.policy, MaxEvaluations: cliflags.Given(set, "max-evaluations", f.maxEvaluations),
 	}
 	if f.maxP == 0 {
 		opt.MaxP = -1
@@ -145,81 +102,37 @@ func (f *temporalFlags) options(set map[string]bool) (reidrisk.TemporalOptions, 
 	if (len(opt.Identifiers) > 0 || len(opt.Keep) > 0) && f.out == "" {
 		return opt, usagef("--identifiers and --keep need --out: they say what the coarsened event table holds")
 	}
-	if err := checkRoles(roleFlag{"--time", []string{opt.Time}}, roleFlag{"--duration-col", []string{opt.DurationColumn}}, roleFlag{"--attrs", opt.Attrs},
-		roleFlag{"--identifiers", opt.Identifiers}, roleFlag{"--keep", opt.Keep}); err != nil {
-		return opt, err
-	}
-	cols := append([]string{opt.Subject, opt.Time, opt.DurationColumn}, opt.Attrs...)
-	for i, c := range cols {
-		if c != "" && slices.Contains(cols[:i], c) {
-			return opt, usagef("column %s is named twice among --subject, --time, --duration-col and --attrs", textfmt.Name(c))
-		}
-	}
 	return opt, nil
 }
 
-func runTemporal(ctx context.Context, e env, args []string) error {
-	var f temporalFlags
-	file, set, err := parseCommand(e, "temporal", &f, args)
+func (f *temporalFlags) files(file string) (inputs, outputs []namedPath) {
+	return fileAndOut(file, f.out)
+}
+
+func (f *temporalFlags) run(ctx context.Context, e env, s *started[reidrisk.TemporalOptions]) error {
+	opt := s.opt
+	open, err := reopener(e, s.file, f.in, f.out != "")
 	if err != nil {
 		return err
 	}
-	opt, err := f.options(set)
+	rep, err := onInput(e, s, f.in, open, &opt.Progress, func(src *quasiid.Source) (*reidrisk.TemporalReport, error) { return reidrisk.Temporal(ctx, src, opt) })
 	if err != nil {
 		return err
-	}
-	outs, err := createOutputs(ctx, e, []namedPath{{"", file}}, namedPath{"--out", f.out})
-	if err != nil {
-		return err
-	}
-	defer outs.Abort()
-	// With --out the input is read twice; standard input is kept in memory.
-	open := func() (*quasiid.Source, error) { return openInput(e, file, f.in) }
-	if file == "-" && f.out != "" {
-		data, err := io.ReadAll(e.stdin)
-		if err != nil {
-			return fmt.Errorf("standard input: %v", err)
-		}
-		open = func() (*quasiid.Source, error) {
-			return openInput(env{stdin: bytes.NewReader(data)}, "-", f.in)
-		}
-	}
-	src, err := open()
-	if err != nil {
-		return err
-	}
-	bar := newProgress(e, f.in.quiet)
-	bar.input(src, file)
-	opt.Progress = bar.update
-	rep, err := reidrisk.Temporal(ctx, src, opt)
-	bar.done()
-	src.Close()
-	if err != nil {
-		return withLine(err, file) // a bad duration: add the CSV line
 	}
 	var written *quasiid.RewriteStats
-	if outs[0] != nil && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
+	if s.outs[0] != nil && rep.Err() == nil { // an unmet policy: nothing to write, exit 3 after the report
 		if err := rep.CheckOutput(); err != nil {
 			return err
 		}
-		st, err := writeSafe(ctx, rep, open, outs[0])
+		st, err := writeSafe(ctx, rep, open, s.outs[0])
 		if err != nil {
 			return err
 		}
 		written = &st
 	}
-	switch f.in.format {
-	case "json":
-		err = writeJSON(e.stdout, rep)
-	case "html":
-		err = writeTemporalHTML(e.stdout, rep)
-	default:
-		err = writeTemporalText(e.stdout, rep, f.out, written)
-	}
-	if err != nil {
-		return err
-	}
-	return rep.Err()
+	return writeOut(e, f.in.format, rep,
+		func(w io.Writer) error { return writeTemporalHTML(w, rep) },
+		func(w io.Writer) error { return writeTemporalText(w, rep, f.out, written) })
 }
 
 // writeSafe writes the coarsened table to out and commits it; on error

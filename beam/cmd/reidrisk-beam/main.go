@@ -49,22 +49,33 @@ import (
 
 	"github.com/reidrisk/reidrisk"
 	rbeam "github.com/reidrisk/reidrisk/beam"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
+	"github.com/reidrisk/reidrisk/internal/safeout"
 )
 
 var (
 	input     = flag.String("input", "", "file pattern of the table's shards (local path or gs://…), required")
-	qi        = flag.String("qi", "", "comma-separated quasi-identifier columns, required")
-	sensitive = flag.String("sensitive", "", "comma-separated sensitive columns")
-	subject   = flag.String("subject", "", "subject column (persons, not rows)")
-	delimiter = flag.String("delimiter", "", "CSV delimiter (default: detect among , ; tab |)")
-	nulls     = flag.String("null", "", "comma-separated CSV texts read as null")
 	shards    = flag.Int("shards", rbeam.DefaultShards, "shards the classes are spread over")
-	l         = flag.Int("l", 2, "l of recursive (c,l)-diversity")
 	threshold = flag.Float64("threshold", 0.2, "prosecutor risk threshold for records at risk")
 	output    = flag.String("output", "", "write the summary JSON here (local or gs://) instead of standard output")
 	classes   = flag.String("classes", "", "also write the merged class table here")
 	mode      = flag.String("mode", "classes", "what to compute (see modes)")
+
+	// The flags reidrisk-beam shares with reidrisk (package cliflags):
+	// --delimiter, --null and --subject; --qi and --sensitive; the policy
+	// of --mode suggest, whose --k and --l --mode classes reads too.
+	in     cliflags.Input
+	cols   cliflags.Columns
+	policy cliflags.Policy
 )
+
+func init() {
+	in.Register(flag.CommandLine, "")
+	cols.Register(flag.CommandLine, "")
+	policy.Register(flag.CommandLine, cliflags.PolicyDefaults{Prefix: "suggest: ", L: 2, Metric: "dm_star"})
+	flag.Lookup("k").Usage = "suggest: least class size (in subjects when --subject is given); classes: a further k of records_in_classes_below_k"
+	flag.Lookup("l").Usage = "classes: l of recursive (c,l)-diversity (a whole number); suggest: least l-diversity of every sensitive column"
+}
 
 // modes maps each --mode to the function that builds and runs its
 // pipeline. Modes in other files of this command register themselves from
@@ -109,57 +120,99 @@ func main() {
 	}
 }
 
-func split(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ",")
-}
-
-// columns splits the comma-separated column names of flag, trimming
-// spaces; an empty item is an error, as in `reidrisk`.
-func columns(flag, s string) ([]string, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, nil
-	}
-	out := strings.Split(s, ",")
-	for i, c := range out {
-		if out[i] = strings.TrimSpace(c); out[i] == "" {
-			return nil, fmt.Errorf("%s %q: an empty column name", flag, s)
-		}
-	}
-	return out, nil
-}
-
 func run(ctx context.Context) error {
-	if *input == "" || *qi == "" {
+	if *input == "" || cols.QI == "" {
 		return fmt.Errorf("--input and --qi are required")
 	}
 	if err := checkShards(); err != nil {
 		return err
 	}
-	if *k < 0 {
-		return fmt.Errorf("--k %d: want a class size of at least 1", *k)
+	if policy.K < 0 {
+		return fmt.Errorf("--k %d: want a class size of at least 1", policy.K)
+	}
+	if policy.L != math.Trunc(policy.L) {
+		return fmt.Errorf("--l %g: --mode classes wants a whole number", policy.L)
 	}
 	opt, err := countOptions()
 	if err != nil {
 		return err
 	}
-	paths, err := expand(ctx, *input)
+	p, s, files, err := pipeline(ctx)
 	if err != nil {
 		return err
 	}
-
-	p, s := beam.NewPipelineWithRoot()
-	files := beam.Reshuffle(s, beam.CreateList(s, paths))
 	partials := rbeam.CountFiles(s, files, opt)
-	summary := rbeam.Measures(s, partials, rbeam.MeasureOptions{Shards: *shards, L: *l})
-	beam.ParDo0(s, &summaryFn{Path: *output, Threshold: *threshold, Subject: *subject != "", K: *k}, summary)
+	summary := rbeam.Measures(s, partials, rbeam.MeasureOptions{Shards: *shards, L: int(policy.L)})
+	beam.ParDo0(s, &summaryFn{Path: *output, Threshold: *threshold, Subject: in.Subject != "", K: policy.K}, summary)
 	if *classes != "" {
 		beam.ParDo0(s, &writeFn{Path: *classes}, rbeam.MergeClasses(s, partials))
 	}
 	return beamx.Run(ctx, p)
 }
+
+// inputs expands the --input pattern and checks the outputs against the
+// files it names and the hierarchies h (see checkOutputs).
+func inputs(ctx context.Context, h cliflags.Hierarchies) ([]string, error) {
+	paths, err := expand(ctx, *input)
+	if err != nil {
+		return nil, err
+	}
+	return paths, checkOutputs(paths, h)
+}
+
+// expand lists the files matching a pattern through Beam's filesystems.
+func expand(ctx context.Context, pattern string) ([]string, error) {
+	fs, err := filesystem.New(ctx, pattern)
+	if err != nil {
+		return nil, err
+	}
+	paths, err := fs.List(ctx, pattern)
+	fs.Close()
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("%s: no file matches", pattern)
+	}
+	return paths, nil
+}
+
+// pipeline starts a pipeline over the input files (see inputs).
+func pipeline(ctx context.Context) (*beam.Pipeline, beam.Scope, beam.PCollection, error) {
+	paths, err := inputs(ctx, nil)
+	if err != nil {
+		return nil, beam.Scope{}, beam.PCollection{}, err
+	}
+	p, s := beam.NewPipelineWithRoot()
+	return p, s, fileList(s, paths), nil
+}
+
+// fileList is the collection of the input files, spread over the workers.
+func fileList(s beam.Scope, paths []string) beam.PCollection {
+	return beam.Reshuffle(s, beam.CreateList(s, paths))
+}
+
+// checkOutputs refuses an --output or --classes on the local disk that is
+// the same file as an input (the files of --input, and hierarchies) or as
+// the other, before any pipeline runs; outputs elsewhere (gs://…) are
+// Beam's filesystems' to write.
+func checkOutputs(inputs []string, hierarchies cliflags.Hierarchies) error {
+	var ins, outs []cliflags.Path
+	for _, p := range inputs {
+		ins = append(ins, cliflags.Path{Flag: "--input", Path: p})
+	}
+	ins = append(ins, cliflags.HierarchyInputs(hierarchies)...)
+	for _, o := range []cliflags.Path{{Flag: "--output", Path: *output}, {Flag: "--classes", Path: *classes}} {
+		if local(o.Path) {
+			outs = append(outs, o)
+		}
+	}
+	return cliflags.Check(nil, ins, outs...)
+}
+
+// local reports whether path names a file on the local disk, not one of
+// another of Beam's filesystems (gs://…).
+func local(path string) bool { return path != "" && !strings.Contains(path, "://") }
 
 // report is the JSON the command writes, with the names of `reidrisk
 // analyze --format json` for the same figures (but for sensitive).
@@ -255,29 +308,12 @@ func (f *summaryFn) ProcessElement(ctx context.Context, s rbeam.Summary) error {
 // countOptions are the counting options given by --qi, --sensitive,
 // --subject, --null and --delimiter (classes and suggest modes).
 func countOptions() (rbeam.Options, error) {
-	q, err := columns("--qi", *qi)
+	q, sens, err := cols.Lists()
 	if err != nil {
 		return rbeam.Options{}, err
 	}
-	sens, err := columns("--sensitive", *sensitive)
-	if err != nil {
-		return rbeam.Options{}, err
-	}
-	d, err := delimiterRune()
-	return rbeam.Options{QI: q, Sensitive: sens, Subject: *subject,
-		NullValues: split(*nulls), Delimiter: d}, err
-}
-
-// delimiterRune is --delimiter as a rune, 0 when not given (detect).
-func delimiterRune() (rune, error) {
-	if *delimiter == "" {
-		return 0, nil
-	}
-	d := []rune(*delimiter)
-	if len(d) != 1 {
-		return 0, fmt.Errorf("--delimiter %q is not one character", *delimiter)
-	}
-	return d[0], nil
+	d, err := cliflags.Delimiter(in.Delimiter)
+	return rbeam.Options{QI: q, Sensitive: sens, Subject: in.Subject, NullValues: cliflags.Nulls(in.Nulls), Delimiter: d}, err
 }
 
 // writeJSON writes v as indented JSON to path through Beam's filesystems,
@@ -295,10 +331,23 @@ func writeJSON(ctx context.Context, path string, v any) error {
 	return (&writeFn{Path: path}).ProcessElement(ctx, b)
 }
 
-// writeFn writes its element to Path through Beam's filesystems.
+// writeFn writes its element to Path: a file on the local disk through
+// internal/safeout (a temporary file renamed over Path once complete),
+// anything else through Beam's filesystems.
 type writeFn struct{ Path string }
 
 func (f *writeFn) ProcessElement(ctx context.Context, b []byte) error {
+	if local(f.Path) {
+		out, err := safeout.Create(f.Path)
+		if err != nil {
+			return err
+		}
+		defer out.Abort()
+		if _, err := out.Write(b); err != nil {
+			return err
+		}
+		return out.Commit()
+	}
 	fs, err := filesystem.New(ctx, f.Path)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	rbeam "github.com/reidrisk/reidrisk/beam"
 	"github.com/reidrisk/reidrisk/generalize"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 )
 
 // decode marshals v and reads it back as generic JSON.
@@ -85,10 +86,10 @@ func TestSuggestReportSuppressedClasses(t *testing.T) {
 // TestShardsRejected: every mode refuses --shards below 1 before it
 // starts a pipeline.
 func TestShardsRejected(t *testing.T) {
-	defer func(in, q, sub, tc string, n int) {
-		*input, *qi, *subject, *timeCol, *shards = in, q, sub, tc, n
-	}(*input, *qi, *subject, *timeCol, *shards)
-	*input, *qi, *subject, *timeCol = filepath.Join(t.TempDir(), "none-*.csv"), "age", "person", "time"
+	defer func(i string, q, sub, tc string, n int) {
+		*input, cols.QI, in.Subject, *timeCol, *shards = i, q, sub, tc, n
+	}(*input, cols.QI, in.Subject, *timeCol, *shards)
+	*input, cols.QI, in.Subject, *timeCol = filepath.Join(t.TempDir(), "none-*.csv"), "age", "person", "time"
 	for _, n := range []int{0, -2} {
 		*shards = n
 		for name, runMode := range modes {
@@ -100,16 +101,17 @@ func TestShardsRejected(t *testing.T) {
 }
 
 // TestColumns: column lists are trimmed, and an empty item is an error
-// naming the flag, as in `reidrisk`; an empty value is no column.
+// naming the flag, as in `reidrisk` (the same function, cliflags.SplitList);
+// an empty value is no column.
 func TestColumns(t *testing.T) {
-	if got, err := columns("--qi", " age, sex "); err != nil || len(got) != 2 || got[0] != "age" || got[1] != "sex" {
+	if got, err := cliflags.SplitList("--qi", " age, sex "); err != nil || len(got) != 2 || got[0] != "age" || got[1] != "sex" {
 		t.Errorf("got %q, %v", got, err)
 	}
-	if got, err := columns("--qi", ""); err != nil || got != nil {
+	if got, err := cliflags.SplitList("--qi", ""); err != nil || got != nil {
 		t.Errorf("empty: got %q, %v", got, err)
 	}
 	for _, s := range []string{"a,,b", "a,", " ,a"} {
-		if _, err := columns("--attrs", s); err == nil || !strings.Contains(err.Error(), "--attrs") {
+		if _, err := cliflags.SplitList("--attrs", s); err == nil || !strings.Contains(err.Error(), "--attrs") {
 			t.Errorf("%q: error %v, want one naming --attrs", s, err)
 		}
 	}

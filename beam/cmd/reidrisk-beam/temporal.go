@@ -4,16 +4,14 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
+	"github.com/reidrisk/reidrisk"
 	rbeam "github.com/reidrisk/reidrisk/beam"
-	"github.com/reidrisk/reidrisk/quasiid"
+	"github.com/reidrisk/reidrisk/internal/cliflags"
 	"github.com/reidrisk/reidrisk/temporal"
 )
 
@@ -36,30 +34,15 @@ func init() {
 	register.DoFn2x1[context.Context, rbeam.TemporalSummary, error](&temporalSummaryFn{})
 }
 
-// parseSlot reads --slot: a duration of whole minutes ("30m", "2h") or a
-// number of minutes, dividing a day.
-func parseSlot(s string) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		d, derr := time.ParseDuration(s)
-		if derr != nil || d%time.Minute != 0 {
-			return 0, fmt.Errorf("--slot %q: want a width in whole minutes (15m, 30m, 60m, 2h, …)", s)
-		}
-		n = int(d / time.Minute)
-	}
-	if n <= 0 || temporal.WholeDay%n != 0 {
-		return 0, fmt.Errorf("--slot %s: want a width dividing a day (15m, 30m, 60m, 2h, …)", s)
-	}
-	return n, nil
-}
-
-// temporalOptions builds the transforms' options from the flags.
+// temporalOptions builds the transforms' options from the flags; the
+// values are checked by reidrisk.TemporalOptions.Validate, as `reidrisk
+// temporal`'s, and an error names the flags.
 func temporalOptions(set map[string]bool) (rbeam.TemporalOptions, error) {
 	var opt rbeam.TemporalOptions
-	if *input == "" || *subject == "" || *timeCol == "" {
+	if *input == "" || in.Subject == "" || *timeCol == "" {
 		return opt, fmt.Errorf("--mode temporal needs --input, --subject and --time")
 	}
-	n, err := parseSlot(*slot)
+	n, err := cliflags.Slot(*slot)
 	if err != nil {
 		return opt, err
 	}
@@ -67,36 +50,28 @@ func temporalOptions(set map[string]bool) (rbeam.TemporalOptions, error) {
 	if err != nil {
 		return opt, fmt.Errorf("--day-level %q: want day, weekday_weekend or none", *dayLevel)
 	}
-	if *minWeeks < 1 {
-		return opt, fmt.Errorf("--min-weeks %d: want at least 1", *minWeeks)
-	}
 	if (*durationCol == "") != !set["duration-bucket"] {
 		return opt, fmt.Errorf("--duration-col and --duration-bucket go together")
-	}
-	if set["duration-bucket"] && !(*durationBucket > 0) {
-		return opt, fmt.Errorf("--duration-bucket %g: want a width > 0", *durationBucket)
-	}
-	if _, err := temporal.LoadLocation(*tz); err != nil {
-		return opt, fmt.Errorf("--tz %q: not an IANA time zone name (e.g. Europe/Amsterdam, UTC)", *tz)
-	}
-	if err := quasiid.CheckTimeUnit(*timeUnit); err != nil {
-		return opt, fmt.Errorf("--time-unit: %v", err)
 	}
 	if err := checkShards(); err != nil {
 		return opt, err
 	}
-	attrs, err := columns("--attrs", *attrs)
+	attrs, err := cliflags.SplitList("--attrs", *attrs)
 	if err != nil {
 		return opt, err
 	}
 	opt = rbeam.TemporalOptions{
-		Subject: *subject, Time: *timeCol, Attrs: attrs,
-		DurationColumn: *durationCol, DurationBucket: *durationBucket,
-		SlotMinutes: n, Days: days, MinWeeks: *minWeeks, TimeZone: *tz, TimeUnit: *timeUnit, TraceAttrs: *traceAttrs,
-		NullValues: split(*nulls), Shards: *shards,
+		Subject: in.Subject, Time: *timeCol, Attrs: attrs,
+		DurationColumn: *durationCol, DurationBucket: cliflags.Given(set, "duration-bucket", *durationBucket),
+		SlotMinutes: n, Days: days, MinWeeks: cliflags.Given(set, "min-weeks", *minWeeks), TimeZone: *tz, TimeUnit: *timeUnit, TraceAttrs: *traceAttrs,
+		NullValues: cliflags.Nulls(in.Nulls), Shards: *shards,
 	}
-	d, err := delimiterRune()
-	opt.Delimiter = d
+	ro := reidrisk.TemporalOptions{Subject: opt.Subject, Time: opt.Time, Attrs: opt.Attrs, DurationColumn: opt.DurationColumn,
+		DurationBucket: opt.DurationBucket, SlotMinutes: n, MinWeeks: opt.MinWeeks, TimeZone: opt.TimeZone, TimeUnit: opt.TimeUnit}
+	if err := ro.Validate(); err != nil {
+		return opt, cliflags.Mapper{FS: flag.CommandLine}.Usage(err)
+	}
+	opt.Delimiter, err = cliflags.Delimiter(in.Delimiter)
 	return opt, err
 }
 
@@ -110,32 +85,13 @@ func runTemporal(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	paths, err := expand(ctx, *input)
+	p, s, files, err := pipeline(ctx)
 	if err != nil {
 		return err
 	}
-	p, s := beam.NewPipelineWithRoot()
-	files := beam.Reshuffle(s, beam.CreateList(s, paths))
 	summary := rbeam.TemporalMeasures(s, rbeam.TemporalFiles(s, files, opt), opt)
 	beam.ParDo0(s, &temporalSummaryFn{Path: *output, Source: *input, Opt: opt}, summary)
 	return beamx.Run(ctx, p)
-}
-
-// expand lists the files matching a pattern through Beam's filesystems.
-func expand(ctx context.Context, pattern string) ([]string, error) {
-	fs, err := filesystem.New(ctx, pattern)
-	if err != nil {
-		return nil, err
-	}
-	paths, err := fs.List(ctx, pattern)
-	fs.Close()
-	if err != nil {
-		return nil, err
-	}
-	if len(paths) == 0 {
-		return nil, fmt.Errorf("%s: no file matches", pattern)
-	}
-	return paths, nil
 }
 
 // temporalReport is the JSON of --mode temporal: the field names and
@@ -149,21 +105,12 @@ type temporalReport struct {
 	Events             int64                    `json:"events"`
 	SkippedEvents      int64                    `json:"skipped_events"`
 	OffsetlessTimes    string                   `json:"offsetless_times"`
-	Key                temporalKey              `json:"key"`
+	Key                reidrisk.TemporalKey     `json:"key"`
 	Subjects           int64                    `json:"subjects"`
 	SubjectsWithHabits int64                    `json:"subjects_with_habits"`
 	DistinctHabits     int64                    `json:"distinct_habits"`
 	HabitAnonymity     rbeam.TemporalHabits     `json:"habit_anonymity"`
 	TraceUnicity       map[string]temporalTrace `json:"trace_unicity"`
-}
-
-type temporalKey struct {
-	SlotMinutes    int      `json:"slot_minutes"`
-	Weekday        string   `json:"weekday"`
-	DurationBucket float64  `json:"duration_bucket"`
-	Attrs          []string `json:"attrs"`
-	MinWeeks       int      `json:"min_weeks"`
-	TimeZone       string   `json:"time_zone"`
 }
 
 type temporalTrace struct {
@@ -182,7 +129,7 @@ func (f *temporalSummaryFn) ProcessElement(ctx context.Context, s rbeam.Temporal
 	o := f.Opt
 	r := temporalReport{
 		Source: f.Source, Events: s.Events, SkippedEvents: s.SkippedEvents,
-		Key: temporalKey{SlotMinutes: o.SlotMinutes, Weekday: o.Days.String(), DurationBucket: o.DurationBucket,
+		Key: reidrisk.TemporalKey{SlotMinutes: o.SlotMinutes, Weekday: o.Days.String(), DurationBucket: o.DurationBucket,
 			Attrs: o.Attrs, MinWeeks: o.MinWeeks, TimeZone: o.TimeZone},
 		Subjects: s.Subjects, SubjectsWithHabits: s.SubjectsWithHabits, DistinctHabits: s.DistinctHabits,
 		HabitAnonymity: s.Habits,
