@@ -8,19 +8,10 @@ import (
 	"slices"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
-
-func init() {
-	register.DoFn3x1[context.Context, []string, func([]byte), error](&countRowsFn{})
-	register.DoFn3x1[context.Context, string, func([]byte), error](&countFilesFn{})
-	register.DoFn3x1[context.Context, []byte, func([]byte), error](&countStreamsFn{})
-	register.Emitter1[[]byte]()
-}
 
 // CountRows counts the equivalence classes of rows, a PCollection of
 // []string whose fields are named by opt.Columns. Each bundle encodes its
@@ -33,8 +24,7 @@ func init() {
 // Fields are strings: no field is null unless it equals one of
 // opt.NullValues, as when quasiid reads a CSV file.
 func CountRows(s beam.Scope, rows beam.PCollection, opt Options) beam.PCollection {
-	s = s.Scope("reidrisk.CountRows")
-	return beam.ParDo(s, &countRowsFn{Opt: opt}, rows)
+	return parDo(s, "reidrisk.CountRows", &countRowsFn{Opt: opt}, rows)
 }
 
 // CountFiles counts the equivalence classes of the table files named by
@@ -45,8 +35,7 @@ func CountRows(s beam.Scope, rows beam.PCollection, opt Options) beam.PCollectio
 // set), encoded and counted whole; the tables of one bundle are merged and
 // leave it as one partial class table. Split big inputs into many files.
 func CountFiles(s beam.Scope, paths beam.PCollection, opt Options) beam.PCollection {
-	s = s.Scope("reidrisk.CountFiles")
-	return beam.ParDo(s, &countFilesFn{Opt: opt}, paths)
+	return parDo(s, "reidrisk.CountFiles", &countFilesFn{Opt: opt}, paths)
 }
 
 // CountStreams counts the equivalence classes of tables serialised as
@@ -54,12 +43,17 @@ func CountFiles(s beam.Scope, paths beam.PCollection, opt Options) beam.PCollect
 // batches produced by an upstream transform), Parquet or CSV. Like
 // CountFiles, it emits one partial class table per bundle.
 func CountStreams(s beam.Scope, tables beam.PCollection, opt Options) beam.PCollection {
-	s = s.Scope("reidrisk.CountStreams")
-	return beam.ParDo(s, &countStreamsFn{Opt: opt}, tables)
+	return parDo(s, "reidrisk.CountStreams", &countStreamsFn{Opt: opt}, tables)
+}
+
+// parDo applies fn to in, in a scope of its own named name.
+func parDo(s beam.Scope, name string, fn any, in beam.PCollection) beam.PCollection {
+	return beam.ParDo(s.Scope(name), fn, in)
 }
 
 // countRowsFn accumulates the rows of a bundle into dictionary-coded
-// columns and counts them at flush time.
+// columns and counts them at flush time (tc holds the count until it is
+// emitted).
 type countRowsFn struct {
 	Opt Options
 
@@ -69,6 +63,7 @@ type countRowsFn struct {
 	codes  [][]uint32
 	rows   int   // rows held
 	seen   int64 // rows seen by this bundle, for messages
+	tc     tableCounter
 }
 
 func (f *countRowsFn) Setup() error {
@@ -80,6 +75,7 @@ func (f *countRowsFn) Setup() error {
 		return err
 	}
 	f.layout = layout
+	f.tc = tableCounter{opt: f.Opt}
 	f.nulls = make(map[string]bool, len(f.Opt.NullValues))
 	for _, v := range f.Opt.NullValues {
 		f.nulls[v] = true
@@ -103,8 +99,8 @@ func (f *countRowsFn) reset() {
 
 func (f *countRowsFn) ProcessElement(ctx context.Context, row []string, emit func([]byte)) error {
 	f.seen++
-	if len(row) != len(f.Opt.Columns) {
-		return fmt.Errorf("reidrisk/beam: row %d of a bundle has %d fields, want %d (%q)", f.seen, len(row), len(f.Opt.Columns), f.Opt.Columns)
+	if err := checkRow(row, f.Opt.Columns, f.seen); err != nil {
+		return err
 	}
 	for i, field := range f.layout {
 		v := row[field]
@@ -145,40 +141,40 @@ func (f *countRowsFn) flush(ctx context.Context, emit func([]byte)) error {
 		}
 		t.Columns = append(t.Columns, col)
 	}
-	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: f.Opt.workers()})
-	if err != nil {
+	if err := f.tc.count(ctx, "beam rows", t); err != nil {
 		return err
 	}
-	b, err := c.MarshalBinary()
-	if err != nil {
-		return err
-	}
-	emit(b)
 	f.reset()
-	return nil
+	return f.tc.flush(emit)
 }
 
 // tableCounter holds the class tables of one bundle of whole tables.
 type tableCounter struct {
+	opt   Options
 	parts []*anonymity.Classes
 	rows  int64
 }
 
 // add reads, encodes and counts one table.
-func (tc *tableCounter) add(ctx context.Context, opt Options, name string, r io.Reader) error {
-	if err := opt.check(); err != nil {
+func (tc *tableCounter) add(ctx context.Context, name string, r io.Reader) error {
+	if err := tc.opt.check(); err != nil {
 		return err
 	}
-	src, err := quasiid.Read(name, r, opt.readOptions())
+	src, err := quasiid.Read(name, r, tc.opt.readOptions())
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	t, err := quasiid.Encode(ctx, src, opt.spec(), quasiid.EncodeOptions{})
+	t, err := quasiid.Encode(ctx, src, tc.opt.spec(), quasiid.EncodeOptions{})
 	if err != nil {
 		return err
 	}
-	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: opt.workers()})
+	return tc.count(ctx, name, t)
+}
+
+// count counts the encoded table t, named name, and holds its classes.
+func (tc *tableCounter) count(ctx context.Context, name string, t *quasiid.Table) error {
+	c, err := anonymity.Count(ctx, t, anonymity.CountOptions{Workers: tc.opt.workers()})
 	if err != nil {
 		return fmt.Errorf("reidrisk/beam: %s: %w", name, err)
 	}
@@ -186,6 +182,8 @@ func (tc *tableCounter) add(ctx context.Context, opt Options, name string, r io.
 	tc.rows += c.Rows
 	return nil
 }
+
+func (tc *tableCounter) held() int64 { return tc.rows }
 
 // flush merges the tables held and emits them as one partial table.
 func (tc *tableCounter) flush(emit func([]byte)) error {
@@ -212,27 +210,11 @@ type countFilesFn struct {
 }
 
 func (f *countFilesFn) StartBundle(_ context.Context, _ func([]byte)) {
-	f.tc = tableCounter{}
+	f.tc = tableCounter{opt: f.Opt}
 }
 
 func (f *countFilesFn) ProcessElement(ctx context.Context, path string, emit func([]byte)) error {
-	fs, err := filesystem.New(ctx, path)
-	if err != nil {
-		return fmt.Errorf("reidrisk/beam: %s: %w", path, err)
-	}
-	defer fs.Close()
-	r, err := fs.OpenRead(ctx, path)
-	if err != nil {
-		return fmt.Errorf("reidrisk/beam: %s: %w", path, err)
-	}
-	defer r.Close()
-	if err := f.tc.add(ctx, f.Opt, path, r); err != nil {
-		return err
-	}
-	if f.tc.rows >= int64(f.Opt.flushRows()) {
-		return f.tc.flush(emit)
-	}
-	return nil
+	return takePath(ctx, &f.tc, path, f.Opt.flushRows(), emit)
 }
 
 func (f *countFilesFn) FinishBundle(_ context.Context, emit func([]byte)) error {
@@ -247,19 +229,13 @@ type countStreamsFn struct {
 }
 
 func (f *countStreamsFn) StartBundle(_ context.Context, _ func([]byte)) {
-	f.tc = tableCounter{}
+	f.tc = tableCounter{opt: f.Opt}
 }
 
 func (f *countStreamsFn) ProcessElement(ctx context.Context, table []byte, emit func([]byte)) error {
 	f.n++
 	name := fmt.Sprintf("table %d of a bundle", f.n)
-	if err := f.tc.add(ctx, f.Opt, name, bytes.NewReader(table)); err != nil {
-		return err
-	}
-	if f.tc.rows >= int64(f.Opt.flushRows()) {
-		return f.tc.flush(emit)
-	}
-	return nil
+	return take(ctx, &f.tc, name, bytes.NewReader(table), f.Opt.flushRows(), emit)
 }
 
 func (f *countStreamsFn) FinishBundle(_ context.Context, emit func([]byte)) error {

@@ -6,43 +6,14 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"reflect"
 	"slices"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/stats"
 
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
-
-func init() {
-	beam.RegisterCoder(reflect.TypeOf(Summary{}), encodeSummary, decodeSummary)
-	beam.RegisterCoder(reflect.TypeOf(totals{}), encodeTotals, decodeTotals)
-	register.Combiner1[Summary](&summaryFn{})
-	register.Combiner1[totals](&totalsFn{})
-	register.Function2x1[[]byte, func(totals), error](sensitiveTotals)
-	register.DoFn5x1[int, func(*[]byte) bool, func(*totals) bool, func(Summary), func(int, subjectClasses), error](&shardMeasuresFn{})
-	register.Function3x0[int, func(*subjectClasses) bool, func(int64)](severalClasses)
-	register.Emitter2[int, subjectClasses]()
-	register.Iter1[subjectClasses]()
-	beam.RegisterCoder(reflect.TypeOf(subjectClasses{}), encodeSubjectClasses, decodeSubjectClasses)
-	register.DoFn2x0[totals, func(int, totals)](&broadcastFn{})
-	register.Function2x0[int64, func(int, int64)](keyZeroInt)
-	register.Function2x0[Summary, func(int, Summary)](keyZeroSummary)
-	register.Function5x1[int, func(*Summary) bool, func(*int64) bool, func(*[]byte) bool, func(Summary), error](attachSeveral)
-	register.Emitter2[int, totals]()
-	register.Emitter2[int, int64]()
-	register.Emitter2[int, Summary]()
-	register.Iter1[[]byte]()
-	register.Emitter1[Summary]()
-	register.Emitter1[totals]()
-	register.Emitter1[int64]()
-	register.Emitter2[string, int64]()
-	register.Iter1[totals]()
-	register.Iter1[int64]()
-}
 
 // DefaultShards is the number of shards Measures uses when none is given.
 const DefaultShards = 16
@@ -182,28 +153,26 @@ func codeOfKey(d *quasiid.Dictionary, key string) uint32 {
 // The coders use encoding/gob, which keeps any string (JSON would
 // replace invalid UTF-8) and any float (NaN, infinities).
 
-func encodeTotals(t totals) ([]byte, error) {
+func encodeTotals(t totals) ([]byte, error) { return gobEncode(t) }
+
+func decodeTotals(b []byte) (totals, error) { return gobDecode[totals](b) }
+
+func encodeSummary(s Summary) ([]byte, error) { return gobEncode(s) }
+
+func decodeSummary(b []byte) (Summary, error) { return gobDecode[Summary](b) }
+
+// gobEncode returns the gob encoding of v; gobDecode reads it back. The
+// coders of this package's types are these two.
+func gobEncode(v any) ([]byte, error) {
 	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(t)
+	err := gob.NewEncoder(&b).Encode(v)
 	return b.Bytes(), err
 }
 
-func decodeTotals(b []byte) (totals, error) {
-	var t totals
-	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&t)
-	return t, err
-}
-
-func encodeSummary(s Summary) ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(s)
-	return b.Bytes(), err
-}
-
-func decodeSummary(b []byte) (Summary, error) {
-	var s Summary
-	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&s)
-	return s, err
+func gobDecode[T any](b []byte) (T, error) {
+	var v T
+	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v)
+	return v, err
 }
 
 // sensitiveTotals emits the per-value counts of each sensitive column of a
@@ -387,17 +356,9 @@ type subjectClasses struct {
 	Classes  []int64
 }
 
-func encodeSubjectClasses(sc subjectClasses) ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(sc)
-	return b.Bytes(), err
-}
+func encodeSubjectClasses(sc subjectClasses) ([]byte, error) { return gobEncode(sc) }
 
-func decodeSubjectClasses(b []byte) (subjectClasses, error) {
-	var sc subjectClasses
-	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&sc)
-	return sc, err
-}
+func decodeSubjectClasses(b []byte) (subjectClasses, error) { return gobDecode[subjectClasses](b) }
 
 // stringHash is 64-bit FNV-1a.
 func stringHash(s string) uint64 {

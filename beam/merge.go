@@ -3,22 +3,13 @@ package beam
 import (
 	"encoding/binary"
 	"fmt"
-	"reflect"
 	"slices"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/reidrisk/reidrisk/anonymity"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
-
-func init() {
-	beam.RegisterCoder(reflect.TypeOf(classAcc{}), encodeClassAcc, decodeClassAcc)
-	register.Combiner3[classAcc, []byte, []byte](&mergeFn{})
-	register.DoFn2x1[[]byte, func(int, []byte), error](&splitFn{})
-	register.Emitter2[int, []byte]()
-}
 
 // MergeClasses merges partial class tables ([]byte, as emitted by
 // CountRows, CountFiles and CountStreams) by value into one class table, a

@@ -2,6 +2,7 @@ package beam
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/reidrisk/reidrisk/quasiid"
 )
@@ -56,19 +57,9 @@ func (o Options) readOptions() quasiid.ReadOptions {
 	return quasiid.ReadOptions{Delimiter: o.Delimiter, NullValues: o.NullValues, Format: o.Format}
 }
 
-func (o Options) flushRows() int {
-	if o.FlushRows <= 0 {
-		return DefaultFlushRows
-	}
-	return o.FlushRows
-}
+func (o Options) flushRows() int { return orDefault(o.FlushRows, DefaultFlushRows) }
 
-func (o Options) workers() int {
-	if o.Workers <= 0 {
-		return 1
-	}
-	return o.Workers
-}
+func (o Options) workers() int { return orDefault(o.Workers, 1) }
 
 // check reports an Options that cannot count anything.
 func (o Options) check() error {
@@ -81,36 +72,9 @@ func (o Options) check() error {
 // rowLayout returns, for CountRows, the field index of every counted
 // column in the order QI, sensitive, subject.
 func (o Options) rowLayout() ([]int, error) {
-	pos := make(map[string]int, len(o.Columns))
-	for i, c := range o.Columns {
-		if _, dup := pos[c]; dup {
-			return nil, fmt.Errorf("reidrisk/beam: column %q named twice in Options.Columns", c)
-		}
-		pos[c] = i
-	}
-	var idx []int
-	add := func(name string) error {
-		i, ok := pos[name]
-		if !ok {
-			return fmt.Errorf("reidrisk/beam: column %q is not in Options.Columns %q", name, o.Columns)
-		}
-		idx = append(idx, i)
-		return nil
-	}
-	for _, c := range o.QI {
-		if err := add(c); err != nil {
-			return nil, err
-		}
-	}
-	for _, c := range o.Sensitive {
-		if err := add(c); err != nil {
-			return nil, err
-		}
-	}
+	want := append(slices.Clone(o.QI), o.Sensitive...)
 	if o.Subject != "" {
-		if err := add(o.Subject); err != nil {
-			return nil, err
-		}
+		want = append(want, o.Subject)
 	}
-	return idx, nil
+	return fieldIndex(o.Columns, want, "Options.Columns")
 }

@@ -8,19 +8,10 @@ import (
 	"io"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/reidrisk/reidrisk/quasiid"
 	"github.com/reidrisk/reidrisk/temporal"
 )
-
-func init() {
-	register.DoFn3x1[context.Context, []string, func([]byte), error](&temporalRowsFn{})
-	register.DoFn3x1[context.Context, string, func([]byte), error](&temporalFilesFn{})
-	register.DoFn3x1[context.Context, []byte, func([]byte), error](&temporalStreamsFn{})
-	register.Emitter1[[]byte]()
-}
 
 // TemporalOptions say which columns of an event log (one row per event)
 // the temporal transforms read and how they key events; the key options
@@ -116,19 +107,9 @@ func (o TemporalOptions) minWeeks() int {
 	return o.MinWeeks
 }
 
-func (o TemporalOptions) shards() int {
-	if o.Shards <= 0 {
-		return DefaultShards
-	}
-	return o.Shards
-}
+func (o TemporalOptions) shards() int { return orDefault(o.Shards, DefaultShards) }
 
-func (o TemporalOptions) flushRows() int {
-	if o.FlushRows <= 0 {
-		return DefaultFlushRows
-	}
-	return o.FlushRows
-}
+func (o TemporalOptions) flushRows() int { return orDefault(o.FlushRows, DefaultFlushRows) }
 
 // columns returns the columns read: subject, time, attributes, duration.
 func (o TemporalOptions) columns() []string {
@@ -156,8 +137,7 @@ func (o TemporalOptions) readOptions() quasiid.ReadOptions {
 // and its trace points. The result is a PCollection of partial digests
 // ([]byte), far fewer elements than events.
 func TemporalRows(s beam.Scope, rows beam.PCollection, opt TemporalOptions) beam.PCollection {
-	s = s.Scope("reidrisk.TemporalRows")
-	return beam.ParDo(s, &temporalRowsFn{Opt: opt}, rows)
+	return parDo(s, "reidrisk.TemporalRows", &temporalRowsFn{Opt: opt}, rows)
 }
 
 // TemporalFiles digests the event logs in the files named by paths (a
@@ -168,37 +148,46 @@ func TemporalRows(s beam.Scope, rows beam.PCollection, opt TemporalOptions) beam
 // merged by subject and leave it as one partial digest (or more, every
 // opt.FlushRows events).
 func TemporalFiles(s beam.Scope, paths beam.PCollection, opt TemporalOptions) beam.PCollection {
-	s = s.Scope("reidrisk.TemporalFiles")
-	return beam.ParDo(s, &temporalFilesFn{Opt: opt}, paths)
+	return parDo(s, "reidrisk.TemporalFiles", &temporalFilesFn{Opt: opt}, paths)
 }
 
 // TemporalStreams digests event logs serialised as bytes, one log per
 // element (Arrow IPC streams or files, Parquet or CSV), like
 // TemporalFiles.
 func TemporalStreams(s beam.Scope, tables beam.PCollection, opt TemporalOptions) beam.PCollection {
-	s = s.Scope("reidrisk.TemporalStreams")
-	return beam.ParDo(s, &temporalStreamsFn{Opt: opt}, tables)
+	return parDo(s, "reidrisk.TemporalStreams", &temporalStreamsFn{Opt: opt}, tables)
 }
 
 // digester holds the digests of one bundle.
 type digester struct {
+	o      TemporalOptions
 	opt    temporal.Options
+	ro     quasiid.ReadOptions
 	parts  []*temporal.Digest
 	events int64
+	dst    dstTimes
 }
 
-func newDigester(o TemporalOptions) (*digester, error) {
+// dstTimes counts the times written without an offset, read as local
+// times, that the zone skips (Gap: moved forward by the gap) or shows
+// twice (Repeated: the earlier instant taken), as quasiid's
+// Column.DSTGapTimes and DSTRepeatedTimes.
+type dstTimes struct{ Gap, Repeated int64 }
+
+// newDigester returns a digester of event logs read with ro.
+func newDigester(o TemporalOptions, ro quasiid.ReadOptions) (*digester, error) {
 	to, err := o.core()
 	if err != nil {
 		return nil, err
 	}
-	return &digester{opt: to}, nil
+	return &digester{o: o, opt: to, ro: ro}, nil
 }
 
 // add reads, encodes and digests one event log; a log with no rows
 // digests to no events.
-func (dg *digester) add(ctx context.Context, o TemporalOptions, name string, r io.Reader, ro quasiid.ReadOptions) error {
-	src, err := quasiid.Read(name, r, ro)
+func (dg *digester) add(ctx context.Context, name string, r io.Reader) error {
+	o := dg.o
+	src, err := quasiid.Read(name, r, dg.ro)
 	if err != nil {
 		return err
 	}
@@ -206,6 +195,10 @@ func (dg *digester) add(ctx context.Context, o TemporalOptions, name string, r i
 	t, err := quasiid.Encode(ctx, src, o.spec(), quasiid.EncodeOptions{TimeUnit: o.TimeUnit, Location: dg.opt.Location})
 	if err != nil {
 		return err
+	}
+	if tc := t.Column(o.Time); tc != nil {
+		dg.dst.Gap += tc.DSTGapTimes
+		dg.dst.Repeated += tc.DSTRepeatedTimes
 	}
 	if t.Rows == 0 {
 		// A header without rows, such as an empty shard of a larger log,
@@ -226,14 +219,18 @@ func (dg *digester) add(ctx context.Context, o TemporalOptions, name string, r i
 	return nil
 }
 
+func (dg *digester) held() int64 { return dg.events }
+
 // flush merges the digests held and emits them as one partial digest.
-func (dg *digester) flush(emit func([]byte)) {
-	if len(dg.parts) == 0 {
-		return
+func (dg *digester) flush(emit func([]byte)) error {
+	if len(dg.parts) > 0 {
+		emit(encodeDigest(temporal.MergeDigests(dg.parts...), dg.dst))
 	}
-	emit(encodeDigest(temporal.MergeDigests(dg.parts...)))
-	dg.parts, dg.events = nil, 0
+	dg.reset()
+	return nil
 }
+
+func (dg *digester) reset() { dg.parts, dg.events, dg.dst = nil, 0, dstTimes{} }
 
 // temporalRowsFn collects the rows of a bundle as CSV text.
 type temporalRowsFn struct {
@@ -248,24 +245,12 @@ type temporalRowsFn struct {
 	record []string
 }
 
-func (f *temporalRowsFn) Setup() error {
-	pos := make(map[string]int, len(f.Opt.Columns))
-	for i, c := range f.Opt.Columns {
-		if _, dup := pos[c]; dup {
-			return fmt.Errorf("reidrisk/beam: column %q named twice in TemporalOptions.Columns", c)
-		}
-		pos[c] = i
+func (f *temporalRowsFn) Setup() (err error) {
+	if f.layout, err = fieldIndex(f.Opt.Columns, f.Opt.columns(), "TemporalOptions.Columns"); err != nil {
+		return err
 	}
-	f.layout = nil
-	for _, c := range f.Opt.columns() {
-		i, ok := pos[c]
-		if !ok {
-			return fmt.Errorf("reidrisk/beam: column %q is not in TemporalOptions.Columns %q", c, f.Opt.Columns)
-		}
-		f.layout = append(f.layout, i)
-	}
-	var err error
-	f.dg, err = newDigester(f.Opt)
+	// The rows are written as CSV text, read back as quasiid reads a file.
+	f.dg, err = newDigester(f.Opt, quasiid.ReadOptions{Delimiter: ',', NullValues: f.Opt.NullValues, Format: quasiid.CSV})
 	return err
 }
 
@@ -283,8 +268,8 @@ func (f *temporalRowsFn) reset() {
 
 func (f *temporalRowsFn) ProcessElement(ctx context.Context, row []string, emit func([]byte)) error {
 	f.seen++
-	if len(row) != len(f.Opt.Columns) {
-		return fmt.Errorf("reidrisk/beam: row %d of a bundle has %d fields, want %d (%q)", f.seen, len(row), len(f.Opt.Columns), f.Opt.Columns)
+	if err := checkRow(row, f.Opt.Columns, f.seen); err != nil {
+		return err
 	}
 	f.record = f.record[:0]
 	for _, i := range f.layout {
@@ -310,13 +295,11 @@ func (f *temporalRowsFn) flush(ctx context.Context, emit func([]byte)) error {
 		return nil
 	}
 	f.w.Flush()
-	ro := quasiid.ReadOptions{Delimiter: ',', NullValues: f.Opt.NullValues, Format: quasiid.CSV}
-	if err := f.dg.add(ctx, f.Opt, "beam rows", bytes.NewReader(f.buf.Bytes()), ro); err != nil {
+	if err := f.dg.add(ctx, "beam rows", bytes.NewReader(f.buf.Bytes())); err != nil {
 		return err
 	}
-	f.dg.flush(emit)
 	f.reset()
-	return nil
+	return f.dg.flush(emit)
 }
 
 // temporalFilesFn reads and digests whole files.
@@ -326,37 +309,18 @@ type temporalFilesFn struct {
 }
 
 func (f *temporalFilesFn) Setup() (err error) {
-	f.dg, err = newDigester(f.Opt)
+	f.dg, err = newDigester(f.Opt, f.Opt.readOptions())
 	return err
 }
 
-func (f *temporalFilesFn) StartBundle(_ context.Context, _ func([]byte)) {
-	f.dg.parts, f.dg.events = nil, 0
-}
+func (f *temporalFilesFn) StartBundle(_ context.Context, _ func([]byte)) { f.dg.reset() }
 
 func (f *temporalFilesFn) ProcessElement(ctx context.Context, path string, emit func([]byte)) error {
-	fs, err := filesystem.New(ctx, path)
-	if err != nil {
-		return fmt.Errorf("reidrisk/beam: %s: %w", path, err)
-	}
-	defer fs.Close()
-	r, err := fs.OpenRead(ctx, path)
-	if err != nil {
-		return fmt.Errorf("reidrisk/beam: %s: %w", path, err)
-	}
-	defer r.Close()
-	if err := f.dg.add(ctx, f.Opt, path, r, f.Opt.readOptions()); err != nil {
-		return err
-	}
-	if f.dg.events >= int64(f.Opt.flushRows()) {
-		f.dg.flush(emit)
-	}
-	return nil
+	return takePath(ctx, f.dg, path, f.Opt.flushRows(), emit)
 }
 
 func (f *temporalFilesFn) FinishBundle(_ context.Context, emit func([]byte)) error {
-	f.dg.flush(emit)
-	return nil
+	return f.dg.flush(emit)
 }
 
 // temporalStreamsFn digests event logs given as bytes.
@@ -367,27 +331,18 @@ type temporalStreamsFn struct {
 }
 
 func (f *temporalStreamsFn) Setup() (err error) {
-	f.dg, err = newDigester(f.Opt)
+	f.dg, err = newDigester(f.Opt, f.Opt.readOptions())
 	return err
 }
 
-func (f *temporalStreamsFn) StartBundle(_ context.Context, _ func([]byte)) {
-	f.dg.parts, f.dg.events = nil, 0
-}
+func (f *temporalStreamsFn) StartBundle(_ context.Context, _ func([]byte)) { f.dg.reset() }
 
 func (f *temporalStreamsFn) ProcessElement(ctx context.Context, table []byte, emit func([]byte)) error {
 	f.n++
 	name := fmt.Sprintf("event log %d of a bundle", f.n)
-	if err := f.dg.add(ctx, f.Opt, name, bytes.NewReader(table), f.Opt.readOptions()); err != nil {
-		return err
-	}
-	if f.dg.events >= int64(f.Opt.flushRows()) {
-		f.dg.flush(emit)
-	}
-	return nil
+	return take(ctx, f.dg, name, bytes.NewReader(table), f.Opt.flushRows(), emit)
 }
 
 func (f *temporalStreamsFn) FinishBundle(_ context.Context, emit func([]byte)) error {
-	f.dg.flush(emit)
-	return nil
+	return f.dg.flush(emit)
 }

@@ -46,16 +46,14 @@ func (d *dec) uvarint() uint64 {
 	return x
 }
 
+// varint reads what enc.varint wrote: a zig-zag encoded uvarint, as
+// binary.Varint reads it.
 func (d *dec) varint() int64 {
-	if d.err != nil {
-		return 0
+	ux := d.uvarint()
+	x := int64(ux >> 1)
+	if ux&1 != 0 {
+		x = ^x
 	}
-	x, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.err = errCorrupt
-		return 0
-	}
-	d.b = d.b[n:]
 	return x
 }
 
@@ -98,13 +96,46 @@ func (d *dec) done() error {
 	return d.err
 }
 
-// encodeDigest serialises a digest: event counts, then per subject its
-// label, its keys with their weeks (the first as a varint, then
-// increments) and its points.
-func encodeDigest(dg *temporal.Digest) []byte {
+// counts writes the counts a digest and a subject shard's base record
+// begin with: events, skipped events, DST gap and repeated times.
+func (e *enc) counts(events, skipped int64, dst dstTimes) {
+	for _, x := range [...]int64{events, skipped, dst.Gap, dst.Repeated} {
+		e.uvarint(uint64(x))
+	}
+}
+
+// counts reads what enc.counts wrote.
+func (d *dec) counts() (events, skipped int64, dst dstTimes) {
+	var x [4]int64
+	for i := range x {
+		x[i] = int64(d.uvarint())
+	}
+	return x[0], x[1], dstTimes{Gap: x[2], Repeated: x[3]}
+}
+
+// eachMessage calls read with a decoder of every message msgs gives and
+// returns the first error: read's, or that of a message corrupt or not
+// read whole.
+func eachMessage(msgs func(*[]byte) bool, read func(d *dec) error) error {
+	var b []byte
+	for msgs(&b) {
+		d := dec{b: b}
+		if err := read(&d); err != nil {
+			return err
+		}
+		if err := d.done(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeDigest serialises a digest and the DST counts of its times:
+// event counts, DST counts, then per subject its label, its keys with
+// their weeks (the first as a varint, then increments) and its points.
+func encodeDigest(dg *temporal.Digest, dst dstTimes) []byte {
 	var e enc
-	e.uvarint(uint64(dg.Events))
-	e.uvarint(uint64(dg.SkippedEvents))
+	e.counts(dg.Events, dg.SkippedEvents, dst)
 	e.int(len(dg.Subjects))
 	for _, s := range dg.Subjects {
 		e.str(s.Subject)
@@ -131,9 +162,11 @@ func encodeDigest(dg *temporal.Digest) []byte {
 }
 
 // decodeDigest is the inverse of encodeDigest.
-func decodeDigest(b []byte) (*temporal.Digest, error) {
+func decodeDigest(b []byte) (*temporal.Digest, dstTimes, error) {
 	d := dec{b: b}
-	dg := &temporal.Digest{Events: int64(d.uvarint()), SkippedEvents: int64(d.uvarint())}
+	dg := &temporal.Digest{}
+	var dst dstTimes
+	dg.Events, dg.SkippedEvents, dst = d.counts()
 	dg.Subjects = make([]temporal.SubjectDigest, d.count())
 	for i := range dg.Subjects {
 		s := &dg.Subjects[i]
@@ -158,7 +191,7 @@ func decodeDigest(b []byte) (*temporal.Digest, error) {
 			s.Points[j] = d.str()
 		}
 	}
-	return dg, d.done()
+	return dg, dst, d.done()
 }
 
 // shardOf returns the shard of a value: its 64-bit FNV-1a hash modulo n.

@@ -1,37 +1,19 @@
 package beam
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/binary"
-	"encoding/gob"
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
+	"github.com/reidrisk/reidrisk"
 	"github.com/reidrisk/reidrisk/internal/fsum"
 	"github.com/reidrisk/reidrisk/temporal"
 )
-
-func init() {
-	beam.RegisterCoder(reflect.TypeOf(TemporalSummary{}), encodeTemporalSummary, decodeTemporalSummary)
-	beam.RegisterCoder(reflect.TypeOf(temporalAcc{}), encodeTemporalAcc, decodeTemporalAcc)
-	register.DoFn2x1[[]byte, func(int, []byte), error](&splitDigestFn{})
-	register.DoFn4x1[int, func(*[]byte) bool, func(int, []byte), func(int, []byte), error](&subjectShardFn{})
-	register.DoFn4x1[int, func(*[]byte) bool, func(int, []byte), func(temporalAcc), error](&keyShardFn{})
-	register.DoFn5x1[int, func(*[]byte) bool, func(*[]byte) bool, func(temporalAcc), func(int, []byte), error](&anonymityFn{})
-	register.DoFn3x1[int, func(*[]byte) bool, func(int, []byte), error](&pairShardFn{})
-	register.Function3x1[int, func(*[]byte) bool, func(temporalAcc), error](countPairUnique)
-	register.Combiner2[temporalAcc, TemporalSummary](&temporalSummaryFn{})
-	register.Emitter1[temporalAcc]()
-	register.Emitter2[int, []byte]()
-	register.Iter1[[]byte]()
-}
 
 // TemporalSummary holds the habit anonymity and the exact p = 1 trace
 // unicity of an event log: the figures temporal.Analyze reports in
@@ -49,6 +31,13 @@ type TemporalSummary struct {
 	// or no time (Report.Events, Report.SkippedEvents).
 	Events        int64 `json:"events"`
 	SkippedEvents int64 `json:"skipped_events"`
+	// DSTGapTimes and DSTRepeatedTimes count the times written without
+	// an offset, read as local times in TemporalOptions.TimeZone, that
+	// the zone skips (moved forward by the gap) or shows twice (the
+	// earlier instant taken): reidrisk.TemporalReport's fields of the
+	// same names (both 0 in UTC).
+	DSTGapTimes      int64 `json:"dst_gap_times"`
+	DSTRepeatedTimes int64 `json:"dst_repeated_times"`
 	// Subjects counts the distinct subjects with at least one valid event,
 	// SubjectsWithHabits those with at least one habit, DistinctHabits the
 	// distinct habit keys (Report's fields of the same names).
@@ -82,8 +71,10 @@ type TemporalHabits struct {
 	Le2Subjects           int64 `json:"le_2_subjects"`
 	Lt5Subjects           int64 `json:"lt_5_subjects"`
 	SubjectsWithTwoHabits int64 `json:"subjects_with_two_habits"`
-	// Histogram maps a(s) to the number of subjects with that anonymity.
-	Histogram map[int64]int64 `json:"min_anonymity_histogram"`
+	// Histogram maps a(s) to the number of subjects with that anonymity;
+	// its JSON object lists a(s) in numeric order, as the core's
+	// reidrisk.TemporalReport does.
+	Histogram reidrisk.Counts `json:"min_anonymity_histogram"`
 }
 
 // TemporalMeasures computes the TemporalSummary of the events digested in
@@ -128,11 +119,11 @@ func TemporalMeasures(s beam.Scope, partials beam.PCollection, opt TemporalOptio
 }
 
 // splitDigestFn routes the subjects of a partial digest to their shards;
-// the event counts go with the piece for shard 0, always emitted.
+// the event and DST counts go with the piece for shard 0, always emitted.
 type splitDigestFn struct{ Shards int }
 
 func (f *splitDigestFn) ProcessElement(b []byte, emit func(int, []byte)) error {
-	dg, err := decodeDigest(b)
+	dg, dst, err := decodeDigest(b)
 	if err != nil {
 		return err
 	}
@@ -144,9 +135,9 @@ func (f *splitDigestFn) ProcessElement(b []byte, emit func(int, []byte)) error {
 	for sh, subjects := range pieces {
 		switch {
 		case sh == 0:
-			emit(0, encodeDigest(&temporal.Digest{Events: dg.Events, SkippedEvents: dg.SkippedEvents, Subjects: subjects}))
+			emit(0, encodeDigest(&temporal.Digest{Events: dg.Events, SkippedEvents: dg.SkippedEvents, Subjects: subjects}, dst))
 		case len(subjects) > 0:
-			emit(sh, encodeDigest(&temporal.Digest{Subjects: subjects}))
+			emit(sh, encodeDigest(&temporal.Digest{Subjects: subjects}, dstTimes{}))
 		}
 	}
 	return nil
@@ -160,20 +151,22 @@ func (f *splitDigestFn) ProcessElement(b []byte, emit func(int, []byte)) error {
 // its subjects (increments); the points, each with its number of subjects
 // and, when that is 1, the subject's rank.
 //
-// Base record kept for the shard: event counts, subjects, and per subject
+// Base record kept for the shard: event and DST counts, subjects, and per subject
 // its number of points, its number of habits and, when two or more, the
 // habits.
 type subjectShardFn struct{ Shards, MinWeeks int }
 
 func (f *subjectShardFn) ProcessElement(shard int, pieces func(*[]byte) bool, emitKeys func(int, []byte), emitBase func(int, []byte)) error {
 	var parts []*temporal.Digest
+	var dst dstTimes
 	var b []byte
 	for pieces(&b) {
-		d, err := decodeDigest(b)
+		d, ds, err := decodeDigest(b)
 		if err != nil {
 			return err
 		}
 		parts = append(parts, d)
+		dst.Gap, dst.Repeated = dst.Gap+ds.Gap, dst.Repeated+ds.Repeated
 	}
 	dg := temporal.MergeDigests(parts...)
 	type holding struct {
@@ -183,8 +176,7 @@ func (f *subjectShardFn) ProcessElement(shard int, pieces func(*[]byte) bool, em
 	habits := make([]map[string][]int, f.Shards)
 	points := make([]map[string]*holding, f.Shards)
 	var base enc
-	base.uvarint(uint64(dg.Events))
-	base.uvarint(uint64(dg.SkippedEvents))
+	base.counts(dg.Events, dg.SkippedEvents, dst)
 	base.int(len(dg.Subjects))
 	for i, s := range dg.Subjects {
 		hs := s.Habits(f.MinWeeks)
@@ -265,9 +257,7 @@ func (f *keyShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn f
 		owner holder // the holder, when n is 1
 	}
 	points := make(map[string]*pointCount)
-	var b []byte
-	for msgs(&b) {
-		d := dec{b: b}
+	err := eachMessage(msgs, func(d *dec) error {
 		from := d.int()
 		for range d.count() {
 			h := d.str()
@@ -290,9 +280,10 @@ func (f *keyShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn f
 				pc.owner = holder{from, d.int()}
 			}
 		}
-		if err := d.done(); err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	least := make(map[int]map[int]int) // subject shard → rank → least |S(h)|
 	alone := make(map[int][]heldKey)   // subject shard → habits held by one subject
@@ -372,87 +363,45 @@ func (f *anonymityFn) ProcessElement(shard int, bases func(*[]byte) bool, return
 	if n != 1 {
 		return fmt.Errorf("reidrisk/beam: subject shard %d has %d base records, want 1", shard, n)
 	}
-	d := dec{b: base}
-	acc := temporalAcc{Events: int64(d.uvarint()), SkippedEvents: int64(d.uvarint()), Histogram: make(map[int64]int64)}
-	ns := d.count()
-	npoints := make([]int, ns)
-	habits := make([][]string, ns)
-	nhabits := make([]int, ns)
-	for i := range ns {
-		npoints[i] = d.int()
-		nhabits[i] = d.int()
-		if nhabits[i] >= 2 {
-			habits[i] = make([]string, nhabits[i])
-			for j := range habits[i] {
-				habits[i][j] = d.str()
-			}
-		}
-	}
-	if err := d.done(); err != nil {
+	sb, err := decodeBase(base)
+	if err != nil {
 		return err
 	}
-	anon := make([]int, ns)
-	unique := make([]int, ns)
-	alone := make(map[int][]string) // rank → its habits no other subject has
-	for returns(&b) {
-		d := dec{b: b}
-		for range d.count() {
-			r, a := d.int(), d.int()
-			if r >= ns {
-				return errCorrupt
-			}
-			if anon[r] == 0 || a < anon[r] {
-				anon[r] = a
-			}
-		}
-		for range d.count() {
-			r := d.int()
-			if r >= ns {
-				return errCorrupt
-			}
-			unique[r]++
-		}
-		for range d.count() {
-			r, h := d.int(), d.str()
-			if r >= ns {
-				return errCorrupt
-			}
-			alone[r] = append(alone[r], h)
-		}
-		if err := d.done(); err != nil {
-			return err
-		}
+	ret, err := readReturns(returns, len(sb.npoints))
+	if err != nil {
+		return err
 	}
+	acc := sb.acc
 	entries := make([][]heldKey, f.Shards)
-	acc.Subjects = int64(ns)
-	for i := range ns {
-		if npoints[i] > 0 {
-			acc.addShare(float64(unique[i]) / float64(npoints[i]))
+	for i, nh := range sb.nhabits {
+		if sb.npoints[i] > 0 {
+			acc.addShare(float64(ret.unique[i]) / float64(sb.npoints[i]))
 			acc.PointSubjects++
 		}
-		if (nhabits[i] == 0) != (anon[i] == 0) {
-			return fmt.Errorf("reidrisk/beam: subject shard %d: subject %d has %d habits but anonymity %d", shard, i, nhabits[i], anon[i])
+		anon, alone := ret.anon[i], ret.alone[i]
+		if (nh == 0) != (anon == 0) {
+			return fmt.Errorf("reidrisk/beam: subject shard %d: subject %d has %d habits but anonymity %d", shard, i, nh, anon)
 		}
-		if nhabits[i] == 0 {
+		if nh == 0 {
 			continue
 		}
 		acc.SubjectsWithHabits++
-		acc.Histogram[int64(anon[i])]++
-		if nhabits[i] < 2 {
+		acc.Histogram[int64(anon)]++
+		if nh < 2 {
 			continue
 		}
-		if (anon[i] == 1) != (len(alone[i]) > 0) {
-			return fmt.Errorf("reidrisk/beam: subject shard %d: subject %d has anonymity %d and %d habits of its own", shard, i, anon[i], len(alone[i]))
+		if (anon == 1) != (len(alone) > 0) {
+			return fmt.Errorf("reidrisk/beam: subject shard %d: subject %d has anonymity %d and %d habits of its own", shard, i, anon, len(alone))
 		}
 		acc.TwoHabits++
 		code := 2 * i
-		if anon[i] == 1 {
+		if anon == 1 {
 			acc.PairUnique++
 			code++
 		}
-		hs := habits[i]
-		if len(alone[i]) > 0 {
-			hs = slices.DeleteFunc(slices.Clone(hs), func(h string) bool { return slices.Contains(alone[i], h) })
+		hs := sb.habits[i]
+		if len(alone) > 0 {
+			hs = slices.DeleteFunc(slices.Clone(hs), func(h string) bool { return slices.Contains(alone, h) })
 		}
 		for j := range hs {
 			for k := j + 1; k < len(hs); k++ {
@@ -479,6 +428,79 @@ func (f *anonymityFn) ProcessElement(shard int, bases func(*[]byte) bool, return
 	return nil
 }
 
+// subjectBase is a subject shard's base record, decoded: its event and
+// DST counts and subjects (in acc), and per subject its number of points,
+// its number of habits and, when two or more, the habits.
+type subjectBase struct {
+	acc              temporalAcc
+	npoints, nhabits []int
+	habits           [][]string
+}
+
+func decodeBase(b []byte) (*subjectBase, error) {
+	d := dec{b: b}
+	sb := &subjectBase{acc: temporalAcc{Histogram: make(map[int64]int64)}}
+	var dst dstTimes
+	sb.acc.Events, sb.acc.SkippedEvents, dst = d.counts()
+	sb.acc.DSTGapTimes, sb.acc.DSTRepeatedTimes = dst.Gap, dst.Repeated
+	ns := d.count()
+	sb.acc.Subjects = int64(ns)
+	sb.npoints, sb.nhabits, sb.habits = make([]int, ns), make([]int, ns), make([][]string, ns)
+	for i := range ns {
+		sb.npoints[i] = d.int()
+		sb.nhabits[i] = d.int()
+		if sb.nhabits[i] >= 2 {
+			sb.habits[i] = make([]string, sb.nhabits[i])
+			for j := range sb.habits[i] {
+				sb.habits[i][j] = d.str()
+			}
+		}
+	}
+	return sb, d.done()
+}
+
+// returnedToShard is what the key shards returned to a subject shard of
+// ns subjects, by rank: a(s) (0 without habits), the number of points no
+// other subject holds, and the habits no other subject has.
+type returnedToShard struct {
+	anon, unique []int
+	alone        map[int][]string
+}
+
+func readReturns(returns func(*[]byte) bool, ns int) (*returnedToShard, error) {
+	ret := &returnedToShard{anon: make([]int, ns), unique: make([]int, ns), alone: make(map[int][]string)}
+	err := eachMessage(returns, func(d *dec) error {
+		for range d.count() {
+			r, a := d.int(), d.int()
+			if r >= ns {
+				return errCorrupt
+			}
+			if ret.anon[r] == 0 || a < ret.anon[r] {
+				ret.anon[r] = a
+			}
+		}
+		for range d.count() {
+			r := d.int()
+			if r >= ns {
+				return errCorrupt
+			}
+			ret.unique[r]++
+		}
+		for range d.count() {
+			r, h := d.int(), d.str()
+			if r >= ns {
+				return errCorrupt
+			}
+			ret.alone[r] = append(ret.alone[r], h)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ret, nil
+}
+
 // heldKey is a habit or a pair of habits with the rank of a subject
 // holding it (in a message to a pair shard, the holder code).
 type heldKey struct {
@@ -499,9 +521,7 @@ func (f *pairShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn 
 		counted bool // the owner is pair-unique already
 	}
 	pairs := make(map[string]*pairCount)
-	var b []byte
-	for msgs(&b) {
-		d := dec{b: b}
+	err := eachMessage(msgs, func(d *dec) error {
 		from := d.int()
 		for range d.count() {
 			p, code := d.str(), d.int()
@@ -511,9 +531,10 @@ func (f *pairShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn 
 				pairs[p] = &pairCount{1, holder{from, code / 2}, code%2 == 1}
 			}
 		}
-		if err := d.done(); err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	owners := make(map[int][]int)
 	for _, pc := range pairs {
@@ -536,15 +557,14 @@ func (f *pairShardFn) ProcessElement(_ int, msgs func(*[]byte) bool, emitReturn 
 // a pair of habits no other subject has.
 func countPairUnique(_ int, returns func(*[]byte) bool, emitAcc func(temporalAcc)) error {
 	seen := make(map[int]bool)
-	var b []byte
-	for returns(&b) {
-		d := dec{b: b}
+	err := eachMessage(returns, func(d *dec) error {
 		for range d.count() {
 			seen[d.int()] = true
 		}
-		if err := d.done(); err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	emitAcc(temporalAcc{PairUnique: int64(len(seen))})
 	return nil
@@ -553,6 +573,7 @@ func countPairUnique(_ int, returns func(*[]byte) bool, emitAcc func(temporalAcc
 // temporalAcc accumulates the summary's counts.
 type temporalAcc struct {
 	Events, SkippedEvents                        int64
+	DSTGapTimes, DSTRepeatedTimes                int64
 	Subjects, SubjectsWithHabits, DistinctHabits int64
 	// TwoHabits counts the subjects with two habits or more, PairUnique
 	// those of them with a pair of habits no other subject has.
@@ -569,29 +590,13 @@ type temporalAcc struct {
 // 1974).
 func (a *temporalAcc) addShare(x float64) { a.Share, a.ShareComp = fsum.Add(a.Share, a.ShareComp, x) }
 
-func encodeTemporalAcc(a temporalAcc) ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(a)
-	return b.Bytes(), err
-}
+func encodeTemporalAcc(a temporalAcc) ([]byte, error) { return gobEncode(a) }
 
-func decodeTemporalAcc(b []byte) (temporalAcc, error) {
-	var a temporalAcc
-	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&a)
-	return a, err
-}
+func decodeTemporalAcc(b []byte) (temporalAcc, error) { return gobDecode[temporalAcc](b) }
 
-func encodeTemporalSummary(s TemporalSummary) ([]byte, error) {
-	var b bytes.Buffer
-	err := gob.NewEncoder(&b).Encode(s)
-	return b.Bytes(), err
-}
+func encodeTemporalSummary(s TemporalSummary) ([]byte, error) { return gobEncode(s) }
 
-func decodeTemporalSummary(b []byte) (TemporalSummary, error) {
-	var s TemporalSummary
-	err := gob.NewDecoder(bytes.NewReader(b)).Decode(&s)
-	return s, err
-}
+func decodeTemporalSummary(b []byte) (TemporalSummary, error) { return gobDecode[TemporalSummary](b) }
 
 // temporalSummaryFn adds up accumulators into a TemporalSummary.
 type temporalSummaryFn struct{}
@@ -601,6 +606,8 @@ func (temporalSummaryFn) CreateAccumulator() temporalAcc { return temporalAcc{} 
 func (temporalSummaryFn) MergeAccumulators(a, b temporalAcc) temporalAcc {
 	a.Events += b.Events
 	a.SkippedEvents += b.SkippedEvents
+	a.DSTGapTimes += b.DSTGapTimes
+	a.DSTRepeatedTimes += b.DSTRepeatedTimes
 	a.Subjects += b.Subjects
 	a.SubjectsWithHabits += b.SubjectsWithHabits
 	a.DistinctHabits += b.DistinctHabits
@@ -622,7 +629,7 @@ func (temporalSummaryFn) MergeAccumulators(a, b temporalAcc) temporalAcc {
 
 func (temporalSummaryFn) ExtractOutput(a temporalAcc) TemporalSummary {
 	s := TemporalSummary{
-		Events: a.Events, SkippedEvents: a.SkippedEvents, Subjects: a.Subjects,
+		Events: a.Events, SkippedEvents: a.SkippedEvents, DSTGapTimes: a.DSTGapTimes, DSTRepeatedTimes: a.DSTRepeatedTimes, Subjects: a.Subjects,
 		SubjectsWithHabits: a.SubjectsWithHabits, DistinctHabits: a.DistinctHabits,
 		Habits: TemporalHabits{SubjectsWithTwoHabits: a.TwoHabits, Histogram: make(map[int64]int64, len(a.Histogram))},
 	}

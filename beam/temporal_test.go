@@ -340,16 +340,17 @@ func TestDigestCodec(t *testing.T) {
 		{Subject: "a", Keys: []temporal.KeyWeeks{{Key: "\x00\x01", Weeks: []int32{-3, 0, 2812}}, {Key: "k", Weeks: []int32{7}}}, Points: []string{"p", "q"}},
 		{Subject: "", Points: []string{""}},
 	}}
-	got, err := decodeDigest(encodeDigest(d))
+	dst := dstTimes{Gap: 3, Repeated: 1 << 40}
+	got, gotDST, err := decodeDigest(encodeDigest(d, dst))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(got) != fmt.Sprint(d) {
-		t.Errorf("round trip: got %v, want %v", got, d)
+	if fmt.Sprint(got) != fmt.Sprint(d) || gotDST != dst {
+		t.Errorf("round trip: got %v %v, want %v %v", got, gotDST, d, dst)
 	}
-	b := encodeDigest(d)
+	b := encodeDigest(d, dst)
 	for _, bad := range [][]byte{b[:len(b)-1], append(slices.Clone(b), 0)} {
-		if _, err := decodeDigest(bad); err == nil {
+		if _, _, err := decodeDigest(bad); err == nil {
 			t.Errorf("corrupt digest of %d bytes decoded", len(bad))
 		}
 	}

@@ -9,26 +9,32 @@
 //	key = ((c_0·card_1 + c_1)·card_2 + c_2)·… + c_{m-1}
 //
 // Keys are then counted by one of three counter kinds (counterKind, picked
-// by chooseCounter), by key space K = Π card_j:
+// by chooseCounter), by key space K = Π card_j, each its own type behind
+// the counter interface:
 //
 //   - K ≤ 2^17: an array of K counters per worker (it fits in a core's
-//     cache); per-worker arrays merge at the end.
+//     cache); per-worker arrays merge at the end (directCounter).
 //   - K ≤ 2^26 and not far above the rows: keys are scattered by their top
-//     bits into partitions of 2^15 keys, each counted in its own array.
+//     bits into partitions of 2^15 keys, each counted in its own array
+//     (denseCounter).
 //   - otherwise: keys are scattered by the top bits of a Fibonacci hash
 //     into up to 1024 partitions, each counted in an open-addressing table
-//     specialised for uint64 keys, small enough to stay in cache.
+//     specialised for uint64 keys, small enough to stay in cache
+//     (hashCounter).
 //
-// With partitions, each worker scatters its share of the rows, then each
-// partition is counted by one worker taking the workers' buffers in row
-// order (one driver loop, countChunks), so partitions never need merging. When Π card_j does not fit in
+// One driver loop, run, takes the rows in chunks: each worker scatters
+// (or, direct, counts) its range of a chunk, then each partition is
+// counted by one worker taking the workers' buffers in row order, so
+// partitions never need merging; the counter then numbers its groups. The
+// interface is called per range and per chunk; the loops over rows stay
+// inside the kinds' methods, over slices. When Π card_j does not fit in
 // 64 bits, a prefix of the columns is first re-coded to its own dense
 // group ids (recursively), which is exact.
 //
 // Plain counting (no weights, no row ids) keeps no per-group first rows:
 // counting marks first rows in a bitmap, and the marked rows, read in
 // order, give the groups' ids, codes (Options.Codes) and sizes; see
-// runPlain.
+// plain.go.
 //
 // Group ids are numbered in order of each group's first row, so the result
 // does not depend on the number of workers. No memory is allocated per
@@ -238,7 +244,6 @@ type job struct {
 	done    <-chan struct{}
 	space   uint64 // key space Π cards
 	pbits   int    // forced partition bits + 1, or 0
-	dense   bool   // partitions are dense arrays, not hash tables
 	ranges  int    // rows per range, 0 for the counter's default
 	codes   bool   // plain partitioned counting: Groups.Codes wanted
 	first   bool   // plain partitioned counting: Groups.First wanted
@@ -261,7 +266,8 @@ func (e *CodeError) Error() string {
 // group counts with codes and first asking for Groups.Codes and
 // Groups.First (which only the plain partitioned counter may leave out).
 func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Options, codes, first bool) (*Groups, error) {
-	j := &job{cols: cols, weights: opt.Weights, done: ctx.Done(), space: 1, codes: codes, first: first}
+	j := &job{cols: cols, weights: opt.Weights, done: ctx.Done(), space: 1, codes: codes, first: first,
+		pbits: opt.pbits, ranges: opt.rangeRows}
 	j.cards = make([]uint64, len(cards))
 	for i, c := range cards {
 		j.cards[i] = uint64(c)
@@ -280,20 +286,17 @@ func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Opti
 		j.rowIDs = make([]uint32, n)
 		prefaultAll(j.rowIDs, w)
 	}
-	kind := chooseCounter(j.space, n, opt.force)
-	j.pbits = opt.pbits
-	j.ranges = opt.rangeRows // 0: by counter
-	j.dense = kind == kindDense
-	var g *Groups
-	var err error
-	switch {
-	case kind == kindDirect:
-		g, err = j.runDense(n, w)
-	case j.weights == nil && j.rowIDs == nil:
-		g, err = j.runPlain(n, w)
+	var c counter
+	var chunk int
+	switch chooseCounter(j.space, n, opt.force) {
+	case kindDirect:
+		c, chunk = j.newDirect(n, w), n
+	case kindDense:
+		c, chunk = j.newDense(n, w)
 	default:
-		g, err = j.runParts(n, w)
+		c, chunk = j.newHash(n, w)
 	}
+	g, err := run(c, n, w, chunk)
 	if err != nil {
 		if errors.Is(err, errCanceled) {
 			if cerr := ctx.Err(); cerr != nil {
@@ -306,22 +309,23 @@ func group(ctx context.Context, cols [][]uint32, cards []uint32, n int, opt Opti
 	return g, nil
 }
 
-// counterKind names how keys are counted.
+// counterKind names how keys are counted; each kind is its own type
+// behind the counter interface, driven by run.
 type counterKind int
 
 const (
 	// kindAuto lets chooseCounter decide (the test knob's zero value).
 	kindAuto counterKind = iota
-	// kindDirect counts in one array of the whole key space per worker
-	// (runDense); the workers' arrays merge at the end.
+	// kindDirect counts in one array of the whole key space per worker;
+	// the workers' arrays merge at the end (directCounter).
 	kindDirect
 	// kindHash scatters keys by the top bits of their hash into
-	// partitions, each counted in an open-addressing table (runParts,
-	// runPlain; plain counting uses compact slots when the hash bits
-	// within a partition fit 32, see plainLayout).
+	// partitions, each counted in an open-addressing table (hashCounter;
+	// plain counting uses compact slots when the hash bits within a
+	// partition fit 32, see compactLayout).
 	kindHash
 	// kindDense scatters keys by their top bits into partitions of
-	// 2^subBits keys, each counted in its own array.
+	// 2^subBits keys, each counted in its own array (denseCounter).
 	kindDense
 )
 
