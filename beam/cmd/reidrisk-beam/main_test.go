@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -114,5 +115,28 @@ func TestColumns(t *testing.T) {
 		if _, err := cliflags.SplitList("--attrs", s); err == nil || !strings.Contains(err.Error(), "--attrs") {
 			t.Errorf("%q: error %v, want one naming --attrs", s, err)
 		}
+	}
+}
+
+// TestTemporalReportDST checks that the temporal JSON carries the DST
+// counts of the summary under the core's names (dst_gap_times,
+// dst_repeated_times), with offsetless times read as local in a zone.
+func TestTemporalReportDST(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.json")
+	f := &temporalSummaryFn{Path: path, Source: "log.csv", Opt: rbeam.TemporalOptions{TimeZone: "Europe/Berlin"}}
+	s := rbeam.TemporalSummary{Events: 6, DSTGapTimes: 2, DSTRepeatedTimes: 1}
+	if err := f.ProcessElement(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["dst_gap_times"] != 2.0 || m["dst_repeated_times"] != 1.0 || m["offsetless_times"] != "local" || m["events"] != 6.0 {
+		t.Errorf("temporal report %s", b)
 	}
 }

@@ -105,6 +105,8 @@ type temporalReport struct {
 	Events             int64                    `json:"events"`
 	SkippedEvents      int64                    `json:"skipped_events"`
 	OffsetlessTimes    string                   `json:"offsetless_times"`
+	DSTGapTimes        int64                    `json:"dst_gap_times"`
+	DSTRepeatedTimes   int64                    `json:"dst_repeated_times"`
 	Key                reidrisk.TemporalKey     `json:"key"`
 	Subjects           int64                    `json:"subjects"`
 	SubjectsWithHabits int64                    `json:"subjects_with_habits"`
@@ -129,6 +131,7 @@ func (f *temporalSummaryFn) ProcessElement(ctx context.Context, s rbeam.Temporal
 	o := f.Opt
 	r := temporalReport{
 		Source: f.Source, Events: s.Events, SkippedEvents: s.SkippedEvents,
+		DSTGapTimes: s.DSTGapTimes, DSTRepeatedTimes: s.DSTRepeatedTimes,
 		Key: reidrisk.TemporalKey{SlotMinutes: o.SlotMinutes, Weekday: o.Days.String(), DurationBucket: o.DurationBucket,
 			Attrs: o.Attrs, MinWeeks: o.MinWeeks, TimeZone: o.TimeZone},
 		Subjects: s.Subjects, SubjectsWithHabits: s.SubjectsWithHabits, DistinctHabits: s.DistinctHabits,
