@@ -132,13 +132,7 @@ type TemporalKey struct {
 // Le2Subjects and Lt5Subjects are the numbers of subjects behind them
 // (SingledOut / Subjects is the share of all subjects singled out).
 type TemporalHabits struct {
-	UniqueP1    Float `json:"unique_p1"`
-	Le2         Float `json:"le_2"`
-	Lt5         Float `json:"lt_5"`
-	UniqueP2    Float `json:"unique_p2"`
-	SingledOut  int   `json:"singled_out"`
-	Le2Subjects int   `json:"le_2_subjects"`
-	Lt5Subjects int   `json:"lt_5_subjects"`
+	HabitShares
 	// SubjectsWithTwoHabits is the denominator of UniqueP2.
 	SubjectsWithTwoHabits int `json:"subjects_with_two_habits"`
 	// MinAnonymityHistogram maps a(s) to the number of subjects.
@@ -177,16 +171,29 @@ type TemporalSuggestion struct {
 
 // TemporalFigures are the policy figures of one key.
 type TemporalFigures struct {
-	SubjectsWithHabits int              `json:"subjects_with_habits"`
-	DistinctHabits     int              `json:"distinct_habits"`
-	UniqueP1           Float            `json:"unique_p1"`
-	Le2                Float            `json:"le_2"`
-	Lt5                Float            `json:"lt_5"`
-	UniqueP2           Float            `json:"unique_p2"`
-	SingledOut         int              `json:"singled_out"`
-	Le2Subjects        int              `json:"le_2_subjects"`
-	Lt5Subjects        int              `json:"lt_5_subjects"`
-	FractionUnique     map[string]Float `json:"fraction_unique"`
+	SubjectsWithHabits int `json:"subjects_with_habits"`
+	DistinctHabits     int `json:"distinct_habits"`
+	HabitShares
+	FractionUnique map[string]Float `json:"fraction_unique"`
+}
+
+// HabitShares are the habit anonymity figures of one key, as in
+// TemporalHabits and TemporalFigures (their JSON fields are inlined there).
+type HabitShares struct {
+	UniqueP1    Float `json:"unique_p1"`
+	Le2         Float `json:"le_2"`
+	Lt5         Float `json:"lt_5"`
+	UniqueP2    Float `json:"unique_p2"`
+	SingledOut  int   `json:"singled_out"`
+	Le2Subjects int   `json:"le_2_subjects"`
+	Lt5Subjects int   `json:"lt_5_subjects"`
+}
+
+// habitShares copies the habit figures of a temporal report.
+func habitShares(r *temporal.Report) HabitShares {
+	h := r.Habits
+	return HabitShares{UniqueP1: Float(h.UniqueP1), Le2: Float(h.Le2), Lt5: Float(h.Lt5), UniqueP2: Float(h.UniqueP2),
+		SingledOut: h.SingledOut, Le2Subjects: h.Le2Subjects, Lt5Subjects: h.Lt5Subjects}
 }
 
 func (o TemporalOptions) check() (temporal.Options, temporal.Policy, *time.Location, error) {
@@ -322,12 +329,8 @@ func temporalReport(ctx context.Context, ev *temporal.Events, to temporal.Option
 			DurationBucket: r.Generalization.DurationBucket, Attrs: nonNil(r.Generalization.Attrs),
 			MinWeeks: max(to.MinWeeks, 0), TimeZone: tz},
 		Subjects: r.Subjects, SubjectsWithHabits: r.SubjectsWithHabits, DistinctHabits: r.DistinctHabits,
-		HabitAnonymity: TemporalHabits{
-			UniqueP1: Float(r.Habits.UniqueP1), Le2: Float(r.Habits.Le2), Lt5: Float(r.Habits.Lt5),
-			UniqueP2: Float(r.Habits.UniqueP2), SubjectsWithTwoHabits: r.Habits.SubjectsWithTwoHabits,
-			SingledOut: r.Habits.SingledOut, Le2Subjects: r.Habits.Le2Subjects, Lt5Subjects: r.Habits.Lt5Subjects,
-			MinAnonymityHistogram: map[string]int{},
-		},
+		HabitAnonymity: TemporalHabits{HabitShares: habitShares(r), SubjectsWithTwoHabits: r.Habits.SubjectsWithTwoHabits,
+			MinAnonymityHistogram: map[string]int{}},
 		TraceUnicity:       map[string]TemporalTrace{},
 		IdentifiersDropped: nonNil(slices.Clone(opt.Identifiers)), ColumnsKept: nonNil(slices.Clone(opt.Keep)),
 		events: ev, loc: loc, opt: opt,
@@ -369,9 +372,7 @@ func nonNil(s []string) []string {
 func figures(r *temporal.Report) TemporalFigures {
 	f := TemporalFigures{
 		SubjectsWithHabits: r.SubjectsWithHabits, DistinctHabits: r.DistinctHabits,
-		UniqueP1: Float(r.Habits.UniqueP1), Le2: Float(r.Habits.Le2), Lt5: Float(r.Habits.Lt5), UniqueP2: Float(r.Habits.UniqueP2),
-		SingledOut: r.Habits.SingledOut, Le2Subjects: r.Habits.Le2Subjects, Lt5Subjects: r.Habits.Lt5Subjects,
-		FractionUnique: map[string]Float{},
+		HabitShares: habitShares(r), FractionUnique: map[string]Float{},
 	}
 	for _, t := range r.Trace {
 		f.FractionUnique[strconv.Itoa(t.P)] = Float(t.FractionUnique)

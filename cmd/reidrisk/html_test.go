@@ -192,7 +192,7 @@ func TestSuggestTemporalHTML(t *testing.T) {
 	tem := &reidrisk.TemporalReport{
 		Source: "log.csv", Events: 1000, Subjects: 50, SubjectsWithHabits: 40, DistinctHabits: 70,
 		Key:            reidrisk.TemporalKey{SlotMinutes: 60, Weekday: "day", MinWeeks: 4},
-		HabitAnonymity: reidrisk.TemporalHabits{UniqueP1: 0.25, MinAnonymityHistogram: map[string]int{"1": 10, "2": 5, "7": 25}},
+		HabitAnonymity: reidrisk.TemporalHabits{HabitShares: reidrisk.HabitShares{UniqueP1: 0.25}, MinAnonymityHistogram: map[string]int{"1": 10, "2": 5, "7": 25}},
 		TraceUnicity: map[string]reidrisk.TemporalTrace{
 			"1": {FractionUnique: 0.3, CI95: [2]reidrisk.Float{0.2, 0.4}, ExpectedAllSubjects: f(0.31)},
 			"2": {FractionUnique: 0.7, CI95: [2]reidrisk.Float{0.6, 0.8}},

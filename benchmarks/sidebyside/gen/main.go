@@ -99,24 +99,10 @@ func run(rows int, dir string, seed uint64) error {
 		}
 		ts := t0 + int64(tr.IntN(28))*86400 + int64(s.Hour)*3600 + int64(tr.IntN(3600))
 		line = line[:0]
-		line = append(line, s.Account...)
-		line = append(line, ',')
-		line = append(line, s.Device...)
-		line = append(line, ',')
-		line = strconv.AppendInt(line, int64(s.DurationS), 10)
-		line = append(line, ',')
-		line = strconv.AppendInt(line, int64(s.BitRateKbps), 10)
-		line = append(line, ',')
-		line = append(line, s.Format...)
-		line = append(line, ',')
-		line = append(line, s.Resolution...)
-		line = append(line, ',')
-		line = append(line, s.MediaType...)
-		line = append(line, ',')
-		line = append(line, s.Country...)
-		line = append(line, ',')
-		line = strconv.AppendInt(line, int64(s.Hour), 10)
-		line = append(line, ',')
+		for _, f := range []string{s.Account, s.Device, strconv.Itoa(s.DurationS), strconv.Itoa(s.BitRateKbps),
+			s.Format, s.Resolution, s.MediaType, s.Country, strconv.Itoa(s.Hour)} {
+			line = append(append(line, f...), ',')
+		}
 		line = time.Unix(ts, 0).UTC().AppendFormat(line, "2006-01-02 15:04:05")
 		line = append(line, '\n')
 		if _, err := cw.Write(line); err != nil {
