@@ -112,9 +112,6 @@ type Policy struct {
 // Share returns a pointer to v, for the threshold fields of Policy.
 func Share(v float64) *float64 { return &v }
 
-// outside reports whether threshold x is set and outside [0, 1].
-func outside(x *float64) bool { return x != nil && !(*x >= 0 && *x <= 1) }
-
 // validate is Validate, for the library's own entry points.
 func (p Policy) validate() error { return p.Validate() }
 

@@ -99,14 +99,3 @@ func appendFloat(b []byte, f float64, bits int) []byte {
 	}
 	return strconv.AppendFloat(b, f, 'g', -1, bits)
 }
-
-// isNumeric reports whether t holds numbers.
-func isNumeric(t arrow.DataType) bool {
-	switch t.ID() {
-	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64,
-		arrow.UINT8, arrow.UINT16, arrow.UINT32, arrow.UINT64,
-		arrow.FLOAT16, arrow.FLOAT32, arrow.FLOAT64, arrow.DECIMAL128, arrow.DECIMAL256:
-		return true
-	}
-	return false
-}
