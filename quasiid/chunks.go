@@ -51,10 +51,17 @@ func encodeChunks(ctx context.Context, src *Source, spec Spec, opt EncodeOptions
 	if err != nil {
 		return nil, err
 	}
+	return dropRows(t), nil
+}
+
+// dropRows empties t's columns of their rows (codes, times, valid flags),
+// keeping the dictionaries and the time metadata: the table EncodeChunks
+// returns.
+func dropRows(t *Table) *Table {
 	for _, c := range t.Columns {
 		c.Codes, c.Times, c.Valid = nil, nil, nil
 	}
-	return t, nil
+	return t
 }
 
 // batchReader returns the record reader of a source that Encode reads
@@ -65,7 +72,7 @@ func batchReader(src *Source) (array.RecordReader, bool) {
 	if src == nil || src.rr == nil {
 		return nil, false
 	}
-	if c, ok := src.rr.(*csvReader); ok && c.cur == nil && c.rows == 0 {
+	if _, ok := unreadCSV(src.rr); ok {
 		return nil, false
 	}
 	return src.rr, true

@@ -1,6 +1,10 @@
 package quasiid
 
-import "context"
+import (
+	"context"
+
+	"github.com/apache/arrow/go/v15/arrow/array"
+)
 
 // streamCSV reports whether EncodeChunks can stream src as CSV: a CSV
 // source none of whose rows were read as record batches yet (else Encode
@@ -9,7 +13,13 @@ func streamCSV(src *Source) (*csvReader, bool) {
 	if src == nil {
 		return nil, false
 	}
-	c, ok := src.rr.(*csvReader)
+	return unreadCSV(src.rr)
+}
+
+// unreadCSV returns rr as a CSV reader none of whose rows were read as
+// record batches yet: Encode parses such a file from its bytes.
+func unreadCSV(rr array.RecordReader) (*csvReader, bool) {
+	c, ok := rr.(*csvReader)
 	return c, ok && c.cur == nil && c.rows == 0
 }
 
@@ -25,8 +35,5 @@ func encodeCSVChunks(ctx context.Context, src *Source, c *csvReader, spec Spec, 
 	if err != nil {
 		return nil, err
 	}
-	for _, col := range t.Columns {
-		col.Codes, col.Times, col.Valid = nil, nil, nil
-	}
-	return t, nil
+	return dropRows(t), nil
 }

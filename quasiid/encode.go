@@ -117,7 +117,7 @@ func Encode(ctx context.Context, src *Source, spec Spec, opt EncodeOptions) (*Ta
 	if err != nil {
 		return nil, err
 	}
-	if c, ok := rr.(*csvReader); ok && c.cur == nil && c.rows == 0 {
+	if c, ok := unreadCSV(rr); ok {
 		// One-column files are read sequentially: a blank line is a value
 		// there ("" or null), which the block splitter would skip.
 		if c.raw != nil && c.r == nil && len(c.header) > 1 {

@@ -370,9 +370,7 @@ func readParquet(ctx context.Context, p *parquetFile, t *Table, encs []*columnEn
 	}
 	t.Rows = int(rows)
 	if fn != nil {
-		for _, c := range t.Columns {
-			c.Codes, c.Times, c.Valid = nil, nil, nil
-		}
+		dropRows(t)
 	}
 	return t, nil
 }
