@@ -30,18 +30,30 @@ func (p *csvFields) blankLine(data []byte, pos *int) bool {
 	return true
 }
 
+// The bounds of a batch: row r of it (0-based) is split at
+// bounds[r*ncol : (r+1)*ncol+1], each row's last bound being the next
+// one's first: field f of row r is data[bounds[o]:bounds[o+1]-1] for
+// o = r*ncol+f, less a \r ending the last field (field). The rows of a
+// batch follow one another in the block, without a blank line between.
+
+// field returns field o of a batch's bounds; last says that it is the
+// last of its record, whose \r at the end (before the newline, or at the
+// end of the input) is dropped.
+func field(data []byte, bounds []uint32, o int, last bool) []byte {
+	v := data[bounds[o] : bounds[o+1]-1]
+	if n := len(v); last && n > 0 && v[n-1] == '\r' {
+		v = v[:n-1]
+	}
+	return v
+}
+
 // split records the bounds of the fields of the record data[pos:end],
 // which holds no quote and no newline (end is at a newline or at the end
-// of the input), as row row of the batch: field f of it is
-// data[b[f]:b[f+1]-1] for b the row's ncol+1 bounds. A \r ending the
-// record is dropped. The delimiters are found eight bytes at a time. It
-// reports false if the record has another number of fields than ncol.
-func (p *csvFields) split(data []byte, pos, end, row int) bool {
-	stride := p.ncol + 1
-	if len(p.bounds) < (row+1)*stride {
-		p.bounds = append(p.bounds, make([]uint32, (row+1)*stride-len(p.bounds))...)
-	}
-	b := p.bounds[row*stride : (row+1)*stride]
+// of the input), as the first row of the batch. The delimiters are found
+// eight bytes at a time. It reports false if the record has another
+// number of fields than ncol.
+func (p *csvFields) split(data []byte, pos, end int) bool {
+	b := p.bounds[:p.ncol+1]
 	b[0] = uint32(pos)
 	f := 0
 	for i := pos; i < end; i += 8 {
@@ -59,11 +71,78 @@ func (p *csvFields) split(data []byte, pos, end, row int) bool {
 	if f != p.ncol-1 {
 		return false
 	}
-	if end > int(b[f]) && data[end-1] == '\r' {
-		end--
-	}
 	b[p.ncol] = uint32(end + 1)
 	return true
+}
+
+// splitRun splits the records from data[pos] on into the rows n, n+1,
+// ... of the batch, as split does, while each ends with a newline before
+// limit (the next quote, or the end of the block) and at least eight
+// bytes before the end of data, has ncol fields, is not blank and is no
+// longer than the field limit (so that no field in it can be): it
+// returns the position after the last record split and the rows in the
+// batch, at most csvBatchRows. The record where it stops is for split or
+// record to read.
+//
+// A first pass finds the delimiters and newlines of consecutive records
+// eight bytes at a time, storing the position after each as a bound and
+// the newlines apart, without a branch per byte found; a second checks
+// that the ncol'th bound of each record is its newline: then the bounds
+// before it are its delimiters.
+func (p *csvFields) splitRun(data []byte, pos, limit, n int) (int, int) {
+	const newlines = '\n' * 0x0101010101010101
+	ncol, delims := p.ncol, p.delims
+	bounds, nls := p.bounds, p.nls
+	bounds[n*ncol] = uint32(pos)
+	want := csvBatchRows - n
+	k, r := n*ncol+1, 0 // bounds and newlines found
+	room := len(bounds) - 8
+	for i, end := pos, min(limit, len(data)-7); i < end && r < want && k < room; i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		nl := zeroBytes(w ^ newlines)
+		m := zeroBytes(w^delims) | nl
+		if limit-i < 8 {
+			keep := uint64(1)<<(8*uint(limit-i)) - 1
+			m, nl = m&keep, nl&keep
+		}
+		at := uint32(i + 1)
+		c := bits.OnesCount64(nl)
+		nls[r] = at + uint32(bits.TrailingZeros64(nl)>>3)
+		for j := 1; j < c; j++ { // more than one newline in eight bytes
+			nl &= nl - 1
+			nls[r+j] = at + uint32(bits.TrailingZeros64(nl)>>3)
+		}
+		r += c
+		// Four bounds are stored whether found or not (past the end of
+		// m, at + 8), and k moves on by the number found.
+		e := bounds[k : k+8 : k+8]
+		c = bits.OnesCount64(m)
+		e[0] = at + uint32(bits.TrailingZeros64(m)>>3)
+		m &= m - 1
+		e[1] = at + uint32(bits.TrailingZeros64(m)>>3)
+		m &= m - 1
+		e[2] = at + uint32(bits.TrailingZeros64(m)>>3)
+		m &= m - 1
+		e[3] = at + uint32(bits.TrailingZeros64(m)>>3)
+		for j := 4; j < c; j++ {
+			m &= m - 1
+			e[j] = at + uint32(bits.TrailingZeros64(m)>>3)
+		}
+		k += c
+	}
+	start, rows := pos, 0
+	for ; rows < min(r, want) && (n+rows+1)*ncol < k; rows++ {
+		end := int(bounds[(n+rows+1)*ncol]) // after the record's ncol'th bound
+		if end != int(nls[rows]) || end-1-start > p.max {
+			break // another number of fields, a blank line, a long record
+		}
+		if ncol == 1 && (end-1 == start || (end-2 == start && data[start] == '\r')) {
+			break // a blank line
+		}
+		start = end
+	}
+	p.lines += rows
+	return start, n + rows
 }
 
 // load8 returns the eight bytes of data from i on, little-endian, zeros
@@ -115,30 +194,56 @@ func packKey(v []byte) (lo, hi uint64) {
 // packKey16 is packKey of b[:n], n ≤ 15, for b of at least 16 bytes: two
 // loads and masks.
 func packKey16(b []byte, n int) (lo, hi uint64) {
-	lo = binary.LittleEndian.Uint64(b) & (^uint64(0) >> (64 - 8*uint(min(n, 8))))
-	hi = binary.LittleEndian.Uint64(b[8:16]) & (^uint64(0) >> (64 - 8*uint(max(n-8, 0))))
+	m := &keyMasks[n&15]
+	b = b[:16]
+	lo = binary.LittleEndian.Uint64(b) & m[0]
+	hi = binary.LittleEndian.Uint64(b[8:]) & m[1]
 	return lo, hi | uint64(n+1)<<56
 }
+
+// keyMasks holds, for n from 0 to 15, the masks of the first n bytes of
+// 16 in two words.
+var keyMasks = func() (m [16][2]uint64) {
+	for n := range m {
+		m[n][0] = ^uint64(0) >> (64 - 8*uint(min(n, 8)))
+		m[n][1] = ^uint64(0) >> (64 - 8*uint(max(n-8, 0)))
+	}
+	return m
+}()
 
 // slot returns the slot of key (lo, hi): where it is, or the empty slot
 // where it would go.
 func (t *keyCodes) slot(lo, hi uint64) int {
 	slots := t.slots
 	mask := uint64(len(slots) - 1)
-	i := ((lo ^ bits.RotateLeft64(hi, 29)) * 0x9e3779b97f4a7c15) >> t.shift
+	i := t.home(lo, hi)
 	for s := &slots[i]; s.hi != 0 && (s.hi != hi || s.lo != lo); s = &slots[i] {
 		i = (i + 1) & mask
 	}
 	return int(i)
 }
 
-// get returns the code of key (lo, hi).
+// get returns the code of key (lo, hi). The key's home slot is tried
+// first, inline: for a small table it nearly always holds the key.
 func (t *keyCodes) get(lo, hi uint64) (uint32, bool) {
 	if t.n == 0 {
 		return 0, false
 	}
+	if s := &t.slots[t.home(lo, hi)]; s.hi == hi && s.lo == lo {
+		return s.code, true
+	}
+	return t.probe(lo, hi)
+}
+
+// probe is get past the key's home slot.
+func (t *keyCodes) probe(lo, hi uint64) (uint32, bool) {
 	s := &t.slots[t.slot(lo, hi)]
 	return s.code, s.hi == hi
+}
+
+// home returns the slot where key (lo, hi) goes when it is free.
+func (t *keyCodes) home(lo, hi uint64) uint64 {
+	return ((lo ^ bits.RotateLeft64(hi, 29)) * 0x9e3779b97f4a7c15) >> t.shift
 }
 
 // put records the code of key (lo, hi), which is not in the table.

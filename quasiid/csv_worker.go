@@ -102,22 +102,6 @@ func (w *csvWorker) encodeBlock(data []byte, r *csvResult) bool {
 	n := 0      // rows in the batch
 	quote := -1 // the next quote at or after pos, once looked for
 	for pos := 0; pos < len(data); {
-		if p.blankLine(data, &pos) {
-			continue
-		}
-		if r.rows == 0 {
-			p.lead = p.trail
-		} else {
-			p.inner += p.trail
-		}
-		p.trail = 0
-		r.rows++
-		end := bytes.IndexByte(data[pos:], '\n')
-		if end < 0 {
-			end = len(data)
-		} else {
-			end += pos
-		}
 		if quote < pos {
 			if quote = bytes.IndexByte(data[pos:], '"'); quote < 0 {
 				quote = len(data)
@@ -125,32 +109,62 @@ func (w *csvWorker) encodeBlock(data []byte, r *csvResult) bool {
 				quote += pos
 			}
 		}
+		if next, m := p.splitRun(data, pos, quote, n); m > n {
+			p.startRow(r)
+			r.rows += m - n
+			if pos, n = next, m; n == csvBatchRows {
+				if !w.encodeBatch(data, n, r) {
+					return false
+				}
+				n = 0
+			}
+			continue
+		}
+		// A blank line, a record with a quote, a long record, the last
+		// ones, or a record of another number of fields: the batch
+		// ends, its rows following one another.
+		if !w.encodeBatch(data, n, r) {
+			return false
+		}
+		n = 0
+		if p.blankLine(data, &pos) {
+			continue
+		}
+		p.startRow(r)
+		r.rows++
+		end := bytes.IndexByte(data[pos:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += pos
+		}
 		if quote < end || end-pos > p.max {
 			// A quoted field, or a field that may be too long.
-			if !w.encodeBatch(data, n, r) {
-				return false
-			}
-			n = 0
 			var ok bool
 			if pos, ok = p.record(data, pos); !ok || !w.encodeRecord(p.fields, r) {
 				return false
 			}
 			continue
 		}
-		if !p.split(data, pos, end, n) {
+		if !p.split(data, pos, end) {
 			return false
 		}
-		if pos = end + 1; end < len(data) {
+		if pos, n = end+1, 1; end < len(data) {
 			p.lines++
-		}
-		if n++; n == csvBatchRows {
-			if !w.encodeBatch(data, n, r) {
-				return false
-			}
-			n = 0
 		}
 	}
 	return w.encodeBatch(data, n, r)
+}
+
+// startRow counts the blank lines before a row: before the first, or
+// between rows.
+func (p *csvFields) startRow(r *csvResult) {
+	if r.rows == 0 {
+		p.lead = p.trail
+	} else {
+		p.inner += p.trail
+	}
+	p.trail = 0
 }
 
 // encodeRecord codes the fields of one record.
@@ -167,42 +181,68 @@ func (w *csvWorker) encodeRecord(fields [][]byte, r *csvResult) bool {
 // by column. A field of at most 15 bytes whose code the column's key
 // table holds is coded here; any other goes through cell.
 func (w *csvWorker) encodeBatch(data []byte, n int, r *csvResult) bool {
-	stride := w.split.ncol + 1
-	bounds := w.split.bounds[:n*stride]
+	ncol := w.split.ncol
+	bounds := w.split.bounds[:n*ncol+1]
 	for k, f := range w.fields {
+		last := f == ncol-1
 		if w.encs[k].col.Role == Time || w.nulls != nil {
-			for o := f; o < len(bounds); o += stride {
-				if !w.cell(k, data[bounds[o]:bounds[o+1]-1], r) {
+			for o := f; o < n*ncol; o += ncol {
+				if !w.cell(k, field(data, bounds, o, last), r) {
 					return false
 				}
 			}
 			continue
 		}
-		keys := &w.keys[k]
-		codes := r.codes[k]
-		var runLo, runHi uint64 // the last key, for runs of one account
-		var runCode uint32
-		for o := f; o < len(bounds); o += stride {
-			s, e := int(bounds[o]), int(bounds[o+1])-1
-			if s+16 <= len(data) && e-s <= 15 {
-				lo, hi := packKey16(data[s:s+16], e-s)
-				if lo == runLo && hi == runHi {
-					codes = append(codes, runCode)
-					continue
-				}
-				if code, ok := keys.get(lo, hi); ok {
-					codes = append(codes, code)
-					runLo, runHi, runCode = lo, hi, code
-					continue
-				}
+		for o := f; o < n*ncol; o += ncol {
+			r.codes[k], o = w.keys[k].codeKnown(data, bounds, o, ncol, last, r.codes[k])
+			if o < n*ncol {
+				w.cell(k, field(data, bounds, o, last), r)
 			}
-			r.codes[k] = codes
-			w.cell(k, data[s:e], r)
-			codes = r.codes[k]
 		}
-		r.codes[k] = codes
 	}
 	return true
+}
+
+// codeKnown appends to codes the codes of the fields o, o+stride, ... of
+// a batch's bounds (field) while each is at most 15 bytes long and in
+// the table; it returns the index of the first that is not, or
+// len(bounds)-1. last says that the fields are the last of their record.
+func (t *keyCodes) codeKnown(data []byte, bounds []uint32, o, stride int, last bool, out []uint32) ([]uint32, int) {
+	if t.n == 0 {
+		return out, o
+	}
+	slots, mask := t.slots, uint64(len(t.slots)-1)
+	// The last key, for runs of one account: only for a table too large
+	// for the cache (a test that fails half the time costs more than a
+	// lookup in a small table).
+	runs := t.n > 1024
+	var runLo, runHi uint64
+	var runCode uint32
+	for ; o+1 < len(bounds); o += stride {
+		s, e := int(bounds[o]), int(bounds[o+1])-1
+		if last && e > s && data[e-1] == '\r' {
+			e--
+		}
+		if e-s > 15 || s+16 > len(data) {
+			return out, o
+		}
+		lo, hi := packKey16(data[s:], e-s)
+		if runs && lo == runLo && hi == runHi {
+			out = append(out, runCode)
+			continue
+		}
+		sl := &slots[t.home(lo, hi)&mask]
+		code := sl.code
+		if sl.hi != hi || sl.lo != lo {
+			var ok bool
+			if code, ok = t.probe(lo, hi); !ok {
+				return out, o
+			}
+		}
+		out = append(out, code)
+		runLo, runHi, runCode = lo, hi, code
+	}
+	return out, o
 }
 
 // cell codes the field v of column k; it reports false for a time the
