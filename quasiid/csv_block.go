@@ -65,7 +65,6 @@ type csvFields struct {
 	quoted [][]byte // scratch for unquoted copies of quoted fields
 	delims uint64   // the delimiter in each byte
 	bounds []uint32 // the field bounds of a batch of csvBatchRows records (field)
-	nls    []uint32 // scratch of splitRun: the position after each newline
 	lines  int      // newlines passed
 	// blank lines: before the first record, between records, and after
 	// the last
@@ -74,7 +73,7 @@ type csvFields struct {
 
 func newCSVFields(delim byte, ncol int, max int64) *csvFields {
 	return &csvFields{delim: delim, ncol: ncol, max: int(min(max, 1<<40)), fields: make([][]byte, ncol), quoted: make([][]byte, ncol),
-		bounds: make([]uint32, csvBatchRows*ncol+1+64), nls: make([]uint32, csvBatchRows+8),
+		bounds: make([]uint32, csvBatchRows*ncol+1+64),
 		delims: uint64(delim) * 0x0101010101010101}
 }
 

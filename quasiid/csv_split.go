@@ -85,59 +85,50 @@ func (p *csvFields) split(data []byte, pos, end int) bool {
 // record to read.
 //
 // A first pass finds the delimiters and newlines of consecutive records
-// eight bytes at a time, storing the position after each as a bound and
-// the newlines apart, without a branch per byte found; a second checks
-// that the ncol'th bound of each record is its newline: then the bounds
-// before it are its delimiters.
+// eight bytes at a time, storing the position after each as a bound,
+// without a branch per byte found; a second checks that each record's
+// ncol'th bound follows a newline and the others a delimiter.
 func (p *csvFields) splitRun(data []byte, pos, limit, n int) (int, int) {
 	const newlines = '\n' * 0x0101010101010101
 	ncol, delims := p.ncol, p.delims
-	bounds, nls := p.bounds, p.nls
+	bounds := p.bounds
 	bounds[n*ncol] = uint32(pos)
-	want := csvBatchRows - n
-	k, r := n*ncol+1, 0 // bounds and newlines found
-	room := len(bounds) - 8
-	for i, end := pos, min(limit, len(data)-7); i < end && r < want && k < room; i += 8 {
+	k := n*ncol + 1 // bounds found
+	room := min(len(bounds)-8, csvBatchRows*ncol+1)
+	for i, end := pos, min(limit, len(data)-7); i < end && k < room; i += 8 {
 		w := binary.LittleEndian.Uint64(data[i:])
-		nl := zeroBytes(w ^ newlines)
-		m := zeroBytes(w^delims) | nl
+		m := zeroBytes(w^delims) | zeroBytes(w^newlines)
 		if limit-i < 8 {
-			keep := uint64(1)<<(8*uint(limit-i)) - 1
-			m, nl = m&keep, nl&keep
+			m &= uint64(1)<<(8*uint(limit-i)) - 1
 		}
 		at := uint32(i + 1)
-		c := bits.OnesCount64(nl)
-		nls[r] = at + uint32(bits.TrailingZeros64(nl)>>3)
-		for j := 1; j < c; j++ { // more than one newline in eight bytes
-			nl &= nl - 1
-			nls[r+j] = at + uint32(bits.TrailingZeros64(nl)>>3)
-		}
-		r += c
-		// Four bounds are stored whether found or not (past the end of
+		// Two bounds are stored whether found or not (past the end of
 		// m, at + 8), and k moves on by the number found.
 		e := bounds[k : k+8 : k+8]
-		c = bits.OnesCount64(m)
+		c := bits.OnesCount64(m)
 		e[0] = at + uint32(bits.TrailingZeros64(m)>>3)
 		m &= m - 1
 		e[1] = at + uint32(bits.TrailingZeros64(m)>>3)
-		m &= m - 1
-		e[2] = at + uint32(bits.TrailingZeros64(m)>>3)
-		m &= m - 1
-		e[3] = at + uint32(bits.TrailingZeros64(m)>>3)
-		for j := 4; j < c; j++ {
+		for j := 2; j < c; j++ {
 			m &= m - 1
 			e[j] = at + uint32(bits.TrailingZeros64(m)>>3)
 		}
 		k += c
 	}
+	d := byte(delims)
 	start, rows := pos, 0
-	for ; rows < min(r, want) && (n+rows+1)*ncol < k; rows++ {
-		end := int(bounds[(n+rows+1)*ncol]) // after the record's ncol'th bound
-		if end != int(nls[rows]) || end-1-start > p.max {
-			break // another number of fields, a blank line, a long record
+	for ; n+rows < csvBatchRows && (n+rows+1)*ncol < k; rows++ {
+		b := bounds[(n+rows)*ncol : (n+rows+1)*ncol+1]
+		end := int(b[ncol]) // after the record's ncol'th bound
+		if data[end-1] != '\n' || end-1-start > p.max {
+			break // another number of fields, a long record
 		}
-		if ncol == 1 && (end-1 == start || (end-2 == start && data[start] == '\r')) {
-			break // a blank line
+		var other byte // not a delimiter
+		for _, x := range b[1:ncol] {
+			other |= data[x-1] ^ d
+		}
+		if other != 0 || (ncol == 1 && (end-1 == start || (end-2 == start && data[start] == '\r'))) {
+			break // another number of fields, a blank line
 		}
 		start = end
 	}
