@@ -84,6 +84,9 @@ func (p *csvFields) split(data []byte, pos, end int) bool {
 // batch, at most csvBatchRows. The record where it stops is for split or
 // record to read.
 //
+// The records have at least two fields (one-column files are read
+// sequentially): a blank line is a record of one.
+//
 // A first pass finds the delimiters and newlines of consecutive records
 // eight bytes at a time, storing the position after each as a bound,
 // without a branch per byte found; a second checks that each record's
@@ -127,7 +130,7 @@ func (p *csvFields) splitRun(data []byte, pos, limit, n int) (int, int) {
 		for _, x := range b[1:ncol] {
 			other |= data[x-1] ^ d
 		}
-		if other != 0 || (ncol == 1 && (end-1 == start || (end-2 == start && data[start] == '\r'))) {
+		if other != 0 {
 			break // another number of fields, a blank line
 		}
 		start = end

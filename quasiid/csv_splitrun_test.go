@@ -1,0 +1,115 @@
+package quasiid
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestSplitRun checks the records splitRun splits and where it stops: at
+// a blank line, a record of another number of fields (also when a
+// missing and an extra delimiter make up ncol bounds across two lines),
+// the record holding the next quote, a record longer than the field
+// limit, and a record ending in the last seven bytes; the fields of the
+// records split, a \r before the newline dropped from the last.
+func TestSplitRun(t *testing.T) {
+	const pad = "zzzzzzzz" // keeps the records before it clear of the end
+	for _, c := range []struct {
+		data  string
+		ncol  int
+		limit int // -1: the end of data
+		max   int
+		rows  int      // records split
+		want  []string // their fields, row by row
+	}{
+		{data: "a,bb,\nccc,d,e\r\n" + pad, ncol: 3, limit: -1, max: 100, rows: 2, want: []string{"a", "bb", "", "ccc", "d", "e"}},
+		{data: "x,1\n\ny,2\n" + pad, ncol: 2, limit: -1, max: 100, rows: 1, want: []string{"x", "1"}},           // blank line
+		{data: "x,1\n\r\ny,2\n" + pad, ncol: 2, limit: -1, max: 100, rows: 1, want: []string{"x", "1"}},         // blank line
+		{data: "x,1\ny,2,3\n" + pad, ncol: 2, limit: -1, max: 100, rows: 1, want: []string{"x", "1"}},           // an extra field
+		{data: "x,1,0\ny\nz,2,3\n" + pad, ncol: 3, limit: -1, max: 100, rows: 1, want: []string{"x", "1", "0"}}, // missing fields
+		{data: "x,1,0\ny\nz,2\n" + pad, ncol: 3, limit: -1, max: 100, rows: 1, want: []string{"x", "1", "0"}},   // y\nz,2: three bounds
+		{data: "x,1\ny,\"2\"\n" + pad, ncol: 2, limit: 6, max: 100, rows: 1, want: []string{"x", "1"}},          // a quote at 6
+		{data: "x,1\nyyyyyy,2\n" + pad, ncol: 2, limit: -1, max: 5, rows: 1, want: []string{"x", "1"}},          // 8 bytes > 5
+		{data: "x,1\ny,22\n", ncol: 2, limit: -1, max: 100, rows: 1, want: []string{"x", "1"}},                  // y,22 ends in the last 7
+	} {
+		data := []byte(c.data)
+		p := newCSVFields(',', c.ncol, int64(c.max))
+		limit := c.limit
+		if limit < 0 {
+			limit = len(data)
+		}
+		next, n := p.splitRun(data, 0, limit, 0)
+		var got []string
+		for o := range n * c.ncol {
+			got = append(got, string(field(data, p.bounds[:n*c.ncol+1], o, o%c.ncol == c.ncol-1)))
+		}
+		if n != c.rows || fmt.Sprint(got) != fmt.Sprint(c.want) || p.lines != n || (n > 0 && next != strings.Index(c.data, c.want[len(c.want)-1]+"\n")+len(c.want[len(c.want)-1])+1 && next != strings.Index(c.data, c.want[len(c.want)-1]+"\r\n")+len(c.want[len(c.want)-1])+2) {
+			t.Errorf("%q: %d rows %q, next %d, lines %d; want %d rows %q", c.data, n, got, next, p.lines, c.rows, c.want)
+		}
+	}
+}
+
+// TestSplitRunBatches checks that splitRun fills a batch exactly and that
+// the next call goes on from the record where it stopped, in a batch
+// whose rows share their bounds.
+func TestSplitRunBatches(t *testing.T) {
+	var b strings.Builder
+	for i := range csvBatchRows + 10 {
+		fmt.Fprintf(&b, "r%d,%s\n", i, strings.Repeat("v", i%13))
+	}
+	b.WriteString("end,padding\n")
+	data := []byte(b.String())
+	p := newCSVFields(',', 2, 100)
+	pos, n := p.splitRun(data, 0, len(data), 0)
+	if n != csvBatchRows {
+		t.Fatalf("%d rows in the first batch, want %d", n, csvBatchRows)
+	}
+	for r := range n {
+		if got, want := string(field(data, p.bounds, 2*r, false))+"|"+string(field(data, p.bounds, 2*r+1, true)), fmt.Sprintf("r%d|%s", r, strings.Repeat("v", r%13)); got != want {
+			t.Fatalf("row %d: %s, want %s", r, got, want)
+		}
+	}
+	p.lines = 0
+	pos, n = p.splitRun(data, pos, len(data), 5) // rows 5... of a batch
+	if n != 5+10 || string(field(data, p.bounds, 2*5, false)) != fmt.Sprintf("r%d", csvBatchRows) || pos != len(data)-len("end,padding\n") {
+		t.Fatalf("second call: n %d, pos %d, first field %q", n, pos, field(data, p.bounds, 10, false))
+	}
+}
+
+// TestParallelCSVRaggedInBatch checks that a record of another number of
+// fields in the middle of a batch of plain records, in a later block, is
+// an error naming its row and line (and the missing column), as the
+// sequential reader names it.
+func TestParallelCSVRaggedInBatch(t *testing.T) {
+	for _, c := range []struct{ bad, want string }{
+		{"7,8,9\r\n", `r.csv: row 2901 (line 2902): extra field: the row has 3 fields, the header 2`},
+		{"7\r\n", `r.csv: row 2901 (line 2902), column "b": missing field: the row has 1 fields, the header 2`},
+	} {
+		var b strings.Builder
+		b.WriteString("a,b\r\n")
+		for i := range 3000 {
+			if i == 2900 {
+				b.WriteString(c.bad)
+				continue
+			}
+			fmt.Fprintf(&b, "%d,x%d\r\n", i%7, i%3)
+		}
+		for _, sequential := range []bool{false, true} {
+			src, err := Read("r.csv", strings.NewReader(b.String()), ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cr := src.rr.(*csvReader)
+			cr.blockSize = 4000
+			if sequential {
+				cr.parser() // Encode reads on with encoding/csv
+			}
+			_, err = Encode(context.Background(), src, Spec{QI: []string{"a", "b"}}, EncodeOptions{})
+			src.Close()
+			if err == nil || err.Error() != c.want {
+				t.Errorf("sequential %v: error %v, want %s", sequential, err, c.want)
+			}
+		}
+	}
+}
