@@ -69,6 +69,7 @@ func BenchmarkCSVWorker(b *testing.B) {
 		blocks = append(blocks, &csvBlock{seq: len(blocks), data: body[:end]})
 		body = body[end:]
 	}
+	c.buffers = newCSVBuffers(4, len(encs))
 	w := newCSVWorker(0, c, encs)
 	b.SetBytes(int64(len(data) - len(c.head)))
 	b.ResetTimer()
@@ -84,7 +85,7 @@ func BenchmarkCSVWorker(b *testing.B) {
 			if r.slow || r.rows == 0 {
 				b.Fatal("block not coded by the fast path")
 			}
-			recycle(&csvResult{block: &csvBlock{}, codes: r.codes})
+			c.buffers.recycle(&csvResult{block: &csvBlock{}, codes: r.codes})
 		}
 	}
 }

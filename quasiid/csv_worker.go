@@ -58,7 +58,7 @@ func (w *csvWorker) parse(b *csvBlock) *csvResult {
 			r.times = make([][]int64, len(w.encs))
 			r.valid = make([][]bool, len(w.encs))
 		} else {
-			r.codes[k] = codeBuffer(rowsGuess)
+			r.codes[k] = w.c.buffers.code(rowsGuess)
 		}
 	}
 	if !w.encodeBlock(b.data, r) {
