@@ -76,13 +76,13 @@ func (p *csvFields) split(data []byte, pos, end int) bool {
 }
 
 // splitRun splits the records from data[pos] on into the rows n, n+1,
-// ... of the batch, as split does, while each ends with a newline before
-// limit (the next quote, or the end of the block) and at least eight
-// bytes before the end of data, has ncol fields, is not blank and is no
-// longer than the field limit (so that no field in it can be): it
-// returns the position after the last record split and the rows in the
-// batch, at most csvBatchRows. The record where it stops is for split or
-// record to read.
+// ... of the batch, as split does, while each ends with a newline in the
+// eight-byte words it reads from pos (which end at limit, the next quote
+// or the end of the block, at the latest), has ncol fields, is not blank
+// and is no longer than the field limit (so that no field in it can be):
+// it returns the position after the last record split and the rows in
+// the batch, at most csvBatchRows. The record where it stops is for
+// split or record to read.
 //
 // The records have at least two fields (one-column files are read
 // sequentially): a blank line is a record of one.
@@ -98,12 +98,9 @@ func (p *csvFields) splitRun(data []byte, pos, limit, n int) (int, int) {
 	bounds[n*ncol] = uint32(pos)
 	k := n*ncol + 1 // bounds found
 	room := min(len(bounds)-8, csvBatchRows*ncol+1)
-	for i, end := pos, min(limit, len(data)-7); i < end && k < room; i += 8 {
+	for i, end := pos, min(limit, len(data))-7; i < end && k < room; i += 8 {
 		w := binary.LittleEndian.Uint64(data[i:])
 		m := zeroBytes(w^delims) | zeroBytes(w^newlines)
-		if limit-i < 8 {
-			m &= uint64(1)<<(8*uint(limit-i)) - 1
-		}
 		at := uint32(i + 1)
 		// Two bounds are stored whether found or not (past the end of
 		// m, at + 8), and k moves on by the number found.

@@ -29,7 +29,7 @@ func TestSplitRun(t *testing.T) {
 		{data: "x,1\ny,2,3\n" + pad, ncol: 2, limit: -1, max: 100, rows: 1, want: []string{"x", "1"}},           // an extra field
 		{data: "x,1,0\ny\nz,2,3\n" + pad, ncol: 3, limit: -1, max: 100, rows: 1, want: []string{"x", "1", "0"}}, // missing fields
 		{data: "x,1,0\ny\nz,2\n" + pad, ncol: 3, limit: -1, max: 100, rows: 1, want: []string{"x", "1", "0"}},   // y\nz,2: three bounds
-		{data: "x,1\ny,\"2\"\n" + pad, ncol: 2, limit: 6, max: 100, rows: 1, want: []string{"x", "1"}},          // a quote at 6
+		{data: "x,1\nyy,22\nz,\"2\"\n" + pad, ncol: 2, limit: 12, max: 100, rows: 1, want: []string{"x", "1"}},  // a quote at 6
 		{data: "x,1\nyyyyyy,2\n" + pad, ncol: 2, limit: -1, max: 5, rows: 1, want: []string{"x", "1"}},          // 8 bytes > 5
 		{data: "x,1\ny,22\n", ncol: 2, limit: -1, max: 100, rows: 1, want: []string{"x", "1"}},                  // y,22 ends in the last 7
 	} {
