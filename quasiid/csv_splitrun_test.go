@@ -3,6 +3,7 @@ package quasiid
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -112,4 +113,98 @@ func TestParallelCSVRaggedInBatch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestParallelCSVMatchesSequential checks the fast path against this
+// package's sequential reader on random files of mostly plain records of
+// fields from 0 to 20 bytes (so that records start and end anywhere in
+// the words splitRun reads), with \n or \r\n line ends, blank lines,
+// quoted fields, and in some files one record of another number of
+// fields: the same codes, dictionaries, row and blank-line counts, or
+// the same error, in blocks of several sizes.
+func TestParallelCSVMatchesSequential(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 3))
+	var errs, blanks int // files that err, and that read with blank lines
+	for file := range 40 {
+		ncol := 2 + r.IntN(5)
+		eol := []string{"\n", "\r\n"}[r.IntN(2)]
+		ragged := -1
+		if file%3 == 0 {
+			ragged = r.IntN(3000)
+		}
+		var b strings.Builder
+		for c := range ncol {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "c%d", c)
+		}
+		b.WriteString(eol)
+		for i := range 3000 {
+			switch {
+			case r.IntN(60) == 0:
+				b.WriteString(eol)
+			case i == ragged:
+				b.WriteString(strings.Repeat("x,", ncol+r.IntN(2)*-2) + "y" + eol) // ncol+1 or ncol-1 fields
+				continue
+			}
+			for c := range ncol {
+				if c > 0 {
+					b.WriteByte(',')
+				}
+				if r.IntN(100) == 0 {
+					b.WriteString("\"q,\n\"")
+					continue
+				}
+				b.WriteString(strings.Repeat(string(rune('a'+r.IntN(3))), r.IntN(21)))
+			}
+			b.WriteString(eol)
+		}
+		data := b.String()
+		cols := []string{"c0", fmt.Sprintf("c%d", ncol-1)}
+		want, wantBlank, wantErr := encodeCSVForTest(t, data, cols, 0, true)
+		if wantErr != nil {
+			errs++
+		} else if wantBlank > 0 {
+			blanks++
+		}
+		for _, block := range []int{0, 300, 4096} {
+			got, gotBlank, gotErr := encodeCSVForTest(t, data, cols, block, false)
+			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || (wantErr == nil && gotBlank != wantBlank) {
+				t.Fatalf("file %d, blocks of %d: error %v, %d blank lines; sequential %v, %d", file, block, gotErr, gotBlank, wantErr, wantBlank)
+			}
+			if wantErr != nil {
+				continue
+			}
+			for k, c := range got.Columns {
+				w := want.Columns[k]
+				if fmt.Sprint(c.Codes) != fmt.Sprint(w.Codes) || fmt.Sprint(c.Dict.values) != fmt.Sprint(w.Dict.values) {
+					t.Fatalf("file %d, blocks of %d, column %s differs from the sequential read", file, block, c.Name)
+				}
+			}
+		}
+	}
+	if errs == 0 || blanks == 0 {
+		t.Errorf("%d files err, %d read with blank lines: the test checks too little", errs, blanks)
+	}
+}
+
+// encodeCSVForTest encodes the columns cols of data as quasi-identifiers,
+// through the fast path in blocks of block bytes (0: the usual size) or
+// sequentially, and returns the table, the blank lines skipped and the
+// error.
+func encodeCSVForTest(t *testing.T, data string, cols []string, block int, sequential bool) (*Table, int64, error) {
+	t.Helper()
+	src, err := Read("s.csv", strings.NewReader(data), ReadOptions{Delimiter: ','})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	c := src.rr.(*csvReader)
+	c.blockSize = block
+	if sequential {
+		c.parser()
+	}
+	tbl, err := Encode(context.Background(), src, Spec{QI: cols}, EncodeOptions{})
+	return tbl, src.SkippedLines(), err
 }
