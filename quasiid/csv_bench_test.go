@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -73,12 +72,6 @@ func BenchmarkCSVWorker(b *testing.B) {
 	w := newCSVWorker(0, c, encs)
 	b.SetBytes(int64(len(data) - len(c.head)))
 	b.ResetTimer()
-	var ru0, ru1 syscall.Rusage
-	syscall.Getrusage(0, &ru0)
-	defer func() {
-		syscall.Getrusage(0, &ru1)
-		b.ReportMetric(float64(ru1.Utime.Nano()-ru0.Utime.Nano())/float64(b.N)/1e6, "cpu-ms/op")
-	}()
 	for range b.N {
 		for _, blk := range blocks {
 			r := w.parse(blk)
