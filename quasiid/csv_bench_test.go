@@ -35,10 +35,17 @@ func usageCSV(rows int) string {
 }
 
 // BenchmarkCSVWorker measures a worker of the CSV fast path splitting and
-// coding blocks of usage rows on the six quasi-identifiers of the
-// benchmarks (per row: 10 fields of about 75 bytes, 6 coded).
+// coding blocks of usage rows (10 fields of about 75 bytes) on the six
+// quasi-identifiers of the benchmarks, and with the account too (as
+// --subject account codes it: about 25,000 values, in runs).
 func BenchmarkCSVWorker(b *testing.B) {
 	data := usageCSV(200_000)
+	qi := []string{"device", "codec", "resolution", "media_type", "country", "hour"}
+	b.Run("qi", func(b *testing.B) { benchmarkCSVWorker(b, data, qi) })
+	b.Run("qi+account", func(b *testing.B) { benchmarkCSVWorker(b, data, append([]string{"account"}, qi...)) })
+}
+
+func benchmarkCSVWorker(b *testing.B, data string, columns []string) {
 	src, err := Read("u.csv", strings.NewReader(data), ReadOptions{Delimiter: ','})
 	if err != nil {
 		b.Fatal(err)
@@ -47,7 +54,7 @@ func BenchmarkCSVWorker(b *testing.B) {
 	c := src.rr.(*csvReader)
 	t := &Table{}
 	var encs []*columnEncoder
-	for _, name := range []string{"device", "codec", "resolution", "media_type", "country", "hour"} {
+	for _, name := range columns {
 		f := -1
 		for i, h := range c.header {
 			if h == name {

@@ -213,9 +213,9 @@ func (t *keyCodes) codeKnown(data []byte, bounds []uint32, o, stride int, last b
 	}
 	slots, mask := t.slots, uint64(len(t.slots)-1)
 	// The last key, for runs of one account: only for a table too large
-	// for the cache (a test that fails half the time costs more than a
-	// lookup in a small table).
-	runs := t.n > 1024
+	// for the L1 cache (a test that fails half the time costs more than
+	// a lookup in a small table).
+	runs := len(slots) > 2048
 	var runLo, runHi uint64
 	var runCode uint32
 	for ; o+1 < len(bounds); o += stride {
