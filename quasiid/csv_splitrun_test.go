@@ -1,6 +1,7 @@
 package quasiid
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -207,4 +208,54 @@ func encodeCSVForTest(t *testing.T, data string, cols []string, block int, seque
 	}
 	tbl, err := Encode(context.Background(), src, Spec{QI: cols}, EncodeOptions{})
 	return tbl, src.SkippedLines(), err
+}
+
+// TestSplitRunMatchesSplit checks splitRun against split record by record
+// on random text of letters, delimiters, \r and \n: each record splitRun
+// splits is one split splits alike (same fields, the \r before its
+// newline dropped from the last), neither blank nor ragged, and
+// splitRun stops only at a record it may not split (blank, ragged, long,
+// or ending in the last seven bytes) or a full batch.
+func TestSplitRunMatchesSplit(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 4))
+	split := 0 // records split
+	for range 20000 {
+		ncol := 2 + r.IntN(3)
+		data := make([]byte, r.IntN(200))
+		for i := range data {
+			data[i] = "aaab,,\n\r"[r.IntN(8)]
+		}
+		p := newCSVFields(',', ncol, int64(5+r.IntN(30)))
+		q := newCSVFields(',', ncol, int64(p.max))
+		next, n := p.splitRun(data, 0, len(data), 0)
+		split += n
+		pos := 0
+		for row := range n {
+			end := bytes.IndexByte(data[pos:], '\n') + pos
+			if end < pos || !q.split(data, pos, end) || end-pos > p.max {
+				t.Fatalf("%q: row %d at %d split by splitRun, not by split", data, row, pos)
+			}
+			for f := range ncol {
+				if got, want := field(data, p.bounds, row*ncol+f, f == ncol-1), field(data, q.bounds, f, f == ncol-1); !bytes.Equal(got, want) {
+					t.Fatalf("%q: row %d field %d: %q, split %q", data, row, f, got, want)
+				}
+			}
+			if blank := q.bounds[ncol] == q.bounds[0]+1 || (q.bounds[ncol] == q.bounds[0]+2 && data[pos] == '\r'); blank {
+				t.Fatalf("%q: blank line at %d split", data, pos)
+			}
+			pos = end + 1
+		}
+		if next != pos || p.lines != n {
+			t.Fatalf("%q: next %d, lines %d, want %d, %d", data, next, p.lines, pos, n)
+		}
+		// Where it stopped: a record it may not split (the words read
+		// are data[8i:8i+8]).
+		end := bytes.IndexByte(data[pos:], '\n') + pos
+		if n < csvBatchRows && end >= pos && end/8*8+8 <= len(data) && q.split(data, pos, end) && end-pos <= p.max {
+			t.Fatalf("%q: stopped at %d before a plain record", data, pos)
+		}
+	}
+	if split < 2000 {
+		t.Errorf("%d records split: the test checks too little", split)
+	}
 }
