@@ -205,8 +205,8 @@ func (w *csvWorker) encodeBatch(data []byte, n int, r *csvResult) bool {
 
 // codeKnown appends to codes the codes of the fields o, o+stride, ... of
 // a batch's bounds (field) while each is at most 15 bytes long and in
-// the table; it returns the index of the first that is not, or
-// len(bounds)-1. last says that the fields are the last of their record.
+// the table; it returns the index of the first that is not, or one past
+// the last row. last says that the fields are the last of their record.
 func (t *keyCodes) codeKnown(data []byte, bounds []uint32, o, stride int, last bool, out []uint32) ([]uint32, int) {
 	if t.n == 0 {
 		return out, o

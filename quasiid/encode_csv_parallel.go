@@ -57,6 +57,7 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 	}
 	credit := make(chan struct{}, 2*nw+2) // blocks in flight
 	c.buffers = newCSVBuffers(cap(credit)+1, len(encs))
+	defer func() { c.buffers = nil }()
 	results, readErr := c.parseBlocks(ctx, m.workers, credit)
 	if err := m.run(results, credit, cancel, opt); err != nil {
 		return nil, err
@@ -181,11 +182,14 @@ func (b *csvBuffers) code(n int) []uint32 {
 	return make([]uint32, 0, n)
 }
 
-// recycle keeps the buffers of a merged result for the next blocks.
+// recycle keeps the buffers of a merged result for the next blocks (not
+// a block grown for a long record).
 func (b *csvBuffers) recycle(r *csvResult) {
-	select {
-	case b.blocks <- r.block.data:
-	default:
+	if cap(r.block.data) <= csvBlockSize {
+		select {
+		case b.blocks <- r.block.data:
+		default:
+		}
 	}
 	for _, c := range r.codes {
 		if c != nil {
