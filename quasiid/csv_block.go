@@ -64,7 +64,8 @@ type csvFields struct {
 	fields [][]byte
 	quoted [][]byte // scratch for unquoted copies of quoted fields
 	delims uint64   // the delimiter in each byte
-	bounds []uint32 // the field bounds of a batch of csvBatchRows records (field)
+	batch  int      // records in a batch
+	bounds []uint32 // the field bounds of a batch (field)
 	lines  int      // newlines passed
 	// blank lines: before the first record, between records, and after
 	// the last
@@ -72,8 +73,12 @@ type csvFields struct {
 }
 
 func newCSVFields(delim byte, ncol int, max int64) *csvFields {
+	batch := min(csvBatchRows, csvBatchBounds/ncol)
+	if batch < 1 {
+		batch = 1
+	}
 	return &csvFields{delim: delim, ncol: ncol, max: int(min(max, 1<<40)), fields: make([][]byte, ncol), quoted: make([][]byte, ncol),
-		bounds: make([]uint32, csvBatchRows*ncol+1+64),
+		batch: batch, bounds: make([]uint32, batch*ncol+1+64),
 		delims: uint64(delim) * 0x0101010101010101}
 }
 

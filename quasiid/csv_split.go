@@ -6,8 +6,13 @@ import (
 )
 
 // csvBatchRows is the number of records the fast path splits before
-// coding them column by column: their field bounds stay in the L1 cache.
-const csvBatchRows = 256
+// coding them column by column, their field bounds staying in the L1
+// cache; fewer for records of more than csvBatchBounds/csvBatchRows
+// fields (csvFields.batch).
+const (
+	csvBatchRows   = 256
+	csvBatchBounds = 1 << 16
+)
 
 // blankLine skips the blank line (or the lone \r at the end of the
 // input) at data[*pos], if there is one, counting it as encoding/csv
@@ -81,7 +86,7 @@ func (p *csvFields) split(data []byte, pos, end int) bool {
 // or the end of the block, at the latest), has ncol fields, is not blank
 // and is no longer than the field limit (so that no field in it can be):
 // it returns the position after the last record split and the rows in
-// the batch, at most csvBatchRows. The record where it stops is for
+// the batch, at most p.batch. The record where it stops is for
 // split or record to read.
 //
 // The records have at least two fields (one-column files are read
@@ -97,7 +102,7 @@ func (p *csvFields) splitRun(data []byte, pos, limit, n int) (int, int) {
 	bounds := p.bounds
 	bounds[n*ncol] = uint32(pos)
 	k := n*ncol + 1 // bounds found
-	room := min(len(bounds)-8, csvBatchRows*ncol+1)
+	room := min(len(bounds)-8, p.batch*ncol+1)
 	for i, end := pos, min(limit, len(data))-7; i < end && k < room; i += 8 {
 		w := binary.LittleEndian.Uint64(data[i:])
 		m := zeroBytes(w^delims) | zeroBytes(w^newlines)
@@ -117,7 +122,7 @@ func (p *csvFields) splitRun(data []byte, pos, limit, n int) (int, int) {
 	}
 	d := byte(delims)
 	start, rows := pos, 0
-	for ; n+rows < csvBatchRows && (n+rows+1)*ncol < k; rows++ {
+	for ; n+rows < p.batch && (n+rows+1)*ncol < k; rows++ {
 		b := bounds[(n+rows)*ncol : (n+rows+1)*ncol+1]
 		end := int(b[ncol]) // after the record's ncol'th bound
 		if data[end-1] != '\n' || end-1-start > p.max {

@@ -251,11 +251,52 @@ func TestSplitRunMatchesSplit(t *testing.T) {
 		// Where it stopped: a record it may not split (the words read
 		// are data[8i:8i+8]).
 		end := bytes.IndexByte(data[pos:], '\n') + pos
-		if n < csvBatchRows && end >= pos && end/8*8+8 <= len(data) && q.split(data, pos, end) && end-pos <= p.max {
+		if n < p.batch && end >= pos && end/8*8+8 <= len(data) && q.split(data, pos, end) && end-pos <= p.max {
 			t.Fatalf("%q: stopped at %d before a plain record", data, pos)
 		}
 	}
 	if split < 2000 {
 		t.Errorf("%d records split: the test checks too little", split)
+	}
+}
+
+// TestParallelCSVWide checks the fast path on records of more fields than
+// a batch of csvBatchRows records holds bounds for (batches of fewer
+// records) against the sequential read.
+func TestParallelCSVWide(t *testing.T) {
+	const ncol = 3000
+	var b strings.Builder
+	for c := range ncol {
+		if c > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "c%d", c)
+	}
+	b.WriteByte('\n')
+	for i := range 200 {
+		for c := range ncol {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "%d", (i*c)%7)
+		}
+		b.WriteByte('\n')
+	}
+	if p := newCSVFields(',', ncol, 100); p.batch != csvBatchBounds/ncol || len(p.bounds) > csvBatchBounds+ncol+65 {
+		t.Fatalf("batch of %d records, %d bounds", p.batch, len(p.bounds))
+	}
+	cols := []string{"c1", "c2999"}
+	want, _, err := encodeCSVForTest(t, b.String(), cols, 0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := encodeCSVForTest(t, b.String(), cols, 0, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, c := range got.Columns {
+		if fmt.Sprint(c.Codes) != fmt.Sprint(want.Columns[k].Codes) || fmt.Sprint(c.Dict.values) != fmt.Sprint(want.Columns[k].Dict.values) || len(c.Codes) != 200 {
+			t.Fatalf("column %s differs from the sequential read", c.Name)
+		}
 	}
 }

@@ -112,7 +112,7 @@ func (w *csvWorker) encodeBlock(data []byte, r *csvResult) bool {
 		if next, m := p.splitRun(data, pos, quote, n); m > n {
 			p.startRow(r)
 			r.rows += m - n
-			if pos, n = next, m; n == csvBatchRows {
+			if pos, n = next, m; n == p.batch {
 				if !w.encodeBatch(data, n, r) {
 					return false
 				}
