@@ -64,8 +64,7 @@ type csvFields struct {
 	fields [][]byte
 	quoted [][]byte // scratch for unquoted copies of quoted fields
 	delims uint64   // the delimiter in each byte
-	batch  int      // records in a batch
-	bounds []uint32 // the field bounds of a batch (field)
+	bounds []uint32 // the field bounds of a batch of records (split)
 	lines  int      // newlines passed
 	// blank lines: before the first record, between records, and after
 	// the last
@@ -73,12 +72,7 @@ type csvFields struct {
 }
 
 func newCSVFields(delim byte, ncol int, max int64) *csvFields {
-	batch := min(csvBatchRows, csvBatchBounds/ncol)
-	if batch < 1 {
-		batch = 1
-	}
 	return &csvFields{delim: delim, ncol: ncol, max: int(min(max, 1<<40)), fields: make([][]byte, ncol), quoted: make([][]byte, ncol),
-		batch: batch, bounds: make([]uint32, batch*ncol+1+64),
 		delims: uint64(delim) * 0x0101010101010101}
 }
 

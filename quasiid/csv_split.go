@@ -6,13 +6,8 @@ import (
 )
 
 // csvBatchRows is the number of records the fast path splits before
-// coding them column by column, their field bounds staying in the L1
-// cache; fewer for records of more than csvBatchBounds/csvBatchRows
-// fields (csvFields.batch).
-const (
-	csvBatchRows   = 256
-	csvBatchBounds = 1 << 16
-)
+// coding them column by column: their field bounds stay in the L1 cache.
+const csvBatchRows = 256
 
 // blankLine skips the blank line (or the lone \r at the end of the
 // input) at data[*pos], if there is one, counting it as encoding/csv
@@ -35,30 +30,18 @@ func (p *csvFields) blankLine(data []byte, pos *int) bool {
 	return true
 }
 
-// The bounds of a batch: row r of it (0-based) is split at
-// bounds[r*ncol : (r+1)*ncol+1], each row's last bound being the next
-// one's first: field f of row r is data[bounds[o]:bounds[o+1]-1] for
-// o = r*ncol+f, less a \r ending the last field (field). The rows of a
-// batch follow one another in the block, without a blank line between.
-
-// field returns field o of a batch's bounds; last says that it is the
-// last of its record, whose \r at the end (before the newline, or at the
-// end of the input) is dropped.
-func field(data []byte, bounds []uint32, o int, last bool) []byte {
-	v := data[bounds[o] : bounds[o+1]-1]
-	if n := len(v); last && n > 0 && v[n-1] == '\r' {
-		v = v[:n-1]
-	}
-	return v
-}
-
 // split records the bounds of the fields of the record data[pos:end],
 // which holds no quote and no newline (end is at a newline or at the end
-// of the input), as the first row of the batch. The delimiters are found
-// eight bytes at a time. It reports false if the record has another
-// number of fields than ncol.
-func (p *csvFields) split(data []byte, pos, end int) bool {
-	b := p.bounds[:p.ncol+1]
+// of the input), as row row of the batch: field f of it is
+// data[b[f]:b[f+1]-1] for b the row's ncol+1 bounds. A \r ending the
+// record is dropped. The delimiters are found eight bytes at a time. It
+// reports false if the record has another number of fields than ncol.
+func (p *csvFields) split(data []byte, pos, end, row int) bool {
+	stride := p.ncol + 1
+	if len(p.bounds) < (row+1)*stride {
+		p.bounds = append(p.bounds, make([]uint32, (row+1)*stride-len(p.bounds))...)
+	}
+	b := p.bounds[row*stride : (row+1)*stride]
 	b[0] = uint32(pos)
 	f := 0
 	for i := pos; i < end; i += 8 {
@@ -76,69 +59,11 @@ func (p *csvFields) split(data []byte, pos, end int) bool {
 	if f != p.ncol-1 {
 		return false
 	}
+	if end > int(b[f]) && data[end-1] == '\r' {
+		end--
+	}
 	b[p.ncol] = uint32(end + 1)
 	return true
-}
-
-// splitRun splits the records from data[pos] on into the rows n, n+1,
-// ... of the batch, as split does, while each ends with a newline in the
-// eight-byte words it reads from pos (which end at limit, the next quote
-// or the end of the block, at the latest), has ncol fields, is not blank
-// and is no longer than the field limit (so that no field in it can be):
-// it returns the position after the last record split and the rows in
-// the batch, at most p.batch. The record where it stops is for
-// split or record to read.
-//
-// The records have at least two fields (one-column files are read
-// sequentially): a blank line is a record of one.
-//
-// A first pass finds the delimiters and newlines of consecutive records
-// eight bytes at a time, storing the position after each as a bound,
-// without a branch per byte found; a second checks that each record's
-// ncol'th bound follows a newline and the others a delimiter.
-func (p *csvFields) splitRun(data []byte, pos, limit, n int) (int, int) {
-	const newlines = '\n' * 0x0101010101010101
-	ncol, delims := p.ncol, p.delims
-	bounds := p.bounds
-	bounds[n*ncol] = uint32(pos)
-	k := n*ncol + 1 // bounds found
-	room := min(len(bounds)-8, p.batch*ncol+1)
-	for i, end := pos, min(limit, len(data))-7; i < end && k < room; i += 8 {
-		w := binary.LittleEndian.Uint64(data[i:])
-		m := zeroBytes(w^delims) | zeroBytes(w^newlines)
-		at := uint32(i + 1)
-		// Two bounds are stored whether found or not (past the end of
-		// m, at + 8), and k moves on by the number found.
-		e := bounds[k : k+8 : k+8]
-		c := bits.OnesCount64(m)
-		e[0] = at + uint32(bits.TrailingZeros64(m)>>3)
-		m &= m - 1
-		e[1] = at + uint32(bits.TrailingZeros64(m)>>3)
-		for j := 2; j < c; j++ {
-			m &= m - 1
-			e[j] = at + uint32(bits.TrailingZeros64(m)>>3)
-		}
-		k += c
-	}
-	d := byte(delims)
-	start, rows := pos, 0
-	for ; n+rows < p.batch && (n+rows+1)*ncol < k; rows++ {
-		b := bounds[(n+rows)*ncol : (n+rows+1)*ncol+1]
-		end := int(b[ncol]) // after the record's ncol'th bound
-		if data[end-1] != '\n' || end-1-start > p.max {
-			break // another number of fields, a long record
-		}
-		var other byte // not a delimiter
-		for _, x := range b[1:ncol] {
-			other |= data[x-1] ^ d
-		}
-		if other != 0 {
-			break // another number of fields, a blank line
-		}
-		start = end
-	}
-	p.lines += rows
-	return start, n + rows
 }
 
 // load8 returns the eight bytes of data from i on, little-endian, zeros

@@ -102,35 +102,15 @@ func (w *csvWorker) encodeBlock(data []byte, r *csvResult) bool {
 	n := 0      // rows in the batch
 	quote := -1 // the next quote at or after pos, once looked for
 	for pos := 0; pos < len(data); {
-		if quote < pos {
-			if quote = bytes.IndexByte(data[pos:], '"'); quote < 0 {
-				quote = len(data)
-			} else {
-				quote += pos
-			}
-		}
-		if next, m := p.splitRun(data, pos, quote, n); m > n {
-			p.startRow(r)
-			r.rows += m - n
-			if pos, n = next, m; n == p.batch {
-				if !w.encodeBatch(data, n, r) {
-					return false
-				}
-				n = 0
-			}
-			continue
-		}
-		// A blank line, a record with a quote, a long record, the last
-		// ones, or a record of another number of fields: the batch
-		// ends, its rows following one another.
-		if !w.encodeBatch(data, n, r) {
-			return false
-		}
-		n = 0
 		if p.blankLine(data, &pos) {
 			continue
 		}
-		p.startRow(r)
+		if r.rows == 0 {
+			p.lead = p.trail
+		} else {
+			p.inner += p.trail
+		}
+		p.trail = 0
 		r.rows++
 		end := bytes.IndexByte(data[pos:], '\n')
 		if end < 0 {
@@ -138,33 +118,39 @@ func (w *csvWorker) encodeBlock(data []byte, r *csvResult) bool {
 		} else {
 			end += pos
 		}
+		if quote < pos {
+			if quote = bytes.IndexByte(data[pos:], '"'); quote < 0 {
+				quote = len(data)
+			} else {
+				quote += pos
+			}
+		}
 		if quote < end || end-pos > p.max {
 			// A quoted field, or a field that may be too long.
+			if !w.encodeBatch(data, n, r) {
+				return false
+			}
+			n = 0
 			var ok bool
 			if pos, ok = p.record(data, pos); !ok || !w.encodeRecord(p.fields, r) {
 				return false
 			}
 			continue
 		}
-		if !p.split(data, pos, end) {
+		if !p.split(data, pos, end, n) {
 			return false
 		}
-		if pos, n = end+1, 1; end < len(data) {
+		if pos = end + 1; end < len(data) {
 			p.lines++
+		}
+		if n++; n == csvBatchRows {
+			if !w.encodeBatch(data, n, r) {
+				return false
+			}
+			n = 0
 		}
 	}
 	return w.encodeBatch(data, n, r)
-}
-
-// startRow counts the blank lines before a row: before the first, or
-// between rows.
-func (p *csvFields) startRow(r *csvResult) {
-	if r.rows == 0 {
-		p.lead = p.trail
-	} else {
-		p.inner += p.trail
-	}
-	p.trail = 0
 }
 
 // encodeRecord codes the fields of one record.
@@ -181,33 +167,32 @@ func (w *csvWorker) encodeRecord(fields [][]byte, r *csvResult) bool {
 // by column. A field of at most 15 bytes whose code the column's key
 // table holds is coded here; any other goes through cell.
 func (w *csvWorker) encodeBatch(data []byte, n int, r *csvResult) bool {
-	ncol := w.split.ncol
-	bounds := w.split.bounds[:n*ncol+1]
+	stride := w.split.ncol + 1
+	bounds := w.split.bounds[:n*stride]
 	for k, f := range w.fields {
-		last := f == ncol-1
 		if w.encs[k].col.Role == Time || w.nulls != nil {
-			for o := f; o < n*ncol; o += ncol {
-				if !w.cell(k, field(data, bounds, o, last), r) {
+			for o := f; o < len(bounds); o += stride {
+				if !w.cell(k, data[bounds[o]:bounds[o+1]-1], r) {
 					return false
 				}
 			}
 			continue
 		}
-		for o := f; o < n*ncol; o += ncol {
-			r.codes[k], o = w.keys[k].codeKnown(data, bounds, o, ncol, last, r.codes[k])
-			if o < n*ncol {
-				w.cell(k, field(data, bounds, o, last), r)
+		for o := f; o < len(bounds); o += stride {
+			r.codes[k], o = w.keys[k].codeKnown(data, bounds, o, stride, r.codes[k])
+			if o < len(bounds) {
+				w.cell(k, data[bounds[o]:bounds[o+1]-1], r)
 			}
 		}
 	}
 	return true
 }
 
-// codeKnown appends to codes the codes of the fields o, o+stride, ... of
-// a batch's bounds (field) while each is at most 15 bytes long and in
-// the table; it returns the index of the first that is not, or one past
-// the last row. last says that the fields are the last of their record.
-func (t *keyCodes) codeKnown(data []byte, bounds []uint32, o, stride int, last bool, out []uint32) ([]uint32, int) {
+// codeKnown appends to out the codes of the fields o, o+stride, ... of a
+// batch's bounds (csvFields.split) while each is at most 15 bytes long
+// and in the table; it returns the index of the first that is not, or
+// one past the last row. The key's home slot is looked up inline.
+func (t *keyCodes) codeKnown(data []byte, bounds []uint32, o, stride int, out []uint32) ([]uint32, int) {
 	if t.n == 0 {
 		return out, o
 	}
@@ -218,11 +203,8 @@ func (t *keyCodes) codeKnown(data []byte, bounds []uint32, o, stride int, last b
 	runs := len(slots) > 2048
 	var runLo, runHi uint64
 	var runCode uint32
-	for ; o+1 < len(bounds); o += stride {
+	for ; o < len(bounds); o += stride {
 		s, e := int(bounds[o]), int(bounds[o+1])-1
-		if last && e > s && data[e-1] == '\r' {
-			e--
-		}
 		if e-s > 15 || s+16 > len(data) {
 			return out, o
 		}
