@@ -18,6 +18,7 @@ type pqColumn struct {
 	k     int          // the column's index in the Table
 	dec   *pageDecoder // when decoding pages; nil when reading through pqarrow
 	pages pageDecoder  // the decoder dec points to, kept for its buffers
+	src   pqPages      // the column chunks' bytes and page buffers
 	cr    *pqarrow.ColumnReader
 	local *Dictionary   // the worker's dictionary of the column
 	epoch int           // local's; a new local dictionary has a new epoch
@@ -42,7 +43,7 @@ func (c *pqColumn) open(ctx context.Context, g int, first int64) error {
 func (c *pqColumn) openPages(g int) error {
 	p, leaf := c.r.p, c.r.leaves[c.k][0]
 	err := guard(func() error {
-		pr, err := p.pf.RowGroup(g).GetColumnPageReader(leaf)
+		pr, err := c.src.open(p, g, leaf)
 		if err == nil {
 			c.pages.reset(pr, c.r.kinds[c.k], p.pf.MetaData().Schema.Column(leaf).MaxDefinitionLevel())
 			c.dec = &c.pages
