@@ -21,6 +21,7 @@ type pqColumn struct {
 	src   pqPages      // the column chunks' bytes and page buffers
 	cr    *pqarrow.ColumnReader
 	local *Dictionary   // the worker's dictionary of the column
+	tags  []uint32      // the dictTag of each value of local, for the merger
 	epoch int           // local's; a new local dictionary has a new epoch
 	enc   columnEncoder // the column's encoder onto local
 	g     int           // the row group
@@ -92,13 +93,18 @@ func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int)
 	}
 	if c.local == nil || c.local.Len() > c.r.maxLocal {
 		c.local = NewDictionary() // not cleared: the merger reads the values of the last pieces
+		c.tags = nil
 		c.epoch++
 		c.pages.newPiece()
 		c.enc.col = &Column{Name: e.col.Name, Role: e.col.Role, Dict: c.local}
 		c.enc.keys.typ = nil // the codes of the last local dictionary
 	}
 	defer func() {
-		piece.values, piece.null, piece.epoch = c.local.values, c.local.null, c.epoch
+		// Hashing the new values here, in parallel, spares the merger.
+		for _, v := range c.local.values[len(c.tags):] {
+			c.tags = append(c.tags, dictTag(v))
+		}
+		piece.values, piece.tags, piece.null, piece.epoch = c.local.values, c.tags, c.local.null, c.epoch
 	}()
 	codes := piece.codes[:0]
 	if cap(codes) < n {

@@ -71,6 +71,7 @@ func newPQRead(p *parquetFile, file string, encs []*columnEncoder) (*pqRead, err
 type pqPiece struct {
 	codes  []uint32      // local codes of the rows
 	values []string      // the values of the local codes (a snapshot: the worker appends to the dictionary)
+	tags   []uint32      // the dictTag of each value
 	null   uint32        // the local code of null, or NoCode
 	epoch  int           // the local dictionary's: a new one has a new epoch
 	arrays []arrow.Array // for the Time column, its batches instead
@@ -300,7 +301,7 @@ func (r *pqRead) merge(c *pqChunk, inPlace bool) error {
 				if l == piece.null {
 					g = d.NullCode()
 				} else {
-					g = d.Code(piece.values[l])
+					g = d.codeTagged(piece.values[l], piece.tags[l])
 				}
 				m[l] = g
 			}
