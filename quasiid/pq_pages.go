@@ -141,43 +141,99 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 	if d.plainP {
 		return d.decodePlain(out, m < len(out), local, first, file, name)
 	}
+	if m == len(out) {
+		return d.decodeIndices(out, local, first, file, name)
+	}
 	idx := out[len(out)-m:] // the indices, moved to their rows below
 	if _, err := d.idx.read(idx); err != nil {
 		return fmt.Errorf("dictionary indices: %w", err)
 	}
 	null := uint32(len(d.dict))
-	for _, v := range idx {
-		if v >= null {
-			return fmt.Errorf("dictionary index %d of %d entries", v, null)
-		}
-	}
-	if m < len(out) {
-		j := len(out) - m
-		for i, l := range d.levels[:len(out)] {
-			if l == d.maxDef {
-				out[i] = out[j]
-				j++
-			} else {
-				out[i] = null
-			}
+	j := len(out) - m
+	for i, l := range d.levels[:len(out)] {
+		if l == d.maxDef {
+			out[i] = out[j]
+			j++
+		} else {
+			out[i] = null
 		}
 	}
 	for i, v := range out {
-		c := d.seen[v]
-		if c == NoCode {
-			if v == null {
-				c = local.NullCode()
-			} else {
-				if d.kind == pqText && !utf8.Valid(d.dict[v]) {
-					return &InputError{File: file, Row: first + int64(i) + 1, Column: name, Msg: "invalid UTF-8"}
-				}
-				c = local.codeBytes(d.dict[v])
+		if v < null {
+			if c := d.seen[v]; c != NoCode {
+				out[i] = c
+				continue
 			}
-			d.seen[v] = c
+		}
+		c, err := d.codeOf(v, d.levels[i] != d.maxDef, local, first+int64(i), file, name)
+		if err != nil {
+			return err
 		}
 		out[i] = c
 	}
 	return nil
+}
+
+// decodeIndices reads the dictionary indices of len(out) rows, none null,
+// into local codes: a repeated run is looked up once.
+func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64, file, name string) error {
+	null := uint32(len(d.dict))
+	for n := 0; n < len(out); {
+		k, run, err := d.idx.next(out[n:])
+		if err != nil {
+			return fmt.Errorf("dictionary indices: %w", err)
+		}
+		if run {
+			c, err := d.codeOf(d.idx.val, false, local, first+int64(n), file, name)
+			if err != nil {
+				return err
+			}
+			fill := out[n : n+k]
+			for i := range fill {
+				fill[i] = c
+			}
+			n += k
+			continue
+		}
+		for i, v := range out[n : n+k] {
+			if v < null {
+				if c := d.seen[v]; c != NoCode {
+					out[n+i] = c
+					continue
+				}
+			}
+			c, err := d.codeOf(v, false, local, first+int64(n+i), file, name)
+			if err != nil {
+				return err
+			}
+			out[n+i] = c
+		}
+		n += k
+	}
+	return nil
+}
+
+// codeOf returns the local code of dictionary index v, or of null when
+// null, in row row (0-based), entering it in d.seen: an index out of the
+// dictionary is an error, as is an entry that is not UTF-8 in a text
+// column.
+func (d *pageDecoder) codeOf(v uint32, null bool, local *Dictionary, row int64, file, name string) (uint32, error) {
+	n := uint32(len(d.dict))
+	switch {
+	case null:
+		v = n
+		if d.seen[v] == NoCode {
+			d.seen[v] = local.NullCode()
+		}
+	case v >= n:
+		return NoCode, fmt.Errorf("dictionary index %d of %d entries", v, n)
+	case d.seen[v] == NoCode:
+		if d.kind == pqText && !utf8.Valid(d.dict[v]) {
+			return NoCode, &InputError{File: file, Row: row + 1, Column: name, Msg: "invalid UTF-8"}
+		}
+		d.seen[v] = local.codeBytes(d.dict[v])
+	}
+	return d.seen[v], nil
 }
 
 // decodePlain reads the PLAIN-encoded byte arrays of len(out) rows (the
