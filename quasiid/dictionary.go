@@ -2,6 +2,7 @@ package quasiid
 
 import (
 	"hash/maphash"
+	"slices"
 	"strings"
 )
 
@@ -134,6 +135,11 @@ func (d *Dictionary) codeBytes(b []byte) uint32 {
 // would put it (-1 for none).
 func (d *Dictionary) add(v string, tag uint32, slot int) uint32 {
 	c := uint32(len(d.values))
+	if len(d.values) == cap(d.values) {
+		// Doubling, not append's 1.25 for long slices: a dictionary of a
+		// million accounts is copied a few times, not thirty.
+		d.values = slices.Grow(d.values, max(cap(d.values), 16))
+	}
 	d.values = append(d.values, v)
 	if 2*(d.count+1) > len(d.slots) {
 		d.grow()

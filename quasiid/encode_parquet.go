@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
@@ -103,6 +104,7 @@ func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int)
 	}
 	defer func() {
 		// Hashing the new values here, in parallel, spares the merger.
+		c.tags = slices.Grow(c.tags, c.local.Len()-len(c.tags))
 		for _, v := range c.local.values[len(c.tags):] {
 			c.tags = append(c.tags, dictTag(v))
 		}
