@@ -124,6 +124,37 @@ func (d *hybridDecoder) unpackGroups(out []uint32) (int, error) {
 	return n, nil
 }
 
+// unpackMapped is unpackGroups for widths up to 8 fused with a lookup:
+// it puts table[v] in out for each value v of the whole groups of the
+// current bit-packed run it unpacks, stopping before a group with a
+// value table maps to NoCode (for the caller to read through next and
+// resolve) and returning the values put in out.
+func (d *hybridDecoder) unpackMapped(out []uint32, table *[256]uint32) int {
+	if d.width > 8 || d.at < 8 {
+		return 0
+	}
+	mask, shift, w := uint8(d.mask), uint(d.width), d.width
+	n := 0
+	for d.lit >= 8 && len(out)-n >= 8 && d.pos+8 <= len(d.data) {
+		v := binary.LittleEndian.Uint64(d.data[d.pos:])
+		o := (*[8]uint32)(out[n : n+8])
+		miss := false
+		for i := range o {
+			c := table[uint8(v)&mask]
+			miss = miss || c == NoCode
+			o[i] = c
+			v >>= shift
+		}
+		if miss {
+			break
+		}
+		d.pos += w
+		n += 8
+		d.lit -= 8
+	}
+	return n
+}
+
 // header reads the header of the next run.
 func (d *hybridDecoder) header() error {
 	var h uint64

@@ -71,8 +71,11 @@ type pageDecoder struct {
 	ends   []int    // the end of each entry in arena
 	read1  bool     // the dictionary page was read
 	arena  []byte   // the bytes of dict
-	seen   []uint32 // dictionary entry (null last) -> local code, or NoCode
-	left   int64    // values left in the current data page
+	// seen maps a dictionary entry to its local code, or NoCode; it has
+	// at least 256 entries before the last, null's, so that an index of 8
+	// bits maps without a range check (past the dictionary: NoCode).
+	seen   []uint32
+	left   int64 // values left in the current data page
 	defs   hybridDecoder
 	idx    hybridDecoder
 	levels []uint32
@@ -178,7 +181,17 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 // into local codes: a repeated run is looked up once.
 func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64, file, name string) error {
 	null := uint32(len(d.dict))
+	table := (*[256]uint32)(d.seen)
 	for n := 0; n < len(out); {
+		if d.idx.rle == 0 && d.idx.lit == 0 {
+			if err := d.idx.header(); err != nil {
+				return fmt.Errorf("dictionary indices: %w", err)
+			}
+		}
+		if k := d.idx.unpackMapped(out[n:], table); k > 0 {
+			n += k
+			continue
+		}
 		k, run, err := d.idx.next(out[n:])
 		if err != nil {
 			return fmt.Errorf("dictionary indices: %w", err)
@@ -221,7 +234,7 @@ func (d *pageDecoder) codeOf(v uint32, null bool, local *Dictionary, row int64, 
 	n := uint32(len(d.dict))
 	switch {
 	case null:
-		v = n
+		v = uint32(len(d.seen) - 1)
 		if d.seen[v] == NoCode {
 			d.seen[v] = local.NullCode()
 		}
@@ -369,10 +382,11 @@ func (d *pageDecoder) readDictionary(data []byte, n int) error {
 		d.dict = append(d.dict, d.arena[start:end:end])
 		start = end
 	}
-	if cap(d.seen) < n+1 {
-		d.seen = make([]uint32, n+1)
+	size := max(n, 256) + 1
+	if cap(d.seen) < size {
+		d.seen = make([]uint32, size)
 	}
-	d.seen = d.seen[:n+1]
+	d.seen = d.seen[:size]
 	d.newPiece()
 	d.read1 = true
 	return nil
