@@ -2,7 +2,6 @@ package quasiid
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -66,12 +65,7 @@ func TestParquetSeededDictionaries(t *testing.T) {
 			require.NoError(t, err)
 			return src
 		}
-		got, err := Encode(context.Background(), open(), spec, EncodeOptions{})
-		require.NoError(t, err, what)
-		requireSameTable(t, want, got, what)
-		got, err = chunksTable(t, open(), spec)
-		require.NoError(t, err, what)
-		requireSameTable(t, want, got, what+" (chunks)")
+		requireReadsLike(t, want, open, open, spec, what)
 	}
 }
 
