@@ -1,12 +1,19 @@
 package quasiid
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/stretchr/testify/require"
 )
 
 // pqDictPage returns the PLAIN encoding of byte-array values, a
@@ -101,5 +108,43 @@ func TestPageDecodeIndices(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "dictionary index 3 of 3 entries") {
 			t.Fatalf("%v: error %v", vals, err)
 		}
+	}
+}
+
+// TestParquetPlainRuns reads a text column of runs of one value (rows of
+// one account) that outgrows its dictionary page, so that most pages are
+// PLAIN, with nulls inside runs and runs across pages and row groups, and
+// checks the codes of the pqarrow record path: a run is looked up once,
+// and never past its page.
+func TestParquetPlainRuns(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{{Name: "acct", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
+	spec := Spec{QI: []string{"acct"}}
+	for seed := range uint64(4) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		sb := b.Field(0).(*array.StringBuilder)
+		for range 300 {
+			v := fmt.Sprintf("account-%d", r.IntN(200))
+			for range 1 + r.IntN(20) {
+				if r.IntN(15) == 0 {
+					sb.AppendNull()
+				} else {
+					sb.Append(v)
+				}
+			}
+		}
+		rec := b.NewRecord()
+		b.Release()
+		data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(int64(500+r.IntN(2000))),
+			parquet.WithDictionaryPageSizeLimit(200), parquet.WithDataPageSize(int64(100+r.IntN(400))))
+		rec.Release()
+		want, err := pqReference(t, data, spec)
+		require.NoError(t, err)
+		open := func() *Source {
+			src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: 1 + r.IntN(300)})
+			require.NoError(t, err)
+			return src
+		}
+		requireReadsLike(t, want, open, open, spec, fmt.Sprintf("seed %d", seed))
 	}
 }

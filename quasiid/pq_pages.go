@@ -1,6 +1,7 @@
 package quasiid
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -80,7 +81,13 @@ type pageDecoder struct {
 	idx    hybridDecoder
 	levels []uint32
 	plain  []byte // the values left in a PLAIN page
-	plainP bool   // the current page is PLAIN-encoded
+	// last is the last value read from the PLAIN page and lastCode its
+	// local code, when lastOK: a run of one value (rows of one account)
+	// is looked up once.
+	last     []byte
+	lastCode uint32
+	lastOK   bool
+	plainP   bool // the current page is PLAIN-encoded
 }
 
 // reset starts decoding the column chunk of pr.
@@ -92,6 +99,7 @@ func (d *pageDecoder) reset(pr file.PageReader, kind pqKind, maxDef int16) {
 // newPiece forgets the local codes: the next read is onto a new local
 // dictionary.
 func (d *pageDecoder) newPiece() {
+	d.lastOK = false
 	for i := range d.seen {
 		d.seen[i] = NoCode
 	}
@@ -263,12 +271,17 @@ func (d *pageDecoder) decodePlain(out []uint32, nulls bool, local *Dictionary, f
 		size := 4 + int(binary.LittleEndian.Uint32(d.plain))
 		v := d.plain[4:size]
 		d.plain = d.plain[size:]
+		if d.lastOK && bytes.Equal(v, d.last) {
+			out[i] = d.lastCode
+			continue
+		}
 		known := uint32(local.Len())
 		c := local.codeBytes(v)
 		if c == known && d.kind == pqText && !utf8.Valid(v) {
 			return &InputError{File: file, Row: first + int64(i) + 1, Column: name, Msg: "invalid UTF-8"}
 		}
 		out[i] = c
+		d.last, d.lastCode, d.lastOK = v, c, true
 	}
 	return nil
 }
@@ -328,6 +341,7 @@ func (d *pageDecoder) startValues(enc parquet.Encoding, data []byte, n int32) er
 		return errors.New("negative number of values in a data page")
 	}
 	d.plain, d.plainP = data, enc == parquet.Encodings.Plain && (d.kind == pqText || d.kind == pqBytes)
+	d.lastOK = false // last was in the page before
 	if d.plainP {
 		d.left = int64(n)
 		return nil
