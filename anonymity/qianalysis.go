@@ -99,10 +99,12 @@ type QIScore struct {
 // is the k-th are walked on c's classes grouped on QIs k, k+1, … when
 // that at least halves the table (QIs of few values at the end), and each
 // walk runs on a copy of its table sorted on its first QI, so that groups
-// lie in short runs of memory. Work is proportional to the items left in
-// groups of two or more, summed over the combinations (it stays high for
-// combinations that split rows only partly); memory to the number of
-// classes times the number of QIs, per worker, plus the result.
+// lie in short runs of memory, with each item's codes and size packed into
+// as few 64-bit words as hold their bits. Work is proportional to the
+// items left in groups of two or more, summed over the combinations (it
+// stays high for combinations that split rows only partly); memory to the
+// number of classes times the bits of the QIs' codes, per worker, plus the
+// result.
 //
 // Every figure is exact when a walk's table has at most 65,536 items or
 // its combinations times its items are at most 2^24 (Adult's 8 or 9 QIs,

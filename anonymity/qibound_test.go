@@ -172,12 +172,16 @@ func FuzzAnalyzeQIBounded(f *testing.F) {
 // their free low bits or pairs go through a comparison.
 func TestQISortKeyed(t *testing.T) {
 	// Two columns: a (top 2 bits) and b (next 2 bits).
-	u := &qiUniverse{codes: [][]uint32{{3, 1, 3, 0, 1}, {2, 0, 1, 3, 0}}, weights: []int64{1, 2, 3, 4, 5}}
-	w := &qiWalker{u: u}
+	// The walker packs the items sorted on a: items 3, 1, 4, 0, 2 of
+	// the table become 0, 1, 2, 3, 4.
+	u := &qiUniverse{cols: []int{0, 1}, cards: []uint32{4, 4},
+		codes: [][]uint32{{3, 1, 3, 0, 1}, {2, 0, 1, 3, 0}}, weights: []int64{1, 2, 3, 4, 5}}
+	w := &qiWalker{pos: make([]uint32, 4)}
+	w.u = w.pack(u)
 	shift := []uint{62, 60}
 	want := []qiKeyed{{0<<62 | 3<<60, 4}, {1<<62 | 0<<60, 2}, {1<<62 | 0<<60, 5}, {3<<62 | 1<<60, 3}, {3<<62 | 2<<60, 1}}
 	for _, free := range []int{60, 0} {
-		got := slices.Clone(w.sortKeyed([]uint32{0, 1, 2, 3, 4}, 0, shift, free))
+		got := slices.Clone(w.sortKeyed([]uint32{3, 1, 4, 0, 2}, 0, shift, free))
 		if !slices.Equal(got, want) {
 			t.Errorf("free %d: %v, want %v", free, got, want)
 		}

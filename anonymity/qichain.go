@@ -97,13 +97,13 @@ func (w *qiWalker) chain(ch *qiChain, from int) {
 // as integers, else pairs through a comparison.
 func (w *qiWalker) sortKeyed(grp []uint32, first int, shift []uint, free int) []qiKeyed {
 	kv := w.keyed[:0]
-	wt := w.u.weights
+	wt := w.u.weight
 	for _, it := range grp {
 		var key uint64
 		for s, sh := range shift {
-			key |= uint64(w.u.codes[first+s][it]) << sh
+			key |= w.u.fields[first+s].at(it) << sh
 		}
-		kv = append(kv, qiKeyed{key, wt[it]})
+		kv = append(kv, qiKeyed{key, int64(wt.at(it))})
 	}
 	w.keyed = kv
 	if idx := bits.Len(uint(len(grp))); idx <= free {

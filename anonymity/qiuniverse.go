@@ -38,11 +38,6 @@ func (q qiWork) orDefaults() qiWork {
 	return q
 }
 
-// qiCopyBudget bounds the codes (columns × items) of the copy of a
-// universe sorted on its first column; a larger universe is walked through
-// an index (the same figures, with less local memory access).
-const qiCopyBudget = 1 << 27
-
 // walkQI scores every combination of at most limit of c's QIs. The QIs
 // are ordered by decreasing number of values; the combinations whose first
 // QI is the k-th are walked, depth first, on the universe of columns k, k+1,
@@ -175,53 +170,4 @@ func (u *qiUniverse) next(ctx context.Context) (*qiUniverse, error) {
 	}
 	v.codes, v.weights = g.Codes, g.Sizes
 	return v, nil
-}
-
-// sorted returns u with its items in order of their first column's code
-// (stably), so that the groups the walk refines lie in short runs of
-// items, in w's buffers; u itself when the copy would exceed qiCopyBudget.
-func (w *qiWalker) sorted(u *qiUniverse) *qiUniverse {
-	n := u.len()
-	if n < 2 || uint64(len(u.cols))*uint64(n) > qiCopyBudget {
-		return u
-	}
-	start := make([]uint32, u.cards[0]+1)
-	for _, c := range u.codes[0] {
-		start[c+1]++
-	}
-	for c := 1; c < len(start); c++ {
-		start[c] += start[c-1]
-	}
-	if cap(w.root) < n {
-		w.root = make([]uint32, n)
-	}
-	// dest[i]: where item i goes. Items are scattered, not gathered: the
-	// reads run in order and each code's writes fill one run, so the
-	// lines being written stay in cache (a gather reads at random).
-	dest := w.root[:n] // run sets the root partition afresh
-	for i, c := range u.codes[0] {
-		dest[i] = start[c]
-		start[c]++
-	}
-	if cap(w.copyWeights) < n {
-		w.copyWeights = make([]int64, n)
-	}
-	for len(w.copyCodes) < len(u.cols) {
-		w.copyCodes = append(w.copyCodes, nil)
-	}
-	s := &qiUniverse{cols: u.cols, cards: u.cards, codes: make([][]uint32, len(u.cols)), weights: w.copyWeights[:n]}
-	for i, d := range dest {
-		s.weights[d] = u.weights[i]
-	}
-	for k, col := range u.codes {
-		if cap(w.copyCodes[k]) < n {
-			w.copyCodes[k] = make([]uint32, n)
-		}
-		dst := w.copyCodes[k][:n]
-		for i, d := range dest {
-			dst[d] = col[i]
-		}
-		s.codes[k] = dst
-	}
-	return s
 }
