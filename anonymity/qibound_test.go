@@ -169,21 +169,34 @@ func FuzzAnalyzeQIBounded(f *testing.F) {
 }
 
 // TestQISortKeyed: the packed keys sort alike whether positions ride in
-// their free low bits or pairs go through a comparison.
+// their free low bits or pairs go through a comparison, and whether the
+// codes are read as one run of bits of a packed word or column by column.
 func TestQISortKeyed(t *testing.T) {
-	// Two columns: a (top 2 bits) and b (next 2 bits).
-	// The walker packs the items sorted on a: items 3, 1, 4, 0, 2 of
-	// the table become 0, 1, 2, 3, 4.
+	// Two columns: a (bits 60–61 of the key) and b (the top 2 bits), as
+	// chain shifts them.
 	u := &qiUniverse{cols: []int{0, 1}, cards: []uint32{4, 4},
 		codes: [][]uint32{{3, 1, 3, 0, 1}, {2, 0, 1, 3, 0}}, weights: []int64{1, 2, 3, 4, 5}}
-	w := &qiWalker{pos: make([]uint32, 4)}
-	w.u = w.pack(u)
-	shift := []uint{62, 60}
-	want := []qiKeyed{{0<<62 | 3<<60, 4}, {1<<62 | 0<<60, 2}, {1<<62 | 0<<60, 5}, {3<<62 | 1<<60, 3}, {3<<62 | 2<<60, 1}}
-	for _, free := range []int{60, 0} {
-		got := slices.Clone(w.sortKeyed([]uint32{3, 1, 4, 0, 2}, 0, shift, free))
-		if !slices.Equal(got, want) {
-			t.Errorf("free %d: %v, want %v", free, got, want)
+	shift := []uint{60, 62}
+	want := []qiKeyed{{0<<62 | 1<<60, 2}, {0<<62 | 1<<60, 5}, {1<<62 | 3<<60, 3}, {2<<62 | 3<<60, 1}, {3<<62 | 0<<60, 4}}
+	// One word of weight, a, b (the walker sorts the items on a: item
+	// 3 comes first), and one word per field, unsorted.
+	one := &qiWalker{pos: make([]uint32, 4)}
+	one.u = one.pack(u)
+	if _, _, ok := one.u.suffix(0); !ok {
+		t.Fatal("a and b not found in one word")
+	}
+	words := [][]uint64{{1, 2, 3, 4, 5}, {3, 1, 3, 0, 1}, {2, 0, 1, 3, 0}}
+	apart := &qiWalker{u: &qiPacked{cols: u.cols, cards: u.cards, n: 5, weight: qiField{words[0], 0, 7},
+		fields: []qiField{{words[1], 0, 3}, {words[2], 0, 3}}}}
+	if _, _, ok := apart.u.suffix(0); ok {
+		t.Fatal("a and b found in one word")
+	}
+	for i, w := range []*qiWalker{one, apart} {
+		for _, free := range []int{60, 0} {
+			got := slices.Clone(w.sortKeyed([]uint32{0, 1, 2, 3, 4}, 0, shift, free))
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, free %d: %v, want %v", []string{"one word", "apart"}[i], free, got, want)
+			}
 		}
 	}
 }

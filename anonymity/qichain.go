@@ -98,12 +98,21 @@ func (w *qiWalker) chain(ch *qiChain, from int) {
 func (w *qiWalker) sortKeyed(grp []uint32, first int, shift []uint, free int) []qiKeyed {
 	kv := w.keyed[:0]
 	wt := w.u.weight
-	for _, it := range grp {
-		var key uint64
-		for s, sh := range shift {
-			key |= w.u.fields[first+s].at(it) << sh
+	if word, sh, ok := w.u.suffix(first); ok {
+		// The codes lie in one word in the key's order: one shift
+		// drops the fields below and another those above.
+		up := shift[0] // the first column's shift in the key
+		for _, it := range grp {
+			kv = append(kv, qiKeyed{word[it] >> sh << up, int64(wt.at(it))})
 		}
-		kv = append(kv, qiKeyed{key, int64(wt.at(it))})
+	} else {
+		for _, it := range grp {
+			var key uint64
+			for s, sh := range shift {
+				key |= w.u.fields[first+s].at(it) << sh
+			}
+			kv = append(kv, qiKeyed{key, int64(wt.at(it))})
+		}
 	}
 	w.keyed = kv
 	if idx := bits.Len(uint(len(grp))); idx <= free {

@@ -32,105 +32,165 @@ type qiPacked struct {
 
 func (u *qiPacked) len() int { return u.n }
 
-// qiPackBlock is the number of items packed at a time, in arrays on the
-// stack.
+// qiPackBlock is the number of items packed or moved at a time, in
+// arrays on the stack.
 const qiPackBlock = 512
 
-// pack returns u's items sorted on their first column (a counting sort)
-// and packed, in w's buffers (reused from walk to walk). Fields take bits
-// in order — the weight, then the columns — each in the first word with
-// room left, a new word when none has.
-func (w *qiWalker) pack(u *qiUniverse) *qiPacked {
-	n := u.len()
-	p := &qiPacked{cols: u.cols, cards: u.cards, fields: make([]qiField, len(u.cols)), n: n}
+// qiDigitBits is the most bits of the first column's code sorted on in one
+// pass: 2^11 runs being filled at once stay in cache, where scattering
+// items straight to tens of thousands of runs missed it at every item.
+const qiDigitBits = 11
+
+// qiSlot places a field: bits shift, … shift+width−1 of words[word].
+type qiSlot struct {
+	word, width int
+	shift       uint
+}
+
+// qiLayout places the fields of u's items — the weight, then the columns
+// — each in the first word with room left (a new word when none has), and
+// returns their slots and the number of words.
+func qiLayout(u *qiUniverse) (slots []qiSlot, words int) {
 	var maxWeight int64
 	for _, x := range u.weights {
 		maxWeight = max(maxWeight, x)
 	}
-	var used []uint // bits used in each word
-	place := func(width int) (word int, shift uint) {
-		for i, b := range used {
-			if int(b)+width <= 64 {
-				used[i] += uint(width)
-				return i, b
-			}
-		}
-		used = append(used, uint(width))
-		return len(used) - 1, 0
-	}
-	type slot struct{ word, width int }
-	slots := make([]slot, len(u.cols)+1) // the weight, then the columns
-	shifts := make([]uint, len(slots))
+	var used []int // bits used in each word
+	slots = make([]qiSlot, len(u.cols)+1)
 	for f := range slots {
 		width := bits.Len64(uint64(maxWeight))
 		if f > 0 {
 			width = bits.Len32(max(u.cards[f-1], 1) - 1)
 		}
-		slots[f].width = width
-		slots[f].word, shifts[f] = place(width)
-	}
-	for len(w.words) < len(used) {
-		w.words = append(w.words, nil)
-	}
-	for i := range used {
-		if cap(w.words[i]) < n {
-			w.words[i] = make([]uint64, n)
+		i := slices.IndexFunc(used, func(b int) bool { return b+width <= 64 })
+		if i < 0 {
+			i, used = len(used), append(used, 0)
 		}
-		w.words[i] = w.words[i][:n]
+		slots[f] = qiSlot{word: i, width: width, shift: uint(used[i])}
+		used[i] += width
 	}
-	field := func(f int) qiField {
-		return qiField{word: w.words[slots[f].word], shift: shifts[f], mask: 1<<slots[f].width - 1}
+	return slots, len(used)
+}
+
+// pack returns u's items sorted on their first column (stably: a radix
+// sort of qiDigitBits at a time, least significant first) and packed, in
+// w's buffers (reused from walk to walk).
+func (w *qiWalker) pack(u *qiUniverse) *qiPacked {
+	n := u.len()
+	slots, words := qiLayout(u)
+	grow := func(bufs [][]uint64) [][]uint64 {
+		for len(bufs) < words {
+			bufs = append(bufs, nil)
+		}
+		for i := range words {
+			if cap(bufs[i]) < n {
+				bufs[i] = make([]uint64, n)
+			}
+			bufs[i] = bufs[i][:n]
+		}
+		return bufs
 	}
-	p.weight = field(0)
-	for k := range p.fields {
-		p.fields[k] = field(k + 1)
+	b := bits.Len32(max(u.cards[0], 1) - 1)
+	passes := max(1, (b+qiDigitBits-1)/qiDigitBits)
+	digit := (b + passes - 1) / passes
+	// Each pass moves the items from one set of buffers to the other; the
+	// last one ends in w.words.
+	w.words = grow(w.words)
+	if passes > 1 {
+		w.spare = grow(w.spare)
 	}
-	if n == 0 {
-		return p
+	into := func(pass int) [][]uint64 {
+		if (passes-1-pass)%2 == 0 {
+			return w.words[:words]
+		}
+		return w.spare[:words]
 	}
-	// next[c]: where the next item of code c of the first column goes.
-	next := w.pos[:u.cards[0]]
-	clear(next)
+	// next[p<<digit + d]: where the next item of digit d in pass p goes.
+	next := make([]uint32, passes<<digit)
 	for _, c := range u.codes[0] {
-		next[c]++
+		for p := range passes {
+			next[p<<digit+int(c>>(p*digit))&(1<<digit-1)]++
+		}
 	}
-	at := uint32(0)
-	for c, k := range next {
-		next[c], at = at, at+k
+	for p := range passes {
+		run := next[p<<digit : (p+1)<<digit]
+		at := uint32(0)
+		for d, k := range run {
+			run[d], at = at, at+k
+		}
 	}
+	packFirst(u, slots, into(0), next[:1<<digit], digit)
+	for p := 1; p < passes; p++ {
+		// The code's top digit may be narrower: the bits above are another field's.
+		radixPass(into(p-1), into(p), slots[1], slots[1].shift+uint(p*digit), min(digit, b-p*digit), next[p<<digit:(p+1)<<digit])
+	}
+	p := &qiPacked{cols: u.cols, cards: u.cards, fields: make([]qiField, len(u.cols)), n: n}
+	field := func(s qiSlot) qiField {
+		return qiField{word: w.words[s.word], shift: s.shift, mask: 1<<s.width - 1}
+	}
+	p.weight = field(slots[0])
+	for k := range p.fields {
+		p.fields[k] = field(slots[k+1])
+	}
+	return p
+}
+
+// packFirst packs u's items into dst, scattered on the lowest digit bits
+// of their first column's code: the item of digit d goes to next[d],
+// which moves on.
+func packFirst(u *qiUniverse, slots []qiSlot, dst [][]uint64, next []uint32, digit int) {
 	var dest [qiPackBlock]uint32
 	var word [qiPackBlock]uint64
-	for lo := 0; lo < n; lo += qiPackBlock {
-		hi := min(lo+qiPackBlock, n)
+	mask := uint32(1)<<digit - 1
+	for lo := 0; lo < u.len(); lo += qiPackBlock {
+		hi := min(lo+qiPackBlock, u.len())
 		for i, c := range u.codes[0][lo:hi] {
-			dest[i] = next[c]
-			next[c]++
+			dest[i] = next[c&mask]
+			next[c&mask]++
 		}
-		for wi := range used {
+		for wi, out := range dst {
 			buf := word[:hi-lo]
 			clear(buf)
 			for f, s := range slots {
-				if s.word != wi || s.width == 0 {
-					continue
-				}
-				sh := shifts[f]
-				if f == 0 {
+				switch {
+				case s.word != wi || s.width == 0:
+				case f == 0:
 					for i, x := range u.weights[lo:hi] {
-						buf[i] |= uint64(x) << sh
+						buf[i] |= uint64(x) << s.shift
 					}
-					continue
-				}
-				for i, c := range u.codes[f-1][lo:hi] {
-					buf[i] |= uint64(c) << sh
+				default:
+					for i, c := range u.codes[f-1][lo:hi] {
+						buf[i] |= uint64(c) << s.shift
+					}
 				}
 			}
-			out := w.words[wi]
 			for i, x := range buf {
 				out[dest[i]] = x
 			}
 		}
 	}
-	return p
+}
+
+// radixPass moves the items of src to dst, stably, on the digit bits of
+// their words[key.word] from shift on: the item of digit d goes to
+// next[d], which moves on.
+func radixPass(src, dst [][]uint64, key qiSlot, shift uint, digit int, next []uint32) {
+	var dest [qiPackBlock]uint32
+	mask := uint64(1)<<digit - 1
+	keys := src[key.word]
+	for lo := 0; lo < len(keys); lo += qiPackBlock {
+		hi := min(lo+qiPackBlock, len(keys))
+		for i, x := range keys[lo:hi] {
+			d := x >> shift & mask
+			dest[i] = next[d]
+			next[d]++
+		}
+		for wi, out := range dst {
+			for i, x := range src[wi][lo:hi] {
+				out[dest[i]] = x
+			}
+		}
+	}
 }
 
 // first sets q to the partition of w.u's items on its first column: runs
@@ -161,6 +221,27 @@ func (w *qiWalker) first(q *qiPart) {
 		}
 		lo = hi
 	}
+}
+
+// suffix reports whether the codes of columns first, …, last lie in one
+// word, each just above the one before, the last one in the top bits used
+// (as qiLayout places them when every field fits in one word), and
+// returns that word and the shift of the first one. Columns of one value
+// (no bits) are left out.
+func (u *qiPacked) suffix(first int) (word []uint64, shift uint, ok bool) {
+	var end uint
+	for _, f := range u.fields[min(first, len(u.fields)):] {
+		switch {
+		case f.mask == 0:
+		case word == nil:
+			word, shift, end = f.word, f.shift, f.shift+uint(bits.Len64(f.mask))
+		case &f.word[0] != &word[0] || f.shift != end:
+			return nil, 0, false
+		default:
+			end += uint(bits.Len64(f.mask))
+		}
+	}
+	return word, shift, word != nil
 }
 
 // maxCard returns the most values of u's columns.

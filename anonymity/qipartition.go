@@ -75,7 +75,7 @@ type qiWalker struct {
 	stamp, cnt, pos []uint32
 	sum             []int64
 	seen            []uint32
-	words           [][]uint64 // the buffers of pack
+	words, spare    [][]uint64 // the buffers of pack
 	epoch           uint32
 }
 
