@@ -180,8 +180,8 @@ func TestQISortKeyed(t *testing.T) {
 	want := []qiKeyed{{0<<62 | 1<<60, 2}, {0<<62 | 1<<60, 5}, {1<<62 | 3<<60, 3}, {2<<62 | 3<<60, 1}, {3<<62 | 0<<60, 4}}
 	// One word of weight, a, b (the walker sorts the items on a: item
 	// 3 comes first), and one word per field, unsorted.
-	one := &qiWalker{pos: make([]uint32, 4)}
-	one.u = one.pack(u)
+	one := newQIWalker(context.Background(), 2, qiScored{}, qiWork{}.orDefaults())
+	one.use(u)
 	if _, _, ok := one.u.suffix(0); !ok {
 		t.Fatal("a and b not found in one word")
 	}

@@ -96,14 +96,13 @@ func (w *qiWalker) chain(ch *qiChain, from int) {
 // key. When free low bits hold an item's position, packed keys are sorted
 // as integers, else pairs through a comparison.
 func (w *qiWalker) sortKeyed(grp []uint32, first int, shift []uint, free int) []qiKeyed {
-	kv := w.keyed[:0]
-	wt := w.u.weight
+	keys := w.packed[:0]
 	if word, sh, ok := w.u.suffix(first); ok {
 		// The codes lie in one word in the key's order: one shift
 		// drops the fields below and another those above.
 		up := shift[0] // the first column's shift in the key
 		for _, it := range grp {
-			kv = append(kv, qiKeyed{word[it] >> sh << up, int64(wt.at(it))})
+			keys = append(keys, word[it]>>sh<<up)
 		}
 	} else {
 		for _, it := range grp {
@@ -111,27 +110,29 @@ func (w *qiWalker) sortKeyed(grp []uint32, first int, shift []uint, free int) []
 			for s, sh := range shift {
 				key |= w.u.fields[first+s].at(it) << sh
 			}
-			kv = append(kv, qiKeyed{key, int64(wt.at(it))})
+			keys = append(keys, key)
 		}
 	}
-	w.keyed = kv
+	w.packed = keys
+	wt := w.u.weight
+	sorted := w.keyed[:0]
 	if idx := bits.Len(uint(len(grp))); idx <= free {
-		packed := w.packed[:0]
-		for i, x := range kv {
-			packed = append(packed, x.key|uint64(i))
+		for i := range keys {
+			keys[i] |= uint64(i)
 		}
-		w.packed = packed
-		slices.Sort(packed)
+		slices.Sort(keys)
 		mask := uint64(1)<<idx - 1
-		sorted := w.keyed2[:0]
-		for _, x := range packed {
-			sorted = append(sorted, qiKeyed{x &^ mask, kv[x&mask].weight})
+		for _, x := range keys {
+			sorted = append(sorted, qiKeyed{x &^ mask, int64(wt.at(grp[x&mask]))})
 		}
-		w.keyed2 = sorted
-		return sorted
+	} else {
+		for i, x := range keys {
+			sorted = append(sorted, qiKeyed{x, int64(wt.at(grp[i]))})
+		}
+		slices.SortFunc(sorted, func(a, b qiKeyed) int { return cmp.Compare(a.key, b.key) })
 	}
-	slices.SortFunc(kv, func(a, b qiKeyed) int { return cmp.Compare(a.key, b.key) })
-	return kv
+	w.keyed = sorted
+	return sorted
 }
 
 // close ends the current class of each set whose weight is in acc (the

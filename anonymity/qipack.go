@@ -105,11 +105,19 @@ func (w *qiWalker) pack(u *qiUniverse) *qiPacked {
 		}
 		return w.spare[:words]
 	}
-	// next[p<<digit + d]: where the next item of digit d in pass p goes.
-	next := make([]uint32, passes<<digit)
+	// w.cnt[c] and w.sum[c]: the items of code c of the first column and
+	// their weight, for first; next[p<<digit + d]: where the next item of
+	// digit d in pass p goes.
+	cnt, sum := w.cnt[:u.cards[0]], w.sum[:u.cards[0]]
+	clear(cnt)
+	clear(sum)
 	for _, c := range u.codes[0] {
+		cnt[c]++
+	}
+	next := make([]uint32, passes<<digit)
+	for c, k := range cnt {
 		for p := range passes {
-			next[p<<digit+int(c>>(p*digit))&(1<<digit-1)]++
+			next[p<<digit+c>>(p*digit)&(1<<digit-1)] += k
 		}
 	}
 	for p := range passes {
@@ -119,7 +127,7 @@ func (w *qiWalker) pack(u *qiUniverse) *qiPacked {
 			run[d], at = at, at+k
 		}
 	}
-	packFirst(u, slots, into(0), next[:1<<digit], digit)
+	packFirst(u, slots, into(0), next[:1<<digit], digit, sum)
 	for p := 1; p < passes; p++ {
 		// The code's top digit may be narrower: the bits above are another field's.
 		radixPass(into(p-1), into(p), slots[1], slots[1].shift+uint(p*digit), min(digit, b-p*digit), next[p<<digit:(p+1)<<digit])
@@ -137,16 +145,18 @@ func (w *qiWalker) pack(u *qiUniverse) *qiPacked {
 
 // packFirst packs u's items into dst, scattered on the lowest digit bits
 // of their first column's code: the item of digit d goes to next[d],
-// which moves on.
-func packFirst(u *qiUniverse, slots []qiSlot, dst [][]uint64, next []uint32, digit int) {
+// which moves on. It adds the weight of each item of code c to sum[c].
+func packFirst(u *qiUniverse, slots []qiSlot, dst [][]uint64, next []uint32, digit int, sum []int64) {
 	var dest [qiPackBlock]uint32
 	var word [qiPackBlock]uint64
 	mask := uint32(1)<<digit - 1
 	for lo := 0; lo < u.len(); lo += qiPackBlock {
 		hi := min(lo+qiPackBlock, u.len())
+		wts := u.weights[lo:hi]
 		for i, c := range u.codes[0][lo:hi] {
 			dest[i] = next[c&mask]
 			next[c&mask]++
+			sum[c] += wts[i]
 		}
 		for wi, out := range dst {
 			buf := word[:hi-lo]
@@ -194,32 +204,29 @@ func radixPass(src, dst [][]uint64, key qiSlot, shift uint, digit int, next []ui
 }
 
 // first sets q to the partition of w.u's items on its first column: runs
-// of equal codes, since the items are sorted on it.
+// of equal codes in order, since the items are sorted on it, of the
+// numbers of items and weights pack left in w.cnt and w.sum.
 func (w *qiWalker) first(q *qiPart) {
 	u := w.u
-	col, wt := u.fields[0], u.weight
 	q.alone, q.alonePairs = 0, 0
 	if cap(q.items) < u.n {
 		q.items = make([]uint32, 0, u.n)
 	}
 	q.items, q.ends, q.weights = q.items[:0], q.ends[:0], q.weights[:0]
-	for lo := 0; lo < u.n; {
-		c := col.at(uint32(lo))
-		hi, s := lo+1, int64(wt.at(uint32(lo)))
-		for ; hi < u.n && col.at(uint32(hi)) == c; hi++ {
-			s += int64(wt.at(uint32(hi)))
-		}
-		if hi == lo+1 {
+	at := uint32(0)
+	for c, k := range w.cnt[:u.cards[0]] {
+		switch {
+		case k == 1:
 			q.alone++
-			q.alonePairs += pairsOf(s)
-		} else {
-			for it := lo; it < hi; it++ {
-				q.items = append(q.items, uint32(it))
+			q.alonePairs += pairsOf(w.sum[c])
+		case k > 1:
+			for it := at; it < at+k; it++ {
+				q.items = append(q.items, it)
 			}
 			q.ends = append(q.ends, len(q.items))
-			q.weights = append(q.weights, s)
+			q.weights = append(q.weights, w.sum[c])
 		}
-		lo = hi
+		at += k
 	}
 }
 

@@ -66,7 +66,6 @@ type qiWalker struct {
 	gens        []uint64
 	chainBudget int64
 	keyed       []qiKeyed // buffers of sortKeyed
-	keyed2      []qiKeyed
 	packed      []uint64
 
 	// Per-group scratch, indexed by code: stamp marks the codes seen in
