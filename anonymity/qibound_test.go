@@ -193,7 +193,8 @@ func TestQISortKeyed(t *testing.T) {
 	}
 	for i, w := range []*qiWalker{one, apart} {
 		for _, free := range []int{60, 0} {
-			got := slices.Clone(w.sortKeyed([]uint32{0, 1, 2, 3, 4}, 0, shift, free))
+			key := w.chainKey(0, shift, free)
+			got := slices.Clone(w.sortKeyed([]uint32{0, 1, 2, 3, 4}, &key))
 			if !slices.Equal(got, want) {
 				t.Errorf("%s, free %d: %v, want %v", []string{"one word", "apart"}[i], free, got, want)
 			}

@@ -72,8 +72,9 @@ func (w *qiWalker) chain(ch *qiChain, from int) {
 	ch.classes, ch.pairs = make([]int64, n), make([]uint64, n)
 	acc := make([]int64, n)
 	p := ch.p
+	key := w.chainKey(first, shift, 64-used)
 	for _, grp := range p.groups() {
-		kv := w.sortKeyed(grp, first, shift, 64-used)
+		kv := w.sortKeyed(grp, &key)
 		for i, x := range kv {
 			if i > 0 && x.key != kv[i-1].key {
 				split := colOf[bits.LeadingZeros64(x.key^kv[i-1].key)] // sets from ≤ split on
@@ -91,32 +92,51 @@ func (w *qiWalker) chain(ch *qiChain, from int) {
 	}
 }
 
-// sortKeyed returns the items of grp keyed on the packed codes of the
-// columns from first on (shifted by shift), with their weights, sorted by
-// key. When free low bits hold an item's position, packed keys are sorted
-// as integers, else pairs through a comparison.
-func (w *qiWalker) sortKeyed(grp []uint32, first int, shift []uint, free int) []qiKeyed {
+// qiChainKey packs the codes of the columns from first on into a key:
+// column first+s shifted by shift[s], free low bits left.
+type qiChainKey struct {
+	first int
+	shift []uint
+	free  int
+	// When the codes lie in one word in the key's order, word[it] >>
+	// down << shift[0] is item it's key.
+	word []uint64
+	down uint
+}
+
+// chainKey returns the key of the columns from first on, shifted by shift.
+func (w *qiWalker) chainKey(first int, shift []uint, free int) qiChainKey {
+	k := qiChainKey{first: first, shift: shift, free: free}
+	if word, down, ok := w.u.suffix(first); ok {
+		k.word, k.down = word, down
+	}
+	return k
+}
+
+// sortKeyed returns the items of grp keyed on key, with their weights,
+// sorted by key. When free low bits hold an item's position, packed keys
+// are sorted as integers, else pairs through a comparison.
+func (w *qiWalker) sortKeyed(grp []uint32, key *qiChainKey) []qiKeyed {
 	keys := w.packed[:0]
-	if word, sh, ok := w.u.suffix(first); ok {
-		// The codes lie in one word in the key's order: one shift
-		// drops the fields below and another those above.
-		up := shift[0] // the first column's shift in the key
+	if key.word != nil {
+		// One shift drops the fields below, another those above.
+		down, up := key.down, key.shift[0]
 		for _, it := range grp {
-			keys = append(keys, word[it]>>sh<<up)
+			keys = append(keys, key.word[it]>>down<<up)
 		}
 	} else {
 		for _, it := range grp {
-			var key uint64
-			for s, sh := range shift {
-				key |= w.u.fields[first+s].at(it) << sh
+			var k uint64
+			for s, sh := range key.shift {
+				k |= w.u.fields[key.first+s].at(it) << sh
 			}
-			keys = append(keys, key)
+			keys = append(keys, k)
 		}
 	}
 	w.packed = keys
 	wt := w.u.weight
 	sorted := w.keyed[:0]
-	if idx := bits.Len(uint(len(grp))); idx <= free {
+	if idx := bits.Len(uint(len(grp))); idx <= key.free {
 		for i := range keys {
 			keys[i] |= uint64(i)
 		}
