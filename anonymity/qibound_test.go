@@ -85,7 +85,7 @@ func TestAnalyzeQIBoundedReference(t *testing.T) {
 		for _, s := range qiReference(names, rows, limit) {
 			truth[strings.Join(s.Columns, ",")] = s
 		}
-		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(r.IntN(3))}
+		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(r.IntN(3)), shared: []int64{0, 1, 3}[r.IntN(3)]}
 		got, err := AnalyzeQI(context.Background(), c, QIOptions{MaxSize: limit, Workers: 1 + trial%2, work: work})
 		if err != nil {
 			t.Fatal(err)
@@ -123,7 +123,7 @@ func TestAnalyzeQIBoundedReference(t *testing.T) {
 }
 
 // FuzzAnalyzeQIBounded checks AnalyzeQI on tables drawn from the input
-// (first byte: QIs and budget; then one byte per cell) against
+// (first byte: QIs and budgets; then one byte per cell) against
 // qiReference: exact figures equal, bounded ones no less.
 func FuzzAnalyzeQIBounded(f *testing.F) {
 	f.Add([]byte{0x23, 1, 2, 3, 1, 2, 4, 1, 1, 3, 2, 2, 3, 0, 0, 0})
@@ -133,7 +133,7 @@ func FuzzAnalyzeQIBounded(f *testing.F) {
 			return
 		}
 		m := 1 + int(data[0]&7)%5
-		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(data[0] >> 4 & 3)}
+		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(data[0] >> 4 & 3), shared: int64(data[0] >> 6)}
 		data = data[1:]
 		n := len(data) / m
 		names := qiNames(m)
@@ -180,8 +180,8 @@ func TestQISortKeyed(t *testing.T) {
 	want := []qiKeyed{{0<<62 | 1<<60, 2}, {0<<62 | 1<<60, 5}, {1<<62 | 3<<60, 3}, {2<<62 | 3<<60, 1}, {3<<62 | 0<<60, 4}}
 	// One word of weight, a, b (the walker sorts the items on a: item
 	// 3 comes first), and one word per field, unsorted.
-	one := newQIWalker(context.Background(), 2, qiScored{}, qiWork{}.orDefaults())
-	one.use(u)
+	one := newQIWalker(context.Background(), 2, qiScored{})
+	one.use(u, true, 0)
 	if _, _, ok := one.u.suffix(0); !ok {
 		t.Fatal("a and b not found in one word")
 	}

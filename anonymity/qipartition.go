@@ -56,7 +56,6 @@ type qiWalker struct {
 
 	// budget is the item visits left to the walk of u before it bounds
 	// figures instead of computing them, unless unlimited (see qiWork).
-	work      qiWork
 	budget    int64
 	unlimited bool
 	// chains[d] bounds the combinations beyond parts[d−1] (parts[-1]:
@@ -78,18 +77,17 @@ type qiWalker struct {
 	epoch           uint32
 }
 
-func newQIWalker(ctx context.Context, limit int, top qiScored, work qiWork) *qiWalker {
-	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit), top: top, work: work,
+func newQIWalker(ctx context.Context, limit int, top qiScored) *qiWalker {
+	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit), top: top,
 		chains: make([]qiChain, limit), gens: make([]uint64, limit+1)}
 }
 
 // use makes w walk u next (sorted on its first column and packed, in
-// w's buffers) with its budget.
-func (w *qiWalker) use(u *qiUniverse) {
+// w's buffers), computing every figure when unlimited, else within budget
+// item visits (see qiWork).
+func (w *qiWalker) use(u *qiUniverse, unlimited bool, budget int64) {
 	n := int64(u.len())
-	combos := qiTreeSize(len(u.cols)-1, w.limit-1)
-	w.unlimited = n <= w.work.exactItems || combos <= w.work.exactWork/max(n, 1)
-	w.budget = w.work.perItem * n
+	w.unlimited, w.budget = unlimited, budget
 	w.chainBudget = n
 	if d := int(u.maxCard()); d > len(w.stamp) {
 		w.stamp, w.cnt, w.pos = make([]uint32, d), make([]uint32, d), make([]uint32, d)

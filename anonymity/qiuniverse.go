@@ -28,14 +28,31 @@ func (u *qiUniverse) len() int { return len(u.weights) }
 // exactWork / n, every figure is computed (so small tables get every
 // figure exact); beyond, the walk visits at most perItem × n items besides
 // the single QI it starts with, and the combinations it cannot afford get
-// bounds. Its zero value means the defaults.
-type qiWork struct{ exactItems, exactWork, perItem int64 }
+// bounds. The walks so bounded share at most shared × c's classes visits,
+// given out in walk order (0: no such cap). Its zero value means the
+// defaults.
+type qiWork struct{ exactItems, exactWork, perItem, shared int64 }
 
 func (q qiWork) orDefaults() qiWork {
 	if q == (qiWork{}) {
-		return qiWork{exactItems: 1 << 16, exactWork: 1 << 24, perItem: 2}
+		return qiWork{exactItems: 1 << 16, exactWork: 1 << 24, perItem: 2, shared: 3}
 	}
 	return q
+}
+
+// budget returns whether the walk of a universe of n items and combos
+// combinations computes every figure, and else the item visits it may
+// make, taken from *left (the visits the walks share, when capped).
+func (q qiWork) budget(n, combos int64, left *int64) (unlimited bool, budget int64) {
+	if n <= q.exactItems || combos <= q.exactWork/max(n, 1) {
+		return true, 0
+	}
+	budget = q.perItem * n
+	if q.shared > 0 {
+		budget = min(budget, *left)
+		*left -= budget
+	}
+	return false, budget
 }
 
 // walkQI scores every combination of at most limit of c's QIs. The QIs
@@ -68,8 +85,10 @@ func walkQI(ctx context.Context, c *Classes, limit int, opt QIOptions) ([]qiScor
 	out := make([][]qiScored, m)
 	errs := make([]error, m)
 	type task struct {
-		k int
-		u *qiUniverse
+		k         int
+		u         *qiUniverse
+		unlimited bool
+		budget    int64
 	}
 	next := make(chan task)
 	report := qiProgress(m, limit, opt.Progress)
@@ -78,21 +97,25 @@ func walkQI(ctx context.Context, c *Classes, limit int, opt QIOptions) ([]qiScor
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newQIWalker(ctx, limit, top, opt.work.orDefaults())
+			w := newQIWalker(ctx, limit, top)
 			for t := range next {
-				w.use(t.u)
+				w.use(t.u, t.unlimited, t.budget)
 				out[t.k], errs[t.k] = w.run()
 				report(t.k)
 			}
 		}()
 	}
+	work := opt.work.orDefaults()
+	left := work.shared * int64(len(c.Sizes))
 	var err error
 	for k := 0; k < m && err == nil; k++ {
 		if k > 0 {
 			u, err = u.next(ctx)
 		}
 		if err == nil {
-			next <- task{k, u}
+			t := task{k: k, u: u}
+			t.unlimited, t.budget = work.budget(int64(u.len()), qiTreeSize(m-k-1, limit-1), &left)
+			next <- t
 		}
 	}
 	close(next)
