@@ -30,8 +30,6 @@ type qiPacked struct {
 	n      int
 }
 
-func (u *qiPacked) len() int { return u.n }
-
 // qiPackBlock is the number of items packed or moved at a time, in
 // arrays on the stack.
 const qiPackBlock = 512
