@@ -311,6 +311,9 @@ func (s *Counter) Classes(t *quasiid.Table) (*Classes, error) {
 			return nil, err
 		}
 	}
+	if s.packed != nil {
+		s.packed.flush(s.sizes)
+	}
 	if int64(t.Rows) != s.rows {
 		return nil, fmt.Errorf("anonymity: %s: %d rows counted, the table has %d", t.Source, s.rows, t.Rows)
 	}

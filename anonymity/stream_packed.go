@@ -12,29 +12,36 @@ import (
 // one 64-bit key: column j takes widths[j] bits, the bits its dictionary's
 // largest code needs, and a row's key is its codes in QI order, key =
 // key<<widths[j] | code. One open-addressing hash table with linear
-// probing, kept at most half full, maps each key to its class: rows are
-// looked up in row order, so that a key not yet seen becomes the next
-// class and classes are numbered by first row, as Count numbers them. A
-// slot also counts the rows of its class since the last flush, so that a
-// row touches one slot and nothing else.
+// probing, kept at most three quarters full, maps each key to its class:
+// rows are looked up in row order, so that a key not yet seen becomes the
+// next class and classes are numbered by first row, as Count numbers
+// them. A key below 2^31 takes a narrow slot, (key+1)<<32 | class, so that
+// the table of the usage table's 93,173 classes fits in 1 MB; a wider key
+// a 16-byte slot. The rows of each class are counted in cnt, a class's
+// count next to its neighbours', and added to the sizes when asked.
 //
 // Dictionaries grow between chunks: when a column's dictionary outgrows its
 // width, the classes' keys are packed again from their codes and the table
 // rebuilt (at most 32 times per column).
 type packedTable struct {
 	widths []int
-	slots  []packedSlot
-	shift  uint // slot of key k: packHash(k) >> shift
-	used   int
-	keys   []uint64 // scratch: the keys of a block of rows
-	ident  []uint32 // the identity map of the classes, cmap of pairCounts.add
+	narrow bool       // every key is below 2^31: the table is narrowSlots
+	nslots []uint64   // narrow slots: (key+1)<<32 | class, 0 when empty
+	wslots []wideSlot // wide slots
+	shift  uint       // slot of key k: packHash(k) >> shift
+	cnt    []uint32   // rows of each class since the last flush
+	// pending: rows counted in cnt since the last flush (at most 2^31, so
+	// that no count overflows)
+	pending int
+	keys    []uint64 // scratch: the keys of a block of rows
+	ident   []uint32 // the identity map of the classes, cmap of pairCounts.add
 }
 
-// packedSlot is one slot: id is class+1 (0 for an empty slot), n the rows
-// of the class since the last flush.
-type packedSlot struct {
-	key   uint64
-	id, n uint32
+// wideSlot is a slot of a key of 31 bits or more: id is its class+1 (0
+// for an empty slot).
+type wideSlot struct {
+	key uint64
+	id  uint32
 }
 
 // packedBlock is the number of rows packed at a time: their keys stay in
@@ -55,6 +62,7 @@ func packHash(k uint64) uint64 { return k * 0x9e3779b97f4a7c15 }
 func (x *packedTable) widen(cards []uint32) (grew, fits bool) {
 	if x.widths == nil {
 		x.widths = make([]int, len(cards))
+		grew = true
 	}
 	sum := 0
 	for j, c := range cards {
@@ -66,91 +74,136 @@ func (x *packedTable) widen(cards []uint32) (grew, fits bool) {
 	return grew, sum <= 64
 }
 
-// repack packs the keys of the n classes of codes again, with the current
-// widths, into an emptied table.
-func (x *packedTable) repack(codes [][]uint32, n int) {
-	clear(x.slots)
-	x.used = 0
+// repack packs the keys of the classes of codes again with the current
+// widths, into an emptied table of the slots they need.
+func (x *packedTable) repack(codes [][]uint32) {
+	sum := 0
+	for _, w := range x.widths {
+		sum += w
+	}
+	x.narrow = sum < 32
+	x.nslots, x.wslots = nil, nil
+	n := len(x.cnt)
 	x.reserve(n)
 	for c := range n {
 		var k uint64
 		for j, col := range codes {
 			k = k<<x.widths[j] | uint64(col[c])
 		}
-		x.place(packedSlot{key: k, id: uint32(c) + 1})
+		x.place(k, uint32(c))
 	}
-	x.used = n
 }
 
-// reserve grows the table so that it holds n classes at most half full.
-func (x *packedTable) reserve(n int) {
-	if 2*n <= len(x.slots) {
-		return
+// size is the number of slots.
+func (x *packedTable) size() int {
+	if x.narrow {
+		return len(x.nslots)
 	}
-	size := max(len(x.slots), 64)
-	for 2*n > size {
+	return len(x.wslots)
+}
+
+// reserve grows the table so that it holds n classes at most three
+// quarters full.
+func (x *packedTable) reserve(n int) {
+	size := max(x.size(), 64)
+	for 4*n > 3*size {
 		size *= 2
 	}
-	old := x.slots
-	x.slots = make([]packedSlot, size)
+	if size == x.size() {
+		return
+	}
 	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	if x.narrow {
+		old := x.nslots
+		x.nslots = make([]uint64, size)
+		for _, s := range old {
+			if s != 0 {
+				x.place(s>>32-1, uint32(s))
+			}
+		}
+		return
+	}
+	old := x.wslots
+	x.wslots = make([]wideSlot, size)
 	for _, s := range old {
 		if s.id != 0 {
-			x.place(s)
+			x.place(s.key, s.id-1)
 		}
 	}
 }
 
-// place puts s in the first free slot from its own.
-func (x *packedTable) place(s packedSlot) {
-	mask := uint64(len(x.slots) - 1)
-	i := packHash(s.key) >> x.shift
-	for x.slots[i].id != 0 {
+// place puts class c, of key k, in the first free slot from its own.
+func (x *packedTable) place(k uint64, c uint32) {
+	i := packHash(k) >> x.shift
+	if x.narrow {
+		mask := uint64(len(x.nslots) - 1)
+		for x.nslots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		x.nslots[i] = (k+1)<<32 | uint64(c)
+		return
+	}
+	mask := uint64(len(x.wslots) - 1)
+	for x.wslots[i].id != 0 {
 		i = (i + 1) & mask
 	}
-	x.slots[i] = s
+	x.wslots[i] = wideSlot{key: k, id: c + 1}
 }
 
-// pack sets keys[i] to the key of row lo+i of cols. It returns the column
-// of a code at or above its card, or -1.
-func (x *packedTable) pack(keys []uint64, cols [][]uint32, cards []uint32, lo int) int {
-	c0 := cols[0][lo : lo+len(keys)]
-	var mx uint32
-	for i, c := range c0 {
-		keys[i] = uint64(c)
-		mx = max(mx, c)
-	}
-	if mx >= cards[0] {
-		return 0
-	}
-	for j := 1; j < len(cols); j++ {
-		cj, w := cols[j][lo:lo+len(keys)], x.widths[j]
-		mx = 0
-		for i, c := range cj {
-			keys[i] = keys[i]<<w | uint64(c)
+// pack sets keys[i] to the key of row lo+i of cols, two columns a pass.
+// It reports false when a code is at or above its column's card.
+func (x *packedTable) pack(keys []uint64, cols [][]uint32, cards []uint32, lo int) bool {
+	hi := lo + len(keys)
+	j := 0
+	if len(cols)%2 == 1 {
+		var mx uint32
+		for i, c := range cols[0][lo:hi] {
+			keys[i] = uint64(c)
 			mx = max(mx, c)
 		}
-		if mx >= cards[j] {
-			return j
+		if mx >= cards[0] {
+			return false
+		}
+		j = 1
+	} else {
+		clear(keys)
+	}
+	for ; j < len(cols); j += 2 {
+		a, b := cols[j][lo:hi], cols[j+1][lo:hi]
+		a, b = a[:len(keys)], b[:len(keys)]
+		wa, wb := x.widths[j], x.widths[j+1]
+		var ma, mb uint32
+		for i, k := range keys {
+			ca, cb := a[i], b[i]
+			keys[i] = (k<<wa|uint64(ca))<<wb | uint64(cb)
+			ma, mb = max(ma, ca), max(mb, cb)
+		}
+		if ma >= cards[j] || mb >= cards[j+1] {
+			return false
 		}
 	}
-	return -1
+	return true
 }
 
-// flush adds the rows counted in the slots to sizes and zeroes them.
+// flush adds the rows counted in cnt to sizes and zeroes them.
 func (x *packedTable) flush(sizes []int64) {
-	for i := range x.slots {
-		if s := &x.slots[i]; s.n != 0 {
-			sizes[s.id-1] += int64(s.n)
-			s.n = 0
-		}
+	if x.pending == 0 {
+		return
 	}
+	x.pending = 0
+	for c, n := range x.cnt {
+		sizes[c] += int64(n)
+	}
+	clear(x.cnt)
 }
 
 // identity returns the identity map of the first n classes.
 func (x *packedTable) identity(n int) []uint32 {
-	for c := len(x.ident); c < n; c++ {
-		x.ident = append(x.ident, uint32(c))
+	if c := len(x.ident); c < n {
+		x.ident = reserve(x.ident, n-c)[:n]
+		for ; c < n; c++ {
+			x.ident[c] = uint32(c)
+		}
 	}
 	return x.ident[:n]
 }
@@ -164,17 +217,18 @@ func (x *packedTable) identity(n int) []uint32 {
 func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]uint32, cards []uint32, ids []uint32) (bool, error) {
 	x := s.packed
 	grew, fits := x.widen(cards)
+	if !fits || grew {
+		x.flush(s.sizes)
+	}
 	if !fits {
 		s.packed = nil
 		return false, nil
 	}
-	if grew && len(s.sizes) > 0 {
-		x.repack(s.codes, len(s.sizes))
+	if grew {
+		x.repack(s.codes)
 	}
 	first := len(s.sizes) == 0
-	x.reserve(max(x.used, 1))
 	x.keys = reserve(x.keys[:0], min(t.Rows, packedBlock))
-	var since int // rows counted in the slots since the last flush
 	for lo := 0; lo < t.Rows; lo += packedBlock {
 		if lo%(1<<20) == 0 && lo > 0 {
 			if err := ctx.Err(); err != nil {
@@ -182,71 +236,100 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 			}
 		}
 		keys := x.keys[:min(packedBlock, t.Rows-lo)]
-		if j := x.pack(keys, cols, cards, lo); j >= 0 {
+		if !x.pack(keys, cols, cards, lo) {
 			return true, s.packedError(t, cols, cards, lo, len(keys))
 		}
-		if since += len(keys); since > 1<<31 {
+		if x.pending > 1<<31-packedBlock {
 			x.flush(s.sizes)
-			since = len(keys)
 		}
+		x.pending += len(keys)
 		s.probe(keys, cols, lo, ids)
 		if first && len(s.sizes) > packedLimit {
-			s.sizes, s.packed = nil, nil
+			s.sizes, s.packed = s.sizes[:0], nil
 			for j := range s.codes {
 				s.codes[j] = s.codes[j][:0]
 			}
 			return false, nil
 		}
 	}
-	x.flush(s.sizes)
 	s.scratch.cmap = x.identity(len(s.sizes))
 	return true, nil
 }
 
 // probe finds the class of each key of a block of rows starting at row lo
-// of cols, adding the classes not seen yet in order, and counts the rows
-// in the slots. ids, when not nil, receives each row's class.
+// of cols, adding the classes not seen yet in order, and counts the rows.
+// ids, when not nil, receives each row's class.
 func (s *Counter) probe(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
 	x := s.packed
-	slots, shift := x.slots, x.shift
+	if !x.narrow {
+		s.probeWide(keys, cols, lo, ids)
+		return
+	}
+	slots, shift, cnt := x.nslots, x.shift, x.cnt
 	mask := uint64(len(slots) - 1)
 	for i, k := range keys {
-		p := packHash(k) >> shift
-		for {
+		tag := (k + 1) << 32
+		var c uint32
+		for p := packHash(k) >> shift; ; p++ {
+			sl := slots[p&mask]
+			if sl&^(1<<32-1) == tag {
+				c = uint32(sl)
+				cnt[c]++
+				break
+			}
+			if sl == 0 {
+				c = s.addClass(cols, lo+i, k)
+				slots, shift, cnt = x.nslots, x.shift, x.cnt
+				mask = uint64(len(slots) - 1)
+				break
+			}
+		}
+		if ids != nil {
+			ids[lo+i] = c
+		}
+	}
+}
+
+// probeWide is probe for keys of 32 bits or more.
+func (s *Counter) probeWide(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
+	x := s.packed
+	slots, shift, cnt := x.wslots, x.shift, x.cnt
+	mask := uint64(len(slots) - 1)
+	for i, k := range keys {
+		var c uint32
+		for p := packHash(k) >> shift; ; p++ {
 			sl := &slots[p&mask]
 			if sl.id == 0 {
-				s.addClass(cols, lo+i, k)
-				slots, shift = x.slots, x.shift
+				c = s.addClass(cols, lo+i, k)
+				slots, shift, cnt = x.wslots, x.shift, x.cnt
 				mask = uint64(len(slots) - 1)
-				if ids != nil {
-					ids[lo+i] = uint32(len(s.sizes) - 1)
-				}
 				break
 			}
 			if sl.key == k {
-				sl.n++
-				if ids != nil {
-					ids[lo+i] = sl.id - 1
-				}
+				c = sl.id - 1
+				cnt[c]++
 				break
 			}
-			p++
+		}
+		if ids != nil {
+			ids[lo+i] = c
 		}
 	}
 }
 
 // addClass adds the class of row r of cols, whose key is k, with that row
-// counted.
-func (s *Counter) addClass(cols [][]uint32, r int, k uint64) {
+// counted, and returns it.
+func (s *Counter) addClass(cols [][]uint32, r int, k uint64) uint32 {
 	x := s.packed
-	c := len(s.sizes)
+	c := uint32(len(s.sizes))
 	s.sizes = append(s.sizes, 0)
+	x.cnt = append(x.cnt, 1)
 	for j, col := range cols {
 		s.codes[j] = append(s.codes[j], col[r])
 	}
-	x.used++
-	x.reserve(x.used)
-	x.place(packedSlot{key: k, id: uint32(c) + 1, n: 1})
+	x.reserve(len(x.cnt))
+	x.place(k, c)
+	return c
 }
 
 // packedError is the error of the first code out of range in rows lo to
