@@ -19,14 +19,21 @@ import (
 // sensitive column each class's histogram |{r ∈ E : s(r) = v}|; and
 // RowClass when asked for.
 //
-// Each chunk is grouped on its own (groupby.GroupContext, in parallel);
-// its classes are then matched to the classes seen so far through a hash
-// table keyed by the tuple of QI codes, so the cost of a chunk follows the
-// chunk and its classes, not the classes before it. Subjects and sensitive
-// values are counted per chunk as sorted runs of distinct (class, value)
-// keys with their rows, merged as they come (see pairCounts), so memory
-// holds the classes, their pairs and one chunk — never the rows, unless
-// CountOptions.RowClass asks for them. No memory is allocated per row.
+// While the QI codes of a row pack into 64 bits (each column taking the
+// bits its dictionary needs), the rows are looked up one after the other
+// in one hash table of packed keys (packedTable), which numbers the
+// classes by first row as it goes: the cost of a chunk follows its rows,
+// with no per-chunk grouping and nothing allocated per chunk once the
+// table has grown. Past 64 bits, or when the first Add finds more than
+// 2^18 classes (where groupby's partitioned counting is faster than a
+// table out of the caches), each chunk is grouped on its own
+// (groupby.GroupContext, in parallel) and its classes are matched to the
+// classes seen so far through a hash table keyed by the tuple of QI codes.
+// Subjects and sensitive values are counted per chunk as sorted runs of
+// distinct (class, value) keys with their rows, merged as they come (see
+// pairCounts), so memory holds the classes, their pairs and one chunk —
+// never the rows, unless CountOptions.RowClass asks for them. No memory is
+// allocated per row.
 //
 // Codes are those of the chunks' dictionaries, which may grow between
 // chunks (codes already given never change): a class is its tuple of codes,

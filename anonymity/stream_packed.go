@@ -15,33 +15,35 @@ import (
 // probing, kept at most three quarters full, maps each key to its class:
 // rows are looked up in row order, so that a key not yet seen becomes the
 // next class and classes are numbered by first row, as Count numbers
-// them. A key below 2^31 takes a narrow slot, (key+1)<<32 | class, so that
-// the table of the usage table's 93,173 classes fits in 1 MB; a wider key
-// a 16-byte slot. The rows of each class are counted in cnt, a class's
-// count next to its neighbours', and added to the sizes when asked.
+// them. A slot also counts its class's rows since the last flush, so that
+// a row reads and writes one slot: a key below 2^31 takes a narrow slot,
+// (key+1)<<32 | rows, its class kept aside in ncls (read for new classes
+// and row classes only), so that the table of the usage table's 93,173
+// classes fits in 1 MB; a wider key takes a 16-byte slot.
 //
 // Dictionaries grow between chunks: when a column's dictionary outgrows its
 // width, the classes' keys are packed again from their codes and the table
 // rebuilt (at most 32 times per column).
 type packedTable struct {
 	widths []int
-	narrow bool       // every key is below 2^31: the table is narrowSlots
-	nslots []uint64   // narrow slots: (key+1)<<32 | class, 0 when empty
+	narrow bool       // every key is below 2^31: the table is nslots
+	nslots []uint64   // narrow slots: (key+1)<<32 | rows, 0 when empty
+	ncls   []uint32   // ncls[i]: the class of nslots[i]
 	wslots []wideSlot // wide slots
 	shift  uint       // slot of key k: packHash(k) >> shift
-	cnt    []uint32   // rows of each class since the last flush
-	// pending: rows counted in cnt since the last flush (at most 2^31, so
-	// that no count overflows)
+	n      int        // classes
+	// pending: rows counted in the slots since the last flush (at most
+	// 2^31, so that no slot's count overflows)
 	pending int
 	keys    []uint64 // scratch: the keys of a block of rows
 	ident   []uint32 // the identity map of the classes, cmap of pairCounts.add
 }
 
 // wideSlot is a slot of a key of 31 bits or more: id is its class+1 (0
-// for an empty slot).
+// for an empty slot), n its rows since the last flush.
 type wideSlot struct {
-	key uint64
-	id  uint32
+	key   uint64
+	id, n uint32
 }
 
 // packedBlock is the number of rows packed at a time: their keys stay in
@@ -50,7 +52,10 @@ const packedBlock = 1 << 11
 
 // packedLimit is the number of classes past which the first Add gives up
 // the packed table for groupby's partitioned counting, whose cost does not
-// grow with the table's cache misses (a variable for tests).
+// grow with the table's cache misses (a variable for tests). The first Add
+// also gives up once 2^15 rows or more hold more classes than half their
+// number: most rows are then new classes, and the table would outgrow
+// the caches.
 var packedLimit = 1 << 18
 
 // packHash spreads a key over the slots (Fibonacci hashing: the top bits
@@ -75,22 +80,22 @@ func (x *packedTable) widen(cards []uint32) (grew, fits bool) {
 }
 
 // repack packs the keys of the classes of codes again with the current
-// widths, into an emptied table of the slots they need.
+// widths, into an emptied table of the slots they need. The rows counted
+// in the slots must have been flushed.
 func (x *packedTable) repack(codes [][]uint32) {
 	sum := 0
 	for _, w := range x.widths {
 		sum += w
 	}
 	x.narrow = sum < 32
-	x.nslots, x.wslots = nil, nil
-	n := len(x.cnt)
-	x.reserve(n)
-	for c := range n {
+	x.nslots, x.ncls, x.wslots = nil, nil, nil
+	x.reserve(x.n)
+	for c := range x.n {
 		var k uint64
 		for j, col := range codes {
 			k = k<<x.widths[j] | uint64(col[c])
 		}
-		x.place(k, uint32(c))
+		x.place(k, uint32(c), 0)
 	}
 }
 
@@ -114,11 +119,11 @@ func (x *packedTable) reserve(n int) {
 	}
 	x.shift = uint(64 - bits.TrailingZeros(uint(size)))
 	if x.narrow {
-		old := x.nslots
-		x.nslots = make([]uint64, size)
-		for _, s := range old {
+		old, cls := x.nslots, x.ncls
+		x.nslots, x.ncls = make([]uint64, size), make([]uint32, size)
+		for i, s := range old {
 			if s != 0 {
-				x.place(s>>32-1, uint32(s))
+				x.place(s>>32-1, cls[i], uint32(s))
 			}
 		}
 		return
@@ -127,27 +132,29 @@ func (x *packedTable) reserve(n int) {
 	x.wslots = make([]wideSlot, size)
 	for _, s := range old {
 		if s.id != 0 {
-			x.place(s.key, s.id-1)
+			x.place(s.key, s.id-1, s.n)
 		}
 	}
 }
 
-// place puts class c, of key k, in the first free slot from its own.
-func (x *packedTable) place(k uint64, c uint32) {
+// place puts class c, of key k, with n rows, in the first free slot from
+// its own, and returns that slot.
+func (x *packedTable) place(k uint64, c, n uint32) uint64 {
 	i := packHash(k) >> x.shift
 	if x.narrow {
 		mask := uint64(len(x.nslots) - 1)
 		for x.nslots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		x.nslots[i] = (k+1)<<32 | uint64(c)
-		return
+		x.nslots[i], x.ncls[i] = (k+1)<<32|uint64(n), c
+		return i
 	}
 	mask := uint64(len(x.wslots) - 1)
 	for x.wslots[i].id != 0 {
 		i = (i + 1) & mask
 	}
-	x.wslots[i] = wideSlot{key: k, id: c + 1}
+	x.wslots[i] = wideSlot{key: k, id: c + 1, n: n}
+	return i
 }
 
 // pack sets keys[i] to the key of row lo+i of cols, two columns a pass.
@@ -185,16 +192,24 @@ func (x *packedTable) pack(keys []uint64, cols [][]uint32, cards []uint32, lo in
 	return true
 }
 
-// flush adds the rows counted in cnt to sizes and zeroes them.
+// flush adds the rows counted in the slots to sizes and zeroes them.
 func (x *packedTable) flush(sizes []int64) {
 	if x.pending == 0 {
 		return
 	}
 	x.pending = 0
-	for c, n := range x.cnt {
-		sizes[c] += int64(n)
+	for i, sl := range x.nslots {
+		if n := uint32(sl); n != 0 {
+			sizes[x.ncls[i]] += int64(n)
+			x.nslots[i] = sl &^ (1<<32 - 1)
+		}
 	}
-	clear(x.cnt)
+	for i := range x.wslots {
+		if sl := &x.wslots[i]; sl.n != 0 {
+			sizes[sl.id-1] += int64(sl.n)
+			sl.n = 0
+		}
+	}
 }
 
 // identity returns the identity map of the first n classes.
@@ -212,8 +227,8 @@ func (x *packedTable) identity(n int) []uint32 {
 // keys fit in 64 bits, numbering classes among all classes, and sets
 // s.scratch.cmap to the identity. ids, when not nil, receives the class of
 // each row. It reports false, having counted nothing, when the keys do not
-// fit or the first Add finds more than packedLimit classes: the Counter
-// then counts through groupby from now on.
+// fit or the first Add finds too many classes (see packedLimit): the
+// Counter then counts through groupby from now on.
 func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]uint32, cards []uint32, ids []uint32) (bool, error) {
 	x := s.packed
 	grew, fits := x.widen(cards)
@@ -244,7 +259,7 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 		}
 		x.pending += len(keys)
 		s.probe(keys, cols, lo, ids)
-		if first && len(s.sizes) > packedLimit {
+		if seen := lo + len(keys); first && (x.n > packedLimit || seen >= 1<<15 && 2*x.n > seen) {
 			s.sizes, s.packed = s.sizes[:0], nil
 			for j := range s.codes {
 				s.codes[j] = s.codes[j][:0]
@@ -265,71 +280,70 @@ func (s *Counter) probe(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
 		s.probeWide(keys, cols, lo, ids)
 		return
 	}
-	slots, shift, cnt := x.nslots, x.shift, x.cnt
+	slots, shift := x.nslots, x.shift
 	mask := uint64(len(slots) - 1)
 	for i, k := range keys {
 		tag := (k + 1) << 32
-		var c uint32
-		for p := packHash(k) >> shift; ; p++ {
-			sl := slots[p&mask]
+		p := packHash(k) >> shift
+		for {
+			sl := slots[p]
 			if sl&^(1<<32-1) == tag {
-				c = uint32(sl)
-				cnt[c]++
+				slots[p] = sl + 1
 				break
 			}
 			if sl == 0 {
-				c = s.addClass(cols, lo+i, k)
-				slots, shift, cnt = x.nslots, x.shift, x.cnt
+				p = s.addClass(cols, lo+i, k)
+				slots, shift = x.nslots, x.shift
 				mask = uint64(len(slots) - 1)
 				break
 			}
+			p = (p + 1) & mask
 		}
 		if ids != nil {
-			ids[lo+i] = c
+			ids[lo+i] = x.ncls[p]
 		}
 	}
 }
 
-// probeWide is probe for keys of 32 bits or more.
+// probeWide is probe for keys of 31 bits or more.
 func (s *Counter) probeWide(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
 	x := s.packed
-	slots, shift, cnt := x.wslots, x.shift, x.cnt
+	slots, shift := x.wslots, x.shift
 	mask := uint64(len(slots) - 1)
 	for i, k := range keys {
-		var c uint32
-		for p := packHash(k) >> shift; ; p++ {
-			sl := &slots[p&mask]
+		p := packHash(k) >> shift
+		for {
+			sl := &slots[p]
+			if sl.key == k && sl.id != 0 {
+				sl.n++
+				break
+			}
 			if sl.id == 0 {
-				c = s.addClass(cols, lo+i, k)
-				slots, shift, cnt = x.wslots, x.shift, x.cnt
+				p = s.addClass(cols, lo+i, k)
+				slots, shift = x.wslots, x.shift
 				mask = uint64(len(slots) - 1)
 				break
 			}
-			if sl.key == k {
-				c = sl.id - 1
-				cnt[c]++
-				break
-			}
+			p = (p + 1) & mask
 		}
 		if ids != nil {
-			ids[lo+i] = c
+			ids[lo+i] = slots[p].id - 1
 		}
 	}
 }
 
 // addClass adds the class of row r of cols, whose key is k, with that row
-// counted, and returns it.
-func (s *Counter) addClass(cols [][]uint32, r int, k uint64) uint32 {
+// counted, and returns its slot.
+func (s *Counter) addClass(cols [][]uint32, r int, k uint64) uint64 {
 	x := s.packed
-	c := uint32(len(s.sizes))
+	c := uint32(x.n)
+	x.n++
 	s.sizes = append(s.sizes, 0)
-	x.cnt = append(x.cnt, 1)
 	for j, col := range cols {
 		s.codes[j] = append(s.codes[j], col[r])
 	}
-	x.reserve(len(x.cnt))
-	x.place(k, c)
-	return c
+	x.reserve(x.n)
+	return x.place(k, c, 1)
 }
 
 // packedError is the error of the first code out of range in rows lo to

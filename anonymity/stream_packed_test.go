@@ -132,7 +132,7 @@ func TestCounterPackedGivesUp(t *testing.T) {
 	for _, limit := range []int{0, 3, 1 << 18} {
 		packedLimit = limit
 		for trial := range 20 {
-			n := []int{0, 1, 40, 3000, 9000}[r.IntN(5)]
+			n := []int{0, 1, 40, 3000, 9000, 40000}[r.IntN(6)]
 			nqi := 1 + r.IntN(5)
 			tbl, rows := kernRandomTable(r, n, nqi, true, 1)
 			cuts := randomCuts(r, n)
