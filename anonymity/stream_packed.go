@@ -138,8 +138,8 @@ func (x *packedTable) reserve(n int) {
 }
 
 // place puts class c, of key k, with n rows, in the first free slot from
-// its own, and returns that slot.
-func (x *packedTable) place(k uint64, c, n uint32) uint64 {
+// its own.
+func (x *packedTable) place(k uint64, c, n uint32) {
 	i := packHash(k) >> x.shift
 	if x.narrow {
 		mask := uint64(len(x.nslots) - 1)
@@ -147,14 +147,13 @@ func (x *packedTable) place(k uint64, c, n uint32) uint64 {
 			i = (i + 1) & mask
 		}
 		x.nslots[i], x.ncls[i] = (k+1)<<32|uint64(n), c
-		return i
+		return
 	}
 	mask := uint64(len(x.wslots) - 1)
 	for x.wslots[i].id != 0 {
 		i = (i + 1) & mask
 	}
 	x.wslots[i] = wideSlot{key: k, id: c + 1, n: n}
-	return i
 }
 
 // pack sets keys[i] to the key of row lo+i of cols, two columns a pass.
@@ -258,6 +257,7 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 			x.flush(s.sizes)
 		}
 		x.pending += len(keys)
+		x.reserve(x.n + len(keys))
 		s.probe(keys, cols, lo, ids)
 		if seen := lo + len(keys); first && (x.n > packedLimit || seen >= 1<<15 && 2*x.n > seen) {
 			s.sizes, s.packed = s.sizes[:0], nil
@@ -273,18 +273,19 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 
 // probe finds the class of each key of a block of rows starting at row lo
 // of cols, adding the classes not seen yet in order, and counts the rows.
-// ids, when not nil, receives each row's class.
+// ids, when not nil, receives each row's class. The table must have room
+// for a new class per key: it does not grow during a block.
 func (s *Counter) probe(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
 	x := s.packed
 	if !x.narrow {
 		s.probeWide(keys, cols, lo, ids)
 		return
 	}
-	slots, shift := x.nslots, x.shift
+	slots, cls := x.nslots, x.ncls
 	mask := uint64(len(slots) - 1)
 	for i, k := range keys {
 		tag := (k + 1) << 32
-		p := packHash(k) >> shift
+		p := packHash(k) >> x.shift
 		for {
 			sl := slots[p]
 			if sl&^(1<<32-1) == tag {
@@ -292,15 +293,13 @@ func (s *Counter) probe(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
 				break
 			}
 			if sl == 0 {
-				p = s.addClass(cols, lo+i, k)
-				slots, shift = x.nslots, x.shift
-				mask = uint64(len(slots) - 1)
+				slots[p], cls[p] = tag|1, s.newClass(cols, lo+i)
 				break
 			}
 			p = (p + 1) & mask
 		}
 		if ids != nil {
-			ids[lo+i] = x.ncls[p]
+			ids[lo+i] = cls[p]
 		}
 	}
 }
@@ -308,33 +307,26 @@ func (s *Counter) probe(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
 // probeWide is probe for keys of 31 bits or more.
 func (s *Counter) probeWide(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
 	x := s.packed
-	slots, shift := x.wslots, x.shift
+	slots := x.wslots
 	mask := uint64(len(slots) - 1)
 	for i, k := range keys {
-		p := packHash(k) >> shift
-		for {
-			sl := &slots[p]
-			if sl.key == k && sl.id != 0 {
-				sl.n++
-				break
-			}
-			if sl.id == 0 {
-				p = s.addClass(cols, lo+i, k)
-				slots, shift = x.wslots, x.shift
-				mask = uint64(len(slots) - 1)
-				break
-			}
+		p := packHash(k) >> x.shift
+		for slots[p].id != 0 && slots[p].key != k {
 			p = (p + 1) & mask
 		}
+		sl := &slots[p]
+		if sl.id == 0 {
+			*sl = wideSlot{key: k, id: s.newClass(cols, lo+i) + 1}
+		}
+		sl.n++
 		if ids != nil {
-			ids[lo+i] = slots[p].id - 1
+			ids[lo+i] = sl.id - 1
 		}
 	}
 }
 
-// addClass adds the class of row r of cols, whose key is k, with that row
-// counted, and returns its slot.
-func (s *Counter) addClass(cols [][]uint32, r int, k uint64) uint64 {
+// newClass adds the class of row r of cols, the next one, and returns it.
+func (s *Counter) newClass(cols [][]uint32, r int) uint32 {
 	x := s.packed
 	c := uint32(x.n)
 	x.n++
@@ -342,8 +334,7 @@ func (s *Counter) addClass(cols [][]uint32, r int, k uint64) uint64 {
 	for j, col := range cols {
 		s.codes[j] = append(s.codes[j], col[r])
 	}
-	x.reserve(x.n)
-	return x.place(k, c, 1)
+	return c
 }
 
 // packedError is the error of the first code out of range in rows lo to
