@@ -52,10 +52,7 @@ const packedBlock = 1 << 11
 
 // packedLimit is the number of classes past which the first Add gives up
 // the packed table for groupby's partitioned counting, whose cost does not
-// grow with the table's cache misses (a variable for tests). The first Add
-// also gives up once 2^15 rows or more hold more classes than half their
-// number: most rows are then new classes, and the table would outgrow
-// the caches.
+// grow with the table's cache misses (a variable for tests).
 var packedLimit = 1 << 18
 
 // packHash spreads a key over the slots (Fibonacci hashing: the top bits
@@ -259,7 +256,7 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 		x.pending += len(keys)
 		x.reserve(x.n + len(keys))
 		s.probe(keys, cols, lo, ids)
-		if seen := lo + len(keys); first && (x.n > packedLimit || seen >= 1<<15 && 2*x.n > seen) {
+		if first && x.n > packedLimit {
 			s.sizes, s.packed = s.sizes[:0], nil
 			for j := range s.codes {
 				s.codes[j] = s.codes[j][:0]
