@@ -96,7 +96,7 @@ func (s *Counter) setup(t *quasiid.Table) error {
 		s.codes[j] = []uint32{}
 	}
 	if len(s.qi) > 0 {
-		s.packed = &packedTable{}
+		s.packed = &packedTable{sizes: &s.sizes}
 	}
 	return nil
 }
@@ -319,7 +319,7 @@ func (s *Counter) Classes(t *quasiid.Table) (*Classes, error) {
 		}
 	}
 	if s.packed != nil {
-		s.packed.flush(s.sizes)
+		s.packed.flush()
 	}
 	if int64(t.Rows) != s.rows {
 		return nil, fmt.Errorf("anonymity: %s: %d rows counted, the table has %d", t.Source, s.rows, t.Rows)

@@ -32,6 +32,7 @@ type packedTable struct {
 	wslots []wideSlot // wide slots
 	shift  uint       // slot of key k: packHash(k) >> shift
 	n      int        // classes
+	sizes  *[]int64   // the sizes of the classes, to which flush adds
 	// pending: rows counted in the slots since the last flush (at most
 	// 2^31, so that no slot's count overflows)
 	pending int
@@ -188,12 +189,13 @@ func (x *packedTable) pack(keys []uint64, cols [][]uint32, cards []uint32, lo in
 	return true
 }
 
-// flush adds the rows counted in the slots to sizes and zeroes them.
-func (x *packedTable) flush(sizes []int64) {
+// flush adds the rows counted in the slots to the sizes and zeroes them.
+func (x *packedTable) flush() {
 	if x.pending == 0 {
 		return
 	}
 	x.pending = 0
+	sizes := *x.sizes
 	for i, sl := range x.nslots {
 		if n := uint32(sl); n != 0 {
 			sizes[x.ncls[i]] += int64(n)
@@ -229,7 +231,7 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 	x := s.packed
 	grew, fits := x.widen(cards)
 	if !fits || grew {
-		x.flush(s.sizes)
+		x.flush()
 	}
 	if !fits {
 		s.packed = nil
@@ -238,44 +240,70 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 	if grew {
 		x.repack(s.codes)
 	}
-	first := len(s.sizes) == 0
-	x.keys = reserve(x.keys[:0], min(t.Rows, packedBlock))
-	for lo := 0; lo < t.Rows; lo += packedBlock {
-		if lo%(1<<20) == 0 && lo > 0 {
-			if err := ctx.Err(); err != nil {
-				return true, err
-			}
+	limit := 0 // no limit once classes are counted
+	if x.n == 0 {
+		limit = packedLimit
+	}
+	var bad int
+	var over bool
+	var err error
+	if w := workers(s.opt.Workers); w > 1 && t.Rows > packedSplit {
+		bad, over, err = s.countSplit(ctx, cols, cards, ids, w, limit)
+	} else {
+		bad, over, err = x.countRows(ctx, cols, cards, 0, t.Rows, ids, limit, func(r int) uint32 { return s.newClass(cols, r) })
+	}
+	switch {
+	case err != nil:
+		return true, err
+	case bad >= 0:
+		return true, s.packedError(t, cols, cards, bad, min(packedBlock, t.Rows-bad))
+	case over:
+		s.sizes, s.packed = s.sizes[:0], nil
+		for j := range s.codes {
+			s.codes[j] = s.codes[j][:0]
 		}
-		keys := x.keys[:min(packedBlock, t.Rows-lo)]
-		if !x.pack(keys, cols, cards, lo) {
-			return true, s.packedError(t, cols, cards, lo, len(keys))
-		}
-		if x.pending > 1<<31-packedBlock {
-			x.flush(s.sizes)
-		}
-		x.pending += len(keys)
-		x.reserve(x.n + len(keys))
-		s.probe(keys, cols, lo, ids)
-		if first && x.n > packedLimit {
-			s.sizes, s.packed = s.sizes[:0], nil
-			for j := range s.codes {
-				s.codes[j] = s.codes[j][:0]
-			}
-			return false, nil
-		}
+		return false, nil
 	}
 	s.scratch.cmap = x.identity(len(s.sizes))
 	return true, nil
 }
 
-// probe finds the class of each key of a block of rows starting at row lo
-// of cols, adding the classes not seen yet in order, and counts the rows.
-// ids, when not nil, receives each row's class. The table must have room
-// for a new class per key: it does not grow during a block.
-func (s *Counter) probe(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
-	x := s.packed
+// countRows counts rows lo to hi of cols, a block at a time, calling add
+// with the row of each new class. It returns the first row of a block
+// holding a code out of range, or -1; it stops early, reporting true, once
+// limit > 0 and the table holds more than limit classes.
+func (x *packedTable) countRows(ctx context.Context, cols [][]uint32, cards []uint32, lo, hi int, ids []uint32,
+	limit int, add func(r int) uint32) (int, bool, error) {
+	x.keys = reserve(x.keys[:0], min(hi-lo, packedBlock))
+	for r := lo; r < hi; r += packedBlock {
+		if (r-lo)%(1<<20) == 0 && r > lo {
+			if err := ctx.Err(); err != nil {
+				return -1, false, err
+			}
+		}
+		keys := x.keys[:min(packedBlock, hi-r)]
+		if !x.pack(keys, cols, cards, r) {
+			return r, false, nil
+		}
+		x.probe(keys, r, ids, add)
+		if limit > 0 && x.n > limit {
+			return -1, true, nil
+		}
+	}
+	return -1, false, nil
+}
+
+// probe finds the class of each key of a block of rows starting at row lo,
+// adding the classes not seen yet in order (add(row) numbers them), and
+// counts the rows. ids, when not nil, receives each row's class.
+func (x *packedTable) probe(keys []uint64, lo int, ids []uint32, add func(r int) uint32) {
+	if x.pending > 1<<31-len(keys) {
+		x.flush()
+	}
+	x.pending += len(keys)
+	x.reserve(x.n + len(keys)) // no growth during the block
 	if !x.narrow {
-		s.probeWide(keys, cols, lo, ids)
+		x.probeWide(keys, lo, ids, add)
 		return
 	}
 	slots, cls := x.nslots, x.ncls
@@ -290,7 +318,8 @@ func (s *Counter) probe(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
 				break
 			}
 			if sl == 0 {
-				slots[p], cls[p] = tag|1, s.newClass(cols, lo+i)
+				slots[p], cls[p] = tag|1, add(lo+i)
+				x.n++
 				break
 			}
 			p = (p + 1) & mask
@@ -302,8 +331,7 @@ func (s *Counter) probe(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
 }
 
 // probeWide is probe for keys of 31 bits or more.
-func (s *Counter) probeWide(keys []uint64, cols [][]uint32, lo int, ids []uint32) {
-	x := s.packed
+func (x *packedTable) probeWide(keys []uint64, lo int, ids []uint32, add func(r int) uint32) {
 	slots := x.wslots
 	mask := uint64(len(slots) - 1)
 	for i, k := range keys {
@@ -313,7 +341,8 @@ func (s *Counter) probeWide(keys []uint64, cols [][]uint32, lo int, ids []uint32
 		}
 		sl := &slots[p]
 		if sl.id == 0 {
-			*sl = wideSlot{key: k, id: s.newClass(cols, lo+i) + 1}
+			*sl = wideSlot{key: k, id: add(lo+i) + 1}
+			x.n++
 		}
 		sl.n++
 		if ids != nil {
@@ -324,9 +353,7 @@ func (s *Counter) probeWide(keys []uint64, cols [][]uint32, lo int, ids []uint32
 
 // newClass adds the class of row r of cols, the next one, and returns it.
 func (s *Counter) newClass(cols [][]uint32, r int) uint32 {
-	x := s.packed
-	c := uint32(x.n)
-	x.n++
+	c := uint32(len(s.sizes))
 	s.sizes = append(s.sizes, 0)
 	for j, col := range cols {
 		s.codes[j] = append(s.codes[j], col[r])

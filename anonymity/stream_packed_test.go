@@ -190,3 +190,30 @@ func TestCounterPackedCodeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCounterPackedSplit lowers packedSplit so that Adds of more than 10
+// rows are split between two or three workers, and checks the classes,
+// their order, histograms and RowClass against the reference, and that a
+// bad code in a later worker's range is reported with its row.
+func TestCounterPackedSplit(t *testing.T) {
+	defer func(n int) { packedSplit = n }(packedSplit)
+	packedSplit = 10
+	r := rand.New(rand.NewPCG(16, 4))
+	for trial := range 40 {
+		n := []int{11, 50, 3000, 9000}[r.IntN(4)]
+		nqi := 1 + r.IntN(5)
+		tbl, rows := kernRandomTable(r, n, nqi, r.IntN(2) == 0, 1)
+		extra := len(tbl.Columns) - nqi
+		cuts := [][]int{nil, randomCuts(r, n)}[r.IntN(2)]
+		t.Run(fmt.Sprint(trial), func(t *testing.T) {
+			c := sameAsCount(t, tbl, cuts, CountOptions{Workers: 2 + r.IntN(2), RowClass: r.IntN(2) == 0})
+			kernEqual(t, c, kernReference(rows, nqi, extra), int64(n), true)
+		})
+	}
+	tbl, _ := wideTable(r, 100, 2, 5)
+	tbl.Columns[1].Codes[77] = 50
+	_, err := Count(context.Background(), tbl, CountOptions{Workers: 3})
+	if want := `wide: row 78, column "c1": code 50 outside`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want an error with %s", err, want)
+	}
+}
