@@ -3,6 +3,7 @@ package anonymity
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/bits"
 
 	"github.com/reidrisk/reidrisk/quasiid"
@@ -240,7 +241,7 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 	if grew {
 		x.repack(s.codes)
 	}
-	limit := 0 // no limit once classes are counted
+	limit := math.MaxInt // no limit once classes are counted
 	if x.n == 0 {
 		limit = packedLimit
 	}
@@ -271,7 +272,7 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 // countRows counts rows lo to hi of cols, a block at a time, calling add
 // with the row of each new class. It returns the first row of a block
 // holding a code out of range, or -1; it stops early, reporting true, once
-// limit > 0 and the table holds more than limit classes.
+// the table holds more than limit classes.
 func (x *packedTable) countRows(ctx context.Context, cols [][]uint32, cards []uint32, lo, hi int, ids []uint32,
 	limit int, add func(r int) uint32) (int, bool, error) {
 	x.keys = reserve(x.keys[:0], min(hi-lo, packedBlock))
@@ -286,7 +287,7 @@ func (x *packedTable) countRows(ctx context.Context, cols [][]uint32, cards []ui
 			return r, false, nil
 		}
 		x.probe(keys, r, ids, add)
-		if limit > 0 && x.n > limit {
+		if x.n > limit {
 			return -1, true, nil
 		}
 	}

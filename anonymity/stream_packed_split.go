@@ -65,7 +65,7 @@ func (s *Counter) countSplit(ctx context.Context, cols [][]uint32, cards []uint3
 			s.mergePart(p, cols, pids)
 		}
 	}
-	if limit > 0 && x.n > limit {
+	if x.n > limit {
 		return -1, true, nil
 	}
 	return -1, false, nil
