@@ -205,7 +205,7 @@ func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, error)
 		cols, cards = append(cols, col.Codes), append(cards, uint32(col.Dict.Len()))
 	}
 	s.scratch.cols, s.scratch.cards = cols, cards
-	if s.packed != nil {
+	if s.packed != nil && (len(s.sizes) > 0 || t.Rows <= packedSplit) {
 		ids := s.rowIDs(t.Rows, needRows)
 		ok, err := s.groupPacked(ctx, t, cols, cards, ids)
 		if err != nil {

@@ -52,6 +52,13 @@ type wideSlot struct {
 // the first-level cache between the columns' passes.
 const packedBlock = 1 << 11
 
+// packedSplit is the number of rows above which an Add into a Counter
+// holding no class yet (Count's one Add of a whole table, not a chunk of
+// EncodeChunks) goes through groupby, whose partitioned, parallel counting
+// is as cheap per row and faster on more than one core; later Adds pack
+// again, from the classes counted (a variable for tests).
+var packedSplit = 1 << 21
+
 // packedLimit is the number of classes past which the first Add gives up
 // the packed table for groupby's partitioned counting, whose cost does not
 // grow with the table's cache misses (a variable for tests).
@@ -227,32 +234,27 @@ func (x *packedTable) identity(n int) []uint32 {
 // s.scratch.cmap to the identity. ids, when not nil, receives the class of
 // each row. It reports false, having counted nothing, when the keys do not
 // fit or the first Add finds too many classes (see packedLimit): the
-// Counter then counts through groupby from now on.
+// Counter then counts through groupby from now on. Classes counted by
+// groupby before (see packedSplit) are packed into the table first.
 func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]uint32, cards []uint32, ids []uint32) (bool, error) {
 	x := s.packed
 	grew, fits := x.widen(cards)
 	if !fits || grew {
 		x.flush()
 	}
-	if !fits {
+	if !fits || len(s.sizes) > packedLimit && x.n < len(s.sizes) {
 		s.packed = nil
 		return false, nil
 	}
-	if grew {
+	if grew || x.n < len(s.sizes) { // widened, or classes counted by groupby
+		x.n = len(s.sizes)
 		x.repack(s.codes)
 	}
 	limit := math.MaxInt // no limit once classes are counted
 	if x.n == 0 {
 		limit = packedLimit
 	}
-	var bad int
-	var over bool
-	var err error
-	if w := workers(s.opt.Workers); w > 1 && t.Rows > packedSplit {
-		bad, over, err = s.countSplit(ctx, cols, cards, ids, w, limit)
-	} else {
-		bad, over, err = x.countRows(ctx, cols, cards, 0, t.Rows, ids, limit, func(r int) uint32 { return s.newClass(cols, r) })
-	}
+	bad, over, err := x.countRows(ctx, cols, cards, 0, t.Rows, ids, limit, func(r int) uint32 { return s.newClass(cols, r) })
 	switch {
 	case err != nil:
 		return true, err

@@ -191,11 +191,12 @@ func TestCounterPackedCodeErrors(t *testing.T) {
 	}
 }
 
-// TestCounterPackedSplit lowers packedSplit so that Adds of more than 10
-// rows are split between two or three workers, and checks the classes,
-// their order, histograms and RowClass against the reference, and that a
-// bad code in a later worker's range is reported with its row.
-func TestCounterPackedSplit(t *testing.T) {
+// TestCounterPackedAfterGroupby lowers packedSplit so that a first Add of
+// more than 10 rows goes through groupby and the next ones through the
+// packed table, rebuilt from the classes groupby counted, and checks the
+// classes, their order, histograms and RowClass against the reference, and
+// the error of a bad code.
+func TestCounterPackedAfterGroupby(t *testing.T) {
 	defer func(n int) { packedSplit = n }(packedSplit)
 	packedSplit = 10
 	r := rand.New(rand.NewPCG(16, 4))
@@ -206,7 +207,7 @@ func TestCounterPackedSplit(t *testing.T) {
 		extra := len(tbl.Columns) - nqi
 		cuts := [][]int{nil, randomCuts(r, n)}[r.IntN(2)]
 		t.Run(fmt.Sprint(trial), func(t *testing.T) {
-			c := sameAsCount(t, tbl, cuts, CountOptions{Workers: 2 + r.IntN(2), RowClass: r.IntN(2) == 0})
+			c := sameAsCount(t, tbl, cuts, CountOptions{Workers: 1 + r.IntN(3), RowClass: r.IntN(2) == 0})
 			kernEqual(t, c, kernReference(rows, nqi, extra), int64(n), true)
 		})
 	}
