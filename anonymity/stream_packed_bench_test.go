@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"strings"
 	"testing"
 
 	"github.com/reidrisk/reidrisk/internal/rusage"
@@ -15,8 +14,7 @@ import (
 // usageChunks draws n rows over the cardinalities of the usage table's
 // six QIs (device, codec, resolution, media_type, country, hour): classes
 // distinct tuples, rows spread over them unevenly (tuple r.IntN(r.IntN(
-// classes)+1)), cut into chunks of quasiid.ChunkRows rows viewing one
-// array per column.
+// classes)+1)), cut into chunks of quasiid.ChunkRows rows.
 func usageChunks(n, classes int, subject bool) []*quasiid.Table {
 	cards := []uint32{6, 7, 5, 5, 24, 24}
 	r := rand.New(rand.NewPCG(16, 1))
@@ -67,26 +65,16 @@ func usageChunks(n, classes int, subject bool) []*quasiid.Table {
 
 // BenchmarkCounterPacked times Counter.Add on 4M rows of the usage
 // table's shape (93,173 classes, as on the 10M-row file) in chunks of
-// quasiid.ChunkRows rows ("stream"), or in one ("count", as Count adds a
-// table), through the packed table and, for comparison, through groupby
-// (packedLimit 0), with GOMAXPROCS workers; run with -benchmem: allocs/row stays
-// 0.00 (a few allocations per chunk, none per row).
+// quasiid.ChunkRows rows, as EncodeChunks hands them over, through the
+// packed table and, for comparison, through groupby (packedLimit 0), with
+// GOMAXPROCS workers; run with -benchmem: allocs/row stays 0.00 (a few
+// allocations per chunk, none per row).
 func BenchmarkCounterPacked(b *testing.B) {
 	const n = 4 << 20
 	for _, subject := range []bool{false, true} {
 		chunks := usageChunks(n, 93_173, subject)
-		whole := &quasiid.Table{Source: "usage", Rows: n}
-		for _, c := range chunks[0].Columns {
-			v := *c
-			v.Codes = c.Codes[:n:n] // the chunks view one array
-			whole.Columns = append(whole.Columns, &v)
-		}
-		for _, tc := range []string{"stream/packed", "stream/groupby", "count/packed", "count/groupby"} {
-			path, feed := tc[strings.Index(tc, "/")+1:], chunks
-			if strings.HasPrefix(tc, "count") {
-				feed = []*quasiid.Table{whole}
-			}
-			b.Run(fmt.Sprintf("%s/subject=%v", tc, subject), func(b *testing.B) {
+		for _, path := range []string{"packed", "groupby"} {
+			b.Run(fmt.Sprintf("%s/subject=%v", path, subject), func(b *testing.B) {
 				if path == "groupby" {
 					defer func(l int) { packedLimit = l }(packedLimit)
 					packedLimit = 0
@@ -97,7 +85,7 @@ func BenchmarkCounterPacked(b *testing.B) {
 				mallocs, cpu := ms.Mallocs, rusage.CPU()
 				for range b.N {
 					s := NewCounter(CountOptions{})
-					for _, c := range feed {
+					for _, c := range chunks {
 						if err := s.Add(context.Background(), c); err != nil {
 							b.Fatal(err)
 						}
