@@ -28,7 +28,9 @@ import (
 // 2^18 classes (where groupby's partitioned counting is faster than a
 // table out of the caches), each chunk is grouped on its own
 // (groupby.GroupContext, in parallel) and its classes are matched to the
-// classes seen so far through a hash table keyed by the tuple of QI codes.
+// classes seen so far through a hash table keyed by the tuple of QI codes;
+// so is a first Add of more than 2^21 rows (Count's whole table), after
+// which the packed table takes over from the classes it found.
 // Subjects and sensitive values are counted per chunk as sorted runs of
 // distinct (class, value) keys with their rows, merged as they come (see
 // pairCounts), so memory holds the classes, their pairs and one chunk —
