@@ -19,14 +19,23 @@ import (
 // sensitive column each class's histogram |{r ∈ E : s(r) = v}|; and
 // RowClass when asked for.
 //
-// Each chunk is grouped on its own (groupby.GroupContext, in parallel);
-// its classes are then matched to the classes seen so far through a hash
-// table keyed by the tuple of QI codes, so the cost of a chunk follows the
-// chunk and its classes, not the classes before it. Subjects and sensitive
-// values are counted per chunk as sorted runs of distinct (class, value)
-// keys with their rows, merged as they come (see pairCounts), so memory
-// holds the classes, their pairs and one chunk — never the rows, unless
-// CountOptions.RowClass asks for them. No memory is allocated per row.
+// While the QI codes of a row pack into 64 bits (each column taking the
+// bits its dictionary needs), the rows are looked up one after the other
+// in one hash table of packed keys (packedTable), which numbers the
+// classes by first row as it goes: the cost of a chunk follows its rows,
+// with no per-chunk grouping and nothing allocated per chunk once the
+// table has grown. Past 64 bits, or when the first Add finds more than
+// 2^18 classes (where groupby's partitioned counting is faster than a
+// table out of the caches), each chunk is grouped on its own
+// (groupby.GroupContext, in parallel) and its classes are matched to the
+// classes seen so far through a hash table keyed by the tuple of QI codes;
+// so is a first Add of more than 2^21 rows (Count's whole table), after
+// which the packed table takes over from the classes it found.
+// Subjects and sensitive values are counted per chunk as sorted runs of
+// distinct (class, value) keys with their rows, merged as they come (see
+// pairCounts), so memory holds the classes, their pairs and one chunk —
+// never the rows, unless CountOptions.RowClass asks for them. No memory is
+// allocated per row.
 //
 // Codes are those of the chunks' dictionaries, which may grow between
 // chunks (codes already given never change): a class is its tuple of codes,
@@ -45,11 +54,18 @@ type Counter struct {
 	sizes    []int64
 	codes    [][]uint32
 	index    classIndex
-	rowCls   []uint32
-	scratch  struct {
+	// packed numbers the classes while the QI codes pack into 64 bits
+	// (nil once they do not, or with no QI)
+	packed *packedTable
+	rowCls []uint32
+	// global: the row classes of the last chunk are those of all
+	// classes, written in place at the end of rowCls when it is asked for
+	global  bool
+	scratch struct {
 		cols  [][]uint32
 		cards []uint32
 		zeros []uint32
+		ids   []uint32
 		cmap  []uint32
 	}
 }
@@ -80,6 +96,9 @@ func (s *Counter) setup(t *quasiid.Table) error {
 	s.codes = make([][]uint32, len(s.qi))
 	for j := range s.codes {
 		s.codes[j] = []uint32{}
+	}
+	if len(s.qi) > 0 {
+		s.packed = &packedTable{sizes: &s.sizes}
 	}
 	return nil
 }
@@ -138,6 +157,8 @@ func (s *Counter) Add(ctx context.Context, chunk *quasiid.Table) error {
 	}
 	switch {
 	case !s.opt.RowClass:
+	case s.global:
+		s.rowCls = s.rowCls[:len(s.rowCls)+len(ids)]
 	case s.rowCls == nil && s.identity:
 		s.rowCls = ids // the chunk's own
 	default:
@@ -152,9 +173,12 @@ func (s *Counter) Add(ctx context.Context, chunk *quasiid.Table) error {
 // group groups the rows of chunk by their QI codes and numbers the chunk's
 // classes among all classes (s.scratch.cmap[chunk class] = class). It
 // returns the chunk class of each row when subjects, sensitive columns or
-// RowClass need it.
+// RowClass need it. Through the packed table (groupPacked), the chunk's
+// classes are all classes and cmap is the identity; otherwise the chunk is
+// grouped on its own (groupby) and its classes matched (number).
 func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, error) {
 	needRows := s.opt.RowClass || len(s.hists) > 0
+	s.global = false
 	if len(s.qi) == 0 { // one class holding every row
 		var ids []uint32
 		switch {
@@ -183,6 +207,17 @@ func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, error)
 		cols, cards = append(cols, col.Codes), append(cards, uint32(col.Dict.Len()))
 	}
 	s.scratch.cols, s.scratch.cards = cols, cards
+	if s.packed != nil && (len(s.sizes) > 0 || t.Rows <= packedSplit) {
+		ids := s.rowIDs(t.Rows, needRows)
+		ok, err := s.groupPacked(ctx, t, cols, cards, ids)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			s.global = s.opt.RowClass
+			return ids, nil
+		}
+	}
 	g, err := groupby.GroupContext(ctx, cols, cards, groupby.Options{Workers: s.opt.Workers, RowIDs: needRows,
 		Codes: true, NoFirst: true})
 	if err != nil {
@@ -194,6 +229,22 @@ func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, error)
 	}
 	s.number(g.Codes, g.Sizes)
 	return g.RowIDs, nil
+}
+
+// rowIDs returns room for the class of each of n rows when needed: the
+// end of rowCls when RowClass asks for it, else a reused buffer.
+func (s *Counter) rowIDs(n int, need bool) []uint32 {
+	switch {
+	case s.opt.RowClass:
+		s.rowCls = reserve(s.rowCls, n)
+		return s.rowCls[len(s.rowCls) : len(s.rowCls)+n]
+	case need:
+		if cap(s.scratch.ids) < n {
+			s.scratch.ids = make([]uint32, n)
+		}
+		return s.scratch.ids[:n]
+	}
+	return nil
 }
 
 // number matches the classes of a chunk (codes[j][k], sizes[k]) with the
@@ -268,6 +319,9 @@ func (s *Counter) Classes(t *quasiid.Table) (*Classes, error) {
 		if err := s.setup(t); err != nil {
 			return nil, err
 		}
+	}
+	if s.packed != nil {
+		s.packed.flush()
 	}
 	if int64(t.Rows) != s.rows {
 		return nil, fmt.Errorf("anonymity: %s: %d rows counted, the table has %d", t.Source, s.rows, t.Rows)
