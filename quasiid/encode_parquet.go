@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
@@ -18,19 +19,25 @@ type pqColumn struct {
 	k     int          // the column's index in the Table
 	dec   *pageDecoder // when decoding pages; nil when reading through pqarrow
 	pages pageDecoder  // the decoder dec points to, kept for its buffers
+	src   pqPages      // the column chunks' bytes and page buffers
 	cr    *pqarrow.ColumnReader
-	local *Dictionary   // the worker's dictionary of the column
-	epoch int           // local's; a new local dictionary has a new epoch
-	enc   columnEncoder // the column's encoder onto local
-	g     int           // the row group
-	group int64         // first row of the row group
-	done  int64         // rows of the row group read
+	local *Dictionary // the worker's dictionary of the column
+	tags  []uint32    // the dictTag of each value of local, for the merger
+	// seeded is the number of local codes that are the column's codes:
+	// local was seeded (seedFrom) with the column's dictionary.
+	seeded int
+	reseed bool          // a row group starts: seed a new local dictionary if it pays
+	epoch  int           // local's; a new local dictionary has a new epoch
+	enc    columnEncoder // the column's encoder onto local
+	g      int           // the row group
+	group  int64         // first row of the row group
+	done   int64         // rows of the row group read
 }
 
 // open starts reading row group g, whose first row is first.
 func (c *pqColumn) open(ctx context.Context, g int, first int64) error {
 	c.close()
-	c.g, c.group, c.done = g, first, 0
+	c.g, c.group, c.done, c.reseed = g, first, 0, true
 	if c.r.kinds[c.k] != pqNone {
 		return c.openPages(g)
 	}
@@ -42,7 +49,7 @@ func (c *pqColumn) open(ctx context.Context, g int, first int64) error {
 func (c *pqColumn) openPages(g int) error {
 	p, leaf := c.r.p, c.r.leaves[c.k][0]
 	err := guard(func() error {
-		pr, err := p.pf.RowGroup(g).GetColumnPageReader(leaf)
+		pr, err := c.src.open(p, g, leaf)
 		if err == nil {
 			c.pages.reset(pr, c.r.kinds[c.k], p.pf.MetaData().Schema.Column(leaf).MaxDefinitionLevel())
 			c.dec = &c.pages
@@ -89,15 +96,20 @@ func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int)
 	if e.col.Role == Time {
 		return c.arrays(ctx, piece, n)
 	}
-	if c.local == nil || c.local.Len() > c.r.maxLocal {
-		c.local = NewDictionary() // not cleared: the merger reads the values of the last pieces
+	if c.newLocal() {
 		c.epoch++
 		c.pages.newPiece()
 		c.enc.col = &Column{Name: e.col.Name, Role: e.col.Role, Dict: c.local}
 		c.enc.keys.typ = nil // the codes of the last local dictionary
 	}
 	defer func() {
-		piece.values, piece.null, piece.epoch = c.local.values, c.local.null, c.epoch
+		// Hashing the new values here, in parallel, spares the merger.
+		c.tags = slices.Grow(c.tags, c.local.Len()-len(c.tags))
+		for _, v := range c.local.values[len(c.tags):] {
+			c.tags = append(c.tags, dictTag(v))
+		}
+		piece.values, piece.tags, piece.null, piece.epoch = c.local.values, c.tags, c.local.null, c.epoch
+		piece.seeded, piece.own = c.seeded, c.local.Len() == c.seeded
 	}()
 	codes := piece.codes[:0]
 	if cap(codes) < n {
@@ -129,6 +141,29 @@ func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int)
 	return c.batches(ctx, n-filled, func(arr arrow.Array, row int64) error {
 		return c.enc.encodeGuarded(arr, row, nil)
 	})
+}
+
+// newLocal starts a new local dictionary, and says so, when there is none
+// or it outgrew maxLocal, and at the start of a row group when the
+// column's dictionary, published by the merger, is small and has values
+// the local one lacks or the local one has values of its own: seeded from
+// it, local codes are the column's codes, which the merger need not map.
+func (c *pqColumn) newLocal() bool {
+	reseed := c.reseed
+	c.reseed = false
+	snap := c.r.snaps[c.k].Load()
+	switch {
+	case reseed && snap != nil && (c.local == nil || c.local.Len() != c.seeded || len(snap.values) > c.seeded):
+		c.local, c.seeded = seedFrom(snap), len(snap.values)
+		c.tags = make([]uint32, c.seeded) // never read: the merger knows these codes
+	case c.local == nil || c.local.Len() > c.r.maxLocal:
+		c.local, c.seeded, c.tags = NewDictionary(), 0, nil
+	default:
+		return false
+	}
+	// The last local dictionary is not cleared: the merger reads the
+	// values of the last pieces.
+	return true
 }
 
 // arrays reads the next n rows of a Time column as Arrow batches, for the

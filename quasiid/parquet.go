@@ -19,7 +19,9 @@ type parquetFile struct {
 	pf     *file.Reader
 	mem    memory.Allocator
 	batch  int
-	size   int64 // file size in bytes, to bound trust in the row count
+	size   int64       // file size in bytes, to bound trust in the row count
+	ra     io.ReaderAt // the file, and how it is read, for pqPages
+	props  *parquet.ReaderProperties
 	schema *arrow.Schema
 }
 
@@ -40,7 +42,7 @@ func openParquet(ra readAtSeeker, mem memory.Allocator, batch int) (*parquetFile
 	if err != nil {
 		return nil, err
 	}
-	p := &parquetFile{pf: pf, mem: mem, batch: batch, size: size}
+	p := &parquetFile{pf: pf, mem: mem, batch: batch, size: size, ra: ra, props: props}
 	fr, err := p.reader()
 	if err != nil {
 		pf.Close()

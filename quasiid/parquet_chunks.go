@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
@@ -35,6 +36,9 @@ type pqRead struct {
 	// maxLocal bounds a worker's local dictionary of a column, to four
 	// chunks' worth: past it, the worker starts a new one.
 	maxLocal int
+	// snaps holds each column's dictionary as the merger last published
+	// it, for workers to seed local dictionaries from.
+	snaps []atomic.Pointer[dictSnap]
 }
 
 // newPQRead plans the read of the columns of encs from p, named file in
@@ -46,6 +50,7 @@ func newPQRead(p *parquetFile, file string, encs []*columnEncoder) (*pqRead, err
 	}
 	r := &pqRead{p: p, fr: fr, file: file, encs: encs, chunk: min(pqChunkRows, 4*int64(p.batch))}
 	r.maxLocal = 4 * int(r.chunk)
+	r.snaps = snapshots(len(encs))
 	for _, e := range encs {
 		leaves := p.leaves(e.field)
 		kind := pqNone
@@ -71,8 +76,11 @@ func newPQRead(p *parquetFile, file string, encs []*columnEncoder) (*pqRead, err
 type pqPiece struct {
 	codes  []uint32      // local codes of the rows
 	values []string      // the values of the local codes (a snapshot: the worker appends to the dictionary)
+	tags   []uint32      // the dictTag of each value
 	null   uint32        // the local code of null, or NoCode
 	epoch  int           // the local dictionary's: a new one has a new epoch
+	seeded int           // the local codes that are the column's codes (seedFrom)
+	own    bool          // every code is below seeded: the codes are the column's
 	arrays []arrow.Array // for the Time column, its batches instead
 }
 
@@ -284,6 +292,9 @@ func (r *pqRead) merge(c *pqChunk, inPlace bool) error {
 		m := c.owner.global[k]
 		if c.owner.epochs[k] != piece.epoch {
 			m, c.owner.epochs[k] = m[:0], piece.epoch
+			for l := range piece.seeded {
+				m = append(m, uint32(l))
+			}
 		}
 		for len(m) < len(piece.values) {
 			m = append(m, NoCode)
@@ -294,18 +305,25 @@ func (r *pqRead) merge(c *pqChunk, inPlace bool) error {
 			e.col.Codes = extendCodes(e.col.Codes, c.rows)
 			out = e.col.Codes[len(e.col.Codes)-c.rows:]
 		}
+		if piece.own {
+			if !inPlace {
+				copy(out, piece.codes[:c.rows])
+			}
+			continue
+		}
 		for i, l := range piece.codes[:c.rows] {
 			g := m[l]
 			if g == NoCode {
 				if l == piece.null {
 					g = d.NullCode()
 				} else {
-					g = d.Code(piece.values[l])
+					g = d.codeTagged(piece.values[l], piece.tags[l])
 				}
 				m[l] = g
 			}
 			out[i] = g
 		}
+		r.publish(k, d)
 	}
 	return nil
 }

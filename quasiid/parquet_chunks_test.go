@@ -179,6 +179,17 @@ func chunksTable(t testing.TB, src *Source, spec Spec) (*Table, error) {
 	return tbl, nil
 }
 
+// requireReadsLike checks that Encode of the source open1 returns and
+// EncodeChunks of the one open2 returns give want.
+func requireReadsLike(t *testing.T, want *Table, open1, open2 func() *Source, spec Spec, what string) {
+	got, err := Encode(context.Background(), open1(), spec, EncodeOptions{})
+	require.NoError(t, err, what)
+	requireSameTable(t, want, got, what)
+	got, err = chunksTable(t, open2(), spec)
+	require.NoError(t, err, what)
+	requireSameTable(t, want, got, what+" (chunks)")
+}
+
 // TestParquetPagesMatchArrow writes random tables with nulls, several row
 // groups, small pages, a small dictionary page limit (so that the high
 // cardinality columns fall back to plain pages), data pages v1 and v2,
@@ -216,12 +227,7 @@ func TestParquetPagesMatchArrow(t *testing.T) {
 		for field, kind := range map[int]pqKind{0: pqText, 2: pqText, 3: pqBytes, 4: pqInt32, 5: pqInt64, 6: pqNone, 7: pqNone, 8: pqNone, 9: pqNone, 12: pqNone} {
 			require.Equal(t, kind, src.pq.pageKind(field, src.pq.leaves(field)), "field %d", field)
 		}
-		got, err := Encode(context.Background(), src, pqTestSpec, EncodeOptions{})
-		require.NoError(t, err, what)
-		requireSameTable(t, want, got, what)
-		got, err = chunksTable(t, open(), pqTestSpec)
-		require.NoError(t, err, what)
-		requireSameTable(t, want, got, what+" (chunks)")
+		requireReadsLike(t, want, func() *Source { return src }, open, pqTestSpec, what)
 	}
 }
 

@@ -40,33 +40,48 @@ func (d *hybridDecoder) reset(data []byte, width int) error {
 func (d *hybridDecoder) read(out []uint32) (int, error) {
 	n := 0
 	for n < len(out) {
-		switch {
-		case d.rle > 0:
-			k := int(min(d.rle, int64(len(out)-n)))
+		k, run, err := d.next(out[n:])
+		if err != nil {
+			return n, err
+		}
+		if run {
 			fill := out[n : n+k]
 			for i := range fill {
 				fill[i] = d.val
 			}
-			n += k
+		}
+		n += k
+	}
+	return n, nil
+}
+
+// next reads the next values, at most len(out) (> 0), of one run: k
+// copies of d.val, not written to out (run true), or k values of a
+// bit-packed run, put in out. A caller mapping each value to a code maps
+// a repeated run once.
+func (d *hybridDecoder) next(out []uint32) (k int, run bool, err error) {
+	for {
+		switch {
+		case d.rle > 0:
+			k := int(min(d.rle, int64(len(out))))
 			d.rle -= int64(k)
+			return k, true, nil
 		case d.lit > 0 && d.at < 8:
-			k := copy(out[n:n+int(min(int64(8-d.at), d.lit, int64(len(out)-n)))], d.buf[d.at:])
-			n += k
+			k := copy(out[:min(int64(8-d.at), d.lit, int64(len(out)))], d.buf[d.at:])
 			d.at += k
 			d.lit -= int64(k)
+			return k, false, nil
 		case d.lit > 0:
-			k, err := d.unpackGroups(out[n:])
-			if err != nil {
-				return n, err
+			// Whole groups into out, or the next one into d.buf.
+			if k, err := d.unpackGroups(out); k > 0 || err != nil {
+				return k, false, err
 			}
-			n += k
 		default:
 			if err := d.header(); err != nil {
-				return n, err
+				return 0, false, err
 			}
 		}
 	}
-	return n, nil
 }
 
 // unpackGroups unpacks whole groups of the current bit-packed run into
@@ -107,6 +122,37 @@ func (d *hybridDecoder) unpackGroups(out []uint32) (int, error) {
 		d.at = 0
 	}
 	return n, nil
+}
+
+// unpackMapped is unpackGroups for widths up to 8 fused with a lookup:
+// it puts table[v] in out for each value v of the whole groups of the
+// current bit-packed run it unpacks, stopping before a group with a
+// value table maps to NoCode (for the caller to read through next and
+// resolve) and returning the values put in out.
+func (d *hybridDecoder) unpackMapped(out []uint32, table *[256]uint32) int {
+	if d.width > 8 || d.at < 8 {
+		return 0
+	}
+	mask, shift, w := uint8(d.mask), uint(d.width), d.width
+	n := 0
+	for d.lit >= 8 && len(out)-n >= 8 && d.pos+8 <= len(d.data) {
+		v := binary.LittleEndian.Uint64(d.data[d.pos:])
+		o := (*[8]uint32)(out[n : n+8])
+		miss := false
+		for i := range o {
+			c := table[uint8(v)&mask]
+			miss = miss || c == NoCode
+			o[i] = c
+			v >>= shift
+		}
+		if miss {
+			break
+		}
+		d.pos += w
+		n += 8
+		d.lit -= 8
+	}
+	return n
 }
 
 // header reads the header of the next run.

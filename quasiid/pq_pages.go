@@ -1,6 +1,7 @@
 package quasiid
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -71,13 +72,22 @@ type pageDecoder struct {
 	ends   []int    // the end of each entry in arena
 	read1  bool     // the dictionary page was read
 	arena  []byte   // the bytes of dict
-	seen   []uint32 // dictionary entry (null last) -> local code, or NoCode
-	left   int64    // values left in the current data page
+	// seen maps a dictionary entry to its local code, or NoCode; it has
+	// at least 256 entries before the last, null's, so that an index of 8
+	// bits maps without a range check (past the dictionary: NoCode).
+	seen   []uint32
+	left   int64 // values left in the current data page
 	defs   hybridDecoder
 	idx    hybridDecoder
 	levels []uint32
 	plain  []byte // the values left in a PLAIN page
-	plainP bool   // the current page is PLAIN-encoded
+	// last is the last value read from the PLAIN page and lastCode its
+	// local code, when lastOK: a run of one value (rows of one account)
+	// is looked up once.
+	last     []byte
+	lastCode uint32
+	lastOK   bool
+	plainP   bool // the current page is PLAIN-encoded
 }
 
 // reset starts decoding the column chunk of pr.
@@ -89,6 +99,7 @@ func (d *pageDecoder) reset(pr file.PageReader, kind pqKind, maxDef int16) {
 // newPiece forgets the local codes: the next read is onto a new local
 // dictionary.
 func (d *pageDecoder) newPiece() {
+	d.lastOK = false
 	for i := range d.seen {
 		d.seen[i] = NoCode
 	}
@@ -141,43 +152,109 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 	if d.plainP {
 		return d.decodePlain(out, m < len(out), local, first, file, name)
 	}
+	if m == len(out) {
+		return d.decodeIndices(out, local, first, file, name)
+	}
 	idx := out[len(out)-m:] // the indices, moved to their rows below
 	if _, err := d.idx.read(idx); err != nil {
 		return fmt.Errorf("dictionary indices: %w", err)
 	}
 	null := uint32(len(d.dict))
-	for _, v := range idx {
-		if v >= null {
-			return fmt.Errorf("dictionary index %d of %d entries", v, null)
-		}
-	}
-	if m < len(out) {
-		j := len(out) - m
-		for i, l := range d.levels[:len(out)] {
-			if l == d.maxDef {
-				out[i] = out[j]
-				j++
-			} else {
-				out[i] = null
-			}
+	j := len(out) - m
+	for i, l := range d.levels[:len(out)] {
+		if l == d.maxDef {
+			out[i] = out[j]
+			j++
+		} else {
+			out[i] = null
 		}
 	}
 	for i, v := range out {
-		c := d.seen[v]
-		if c == NoCode {
-			if v == null {
-				c = local.NullCode()
-			} else {
-				if d.kind == pqText && !utf8.Valid(d.dict[v]) {
-					return &InputError{File: file, Row: first + int64(i) + 1, Column: name, Msg: "invalid UTF-8"}
-				}
-				c = local.codeBytes(d.dict[v])
+		if v < null {
+			if c := d.seen[v]; c != NoCode {
+				out[i] = c
+				continue
 			}
-			d.seen[v] = c
+		}
+		c, err := d.codeOf(v, d.levels[i] != d.maxDef, local, first+int64(i), file, name)
+		if err != nil {
+			return err
 		}
 		out[i] = c
 	}
 	return nil
+}
+
+// decodeIndices reads the dictionary indices of len(out) rows, none null,
+// into local codes: a repeated run is looked up once.
+func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64, file, name string) error {
+	null := uint32(len(d.dict))
+	table := (*[256]uint32)(d.seen)
+	for n := 0; n < len(out); {
+		if d.idx.rle == 0 && d.idx.lit == 0 {
+			if err := d.idx.header(); err != nil {
+				return fmt.Errorf("dictionary indices: %w", err)
+			}
+		}
+		if k := d.idx.unpackMapped(out[n:], table); k > 0 {
+			n += k
+			continue
+		}
+		k, run, err := d.idx.next(out[n:])
+		if err != nil {
+			return fmt.Errorf("dictionary indices: %w", err)
+		}
+		if run {
+			c, err := d.codeOf(d.idx.val, false, local, first+int64(n), file, name)
+			if err != nil {
+				return err
+			}
+			fill := out[n : n+k]
+			for i := range fill {
+				fill[i] = c
+			}
+			n += k
+			continue
+		}
+		for i, v := range out[n : n+k] {
+			if v < null {
+				if c := d.seen[v]; c != NoCode {
+					out[n+i] = c
+					continue
+				}
+			}
+			c, err := d.codeOf(v, false, local, first+int64(n+i), file, name)
+			if err != nil {
+				return err
+			}
+			out[n+i] = c
+		}
+		n += k
+	}
+	return nil
+}
+
+// codeOf returns the local code of dictionary index v, or of null when
+// null, in row row (0-based), entering it in d.seen: an index out of the
+// dictionary is an error, as is an entry that is not UTF-8 in a text
+// column.
+func (d *pageDecoder) codeOf(v uint32, null bool, local *Dictionary, row int64, file, name string) (uint32, error) {
+	n := uint32(len(d.dict))
+	switch {
+	case null:
+		v = uint32(len(d.seen) - 1)
+		if d.seen[v] == NoCode {
+			d.seen[v] = local.NullCode()
+		}
+	case v >= n:
+		return NoCode, fmt.Errorf("dictionary index %d of %d entries", v, n)
+	case d.seen[v] == NoCode:
+		if d.kind == pqText && !utf8.Valid(d.dict[v]) {
+			return NoCode, &InputError{File: file, Row: row + 1, Column: name, Msg: "invalid UTF-8"}
+		}
+		d.seen[v] = local.codeBytes(d.dict[v])
+	}
+	return d.seen[v], nil
 }
 
 // decodePlain reads the PLAIN-encoded byte arrays of len(out) rows (the
@@ -194,12 +271,17 @@ func (d *pageDecoder) decodePlain(out []uint32, nulls bool, local *Dictionary, f
 		size := 4 + int(binary.LittleEndian.Uint32(d.plain))
 		v := d.plain[4:size]
 		d.plain = d.plain[size:]
+		if d.lastOK && bytes.Equal(v, d.last) {
+			out[i] = d.lastCode
+			continue
+		}
 		known := uint32(local.Len())
 		c := local.codeBytes(v)
 		if c == known && d.kind == pqText && !utf8.Valid(v) {
 			return &InputError{File: file, Row: first + int64(i) + 1, Column: name, Msg: "invalid UTF-8"}
 		}
 		out[i] = c
+		d.last, d.lastCode, d.lastOK = v, c, true
 	}
 	return nil
 }
@@ -259,6 +341,7 @@ func (d *pageDecoder) startValues(enc parquet.Encoding, data []byte, n int32) er
 		return errors.New("negative number of values in a data page")
 	}
 	d.plain, d.plainP = data, enc == parquet.Encodings.Plain && (d.kind == pqText || d.kind == pqBytes)
+	d.lastOK = false // last was in the page before
 	if d.plainP {
 		d.left = int64(n)
 		return nil
@@ -313,10 +396,11 @@ func (d *pageDecoder) readDictionary(data []byte, n int) error {
 		d.dict = append(d.dict, d.arena[start:end:end])
 		start = end
 	}
-	if cap(d.seen) < n+1 {
-		d.seen = make([]uint32, n+1)
+	size := max(n, 256) + 1
+	if cap(d.seen) < size {
+		d.seen = make([]uint32, size)
 	}
-	d.seen = d.seen[:n+1]
+	d.seen = d.seen[:size]
 	d.newPiece()
 	d.read1 = true
 	return nil

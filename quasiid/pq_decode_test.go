@@ -1,0 +1,150 @@
+package quasiid
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/stretchr/testify/require"
+)
+
+// pqDictPage returns the PLAIN encoding of byte-array values, a
+// dictionary page's data.
+func pqDictPage(values []string) []byte {
+	var out []byte
+	for _, v := range values {
+		out = binary.LittleEndian.AppendUint32(out, uint32(len(v)))
+		out = append(out, v...)
+	}
+	return out
+}
+
+// pqDecodeIndices decodes the indices data (of width bits) of n rows with
+// no nulls against the dictionary dict, in pieces of random length, as a
+// worker does (pageDecoder.decodeIndices, the fused 8-bit path included),
+// and returns the values of the local codes.
+func pqDecodeIndices(t *testing.T, dict []string, data []byte, width, n int, r *rand.Rand) ([]string, error) {
+	var d pageDecoder
+	d.kind = pqText
+	if err := d.readDictionary(pqDictPage(dict), len(dict)); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.idx.reset(data, width); err != nil {
+		t.Fatal(err)
+	}
+	local := NewDictionary()
+	out := make([]uint32, n)
+	for at := 0; at < n; {
+		k := min(n-at, 1+r.IntN(100))
+		if err := d.decodeIndices(out[at:at+k], local, int64(at), "f", "c"); err != nil {
+			return nil, err
+		}
+		at += k
+	}
+	got := make([]string, n)
+	for i, c := range out {
+		got[i] = local.Value(c)
+	}
+	return got, nil
+}
+
+// TestPageDecodeIndices decodes dictionary indices of every bit width 0 to
+// 32, repeated runs and bit-packed groups mixed, into local codes, and
+// checks each row's value; an index past the dictionary, in a repeated
+// run or in a bit-packed group (of a width the fused path reads or not),
+// is an error naming the index.
+func TestPageDecodeIndices(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for width := 0; width <= 32; width++ {
+		size := min(1<<min(width, 12), 3000) // entries: indices stay below
+		dict := make([]string, size)
+		for i := range dict {
+			dict[i] = fmt.Sprintf("v%d", i)
+		}
+		vals := make([]uint32, 1+r.IntN(3000))
+		for i := range vals {
+			if i > 0 && r.IntN(3) == 0 {
+				vals[i] = vals[i-1]
+			} else {
+				vals[i] = uint32(r.IntN(size))
+			}
+		}
+		if width >= 12 {
+			vals[len(vals)/2] = 1<<width - 1 // the widest index, in range only for a full dictionary
+		}
+		got, err := pqDecodeIndices(t, dict, hybridEncode(vals, width), width, len(vals), r)
+		if width >= 12 {
+			want := fmt.Sprintf("dictionary index %d of %d entries", uint32(1<<width-1), size)
+			if err == nil || err.Error() != want {
+				t.Fatalf("width %d: error %v, want %q", width, err, want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("width %d: %v", width, err)
+		}
+		for i, v := range vals {
+			if got[i] != dict[v] {
+				t.Fatalf("width %d, row %d: %q, want %q", width, i, got[i], dict[v])
+			}
+		}
+	}
+	// Past the dictionary in a bit-packed group of the fused path, after
+	// groups that map, and in a repeated run.
+	dict := []string{"a", "b", "c"}
+	for _, vals := range [][]uint32{
+		append(slices.Repeat([]uint32{0, 1, 2, 1, 0, 2, 1, 0}, 4), 1, 3, 0, 1, 2, 0, 1, 2),
+		append([]uint32{0, 1}, slices.Repeat([]uint32{3}, 20)...),
+	} {
+		_, err := pqDecodeIndices(t, dict, hybridEncode(vals, 2), 2, len(vals), r)
+		if err == nil || !strings.Contains(err.Error(), "dictionary index 3 of 3 entries") {
+			t.Fatalf("%v: error %v", vals, err)
+		}
+	}
+}
+
+// TestParquetPlainRuns reads a text column of runs of one value (rows of
+// one account) that outgrows its dictionary page, so that most pages are
+// PLAIN, with nulls inside runs and runs across pages and row groups, and
+// checks the codes of the pqarrow record path: a run is looked up once,
+// and never past its page.
+func TestParquetPlainRuns(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{{Name: "acct", Type: arrow.BinaryTypes.String, Nullable: true}}, nil)
+	spec := Spec{QI: []string{"acct"}}
+	for seed := range uint64(4) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		sb := b.Field(0).(*array.StringBuilder)
+		for range 300 {
+			v := fmt.Sprintf("account-%d", r.IntN(200))
+			for range 1 + r.IntN(20) {
+				if r.IntN(15) == 0 {
+					sb.AppendNull()
+				} else {
+					sb.Append(v)
+				}
+			}
+		}
+		rec := b.NewRecord()
+		b.Release()
+		data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(int64(500+r.IntN(2000))),
+			parquet.WithDictionaryPageSizeLimit(200), parquet.WithDataPageSize(int64(100+r.IntN(400))))
+		rec.Release()
+		want, err := pqReference(t, data, spec)
+		require.NoError(t, err)
+		open := func() *Source {
+			src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: 1 + r.IntN(300)})
+			require.NoError(t, err)
+			return src
+		}
+		requireReadsLike(t, want, open, open, spec, fmt.Sprintf("seed %d", seed))
+	}
+}
