@@ -109,13 +109,14 @@ type csvReader struct {
 	raw       *bufio.Reader
 	head      []byte
 	delim     rune
-	size      int64      // input size in bytes when known, else 0
-	lineBase  int        // lines before the bytes r reads (a block of the fast path)
-	maxBlock  int        // the most bytes the fast path holds for one record (0: maxCSVBlock)
-	blockSize int        // the fast path's block size (0: csvBlockSize)
-	maxField  int64      // the longest field allowed (ReadOptions.MaxFieldBytes)
-	sink      *chunkSink // EncodeChunks' callback (nil: Encode keeps every row)
-	chunkRows int        // rows per chunk for EncodeChunks (0: ChunkRows)
+	size      int64       // input size in bytes when known, else 0
+	lineBase  int         // lines before the bytes r reads (a block of the fast path)
+	maxBlock  int         // the most bytes the fast path holds for one record (0: maxCSVBlock)
+	blockSize int         // the fast path's block size (0: csvBlockSize)
+	maxField  int64       // the longest field allowed (ReadOptions.MaxFieldBytes)
+	sink      *chunkSink  // EncodeChunks' callback (nil: Encode keeps every row)
+	buffers   *csvBuffers // the fast path's recycled buffers
+	chunkRows int         // rows per chunk for EncodeChunks (0: ChunkRows)
 
 	refs  int64
 	cur   arrow.Record

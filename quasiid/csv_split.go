@@ -115,30 +115,56 @@ func packKey(v []byte) (lo, hi uint64) {
 // packKey16 is packKey of b[:n], n ≤ 15, for b of at least 16 bytes: two
 // loads and masks.
 func packKey16(b []byte, n int) (lo, hi uint64) {
-	lo = binary.LittleEndian.Uint64(b) & (^uint64(0) >> (64 - 8*uint(min(n, 8))))
-	hi = binary.LittleEndian.Uint64(b[8:16]) & (^uint64(0) >> (64 - 8*uint(max(n-8, 0))))
+	m := &keyMasks[n&15]
+	b = b[:16]
+	lo = binary.LittleEndian.Uint64(b) & m[0]
+	hi = binary.LittleEndian.Uint64(b[8:]) & m[1]
 	return lo, hi | uint64(n+1)<<56
 }
+
+// keyMasks holds, for n from 0 to 15, the masks of the first n bytes of
+// 16 in two words.
+var keyMasks = func() (m [16][2]uint64) {
+	for n := range m {
+		m[n][0] = ^uint64(0) >> (64 - 8*uint(min(n, 8)))
+		m[n][1] = ^uint64(0) >> (64 - 8*uint(max(n-8, 0)))
+	}
+	return m
+}()
 
 // slot returns the slot of key (lo, hi): where it is, or the empty slot
 // where it would go.
 func (t *keyCodes) slot(lo, hi uint64) int {
 	slots := t.slots
 	mask := uint64(len(slots) - 1)
-	i := ((lo ^ bits.RotateLeft64(hi, 29)) * 0x9e3779b97f4a7c15) >> t.shift
+	i := t.home(lo, hi)
 	for s := &slots[i]; s.hi != 0 && (s.hi != hi || s.lo != lo); s = &slots[i] {
 		i = (i + 1) & mask
 	}
 	return int(i)
 }
 
-// get returns the code of key (lo, hi).
+// get returns the code of key (lo, hi). The key's home slot is tried
+// first, inline: for a small table it nearly always holds the key.
 func (t *keyCodes) get(lo, hi uint64) (uint32, bool) {
 	if t.n == 0 {
 		return 0, false
 	}
+	if s := &t.slots[t.home(lo, hi)]; s.hi == hi && s.lo == lo {
+		return s.code, true
+	}
+	return t.probe(lo, hi)
+}
+
+// probe is get past the key's home slot.
+func (t *keyCodes) probe(lo, hi uint64) (uint32, bool) {
 	s := &t.slots[t.slot(lo, hi)]
 	return s.code, s.hi == hi
+}
+
+// home returns the slot where key (lo, hi) goes when it is free.
+func (t *keyCodes) home(lo, hi uint64) uint64 {
+	return ((lo ^ bits.RotateLeft64(hi, 29)) * 0x9e3779b97f4a7c15) >> t.shift
 }
 
 // put records the code of key (lo, hi), which is not in the table.

@@ -58,7 +58,7 @@ func (w *csvWorker) parse(b *csvBlock) *csvResult {
 			r.times = make([][]int64, len(w.encs))
 			r.valid = make([][]bool, len(w.encs))
 		} else {
-			r.codes[k] = codeBuffer(rowsGuess)
+			r.codes[k] = w.c.buffers.code(rowsGuess)
 		}
 	}
 	if !w.encodeBlock(b.data, r) {
@@ -178,31 +178,53 @@ func (w *csvWorker) encodeBatch(data []byte, n int, r *csvResult) bool {
 			}
 			continue
 		}
-		keys := &w.keys[k]
-		codes := r.codes[k]
-		var runLo, runHi uint64 // the last key, for runs of one account
-		var runCode uint32
 		for o := f; o < len(bounds); o += stride {
-			s, e := int(bounds[o]), int(bounds[o+1])-1
-			if s+16 <= len(data) && e-s <= 15 {
-				lo, hi := packKey16(data[s:s+16], e-s)
-				if lo == runLo && hi == runHi {
-					codes = append(codes, runCode)
-					continue
-				}
-				if code, ok := keys.get(lo, hi); ok {
-					codes = append(codes, code)
-					runLo, runHi, runCode = lo, hi, code
-					continue
-				}
+			r.codes[k], o = w.keys[k].codeKnown(data, bounds, o, stride, r.codes[k])
+			if o < len(bounds) {
+				w.cell(k, data[bounds[o]:bounds[o+1]-1], r)
 			}
-			r.codes[k] = codes
-			w.cell(k, data[s:e], r)
-			codes = r.codes[k]
 		}
-		r.codes[k] = codes
 	}
 	return true
+}
+
+// codeKnown appends to out the codes of the fields o, o+stride, ... of a
+// batch's bounds (csvFields.split) while each is at most 15 bytes long
+// and in the table; it returns the index of the first that is not, or
+// one past the last row. The key's home slot is looked up inline.
+func (t *keyCodes) codeKnown(data []byte, bounds []uint32, o, stride int, out []uint32) ([]uint32, int) {
+	if t.n == 0 {
+		return out, o
+	}
+	slots, mask := t.slots, uint64(len(t.slots)-1)
+	// The last key, for runs of one account: only for a table too large
+	// for the L1 cache (a test that fails half the time costs more than
+	// a lookup in a small table).
+	runs := len(slots) > 2048
+	var runLo, runHi uint64
+	var runCode uint32
+	for ; o < len(bounds); o += stride {
+		s, e := int(bounds[o]), int(bounds[o+1])-1
+		if e-s > 15 || s+16 > len(data) {
+			return out, o
+		}
+		lo, hi := packKey16(data[s:], e-s)
+		if runs && lo == runLo && hi == runHi {
+			out = append(out, runCode)
+			continue
+		}
+		sl := &slots[t.home(lo, hi)&mask]
+		code := sl.code
+		if sl.hi != hi || sl.lo != lo {
+			var ok bool
+			if code, ok = t.probe(lo, hi); !ok {
+				return out, o
+			}
+		}
+		out = append(out, code)
+		runLo, runHi, runCode = lo, hi, code
+	}
+	return out, o
 }
 
 // cell codes the field v of column k; it reports false for a time the

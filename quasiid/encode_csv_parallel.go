@@ -56,6 +56,8 @@ func encodeCSVParallel(ctx context.Context, c *csvReader, t *Table, encs []*colu
 		m.l2g[w] = make([][]uint32, len(encs))
 	}
 	credit := make(chan struct{}, 2*nw+2) // blocks in flight
+	c.buffers = newCSVBuffers(cap(credit)+1, len(encs))
+	defer func() { c.buffers = nil }()
 	results, readErr := c.parseBlocks(ctx, m.workers, credit)
 	if err := m.run(results, credit, cancel, opt); err != nil {
 		return nil, err
@@ -129,7 +131,7 @@ func (m *csvMerge) run(results <-chan *csvResult, credit chan struct{}, cancel f
 			if err == nil {
 				err = m.c.sink.flush(m.t, m.rows, false)
 			}
-			recycle(r)
+			m.c.buffers.recycle(r)
 			<-credit
 			if err != nil {
 				cancel()
@@ -144,38 +146,57 @@ func (m *csvMerge) run(results <-chan *csvResult, credit chan struct{}, cancel f
 	return err
 }
 
-// blockBuffers and codeBuffers recycle the blocks' bytes and codes once
-// merged: fewer page faults, less garbage, a smaller heap.
-var (
-	blockBuffers sync.Pool // *[]byte of capacity at most csvBlockSize
-	codeBuffers  sync.Pool // *[]uint32
-)
+// csvBuffers recycles the blocks' bytes and codes once merged, for the
+// blocks in flight: no page faults, no zeroing and no garbage per block.
+type csvBuffers struct {
+	blocks chan []byte   // of capacity csvReader.blockSize
+	codes  chan []uint32 // of any capacity
+}
 
-// blockBuffer returns an empty buffer of capacity n, recycled when one of
-// that capacity is free.
-func blockBuffer(n int) []byte {
-	if b, ok := blockBuffers.Get().(*[]byte); ok && cap(*b) == n {
-		return (*b)[:0]
+func newCSVBuffers(blocks, columns int) *csvBuffers {
+	return &csvBuffers{blocks: make(chan []byte, blocks), codes: make(chan []uint32, blocks*columns)}
+}
+
+// block returns an empty buffer of capacity n, recycled when one of that
+// capacity is free.
+func (b *csvBuffers) block(n int) []byte {
+	select {
+	case buf := <-b.blocks:
+		if cap(buf) == n {
+			return buf[:0]
+		}
+	default:
 	}
 	return make([]byte, 0, n)
 }
 
-// codeBuffer returns an empty code slice of capacity about n or more.
-func codeBuffer(n int) []uint32 {
-	if b, ok := codeBuffers.Get().(*[]uint32); ok && cap(*b) >= n/2 {
-		return (*b)[:0]
+// code returns an empty code slice of capacity about n or more.
+func (b *csvBuffers) code(n int) []uint32 {
+	select {
+	case c := <-b.codes:
+		if cap(c) >= n/2 {
+			return c[:0]
+		}
+	default:
 	}
 	return make([]uint32, 0, n)
 }
 
-// recycle returns the buffers of a merged result to their pools.
-func recycle(r *csvResult) {
-	if b := r.block.data; cap(b) <= csvBlockSize {
-		blockBuffers.Put(&b)
+// recycle keeps the buffers of a merged result for the next blocks (not
+// a block grown for a long record).
+func (b *csvBuffers) recycle(r *csvResult) {
+	if cap(r.block.data) <= csvBlockSize {
+		select {
+		case b.blocks <- r.block.data:
+		default:
+		}
 	}
 	for _, c := range r.codes {
 		if c != nil {
-			codeBuffers.Put(&c)
+			select {
+			case b.codes <- c:
+			default:
+			}
 		}
 	}
 }
@@ -200,7 +221,7 @@ func (c *csvReader) readBlocks(ctx context.Context, out chan<- *csvBlock, credit
 				return nil
 			}
 			// Never read past maxBlock bytes of one record.
-			buf := blockBuffer(min(max(size, 2*len(carry)), c.maxBlock))[:len(carry)]
+			buf := c.buffers.block(min(max(size, 2*len(carry)), c.maxBlock))[:len(carry)]
 			copy(buf, carry)
 			n, err := io.ReadFull(c.raw, buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
