@@ -99,17 +99,25 @@ type QIScore struct {
 // is the k-th are walked on c's classes grouped on QIs k, k+1, … when
 // that at least halves the table (QIs of few values at the end), and each
 // walk runs on a copy of its table sorted on its first QI, so that groups
-// lie in short runs of memory. Work is proportional to the items left in
-// groups of two or more, summed over the combinations (it stays high for
-// combinations that split rows only partly); memory to the number of
-// classes times the number of QIs, per worker, plus the result.
+// lie in short runs of memory, with each item's codes and size packed into
+// as few 64-bit words as hold their bits. Work is proportional to the
+// items left in groups of two or more, summed over the combinations (it
+// stays high for combinations that split rows only partly); memory to the
+// number of classes times the bits of the QIs' codes, per worker, plus the
+// result.
 //
 // Every figure is exact when a walk's table has at most 65,536 items or
 // its combinations times its items are at most 2^24 (Adult's 8 or 9 QIs,
 // 100 QIs on 10,000 rows). Beyond, the walk of each first QI visits at most
-// twice its table's items besides computing that QI alone, depth first
-// (the combinations of the QIs of most values, usually the most
-// identifying, first); a combination it cannot afford is scored with
+// twice its table's items besides computing that QI alone, and all such
+// walks together at most three times c's classes, given out in the order
+// of the walks (on a near-unique table whose two QIs of most values have
+// tens of thousands each, the first walk gets two visits per item and the
+// second one; later walks on tables as large get none); each walk goes
+// depth first (the combinations of the QIs of most values, usually the
+// most identifying, first). Which figures are exact so depends on c and
+// opt.MaxSize alone, not on the workers. A combination a walk cannot
+// afford is scored with
 // bounds and marked Bounded: Classes at most min(items, values of the QI
 // added) summed over the groups of its parent's partition, and pairs at
 // least those of each group's weight split evenly that many ways (C(w,2)

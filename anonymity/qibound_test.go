@@ -85,7 +85,7 @@ func TestAnalyzeQIBoundedReference(t *testing.T) {
 		for _, s := range qiReference(names, rows, limit) {
 			truth[strings.Join(s.Columns, ",")] = s
 		}
-		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(r.IntN(3))}
+		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(r.IntN(3)), shared: []int64{0, 1, 3}[r.IntN(3)]}
 		got, err := AnalyzeQI(context.Background(), c, QIOptions{MaxSize: limit, Workers: 1 + trial%2, work: work})
 		if err != nil {
 			t.Fatal(err)
@@ -123,7 +123,7 @@ func TestAnalyzeQIBoundedReference(t *testing.T) {
 }
 
 // FuzzAnalyzeQIBounded checks AnalyzeQI on tables drawn from the input
-// (first byte: QIs and budget; then one byte per cell) against
+// (first byte: QIs and budgets; then one byte per cell) against
 // qiReference: exact figures equal, bounded ones no less.
 func FuzzAnalyzeQIBounded(f *testing.F) {
 	f.Add([]byte{0x23, 1, 2, 3, 1, 2, 4, 1, 1, 3, 2, 2, 3, 0, 0, 0})
@@ -133,7 +133,7 @@ func FuzzAnalyzeQIBounded(f *testing.F) {
 			return
 		}
 		m := 1 + int(data[0]&7)%5
-		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(data[0] >> 4 & 3)}
+		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(data[0] >> 4 & 3), shared: int64(data[0] >> 6)}
 		data = data[1:]
 		n := len(data) / m
 		names := qiNames(m)
@@ -169,17 +169,35 @@ func FuzzAnalyzeQIBounded(f *testing.F) {
 }
 
 // TestQISortKeyed: the packed keys sort alike whether positions ride in
-// their free low bits or pairs go through a comparison.
+// their free low bits or pairs go through a comparison, and whether the
+// codes are read as one run of bits of a packed word or column by column.
 func TestQISortKeyed(t *testing.T) {
-	// Two columns: a (top 2 bits) and b (next 2 bits).
-	u := &qiUniverse{codes: [][]uint32{{3, 1, 3, 0, 1}, {2, 0, 1, 3, 0}}, weights: []int64{1, 2, 3, 4, 5}}
-	w := &qiWalker{u: u}
-	shift := []uint{62, 60}
-	want := []qiKeyed{{0<<62 | 3<<60, 4}, {1<<62 | 0<<60, 2}, {1<<62 | 0<<60, 5}, {3<<62 | 1<<60, 3}, {3<<62 | 2<<60, 1}}
-	for _, free := range []int{60, 0} {
-		got := slices.Clone(w.sortKeyed([]uint32{0, 1, 2, 3, 4}, 0, shift, free))
-		if !slices.Equal(got, want) {
-			t.Errorf("free %d: %v, want %v", free, got, want)
+	// Two columns: a (bits 60–61 of the key) and b (the top 2 bits), as
+	// chain shifts them.
+	u := &qiUniverse{cols: []int{0, 1}, cards: []uint32{4, 4},
+		codes: [][]uint32{{3, 1, 3, 0, 1}, {2, 0, 1, 3, 0}}, weights: []int64{1, 2, 3, 4, 5}}
+	shift := []uint{60, 62}
+	want := []qiKeyed{{0<<62 | 1<<60, 2}, {0<<62 | 1<<60, 5}, {1<<62 | 3<<60, 3}, {2<<62 | 3<<60, 1}, {3<<62 | 0<<60, 4}}
+	// One word of weight, a, b (the walker sorts the items on a: item
+	// 3 comes first), and one word per field, unsorted.
+	one := newQIWalker(context.Background(), 2, qiScored{})
+	one.use(u, true, 0)
+	if _, _, ok := one.u.suffix(0); !ok {
+		t.Fatal("a and b not found in one word")
+	}
+	words := [][]uint64{{1, 2, 3, 4, 5}, {3, 1, 3, 0, 1}, {2, 0, 1, 3, 0}}
+	apart := &qiWalker{u: &qiPacked{cols: u.cols, cards: u.cards, n: 5, weight: qiField{words[0], 0, 7},
+		fields: []qiField{{words[1], 0, 3}, {words[2], 0, 3}}}}
+	if _, _, ok := apart.u.suffix(0); ok {
+		t.Fatal("a and b found in one word")
+	}
+	for i, w := range []*qiWalker{one, apart} {
+		for _, free := range []int{60, 0} {
+			key := w.chainKey(0, shift, free)
+			got := slices.Clone(w.sortKeyed([]uint32{0, 1, 2, 3, 4}, &key))
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, free %d: %v, want %v", []string{"one word", "apart"}[i], free, got, want)
+			}
 		}
 	}
 }

@@ -72,8 +72,9 @@ func (w *qiWalker) chain(ch *qiChain, from int) {
 	ch.classes, ch.pairs = make([]int64, n), make([]uint64, n)
 	acc := make([]int64, n)
 	p := ch.p
+	key := w.chainKey(first, shift, 64-used)
 	for _, grp := range p.groups() {
-		kv := w.sortKeyed(grp, first, shift, 64-used)
+		kv := w.sortKeyed(grp, &key)
 		for i, x := range kv {
 			if i > 0 && x.key != kv[i-1].key {
 				split := colOf[bits.LeadingZeros64(x.key^kv[i-1].key)] // sets from ≤ split on
@@ -91,38 +92,67 @@ func (w *qiWalker) chain(ch *qiChain, from int) {
 	}
 }
 
-// sortKeyed returns the items of grp keyed on the packed codes of the
-// columns from first on (shifted by shift), with their weights, sorted by
-// key. When free low bits hold an item's position, packed keys are sorted
-// as integers, else pairs through a comparison.
-func (w *qiWalker) sortKeyed(grp []uint32, first int, shift []uint, free int) []qiKeyed {
-	kv := w.keyed[:0]
-	wt := w.u.weights
-	for _, it := range grp {
-		var key uint64
-		for s, sh := range shift {
-			key |= uint64(w.u.codes[first+s][it]) << sh
-		}
-		kv = append(kv, qiKeyed{key, wt[it]})
+// qiChainKey packs the codes of the columns from first on into a key:
+// column first+s shifted by shift[s], free low bits left.
+type qiChainKey struct {
+	first int
+	shift []uint
+	free  int
+	// When the codes lie in one word in the key's order, word[it] >>
+	// down << shift[0] is item it's key.
+	word []uint64
+	down uint
+}
+
+// chainKey returns the key of the columns from first on, shifted by shift.
+func (w *qiWalker) chainKey(first int, shift []uint, free int) qiChainKey {
+	k := qiChainKey{first: first, shift: shift, free: free}
+	if word, down, ok := w.u.suffix(first); ok {
+		k.word, k.down = word, down
 	}
-	w.keyed = kv
-	if idx := bits.Len(uint(len(grp))); idx <= free {
-		packed := w.packed[:0]
-		for i, x := range kv {
-			packed = append(packed, x.key|uint64(i))
+	return k
+}
+
+// sortKeyed returns the items of grp keyed on key, with their weights,
+// sorted by key. When free low bits hold an item's position, packed keys
+// are sorted as integers, else pairs through a comparison.
+func (w *qiWalker) sortKeyed(grp []uint32, key *qiChainKey) []qiKeyed {
+	keys := w.packed[:0]
+	if key.word != nil {
+		// One shift drops the fields below, another those above.
+		down, up := key.down, key.shift[0]
+		for _, it := range grp {
+			keys = append(keys, key.word[it]>>down<<up)
 		}
-		w.packed = packed
-		slices.Sort(packed)
+	} else {
+		for _, it := range grp {
+			var k uint64
+			for s, sh := range key.shift {
+				k |= w.u.fields[key.first+s].at(it) << sh
+			}
+			keys = append(keys, k)
+		}
+	}
+	w.packed = keys
+	wt := w.u.weight
+	sorted := w.keyed[:0]
+	if idx := bits.Len(uint(len(grp))); idx <= key.free {
+		for i := range keys {
+			keys[i] |= uint64(i)
+		}
+		slices.Sort(keys)
 		mask := uint64(1)<<idx - 1
-		sorted := w.keyed2[:0]
-		for _, x := range packed {
-			sorted = append(sorted, qiKeyed{x &^ mask, kv[x&mask].weight})
+		for _, x := range keys {
+			sorted = append(sorted, qiKeyed{x &^ mask, int64(wt.at(grp[x&mask]))})
 		}
-		w.keyed2 = sorted
-		return sorted
+	} else {
+		for i, x := range keys {
+			sorted = append(sorted, qiKeyed{x, int64(wt.at(grp[i]))})
+		}
+		slices.SortFunc(sorted, func(a, b qiKeyed) int { return cmp.Compare(a.key, b.key) })
 	}
-	slices.SortFunc(kv, func(a, b qiKeyed) int { return cmp.Compare(a.key, b.key) })
-	return kv
+	w.keyed = sorted
+	return sorted
 }
 
 // close ends the current class of each set whose weight is in acc (the

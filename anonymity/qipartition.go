@@ -47,7 +47,7 @@ func pairsOf(w int64) uint64 { return uint64(w) * uint64(w-1) / 2 }
 // combination size.
 type qiWalker struct {
 	ctx    context.Context
-	u      *qiUniverse
+	u      *qiPacked
 	limit  int
 	parts  []qiPart // parts[d]: the partition of the current combination of d+1 columns
 	path   []int    // the current combination, as columns of u
@@ -56,7 +56,6 @@ type qiWalker struct {
 
 	// budget is the item visits left to the walk of u before it bounds
 	// figures instead of computing them, unless unlimited (see qiWork).
-	work      qiWork
 	budget    int64
 	unlimited bool
 	// chains[d] bounds the combinations beyond parts[d−1] (parts[-1]:
@@ -66,7 +65,6 @@ type qiWalker struct {
 	gens        []uint64
 	chainBudget int64
 	keyed       []qiKeyed // buffers of sortKeyed
-	keyed2      []qiKeyed
 	packed      []uint64
 
 	// Per-group scratch, indexed by code: stamp marks the codes seen in
@@ -75,31 +73,28 @@ type qiWalker struct {
 	stamp, cnt, pos []uint32
 	sum             []int64
 	seen            []uint32
-	root            []uint32 // 0, 1, …: the items of the root partition
-	copyCodes       [][]uint32
-	copyWeights     []int64 // the buffers of sortedQIUniverse
+	words, spare    [][]uint64 // the buffers of pack
 	epoch           uint32
 }
 
-func newQIWalker(ctx context.Context, limit int, top qiScored, work qiWork) *qiWalker {
-	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit), top: top, work: work,
+func newQIWalker(ctx context.Context, limit int, top qiScored) *qiWalker {
+	return &qiWalker{ctx: ctx, limit: limit, parts: make([]qiPart, limit), top: top,
 		chains: make([]qiChain, limit), gens: make([]uint64, limit+1)}
 }
 
-// use makes w walk u next (a copy sorted on its first column, in w's
-// buffers) with its budget.
-func (w *qiWalker) use(u *qiUniverse) {
+// use makes w walk u next (sorted on its first column and packed, in
+// w's buffers), computing every figure when unlimited, else within budget
+// item visits (see qiWork).
+func (w *qiWalker) use(u *qiUniverse, unlimited bool, budget int64) {
 	n := int64(u.len())
-	combos := qiTreeSize(len(u.cols)-1, w.limit-1)
-	w.unlimited = n <= w.work.exactItems || combos <= w.work.exactWork/max(n, 1)
-	w.budget = w.work.perItem * n
+	w.unlimited, w.budget = unlimited, budget
 	w.chainBudget = n
-	w.u, w.scores = w.sorted(u), nil
-	if d := int(slices.Max(u.cards)); d > len(w.stamp) {
+	if d := int(u.maxCard()); d > len(w.stamp) {
 		w.stamp, w.cnt, w.pos = make([]uint32, d), make([]uint32, d), make([]uint32, d)
 		w.sum = make([]int64, d)
 		w.epoch = 0
 	}
+	w.u, w.scores = w.pack(u), nil
 }
 
 // nextEpoch starts a new group: codes stamped with an older epoch count as
@@ -115,24 +110,7 @@ func (w *qiWalker) nextEpoch() {
 // run scores every combination of at most w.limit columns of w.u whose
 // first column is column 0.
 func (w *qiWalker) run() ([]qiScored, error) {
-	n := w.u.len()
-	root := &qiPart{}
-	switch {
-	case n == 1:
-		root.alone, root.alonePairs = 1, pairsOf(w.u.weights[0])
-	case n > 1:
-		if cap(w.root) < n {
-			w.root = make([]uint32, n)
-		}
-		root.items, root.ends = w.root[:n], []int{n}
-		var s int64
-		for i, x := range w.u.weights {
-			root.items[i] = uint32(i)
-			s += x
-		}
-		root.weights = []int64{s}
-	}
-	if err := w.child(root, 0, 0); err != nil {
+	if err := w.child(&qiPart{}, 0, 0); err != nil {
 		return nil, err
 	}
 	return w.scores, nil
@@ -150,16 +128,24 @@ func (w *qiWalker) child(p *qiPart, d, k int) error {
 		w.bound(p, d, k)
 		return nil
 	}
-	if d+1 == w.limit || k+1 == len(w.u.cols) {
-		// A leaf: only its figures are needed.
+	leaf := d+1 == w.limit || k+1 == len(w.u.cols)
+	if leaf && d > 0 {
+		// Only its figures are needed.
 		classes, pairs := w.count(p, k)
 		w.score(classes, pairs, false)
 		return nil
 	}
 	q := &w.parts[d]
-	w.refine(p, k, q)
+	if d == 0 {
+		w.first(q) // the items are sorted on column 0
+	} else {
+		w.refine(p, k, q)
+	}
 	w.gens[d+1]++
 	w.score(q.classes(), q.pairs(), false)
+	if leaf {
+		return nil
+	}
 	if len(q.ends) == 0 {
 		// Nothing left to tell apart: every larger combination has
 		// the same classes and pairs.
@@ -247,7 +233,7 @@ func (w *qiWalker) boundOf(p *qiPart, k int) (classes int64, pairs uint64) {
 // refine splits each group of p by column k into q, setting apart the
 // items left alone. Items keep their order within a group.
 func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
-	col, wt := w.u.codes[k], w.u.weights
+	col, wt := w.u.fields[k], w.u.weight
 	q.alone, q.alonePairs = p.alone, p.alonePairs
 	if cap(q.items) < len(p.items) {
 		q.items = make([]uint32, 0, len(p.items))
@@ -258,13 +244,13 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 	for g, grp := range p.groups() {
 		if len(grp) == 2 {
 			a, b := grp[0], grp[1]
-			if col[a] == col[b] {
+			if col.at(a) == col.at(b) {
 				q.items = append(q.items, a, b)
 				q.ends = append(q.ends, len(q.items))
 				q.weights = append(q.weights, p.weights[g])
 			} else {
 				q.alone += 2
-				q.alonePairs += pairsOf(wt[a]) + pairsOf(wt[b])
+				q.alonePairs += pairsOf(int64(wt.at(a))) + pairsOf(int64(wt.at(b)))
 			}
 			continue
 		}
@@ -290,10 +276,10 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 		}
 		q.items = slices.Grow(q.items, at-len(q.items))[:at]
 		for _, it := range grp {
-			c := col[it]
+			c := uint32(col.at(it))
 			if w.cnt[c] == 1 {
 				q.alone++
-				q.alonePairs += pairsOf(wt[it])
+				q.alonePairs += pairsOf(int64(wt.at(it)))
 				continue
 			}
 			q.items[w.pos[c]] = it
@@ -305,17 +291,17 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 // count returns the classes and pairs of the refinement of p by column k
 // without building it.
 func (w *qiWalker) count(p *qiPart, k int) (classes int64, pairs uint64) {
-	col, wt := w.u.codes[k], w.u.weights
+	col, wt := w.u.fields[k], w.u.weight
 	classes, pairs = p.alone, p.alonePairs
 	for g, grp := range p.groups() {
 		if len(grp) == 2 {
 			a, b := grp[0], grp[1]
-			if col[a] == col[b] {
+			if col.at(a) == col.at(b) {
 				classes++
 				pairs += pairsOf(p.weights[g])
 			} else {
 				classes += 2
-				pairs += pairsOf(wt[a]) + pairsOf(wt[b])
+				pairs += pairsOf(int64(wt.at(a))) + pairsOf(int64(wt.at(b)))
 			}
 			continue
 		}
@@ -323,9 +309,9 @@ func (w *qiWalker) count(p *qiPart, k int) (classes int64, pairs uint64) {
 			var keys [smallGroup]uint64
 			ks := sortSmall(&keys, grp, col)
 			for i := 0; i < len(ks); {
-				j, s := i+1, wt[grp[uint32(ks[i])]]
+				j, s := i+1, int64(wt.at(grp[uint32(ks[i])]))
 				for ; j < len(ks) && ks[j]>>32 == ks[i]>>32; j++ {
-					s += wt[grp[uint32(ks[j])]]
+					s += int64(wt.at(grp[uint32(ks[j])]))
 				}
 				classes++
 				pairs += pairsOf(s)
@@ -345,19 +331,19 @@ func (w *qiWalker) count(p *qiPart, k int) (classes int64, pairs uint64) {
 // tally returns the distinct codes in col of the items of grp, in order
 // of first appearance, and sets w.cnt and w.sum of each to the number and
 // the total weight of its items.
-func (w *qiWalker) tally(grp, col []uint32) []uint32 {
-	wt := w.u.weights
+func (w *qiWalker) tally(grp []uint32, col qiField) []uint32 {
+	wt := w.u.weight
 	w.nextEpoch()
 	seen := w.seen[:0]
 	for _, it := range grp {
-		c := col[it]
+		c := uint32(col.at(it))
 		if w.stamp[c] != w.epoch {
 			w.stamp[c] = w.epoch
 			w.cnt[c], w.sum[c] = 0, 0
 			seen = append(seen, c)
 		}
 		w.cnt[c]++
-		w.sum[c] += wt[it]
+		w.sum[c] += int64(wt.at(it))
 	}
 	w.seen = seen
 	return seen
@@ -369,10 +355,10 @@ const smallGroup = 6
 
 // sortSmall returns, for the items of grp (at most smallGroup), their
 // codes in col shifted up 32 bits above their positions in grp, sorted.
-func sortSmall(keys *[smallGroup]uint64, grp []uint32, col []uint32) []uint64 {
+func sortSmall(keys *[smallGroup]uint64, grp []uint32, col qiField) []uint64 {
 	ks := keys[:len(grp)]
 	for i, it := range grp {
-		k := uint64(col[it])<<32 | uint64(i)
+		k := uint64(col.at(it))<<32 | uint64(i)
 		j := i
 		for ; j > 0 && ks[j-1] > k; j-- {
 			ks[j] = ks[j-1]
@@ -383,8 +369,8 @@ func sortSmall(keys *[smallGroup]uint64, grp []uint32, col []uint32) []uint64 {
 }
 
 // refineSmall splits a group of at most smallGroup items by sorting.
-func (w *qiWalker) refineSmall(grp []uint32, col []uint32, q *qiPart) {
-	wt := w.u.weights
+func (w *qiWalker) refineSmall(grp []uint32, col qiField, q *qiPart) {
+	wt := w.u.weight
 	var keys [smallGroup]uint64
 	ks := sortSmall(&keys, grp, col)
 	for i := 0; i < len(ks); {
@@ -395,13 +381,13 @@ func (w *qiWalker) refineSmall(grp []uint32, col []uint32, q *qiPart) {
 		if j == i+1 {
 			it := grp[uint32(ks[i])]
 			q.alone++
-			q.alonePairs += pairsOf(wt[it])
+			q.alonePairs += pairsOf(int64(wt.at(it)))
 		} else {
 			var s int64
 			for _, k := range ks[i:j] {
 				it := grp[uint32(k)]
 				q.items = append(q.items, it)
-				s += wt[it]
+				s += int64(wt.at(it))
 			}
 			q.ends = append(q.ends, len(q.items))
 			q.weights = append(q.weights, s)

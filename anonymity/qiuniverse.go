@@ -28,20 +28,32 @@ func (u *qiUniverse) len() int { return len(u.weights) }
 // exactWork / n, every figure is computed (so small tables get every
 // figure exact); beyond, the walk visits at most perItem × n items besides
 // the single QI it starts with, and the combinations it cannot afford get
-// bounds. Its zero value means the defaults.
-type qiWork struct{ exactItems, exactWork, perItem int64 }
+// bounds. The walks so bounded share at most shared × c's classes visits,
+// given out in walk order (0: no such cap). Its zero value means the
+// defaults.
+type qiWork struct{ exactItems, exactWork, perItem, shared int64 }
 
 func (q qiWork) orDefaults() qiWork {
 	if q == (qiWork{}) {
-		return qiWork{exactItems: 1 << 16, exactWork: 1 << 24, perItem: 2}
+		return qiWork{exactItems: 1 << 16, exactWork: 1 << 24, perItem: 2, shared: 3}
 	}
 	return q
 }
 
-// qiCopyBudget bounds the codes (columns × items) of the copy of a
-// universe sorted on its first column; a larger universe is walked through
-// an index (the same figures, with less local memory access).
-const qiCopyBudget = 1 << 27
+// budget returns whether the walk of a universe of n items and combos
+// combinations computes every figure, and else the item visits it may
+// make, taken from *left (the visits the walks share, when capped).
+func (q qiWork) budget(n, combos int64, left *int64) (unlimited bool, budget int64) {
+	if n <= q.exactItems || combos <= q.exactWork/max(n, 1) {
+		return true, 0
+	}
+	budget = q.perItem * n
+	if q.shared > 0 {
+		budget = min(budget, *left)
+		*left -= budget
+	}
+	return false, budget
+}
 
 // walkQI scores every combination of at most limit of c's QIs. The QIs
 // are ordered by decreasing number of values; the combinations whose first
@@ -73,8 +85,10 @@ func walkQI(ctx context.Context, c *Classes, limit int, opt QIOptions) ([]qiScor
 	out := make([][]qiScored, m)
 	errs := make([]error, m)
 	type task struct {
-		k int
-		u *qiUniverse
+		k         int
+		u         *qiUniverse
+		unlimited bool
+		budget    int64
 	}
 	next := make(chan task)
 	report := qiProgress(m, limit, opt.Progress)
@@ -83,21 +97,25 @@ func walkQI(ctx context.Context, c *Classes, limit int, opt QIOptions) ([]qiScor
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newQIWalker(ctx, limit, top, opt.work.orDefaults())
+			w := newQIWalker(ctx, limit, top)
 			for t := range next {
-				w.use(t.u)
+				w.use(t.u, t.unlimited, t.budget)
 				out[t.k], errs[t.k] = w.run()
 				report(t.k)
 			}
 		}()
 	}
+	work := opt.work.orDefaults()
+	left := work.shared * int64(len(c.Sizes))
 	var err error
 	for k := 0; k < m && err == nil; k++ {
 		if k > 0 {
 			u, err = u.next(ctx)
 		}
 		if err == nil {
-			next <- task{k, u}
+			t := task{k: k, u: u}
+			t.unlimited, t.budget = work.budget(int64(u.len()), qiTreeSize(m-k-1, limit-1), &left)
+			next <- t
 		}
 	}
 	close(next)
@@ -175,53 +193,4 @@ func (u *qiUniverse) next(ctx context.Context) (*qiUniverse, error) {
 	}
 	v.codes, v.weights = g.Codes, g.Sizes
 	return v, nil
-}
-
-// sorted returns u with its items in order of their first column's code
-// (stably), so that the groups the walk refines lie in short runs of
-// items, in w's buffers; u itself when the copy would exceed qiCopyBudget.
-func (w *qiWalker) sorted(u *qiUniverse) *qiUniverse {
-	n := u.len()
-	if n < 2 || uint64(len(u.cols))*uint64(n) > qiCopyBudget {
-		return u
-	}
-	start := make([]uint32, u.cards[0]+1)
-	for _, c := range u.codes[0] {
-		start[c+1]++
-	}
-	for c := 1; c < len(start); c++ {
-		start[c] += start[c-1]
-	}
-	if cap(w.root) < n {
-		w.root = make([]uint32, n)
-	}
-	// dest[i]: where item i goes. Items are scattered, not gathered: the
-	// reads run in order and each code's writes fill one run, so the
-	// lines being written stay in cache (a gather reads at random).
-	dest := w.root[:n] // run sets the root partition afresh
-	for i, c := range u.codes[0] {
-		dest[i] = start[c]
-		start[c]++
-	}
-	if cap(w.copyWeights) < n {
-		w.copyWeights = make([]int64, n)
-	}
-	for len(w.copyCodes) < len(u.cols) {
-		w.copyCodes = append(w.copyCodes, nil)
-	}
-	s := &qiUniverse{cols: u.cols, cards: u.cards, codes: make([][]uint32, len(u.cols)), weights: w.copyWeights[:n]}
-	for i, d := range dest {
-		s.weights[d] = u.weights[i]
-	}
-	for k, col := range u.codes {
-		if cap(w.copyCodes[k]) < n {
-			w.copyCodes[k] = make([]uint32, n)
-		}
-		dst := w.copyCodes[k][:n]
-		for i, d := range dest {
-			dst[d] = col[i]
-		}
-		s.codes[k] = dst
-	}
-	return s
 }
