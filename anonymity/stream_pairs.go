@@ -3,6 +3,7 @@ package anonymity
 import (
 	"math/bits"
 	"slices"
+	"sort"
 
 	"github.com/reidrisk/reidrisk/quasiid"
 )
@@ -49,7 +50,7 @@ type pairBatch struct {
 
 // batchRows is the number of rows a batch of ascending chunks reaches
 // before it is sorted: fewer, longer runs to gather at the end.
-const batchRows = 1 << 21
+const batchRows = 1 << 20
 
 // pairRun holds distinct keys, ascending, and the rows of each, with the
 // least and greatest value of its keys.
@@ -81,8 +82,12 @@ func (h *pairCounts) add(class, cmap, values []uint32, card uint32) int {
 	}
 	b := &h.batch
 	at := len(b.keys)
-	if cap(b.keys)-at < len(values) {
-		b.keys = append(make([]uint64, 0, max(2*cap(b.keys), at+len(values))), b.keys...)
+	if cap(b.keys)-at < len(values) { // a chunk's keys, or, batching, room for a whole batch
+		size := len(values)
+		if at > 0 {
+			size = max(at, batchRows) + len(values)
+		}
+		b.keys = append(make([]uint64, 0, size), b.keys...)
 	}
 	keys := b.keys[at : at+len(values)]
 	var or uint64
@@ -226,42 +231,52 @@ func radixSort(keys, buf []uint64, low, high int) []uint64 {
 	return keys
 }
 
+// gatherBlock is about the number of pairs gather copies out of the runs
+// at a time: few enough to stay in the cache.
+const gatherBlock = 1 << 14
+
 // gather lays out the runs of q as m's classes, m.Offsets as long as the
 // classes plus one: class by class, the values of each run in turn, which
 // ascend since each run's values follow those of the runs before; a value
 // two runs hold in a class (their shared bound) is counted once, with the
-// rows of both.
+// rows of both. It goes by blocks of classes holding about gatherBlock
+// pairs, each run's part of a block first copied out in one stretch, so
+// that reading the runs class by class does not miss the cache at each
+// class of each run.
 func (q *pairSeq) gather(m *Multiset) {
 	m.Values, m.Counts = make([]uint32, 0, q.size), make([]int64, 0, q.size)
 	off := m.Offsets
-	pos := make([]int, len(q.runs))
-	for {
-		class := uint64(len(off)) // past every class
+	nclass := len(off) - 1
+	per := max(1, nclass*gatherBlock/max(q.size, 1)) // classes per block
+	pos, cur, end := make([]int, len(q.runs)), make([]int, len(q.runs)), make([]int, len(q.runs))
+	var keys []uint64
+	var n []int64
+	for c0 := 0; c0 < nclass; c0 += per {
+		c1 := min(c0+per, nclass)
+		keys, n = keys[:0], n[:0]
 		for r, run := range q.runs {
-			if pos[r] < len(run.keys) {
-				class = min(class, run.keys[pos[r]]>>32)
-			}
+			rest := run.keys[pos[r]:]
+			e := pos[r] + sort.Search(len(rest), func(i int) bool { return rest[i]>>32 >= uint64(c1) })
+			cur[r] = len(keys)
+			keys, n = append(keys, run.keys[pos[r]:e]...), append(n, run.n[pos[r]:e]...)
+			end[r], pos[r] = len(keys), e
 		}
-		if class >= uint64(len(off)-1) {
-			break
-		}
-		start := len(m.Values)
-		for r, run := range q.runs {
-			i := pos[r]
-			for ; i < len(run.keys) && run.keys[i]>>32 == class; i++ {
-				v := uint32(run.keys[i])
-				if l := len(m.Values) - 1; l >= start && m.Values[l] == v {
-					m.Counts[l] += run.n[i]
-				} else {
-					m.Values, m.Counts = append(m.Values, v), append(m.Counts, run.n[i])
+		for c := c0; c < c1; c++ {
+			start := len(m.Values)
+			for r := range q.runs {
+				i := cur[r]
+				for ; i < end[r] && keys[i]>>32 == uint64(c); i++ {
+					v := uint32(keys[i])
+					if l := len(m.Values) - 1; l >= start && m.Values[l] == v {
+						m.Counts[l] += n[i]
+					} else {
+						m.Values, m.Counts = append(m.Values, v), append(m.Counts, n[i])
+					}
 				}
+				cur[r] = i
 			}
-			pos[r] = i
+			off[c+1] = len(m.Values)
 		}
-		off[class+1] = len(m.Values)
-	}
-	for c := 1; c < len(off); c++ {
-		off[c] = max(off[c], off[c-1])
 	}
 }
 
