@@ -337,7 +337,21 @@ func (h *pairCounts) multiset(nclass int) *Multiset {
 		return m
 	}
 	h.collapse(true)
-	h.stack[0].gather(m)
+	q := h.stack[0]
 	h.stack = nil
+	if len(q.runs) > 1 {
+		q.gather(m)
+		return m
+	}
+	// One run is the classes in order already: its rows are the Counts.
+	run := q.runs[0]
+	m.Values, m.Counts = make([]uint32, len(run.keys)), run.n
+	for i, k := range run.keys {
+		m.Values[i] = uint32(k)
+		m.Offsets[k>>32+1]++
+	}
+	for c := 1; c <= nclass; c++ {
+		m.Offsets[c] += m.Offsets[c-1]
+	}
 	return m
 }
