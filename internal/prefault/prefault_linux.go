@@ -1,4 +1,4 @@
-package groupby
+package prefault
 
 import (
 	"unsafe"
@@ -6,15 +6,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// prefault asks the kernel to map the pages of s that are not mapped yet
+// Slice asks the kernel to map the pages of s that are not mapped yet
 // at once (madvise MADV_POPULATE_WRITE, Linux 5.14), instead of one page
 // fault per 4 KiB page on first write, which costs several times more per
 // byte (benchmarks/count.md has the figures). Pages already mapped, found
 // with mincore, are left alone: populating them again is not free.
 // Contents are unchanged; on a kernel without these calls it does nothing.
-func prefault[T any](s []T) {
+func Slice[T any](s []T) {
 	n := uintptr(len(s)) * unsafe.Sizeof(*new(T))
-	if n < prefaultMin {
+	if n < Min {
 		return
 	}
 	// The whole pages inside the array: partial pages at either end may

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package prefault
+
+// Slice does nothing outside Linux.
+func Slice[T any](s []T) {}
