@@ -55,3 +55,23 @@ func Slice[T any](s []T) {
 		}
 	}
 }
+
+// Huge asks the kernel to back the part of s made of whole 2 MiB pages
+// with transparent huge pages (madvise MADV_HUGEPAGE, which the
+// "madvise" mode of /sys/kernel/mm/transparent_hugepage/enabled waits
+// for), then maps s at once (Slice): a huge page is one fault, or one
+// step of the populating call, for 512 small pages, zeroed in one go.
+// Only for long-lived buffers written in full: a huge page is resident
+// whole, and the hint stays on the addresses after s is freed.
+func Huge[T any](s []T) {
+	n := uintptr(len(s)) * unsafe.Sizeof(*new(T))
+	const huge = 2 << 20
+	base := unsafe.Pointer(unsafe.SliceData(s))
+	p := uintptr(base)
+	lo := (p + huge - 1) &^ (huge - 1)
+	hi := (p + n) &^ (huge - 1)
+	if n >= Min && hi > lo {
+		_ = unix.Madvise(unsafe.Slice((*byte)(unsafe.Add(base, lo-p)), hi-lo), unix.MADV_HUGEPAGE)
+	}
+	Slice(s)
+}

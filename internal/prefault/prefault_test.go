@@ -19,8 +19,21 @@ func TestSliceKeepsContents(t *testing.T) {
 			t.Fatalf("s[%d] = %d after Slice, want %d", i, v, uint32(i)*2654435761+1)
 		}
 	}
+	Huge(s[3:])
+	for i, v := range s {
+		if v != uint32(i)*2654435761+1 {
+			t.Fatalf("s[%d] = %d after Huge, want %d", i, v, uint32(i)*2654435761+1)
+		}
+	}
 	fresh := make([]int64, n)
 	Slice(fresh)
+	fresh2 := make([]int64, n)
+	Huge(fresh2)
+	for i, v := range fresh2 {
+		if v != 0 {
+			t.Fatalf("fresh2[%d] = %d after Huge, want 0", i, v)
+		}
+	}
 	for i, v := range fresh {
 		if v != 0 {
 			t.Fatalf("fresh[%d] = %d after Slice, want 0", i, v)
