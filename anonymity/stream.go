@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/reidrisk/reidrisk/internal/groupby"
+	"github.com/reidrisk/reidrisk/internal/prefault"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -286,12 +287,13 @@ func (s *Counter) number(codes [][]uint32, sizes []int64) {
 }
 
 // reserve returns s with room for n more elements: its capacity at least
-// doubled when it must grow.
+// doubled when it must grow, a large new array mapped at once.
 func reserve[T any](s []T, n int) []T {
 	if cap(s)-len(s) >= n {
 		return s
 	}
 	grown := make([]T, len(s), max(2*cap(s), len(s)+n))
+	prefault.Slice(grown[:cap(grown)])
 	copy(grown, s)
 	return grown
 }

@@ -6,4 +6,4 @@ package prefault
 
 // Min is the fewest bytes worth a system call: smaller buffers are left
 // to fault.
-const Min = 1 << 20
+const Min = 1 << 18
