@@ -2,9 +2,9 @@ package anonymity
 
 import (
 	"math/bits"
-	"slices"
 	"sort"
 
+	"github.com/reidrisk/reidrisk/internal/prefault"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -87,7 +87,10 @@ func (h *pairCounts) add(class, cmap, values []uint32, card uint32) int {
 		if at > 0 {
 			size = max(at, batchRows) + len(values)
 		}
-		b.keys = append(make([]uint64, 0, size), b.keys...)
+		grown := make([]uint64, at, size)
+		prefault.Huge(grown[:size]) // a batch fills it, and it is kept for the next
+		copy(grown, b.keys)
+		b.keys = grown
 	}
 	keys := b.keys[at : at+len(values)]
 	var or uint64
@@ -131,6 +134,7 @@ func (h *pairCounts) flush() {
 		defer close(done)
 		if cap(h.buf) < len(b.keys) {
 			h.buf = make([]uint64, len(b.keys))
+			prefault.Huge(h.buf)
 		}
 		low := bits.Len32(uint32(b.or))
 		if b.sorted { // LSD passes are stable: the value passes would change nothing
@@ -191,7 +195,7 @@ func (h *pairCounts) countRun(keys []uint64) pairRun {
 		}
 		n[j]++
 	}
-	return pairRun{keys: slices.Clone(out[:j+1]), n: slices.Clone(n[:j+1])}
+	return pairRun{keys: mappedClone(out[:j+1]), n: mappedClone(n[:j+1])}
 }
 
 // radixDigit is the width in bits of one pass of radixSort.
@@ -244,7 +248,10 @@ const gatherBlock = 1 << 14
 // that reading the runs class by class does not miss the cache at each
 // class of each run.
 func (q *pairSeq) gather(m *Multiset) {
+	// Runs of a sequence share at most their bounds: the arrays fill up.
 	m.Values, m.Counts = make([]uint32, 0, q.size), make([]int64, 0, q.size)
+	prefault.Huge(m.Values[:q.size])
+	prefault.Huge(m.Counts[:q.size])
 	off := m.Offsets
 	nclass := len(off) - 1
 	per := max(1, nclass*gatherBlock/max(q.size, 1)) // classes per block
@@ -305,6 +312,9 @@ func (q *pairSeq) flat() pairRun {
 func mergeRuns(x, y pairRun) pairRun {
 	out := pairRun{keys: make([]uint64, len(x.keys)+len(y.keys)), n: make([]int64, len(x.keys)+len(y.keys)),
 		lo: min(x.lo, y.lo), hi: max(x.hi, y.hi)}
+	// The merge writes at least the longer run's keys.
+	prefault.Huge(out.keys[:max(len(x.keys), len(y.keys))])
+	prefault.Huge(out.n[:max(len(x.keys), len(y.keys))])
 	o, i, j := 0, 0, 0
 	for i < len(x.keys) && j < len(y.keys) {
 		kx, ky := x.keys[i], y.keys[j]
@@ -346,6 +356,7 @@ func (h *pairCounts) multiset(nclass int) *Multiset {
 	// One run is the classes in order already: its rows are the Counts.
 	run := q.runs[0]
 	m.Values, m.Counts = make([]uint32, len(run.keys)), run.n
+	prefault.Huge(m.Values)
 	for i, k := range run.keys {
 		m.Values[i] = uint32(k)
 		m.Offsets[k>>32+1]++
@@ -354,4 +365,13 @@ func (h *pairCounts) multiset(nclass int) *Multiset {
 		m.Offsets[c] += m.Offsets[c-1]
 	}
 	return m
+}
+
+// mappedClone is slices.Clone with the new array mapped at once, on huge
+// pages where the kernel gives them: the runs are kept to the end.
+func mappedClone[T any](s []T) []T {
+	out := make([]T, len(s))
+	prefault.Huge(out)
+	copy(out, s)
+	return out
 }
