@@ -32,7 +32,7 @@ type pairCounts struct {
 	batch pairBatch // the keys of the chunks not yet sorted
 	spare []uint64  // the other batch's keys, once sorted
 	buf   []uint64  // scratch: the radix sort's other half
-	run   pairRun   // scratch: a batch's run
+	rows  []int64   // scratch: the rows of each distinct key of a batch
 	// busy is closed once the batch being sorted is counted (nil if
 	// none): a batch is sorted on its own goroutine while the caller goes
 	// on with the next chunks.
@@ -179,13 +179,14 @@ func (h *pairCounts) collapse(all bool) {
 }
 
 // countRun returns the distinct keys of sorted keys (at least one) with
-// the number of times each occurs, counted into h.run and copied out
-// sized exactly.
+// the number of times each occurs, counted into keys themselves (a
+// distinct key is written at or before the key read) and h.rows, and
+// copied out sized exactly.
 func (h *pairCounts) countRun(keys []uint64) pairRun {
-	if cap(h.run.keys) < len(keys) {
-		h.run = pairRun{keys: make([]uint64, len(keys)), n: make([]int64, len(keys))}
+	if cap(h.rows) < len(keys) {
+		h.rows = make([]int64, len(keys))
 	}
-	out, n := h.run.keys[:len(keys)], h.run.n[:len(keys)]
+	out, n := keys, h.rows[:len(keys)]
 	j := 0
 	out[0], n[0] = keys[0], 0
 	for _, k := range keys {
