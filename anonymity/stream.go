@@ -287,15 +287,10 @@ func (s *Counter) number(codes [][]uint32, sizes []int64) {
 }
 
 // reserve returns s with room for n more elements: its capacity at least
-// doubled when it must grow, a large new array mapped at once.
+// doubled when it must grow, a large new array mapped at once
+// (prefault.Grow).
 func reserve[T any](s []T, n int) []T {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	grown := make([]T, len(s), max(2*cap(s), len(s)+n))
-	prefault.Slice(grown[:cap(grown)])
-	copy(grown, s)
-	return grown
+	return prefault.Grow(s, n)
 }
 
 // codeError names the file, row (in the whole table) and column of a QI

@@ -139,11 +139,9 @@ func (d *Dictionary) add(v string, tag uint32, slot int) uint32 {
 	if len(d.values) == cap(d.values) {
 		// Doubling, not append's 1.25 for long slices: a dictionary of a
 		// million accounts is copied a few times, not thirty.
-		// The array is mapped at once, not page by page as it is copied.
-		grown := make([]string, len(d.values), len(d.values)+max(cap(d.values), 16))
-		prefault.Slice(grown[:len(d.values)])
-		copy(grown, d.values)
-		d.values = grown
+		// Mapped at once, not page by page as it is copied, filled and
+		// scanned by the garbage collector.
+		d.values = prefault.Grow(d.values, max(cap(d.values), 16))
 	}
 	d.values = append(d.values, v)
 	if 2*(d.count+1) > len(d.slots) {

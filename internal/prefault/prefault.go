@@ -7,3 +7,18 @@ package prefault
 // Min is the fewest bytes worth a system call: smaller buffers are left
 // to fault.
 const Min = 1 << 18
+
+// Grow returns s with room for n more elements: when it must grow, a new
+// array of at least twice its capacity, mapped at once (Slice) before s is
+// copied into it, so that a slice grown element by element is copied a
+// few times, not thirty (append grows long slices by a quarter), and its
+// pages do not fault one by one.
+func Grow[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	grown := make([]T, len(s), max(2*cap(s), len(s)+n))
+	Slice(grown[:cap(grown)])
+	copy(grown, s)
+	return grown
+}

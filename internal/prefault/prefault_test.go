@@ -40,3 +40,30 @@ func TestSliceKeepsContents(t *testing.T) {
 		}
 	}
 }
+
+// TestGrow checks that Grow keeps the elements, leaves a slice with room
+// as it is, and at least doubles the capacity of one without.
+func TestGrow(t *testing.T) {
+	s := make([]int32, 3, 4)
+	s[0], s[1], s[2] = 7, -1, 5
+	if g := Grow(s, 1); &g[0] != &s[0] || len(g) != 3 || cap(g) != 4 {
+		t.Fatalf("Grow(s, 1) with room: len %d cap %d, new array %v; want s itself", len(g), cap(g), &g[0] != &s[0])
+	}
+	g := Grow(s, 2)
+	if len(g) != 3 || cap(g) < 8 || g[0] != 7 || g[1] != -1 || g[2] != 5 {
+		t.Fatalf("Grow(s, 2) = %v, cap %d; want [7 -1 5], cap at least 8", g, cap(g))
+	}
+	big := Grow([]int64{1, 2}, 1<<20) // mapped at once
+	if len(big) != 2 || cap(big) < 2+1<<20 || big[0] != 1 || big[1] != 2 {
+		t.Fatalf("Grow([1 2], 1<<20): len %d cap %d, %v", len(big), cap(big), big[:2])
+	}
+	big = big[:cap(big)]
+	for i, v := range big[2:] {
+		if v != 0 {
+			t.Fatalf("big[%d] = %d, want 0", i+2, v)
+		}
+	}
+	if g := Grow([]byte(nil), 0); g != nil {
+		t.Fatalf("Grow(nil, 0) = %v, want nil", g)
+	}
+}
