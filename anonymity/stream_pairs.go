@@ -184,7 +184,7 @@ func (h *pairCounts) collapse(all bool) {
 // copied out sized exactly.
 func (h *pairCounts) countRun(keys []uint64) pairRun {
 	if cap(h.rows) < len(keys) {
-		h.rows = make([]int64, len(keys))
+		h.rows = make([]int64, len(keys)+len(keys)/4) // batches differ by a chunk's rows
 	}
 	out, n := keys, h.rows[:len(keys)]
 	j := 0
