@@ -269,3 +269,27 @@ func pairBenchTable(n, nclass int) (class, sorted, shuffled []uint32) {
 	r.Shuffle(n, func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 	return class, sorted, shuffled
 }
+
+// TestCountRunInPlace checks countRun, which counts into the sorted keys
+// themselves: the distinct keys and their rows, for a batch, then a longer
+// one (its scratch grown), then a batch of one key.
+func TestCountRunInPlace(t *testing.T) {
+	var h pairCounts
+	for _, tc := range []struct {
+		keys, want []uint64
+		n          []int64
+	}{
+		{[]uint64{1, 1, 2, 5, 5, 5, 9}, []uint64{1, 2, 5, 9}, []int64{2, 1, 3, 1}},
+		{[]uint64{0, 3, 3, 4, 1 << 32, 1<<32 | 7, 1<<32 | 7, 1<<32 | 7, 2 << 32, 2 << 32, 2 << 32},
+			[]uint64{0, 3, 4, 1 << 32, 1<<32 | 7, 2 << 32}, []int64{1, 2, 1, 1, 3, 3}},
+		{[]uint64{6, 6, 6}, []uint64{6}, []int64{3}},
+	} {
+		run := h.countRun(slices.Clone(tc.keys))
+		if !slices.Equal(run.keys, tc.want) || !slices.Equal(run.n, tc.n) {
+			t.Errorf("countRun(%v) = %v %v, want %v %v", tc.keys, run.keys, run.n, tc.want, tc.n)
+		}
+		if cap(run.keys) != len(run.keys) || cap(run.n) != len(run.n) {
+			t.Errorf("countRun(%v): capacities %d, %d for %d keys: not sized exactly", tc.keys, cap(run.keys), cap(run.n), len(run.keys))
+		}
+	}
+}

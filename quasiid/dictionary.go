@@ -138,9 +138,9 @@ func (d *Dictionary) add(v string, tag uint32, slot int) uint32 {
 	c := uint32(len(d.values))
 	if len(d.values) == cap(d.values) {
 		// Doubling, not append's 1.25 for long slices: a dictionary of a
-		// million accounts is copied a few times, not thirty.
-		// Mapped at once, not page by page as it is copied, filled and
-		// scanned by the garbage collector.
+		// million accounts is copied a few times, not thirty; and mapped
+		// at once, not page by page as it is copied, filled and scanned
+		// by the garbage collector.
 		d.values = prefault.Grow(d.values, max(cap(d.values), 16))
 	}
 	d.values = append(d.values, v)
