@@ -4,6 +4,8 @@ import (
 	"context"
 	"iter"
 	"slices"
+
+	"github.com/reidrisk/reidrisk/internal/prefault"
 )
 
 // qiPart is the partition of a universe's items on a combination of QIs,
@@ -237,6 +239,7 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 	q.alone, q.alonePairs = p.alone, p.alonePairs
 	if cap(q.items) < len(p.items) {
 		q.items = make([]uint32, 0, len(p.items))
+		prefault.Slice(q.items[:len(p.items)]) // kept for the walk
 		q.ends = make([]int, 0, len(p.items)/4+1)
 		q.weights = make([]int64, 0, len(p.items)/4+1)
 	}

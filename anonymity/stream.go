@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/reidrisk/reidrisk/internal/groupby"
+	"github.com/reidrisk/reidrisk/internal/prefault"
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
@@ -240,7 +241,10 @@ func (s *Counter) rowIDs(n int, need bool) []uint32 {
 		return s.rowCls[len(s.rowCls) : len(s.rowCls)+n]
 	case need:
 		if cap(s.scratch.ids) < n {
-			s.scratch.ids = make([]uint32, n)
+			// A quarter more, mapped at once: chunks of a CSV file differ
+			// by a block's rows, and each larger one would map a new one.
+			s.scratch.ids = make([]uint32, n+n/4)
+			prefault.Slice(s.scratch.ids)
 		}
 		return s.scratch.ids[:n]
 	}
@@ -286,14 +290,10 @@ func (s *Counter) number(codes [][]uint32, sizes []int64) {
 }
 
 // reserve returns s with room for n more elements: its capacity at least
-// doubled when it must grow.
+// doubled when it must grow, a large new array mapped at once
+// (prefault.Grow).
 func reserve[T any](s []T, n int) []T {
-	if cap(s)-len(s) >= n {
-		return s
-	}
-	grown := make([]T, len(s), max(2*cap(s), len(s)+n))
-	copy(grown, s)
-	return grown
+	return prefault.Grow(s, n)
 }
 
 // codeError names the file, row (in the whole table) and column of a QI

@@ -134,8 +134,6 @@ func TestCounterEqualsCountRandom(t *testing.T) {
 // TestCounterCompacts feeds many chunks that repeat the same pairs, so
 // that the runs are merged while chunks still come.
 func TestCounterCompacts(t *testing.T) {
-	defer func(s int) { mergeSlack = s }(mergeSlack)
-	mergeSlack = 1000
 	n := 400_000
 	values := make([]string, n)
 	subj := make([]string, n)

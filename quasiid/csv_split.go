@@ -3,6 +3,8 @@ package quasiid
 import (
 	"encoding/binary"
 	"math/bits"
+
+	"github.com/reidrisk/reidrisk/internal/prefault"
 )
 
 // csvBatchRows is the number of records the fast path splits before
@@ -172,6 +174,7 @@ func (t *keyCodes) put(lo, hi uint64, code uint32) {
 	if 2*(t.n+1) > len(t.slots) {
 		old := t.slots
 		t.slots, t.n = make([]keySlot, max(64, 2*len(old))), 0
+		prefault.Huge(t.slots) // written all over, at random
 		t.shift = uint(64 - bits.TrailingZeros(uint(len(t.slots))))
 		for _, s := range old {
 			if s.hi != 0 {

@@ -2,8 +2,9 @@ package quasiid
 
 import (
 	"hash/maphash"
-	"slices"
 	"strings"
+
+	"github.com/reidrisk/reidrisk/internal/prefault"
 )
 
 // NoCode is returned by lookups that find nothing.
@@ -137,8 +138,10 @@ func (d *Dictionary) add(v string, tag uint32, slot int) uint32 {
 	c := uint32(len(d.values))
 	if len(d.values) == cap(d.values) {
 		// Doubling, not append's 1.25 for long slices: a dictionary of a
-		// million accounts is copied a few times, not thirty.
-		d.values = slices.Grow(d.values, max(cap(d.values), 16))
+		// million accounts is copied a few times, not thirty; and mapped
+		// at once, not page by page as it is copied, filled and scanned
+		// by the garbage collector.
+		d.values = prefault.Grow(d.values, max(cap(d.values), 16))
 	}
 	d.values = append(d.values, v)
 	if 2*(d.count+1) > len(d.slots) {
@@ -155,6 +158,7 @@ func (d *Dictionary) add(v string, tag uint32, slot int) uint32 {
 func (d *Dictionary) grow() {
 	old := d.slots
 	d.slots = make([]uint64, max(16, 2*len(old)))
+	prefault.Huge(d.slots) // written all over, at random
 	mask := len(d.slots) - 1
 	for _, s := range old {
 		if s == 0 {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/reidrisk/reidrisk/internal/prefault"
 )
 
 // maxCSVBlock bounds the bytes the fast path holds for one record, below
@@ -167,7 +169,9 @@ func (b *csvBuffers) block(n int) []byte {
 		}
 	default:
 	}
-	return make([]byte, 0, n)
+	buf := make([]byte, 0, n)
+	prefault.Slice(buf[:n]) // the read fills it
+	return buf
 }
 
 // code returns an empty code slice of capacity about n or more.
@@ -345,6 +349,13 @@ func (m *csvMerge) grow(codes []uint32, n, blockBytes int) []uint32 {
 		}
 	}
 	grown := make([]uint32, len(codes), want)
+	// Mapped at once: the rows of this block, and nine tenths of those the
+	// input's size predicts, which will surely be written.
+	fill := len(codes) + n
+	if m.c.size > 0 && blockBytes > 0 {
+		fill = max(fill, min(want, int(float64(m.c.size)/float64(blockBytes)*float64(n)*0.9)))
+	}
+	prefault.Huge(grown[:fill])
 	copy(grown, codes)
 	return grown
 }

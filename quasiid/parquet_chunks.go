@@ -132,8 +132,8 @@ func (r *pqRead) newWorker() *pqWorker {
 	for k, e := range r.encs {
 		w.cols[k] = pqColumn{r: r, k: k, enc: columnEncoder{file: r.file, field: e.field}}
 	}
-	for range chunksPerWorker {
-		w.pool <- &pqChunk{cols: make([]pqPiece, len(r.encs)), owner: w}
+	for _, c := range r.newChunks(w, chunksPerWorker) {
+		w.pool <- c
 	}
 	return w
 }

@@ -5,6 +5,8 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/compress"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/metadata"
+
+	"github.com/reidrisk/reidrisk/internal/prefault"
 )
 
 // pqPages reads the pages of one column's chunks, row group after row
@@ -73,7 +75,9 @@ func (a *pagePool) Allocate(size int) []byte {
 		a.free = nil
 		return b
 	}
-	return make([]byte, size)
+	b := make([]byte, size)
+	prefault.Slice(b) // the page is decompressed over all of it
+	return b
 }
 
 // Reallocate returns a buffer of size bytes starting with the bytes of b.

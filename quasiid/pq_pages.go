@@ -12,6 +12,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
+
+	"github.com/reidrisk/reidrisk/internal/prefault"
 )
 
 // pqKind says how the values of a dictionary page are read.
@@ -368,7 +370,13 @@ func (d *pageDecoder) readDictionary(data []byte, n int) error {
 	if n < 0 || n > len(data)/width {
 		return fmt.Errorf("dictionary page of %d bytes cannot hold %d values", len(data), n)
 	}
-	ends := d.ends[:0]
+	if d.kind != pqInt32 && d.kind != pqInt64 {
+		// The values' bytes are the page's less their lengths: room made
+		// at once, not by append's quarters (a dictionary of accounts).
+		d.arena = prefault.Grow(d.arena, len(data))
+	}
+	d.dict = prefault.Grow(d.dict, n)
+	ends := prefault.Grow(d.ends[:0], n)
 	for pos := 0; len(ends) < n; {
 		switch d.kind {
 		case pqInt32:

@@ -2,6 +2,8 @@ package groupby
 
 import (
 	"math/bits"
+
+	"github.com/reidrisk/reidrisk/internal/prefault"
 )
 
 const (
@@ -94,16 +96,16 @@ func (j *job) newPartitioned(l layout, n, w int) partitioned {
 	pt.dbufs = make([][][]uint32, w)
 	pt.spares = make([][]uint32, w)
 	// In plain counting each worker has its scratch mapped at once (see
-	// prefault), as it will write it.
+	// prefault.Slice), as it will write it.
 	_ = parallel(w, func(k int) error {
 		if pt.plain {
-			prefault(pt.marks[k])
+			prefault.Slice(pt.marks[k])
 		}
 		if l.dense || l.compact {
 			pt.dbufs[k] = make([][]uint32, P)
 			arena := make([]uint32, 2*P*est)
 			if pt.plain {
-				prefault(arena)
+				prefault.Slice(arena)
 			}
 			for p := range P {
 				pt.dbufs[k][p] = arena[2*p*est : 2*p*est : 2*(p+1)*est]
@@ -113,7 +115,7 @@ func (j *job) newPartitioned(l layout, n, w int) partitioned {
 			pt.hbufs[k] = make([][]hentry, P)
 			arena := make([]hentry, P*est)
 			if pt.plain {
-				prefault(arena)
+				prefault.Slice(arena)
 			}
 			for p := range P {
 				pt.hbufs[k][p] = arena[p*est : p*est : (p+1)*est]

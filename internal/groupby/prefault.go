@@ -1,21 +1,22 @@
 package groupby
 
-import "unsafe"
+import (
+	"unsafe"
 
-// prefaultMin is the fewest bytes worth a system call.
-const prefaultMin = 1 << 20
+	"github.com/reidrisk/reidrisk/internal/prefault"
+)
 
-// prefaultAll is prefault of s split between up to w goroutines, each
-// given at least prefaultMin bytes.
+// prefaultAll is prefault.Slice of s split between up to w goroutines,
+// each given at least prefault.Min bytes.
 func prefaultAll[T any](s []T, w int) {
 	size := len(s) * int(unsafe.Sizeof(*new(T)))
-	w = min(w, size/prefaultMin)
+	w = min(w, size/prefault.Min)
 	if w <= 1 {
-		prefault(s)
+		prefault.Slice(s)
 		return
 	}
 	_ = parallel(w, func(k int) error {
-		prefault(s[len(s)*k/w : len(s)*(k+1)/w])
+		prefault.Slice(s[len(s)*k/w : len(s)*(k+1)/w])
 		return nil
 	})
 }

@@ -1,4 +1,4 @@
-package groupby
+package prefault
 
 import (
 	"unsafe"
@@ -6,15 +6,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// prefault asks the kernel to map the pages of s that are not mapped yet
+// Slice asks the kernel to map the pages of s that are not mapped yet
 // at once (madvise MADV_POPULATE_WRITE, Linux 5.14), instead of one page
 // fault per 4 KiB page on first write, which costs several times more per
 // byte (benchmarks/count.md has the figures). Pages already mapped, found
 // with mincore, are left alone: populating them again is not free.
 // Contents are unchanged; on a kernel without these calls it does nothing.
-func prefault[T any](s []T) {
+func Slice[T any](s []T) {
 	n := uintptr(len(s)) * unsafe.Sizeof(*new(T))
-	if n < prefaultMin {
+	if n < Min {
 		return
 	}
 	// The whole pages inside the array: partial pages at either end may
@@ -54,4 +54,24 @@ func prefault[T any](s []T) {
 			i = j
 		}
 	}
+}
+
+// Huge asks the kernel to back the part of s made of whole 2 MiB pages
+// with transparent huge pages (madvise MADV_HUGEPAGE, which the
+// "madvise" mode of /sys/kernel/mm/transparent_hugepage/enabled waits
+// for), then maps s at once (Slice): a huge page is one fault, or one
+// step of the populating call, for 512 small pages, zeroed in one go.
+// Only for long-lived buffers written in full: a huge page is resident
+// whole, and the hint stays on the addresses after s is freed.
+func Huge[T any](s []T) {
+	n := uintptr(len(s)) * unsafe.Sizeof(*new(T))
+	const huge = 2 << 20
+	base := unsafe.Pointer(unsafe.SliceData(s))
+	p := uintptr(base)
+	lo := (p + huge - 1) &^ (huge - 1)
+	hi := (p + n) &^ (huge - 1)
+	if n >= Min && hi > lo {
+		_ = unix.Madvise(unsafe.Slice((*byte)(unsafe.Add(base, lo-p)), hi-lo), unix.MADV_HUGEPAGE)
+	}
+	Slice(s)
 }
