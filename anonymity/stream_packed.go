@@ -304,7 +304,7 @@ func (x *packedTable) countRows(ctx context.Context, cols [][]uint32, cards []ui
 // adding the classes not seen yet in order (add(row) numbers them), and
 // counts the rows. ids, when not nil, receives each row's class.
 func (x *packedTable) probe(keys []uint64, lo int, ids []uint32, add func(r int) uint32) {
-	if x.pending > 1<<31-len(keys) {
+	if x.pending > math.MaxInt32-len(keys) {
 		x.flush()
 	}
 	x.pending += len(keys)
