@@ -33,10 +33,11 @@ import (
 // so is a first Add of more than 2^21 rows (Count's whole table), after
 // which the packed table takes over from the classes it found.
 // Subjects and sensitive values are counted per chunk as sorted runs of
-// distinct (class, value) keys with their rows, merged as they come (see
-// pairCounts), so memory holds the classes, their pairs and one chunk —
-// never the rows, unless CountOptions.RowClass asks for them. No memory is
-// allocated per row.
+// distinct (class, value) keys with their rows, chained when their values
+// follow each other and merged when they overlap (see pairCounts), so
+// memory holds the classes, their pairs and one chunk — never the rows,
+// unless CountOptions.RowClass asks for them. No memory is allocated per
+// row.
 //
 // Codes are those of the chunks' dictionaries, which may grow between
 // chunks (codes already given never change): a class is its tuple of codes,
