@@ -238,7 +238,7 @@ func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, error)
 func (s *Counter) rowIDs(n int, need bool) []uint32 {
 	switch {
 	case s.opt.RowClass:
-		s.rowCls = reserve(s.rowCls, n)
+		s.rowCls = prefault.Grow(s.rowCls, n)
 		return s.rowCls[len(s.rowCls) : len(s.rowCls)+n]
 	case need:
 		if cap(s.scratch.ids) < n {
@@ -256,7 +256,7 @@ func (s *Counter) rowIDs(n int, need bool) []uint32 {
 // classes counted so far, adds the new ones in order and fills
 // s.scratch.cmap.
 func (s *Counter) number(codes [][]uint32, sizes []int64) {
-	cmap := reserve(s.scratch.cmap[:0], len(sizes))
+	cmap := prefault.Grow(s.scratch.cmap[:0], len(sizes))
 	s.identity = len(s.sizes) == 0
 	if s.identity { // the first classes: taken as they are
 		s.sizes, s.codes = sizes, codes
@@ -269,10 +269,10 @@ func (s *Counter) number(codes [][]uint32, sizes []int64) {
 	s.index.build(s.codes, len(s.sizes))
 	// Room for every class of the chunk, doubling, so that appending
 	// never copies more than once per chunk.
-	s.sizes = reserve(s.sizes, len(sizes))
-	s.index.hashes = reserve(s.index.hashes, len(s.sizes)+len(sizes)-len(s.index.hashes))
+	s.sizes = prefault.Grow(s.sizes, len(sizes))
+	s.index.hashes = prefault.Grow(s.index.hashes, len(s.sizes)+len(sizes)-len(s.index.hashes))
 	for j := range s.codes {
-		s.codes[j] = reserve(s.codes[j], len(sizes))
+		s.codes[j] = prefault.Grow(s.codes[j], len(sizes))
 	}
 	for k, n := range sizes {
 		c, h, ok := s.index.find(s.codes, codes, k)
@@ -288,13 +288,6 @@ func (s *Counter) number(codes [][]uint32, sizes []int64) {
 		cmap = append(cmap, c)
 	}
 	s.scratch.cmap = cmap
-}
-
-// reserve returns s with room for n more elements: its capacity at least
-// doubled when it must grow, a large new array mapped at once
-// (prefault.Grow).
-func reserve[T any](s []T, n int) []T {
-	return prefault.Grow(s, n)
 }
 
 // codeError names the file, row (in the whole table) and column of a QI

@@ -225,7 +225,7 @@ func (x *packedTable) flush() {
 // identity returns the identity map of the first n classes.
 func (x *packedTable) identity(n int) []uint32 {
 	if c := len(x.ident); c < n {
-		x.ident = reserve(x.ident, n-c)[:n]
+		x.ident = prefault.Grow(x.ident, n-c)[:n]
 		for ; c < n; c++ {
 			x.ident[c] = uint32(c)
 		}
@@ -281,7 +281,7 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 // the table holds more than limit classes.
 func (x *packedTable) countRows(ctx context.Context, cols [][]uint32, cards []uint32, lo, hi int, ids []uint32,
 	limit int, add func(r int) uint32) (int, bool, error) {
-	x.keys = reserve(x.keys[:0], min(hi-lo, packedBlock))
+	x.keys = prefault.Grow(x.keys[:0], min(hi-lo, packedBlock))
 	for r := lo; r < hi; r += packedBlock {
 		if (r-lo)%(1<<20) == 0 && r > lo {
 			if err := ctx.Err(); err != nil {
@@ -363,9 +363,9 @@ func (s *Counter) newClass(cols [][]uint32, r int) uint32 {
 	c := uint32(len(s.sizes))
 	// Doubled, not grown by append's quarter: less garbage, fewer pages
 	// mapped for the first time.
-	s.sizes = append(reserve(s.sizes, 1), 0)
+	s.sizes = append(prefault.Grow(s.sizes, 1), 0)
 	for j, col := range cols {
-		s.codes[j] = append(reserve(s.codes[j], 1), col[r])
+		s.codes[j] = append(prefault.Grow(s.codes[j], 1), col[r])
 	}
 	return c
 }
