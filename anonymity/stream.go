@@ -176,7 +176,7 @@ func (s *Counter) Add(ctx context.Context, chunk *quasiid.Table) error {
 // classes among all classes (s.scratch.cmap[chunk class] = class). It
 // returns the chunk class of each row when subjects, sensitive columns or
 // RowClass need it. Through the packed table (groupPacked), the chunk's
-// classes are all classes and cmap is the identity; otherwise the chunk is
+// classes are all classes and cmap is nil; otherwise the chunk is
 // grouped on its own (groupby) and its classes matched (number).
 func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, error) {
 	needRows := s.opt.RowClass || len(s.hists) > 0

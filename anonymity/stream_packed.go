@@ -39,7 +39,6 @@ type packedTable struct {
 	// 2^31, so that no slot's count overflows)
 	pending int
 	keys    []uint64 // scratch: the keys of a block of rows
-	ident   []uint32 // the identity map of the classes, cmap of pairCounts.add
 }
 
 // wideSlot is a slot of a key of 31 bits or more: id is its class+1 (0
@@ -222,20 +221,9 @@ func (x *packedTable) flush() {
 	}
 }
 
-// identity returns the identity map of the first n classes.
-func (x *packedTable) identity(n int) []uint32 {
-	if c := len(x.ident); c < n {
-		x.ident = prefault.Grow(x.ident, n-c)[:n]
-		for ; c < n; c++ {
-			x.ident[c] = uint32(c)
-		}
-	}
-	return x.ident[:n]
-}
-
 // groupPacked counts the rows of t through the packed table when their
 // keys fit in 64 bits, numbering classes among all classes, and sets
-// s.scratch.cmap to the identity. ids, when not nil, receives the class of
+// s.scratch.cmap to nil (the ids are classes). ids, when not nil, receives the class of
 // each row. It reports false, having counted nothing, when the keys do not
 // fit or the first Add finds too many classes (see packedLimit): the
 // Counter then counts through groupby from now on. Classes counted by
@@ -271,7 +259,7 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 		}
 		return false, nil
 	}
-	s.scratch.cmap = x.identity(len(s.sizes))
+	s.scratch.cmap = nil // the rows' ids are classes already
 	return true, nil
 }
 

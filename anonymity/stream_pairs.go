@@ -71,7 +71,8 @@ type pairSeq struct {
 // its pairs plus at most maxSeqRuns steps per class.
 const maxSeqRuns = 32
 
-// add counts the pairs (cmap[class[i]], values[i]) of a chunk. It returns
+// add counts the pairs (cmap[class[i]], values[i]) of a chunk — (class[i],
+// values[i]) when cmap is nil, the classes being all classes. It returns
 // the index of the first value not below card, or -1. It reads class,
 // cmap and values before it returns. The chunk's keys join the batch of
 // the chunks before while the values ascend across them, up to batchRows;
@@ -99,7 +100,11 @@ func (h *pairCounts) add(class, cmap, values []uint32, card uint32) int {
 		if v >= card {
 			return i
 		}
-		k := uint64(cmap[class[i]])<<32 | uint64(v)
+		c := class[i]
+		if cmap != nil {
+			c = cmap[c]
+		}
+		k := uint64(c)<<32 | uint64(v)
 		keys[i] = k
 		or |= k
 		sorted = sorted && v >= hi
