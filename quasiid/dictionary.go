@@ -31,10 +31,13 @@ type Dictionary struct {
 var dictSeed = maphash.MakeSeed()
 
 // dictTag returns the 32-bit hash that places v in a Dictionary's table.
-func dictTag(v string) uint32 {
-	h := maphash.String(dictSeed, v)
-	return uint32(h) ^ uint32(h>>32)
-}
+func dictTag(v string) uint32 { return foldTag(maphash.String(dictSeed, v)) }
+
+// dictTagBytes is dictTag of string(b), without the string.
+func dictTagBytes(b []byte) uint32 { return foldTag(maphash.Bytes(dictSeed, b)) }
+
+// foldTag folds a 64-bit maphash into a tag.
+func foldTag(h uint64) uint32 { return uint32(h) ^ uint32(h>>32) }
 
 // NewDictionary returns an empty dictionary.
 func NewDictionary() *Dictionary {
@@ -123,8 +126,7 @@ func (d *Dictionary) code(v string) uint32 {
 
 // codeBytes is code for a byte slice: the lookup does not allocate.
 func (d *Dictionary) codeBytes(b []byte) uint32 {
-	h := maphash.Bytes(dictSeed, b)
-	tag := uint32(h) ^ uint32(h>>32)
+	tag := dictTagBytes(b)
 	c, slot := d.find(string(b), tag)
 	if c != NoCode {
 		return c
