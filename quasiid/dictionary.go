@@ -161,17 +161,22 @@ func (d *Dictionary) grow() {
 	old := d.slots
 	d.slots = make([]uint64, max(16, 2*len(old)))
 	prefault.Huge(d.slots) // written all over, at random
-	mask := len(d.slots) - 1
 	for _, s := range old {
-		if s == 0 {
-			continue
+		if s != 0 {
+			d.place(s)
 		}
-		i := int(s>>32) & mask
-		for d.slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		d.slots[i] = s
 	}
+}
+
+// place puts the slot entry s (tag<<32 | code+1) in the first free slot
+// from its tag's.
+func (d *Dictionary) place(s uint64) {
+	mask := len(d.slots) - 1
+	i := int(s>>32) & mask
+	for d.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	d.slots[i] = s
 }
 
 // truncate forgets the codes from n on; null is the code null had then.

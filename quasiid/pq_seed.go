@@ -35,18 +35,11 @@ func seedFrom(snap *dictSnap) *Dictionary {
 		size *= 2
 	}
 	d.slots = make([]uint64, size)
-	mask := size - 1
 	for c, v := range snap.values {
-		if uint32(c) == snap.null {
-			continue
+		if uint32(c) != snap.null {
+			d.place(uint64(dictTag(v))<<32 | uint64(c+1))
+			d.count++
 		}
-		tag := dictTag(v)
-		i := int(tag) & mask
-		for d.slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		d.slots[i] = uint64(tag)<<32 | uint64(c+1)
-		d.count++
 	}
 	return d
 }
