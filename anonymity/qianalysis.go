@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"sync/atomic"
 )
 
 // QIOptions control AnalyzeQI.
@@ -25,7 +26,8 @@ type QIOptions struct {
 	// is) is done.
 	Progress func(done, total int64)
 
-	work qiWork // zero: the defaults (tests set smaller ones)
+	work  qiWork        // zero: the defaults (tests set smaller ones)
+	spans *atomic.Int64 // if not nil, counts the spans of split walks walked (tests)
 }
 
 // DefaultQIMaxSize is the combination size QISizeLimit never goes below.
@@ -104,7 +106,11 @@ type QIScore struct {
 // items left in groups of two or more, summed over the combinations (it
 // stays high for combinations that split rows only partly); memory to the
 // number of classes times the bits of the QIs' codes, per worker, plus the
-// result.
+// result. Walks run at once on opt.Workers, and a walk that computes
+// every figure (below) with items times combinations of at least 2^20 is
+// split among them by the values of its first QI: each of its
+// combinations holds that QI, so its classes and pairs are the sums of
+// those over ranges of the QI's values, each walked on its own.
 //
 // Every figure is exact when a walk's table has at most 65,536 items or
 // its combinations times its items are at most 2^24 (Adult's 8 or 9 QIs,

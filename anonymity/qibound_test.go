@@ -85,8 +85,8 @@ func TestAnalyzeQIBoundedReference(t *testing.T) {
 		for _, s := range qiReference(names, rows, limit) {
 			truth[strings.Join(s.Columns, ",")] = s
 		}
-		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(r.IntN(3)), shared: []int64{0, 1, 3}[r.IntN(3)]}
-		got, err := AnalyzeQI(context.Background(), c, QIOptions{MaxSize: limit, Workers: 1 + trial%2, work: work})
+		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(r.IntN(3)), shared: []int64{0, 1, 3}[r.IntN(3)], split: 1}
+		got, err := AnalyzeQI(context.Background(), c, QIOptions{MaxSize: limit, Workers: []int{1, 2, 7}[trial%3], work: work})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,8 +123,10 @@ func TestAnalyzeQIBoundedReference(t *testing.T) {
 }
 
 // FuzzAnalyzeQIBounded checks AnalyzeQI on tables drawn from the input
-// (first byte: QIs and budgets; then one byte per cell) against
-// qiReference: exact figures equal, bounded ones no less.
+// (first byte: QIs and budgets, and whether the walks of at most 2
+// combinations are exact, and then split; then one byte per cell; the
+// last byte also picks 1, 4 or 7 workers) against qiReference: exact
+// figures equal, bounded ones no less.
 func FuzzAnalyzeQIBounded(f *testing.F) {
 	f.Add([]byte{0x23, 1, 2, 3, 1, 2, 4, 1, 1, 3, 2, 2, 3, 0, 0, 0})
 	f.Add([]byte{0x04, 9, 9, 9, 9, 1, 2, 3, 4, 5, 6, 7, 8, 250, 251})
@@ -133,9 +135,13 @@ func FuzzAnalyzeQIBounded(f *testing.F) {
 			return
 		}
 		m := 1 + int(data[0]&7)%5
-		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(data[0] >> 4 & 3), shared: int64(data[0] >> 6)}
+		work := qiWork{exactItems: 0, exactWork: 1, perItem: int64(data[0] >> 4 & 3), shared: int64(data[0] >> 6), split: 1}
+		exactSmall := data[0]&8 != 0
 		data = data[1:]
 		n := len(data) / m
+		if exactSmall {
+			work.exactWork = 2 * int64(n)
+		}
 		names := qiNames(m)
 		rows := make([][]string, n)
 		tbl := &quasiid.Table{Source: "fuzz", Rows: n}
@@ -147,7 +153,8 @@ func FuzzAnalyzeQIBounded(f *testing.F) {
 			}
 			tbl.Columns = append(tbl.Columns, kernColumn(names[j], quasiid.QuasiIdentifier, values))
 		}
-		got, err := AnalyzeQI(context.Background(), qiCount(t, tbl), QIOptions{Workers: 1, work: work})
+		workers := 1 + int(data[len(data)-1]%3)*3 // 1, 4 or 7
+		got, err := AnalyzeQI(context.Background(), qiCount(t, tbl), QIOptions{Workers: workers, work: work})
 		if err != nil {
 			t.Fatal(err)
 		}

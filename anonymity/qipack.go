@@ -28,6 +28,11 @@ type qiPacked struct {
 	fields []qiField
 	weight qiField
 	n      int
+	// cnt[c] and sum[c]: the items of code c of the first column and
+	// their weight (in the walker's scratch until the walk's first
+	// refinement, unless detached).
+	cnt []uint32
+	sum []int64
 }
 
 // qiPackBlock is the number of items packed or moved at a time, in
@@ -130,7 +135,7 @@ func (w *qiWalker) pack(u *qiUniverse) *qiPacked {
 		// The code's top digit may be narrower: the bits above are another field's.
 		radixPass(into(p-1), into(p), slots[1], slots[1].shift+uint(p*digit), min(digit, b-p*digit), next[p<<digit:(p+1)<<digit])
 	}
-	p := &qiPacked{cols: u.cols, cards: u.cards, fields: make([]qiField, len(u.cols)), n: n}
+	p := &qiPacked{cols: u.cols, cards: u.cards, fields: make([]qiField, len(u.cols)), n: n, cnt: cnt, sum: sum}
 	field := func(s qiSlot) qiField {
 		return qiField{word: w.words[s.word], shift: s.shift, mask: 1<<s.width - 1}
 	}
@@ -201,30 +206,30 @@ func radixPass(src, dst [][]uint64, key qiSlot, shift uint, digit int, next []ui
 	}
 }
 
-// first sets q to the partition of w.u's items on its first column: runs
-// of equal codes in order, since the items are sorted on it, of the
-// numbers of items and weights pack left in w.cnt and w.sum.
+// first sets q to the partition on its first column of the items of
+// w.span: runs of equal codes in order, since the items are sorted on it,
+// of the numbers of items and weights pack counted.
 func (w *qiWalker) first(q *qiPart) {
-	u := w.u
+	u, s := w.u, w.span
 	q.alone, q.alonePairs = 0, 0
-	if cap(q.items) < u.n {
-		q.items = make([]uint32, 0, u.n)
+	if cap(q.items) < s.n {
+		q.items = make([]uint32, 0, s.n)
 	}
 	q.items, q.ends, q.weights = q.items[:0], q.ends[:0], q.weights[:0]
-	at := uint32(0)
-	for c, k := range w.cnt[:u.cards[0]] {
-		switch {
+	at := uint32(s.at)
+	for c := s.lo; c < s.hi; c++ {
+		switch k := u.cnt[c]; {
 		case k == 1:
 			q.alone++
-			q.alonePairs += pairsOf(w.sum[c])
+			q.alonePairs += pairsOf(u.sum[c])
 		case k > 1:
 			for it := at; it < at+k; it++ {
 				q.items = append(q.items, it)
 			}
 			q.ends = append(q.ends, len(q.items))
-			q.weights = append(q.weights, w.sum[c])
+			q.weights = append(q.weights, u.sum[c])
 		}
-		at += k
+		at += u.cnt[c]
 	}
 }
 

@@ -15,9 +15,10 @@ import (
 // TestAnalyzeQIUsageBounded runs AnalyzeQI with the budgets of large
 // tables (every walk bounded, two visits per item, three per class in
 // all) on 20,000 sessions of the
-// usage generator on its 8 QIs, against qiReference: exact figures equal
-// the reference's, bounds are no less, and the combination the reference
-// ranks first — the most identifying — comes out exact and first.
+// usage generator on its 8 QIs, against qiReference, with 1, 2 and 7
+// workers: exact figures equal the reference's, bounds are no less, and
+// the combination the reference ranks first — the most identifying —
+// comes out exact and first.
 func TestAnalyzeQIUsageBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("brute force over 255 combinations of 20,000 rows")
@@ -44,34 +45,43 @@ func TestAnalyzeQIUsageBounded(t *testing.T) {
 		}
 		tbl.Columns = append(tbl.Columns, kernColumn(name, quasiid.QuasiIdentifier, values))
 	}
-	work := qiWork{exactItems: 0, exactWork: 1, perItem: 2, shared: 3}
-	got, err := AnalyzeQI(context.Background(), qiCount(t, tbl), QIOptions{work: work})
-	if err != nil {
-		t.Fatal(err)
-	}
+	work := qiWork{exactItems: 0, exactWork: 1, perItem: 2, shared: 3, split: 1}
 	want := qiReference(names, rows, len(names))
 	truth := map[string]QIScore{}
 	for _, s := range want {
 		truth[strings.Join(s.Columns, ",")] = s
 	}
+	var got []QIScore
+	for _, workers := range []int{1, 2, 7} {
+		got, err = AnalyzeQI(context.Background(), qiCount(t, tbl), QIOptions{Workers: workers, work: work})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bounded := 0
+		for _, g := range got {
+			w := truth[strings.Join(g.Columns, ",")]
+			switch {
+			case g.Bounded && (g.Classes < w.Classes || g.Separation < w.Separation-1e-12):
+				t.Errorf("%d workers: bound %+v below %+v", workers, g, w)
+			case !g.Bounded && (g.Classes != w.Classes || math.Abs(g.Separation-w.Separation) > 1e-12):
+				t.Errorf("%d workers: %+v, want %+v", workers, g, w)
+			}
+			if g.Bounded {
+				bounded++
+			}
+		}
+		if top := got[0]; top.Bounded || strings.Join(top.Columns, ",") != strings.Join(want[0].Columns, ",") {
+			t.Errorf("%d workers: ranked first: %+v, want %+v, exact", workers, top, want[0])
+		}
+		if bounded < 50 {
+			t.Errorf("%d workers: only %d of %d combinations bounded: the budget was not exercised", workers, bounded, len(got))
+		}
+	}
 	bounded := 0
 	for _, g := range got {
-		w := truth[strings.Join(g.Columns, ",")]
-		switch {
-		case g.Bounded && (g.Classes < w.Classes || g.Separation < w.Separation-1e-12):
-			t.Errorf("bound %+v below %+v", g, w)
-		case !g.Bounded && (g.Classes != w.Classes || math.Abs(g.Separation-w.Separation) > 1e-12):
-			t.Errorf("%+v, want %+v", g, w)
-		}
 		if g.Bounded {
 			bounded++
 		}
-	}
-	if top := got[0]; top.Bounded || strings.Join(top.Columns, ",") != strings.Join(want[0].Columns, ",") {
-		t.Errorf("ranked first: %+v, want %+v, exact", top, want[0])
-	}
-	if bounded < 50 {
-		t.Errorf("only %d of %d combinations bounded: the budget was not exercised", bounded, len(got))
 	}
 	t.Logf("%d of %d combinations bounded; first: %v %.5f", bounded, len(got), got[0].Columns, got[0].Distinction)
 }

@@ -77,6 +77,13 @@ type qiWalker struct {
 	seen            []uint32
 	words, spare    [][]uint64 // the buffers of pack
 	epoch           uint32
+
+	// span is the items of w.u walked: those of a range of codes of its
+	// first column (all of them unless the walk is split, see qiSplit).
+	span qiSpan
+	// sums: the scores are a span's, to be added to those of the walk's
+	// first span, which name the combinations; they name none.
+	sums bool
 }
 
 func newQIWalker(ctx context.Context, limit int, top qiScored) *qiWalker {
@@ -91,12 +98,18 @@ func (w *qiWalker) use(u *qiUniverse, unlimited bool, budget int64) {
 	n := int64(u.len())
 	w.unlimited, w.budget = unlimited, budget
 	w.chainBudget = n
-	if d := int(u.maxCard()); d > len(w.stamp) {
+	w.scratch(u.maxCard())
+	w.u, w.scores, w.sums = w.pack(u), nil, false
+	w.span = w.u.whole()
+}
+
+// scratch makes w's per-code scratch hold codes below d.
+func (w *qiWalker) scratch(d uint32) {
+	if int(d) > len(w.stamp) {
 		w.stamp, w.cnt, w.pos = make([]uint32, d), make([]uint32, d), make([]uint32, d)
 		w.sum = make([]int64, d)
 		w.epoch = 0
 	}
-	w.u, w.scores = w.pack(u), nil
 }
 
 // nextEpoch starts a new group: codes stamped with an older epoch count as
@@ -177,6 +190,10 @@ func (w *qiWalker) same(classes int64, pairs uint64, bounded bool, from int) {
 }
 
 func (w *qiWalker) score(classes int64, pairs uint64, bounded bool) {
+	if w.sums {
+		w.scores = append(w.scores, qiScored{classes: classes, pairs: pairs, bounded: bounded})
+		return
+	}
 	cols := make([]int, len(w.path))
 	for i, k := range w.path {
 		cols[i] = w.u.cols[k]

@@ -117,8 +117,9 @@ func qiRandomTable(r *rand.Rand, n, m int) (*quasiid.Table, [][]string) {
 }
 
 // TestAnalyzeQIReference checks AnalyzeQI against qiReference on random
-// tables, for every combination and for size limits, with one and two
-// workers: every figure, the number of combinations and their order.
+// tables, for every combination and for size limits, with one worker and
+// with 2 and 7 among which every walk is split: every figure, the number
+// of combinations and their order.
 func TestAnalyzeQIReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 4))
 	pruned := 0
@@ -129,8 +130,10 @@ func TestAnalyzeQIReference(t *testing.T) {
 		names, c := qiNames(m), qiCount(t, tbl)
 		for _, limit := range []int{m, 1 + r.IntN(m)} {
 			want := qiReference(names, rows, limit)
-			for _, workers := range []int{1, 2} {
-				got, err := AnalyzeQI(context.Background(), c, QIOptions{MaxSize: limit, Workers: workers})
+			for _, workers := range []int{1, 2, 7} {
+				// Beyond one worker, every walk split (see qiSplit).
+				got, err := AnalyzeQI(context.Background(), c, QIOptions{MaxSize: limit, Workers: workers,
+					work: qiWork{exactItems: math.MaxInt64, split: int64(min(workers-1, 1))}})
 				if err != nil {
 					t.Fatal(err)
 				}

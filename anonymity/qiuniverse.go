@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/reidrisk/reidrisk/internal/groupby"
 )
@@ -29,13 +30,15 @@ func (u *qiUniverse) len() int { return len(u.weights) }
 // figure exact); beyond, the walk visits at most perItem × n items besides
 // the single QI it starts with, and the combinations it cannot afford get
 // bounds. The walks so bounded share at most shared × c's classes visits,
-// given out in walk order (0: no such cap). Its zero value means the
+// given out in walk order (0: no such cap). A walk that computes every
+// figure is split among the workers (qiSplit) when its items times its
+// combinations are at least split (0: never). Its zero value means the
 // defaults.
-type qiWork struct{ exactItems, exactWork, perItem, shared int64 }
+type qiWork struct{ exactItems, exactWork, perItem, shared, split int64 }
 
 func (q qiWork) orDefaults() qiWork {
 	if q == (qiWork{}) {
-		return qiWork{exactItems: 1 << 16, exactWork: 1 << 24, perItem: 2, shared: 3}
+		return qiWork{exactItems: 1 << 16, exactWork: 1 << 24, perItem: 2, shared: 3, split: 1 << 20}
 	}
 	return q
 }
@@ -60,7 +63,8 @@ func (q qiWork) budget(n, combos int64, left *int64) (unlimited bool, budget int
 // QI is the k-th are walked, depth first, on the universe of columns k, k+1,
 // …: c's classes grouped on those columns when that halves the items of
 // the universe before (a smaller table with the same partitions), else the
-// universe before, seen from column k. Up to workers (0: GOMAXPROCS) universes are walked at once.
+// universe before, seen from column k. Up to workers (0: GOMAXPROCS)
+// universes, or spans of a split walk's, are walked at once.
 func walkQI(ctx context.Context, c *Classes, limit int, opt QIOptions) ([]qiScored, error) {
 	m := len(c.QI)
 	order := make([]int, m)
@@ -81,57 +85,102 @@ func walkQI(ctx context.Context, c *Classes, limit int, opt QIOptions) ([]qiScor
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = max(1, min(workers, m))
-	out := make([][]qiScored, m)
-	errs := make([]error, m)
-	type task struct {
-		k         int
-		u         *qiUniverse
-		unlimited bool
-		budget    int64
-	}
-	next := make(chan task)
-	report := qiProgress(m, limit, opt.Progress)
+	r := &qiRun{m: m, limit: limit, workers: max(1, min(workers, m)), work: opt.work.orDefaults(),
+		out: make([][]qiScored, m), errs: make([]error, m), report: qiProgress(m, limit, opt.Progress), spans: opt.spans}
+	// Every task ever queued fits: the walks and the spans of each.
+	r.tasks = make(chan qiTask, m*(1+splitParts*r.workers))
 	var wg sync.WaitGroup
-	for range workers {
+	for range r.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newQIWalker(ctx, limit, top)
-			for t := range next {
-				w.use(t.u, t.unlimited, t.budget)
-				out[t.k], errs[t.k] = w.run()
-				report(t.k)
-			}
+			r.serve(newQIWalker(ctx, limit, top))
 		}()
 	}
-	work := opt.work.orDefaults()
-	left := work.shared * int64(len(c.Sizes))
+	left := r.work.shared * int64(len(c.Sizes))
 	var err error
 	for k := 0; k < m && err == nil; k++ {
 		if k > 0 {
 			u, err = u.next(ctx)
 		}
 		if err == nil {
-			t := task{k: k, u: u}
-			t.unlimited, t.budget = work.budget(int64(u.len()), qiTreeSize(m-k-1, limit-1), &left)
-			next <- t
+			t := qiTask{k: k, u: u}
+			t.unlimited, t.budget = r.work.budget(int64(u.len()), qiTreeSize(m-k-1, limit-1), &left)
+			r.pending.Add(1)
+			r.tasks <- t
 		}
 	}
-	close(next)
+	r.pending.Wait()
+	close(r.tasks)
 	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
 	var all []qiScored
 	for k := range m {
-		if errs[k] != nil {
-			return nil, errs[k]
+		if r.errs[k] != nil {
+			return nil, r.errs[k]
 		}
-		all = append(all, out[k]...)
+		all = append(all, r.out[k]...)
 	}
 	tightenQI(all, top, c)
 	return all, nil
+}
+
+// qiRun is the walks of one AnalyzeQI, served by its workers.
+type qiRun struct {
+	m, limit, workers int
+	work              qiWork
+	tasks             chan qiTask
+	pending           sync.WaitGroup // tasks queued or being done
+	out               [][]qiScored   // out[k]: the scores of walk k
+	errs              []error
+	report            func(k int)
+	spans             *atomic.Int64 // QIOptions.spans
+}
+
+// qiTask is a walk to do — the combinations whose first QI is the k-th,
+// on u, within the budget the walks were given in order — or a span of a
+// split walk.
+type qiTask struct {
+	k         int
+	u         *qiUniverse
+	unlimited bool
+	budget    int64
+	split     *qiSplit
+	span      int
+}
+
+// serve does r's tasks on w until there are none left. A walk that
+// computes every figure and is worth it (r.work.split) is packed and its
+// spans queued, for any worker; any other walk is done on w.
+func (r *qiRun) serve(w *qiWalker) {
+	for t := range r.tasks {
+		switch {
+		case t.split != nil:
+			if r.spans != nil {
+				r.spans.Add(1)
+			}
+			if w.walkSpan(t.split, t.span) {
+				r.out[t.k], r.errs[t.k] = t.split.merge()
+				r.report(t.k)
+			}
+		case t.unlimited && r.workers > 1 && r.work.split > 0 &&
+			int64(t.u.len())*qiTreeSize(r.m-t.k-1, r.limit-1) >= r.work.split:
+			p := w.detach(t.u)
+			s := &qiSplit{packed: p, spans: p.spans(splitParts * r.workers)}
+			s.scores, s.left = make([][]qiScored, len(s.spans)), len(s.spans)
+			r.pending.Add(len(s.spans))
+			for i := range s.spans {
+				r.tasks <- qiTask{k: t.k, split: s, span: i}
+			}
+		default:
+			w.use(t.u, t.unlimited, t.budget)
+			r.out[t.k], r.errs[t.k] = w.run()
+			r.report(t.k)
+		}
+		r.pending.Done()
+	}
 }
 
 // qiProgress returns a function to call as the share of the k-th QI (the

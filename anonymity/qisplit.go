@@ -1,0 +1,121 @@
+package anonymity
+
+import (
+	"errors"
+	"slices"
+	"sync"
+)
+
+// qiSpan is the items of a packed walk table whose first column's code
+// lies in [lo, hi): since the items are sorted on it, items at, …, at+n−1.
+type qiSpan struct {
+	lo, hi uint32
+	at, n  int
+}
+
+// whole returns the span of all of p's items.
+func (p *qiPacked) whole() qiSpan { return qiSpan{hi: p.cards[0], n: p.n} }
+
+// spans cuts p's items into at most parts spans of about equal numbers of
+// items in groups of two or more on the first column (the items alone on
+// it cost nothing beyond it), cut between codes, and returns them largest
+// first (so that the spans left last are short).
+func (p *qiPacked) spans(parts int) []qiSpan {
+	total := 0
+	for _, k := range p.cnt {
+		if k > 1 {
+			total += int(k)
+		}
+	}
+	target := max(1, (total+parts-1)/parts)
+	var out []qiSpan
+	s, acc, at := qiSpan{}, 0, 0
+	for c, k := range p.cnt {
+		if k > 1 {
+			acc += int(k)
+		}
+		at += int(k)
+		if acc >= target {
+			// Each span cut here holds at least target: at most parts.
+			s.hi, s.n = uint32(c+1), at-s.at
+			out = append(out, s)
+			s, acc = qiSpan{lo: uint32(c + 1), at: at}, 0
+		}
+	}
+	switch {
+	case len(out) == 0:
+		return []qiSpan{p.whole()}
+	case int(s.lo) < len(p.cnt):
+		// The codes left hold fewer than target: the last span takes them.
+		last := &out[len(out)-1]
+		last.hi, last.n = uint32(len(p.cnt)), p.n-last.at
+	}
+	slices.SortStableFunc(out, func(a, b qiSpan) int { return b.n - a.n })
+	return out
+}
+
+// qiSplit is a walk split among workers by the values of its first column:
+// every combination it scores holds that column, so its classes and pairs
+// are the sums over the spans of items of each range of its codes, and
+// the walk of each span scores the same combinations in the same order
+// (those a span settles without work included). The figures are so the
+// unsplit walk's, exactly.
+type qiSplit struct {
+	packed *qiPacked // read by all spans' walks: packed in buffers of its own
+	spans  []qiSpan
+	mu     sync.Mutex
+	scores [][]qiScored // per span; only the first names the combinations
+	err    error
+	left   int // spans not walked yet
+}
+
+// splitParts is the number of spans per worker a split walk is cut into,
+// so that the spans of unequal cost even out among the workers.
+const splitParts = 4
+
+// detach packs u as use does, in buffers w then gives up to the result,
+// which so stays valid while w walks other tables.
+func (w *qiWalker) detach(u *qiUniverse) *qiPacked {
+	w.scratch(u.maxCard())
+	p := w.pack(u)
+	p.cnt, p.sum = slices.Clone(p.cnt), slices.Clone(p.sum)
+	w.words = nil
+	return p
+}
+
+// walkSpan scores, on w, the combinations of s's walk over the items of
+// its i-th span, and returns whether it was the last span done (whose
+// caller then takes s's figures from merge).
+func (w *qiWalker) walkSpan(s *qiSplit, i int) (last bool) {
+	w.scratch(slices.Max(s.packed.cards))
+	w.u, w.span, w.unlimited = s.packed, s.spans[i], true
+	w.scores, w.sums = nil, i > 0
+	scores, err := w.run()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scores[i] = scores
+	if s.err == nil {
+		s.err = err
+	}
+	s.left--
+	return s.left == 0
+}
+
+// merge returns the walk's figures: the first span's scores with the
+// other spans' classes and pairs added.
+func (s *qiSplit) merge() ([]qiScored, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	out := s.scores[0]
+	for _, sc := range s.scores[1:] {
+		if len(sc) != len(out) {
+			return nil, errors.New("anonymity: AnalyzeQI: the spans of a split walk scored different combinations")
+		}
+		for j, x := range sc {
+			out[j].classes += x.classes
+			out[j].pairs += x.pairs
+		}
+	}
+	return out, nil
+}
