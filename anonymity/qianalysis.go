@@ -108,9 +108,10 @@ type QIScore struct {
 // number of classes times the bits of the QIs' codes, per worker, plus the
 // result. Walks run at once on opt.Workers, and a walk that computes
 // every figure (below) with items times combinations of at least 2^20 is
-// split among them by the values of its first QI: each of its
-// combinations holds that QI, so its classes and pairs are the sums of
-// those over ranges of the QI's values, each walked on its own.
+// cut into spans by the values of its first QI, walked at once by any
+// worker: each of its combinations holds that QI, so its classes and
+// pairs are the sums of those over ranges of the QI's values (and a span's
+// partitions stay in cache).
 //
 // Every figure is exact when a walk's table has at most 65,536 items or
 // its combinations times its items are at most 2^24 (Adult's 8 or 9 QIs,

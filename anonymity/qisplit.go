@@ -69,9 +69,27 @@ type qiSplit struct {
 	left   int // spans not walked yet
 }
 
-// splitParts is the number of spans per worker a split walk is cut into,
-// so that the spans of unequal cost even out among the workers.
-const splitParts = 4
+// A split walk of n items is cut into about n/spanItems spans (at most
+// 64), and into at least splitParts spans per worker. Short spans keep
+// the partitions a walk refines in cache: on the usage table's 93,173
+// classes (6 QIs) walking the first walk in 11 spans one after the other
+// costs ~15 % less CPU time than walking it whole. Several spans per
+// worker even out their unequal costs among the workers.
+const (
+	spanItems  = 1 << 13
+	splitParts = 4
+)
+
+// maxSpans returns the most spans a walk is cut into for workers workers.
+func maxSpans(workers int) int { return max(64, splitParts*workers) }
+
+// newQISplit returns the split walk of p (detached) for workers workers.
+func newQISplit(p *qiPacked, workers int) *qiSplit {
+	s := &qiSplit{packed: p}
+	s.spans = p.spans(min(maxSpans(workers), max(splitParts*workers, p.n/spanItems)))
+	s.scores, s.left = make([][]qiScored, len(s.spans)), len(s.spans)
+	return s
+}
 
 // detach packs u as use does, in buffers w then gives up to the result,
 // which so stays valid while w walks other tables.

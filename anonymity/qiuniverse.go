@@ -31,9 +31,9 @@ func (u *qiUniverse) len() int { return len(u.weights) }
 // the single QI it starts with, and the combinations it cannot afford get
 // bounds. The walks so bounded share at most shared × c's classes visits,
 // given out in walk order (0: no such cap). A walk that computes every
-// figure is split among the workers (qiSplit) when its items times its
-// combinations are at least split (0: never). Its zero value means the
-// defaults.
+// figure is cut into spans (qiSplit), whatever the workers, when its items
+// times its combinations are at least split (0: never). Its zero value
+// means the defaults.
 type qiWork struct{ exactItems, exactWork, perItem, shared, split int64 }
 
 func (q qiWork) orDefaults() qiWork {
@@ -88,7 +88,7 @@ func walkQI(ctx context.Context, c *Classes, limit int, opt QIOptions) ([]qiScor
 	r := &qiRun{m: m, limit: limit, workers: max(1, min(workers, m)), work: opt.work.orDefaults(),
 		out: make([][]qiScored, m), errs: make([]error, m), report: qiProgress(m, limit, opt.Progress), spans: opt.spans}
 	// Every task ever queued fits: the walks and the spans of each.
-	r.tasks = make(chan qiTask, m*(1+splitParts*r.workers))
+	r.tasks = make(chan qiTask, m*(1+maxSpans(r.workers)))
 	var wg sync.WaitGroup
 	for range r.workers {
 		wg.Add(1)
@@ -152,8 +152,8 @@ type qiTask struct {
 }
 
 // serve does r's tasks on w until there are none left. A walk that
-// computes every figure and is worth it (r.work.split) is packed and its
-// spans queued, for any worker; any other walk is done on w.
+// computes every figure and is large enough (r.work.split) is packed and
+// its spans queued, for any worker; any other walk is done on w.
 func (r *qiRun) serve(w *qiWalker) {
 	for t := range r.tasks {
 		switch {
@@ -165,11 +165,9 @@ func (r *qiRun) serve(w *qiWalker) {
 				r.out[t.k], r.errs[t.k] = t.split.merge()
 				r.report(t.k)
 			}
-		case t.unlimited && r.workers > 1 && r.work.split > 0 &&
+		case t.unlimited && r.work.split > 0 &&
 			int64(t.u.len())*qiTreeSize(r.m-t.k-1, r.limit-1) >= r.work.split:
-			p := w.detach(t.u)
-			s := &qiSplit{packed: p, spans: p.spans(splitParts * r.workers)}
-			s.scores, s.left = make([][]qiScored, len(s.spans)), len(s.spans)
+			s := newQISplit(w.detach(t.u), r.workers)
 			r.pending.Add(len(s.spans))
 			for i := range s.spans {
 				r.tasks <- qiTask{k: t.k, split: s, span: i}
