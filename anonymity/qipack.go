@@ -3,6 +3,8 @@ package anonymity
 import (
 	"math/bits"
 	"slices"
+
+	"github.com/reidrisk/reidrisk/internal/prefault"
 )
 
 // qiField locates one value of every item of a qiPacked — a column's code
@@ -88,6 +90,7 @@ func (w *qiWalker) pack(u *qiUniverse) *qiPacked {
 		for i := range words {
 			if cap(bufs[i]) < n {
 				bufs[i] = make([]uint64, n)
+				prefault.Slice(bufs[i]) // written in full
 			}
 			bufs[i] = bufs[i][:n]
 		}
