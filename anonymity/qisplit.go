@@ -54,12 +54,12 @@ func (p *qiPacked) spans(parts int) []qiSpan {
 	return out
 }
 
-// qiSplit is a walk split among workers by the values of its first column:
-// every combination it scores holds that column, so its classes and pairs
-// are the sums over the spans of items of each range of its codes, and
-// the walk of each span scores the same combinations in the same order
-// (those a span settles without work included). The figures are so the
-// unsplit walk's, exactly.
+// qiSplit is a walk cut into spans by the values of its first column,
+// each walked by any worker: every combination it scores holds that
+// column, so its classes and pairs are the sums of those of the spans,
+// and the walk of each span scores the same combinations in the same
+// order (those a span settles without work included). The figures are so
+// the unsplit walk's, exactly.
 type qiSplit struct {
 	packed *qiPacked // read by all spans' walks: packed in buffers of its own
 	spans  []qiSpan
@@ -69,8 +69,8 @@ type qiSplit struct {
 	left   int // spans not walked yet
 }
 
-// A split walk of n items is cut into about n/spanItems spans (at most
-// 64), and into at least splitParts spans per worker. Short spans keep
+// A split walk of n items is cut into about n/spanItems spans, and into at
+// least splitParts spans per worker (at most maxSpans). Short spans keep
 // the partitions a walk refines in cache: on the usage table's 93,173
 // classes (6 QIs) walking the first walk in 11 spans one after the other
 // costs ~15 % less CPU time than walking it whole. Several spans per
@@ -80,7 +80,8 @@ const (
 	splitParts = 4
 )
 
-// maxSpans returns the most spans a walk is cut into for workers workers.
+// maxSpans returns the most spans a walk is cut into for workers workers:
+// 64, or splitParts per worker.
 func maxSpans(workers int) int { return max(64, splitParts*workers) }
 
 // newQISplit returns the split walk of p (detached) for workers workers.
@@ -91,8 +92,9 @@ func newQISplit(p *qiPacked, workers int) *qiSplit {
 	return s
 }
 
-// detach packs u as use does, in buffers w then gives up to the result,
-// which so stays valid while w walks other tables.
+// detach packs u as use does, and leaves the packed words to the result
+// (w packs its next table in new ones), which so stays valid while w
+// walks other tables.
 func (w *qiWalker) detach(u *qiUniverse) *qiPacked {
 	w.scratch(u.maxCard())
 	p := w.pack(u)
