@@ -90,15 +90,24 @@ func cmpF(a, b float64) int {
 // supersets are settled without work), others tell every class apart
 // with duplicate rows left, and others split rows only partly.
 func qiRandomTable(r *rand.Rand, n, m int) (*quasiid.Table, [][]string) {
+	cards := []int{1, 2, 3, 5, 10, n / 3, n}
+	return qiDrawTable(r, n, m, 20, func(int) func() string {
+		card := max(1, cards[r.IntN(len(cards))])
+		return func() string { return fmt.Sprint("v", r.IntN(card)) }
+	})
+}
+
+// qiDrawTable draws n rows over m QIs, column j's values from column(j),
+// one in nulls null, and then copies some rows whole over others.
+func qiDrawTable(r *rand.Rand, n, m, nulls int, column func(j int) func() string) (*quasiid.Table, [][]string) {
 	t := &quasiid.Table{Source: "random", Rows: n}
 	rows := make([][]string, n)
-	cards := []int{1, 2, 3, 5, 10, n / 3, n}
 	for j := range m {
-		card := max(1, cards[r.IntN(len(cards))])
+		draw := column(j)
 		values := make([]string, n)
 		for i := range values {
-			values[i] = fmt.Sprint("v", r.IntN(card))
-			if r.IntN(20) == 0 {
+			values[i] = draw()
+			if r.IntN(nulls) == 0 {
 				values[i] = "\x00" // null is a value of its own
 			}
 			rows[i] = append(rows[i], values[i])

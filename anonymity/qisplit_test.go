@@ -18,36 +18,19 @@ import (
 // rows, the rest spread over n/by values, many holding one), the others 1
 // to 6 values each; some rows repeat whole and some cells are null.
 func qiFirstHeavyTable(r *rand.Rand, n, m, by int) (*quasiid.Table, [][]string) {
-	t := &quasiid.Table{Source: "first-heavy", Rows: n}
-	rows := make([][]string, n)
 	wide := max(2, n/by)
-	for j := range m {
+	return qiDrawTable(r, n, m, 30, func(j int) func() string {
 		card := 1 + r.IntN(6)
-		values := make([]string, n)
-		for i := range values {
+		return func() string {
 			switch {
 			case j == 0 && r.IntN(3) == 0:
-				values[i] = fmt.Sprint("h", r.IntN(3)) // the heavy values
+				return fmt.Sprint("h", r.IntN(3)) // the heavy values
 			case j == 0:
-				values[i] = fmt.Sprint("v", r.IntN(wide))
-			default:
-				values[i] = fmt.Sprint("v", r.IntN(card))
+				return fmt.Sprint("v", r.IntN(wide))
 			}
-			if r.IntN(30) == 0 {
-				values[i] = "\x00"
-			}
-			rows[i] = append(rows[i], values[i])
+			return fmt.Sprint("v", r.IntN(card))
 		}
-		t.Columns = append(t.Columns, kernColumn(fmt.Sprint("q", j), quasiid.QuasiIdentifier, values))
-	}
-	for i := 0; i < n/10; i++ {
-		a, b := r.IntN(n), r.IntN(n)
-		for j, col := range t.Columns {
-			col.Codes[b] = col.Codes[a]
-			rows[b][j] = rows[a][j]
-		}
-	}
-	return t, rows
+	})
 }
 
 // TestAnalyzeQISplit: with every walk that computes every figure split
