@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -146,5 +147,54 @@ func TestParquetPlainRuns(t *testing.T) {
 			return src
 		}
 		requireReadsLike(t, want, open, open, spec, fmt.Sprintf("seed %d", seed))
+	}
+}
+
+// BenchmarkDecodeIndices decodes a million dictionary indices into local
+// codes as a worker does, in pieces of 4,096 rows, on a page shaped like
+// the side-by-side benchmark's: repeated runs of 8 to 40 values between
+// short bit-packed runs, of a dictionary of 6 (3 bits) or 24 entries (5
+// bits); the piece's codes are forgotten once per million.
+func BenchmarkDecodeIndices(b *testing.B) {
+	for _, size := range []int{6, 24} {
+		width := bits.Len(uint(size - 1))
+		r := rand.New(rand.NewPCG(9, uint64(size)))
+		vals := make([]uint32, 0, 1<<20+40)
+		for len(vals) < 1<<20 {
+			v := uint32(r.IntN(size))
+			if r.IntN(8) == 0 {
+				vals = append(vals, slices.Repeat([]uint32{v}, 8+r.IntN(33))...)
+			} else {
+				vals = append(vals, v)
+			}
+		}
+		vals = vals[:1<<20]
+		data := hybridEncode(vals, width)
+		dict := make([]string, size)
+		for i := range dict {
+			dict[i] = fmt.Sprintf("value %d", i)
+		}
+		var d pageDecoder
+		d.kind = pqText
+		if err := d.readDictionary(pqDictPage(dict), size); err != nil {
+			b.Fatal(err)
+		}
+		local := NewDictionary()
+		out := make([]uint32, 4096)
+		b.Run(fmt.Sprintf("w=%d", width), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d.newPiece()
+				if err := d.idx.reset(data, width); err != nil {
+					b.Fatal(err)
+				}
+				for at := 0; at < len(vals); at += len(out) {
+					if err := d.decodeIndices(out, local, int64(at), "f", "c"); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(vals)), "ns/value")
+		})
 	}
 }
