@@ -112,6 +112,104 @@ func TestPageDecodeIndices(t *testing.T) {
 	}
 }
 
+// TestPageDecodeIndicesGroups puts, for each width 1 to 8, an entry seen
+// for the first time and then an index past the dictionary at every
+// position of four bit-packed groups (after groups that map, before
+// more), with a second bad index after or before it, and in a repeated
+// run: the values are those of the rows, the first bad index the error.
+func TestPageDecodeIndicesGroups(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for width := 1; width <= 8; width++ {
+		size := max(1<<width-2, 1) // the largest two indices are past the dictionary
+		dict := make([]string, size)
+		for i := range dict {
+			dict[i] = fmt.Sprintf("v%d", i)
+		}
+		for pos := range 32 {
+			vals := make([]uint32, 96)
+			for i := range vals {
+				vals[i] = uint32(i % min(2, size)) // no run of eight but for width 1
+			}
+			vals[32+pos] = uint32(size - 1) // first seen here from width 3
+			got, err := pqDecodeIndices(t, dict, hybridEncode(vals, width), width, len(vals), r)
+			if err != nil {
+				t.Fatalf("width %d, position %d: %v", width, pos, err)
+			}
+			for i, v := range vals {
+				if got[i] != dict[v] {
+					t.Fatalf("width %d, position %d, row %d: %q, want %q", width, pos, i, got[i], dict[v])
+				}
+			}
+			vals[32+pos] = uint32(size)
+			vals[32+(pos+5)%32] = uint32(1<<width - 1)
+			bad := size
+			if pos+5 >= 32 {
+				bad = 1<<width - 1 // the second comes first
+			}
+			want := fmt.Sprintf("dictionary index %d of %d entries", bad, size)
+			if _, err := pqDecodeIndices(t, dict, hybridEncode(vals, width), width, len(vals), r); err == nil || err.Error() != want {
+				t.Fatalf("width %d, position %d: error %v, want %q", width, pos, err, want)
+			}
+			run := append(slices.Repeat([]uint32{0}, pos+1), slices.Repeat([]uint32{uint32(size)}, 9)...)
+			want = fmt.Sprintf("dictionary index %d of %d entries", size, size)
+			if _, err := pqDecodeIndices(t, dict, hybridEncode(run, width), width, len(run), r); err == nil || err.Error() != want {
+				t.Fatalf("width %d, repeated run after %d: error %v, want %q", width, pos+1, err, want)
+			}
+		}
+	}
+}
+
+// TestMapGroups maps groups of every width 0 to 8 through a table of
+// codes of 2^31 and more, which set the high bit NoCode sets, and stops
+// before the group of the one index mapped to NoCode, at every position.
+func TestMapGroups(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	var table [256]uint32
+	for i := range table {
+		table[i] = 1<<31 + uint32(r.IntN(1<<30))
+	}
+	for width := 0; width <= 8; width++ {
+		var d hybridDecoder
+		if err := d.reset(nil, width); err != nil {
+			t.Fatal(err)
+		}
+		bad := uint32(1<<width - 1)
+		vals := make([]uint32, 64)
+		for i := range vals {
+			vals[i] = uint32(r.IntN(1 << width))
+			if vals[i] == bad && width > 0 {
+				vals[i] = 0
+			}
+		}
+		for pos := -1; pos < len(vals); pos++ {
+			v := slices.Clone(vals)
+			if pos >= 0 {
+				v[pos] = bad
+			}
+			table[bad] = NoCode
+			src := append(hybridPacked(v, width)[1:], make([]byte, 8)...)
+			out := make([]uint32, len(v))
+			g := mapGroups(src, out, &table, &d.mul, width)
+			wantG := len(v) / 8
+			if pos >= 0 {
+				wantG = pos / 8
+			}
+			if width == 0 {
+				wantG = 0 // every index is the one mapped to NoCode
+			}
+			if g != wantG {
+				t.Fatalf("width %d, NoCode at %d: %d groups mapped, want %d", width, pos, g, wantG)
+			}
+			for i := range 8 * g {
+				if out[i] != table[v[i]] {
+					t.Fatalf("width %d, NoCode at %d, value %d: code %d, want %d", width, pos, i, out[i], table[v[i]])
+				}
+			}
+			table[bad] = 1 << 31
+		}
+	}
+}
+
 // TestParquetPlainRuns reads a text column of runs of one value (rows of
 // one account) that outgrows its dictionary page, so that most pages are
 // PLAIN, with nulls inside runs and runs across pages and row groups, and

@@ -188,50 +188,74 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 }
 
 // decodeIndices reads the dictionary indices of len(out) rows, none null,
-// into local codes: a repeated run is looked up once.
+// into local codes: a repeated run is looked up once, and indices of up
+// to 8 bits are unpacked and looked up together (readMapped) but for the
+// first of each entry in a piece.
 func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64, file, name string) error {
 	null := uint32(len(d.dict))
 	table := (*[256]uint32)(d.seen)
+	idx := &d.idx
 	for n := 0; n < len(out); {
-		if d.idx.rle == 0 && d.idx.lit == 0 {
-			if err := d.idx.header(); err != nil {
-				return fmt.Errorf("dictionary indices: %w", err)
-			}
-		}
-		if k := d.idx.unpackMapped(out[n:], table); k > 0 {
-			n += k
-			continue
-		}
-		k, run, err := d.idx.next(out[n:])
+		k, err := idx.readMapped(out[n:], table)
+		n += k
 		if err != nil {
 			return fmt.Errorf("dictionary indices: %w", err)
 		}
-		if run {
-			c, err := d.codeOf(d.idx.val, false, local, first+int64(n), file, name)
-			if err != nil {
-				return err
+		switch {
+		case n == len(out):
+		case idx.rle > 0:
+			c := NoCode
+			if idx.val < null {
+				c = d.seen[idx.val]
 			}
-			fill := out[n : n+k]
-			for i := range fill {
-				fill[i] = c
-			}
-			n += k
-			continue
-		}
-		for i, v := range out[n : n+k] {
-			if v < null {
-				if c := d.seen[v]; c != NoCode {
-					out[n+i] = c
-					continue
+			if c == NoCode {
+				if c, err = d.codeOf(idx.val, false, local, first+int64(n), file, name); err != nil {
+					return err
 				}
 			}
-			c, err := d.codeOf(v, false, local, first+int64(n+i), file, name)
+			k := int(min(idx.rle, int64(len(out)-n)))
+			fillRun(out[n:n+k], c)
+			idx.rle -= int64(k)
+			n += k
+		case idx.lit > 0:
+			// A group with an entry not yet looked up, or cut short: the
+			// fused path resumes after it.
+			lim := len(out)
+			if idx.width <= 8 {
+				lim = min(lim, n+8)
+			}
+			k, _, err := idx.next(out[n:lim])
 			if err != nil {
+				return fmt.Errorf("dictionary indices: %w", err)
+			}
+			if err := d.mapIndices(out[n:n+k], null, local, first+int64(n), file, name); err != nil {
 				return err
 			}
-			out[n+i] = c
+			n += k
+		default:
+			if err := idx.header(); err != nil {
+				return fmt.Errorf("dictionary indices: %w", err)
+			}
 		}
-		n += k
+	}
+	return nil
+}
+
+// mapIndices replaces each dictionary index in out, of the rows from
+// first on, with its local code.
+func (d *pageDecoder) mapIndices(out []uint32, null uint32, local *Dictionary, first int64, file, name string) error {
+	for i, v := range out {
+		if v < null {
+			if c := d.seen[v]; c != NoCode {
+				out[i] = c
+				continue
+			}
+		}
+		c, err := d.codeOf(v, false, local, first+int64(i), file, name)
+		if err != nil {
+			return err
+		}
+		out[i] = c
 	}
 	return nil
 }
