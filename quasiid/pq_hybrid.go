@@ -212,30 +212,10 @@ func mapGroups(src []byte, out []uint32, table *[256]uint32, mul *[8]uint64, w i
 	o := out
 	for len(o) >= 8 && len(src) >= 8 {
 		x := binary.LittleEndian.Uint64(src)
-		c := table[x*mul[0]>>56&m]
-		o[0] = c
-		acc |= c
-		c = table[x*mul[1]>>56&m]
-		o[1] = c
-		acc |= c
-		c = table[x*mul[2]>>56&m]
-		o[2] = c
-		acc |= c
-		c = table[x*mul[3]>>56&m]
-		o[3] = c
-		acc |= c
-		c = table[x*mul[4]>>56&m]
-		o[4] = c
-		acc |= c
-		c = table[x*mul[5]>>56&m]
-		o[5] = c
-		acc |= c
-		c = table[x*mul[6]>>56&m]
-		o[6] = c
-		acc |= c
-		c = table[x*mul[7]>>56&m]
-		o[7] = c
-		acc |= c
+		c0, c1, c2, c3 := table[x*mul[0]>>56&m], table[x*mul[1]>>56&m], table[x*mul[2]>>56&m], table[x*mul[3]>>56&m]
+		c4, c5, c6, c7 := table[x*mul[4]>>56&m], table[x*mul[5]>>56&m], table[x*mul[6]>>56&m], table[x*mul[7]>>56&m]
+		o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7] = c0, c1, c2, c3, c4, c5, c6, c7
+		acc |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7
 		src, o = src[w:], o[8:]
 	}
 	g := (len(out) - len(o)) / 8

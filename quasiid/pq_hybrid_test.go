@@ -42,22 +42,26 @@ func hybridEncode(vals []uint32, width int) []byte {
 		groups := (i - start + 7) / 8
 		i = start + 8*groups
 		header(uint64(groups)<<1 | 1)
-		bits := make([]byte, groups*width)
-		for v := 0; v < 8*groups; v++ {
-			var x uint32
-			if start+v < len(vals) {
-				x = vals[start+v]
-			}
-			for b := 0; b < width; b++ {
-				if x>>b&1 == 1 {
-					at := v*width + b
-					bits[at/8] |= 1 << (at % 8)
-				}
-			}
-		}
-		out = append(out, bits...)
+		group := make([]uint32, 8*groups) // padded with zeros
+		copy(group, vals[start:])
+		out = packBits(out, group, width)
 	}
 	return out
+}
+
+// packBits appends vals (a multiple of eight), width bits each, packed
+// from the least significant bit.
+func packBits(out []byte, vals []uint32, width int) []byte {
+	bits := make([]byte, len(vals)/8*width)
+	for v, x := range vals {
+		for b := 0; b < width; b++ {
+			if x>>b&1 == 1 {
+				at := v*width + b
+				bits[at/8] |= 1 << (at % 8)
+			}
+		}
+	}
+	return append(out, bits...)
 }
 
 // hybridReference decodes n values of data one bit at a time, as the
@@ -206,16 +210,7 @@ func hybridPacked(vals []uint32, width int) []byte {
 	for start := 0; start < len(vals); start += 512 {
 		run := vals[start:min(start+512, len(vals))]
 		out = binary.AppendUvarint(out, uint64(len(run)/8)<<1|1)
-		bits := make([]byte, len(run)/8*width)
-		for v, x := range run {
-			for b := 0; b < width; b++ {
-				if x>>b&1 == 1 {
-					at := v*width + b
-					bits[at/8] |= 1 << (at % 8)
-				}
-			}
-		}
-		out = append(out, bits...)
+		out = packBits(out, run, width)
 	}
 	return out
 }
