@@ -296,3 +296,45 @@ func BenchmarkDecodeIndices(b *testing.B) {
 		})
 	}
 }
+
+// FuzzPageDecodeIndices decodes arbitrary index data of widths 0 to 8
+// against a dictionary of size entries, in pieces, and compares each row's
+// value, or the error, with the bit-by-bit reference: the first index
+// past the dictionary is the error, else data ending before its rows.
+func FuzzPageDecodeIndices(f *testing.F) {
+	f.Add(hybridEncode([]uint32{1, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 1}, 2), uint8(2), uint8(4), uint16(13), uint64(1))
+	f.Add(hybridEncode(slices.Repeat([]uint32{0, 1, 2, 5, 4, 3, 2, 1}, 9), 3), uint8(3), uint8(5), uint16(72), uint64(2))
+	f.Fuzz(func(t *testing.T, data []byte, width, size uint8, n uint16, seed uint64) {
+		w := int(width % 9)
+		dict := make([]string, 1+int(size))
+		for i := range dict {
+			dict[i] = fmt.Sprintf("v%d", i)
+		}
+		want, ok := hybridReference(data, w, int(n))
+		wantErr := ""
+		for i, v := range want {
+			if int(v) >= len(dict) {
+				want, wantErr = want[:i], fmt.Sprintf("dictionary index %d of %d entries", v, len(dict))
+				break
+			}
+		}
+		if wantErr == "" && !ok {
+			wantErr = "dictionary indices: " + errHybridEnd.Error()
+		}
+		got, err := pqDecodeIndices(t, dict, data, w, int(n), rand.New(rand.NewPCG(seed, 0)))
+		switch {
+		case wantErr != "":
+			if err == nil || err.Error() != wantErr {
+				t.Fatalf("width %d, %d rows: error %v, want %q", w, n, err, wantErr)
+			}
+		case err != nil:
+			t.Fatalf("width %d, %d rows: %v", w, n, err)
+		default:
+			for i, v := range want {
+				if got[i] != dict[v] {
+					t.Fatalf("width %d, row %d: %q, want %q", w, i, got[i], dict[v])
+				}
+			}
+		}
+	})
+}

@@ -52,10 +52,7 @@ func (d *hybridDecoder) read(out []uint32) (int, error) {
 			return n, err
 		}
 		if run {
-			fill := out[n : n+k]
-			for i := range fill {
-				fill[i] = d.val
-			}
+			fillRun(out[n:n+k], d.val)
 		}
 		n += k
 	}
