@@ -203,27 +203,19 @@ func mapGroups(src []byte, out []uint32, table *[256]uint32, mul *[8]uint64, w i
 	// Shifts by a variable would take a register that the compiler then
 	// spills: the products are by constants of the loop.
 	m := uint64(uint8(1<<w - 1))
-	// The codes are ORed: NoCode, and only a code of 2^31 or more, sets
-	// the high bit, and then the groups are checked one by one.
-	var acc uint32
 	o := out
 	for len(o) >= 8 && len(src) >= 8 {
 		x := binary.LittleEndian.Uint64(src)
 		c0, c1, c2, c3 := table[x*mul[0]>>56&m], table[x*mul[1]>>56&m], table[x*mul[2]>>56&m], table[x*mul[3]>>56&m]
 		c4, c5, c6, c7 := table[x*mul[4]>>56&m], table[x*mul[5]>>56&m], table[x*mul[6]>>56&m], table[x*mul[7]>>56&m]
 		o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7] = c0, c1, c2, c3, c4, c5, c6, c7
-		acc |= c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7
+		// NoCode, and only a code of 2^31 or more, sets the high bit.
+		if (c0|c1|c2|c3|c4|c5|c6|c7)>>31 != 0 && slices.Contains(o[:8], NoCode) {
+			break
+		}
 		src, o = src[w:], o[8:]
 	}
-	g := (len(out) - len(o)) / 8
-	if acc>>31 != 0 {
-		for j := range g {
-			if slices.Contains(out[8*j:8*j+8], NoCode) {
-				return j
-			}
-		}
-	}
-	return g
+	return (len(out) - len(o)) / 8
 }
 
 // header reads the header of the next run.
