@@ -30,6 +30,15 @@ type hybridDecoder struct {
 
 var errHybridEnd = errors.New("RLE/bit-packed data ends before its values")
 
+// identity maps each value of up to 8 bits to itself: unpackMapped
+// through it unpacks.
+var identity = func() (t [256]uint32) {
+	for i := range t {
+		t[i] = uint32(i)
+	}
+	return t
+}()
+
 // reset starts decoding data, values of width bits (0 to 32).
 func (d *hybridDecoder) reset(data []byte, width int) error {
 	if width < 0 || width > 32 {
@@ -96,18 +105,7 @@ func (d *hybridDecoder) unpackGroups(out []uint32) (int, error) {
 	n := 0
 	if w <= 8 {
 		// Eight values of at most 8 bits are one little-endian word.
-		mask, shift := uint32(d.mask), uint(w)
-		for d.lit >= 8 && len(out)-n >= 8 && d.pos+8 <= len(d.data) {
-			v := binary.LittleEndian.Uint64(d.data[d.pos:])
-			o := (*[8]uint32)(out[n : n+8])
-			for i := range o {
-				o[i] = uint32(v) & mask
-				v >>= shift
-			}
-			d.pos += w
-			n += 8
-			d.lit -= 8
-		}
+		n = d.unpackMapped(out, &identity)
 	}
 	for d.lit >= 8 && len(out)-n >= 8 && d.pos+w <= len(d.data) {
 		unpack8(d.data[d.pos:d.pos+w], (*[8]uint32)(out[n:n+8]), w, d.mask)
