@@ -171,20 +171,7 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 			out[i] = null
 		}
 	}
-	for i, v := range out {
-		if v < null {
-			if c := d.seen[v]; c != NoCode {
-				out[i] = c
-				continue
-			}
-		}
-		c, err := d.codeOf(v, d.levels[i] != d.maxDef, local, first+int64(i), file, name)
-		if err != nil {
-			return err
-		}
-		out[i] = c
-	}
-	return nil
+	return d.mapIndices(out, d.levels[:len(out)], local, first, file, name)
 }
 
 // decodeIndices reads the dictionary indices of len(out) rows, none null,
@@ -228,7 +215,7 @@ func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64
 			if err != nil {
 				return fmt.Errorf("dictionary indices: %w", err)
 			}
-			if err := d.mapIndices(out[n:n+k], null, local, first+int64(n), file, name); err != nil {
+			if err := d.mapIndices(out[n:n+k], nil, local, first+int64(n), file, name); err != nil {
 				return err
 			}
 			n += k
@@ -242,8 +229,10 @@ func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64
 }
 
 // mapIndices replaces each dictionary index in out, of the rows from
-// first on, with its local code.
-func (d *pageDecoder) mapIndices(out []uint32, null uint32, local *Dictionary, first int64, file, name string) error {
+// first on, with its local code; a row whose level in levels (if any) is
+// below the column's greatest is null.
+func (d *pageDecoder) mapIndices(out, levels []uint32, local *Dictionary, first int64, file, name string) error {
+	null := uint32(len(d.dict))
 	for i, v := range out {
 		if v < null {
 			if c := d.seen[v]; c != NoCode {
@@ -251,7 +240,7 @@ func (d *pageDecoder) mapIndices(out []uint32, null uint32, local *Dictionary, f
 				continue
 			}
 		}
-		c, err := d.codeOf(v, false, local, first+int64(i), file, name)
+		c, err := d.codeOf(v, levels != nil && levels[i] != d.maxDef, local, first+int64(i), file, name)
 		if err != nil {
 			return err
 		}
