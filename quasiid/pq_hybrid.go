@@ -144,7 +144,9 @@ func (d *hybridDecoder) readMapped(out []uint32, table *[256]uint32) (int, error
 				return n, nil
 			}
 			k := int(min(d.rle, int64(len(out)-n)))
-			fillRun(out[n:n+k], c)
+			// Whole blocks of eight where out has room: the values past
+			// the run are overwritten next.
+			fillRun(out[n:min(n+(k+7)&^7, len(out))], c)
 			d.rle -= int64(k)
 			n += k
 		case d.lit > 0:
