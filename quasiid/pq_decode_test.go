@@ -234,17 +234,63 @@ func TestParquetPlainRuns(t *testing.T) {
 		}
 		rec := b.NewRecord()
 		b.Release()
-		data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(int64(500+r.IntN(2000))),
+		requireParquetLikeArrow(t, rec, spec, func() int { return 1 + r.IntN(300) }, fmt.Sprintf("seed %d", seed),
+			parquet.WithMaxRowGroupLength(int64(500+r.IntN(2000))),
 			parquet.WithDictionaryPageSizeLimit(200), parquet.WithDataPageSize(int64(100+r.IntN(400))))
-		rec.Release()
-		want, err := pqReference(t, data, spec)
+	}
+}
+
+// requireParquetLikeArrow writes rec (and releases it) as Parquet with
+// props and checks that reading it, in batches of batch() rows for each
+// read, gives the table of the pqarrow record path.
+func requireParquetLikeArrow(t *testing.T, rec arrow.Record, spec Spec, batch func() int, what string, props ...parquet.WriterProperty) {
+	data := pqTestFile(t, rec, props...)
+	rec.Release()
+	want, err := pqReference(t, data, spec)
+	require.NoError(t, err)
+	open := func() *Source {
+		src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: batch()})
 		require.NoError(t, err)
-		open := func() *Source {
-			src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: 1 + r.IntN(300)})
-			require.NoError(t, err)
-			return src
+		return src
+	}
+	requireReadsLike(t, want, open, open, spec, what)
+}
+
+// TestParquetNullRuns reads nullable dictionary-encoded columns (text and
+// int64) of long runs of nulls and of values, longer than a batch of
+// levels, through the page decoder, with data pages v1 and v2, and checks
+// the codes of the pqarrow record path: a run of levels covering a batch
+// is null or not as its level says.
+func TestParquetNullRuns(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "i", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	}, nil)
+	spec := Spec{QI: []string{"s", "i"}}
+	for seed := range uint64(4) {
+		r := rand.New(rand.NewPCG(seed, 17))
+		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		sb, ib := b.Field(0).(*array.StringBuilder), b.Field(1).(*array.Int64Builder)
+		for range 8 {
+			null := r.IntN(2) == 0
+			for range 1 + r.IntN(6000) {
+				if null {
+					sb.AppendNull()
+					ib.AppendNull()
+				} else {
+					sb.Append(fmt.Sprintf("v%d", r.IntN(5)))
+					ib.Append(int64(r.IntN(3)))
+				}
+			}
 		}
-		requireReadsLike(t, want, open, open, spec, fmt.Sprintf("seed %d", seed))
+		rec := b.NewRecord()
+		b.Release()
+		version := parquet.DataPageV1
+		if seed%2 == 1 {
+			version = parquet.DataPageV2
+		}
+		requireParquetLikeArrow(t, rec, spec, func() int { return 1 + r.IntN(10000) }, fmt.Sprintf("seed %d", seed),
+			parquet.WithMaxRowGroupLength(int64(5000+r.IntN(20000))), parquet.WithDataPageVersion(version))
 	}
 }
 

@@ -133,23 +133,9 @@ func (d *pageDecoder) read(out []uint32, local *Dictionary, first int64, file, n
 // decode reads the levels and values of len(out) rows of the current
 // page into local codes.
 func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file, name string) error {
-	m := len(out)
-	if d.maxDef > 0 {
-		if cap(d.levels) < len(out) {
-			d.levels = make([]uint32, 4096)
-		}
-		lv := d.levels[:len(out)]
-		if _, err := d.defs.read(lv); err != nil {
-			return fmt.Errorf("definition levels: %w", err)
-		}
-		m = 0
-		for _, l := range lv {
-			if l == d.maxDef {
-				m++
-			} else if l > d.maxDef {
-				return fmt.Errorf("definition level %d above %d", l, d.maxDef)
-			}
-		}
+	m, err := d.nonNull(len(out))
+	if err != nil {
+		return err
 	}
 	if d.plainP {
 		return d.decodePlain(out, m < len(out), local, first, file, name)
@@ -172,6 +158,41 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 		}
 	}
 	return d.mapIndices(out, d.levels[:len(out)], local, first, file, name)
+}
+
+// nonNull reads the definition levels of the next n rows (at most 4,096)
+// and returns how many are not null; the levels are in d.levels unless
+// every row is non-null.
+func (d *pageDecoder) nonNull(n int) (int, error) {
+	if d.maxDef == 0 {
+		return n, nil
+	}
+	if d.defs.rle == 0 && d.defs.lit == 0 {
+		if err := d.defs.header(); err != nil {
+			return 0, fmt.Errorf("definition levels: %w", err)
+		}
+	}
+	if d.defs.rle >= int64(n) && d.defs.val == d.maxDef {
+		// A run of non-null rows covers them all.
+		d.defs.rle -= int64(n)
+		return n, nil
+	}
+	if cap(d.levels) < n {
+		d.levels = make([]uint32, 4096)
+	}
+	lv := d.levels[:n]
+	if _, err := d.defs.read(lv); err != nil {
+		return 0, fmt.Errorf("definition levels: %w", err)
+	}
+	m := 0
+	for _, l := range lv {
+		if l == d.maxDef {
+			m++
+		} else if l > d.maxDef {
+			return 0, fmt.Errorf("definition level %d above %d", l, d.maxDef)
+		}
+	}
+	return m, nil
 }
 
 // decodeIndices reads the dictionary indices of len(out) rows, none null,
