@@ -298,9 +298,12 @@ func TestParquetNullRuns(t *testing.T) {
 // codes as a worker does, in pieces of 4,096 rows, on a page shaped like
 // the side-by-side benchmark's: repeated runs of 8 to 40 values between
 // short bit-packed runs, of a dictionary of 6 (3 bits) or 24 entries (5
-// bits); the piece's codes are forgotten once per million.
+// bits); the piece's codes are forgotten once per million. The nullable
+// case decodes the same page with definition levels, all 1 (no null).
 func BenchmarkDecodeIndices(b *testing.B) {
-	for _, size := range []int{6, 24} {
+	for _, size := range []int{6, 24, -24} {
+		nullable := size < 0
+		size = max(size, -size)
 		width := bits.Len(uint(size - 1))
 		r := rand.New(rand.NewPCG(9, uint64(size)))
 		vals := make([]uint32, 0, 1<<20+40)
@@ -325,15 +328,23 @@ func BenchmarkDecodeIndices(b *testing.B) {
 		}
 		local := NewDictionary()
 		out := make([]uint32, 4096)
-		b.Run(fmt.Sprintf("w=%d", width), func(b *testing.B) {
+		name := fmt.Sprintf("w=%d", width)
+		levels := hybridEncode(slices.Repeat([]uint32{1}, len(vals)), 1)
+		if nullable {
+			d.maxDef, name = 1, name+"/nullable"
+		}
+		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				d.newPiece()
 				if err := d.idx.reset(data, width); err != nil {
 					b.Fatal(err)
 				}
+				if err := d.defs.reset(levels, 1); err != nil {
+					b.Fatal(err)
+				}
 				for at := 0; at < len(vals); at += len(out) {
-					if err := d.decodeIndices(out, local, int64(at), "f", "c"); err != nil {
+					if err := d.decode(out, local, int64(at), "f", "c"); err != nil {
 						b.Fatal(err)
 					}
 				}
