@@ -2,6 +2,7 @@ package anonymity
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -110,7 +111,7 @@ func TestAnalyzeQISplit(t *testing.T) {
 // TestAnalyzeQISplitDefaults: with the default work bounds, a table whose
 // first walk is large enough (60,000 rows, 63 combinations) is split, and
 // its ranking — figures, ties and bounds — is the unsplit walk's, with 1,
-// 2 and 7 workers.
+// 2 and 7 workers; cancelled, it returns the context's error.
 func TestAnalyzeQISplitDefaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("60,000 rows")
@@ -135,6 +136,11 @@ func TestAnalyzeQISplitDefaults(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("%d workers: a ranking other than the unsplit walk's", workers)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := AnalyzeQI(ctx, c, QIOptions{Workers: workers}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("%d workers, cancelled: %v", workers, err)
 		}
 	}
 }
