@@ -295,17 +295,29 @@ func (w *qiWalker) refine(p *qiPart, k int, q *qiPart) {
 			}
 		}
 		q.items = slices.Grow(q.items, at-len(q.items))[:at]
-		for _, it := range grp {
-			c := uint32(col.at(it))
-			if w.cnt[c] == 1 {
-				q.alone++
-				q.alonePairs += pairsOf(int64(wt.at(it)))
-				continue
-			}
-			q.items[w.pos[c]] = it
-			w.pos[c]++
-		}
+		q.alone, q.alonePairs = w.scatter(grp, col, q.items, q.alone, q.alonePairs)
 	}
+}
+
+// scatter puts the items of grp whose code in col tally counted more than
+// once at w.pos of their code (which moves on) in items, and adds those
+// counted once to alone and their pairs to alonePairs.
+func (w *qiWalker) scatter(grp []uint32, col qiField, items []uint32, alone int64, alonePairs uint64) (int64, uint64) {
+	// In locals, so that the loop keeps them in registers.
+	cnt, pos := w.cnt, w.pos
+	words, shift, mask := col.word, col.shift, col.mask
+	wt := w.u.weight
+	for _, it := range grp {
+		c := uint32(words[it] >> shift & mask)
+		if cnt[c] == 1 {
+			alone++
+			alonePairs += pairsOf(int64(wt.at(it)))
+			continue
+		}
+		items[pos[c]] = it
+		pos[c]++
+	}
+	return alone, alonePairs
 }
 
 // count returns the classes and pairs of the refinement of p by column k
@@ -355,15 +367,19 @@ func (w *qiWalker) tally(grp []uint32, col qiField) []uint32 {
 	wt := w.u.weight
 	w.nextEpoch()
 	seen := w.seen[:0]
+	// In locals, so that the loop keeps them in registers.
+	stamp, cnt, sum, epoch := w.stamp, w.cnt, w.sum, w.epoch
+	words, shift, mask := col.word, col.shift, col.mask
+	wwords, wshift, wmask := wt.word, wt.shift, wt.mask
 	for _, it := range grp {
-		c := uint32(col.at(it))
-		if w.stamp[c] != w.epoch {
-			w.stamp[c] = w.epoch
-			w.cnt[c], w.sum[c] = 0, 0
+		c := uint32(words[it] >> shift & mask)
+		if stamp[c] != epoch {
+			stamp[c] = epoch
+			cnt[c], sum[c] = 0, 0
 			seen = append(seen, c)
 		}
-		w.cnt[c]++
-		w.sum[c] += int64(wt.at(it))
+		cnt[c]++
+		sum[c] += int64(wwords[it] >> wshift & wmask)
 	}
 	w.seen = seen
 	return seen
