@@ -123,6 +123,9 @@ type pqWorker struct {
 	// NoCode, and the epoch of the local dictionary they are of.
 	global [][]uint32
 	epochs []int
+	// compressed is the buffer of its columns' pageReaders for the
+	// compressed bytes of a page: they read one page at a time.
+	compressed []byte
 }
 
 // newWorker returns a worker with its chunks.
@@ -131,6 +134,7 @@ func (r *pqRead) newWorker() *pqWorker {
 		global: make([][]uint32, len(r.encs)), epochs: make([]int, len(r.encs))}
 	for k, e := range r.encs {
 		w.cols[k] = pqColumn{r: r, k: k, enc: columnEncoder{file: r.file, field: e.field}}
+		w.cols[k].src.pr.shared = &w.compressed
 	}
 	for _, c := range r.newChunks(w, chunksPerWorker) {
 		w.pool <- c

@@ -193,11 +193,11 @@ func requireReadsLike(t *testing.T, want *Table, open1, open2 func() *Source, sp
 // TestParquetPagesMatchArrow writes random tables with nulls, several row
 // groups, small pages, a small dictionary page limit (so that the high
 // cardinality columns fall back to plain pages), data pages v1 and v2,
-// without compression and with Snappy and Zstd, and checks that Encode
+// without compression and with Snappy, Zstd and Gzip, and checks that Encode
 // and EncodeChunks give the codes, dictionaries, times and rows of the
 // pqarrow record path.
 func TestParquetPagesMatchArrow(t *testing.T) {
-	codecs := []compress.Compression{compress.Codecs.Uncompressed, compress.Codecs.Snappy, compress.Codecs.Zstd}
+	codecs := []compress.Compression{compress.Codecs.Uncompressed, compress.Codecs.Snappy, compress.Codecs.Zstd, compress.Codecs.Gzip}
 	for seed := range uint64(12) {
 		r := rand.New(rand.NewPCG(seed, 16))
 		n := 1 + r.IntN(4000)
@@ -208,7 +208,7 @@ func TestParquetPagesMatchArrow(t *testing.T) {
 		}
 		props := []parquet.WriterProperty{parquet.WithMaxRowGroupLength(int64(1 + r.IntN(1500))),
 			parquet.WithDictionaryPageSizeLimit(int64(64 + r.IntN(300))), parquet.WithDataPageSize(int64(64 + r.IntN(1000))),
-			parquet.WithDataPageVersion(version), parquet.WithCompression(codecs[seed%3])}
+			parquet.WithDataPageVersion(version), parquet.WithCompression(codecs[seed%4])}
 		if seed%4 == 3 { // an encoding the page decoder leaves to pqarrow
 			props = append(props, parquet.WithDictionaryFor("high", false),
 				parquet.WithEncodingFor("high", parquet.Encodings.DeltaLengthByteArray))
