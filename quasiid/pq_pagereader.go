@@ -230,7 +230,7 @@ func (r *pageReader) body(csize, usize, levels int, compressed bool) error {
 			return err
 		}
 		if n, k := binary.Uvarint(r.ahead[min(levels, len(r.ahead)):]); k <= 0 || n != uint64(usize-levels) {
-			return fmt.Errorf("Snappy block of %d bytes, its page header says %d", n, usize-levels)
+			return fmt.Errorf("snappy block of %d bytes, its page header says %d", n, usize-levels)
 		}
 	}
 	r.pool.Free(r.page)

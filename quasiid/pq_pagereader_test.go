@@ -196,8 +196,8 @@ func TestPageReaderCrafted(t *testing.T) {
 		"page header has an integer out of range":           []byte{1<<4 | ctI32, 0xff, 0xff, 0xff, 0xff, 0x7f},
 		"page header has a field of unknown type 13":        []byte{1<<4 | 13},
 		"page of 3 bytes not compressed, its header says 4": append(ctEncode(nil, []ctField{{1, int32(2)}, {2, int32(4)}, {3, int32(3)}, {7, []ctField{{1, int32(0)}, {2, int32(0)}}}}), "abc"...),
-		"Snappy block of 0 bytes, its page header says 3":   ctEncode(nil, []ctField{{1, int32(2)}, {2, int32(3)}, {3, int32(0)}, {7, []ctField{{1, int32(0)}, {2, int32(0)}}}}),
-		"Snappy block of 99 bytes, its page header says 3":  append(ctEncode(nil, []ctField{{1, int32(2)}, {2, int32(3)}, {3, int32(1)}, {7, []ctField{{1, int32(0)}, {2, int32(0)}}}}), 99),
+		"snappy block of 0 bytes, its page header says 3":   ctEncode(nil, []ctField{{1, int32(2)}, {2, int32(3)}, {3, int32(0)}, {7, []ctField{{1, int32(0)}, {2, int32(0)}}}}),
+		"snappy block of 99 bytes, its page header says 3":  append(ctEncode(nil, []ctField{{1, int32(2)}, {2, int32(3)}, {3, int32(1)}, {7, []ctField{{1, int32(0)}, {2, int32(0)}}}}), 99),
 		"decompressing a page: snappy: corrupt input":       append(ctEncode(nil, []ctField{{1, int32(2)}, {2, int32(3)}, {3, int32(2)}, {7, []ctField{{1, int32(0)}, {2, int32(0)}}}}), 3, 0xff),
 	}
 	for want, b := range bad {
