@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -412,4 +413,61 @@ func TestParquetChunksBounded(t *testing.T) {
 	require.Equal(t, 5000, tbl.Rows)
 	require.Equal(t, 25, chunks)
 	require.LessOrEqual(t, len(buffers), chunksPerWorker)
+}
+
+// TestParquetChunksGrow reads a file of three row groups of 100,000 rows
+// on two workers with batches of 16,384 rows: the first chunk of each
+// worker is of two batches (pqFirstChunkRows rounded up), the next twice
+// as long, up to four batches (chunks of 32,768, 65,536 and 1,696 rows in
+// a worker's first row group, of 65,536 and 34,464 in the others), every
+// chunk a whole number of batches from its row group's start; the codes are those of the pqarrow record
+// path, and an invalid value is reported as there, wherever the chunks
+// end.
+func TestParquetChunksGrow(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	const groupRows, batch = 100_000, 16_384
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
+	for _, bad := range []int{-1, 40_000, 170_000} {
+		b := array.NewStringBuilder(memory.DefaultAllocator)
+		for i := range 3 * groupRows {
+			if i == bad {
+				b.Append("\xff")
+			} else {
+				b.Append(fmt.Sprint(i % (7 + i/groupRows)))
+			}
+		}
+		arr := b.NewArray()
+		b.Release()
+		rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
+		arr.Release()
+		data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(groupRows))
+		rec.Release()
+		spec := Spec{QI: []string{"s"}}
+		want, wantErr := pqReference(t, data, spec)
+		src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: batch})
+		require.NoError(t, err)
+		sizes := make([][]int, 3) // of the chunks of each row group
+		var codes []uint32
+		_, err = EncodeChunks(context.Background(), src, spec, EncodeOptions{}, func(c *Table, first int64) error {
+			require.True(t, (first%groupRows)%batch == 0, "chunk at row %d", first)
+			sizes[first/groupRows] = append(sizes[first/groupRows], c.Rows)
+			codes = append(codes, c.Columns[0].Codes...)
+			return nil
+		})
+		if bad >= 0 {
+			require.Error(t, wantErr)
+			require.EqualError(t, err, wantErr.Error())
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, want.Columns[0].Codes, codes)
+		// A worker's first row group, then the others.
+		firstGroup, later := []int{2 * batch, 4 * batch, groupRows - 6*batch}, []int{4 * batch, groupRows - 4*batch}
+		require.Equal(t, firstGroup, sizes[0])
+		for g := 1; g < 3; g++ {
+			if !slices.Equal(sizes[g], later) {
+				require.Equal(t, firstGroup, sizes[g], "row group %d", g)
+			}
+		}
+	}
 }
