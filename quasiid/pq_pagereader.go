@@ -50,10 +50,11 @@ const pageLookahead = 1 << 10
 // the compressed bytes into a buffer its worker's columns share (the
 // worker reads one page at a time), the page into the column's buffer
 // (pool), both reused from chunk to chunk. Index pages, and pages of
-// types the format may add, are skipped as Arrow skips them; pages are
-// read until the chunk's values are (its metadata's num_values), as
-// Arrow's reader does. Codecs are Arrow's (parquet/compress); a codec
-// Arrow lacks (LZO, LZ4_RAW) is an error, as it is in Arrow.
+// types the format may add, are skipped, bytes and all (Arrow's reader
+// skips their header only); pages are read until the chunk's values are
+// (its metadata's num_values), as Arrow's reader does. Codecs are Arrow's (parquet/compress); a codec
+// Arrow lacks (LZO, LZ4, LZ4_RAW) is an error, as it is in Arrow. Page
+// checksums (crc) are not verified, as Arrow does not verify them.
 type pageReader struct {
 	ra    io.ReaderAt
 	codec compress.Codec // nil when the chunk is not compressed

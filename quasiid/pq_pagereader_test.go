@@ -2,6 +2,7 @@ package quasiid
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
@@ -278,4 +279,35 @@ func TestPageReaderAllocs(t *testing.T) {
 	readAll()
 	require.Greater(t, pages, 5)
 	require.Zero(t, testing.AllocsPerRun(10, readAll))
+}
+
+// TestParquetPageHeaderCorrupt spoils the first page header of column
+// "low" in the second row group: Encode and EncodeChunks report an error
+// naming the file, the row group's first row, the column, the row group
+// and the page's offset.
+func TestParquetPageHeaderCorrupt(t *testing.T) {
+	rec := pqTestRecord(rand.New(rand.NewPCG(3, 4)), 900, 4, nil)
+	data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(300), parquet.WithCompression(compress.Codecs.Snappy))
+	rec.Release()
+	src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{})
+	require.NoError(t, err)
+	col, err := src.pq.pf.MetaData().RowGroup(1).ColumnChunk(0)
+	require.NoError(t, err)
+	at := min(col.DataPageOffset(), col.DictionaryPageOffset())
+	require.NoError(t, src.Close())
+	bad := bytes.Clone(data)
+	bad[at] = 0xff // field id +15 of type 15: no type of the compact protocol
+	want := fmt.Sprintf("t.parquet: after row 300: corrupt input: column \"low\": row group 1, page at byte %d: "+
+		"page header: page header has a field of unknown type 15", at)
+	for _, chunks := range []bool{false, true} {
+		src, err := Read("t.parquet", bytes.NewReader(bad), ReadOptions{})
+		require.NoError(t, err)
+		if chunks {
+			_, err = EncodeChunks(context.Background(), src, pqTestSpec, EncodeOptions{}, func(*Table, int64) error { return nil })
+		} else {
+			_, err = Encode(context.Background(), src, pqTestSpec, EncodeOptions{})
+		}
+		require.EqualError(t, err, want)
+		require.NoError(t, src.Close())
+	}
 }
