@@ -311,3 +311,25 @@ func TestParquetPageHeaderCorrupt(t *testing.T) {
 		require.NoError(t, src.Close())
 	}
 }
+
+// TestParquetArrowPages reads a file through Arrow's page reader, as
+// chunks pageReader does not read are (a source without random access
+// here): the codes are those of the pqarrow record path.
+func TestParquetArrowPages(t *testing.T) {
+	rec := pqTestRecord(rand.New(rand.NewPCG(5, 4)), 2000, 4, nil)
+	data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(700), parquet.WithDataPageSize(300),
+		parquet.WithDictionaryPageSizeLimit(200), parquet.WithDataPageVersion(parquet.DataPageV2))
+	rec.Release()
+	want, err := pqReference(t, data, pqTestSpec)
+	require.NoError(t, err)
+	src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: 100})
+	require.NoError(t, err)
+	src.pq.ra = nil
+	var pages pqPages
+	ps, err := pages.open(src.pq, 1, 0)
+	require.NoError(t, err)
+	require.Same(t, &pages.ap, ps)
+	got, err := Encode(context.Background(), src, pqTestSpec, EncodeOptions{})
+	require.NoError(t, err)
+	requireSameTable(t, want, got, "Arrow's page reader")
+}
