@@ -471,3 +471,44 @@ func TestParquetChunksGrow(t *testing.T) {
 		}
 	}
 }
+
+// TestParquetSeedMidGroup reads two row groups of five chunks each on two
+// workers: both start before the merger published a dictionary, so their
+// first chunks are mapped by the merger; from its third chunk on (a chunk
+// handed back after the first was merged) each worker seeds its local
+// dictionary from the merger's, in the middle of its row group, and the
+// pieces need no mapping. Codes are those of the pqarrow record path.
+func TestParquetSeedMidGroup(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	const groupRows, batch = 1000, 50
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	for i := range 2 * groupRows {
+		b.Append(fmt.Sprint((i*7 + i/groupRows) % 11))
+	}
+	arr := b.NewArray()
+	b.Release()
+	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
+	arr.Release()
+	data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(groupRows))
+	rec.Release()
+	spec := Spec{QI: []string{"s"}}
+	want, err := pqReference(t, data, spec)
+	require.NoError(t, err)
+	src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: batch})
+	require.NoError(t, err)
+	tbl, encs, err := newEncoders(src, spec, EncodeOptions{})
+	require.NoError(t, err)
+	rd, err := newPQRead(src.pq, tbl.Source, encs)
+	require.NoError(t, err)
+	var own []bool
+	var codes []uint32
+	require.NoError(t, rd.run(context.Background(), func(c *pqChunk) error {
+		own = append(own, c.cols[0].own)
+		require.NoError(t, rd.merge(c, true))
+		codes = append(codes, c.cols[0].codes[:c.rows]...)
+		return nil
+	}))
+	require.Equal(t, want.Columns[0].Codes, codes)
+	require.Equal(t, []bool{false, false, true, true, true, false, false, true, true, true}, own)
+}
