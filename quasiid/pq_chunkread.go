@@ -37,11 +37,18 @@ func (r *pqPages) open(p *parquetFile, g, leaf int) (pageSource, error) {
 		r.ap.pr = pr
 		return &r.ap, nil
 	}
-	if err := r.pr.reset(p.ra, start, start+size, col.NumValues(), col.TotalUncompressedSize(), col.Compression(), g); err != nil {
+	// A page is no larger than its chunk uncompressed; the floor spares
+	// files whose writer undercounted that size.
+	most := max(col.TotalUncompressedSize(), pageSizeFloor)
+	if err := r.pr.reset(p.ra, start, start+size, col.NumValues(), most, col.Compression(), g); err != nil {
 		return nil, err
 	}
 	return &r.pr, nil
 }
+
+// pageSizeFloor is the least bound pqPages puts on the size of a page
+// uncompressed, whatever its chunk's metadata says.
+const pageSizeFloor = 64 << 20
 
 // pagePool holds the page buffers of one page reader: a freed buffer is
 // handed out again, not zeroed, so that a page is decompressed into memory

@@ -64,8 +64,8 @@ type pageReader struct {
 	ahead   []byte
 	at, end int64
 	left    int64 // values of the chunk's data pages not read yet
-	// most is the chunk's total_uncompressed_size, which bounds a page's
-	// size before a buffer is made for it.
+	// most bounds a page's size uncompressed (its chunk's, see
+	// pqPages.open), checked before a buffer is made for it.
 	most   int64
 	shared *[]byte // the worker's buffer of compressed bytes
 	own    []byte  // the buffer of ahead
@@ -77,8 +77,8 @@ type pageReader struct {
 }
 
 // reset starts reading the column chunk at file offsets start to end of
-// ra, in row group g, of values values and most bytes uncompressed (the
-// chunk's metadata), compressed with codec.
+// ra, in row group g, of values values (its metadata's num_values) in
+// pages of at most most bytes uncompressed, compressed with codec.
 func (r *pageReader) reset(ra io.ReaderAt, start, end, values, most int64, codec compress.Compression, g int) error {
 	r.ra, r.at, r.end, r.left, r.most, r.g, r.ahead = ra, start, end, values, most, g, r.own[:0]
 	r.codec, r.snapp = nil, codec == compress.Codecs.Snappy
@@ -230,7 +230,8 @@ func (r *pageReader) body(csize, usize, levels int, compressed bool) error {
 		if err := r.fill(min(csize, levels+binary.MaxVarintLen32)); err != nil {
 			return err
 		}
-		if n, k := binary.Uvarint(r.ahead[min(levels, len(r.ahead)):]); k <= 0 || n != uint64(usize-levels) {
+		block := r.ahead[:min(csize, len(r.ahead))]
+		if n, k := binary.Uvarint(block[min(levels, len(block)):]); k <= 0 || n != uint64(usize-levels) {
 			return fmt.Errorf("snappy block of %d bytes, its page header says %d", n, usize-levels)
 		}
 	}
