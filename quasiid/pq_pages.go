@@ -132,23 +132,9 @@ func (d *pageDecoder) read(out []uint32, local *Dictionary, first int64, file, n
 // decode reads the levels and values of len(out) rows of the current
 // page into local codes.
 func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file, name string) error {
-	m := len(out)
-	if d.maxDef > 0 {
-		if cap(d.levels) < len(out) {
-			d.levels = make([]uint32, 4096)
-		}
-		lv := d.levels[:len(out)]
-		if _, err := d.defs.read(lv); err != nil {
-			return fmt.Errorf("definition levels: %w", err)
-		}
-		m = 0
-		for _, l := range lv {
-			if l == d.maxDef {
-				m++
-			} else if l > d.maxDef {
-				return fmt.Errorf("definition level %d above %d", l, d.maxDef)
-			}
-		}
+	m, err := d.nonNull(len(out))
+	if err != nil {
+		return err
 	}
 	if d.plainP {
 		return d.decodePlain(out, m < len(out), local, first, file, name)
@@ -170,6 +156,103 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 			out[i] = null
 		}
 	}
+	return d.mapIndices(out, d.levels[:len(out)], local, first, file, name)
+}
+
+// nonNull reads the definition levels of the next n rows (at most 4,096)
+// and returns how many are not null; the levels are in d.levels unless
+// every row is non-null.
+func (d *pageDecoder) nonNull(n int) (int, error) {
+	if d.maxDef == 0 {
+		return n, nil
+	}
+	if d.defs.rle == 0 && d.defs.lit == 0 {
+		if err := d.defs.header(); err != nil {
+			return 0, fmt.Errorf("definition levels: %w", err)
+		}
+	}
+	if d.defs.rle >= int64(n) && d.defs.val == d.maxDef {
+		// A run of non-null rows covers them all.
+		d.defs.rle -= int64(n)
+		return n, nil
+	}
+	if cap(d.levels) < n {
+		d.levels = make([]uint32, 4096)
+	}
+	lv := d.levels[:n]
+	if _, err := d.defs.read(lv); err != nil {
+		return 0, fmt.Errorf("definition levels: %w", err)
+	}
+	m := 0
+	for _, l := range lv {
+		if l == d.maxDef {
+			m++
+		} else if l > d.maxDef {
+			return 0, fmt.Errorf("definition level %d above %d", l, d.maxDef)
+		}
+	}
+	return m, nil
+}
+
+// decodeIndices reads the dictionary indices of len(out) rows, none null,
+// into local codes: a repeated run is looked up once, and indices of up
+// to 8 bits are unpacked and looked up together (readMapped) but for the
+// first of each entry in a piece.
+func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64, file, name string) error {
+	null := uint32(len(d.dict))
+	table := (*[256]uint32)(d.seen)
+	idx := &d.idx
+	for n := 0; n < len(out); {
+		k, err := idx.readMapped(out[n:], table)
+		n += k
+		if err != nil {
+			return fmt.Errorf("dictionary indices: %w", err)
+		}
+		switch {
+		case n == len(out):
+		case idx.rle > 0:
+			c := NoCode
+			if idx.val < null {
+				c = d.seen[idx.val]
+			}
+			if c == NoCode {
+				if c, err = d.codeOf(idx.val, false, local, first+int64(n), file, name); err != nil {
+					return err
+				}
+			}
+			k := int(min(idx.rle, int64(len(out)-n)))
+			fillRun(out[n:n+k], c)
+			idx.rle -= int64(k)
+			n += k
+		case idx.lit > 0:
+			// A group with an entry not yet looked up, or cut short: the
+			// fused path resumes after it.
+			lim := len(out)
+			if idx.width <= 8 {
+				lim = min(lim, n+8)
+			}
+			k, _, err := idx.next(out[n:lim])
+			if err != nil {
+				return fmt.Errorf("dictionary indices: %w", err)
+			}
+			if err := d.mapIndices(out[n:n+k], nil, local, first+int64(n), file, name); err != nil {
+				return err
+			}
+			n += k
+		default:
+			if err := idx.header(); err != nil {
+				return fmt.Errorf("dictionary indices: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// mapIndices replaces each dictionary index in out, of the rows from
+// first on, with its local code; a row whose level in levels (if any) is
+// below the column's greatest is null.
+func (d *pageDecoder) mapIndices(out, levels []uint32, local *Dictionary, first int64, file, name string) error {
+	null := uint32(len(d.dict))
 	for i, v := range out {
 		if v < null {
 			if c := d.seen[v]; c != NoCode {
@@ -177,60 +260,11 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 				continue
 			}
 		}
-		c, err := d.codeOf(v, d.levels[i] != d.maxDef, local, first+int64(i), file, name)
+		c, err := d.codeOf(v, levels != nil && levels[i] != d.maxDef, local, first+int64(i), file, name)
 		if err != nil {
 			return err
 		}
 		out[i] = c
-	}
-	return nil
-}
-
-// decodeIndices reads the dictionary indices of len(out) rows, none null,
-// into local codes: a repeated run is looked up once.
-func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64, file, name string) error {
-	null := uint32(len(d.dict))
-	table := (*[256]uint32)(d.seen)
-	for n := 0; n < len(out); {
-		if d.idx.rle == 0 && d.idx.lit == 0 {
-			if err := d.idx.header(); err != nil {
-				return fmt.Errorf("dictionary indices: %w", err)
-			}
-		}
-		if k := d.idx.unpackMapped(out[n:], table); k > 0 {
-			n += k
-			continue
-		}
-		k, run, err := d.idx.next(out[n:])
-		if err != nil {
-			return fmt.Errorf("dictionary indices: %w", err)
-		}
-		if run {
-			c, err := d.codeOf(d.idx.val, false, local, first+int64(n), file, name)
-			if err != nil {
-				return err
-			}
-			fill := out[n : n+k]
-			for i := range fill {
-				fill[i] = c
-			}
-			n += k
-			continue
-		}
-		for i, v := range out[n : n+k] {
-			if v < null {
-				if c := d.seen[v]; c != NoCode {
-					out[n+i] = c
-					continue
-				}
-			}
-			c, err := d.codeOf(v, false, local, first+int64(n+i), file, name)
-			if err != nil {
-				return err
-			}
-			out[n+i] = c
-		}
-		n += k
 	}
 	return nil
 }
