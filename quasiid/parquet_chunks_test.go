@@ -426,22 +426,13 @@ func TestParquetChunksBounded(t *testing.T) {
 func TestParquetChunksGrow(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	const groupRows, batch = 100_000, 16_384
-	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
 	for _, bad := range []int{-1, 40_000, 170_000} {
-		b := array.NewStringBuilder(memory.DefaultAllocator)
-		for i := range 3 * groupRows {
+		data := pqStringFile(t, 3*groupRows, groupRows, func(i int) string {
 			if i == bad {
-				b.Append("\xff")
-			} else {
-				b.Append(fmt.Sprint(i % (7 + i/groupRows)))
+				return "\xff"
 			}
-		}
-		arr := b.NewArray()
-		b.Release()
-		rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
-		arr.Release()
-		data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(groupRows))
-		rec.Release()
+			return fmt.Sprint(i % (7 + i/groupRows))
+		})
 		spec := Spec{QI: []string{"s"}}
 		want, wantErr := pqReference(t, data, spec)
 		src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: batch})
@@ -482,17 +473,7 @@ func TestParquetChunksGrow(t *testing.T) {
 func TestParquetSeedMidGroup(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	const groupRows, batch = 1000, 50
-	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
-	b := array.NewStringBuilder(memory.DefaultAllocator)
-	for i := range 2 * groupRows {
-		b.Append(fmt.Sprint((i*7 + i/groupRows) % 11))
-	}
-	arr := b.NewArray()
-	b.Release()
-	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(arr.Len()))
-	arr.Release()
-	data := pqTestFile(t, rec, parquet.WithMaxRowGroupLength(groupRows))
-	rec.Release()
+	data := pqStringFile(t, 2*groupRows, groupRows, func(i int) string { return fmt.Sprint((i*7 + i/groupRows) % 11) })
 	spec := Spec{QI: []string{"s"}}
 	want, err := pqReference(t, data, spec)
 	require.NoError(t, err)
@@ -517,4 +498,20 @@ func TestParquetSeedMidGroup(t *testing.T) {
 	} else {
 		require.Equal(t, []bool{true, true, true, true, true}, own[5:])
 	}
+}
+
+// pqStringFile writes a Parquet file of one string column "s" of n rows,
+// row i holding value(i), in row groups of groupRows rows.
+func pqStringFile(t *testing.T, n, groupRows int, value func(i int) string) []byte {
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	for i := range n {
+		b.Append(value(i))
+	}
+	arr := b.NewArray()
+	b.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
+	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(n))
+	arr.Release()
+	defer rec.Release()
+	return pqTestFile(t, rec, parquet.WithMaxRowGroupLength(int64(groupRows)))
 }
