@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/parquet"
-	"github.com/apache/arrow/go/v15/parquet/file"
 
 	"github.com/reidrisk/reidrisk/internal/prefault"
 )
@@ -67,7 +66,7 @@ var errPagesEnd = errors.New("column chunk ends before its row group")
 // the local dictionary once per piece); byte arrays in PLAIN pages are
 // looked up one by one.
 type pageDecoder struct {
-	pr     file.PageReader
+	pr     pageSource
 	kind   pqKind
 	maxDef uint32
 	dict   [][]byte // the page dictionary, as canonical text
@@ -93,7 +92,7 @@ type pageDecoder struct {
 }
 
 // reset starts decoding the column chunk of pr.
-func (d *pageDecoder) reset(pr file.PageReader, kind pqKind, maxDef int16) {
+func (d *pageDecoder) reset(pr pageSource, kind pqKind, maxDef int16) {
 	d.pr, d.kind, d.maxDef = pr, kind, uint32(maxDef)
 	d.dict, d.arena, d.left, d.read1, d.plainP = d.dict[:0], d.arena[:0], 0, false, false
 }
@@ -325,25 +324,26 @@ func (d *pageDecoder) decodePlain(out []uint32, nulls bool, local *Dictionary, f
 // nextPage moves to the next data page, reading the dictionary page
 // first.
 func (d *pageDecoder) nextPage() error {
-	if !d.pr.Next() {
-		if err := d.pr.Err(); err != nil {
-			return err
-		}
+	pg, err := d.pr.next()
+	if err != nil {
+		return err
+	}
+	if pg == nil {
 		return errPagesEnd
 	}
-	switch pg := d.pr.Page().(type) {
-	case *file.DictionaryPage:
+	data := pg.data
+	switch pg.typ {
+	case pageDictionary:
 		if d.read1 {
 			return errors.New("a second dictionary page")
 		}
-		if enc := parquet.Encoding(pg.Encoding()); enc != parquet.Encodings.Plain && enc != parquet.Encodings.PlainDict {
+		if enc := pg.encoding; enc != parquet.Encodings.Plain && enc != parquet.Encodings.PlainDict {
 			return errNotDictionary
 		}
-		return d.readDictionary(pg.Data(), int(pg.NumValues()))
-	case *file.DataPageV1:
-		data := pg.Data()
+		return d.readDictionary(data, int(pg.values))
+	case pageData:
 		if d.maxDef > 0 {
-			if pg.DefinitionLevelEncoding() != parquet.Encodings.RLE {
+			if pg.defEnc != parquet.Encodings.RLE {
 				return errNotDictionary
 			}
 			if len(data) < 4 {
@@ -356,15 +356,14 @@ func (d *pageDecoder) nextPage() error {
 			d.defs.reset(data[4:4+size], bits.Len32(d.maxDef))
 			data = data[4+size:]
 		}
-		return d.startValues(parquet.Encoding(pg.Encoding()), data, pg.NumValues())
-	case *file.DataPageV2:
-		data := pg.Data()
-		rep, def := int64(pg.RepetitionLevelByteLen()), int64(pg.DefinitionLevelByteLen())
+		return d.startValues(pg.encoding, data, pg.values)
+	case pageDataV2:
+		rep, def := int64(pg.repLen), int64(pg.defLen)
 		if rep != 0 || def < 0 || def > int64(len(data)) {
 			return errors.New("bad level lengths in a data page")
 		}
 		d.defs.reset(data[:def], bits.Len32(d.maxDef))
-		return d.startValues(parquet.Encoding(pg.Encoding()), data[def:], pg.NumValues())
+		return d.startValues(pg.encoding, data[def:], pg.values)
 	}
 	return errNotDictionary
 }
