@@ -25,7 +25,10 @@ import (
 // in one hash table of packed keys (packedTable), which numbers the
 // classes by first row as it goes: the cost of a chunk follows its rows,
 // with no per-chunk grouping and nothing allocated per chunk once the
-// table has grown. Past 64 bits, or when the first Add finds more than
+// table has grown; on a chunk of 2^15 rows or more, when more than one
+// worker is allowed, a second goroutine packs the keys of the rows ahead
+// of the lookups, which stay on the caller's goroutine, in row order
+// (packPipe). Past 64 bits, or when the first Add finds more than
 // 2^18 classes (where groupby's partitioned counting is faster than a
 // table out of the caches), each chunk is grouped on its own
 // (groupby.GroupContext, in parallel) and its classes are matched to the

@@ -3,6 +3,7 @@ package anonymity
 import (
 	"context"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/reidrisk/reidrisk/internal/prefault"
 )
@@ -30,12 +31,25 @@ const (
 	pipeRing = 4
 )
 
-// packPipe holds what packing ahead reuses from one Add to the next.
+// packPipe packs keys ahead of the probe, and keeps what it needs from
+// one Add to the next: the ring, the channels (emptied and refilled at
+// each use) and, while a chunk is counted, the job of its packer.
 type packPipe struct {
-	min  int        // the fewest rows of a chunk packed ahead (math.MaxInt: never)
-	seg  int        // rows per segment, a multiple of packedBlock
-	keys []uint64   // the ring's buffers, end to end
-	bufs [][]uint64 // the ring: pipeRing buffers of seg keys
+	min  int      // the fewest rows of a chunk packed ahead (math.MaxInt: never)
+	seg  int      // rows per segment, rounded up to a multiple of packedBlock
+	keys []uint64 // the ring's buffers, end to end
+	// free hands buffers to the packer (nil: stop; room for the ring and
+	// one nil), full hands their keys back, in row order (room for the
+	// ring: the packer never waits on it), done says the packer returned.
+	free chan []uint64
+	full chan pipeSeg
+	done chan struct{}
+	stop atomic.Bool // set when the probe stops early
+	// the job, cleared when the chunk is counted
+	x      *packedTable
+	cols   [][]uint32
+	cards  []uint32
+	lo, hi int
 }
 
 // pipeSeg is a segment of rows packed ahead: keys holds the keys of rows
@@ -59,43 +73,43 @@ func (p *packPipe) use(n, workers int) bool {
 	return workers > 1
 }
 
-// ring returns the buffers, allocated (and their pages mapped) on first
-// use, the segment rounded up to a multiple of packedBlock.
-func (p *packPipe) ring() [][]uint64 {
+// reset empties the channels and hands every buffer to the packer: the
+// ring and the channels are made (the ring's pages mapped) on first use.
+func (p *packPipe) reset() {
 	seg := (max(p.seg, 1) + packedBlock - 1) / packedBlock * packedBlock
-	if len(p.bufs) == pipeRing && len(p.bufs[0]) == seg {
-		return p.bufs
+	if p.seg != seg || len(p.keys) != pipeRing*seg {
+		p.seg = seg
+		p.keys = make([]uint64, pipeRing*seg)
+		prefault.Slice(p.keys)
+		p.free, p.full, p.done = make(chan []uint64, pipeRing+1), make(chan pipeSeg, pipeRing), make(chan struct{}, 1)
 	}
-	p.seg = seg
-	p.keys = make([]uint64, pipeRing*seg)
-	prefault.Slice(p.keys)
-	p.bufs = p.bufs[:0]
+	for len(p.free) > 0 {
+		<-p.free
+	}
+	for len(p.full) > 0 {
+		<-p.full
+	}
 	for i := range pipeRing {
-		p.bufs = append(p.bufs, p.keys[i*seg:(i+1)*seg:(i+1)*seg])
+		p.free <- p.keys[i*seg : (i+1)*seg : (i+1)*seg]
 	}
-	return p.bufs
+	p.stop.Store(false)
 }
 
 // countPiped is countRows with the keys packed ahead on a second
 // goroutine (see packPipe), which has returned when countPiped returns.
 func (x *packedTable) countPiped(ctx context.Context, p *packPipe, cols [][]uint32, cards []uint32, lo, hi int,
 	ids []uint32, limit int, add func(r int) uint32) (int, bool, error) {
-	bufs := p.ring()
-	free, full := make(chan []uint64, len(bufs)), make(chan pipeSeg, len(bufs))
-	stop, done := make(chan struct{}), make(chan struct{})
-	for _, b := range bufs {
-		free <- b
-	}
-	go func() {
-		defer close(done)
-		x.packAhead(cols, cards, lo, hi, p.seg, free, full, stop)
-	}()
+	p.reset()
+	p.x, p.cols, p.cards, p.lo, p.hi = x, cols, cards, lo, hi
+	go p.packAhead()
 	defer func() {
-		close(stop)
-		<-done
+		p.stop.Store(true)
+		p.free <- nil
+		<-p.done
+		p.x, p.cols, p.cards = nil, nil, nil
 	}()
 	for {
-		sg := <-full
+		sg := <-p.full
 		for b := 0; b < len(sg.keys); b += packedBlock {
 			r := sg.lo + b
 			if err := tick(ctx, lo, r); err != nil {
@@ -116,31 +130,30 @@ func (x *packedTable) countPiped(ctx context.Context, p *packPipe, cols [][]uint
 		if end == hi {
 			return -1, false, nil
 		}
-		free <- sg.keys[:cap(sg.keys)]
+		p.free <- sg.keys[:cap(sg.keys)]
 	}
 }
 
-// packAhead packs rows lo to hi of cols, a segment of seg rows into each
-// buffer taken from free, sent on full in row order, until a block holds
-// a code out of range (its segment sent marked bad, holding the rows
-// before it) or stop is closed. full has room for every buffer.
-func (x *packedTable) packAhead(cols [][]uint32, cards []uint32, lo, hi, seg int,
-	free <-chan []uint64, full chan<- pipeSeg, stop <-chan struct{}) {
-	for r := lo; r < hi; r += seg {
-		var keys []uint64
-		select {
-		case <-stop:
+// packAhead packs the job's rows, a segment into each buffer taken from
+// free, sent on full in row order, until a block holds a code out of
+// range (its segment sent marked bad, holding the rows before it), every
+// row is packed, or it is told to stop; then it signals done.
+func (p *packPipe) packAhead() {
+	defer func() { p.done <- struct{}{} }()
+	x, cols, cards := p.x, p.cols, p.cards
+	for r := p.lo; r < p.hi; r += p.seg {
+		keys := <-p.free
+		if keys == nil || p.stop.Load() {
 			return
-		case keys = <-free:
 		}
-		keys = keys[:min(seg, hi-r)]
+		keys = keys[:min(p.seg, p.hi-r)]
 		for b := 0; b < len(keys); b += packedBlock {
 			if !x.pack(keys[b:min(b+packedBlock, len(keys))], cols, cards, r+b) {
-				full <- pipeSeg{keys: keys[:b], lo: r, bad: true}
+				p.full <- pipeSeg{keys: keys[:b], lo: r, bad: true}
 				return
 			}
 		}
-		full <- pipeSeg{keys: keys, lo: r}
+		p.full <- pipeSeg{keys: keys, lo: r}
 	}
 }
 
