@@ -25,10 +25,7 @@ import (
 // in one hash table of packed keys (packedTable), which numbers the
 // classes by first row as it goes: the cost of a chunk follows its rows,
 // with no per-chunk grouping and nothing allocated per chunk once the
-// table has grown; on a chunk of 2^15 rows or more, when more than one
-// worker is allowed, a second goroutine packs the keys of the rows ahead
-// of the lookups, which stay on the caller's goroutine, in row order
-// (packPipe). Past 64 bits, or when the first Add finds more than
+// table has grown. Past 64 bits, or when the first Add finds more than
 // 2^18 classes (where groupby's partitioned counting is faster than a
 // table out of the caches), each chunk is grouped on its own
 // (groupby.GroupContext, in parallel) and its classes are matched to the
@@ -66,7 +63,6 @@ type Counter struct {
 	// packedLimit and packedSplit are packedClassLimit and packedSplitRows
 	// (fields so that tests can lower them)
 	packedLimit, packedSplit int
-	pipe                     packPipe // packing ahead of the probe
 	// global: the row classes of the last chunk are those of all
 	// classes, written in place at the end of rowCls when it is asked for
 	global  bool
@@ -81,8 +77,7 @@ type Counter struct {
 
 // NewCounter returns a Counter with no rows counted.
 func NewCounter(opt CountOptions) *Counter {
-	return &Counter{opt: opt, packedLimit: packedClassLimit, packedSplit: packedSplitRows,
-		pipe: packPipe{min: pipeMinRows, seg: pipeSegRows}}
+	return &Counter{opt: opt, packedLimit: packedClassLimit, packedSplit: packedSplitRows}
 }
 
 // setup finds the QI, subject and sensitive columns of t, the first chunk.

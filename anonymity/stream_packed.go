@@ -248,15 +248,7 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 	if x.n == 0 {
 		limit = s.packedLimit
 	}
-	add := func(r int) uint32 { return s.newClass(cols, r) }
-	var bad int
-	var over bool
-	var err error
-	if s.pipe.use(t.Rows, s.opt.Workers) {
-		bad, over, err = x.countPiped(ctx, &s.pipe, cols, cards, 0, t.Rows, ids, limit, add)
-	} else {
-		bad, over, err = x.countRows(ctx, cols, cards, 0, t.Rows, ids, limit, add)
-	}
+	bad, over, err := x.countRows(ctx, cols, cards, 0, t.Rows, ids, limit, func(r int) uint32 { return s.newClass(cols, r) })
 	switch {
 	case err != nil:
 		return true, err
@@ -281,8 +273,10 @@ func (x *packedTable) countRows(ctx context.Context, cols [][]uint32, cards []ui
 	limit int, add func(r int) uint32) (int, bool, error) {
 	x.keys = prefault.Grow(x.keys[:0], min(hi-lo, packedBlock))
 	for r := lo; r < hi; r += packedBlock {
-		if err := tick(ctx, lo, r); err != nil {
-			return -1, false, err
+		if (r-lo)%(1<<20) == 0 && r > lo {
+			if err := ctx.Err(); err != nil {
+				return -1, false, err
+			}
 		}
 		keys := x.keys[:min(packedBlock, hi-r)]
 		if !x.pack(keys, cols, cards, r) {

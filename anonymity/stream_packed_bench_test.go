@@ -3,7 +3,6 @@ package anonymity
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -67,42 +66,25 @@ func usageChunks(n, classes int, subject bool, chunk int) []*quasiid.Table {
 // BenchmarkCounterPacked times Counter.Add on 4M rows of the usage
 // table's shape (93,173 classes, as on the 10M-row file) in chunks of
 // chunk rows (quasiid.ChunkRows, as EncodeChunks hands them over, and
-// 2^18, as the Parquet reader does), through the packed table with the
-// keys packed on the caller's goroutine ("packed"), packed ahead on a
-// second goroutine ("piped", see packPipe) and, for comparison, through
-// groupby (packedLimit 0), with GOMAXPROCS workers; run with -benchmem:
+// 2^18, as the Parquet reader does), through the packed table and, for
+// comparison, through groupby (packedLimit 0), with GOMAXPROCS workers;
+// run with -benchmem:
 // allocs/row stays 0.00 (a few allocations per chunk, none per row).
 func BenchmarkCounterPacked(b *testing.B) {
 	const n = 4 << 20
 	for _, subject := range []bool{false, true} {
 		for _, chunk := range []int{quasiid.ChunkRows, 1 << 18} {
 			chunks := usageChunks(n, 93_173, subject, chunk)
-			for _, path := range []string{"packed", "piped", "groupby"} {
+			for _, path := range []string{"packed", "groupby"} {
 				b.Run(fmt.Sprintf("%s/subject=%v/chunk=%d", path, subject, chunk), func(b *testing.B) {
 					benchCounter(b, chunks, n, func(s *Counter) {
-						switch path {
-						case "packed":
-							s.pipe.min = math.MaxInt
-						case "groupby":
+						if path == "groupby" {
 							s.packedLimit = 0
 						}
 					})
 				})
 			}
 		}
-	}
-}
-
-// BenchmarkCounterPipedSegment times the piped path of
-// BenchmarkCounterPacked (no subject, chunks of 2^18 rows) for segments of
-// 2^12 to 2^17 rows.
-func BenchmarkCounterPipedSegment(b *testing.B) {
-	const n = 4 << 20
-	chunks := usageChunks(n, 93_173, false, 1<<18)
-	for seg := 1 << 12; seg <= 1<<17; seg *= 2 {
-		b.Run(fmt.Sprint("seg=", seg), func(b *testing.B) {
-			benchCounter(b, chunks, n, func(s *Counter) { s.pipe.seg = seg })
-		})
 	}
 }
 
