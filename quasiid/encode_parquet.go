@@ -144,14 +144,17 @@ func (c *pqColumn) fill(ctx context.Context, piece *pqPiece, first int64, n int)
 }
 
 // newLocal starts a new local dictionary, and says so, when there is none
-// or it outgrew maxLocal, and at the start of a row group when the
-// column's dictionary, published by the merger, is small and has values
-// the local one lacks or the local one has values of its own: seeded from
-// it, local codes are the column's codes, which the merger need not map.
+// or it outgrew maxLocal, and at the start of a row group (or of any
+// chunk while the local one is not seeded and the published one has as
+// many values: the first row groups start before the merger published
+// anything) when the column's dictionary, published by the merger, is
+// small and has values the local one lacks or the local one has values of
+// its own: seeded from it, local codes are the column's codes, which the
+// merger need not map.
 func (c *pqColumn) newLocal() bool {
-	reseed := c.reseed
-	c.reseed = false
 	snap := c.r.snaps[c.k].Load()
+	reseed := c.reseed || c.seeded == 0 && snap != nil && c.local != nil && len(snap.values) >= max(c.local.Len(), 1)
+	c.reseed = false
 	switch {
 	case reseed && snap != nil && (c.local == nil || c.local.Len() != c.seeded || len(snap.values) > c.seeded):
 		c.local, c.seeded = seedFrom(snap), len(snap.values)

@@ -20,8 +20,7 @@ type parquetFile struct {
 	mem    memory.Allocator
 	batch  int
 	size   int64       // file size in bytes, to bound trust in the row count
-	ra     io.ReaderAt // the file, and how it is read, for pqPages
-	props  *parquet.ReaderProperties
+	ra     io.ReaderAt // the file, for pqPages
 	schema *arrow.Schema
 }
 
@@ -42,7 +41,7 @@ func openParquet(ra readAtSeeker, mem memory.Allocator, batch int) (*parquetFile
 	if err != nil {
 		return nil, err
 	}
-	p := &parquetFile{pf: pf, mem: mem, batch: batch, size: size, ra: ra, props: props}
+	p := &parquetFile{pf: pf, mem: mem, batch: batch, size: size, ra: ra}
 	fr, err := p.reader()
 	if err != nil {
 		pf.Close()

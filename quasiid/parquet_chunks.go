@@ -16,6 +16,13 @@ import (
 // chunks.
 const pqChunkRows = 1 << 18
 
+// pqFirstChunkRows is the most rows of a worker's first chunk, rounded
+// up to a whole number of batches: the merger starts on it while the
+// worker decodes the next, twice as long, up to pqChunkRows. The first
+// chunk of a read costs most (its pages are read whole and its buffers
+// mapped), and the merger waits for it.
+const pqFirstChunkRows = 1 << 15
+
 // chunksPerWorker is how many chunks a worker may have decoded and not yet
 // merged: memory is bounded by workers × chunksPerWorker chunks.
 const chunksPerWorker = 2
@@ -33,6 +40,10 @@ type pqRead struct {
 	leaves [][]int          // the leaf columns of each column
 	starts []int64          // the first row of each row group, then the number of rows
 	chunk  int64            // rows per chunk
+	// first is the rows of a worker's first chunk, a whole number of
+	// batches (so that errors are those of a sequential read); its next
+	// chunks are twice as long, up to chunk.
+	first int64
 	// maxLocal bounds a worker's local dictionary of a column, to four
 	// chunks' worth: past it, the worker starts a new one.
 	maxLocal int
@@ -48,7 +59,9 @@ func newPQRead(p *parquetFile, file string, encs []*columnEncoder) (*pqRead, err
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading Parquet: %w", file, err)
 	}
-	r := &pqRead{p: p, fr: fr, file: file, encs: encs, chunk: min(pqChunkRows, 4*int64(p.batch))}
+	batch := int64(p.batch)
+	r := &pqRead{p: p, fr: fr, file: file, encs: encs, chunk: min(pqChunkRows, 4*batch)}
+	r.first = min(r.chunk, (pqFirstChunkRows+batch-1)/batch*batch)
 	r.maxLocal = 4 * int(r.chunk)
 	r.snaps = snapshots(len(encs))
 	for _, e := range encs {
@@ -123,14 +136,19 @@ type pqWorker struct {
 	// NoCode, and the epoch of the local dictionary they are of.
 	global [][]uint32
 	epochs []int
+	size   int64 // the rows of its next chunk
+	// compressed is the buffer of its columns' pageReaders for the
+	// compressed bytes of a page: they read one page at a time.
+	compressed []byte
 }
 
 // newWorker returns a worker with its chunks.
 func (r *pqRead) newWorker() *pqWorker {
-	w := &pqWorker{r: r, cols: make([]pqColumn, len(r.encs)), pool: make(chan *pqChunk, chunksPerWorker),
+	w := &pqWorker{r: r, cols: make([]pqColumn, len(r.encs)), pool: make(chan *pqChunk, chunksPerWorker), size: r.first,
 		global: make([][]uint32, len(r.encs)), epochs: make([]int, len(r.encs))}
 	for k, e := range r.encs {
 		w.cols[k] = pqColumn{r: r, k: k, enc: columnEncoder{file: r.file, field: e.field}}
+		w.cols[k].src.pr.shared = &w.compressed
 	}
 	for _, c := range r.newChunks(w, chunksPerWorker) {
 		w.pool <- c
@@ -156,7 +174,8 @@ func (w *pqWorker) group(ctx context.Context, g int, out chan<- *pqChunk) {
 		case <-ctx.Done():
 			return
 		}
-		n := int(min(rows-done, w.r.chunk))
+		n := int(min(rows-done, w.size))
+		w.size = min(2*w.size, w.r.chunk)
 		c.first, c.group, c.rows, c.err = first+done, first, n, nil
 		for k := range w.cols {
 			col := &w.cols[k]
@@ -230,10 +249,10 @@ func (r *pqRead) run(ctx context.Context, emit func(c *pqChunk) error) error {
 		}
 	}()
 	for range workers {
-		w := r.newWorker()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			w := r.newWorker() // its buffers mapped in parallel, not before the merger starts
 			for t := range tasks {
 				w.group(ctx, t.g, t.out)
 			}

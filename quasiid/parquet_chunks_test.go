@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -193,11 +194,11 @@ func requireReadsLike(t *testing.T, want *Table, open1, open2 func() *Source, sp
 // TestParquetPagesMatchArrow writes random tables with nulls, several row
 // groups, small pages, a small dictionary page limit (so that the high
 // cardinality columns fall back to plain pages), data pages v1 and v2,
-// without compression and with Snappy and Zstd, and checks that Encode
+// without compression and with Snappy, Zstd and Gzip, and checks that Encode
 // and EncodeChunks give the codes, dictionaries, times and rows of the
 // pqarrow record path.
 func TestParquetPagesMatchArrow(t *testing.T) {
-	codecs := []compress.Compression{compress.Codecs.Uncompressed, compress.Codecs.Snappy, compress.Codecs.Zstd}
+	codecs := []compress.Compression{compress.Codecs.Uncompressed, compress.Codecs.Snappy, compress.Codecs.Zstd, compress.Codecs.Gzip}
 	for seed := range uint64(12) {
 		r := rand.New(rand.NewPCG(seed, 16))
 		n := 1 + r.IntN(4000)
@@ -208,7 +209,7 @@ func TestParquetPagesMatchArrow(t *testing.T) {
 		}
 		props := []parquet.WriterProperty{parquet.WithMaxRowGroupLength(int64(1 + r.IntN(1500))),
 			parquet.WithDictionaryPageSizeLimit(int64(64 + r.IntN(300))), parquet.WithDataPageSize(int64(64 + r.IntN(1000))),
-			parquet.WithDataPageVersion(version), parquet.WithCompression(codecs[seed%3])}
+			parquet.WithDataPageVersion(version), parquet.WithCompression(codecs[seed%4])}
 		if seed%4 == 3 { // an encoding the page decoder leaves to pqarrow
 			props = append(props, parquet.WithDictionaryFor("high", false),
 				parquet.WithEncodingFor("high", parquet.Encodings.DeltaLengthByteArray))
@@ -412,4 +413,105 @@ func TestParquetChunksBounded(t *testing.T) {
 	require.Equal(t, 5000, tbl.Rows)
 	require.Equal(t, 25, chunks)
 	require.LessOrEqual(t, len(buffers), chunksPerWorker)
+}
+
+// TestParquetChunksGrow reads a file of three row groups of 100,000 rows
+// on two workers with batches of 16,384 rows: the first chunk of each
+// worker is of two batches (pqFirstChunkRows rounded up), the next twice
+// as long, up to four batches (chunks of 32,768, 65,536 and 1,696 rows in
+// a worker's first row group, of 65,536 and 34,464 in the others), every
+// chunk a whole number of batches from its row group's start; the codes are those of the pqarrow record
+// path, and an invalid value is reported as there, wherever the chunks
+// end.
+func TestParquetChunksGrow(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	const groupRows, batch = 100_000, 16_384
+	for _, bad := range []int{-1, 40_000, 170_000} {
+		data := pqStringFile(t, 3*groupRows, groupRows, func(i int) string {
+			if i == bad {
+				return "\xff"
+			}
+			return fmt.Sprint(i % (7 + i/groupRows))
+		})
+		spec := Spec{QI: []string{"s"}}
+		want, wantErr := pqReference(t, data, spec)
+		src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: batch})
+		require.NoError(t, err)
+		sizes := make([][]int, 3) // of the chunks of each row group
+		var codes []uint32
+		_, err = EncodeChunks(context.Background(), src, spec, EncodeOptions{}, func(c *Table, first int64) error {
+			require.True(t, (first%groupRows)%batch == 0, "chunk at row %d", first)
+			sizes[first/groupRows] = append(sizes[first/groupRows], c.Rows)
+			codes = append(codes, c.Columns[0].Codes...)
+			return nil
+		})
+		if bad >= 0 {
+			require.Error(t, wantErr)
+			require.EqualError(t, err, wantErr.Error())
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, want.Columns[0].Codes, codes)
+		// A worker's first row group, then the others.
+		firstGroup, later := []int{2 * batch, 4 * batch, groupRows - 6*batch}, []int{4 * batch, groupRows - 4*batch}
+		require.Equal(t, firstGroup, sizes[0])
+		for g := 1; g < 3; g++ {
+			if !slices.Equal(sizes[g], later) {
+				require.Equal(t, firstGroup, sizes[g], "row group %d", g)
+			}
+		}
+	}
+}
+
+// TestParquetSeedMidGroup reads two row groups of five chunks each on two
+// workers: each starts before the merger published a dictionary, so its
+// first chunks are mapped by the merger; from its third chunk on (a chunk
+// handed back after the first was merged) it seeds its local dictionary
+// from the merger's, in the middle of its row group, and the pieces need
+// no mapping (the second row group, if the first worker reads it too, is
+// seeded from its start). Codes are those of the pqarrow record path.
+func TestParquetSeedMidGroup(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	const groupRows, batch = 1000, 50
+	data := pqStringFile(t, 2*groupRows, groupRows, func(i int) string { return fmt.Sprint((i*7 + i/groupRows) % 11) })
+	spec := Spec{QI: []string{"s"}}
+	want, err := pqReference(t, data, spec)
+	require.NoError(t, err)
+	src, err := Read("t.parquet", bytes.NewReader(data), ReadOptions{BatchSize: batch})
+	require.NoError(t, err)
+	tbl, encs, err := newEncoders(src, spec, EncodeOptions{})
+	require.NoError(t, err)
+	rd, err := newPQRead(src.pq, tbl.Source, encs)
+	require.NoError(t, err)
+	var own []bool
+	var codes []uint32
+	require.NoError(t, rd.run(context.Background(), func(c *pqChunk) error {
+		own = append(own, c.cols[0].own)
+		require.NoError(t, rd.merge(c, true))
+		codes = append(codes, c.cols[0].codes[:c.rows]...)
+		return nil
+	}))
+	require.Equal(t, want.Columns[0].Codes, codes)
+	require.Equal(t, []bool{false, false, true, true, true}, own[:5])
+	if !own[5] { // the second worker's row group, else the first's second
+		require.Equal(t, []bool{false, false, true, true, true}, own[5:])
+	} else {
+		require.Equal(t, []bool{true, true, true, true, true}, own[5:])
+	}
+}
+
+// pqStringFile writes a Parquet file of one string column "s" of n rows,
+// row i holding value(i), in row groups of groupRows rows.
+func pqStringFile(t *testing.T, n, groupRows int, value func(i int) string) []byte {
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	for i := range n {
+		b.Append(value(i))
+	}
+	arr := b.NewArray()
+	b.Release()
+	schema := arrow.NewSchema([]arrow.Field{{Name: "s", Type: arrow.BinaryTypes.String}}, nil)
+	rec := array.NewRecord(schema, []arrow.Array{arr}, int64(n))
+	arr.Release()
+	defer rec.Release()
+	return pqTestFile(t, rec, parquet.WithMaxRowGroupLength(int64(groupRows)))
 }

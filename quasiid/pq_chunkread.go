@@ -1,36 +1,24 @@
 package quasiid
 
 import (
-	"github.com/apache/arrow/go/v15/parquet"
-	"github.com/apache/arrow/go/v15/parquet/compress"
-	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/metadata"
 
 	"github.com/reidrisk/reidrisk/internal/prefault"
 )
 
 // pqPages reads the pages of one column's chunks, row group after row
-// group, for one worker: one Arrow page reader, reset for each chunk (so
-// its decompression buffer is kept), decompresses the pages into page
-// buffers it takes from and gives back to a pool. Arrow's own path
-// allocates (and the kernel zeroes) a decompression buffer per chunk and
-// a page buffer per page.
+// group, for one worker: with its pageReader, whose buffers are kept from
+// chunk to chunk, when the chunk is plain; else with Arrow's page reader.
 type pqPages struct {
-	pool pagePool // the page buffers
-	pr   file.PageReader
+	pr pageReader
+	ap arrowPages
 }
 
-// pageResetter is the Reset of Arrow's page reader: it starts reading
-// another column chunk, keeping its buffers.
-type pageResetter interface {
-	Reset(r parquet.BufferedReader, nrows int64, compressType compress.Compression, ctx *file.CryptoContext)
-}
-
-// open returns a page reader of the chunk of leaf column leaf in row group
-// g of p: the worker's, reset, when the chunk is plain (not encrypted, not
-// from a parquet-mr writer before PARQUET-816 was fixed), else Arrow's
-// own.
-func (r *pqPages) open(p *parquetFile, g, leaf int) (file.PageReader, error) {
+// open returns the pages of the chunk of leaf column leaf in row group g
+// of p: the worker's pageReader when the chunk is plain (not encrypted,
+// not from a parquet-mr writer before PARQUET-816 was fixed, in a source
+// read at random), else Arrow's own reader.
+func (r *pqPages) open(p *parquetFile, g, leaf int) (pageSource, error) {
 	col, err := p.pf.MetaData().RowGroup(g).ColumnChunk(leaf)
 	if err != nil {
 		return nil, err
@@ -42,28 +30,32 @@ func (r *pqPages) open(p *parquetFile, g, leaf int) (file.PageReader, error) {
 	size := col.TotalCompressedSize()
 	if p.ra == nil || col.CryptoMetadata() != nil || p.pf.MetaData().WriterVersion().LessThan(metadata.Parquet816FixedVersion) ||
 		start < 0 || size < 0 || start > p.size-size {
-		return p.pf.RowGroup(g).GetColumnPageReader(leaf)
+		pr, err := p.pf.RowGroup(g).GetColumnPageReader(leaf)
+		if err != nil {
+			return nil, err
+		}
+		r.ap.pr = pr
+		return &r.ap, nil
 	}
-	stream, err := p.props.GetStream(p.ra, start, size)
-	if err != nil {
+	// A page is no larger than its chunk uncompressed; the floor spares
+	// files whose writer undercounted that size.
+	most := max(col.TotalUncompressedSize(), pageSizeFloor)
+	if err := r.pr.reset(p.ra, start, start+size, col.NumValues(), most, col.Compression(), g); err != nil {
 		return nil, err
 	}
-	if rs, ok := r.pr.(pageResetter); ok {
-		rs.Reset(stream, col.NumValues(), col.Compression(), nil)
-		return r.pr, r.pr.Err()
-	}
-	if r.pr, err = file.NewPageReader(stream, col.NumValues(), col.Compression(), &r.pool, nil); err != nil {
-		return nil, err
-	}
-	return r.pr, nil
+	return &r.pr, nil
 }
 
-// pagePool is the memory.Allocator of one page reader: a freed buffer is
+// pageSizeFloor is the least bound pqPages puts on the size of a page
+// uncompressed, whatever its chunk's metadata says.
+const pageSizeFloor = 64 << 20
+
+// pagePool holds the page buffers of one page reader: a freed buffer is
 // handed out again, not zeroed, so that a page is decompressed into memory
-// already mapped. Arrow's page reader frees a page's buffer once it holds
-// the next page, and decompresses a page over all of its buffer (a page
-// that decompresses shorter is corrupt either way); the pool keeps the
-// largest buffer freed.
+// already mapped. A page reader frees a page's buffer once it reads the
+// next page, and decompresses a page over all of its buffer (a page that
+// decompresses shorter is corrupt); the pool keeps the largest buffer
+// freed.
 type pagePool struct {
 	free []byte
 }
@@ -78,17 +70,6 @@ func (a *pagePool) Allocate(size int) []byte {
 	b := make([]byte, size)
 	prefault.Slice(b) // the page is decompressed over all of it
 	return b
-}
-
-// Reallocate returns a buffer of size bytes starting with the bytes of b.
-func (a *pagePool) Reallocate(size int, b []byte) []byte {
-	if cap(b) >= size {
-		return b[:size]
-	}
-	out := a.Allocate(size)
-	copy(out, b)
-	a.Free(b)
-	return out
 }
 
 // Free gives b back: the pool keeps the larger of b and the buffer it

@@ -3,6 +3,7 @@ package quasiid
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 )
 
 // hybridDecoder reads the RLE / bit-packed hybrid encoding of the Parquet
@@ -22,9 +23,21 @@ type hybridDecoder struct {
 	lit   int64     // values left in the current bit-packed run, buffered ones included
 	buf   [8]uint32 // the current bit-packed group
 	at    int       // next value of buf to hand out; 8 when buf is empty
+	// mul[i] moves value i of a group of width up to 8 to the top byte
+	// of a word (unpackMapped).
+	mul [8]uint64
 }
 
 var errHybridEnd = errors.New("RLE/bit-packed data ends before its values")
+
+// identity maps each value of up to 8 bits to itself: unpackMapped
+// through it unpacks.
+var identity = func() (t [256]uint32) {
+	for i := range t {
+		t[i] = uint32(i)
+	}
+	return t
+}()
 
 // reset starts decoding data, values of width bits (0 to 32).
 func (d *hybridDecoder) reset(data []byte, width int) error {
@@ -32,6 +45,9 @@ func (d *hybridDecoder) reset(data []byte, width int) error {
 		return errors.New("RLE/bit-packed bit width above 32")
 	}
 	*d = hybridDecoder{data: data, width: width, mask: 1<<uint(width) - 1, at: 8}
+	for i := range d.mul {
+		d.mul[i] = 1 << 56 >> uint(i*width)
+	}
 	return nil
 }
 
@@ -45,10 +61,7 @@ func (d *hybridDecoder) read(out []uint32) (int, error) {
 			return n, err
 		}
 		if run {
-			fill := out[n : n+k]
-			for i := range fill {
-				fill[i] = d.val
-			}
+			fillRun(out[n:n+k], d.val)
 		}
 		n += k
 	}
@@ -92,18 +105,7 @@ func (d *hybridDecoder) unpackGroups(out []uint32) (int, error) {
 	n := 0
 	if w <= 8 {
 		// Eight values of at most 8 bits are one little-endian word.
-		mask, shift := uint32(d.mask), uint(w)
-		for d.lit >= 8 && len(out)-n >= 8 && d.pos+8 <= len(d.data) {
-			v := binary.LittleEndian.Uint64(d.data[d.pos:])
-			o := (*[8]uint32)(out[n : n+8])
-			for i := range o {
-				o[i] = uint32(v) & mask
-				v >>= shift
-			}
-			d.pos += w
-			n += 8
-			d.lit -= 8
-		}
+		n = d.unpackMapped(out, &identity)
 	}
 	for d.lit >= 8 && len(out)-n >= 8 && d.pos+w <= len(d.data) {
 		unpack8(d.data[d.pos:d.pos+w], (*[8]uint32)(out[n:n+8]), w, d.mask)
@@ -124,35 +126,96 @@ func (d *hybridDecoder) unpackGroups(out []uint32) (int, error) {
 	return n, nil
 }
 
-// unpackMapped is unpackGroups for widths up to 8 fused with a lookup:
-// it puts table[v] in out for each value v of the whole groups of the
-// current bit-packed run it unpacks, stopping before a group with a
-// value table maps to NoCode (for the caller to read through next and
-// resolve) and returning the values put in out.
-func (d *hybridDecoder) unpackMapped(out []uint32, table *[256]uint32) int {
+// readMapped is read for widths up to 8 fused with a lookup: it puts
+// table[v] in out for each value v it decodes, until out is full or the
+// next value is one table maps to NoCode or in a group cut short or
+// partly handed out, for the caller to read through next and resolve. It
+// returns the values put in out and the error of a run's header.
+func (d *hybridDecoder) readMapped(out []uint32, table *[256]uint32) (int, error) {
 	if d.width > 8 || d.at < 8 {
+		return 0, nil
+	}
+	n := 0
+	for n < len(out) {
+		switch {
+		case d.rle > 0:
+			c := table[uint8(d.val)] // of ceil(width/8) bytes: below 256
+			if c == NoCode {
+				return n, nil
+			}
+			k := int(min(d.rle, int64(len(out)-n)))
+			// Whole blocks of eight where out has room: the values past
+			// the run are overwritten next.
+			fillRun(out[n:min(n+(k+7)&^7, len(out))], c)
+			d.rle -= int64(k)
+			n += k
+		case d.lit > 0:
+			k := d.unpackMapped(out[n:], table)
+			if k == 0 {
+				return n, nil
+			}
+			n += k
+		default:
+			if err := d.header(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// fillRun sets every element of s to c.
+func fillRun(s []uint32, c uint32) {
+	for len(s) >= 8 {
+		// Eight stores: an array literal goes through the stack.
+		o := (*[8]uint32)(s)
+		o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7] = c, c, c, c, c, c, c, c
+		s = s[8:]
+	}
+	for i := range s {
+		s[i] = c
+	}
+}
+
+// unpackMapped puts table[v] in out for each value v of the whole groups
+// of the current bit-packed run of values of up to 8 bits that out has
+// room for, stopping before a group with a value table maps to NoCode or
+// without eight bytes of data from its start; it returns the values put
+// in out.
+func (d *hybridDecoder) unpackMapped(out []uint32, table *[256]uint32) int {
+	w := d.width
+	groups := min(int(d.lit/8), len(out)/8)
+	if groups == 0 || d.pos >= len(d.data) {
 		return 0
 	}
-	mask, shift, w := uint8(d.mask), uint(d.width), d.width
-	n := 0
-	for d.lit >= 8 && len(out)-n >= 8 && d.pos+8 <= len(d.data) {
-		v := binary.LittleEndian.Uint64(d.data[d.pos:])
-		o := (*[8]uint32)(out[n : n+8])
-		miss := false
-		for i := range o {
-			c := table[uint8(v)&mask]
-			miss = miss || c == NoCode
-			o[i] = c
-			v >>= shift
-		}
-		if miss {
+	g := mapGroups(d.data[d.pos:], out[:8*groups], table, &d.mul, w)
+	d.pos += g * w
+	d.lit -= int64(8 * g)
+	return 8 * g
+}
+
+// mapGroups puts table[v] in out for each value v of the len(out)/8
+// groups of eight values of w (0 to 8) bits packed in src, read as the
+// little-endian word at each group's first byte; value i of a word x is
+// the top byte of x*mul[i], masked. It stops before the first group with
+// a value table maps to NoCode and returns the groups mapped.
+func mapGroups(src []byte, out []uint32, table *[256]uint32, mul *[8]uint64, w int) int {
+	// Shifts by a variable would take a register that the compiler then
+	// spills: the products are by constants of the loop.
+	m := uint64(uint8(1<<w - 1))
+	o := out
+	for len(o) >= 8 && len(src) >= 8 {
+		x := binary.LittleEndian.Uint64(src)
+		c0, c1, c2, c3 := table[x*mul[0]>>56&m], table[x*mul[1]>>56&m], table[x*mul[2]>>56&m], table[x*mul[3]>>56&m]
+		c4, c5, c6, c7 := table[x*mul[4]>>56&m], table[x*mul[5]>>56&m], table[x*mul[6]>>56&m], table[x*mul[7]>>56&m]
+		o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7] = c0, c1, c2, c3, c4, c5, c6, c7
+		// NoCode, and only a code of 2^31 or more, sets the high bit.
+		if (c0|c1|c2|c3|c4|c5|c6|c7)>>31 != 0 && slices.Contains(o[:8], NoCode) {
 			break
 		}
-		d.pos += w
-		n += 8
-		d.lit -= 8
+		src, o = src[w:], o[8:]
 	}
-	return n
+	return (len(out) - len(o)) / 8
 }
 
 // header reads the header of the next run.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/parquet"
-	"github.com/apache/arrow/go/v15/parquet/file"
 
 	"github.com/reidrisk/reidrisk/internal/prefault"
 )
@@ -67,7 +66,7 @@ var errPagesEnd = errors.New("column chunk ends before its row group")
 // the local dictionary once per piece); byte arrays in PLAIN pages are
 // looked up one by one.
 type pageDecoder struct {
-	pr     file.PageReader
+	pr     pageSource
 	kind   pqKind
 	maxDef uint32
 	dict   [][]byte // the page dictionary, as canonical text
@@ -93,7 +92,7 @@ type pageDecoder struct {
 }
 
 // reset starts decoding the column chunk of pr.
-func (d *pageDecoder) reset(pr file.PageReader, kind pqKind, maxDef int16) {
+func (d *pageDecoder) reset(pr pageSource, kind pqKind, maxDef int16) {
 	d.pr, d.kind, d.maxDef = pr, kind, uint32(maxDef)
 	d.dict, d.arena, d.left, d.read1, d.plainP = d.dict[:0], d.arena[:0], 0, false, false
 }
@@ -133,23 +132,9 @@ func (d *pageDecoder) read(out []uint32, local *Dictionary, first int64, file, n
 // decode reads the levels and values of len(out) rows of the current
 // page into local codes.
 func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file, name string) error {
-	m := len(out)
-	if d.maxDef > 0 {
-		if cap(d.levels) < len(out) {
-			d.levels = make([]uint32, 4096)
-		}
-		lv := d.levels[:len(out)]
-		if _, err := d.defs.read(lv); err != nil {
-			return fmt.Errorf("definition levels: %w", err)
-		}
-		m = 0
-		for _, l := range lv {
-			if l == d.maxDef {
-				m++
-			} else if l > d.maxDef {
-				return fmt.Errorf("definition level %d above %d", l, d.maxDef)
-			}
-		}
+	m, err := d.nonNull(len(out))
+	if err != nil {
+		return err
 	}
 	if d.plainP {
 		return d.decodePlain(out, m < len(out), local, first, file, name)
@@ -171,6 +156,103 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 			out[i] = null
 		}
 	}
+	return d.mapIndices(out, d.levels[:len(out)], local, first, file, name)
+}
+
+// nonNull reads the definition levels of the next n rows (at most 4,096)
+// and returns how many are not null; the levels are in d.levels unless
+// every row is non-null.
+func (d *pageDecoder) nonNull(n int) (int, error) {
+	if d.maxDef == 0 {
+		return n, nil
+	}
+	if d.defs.rle == 0 && d.defs.lit == 0 {
+		if err := d.defs.header(); err != nil {
+			return 0, fmt.Errorf("definition levels: %w", err)
+		}
+	}
+	if d.defs.rle >= int64(n) && d.defs.val == d.maxDef {
+		// A run of non-null rows covers them all.
+		d.defs.rle -= int64(n)
+		return n, nil
+	}
+	if cap(d.levels) < n {
+		d.levels = make([]uint32, 4096)
+	}
+	lv := d.levels[:n]
+	if _, err := d.defs.read(lv); err != nil {
+		return 0, fmt.Errorf("definition levels: %w", err)
+	}
+	m := 0
+	for _, l := range lv {
+		if l == d.maxDef {
+			m++
+		} else if l > d.maxDef {
+			return 0, fmt.Errorf("definition level %d above %d", l, d.maxDef)
+		}
+	}
+	return m, nil
+}
+
+// decodeIndices reads the dictionary indices of len(out) rows, none null,
+// into local codes: a repeated run is looked up once, and indices of up
+// to 8 bits are unpacked and looked up together (readMapped) but for the
+// first of each entry in a piece.
+func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64, file, name string) error {
+	null := uint32(len(d.dict))
+	table := (*[256]uint32)(d.seen)
+	idx := &d.idx
+	for n := 0; n < len(out); {
+		k, err := idx.readMapped(out[n:], table)
+		n += k
+		if err != nil {
+			return fmt.Errorf("dictionary indices: %w", err)
+		}
+		switch {
+		case n == len(out):
+		case idx.rle > 0:
+			c := NoCode
+			if idx.val < null {
+				c = d.seen[idx.val]
+			}
+			if c == NoCode {
+				if c, err = d.codeOf(idx.val, false, local, first+int64(n), file, name); err != nil {
+					return err
+				}
+			}
+			k := int(min(idx.rle, int64(len(out)-n)))
+			fillRun(out[n:n+k], c)
+			idx.rle -= int64(k)
+			n += k
+		case idx.lit > 0:
+			// A group with an entry not yet looked up, or cut short: the
+			// fused path resumes after it.
+			lim := len(out)
+			if idx.width <= 8 {
+				lim = min(lim, n+8)
+			}
+			k, _, err := idx.next(out[n:lim])
+			if err != nil {
+				return fmt.Errorf("dictionary indices: %w", err)
+			}
+			if err := d.mapIndices(out[n:n+k], nil, local, first+int64(n), file, name); err != nil {
+				return err
+			}
+			n += k
+		default:
+			if err := idx.header(); err != nil {
+				return fmt.Errorf("dictionary indices: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// mapIndices replaces each dictionary index in out, of the rows from
+// first on, with its local code; a row whose level in levels (if any) is
+// below the column's greatest is null.
+func (d *pageDecoder) mapIndices(out, levels []uint32, local *Dictionary, first int64, file, name string) error {
+	null := uint32(len(d.dict))
 	for i, v := range out {
 		if v < null {
 			if c := d.seen[v]; c != NoCode {
@@ -178,60 +260,11 @@ func (d *pageDecoder) decode(out []uint32, local *Dictionary, first int64, file,
 				continue
 			}
 		}
-		c, err := d.codeOf(v, d.levels[i] != d.maxDef, local, first+int64(i), file, name)
+		c, err := d.codeOf(v, levels != nil && levels[i] != d.maxDef, local, first+int64(i), file, name)
 		if err != nil {
 			return err
 		}
 		out[i] = c
-	}
-	return nil
-}
-
-// decodeIndices reads the dictionary indices of len(out) rows, none null,
-// into local codes: a repeated run is looked up once.
-func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64, file, name string) error {
-	null := uint32(len(d.dict))
-	table := (*[256]uint32)(d.seen)
-	for n := 0; n < len(out); {
-		if d.idx.rle == 0 && d.idx.lit == 0 {
-			if err := d.idx.header(); err != nil {
-				return fmt.Errorf("dictionary indices: %w", err)
-			}
-		}
-		if k := d.idx.unpackMapped(out[n:], table); k > 0 {
-			n += k
-			continue
-		}
-		k, run, err := d.idx.next(out[n:])
-		if err != nil {
-			return fmt.Errorf("dictionary indices: %w", err)
-		}
-		if run {
-			c, err := d.codeOf(d.idx.val, false, local, first+int64(n), file, name)
-			if err != nil {
-				return err
-			}
-			fill := out[n : n+k]
-			for i := range fill {
-				fill[i] = c
-			}
-			n += k
-			continue
-		}
-		for i, v := range out[n : n+k] {
-			if v < null {
-				if c := d.seen[v]; c != NoCode {
-					out[n+i] = c
-					continue
-				}
-			}
-			c, err := d.codeOf(v, false, local, first+int64(n+i), file, name)
-			if err != nil {
-				return err
-			}
-			out[n+i] = c
-		}
-		n += k
 	}
 	return nil
 }
@@ -291,25 +324,26 @@ func (d *pageDecoder) decodePlain(out []uint32, nulls bool, local *Dictionary, f
 // nextPage moves to the next data page, reading the dictionary page
 // first.
 func (d *pageDecoder) nextPage() error {
-	if !d.pr.Next() {
-		if err := d.pr.Err(); err != nil {
-			return err
-		}
+	pg, err := d.pr.next()
+	if err != nil {
+		return err
+	}
+	if pg == nil {
 		return errPagesEnd
 	}
-	switch pg := d.pr.Page().(type) {
-	case *file.DictionaryPage:
+	data := pg.data
+	switch pg.typ {
+	case pageDictionary:
 		if d.read1 {
 			return errors.New("a second dictionary page")
 		}
-		if enc := parquet.Encoding(pg.Encoding()); enc != parquet.Encodings.Plain && enc != parquet.Encodings.PlainDict {
+		if enc := pg.encoding; enc != parquet.Encodings.Plain && enc != parquet.Encodings.PlainDict {
 			return errNotDictionary
 		}
-		return d.readDictionary(pg.Data(), int(pg.NumValues()))
-	case *file.DataPageV1:
-		data := pg.Data()
+		return d.readDictionary(data, int(pg.values))
+	case pageData:
 		if d.maxDef > 0 {
-			if pg.DefinitionLevelEncoding() != parquet.Encodings.RLE {
+			if pg.defEnc != parquet.Encodings.RLE {
 				return errNotDictionary
 			}
 			if len(data) < 4 {
@@ -322,15 +356,14 @@ func (d *pageDecoder) nextPage() error {
 			d.defs.reset(data[4:4+size], bits.Len32(d.maxDef))
 			data = data[4+size:]
 		}
-		return d.startValues(parquet.Encoding(pg.Encoding()), data, pg.NumValues())
-	case *file.DataPageV2:
-		data := pg.Data()
-		rep, def := int64(pg.RepetitionLevelByteLen()), int64(pg.DefinitionLevelByteLen())
+		return d.startValues(pg.encoding, data, pg.values)
+	case pageDataV2:
+		rep, def := int64(pg.repLen), int64(pg.defLen)
 		if rep != 0 || def < 0 || def > int64(len(data)) {
 			return errors.New("bad level lengths in a data page")
 		}
 		d.defs.reset(data[:def], bits.Len32(d.maxDef))
-		return d.startValues(parquet.Encoding(pg.Encoding()), data[def:], pg.NumValues())
+		return d.startValues(pg.encoding, data[def:], pg.values)
 	}
 	return errNotDictionary
 }
