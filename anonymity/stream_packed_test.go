@@ -12,6 +12,25 @@ import (
 	"github.com/reidrisk/reidrisk/quasiid"
 )
 
+// codeChunks returns a table of n rows over ncol QI columns c0, c1, …
+// whose dictionaries hold card values, its codes drawn at random.
+func codeChunks(r *rand.Rand, ncol, card, n int) *quasiid.Table {
+	t := &quasiid.Table{Source: "e.csv", Rows: n}
+	for j := range ncol {
+		d := quasiid.NewDictionary()
+		for v := range card {
+			d.Code(fmt.Sprint(v))
+		}
+		codes := make([]uint32, n)
+		for i := range codes {
+			codes[i] = r.Uint32N(uint32(card))
+		}
+		t.Columns = append(t.Columns, &quasiid.Column{Name: fmt.Sprint("c", j), Role: quasiid.QuasiIdentifier,
+			Dict: d, Codes: codes})
+	}
+	return t
+}
+
 // TestCounterPackedCodeErrorRandom puts a code out of range at a random
 // row and column of the second chunk (often the first or last row of a
 // block of packedBlock rows), and another at a later row, and checks that
@@ -43,25 +62,6 @@ func TestCounterPackedCodeErrorRandom(t *testing.T) {
 			t.Fatalf("trial %d: got %v, want %s", trial, err, want)
 		}
 	}
-}
-
-// codeChunks returns a table of n rows over ncol QI columns c0, c1, …
-// whose dictionaries hold card values, its codes drawn at random.
-func codeChunks(r *rand.Rand, ncol, card, n int) *quasiid.Table {
-	t := &quasiid.Table{Source: "e.csv", Rows: n}
-	for j := range ncol {
-		d := quasiid.NewDictionary()
-		for v := range card {
-			d.Code(fmt.Sprint(v))
-		}
-		codes := make([]uint32, n)
-		for i := range codes {
-			codes[i] = r.Uint32N(uint32(card))
-		}
-		t.Columns = append(t.Columns, &quasiid.Column{Name: fmt.Sprint("c", j), Role: quasiid.QuasiIdentifier,
-			Dict: d, Codes: codes})
-	}
-	return t
 }
 
 // cancelAfter is a context whose Err is nil for its first n calls and
