@@ -60,6 +60,9 @@ type Counter struct {
 	// (nil once they do not, or with no QI)
 	packed *packedTable
 	rowCls []uint32
+	// packedLimit and packedSplit are packedClassLimit and packedSplitRows
+	// (fields so that tests can lower them)
+	packedLimit, packedSplit int
 	// global: the row classes of the last chunk are those of all
 	// classes, written in place at the end of rowCls when it is asked for
 	global  bool
@@ -74,7 +77,7 @@ type Counter struct {
 
 // NewCounter returns a Counter with no rows counted.
 func NewCounter(opt CountOptions) *Counter {
-	return &Counter{opt: opt}
+	return &Counter{opt: opt, packedLimit: packedClassLimit, packedSplit: packedSplitRows}
 }
 
 // setup finds the QI, subject and sensitive columns of t, the first chunk.
@@ -209,7 +212,7 @@ func (s *Counter) group(ctx context.Context, t *quasiid.Table) ([]uint32, error)
 		cols, cards = append(cols, col.Codes), append(cards, uint32(col.Dict.Len()))
 	}
 	s.scratch.cols, s.scratch.cards = cols, cards
-	if s.packed != nil && (len(s.sizes) > 0 || t.Rows <= packedSplit) {
+	if s.packed != nil && (len(s.sizes) > 0 || t.Rows <= s.packedSplit) {
 		ids := s.rowIDs(t.Rows, needRows)
 		ok, err := s.groupPacked(ctx, t, cols, cards, ids)
 		if err != nil {

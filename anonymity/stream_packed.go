@@ -52,17 +52,19 @@ type wideSlot struct {
 // the first-level cache between the columns' passes.
 const packedBlock = 1 << 11
 
-// packedSplit is the number of rows above which an Add into a Counter
+// packedSplitRows is the number of rows above which an Add into a Counter
 // holding no class yet (Count's one Add of a whole table, not a chunk of
 // EncodeChunks) goes through groupby, whose partitioned, parallel counting
 // is as cheap per row and faster on more than one core; later Adds pack
-// again, from the classes counted (a variable for tests).
-var packedSplit = 1 << 21
+// again, from the classes counted (Counter.packedSplit, which tests
+// lower).
+const packedSplitRows = 1 << 21
 
-// packedLimit is the number of classes past which the first Add gives up
-// the packed table for groupby's partitioned counting, whose cost does not
-// grow with the table's cache misses (a variable for tests).
-var packedLimit = 1 << 18
+// packedClassLimit is the number of classes past which the first Add gives
+// up the packed table for groupby's partitioned counting, whose cost does
+// not grow with the table's cache misses (Counter.packedLimit, which tests
+// lower).
+const packedClassLimit = 1 << 18
 
 // packHash spreads a key over the slots (Fibonacci hashing: the top bits
 // of the product pick the slot).
@@ -225,16 +227,16 @@ func (x *packedTable) flush() {
 // keys fit in 64 bits, numbering classes among all classes, and sets
 // s.scratch.cmap to nil (the ids are classes). ids, when not nil, receives the class of
 // each row. It reports false, having counted nothing, when the keys do not
-// fit or the first Add finds too many classes (see packedLimit): the
+// fit or the first Add finds too many classes (see packedClassLimit): the
 // Counter then counts through groupby from now on. Classes counted by
-// groupby before (see packedSplit) are packed into the table first.
+// groupby before (see packedSplitRows) are packed into the table first.
 func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]uint32, cards []uint32, ids []uint32) (bool, error) {
 	x := s.packed
 	grew, fits := x.widen(cards)
 	if !fits || grew {
 		x.flush()
 	}
-	if !fits || len(s.sizes) > packedLimit && x.n < len(s.sizes) {
+	if !fits || len(s.sizes) > s.packedLimit && x.n < len(s.sizes) {
 		s.packed = nil
 		return false, nil
 	}
@@ -244,7 +246,7 @@ func (s *Counter) groupPacked(ctx context.Context, t *quasiid.Table, cols [][]ui
 	}
 	limit := math.MaxInt // no limit once classes are counted
 	if x.n == 0 {
-		limit = packedLimit
+		limit = s.packedLimit
 	}
 	bad, over, err := x.countRows(ctx, cols, cards, 0, t.Rows, ids, limit, func(r int) uint32 { return s.newClass(cols, r) })
 	switch {

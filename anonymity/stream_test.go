@@ -14,9 +14,10 @@ import (
 
 // streamChunks re-encodes whole chunk by chunk into fresh dictionaries
 // that grow between chunks, as quasiid.EncodeChunks hands them over: the
-// chunks hold rows cuts[i-1]..cuts[i]. It returns the classes the Counter
-// gives, and the whole table encoded with the same (final) dictionaries.
-func streamChunks(t *testing.T, whole *quasiid.Table, cuts []int, opt CountOptions) (*Classes, *quasiid.Table) {
+// chunks hold rows cuts[i-1]..cuts[i]. tune, when not nil, sets the
+// Counter's knobs first. It returns the classes the Counter gives, and the
+// whole table encoded with the same (final) dictionaries.
+func streamChunks(t *testing.T, whole *quasiid.Table, cuts []int, opt CountOptions, tune func(*Counter)) (*Classes, *quasiid.Table) {
 	t.Helper()
 	re := &quasiid.Table{Source: whole.Source, Rows: whole.Rows}
 	for _, c := range whole.Columns {
@@ -24,6 +25,9 @@ func streamChunks(t *testing.T, whole *quasiid.Table, cuts []int, opt CountOptio
 			Codes: make([]uint32, whole.Rows)})
 	}
 	s := NewCounter(opt)
+	if tune != nil {
+		tune(s)
+	}
 	lo := 0
 	for _, hi := range append(cuts, whole.Rows) {
 		chunk := &quasiid.Table{Source: whole.Source, Rows: hi - lo}
@@ -78,7 +82,14 @@ func randomCuts(r *rand.Rand, n int) []int {
 // on the whole table, field by field.
 func sameAsCount(t *testing.T, whole *quasiid.Table, cuts []int, opt CountOptions) *Classes {
 	t.Helper()
-	got, re := streamChunks(t, whole, cuts, opt)
+	return sameAsCountTuned(t, whole, cuts, opt, nil)
+}
+
+// sameAsCountTuned is sameAsCount with the streaming Counter's knobs set
+// by tune (Count's are left as NewCounter sets them).
+func sameAsCountTuned(t *testing.T, whole *quasiid.Table, cuts []int, opt CountOptions, tune func(*Counter)) *Classes {
+	t.Helper()
+	got, re := streamChunks(t, whole, cuts, opt, tune)
 	want, err := Count(context.Background(), re, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -335,17 +346,16 @@ func TestCounterPackedWidths(t *testing.T) {
 // drops the packed table for groupby (which later chunks keep), and checks
 // that both paths give the reference's classes, in the same order.
 func TestCounterPackedGivesUp(t *testing.T) {
-	defer func(l int) { packedLimit = l }(packedLimit)
 	r := rand.New(rand.NewPCG(16, 3))
 	for _, limit := range []int{0, 3, 1 << 18} {
-		packedLimit = limit
 		for trial := range 20 {
 			n := []int{0, 1, 40, 3000, 9000, 40000}[r.IntN(6)]
 			nqi := 1 + r.IntN(5)
 			tbl, rows := kernRandomTable(r, n, nqi, true, 1)
 			cuts := randomCuts(r, n)
 			t.Run(fmt.Sprint(limit, trial), func(t *testing.T) {
-				c := sameAsCount(t, tbl, cuts, CountOptions{Workers: 1 + r.IntN(2), RowClass: r.IntN(2) == 0})
+				c := sameAsCountTuned(t, tbl, cuts, CountOptions{Workers: 1 + r.IntN(2), RowClass: r.IntN(2) == 0},
+					func(s *Counter) { s.packedLimit = limit })
 				kernEqual(t, c, kernReference(rows, nqi, 2), int64(n), true)
 			})
 		}
@@ -405,8 +415,7 @@ func TestCounterPackedCodeErrors(t *testing.T) {
 // classes, their order, histograms and RowClass against the reference, and
 // the error of a bad code.
 func TestCounterPackedAfterGroupby(t *testing.T) {
-	defer func(n int) { packedSplit = n }(packedSplit)
-	packedSplit = 10
+	split := func(s *Counter) { s.packedSplit = 10 }
 	r := rand.New(rand.NewPCG(16, 4))
 	for trial := range 40 {
 		n := []int{11, 50, 3000, 9000}[r.IntN(4)]
@@ -415,13 +424,15 @@ func TestCounterPackedAfterGroupby(t *testing.T) {
 		extra := len(tbl.Columns) - nqi
 		cuts := [][]int{nil, randomCuts(r, n)}[r.IntN(2)]
 		t.Run(fmt.Sprint(trial), func(t *testing.T) {
-			c := sameAsCount(t, tbl, cuts, CountOptions{Workers: 1 + r.IntN(3), RowClass: r.IntN(2) == 0})
+			c := sameAsCountTuned(t, tbl, cuts, CountOptions{Workers: 1 + r.IntN(3), RowClass: r.IntN(2) == 0}, split)
 			kernEqual(t, c, kernReference(rows, nqi, extra), int64(n), true)
 		})
 	}
 	tbl, _ := wideTable(r, 100, 2, 5)
 	tbl.Columns[1].Codes[77] = 50
-	_, err := Count(context.Background(), tbl, CountOptions{Workers: 3})
+	s := NewCounter(CountOptions{Workers: 3})
+	split(s)
+	err := s.Add(context.Background(), tbl)
 	if want := `wide: row 78, column "c1": code 50 outside`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("got %v, want an error with %s", err, want)
 	}
