@@ -199,7 +199,6 @@ func (d *pageDecoder) nonNull(n int) (int, error) {
 // to 8 bits are unpacked and looked up together (readMapped) but for the
 // first of each entry in a piece.
 func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64, file, name string) error {
-	null := uint32(len(d.dict))
 	table := (*[256]uint32)(d.seen)
 	idx := &d.idx
 	for n := 0; n < len(out); {
@@ -211,14 +210,9 @@ func (d *pageDecoder) decodeIndices(out []uint32, local *Dictionary, first int64
 		switch {
 		case n == len(out):
 		case idx.rle > 0:
-			c := NoCode
-			if idx.val < null {
-				c = d.seen[idx.val]
-			}
-			if c == NoCode {
-				if c, err = d.codeOf(idx.val, false, local, first+int64(n), file, name); err != nil {
-					return err
-				}
+			c, err := d.codeOf(idx.val, false, local, first+int64(n), file, name)
+			if err != nil {
+				return err
 			}
 			k := int(min(idx.rle, int64(len(out)-n)))
 			fillRun(out[n:n+k], c)
