@@ -221,7 +221,8 @@ func (w *qiWalker) first(q *qiPart) {
 	q.items, q.ends, q.weights = q.items[:0], q.ends[:0], q.weights[:0]
 	at := uint32(s.at)
 	for c := s.lo; c < s.hi; c++ {
-		switch k := u.cnt[c]; {
+		k := u.cnt[c]
+		switch {
 		case k == 1:
 			q.alone++
 			q.alonePairs += pairsOf(u.sum[c])
@@ -232,7 +233,7 @@ func (w *qiWalker) first(q *qiPart) {
 			q.ends = append(q.ends, len(q.items))
 			q.weights = append(q.weights, u.sum[c])
 		}
-		at += u.cnt[c]
+		at += k
 	}
 }
 
